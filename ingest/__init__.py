@@ -1,0 +1,1 @@
+"""Reading files into cleaned, structured, chunked documents, written through kb."""

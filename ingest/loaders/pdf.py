@@ -1,0 +1,121 @@
+"""PDF pages → blocks, with pypdf. Broken pages are skipped with a warning."""
+
+import io
+import re
+import statistics
+
+from kb.errors import IngestError
+from ingest.blocks import Block, LoadedDocument, LoadedPage
+from ingest.cleaning import clean_inline, join_lines, remove_running_lines
+from ingest.headings import HeadingDetector
+
+_LIST_MARKER = re.compile(r"^\s*([-•▪◦●·]|\d{1,2}[.)]|[a-z][)])\s+(?=\S)")
+_DASH_MARKER = re.compile(r"^\s*[–—]\s+(?=\S)")
+_COLUMN_GAP = re.compile(r"\S(\s{3,}|\t)\S|\[\s?\]|☐")
+_SENTENCE_END = re.compile(r"[.!?:“\"”)]$")
+
+
+def load_pdf(data: bytes) -> LoadedDocument:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    if not data.lstrip()[:5].startswith(b"%PDF"):
+        raise IngestError("not a PDF file (no %PDF header); was another file renamed to .pdf?")
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise IngestError("the PDF is encrypted with a password; export it unprotected")
+        page_count = len(reader.pages)
+    except IngestError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as e:
+        raise IngestError(f"corrupt PDF ({type(e).__name__}: {e})") from e
+    except Exception as e:  # pypdf raises many internal types on damaged files
+        raise IngestError(f"corrupt PDF ({type(e).__name__}: {e})") from e
+
+    warnings: list[str] = []
+    raw_pages: list[list[str]] = []
+    for i in range(page_count):
+        try:
+            text = reader.pages[i].extract_text() or ""
+        except Exception as e:  # one damaged page must not lose the rest
+            warnings.append(f"page {i + 1}: text could not be extracted ({type(e).__name__})")
+            text = ""
+        raw_pages.append(text.splitlines())
+
+    if not any(line.strip() for lines in raw_pages for line in lines):
+        raise IngestError("the PDF has no extractable text (scanned images? OCR it first)")
+
+    pages_lines = remove_running_lines(raw_pages)
+    detector = HeadingDetector()
+    pages = [
+        LoadedPage(number=i + 1, blocks=_blocks_from_lines(lines, detector))
+        for i, lines in enumerate(pages_lines)
+    ]
+    empty = [p.number for p in pages if not p.blocks and raw_pages[(p.number or 1) - 1]]
+    if empty:
+        warnings.append(f"pages without text after cleaning: {empty}")
+    return LoadedDocument(kind="pdf", pages=pages, title=_title(reader), warnings=warnings)
+
+
+def _title(reader: object) -> str | None:
+    try:
+        meta = reader.metadata  # type: ignore[attr-defined]
+        title = (meta.title or "").strip() if meta else ""
+    except Exception:
+        return None
+    return clean_inline(title) or None
+
+
+def _blocks_from_lines(raw_lines: list[str], detector: HeadingDetector) -> list[Block]:
+    # Column gaps (3+ spaces) mark table rows; decide on the raw line, before checkboxes go.
+    pairs = [(clean_inline(x), bool(_COLUMN_GAP.search(x))) for x in raw_lines]
+    pairs = [(x, tab) for x, tab in pairs if x]
+    lines = [x for x, _ in pairs]
+    typical = _typical_length(lines)
+    blocks: list[Block] = []
+    current: Block | None = None
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        heading = detector.match(line, nxt)
+        if heading:
+            blocks.append(Block("heading", heading.title, heading.level))
+            current = None
+            i += 2 if heading.absorbs_next_line else 1
+            continue
+        starts_item = bool(_LIST_MARKER.match(line)) or (
+            bool(_DASH_MARKER.match(line)) and (current is None or current.kind == "list_item"
+                                                or bool(_SENTENCE_END.search(current.text)))
+        )
+        if pairs[i][1] and not starts_item:
+            blocks.append(Block("table_row", line))
+            current = None
+        elif starts_item:
+            text = _LIST_MARKER.sub("", line, count=1) if _LIST_MARKER.match(line) else (
+                _DASH_MARKER.sub("", line, count=1))
+            current = Block("list_item", text)
+            blocks.append(current)
+        elif current is not None and current.kind in ("paragraph", "list_item"):
+            current = Block(current.kind, join_lines(current.text, line))
+            blocks[-1] = current
+        else:
+            current = Block("paragraph", line)
+            blocks.append(current)
+        # A short line that ends a sentence closes its paragraph; a short list line its item.
+        if current is not None and len(line) < 0.8 * typical and (
+            _SENTENCE_END.search(line) or (current.kind == "list_item" and len(line) < 0.7 * typical)
+        ):
+            current = None
+        i += 1
+    return [Block(b.kind, b.text.strip(), b.level) for b in blocks if b.text.strip()]
+
+
+def _typical_length(lines: list[str]) -> float:
+    lengths = sorted(len(x) for x in lines if len(x) > 20)
+    if not lengths:
+        return 80.0
+    return float(lengths[int(0.75 * (len(lengths) - 1))]) if len(lengths) > 3 else float(
+        statistics.median(lengths)
+    )

@@ -1,0 +1,35 @@
+"""Plain text → blocks: paragraphs at blank lines, wrapped lines rejoined, headings detected."""
+
+import re
+
+from kb.errors import IngestError
+from ingest.blocks import Block, LoadedDocument, LoadedPage
+from ingest.cleaning import clean_inline, join_lines
+from ingest.headings import HeadingDetector
+
+_LIST_MARKER = re.compile(r"^\s*([-•*▪–]|\d{1,2}[.)]|[a-z][)])\s+(?=\S)")
+
+
+def load_text(text: str) -> LoadedDocument:
+    detector = HeadingDetector()
+    blocks: list[Block] = []
+    for para in re.split(r"\n\s*\n", text):
+        lines = [x for x in para.splitlines() if x.strip()]
+        if len(lines) == 1 and (h := detector.match(clean_inline(lines[0]))):
+            blocks.append(Block("heading", h.title, h.level))
+            continue
+        current: Block | None = None
+        for line in lines:
+            if _LIST_MARKER.match(line):
+                current = Block("list_item", clean_inline(_LIST_MARKER.sub("", line, count=1)))
+                blocks.append(current)
+            elif current is not None:
+                current = Block(current.kind, join_lines(current.text, clean_inline(line)))
+                blocks[-1] = current
+            else:
+                current = Block("paragraph", clean_inline(line))
+                blocks.append(current)
+    blocks = [b for b in blocks if b.text]
+    if not blocks:
+        raise IngestError("the text file contains no text")
+    return LoadedDocument(kind="text", pages=[LoadedPage(number=None, blocks=blocks)])

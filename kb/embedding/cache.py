@@ -1,0 +1,91 @@
+"""Disk cache of passage embeddings keyed by (model id, text hash), shared across KBs and runs."""
+
+import hashlib
+import sqlite3
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from kb.embedding.base import Embedder, Vectors
+
+
+class EmbeddingCache:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, timeout=30, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS embeddings (model TEXT, hash TEXT, vector BLOB,"
+            " PRIMARY KEY (model, hash))"
+        )
+        self._db.commit()
+        self._lock = threading.Lock()
+
+    def get_many(self, model: str, hashes: list[str]) -> dict[str, Vectors]:
+        found: dict[str, Vectors] = {}
+        with self._lock:
+            for i in range(0, len(hashes), 500):
+                part = hashes[i : i + 500]
+                marks = ",".join("?" * len(part))
+                rows = self._db.execute(
+                    f"SELECT hash, vector FROM embeddings WHERE model=? AND hash IN ({marks})",
+                    [model, *part],
+                )
+                for h, blob in rows:
+                    found[h] = np.frombuffer(blob, dtype=np.float32)
+        return found
+
+    def put_many(self, model: str, items: dict[str, Vectors]) -> None:
+        with self._lock:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?)",
+                [(model, h, np.asarray(v, dtype=np.float32).tobytes()) for h, v in items.items()],
+            )
+            self._db.commit()
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class CachedEmbedder:
+    """Wraps an embedder: passages come from the cache when known, queries are never cached."""
+
+    def __init__(self, inner: Embedder, cache: EmbeddingCache, batch_size: int = 16) -> None:
+        self.inner = inner
+        self.cache = cache
+        self.batch_size = batch_size
+
+    @property
+    def model_id(self) -> str:
+        return self.inner.model_id
+
+    def embed_query(self, text: str) -> Vectors:
+        return self.inner.embed_query(text)
+
+    def embed_passages(
+        self, texts: list[str], on_batch: Callable[[int], None] | None = None
+    ) -> Vectors:
+        """Embed with the cache; ``on_batch(n)`` reports progress as texts are done."""
+        key = "passage:" + self.model_id
+        hashes = [text_hash(t) for t in texts]
+        known = self.cache.get_many(key, list(set(hashes)))
+        missing = sorted({h: i for i, h in enumerate(hashes) if h not in known}.values())
+        if on_batch and len(texts) - len(missing):
+            on_batch(len(texts) - len(missing))
+        for i in range(0, len(missing), self.batch_size):
+            idx = missing[i : i + self.batch_size]
+            vectors = self.inner.embed_passages([texts[j] for j in idx])
+            new = {hashes[j]: vectors[k] for k, j in enumerate(idx)}
+            self.cache.put_many(key, new)
+            known.update(new)
+            if on_batch:
+                on_batch(len(idx))
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.stack([known[h] for h in hashes]).astype(np.float32)

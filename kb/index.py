@@ -1,0 +1,92 @@
+"""The write side: add, replace and remove documents atomically; re-embed on model change.
+
+A replace is: stage the new version (registry + Chroma, invisible to readers) → flip the active
+version in one registry transaction → purge the old version. A crash at any point leaves the old
+version visible; the leftovers are purged by ``recover`` on the next write.
+"""
+
+from collections.abc import Callable
+from typing import Literal
+
+from kb.embedding.cache import CachedEmbedder
+from kb.errors import NotFound
+from kb.models import DocumentInfo, ParsedDocument
+from kb.retrieval.catalog import context_text
+from kb.store.store import COLLECTION_KEY, Store, new_collection_name
+from kb.store.vectors import VectorStore
+
+Outcome = Literal["added", "replaced", "unchanged"]
+Progress = Callable[[int], None]
+
+
+class Indexer:
+    def __init__(self, store: Store, embedder: CachedEmbedder) -> None:
+        self.store = store
+        self.embedder = embedder
+
+    def recover(self) -> int:
+        """Purge versions and collections a crashed writer left behind; returns how many."""
+        registry = self.store.registry
+        leftovers = registry.inactive_versions()
+        vectors = self.store.vectors() if leftovers else None
+        for doc_id, version, original in leftovers:
+            if vectors is not None:
+                vectors.delete_version(doc_id, version)
+            registry.purge_version(doc_id, version)
+            self.store.files.delete(original)
+        active = registry.get_meta(COLLECTION_KEY)
+        stale = [n for n in self.store.collection_names() if n.startswith("chunks-") and n != active]
+        for name in stale:
+            self.store.client.delete_collection(name)
+        return len(leftovers) + len(stale)
+
+    def upsert(self, doc: ParsedDocument, on_progress: Progress | None = None) -> Outcome:
+        registry = self.store.registry
+        previous = registry.active_version(doc.doc_id)
+        if previous == doc.version:
+            return "unchanged"
+        vectors = self.store.vectors(create=True)
+        assert vectors is not None
+        original = self.store.files.save(doc.doc_id, doc.version, doc.file_name, doc.source_bytes)
+        registry.stage(doc, original)
+        embeddings = self.embedder.embed_passages(
+            [context_text(c) for c in doc.chunks], on_batch=on_progress
+        )
+        vectors.add(doc.chunks, embeddings)
+        retired = registry.activate(doc.doc_id, doc.version)
+        if retired:
+            self._purge(vectors, doc.doc_id, retired)
+        return "replaced" if previous else "added"
+
+    def remove(self, doc_id: str) -> DocumentInfo:
+        registry = self.store.registry
+        info = registry.document(doc_id)
+        if info is None:
+            raise NotFound(f"no document with id '{doc_id}' (see `kb docs list`)")
+        version = registry.deactivate(doc_id)
+        vectors = self.store.vectors()
+        if version and vectors is not None:
+            self._purge(vectors, doc_id, version)
+        return info
+
+    def reindex(self, on_progress: Progress | None = None) -> int:
+        """Re-embed every active chunk with the configured model into a new collection, then switch."""
+        registry = self.store.registry
+        old = registry.get_meta(COLLECTION_KEY)
+        name = new_collection_name()
+        vectors = VectorStore(self.store.client, name, self.embedder.model_id, create=True)
+        chunks = registry.active_chunks()
+        for i in range(0, len(chunks), 256):
+            part = chunks[i : i + 256]
+            vectors.add(part, self.embedder.embed_passages([context_text(c) for c in part], on_progress))
+        registry.switch_collection(COLLECTION_KEY, name)
+        if old:
+            self.store.client.delete_collection(old)
+        return len(chunks)
+
+    def _purge(self, vectors: VectorStore, doc_id: str, version: str) -> None:
+        registry = self.store.registry
+        original = next((o for d, v, o in registry.inactive_versions() if (d, v) == (doc_id, version)), None)
+        vectors.delete_version(doc_id, version)
+        registry.purge_version(doc_id, version)
+        self.store.files.delete(original)

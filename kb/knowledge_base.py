@@ -1,0 +1,162 @@
+"""The knowledge base as readers and writers use it; ``build_kb`` wires the components."""
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from kb.answer.compose import lead_in, refusal
+from kb.answer.extractive import SentencePicker
+from kb.answer.refusal import RefusalGate
+from kb.embedding import make_embedder
+from kb.embedding.cache import CachedEmbedder, EmbeddingCache
+from kb.errors import EmptyKnowledgeBase, InvalidInput, NotFound
+from kb.index import Indexer
+from kb.models import Answer, DocumentInfo, Page
+from kb.retrieval.catalog import Catalog
+from kb.retrieval.retriever import ChunkFilter, Retrieval, Retriever
+from kb.settings import RetrievalMode, Settings
+from kb.store.lock import writer_lock
+from kb.store.store import Store
+from kb.store.vectors import VectorStore
+
+
+class KnowledgeBase:
+    def __init__(self, settings: Settings, embedder: CachedEmbedder, store: Store) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.store = store
+        self._catalog: Catalog | None = None
+        self._catalog_lock = threading.Lock()
+        self.retriever = Retriever(settings, embedder, self._vectors, self.catalog)
+        self.picker = SentencePicker(max_sentences=settings.max_answer_sentences)
+        self.gate = RefusalGate(threshold=settings.refusal_threshold)
+
+    # -- reading -------------------------------------------------------------------------------
+    def catalog(self) -> Catalog:
+        """The current snapshot; rebuilt when a writer (any process) changed the registry."""
+        generation = self.store.registry.generation()
+        current = self._catalog
+        if current is not None and current.generation == generation:
+            return current
+        with self._catalog_lock:
+            if self._catalog is None or self._catalog.generation != generation:
+                gen, chunks = self.store.registry.snapshot()
+                self._catalog = Catalog.build(gen, chunks)
+            return self._catalog
+
+    def _vectors(self) -> VectorStore | None:
+        return self.store.vectors()
+
+    def search(
+        self, query: str, k: int | None = None, mode: RetrievalMode | None = None,
+        keep: ChunkFilter | None = None,
+    ) -> Retrieval:
+        self._require_documents()
+        return self.retriever.retrieve(_check_question(query, self.settings), k, mode, keep)
+
+    def ask(
+        self, question: str, mode: RetrievalMode | None = None, keep: ChunkFilter | None = None
+    ) -> Answer:
+        t0 = time.perf_counter()
+        question = _check_question(question, self.settings)
+        self._require_documents()
+        retrieval = self.retriever.retrieve(question, self.settings.top_k, mode, keep)
+        t1 = time.perf_counter()
+        catalog = self.catalog()
+        confidence, answerable = self.gate.assess(retrieval, catalog)
+        if answerable:
+            pages = {
+                h.chunk.id: self._page_text(h.chunk.doc_id, h.chunk.version, h.chunk.page) or ""
+                for h in retrieval.hits
+            }
+            extract = self.picker.pick(retrieval, catalog, pages)
+            answerable = bool(extract.citations)
+        if answerable:
+            text, citations = lead_in(question) + extract.text, extract.citations
+        else:
+            text, citations = refusal(question, retrieval.hits), []
+        t2 = time.perf_counter()
+        return Answer(
+            question=question,
+            answer=text,
+            refused=not answerable,
+            citations=citations,
+            sources=retrieval.hits,
+            timings_ms={
+                "retrieve": round((t1 - t0) * 1000, 1),
+                "answer": round((t2 - t1) * 1000, 1),
+                "total": round((t2 - t0) * 1000, 1),
+            },
+            searched=retrieval.expanded,
+            confidence=round(confidence, 4),
+        )
+
+    def _page_text(self, doc_id: str, version: str, page: int | None) -> str | None:
+        return self.store.registry.page_text(doc_id, version, page)
+
+    def _require_documents(self) -> None:
+        if not self.catalog().chunks:
+            raise EmptyKnowledgeBase(
+                "the knowledge base is empty: ingest documents first (kb ingest PATH)"
+            )
+
+    def documents(self) -> list[DocumentInfo]:
+        return self.store.registry.documents()
+
+    def document(self, doc_id: str) -> DocumentInfo:
+        info = self.store.registry.document(doc_id)
+        if info is None:
+            raise NotFound(f"no document with id '{doc_id}'")
+        return info
+
+    def page(self, doc_id: str, number: int | None) -> Page:
+        info = self.document(doc_id)
+        if info.kind == "pdf" and (number is None or not 1 <= number <= info.pages):
+            raise NotFound(f"'{doc_id}' has pages 1–{info.pages}")
+        page = self.store.registry.page(doc_id, number if info.kind == "pdf" else None)
+        if page is None:
+            raise NotFound(f"page {number} of '{doc_id}' has no text")
+        return page
+
+    def original(self, doc_id: str) -> tuple[Path, DocumentInfo]:
+        info = self.document(doc_id)
+        rel = self.store.registry.original_path(doc_id)
+        if rel is None:
+            raise NotFound(f"the original of '{doc_id}' is not stored")
+        return self.store.files.path(rel), info
+
+    # -- writing -------------------------------------------------------------------------------
+    @contextmanager
+    def writer(self) -> Iterator[Indexer]:
+        """Exclusive write access; leftovers of a crashed writer are purged first."""
+        with writer_lock(self.settings.data_dir):
+            indexer = Indexer(self.store, self.embedder)
+            indexer.recover()
+            yield indexer
+
+    def close(self) -> None:
+        self.store.close()
+        self.embedder.cache.close()
+
+
+def _check_question(question: str, settings: Settings) -> str:
+    question = " ".join((question or "").split())
+    if not question:
+        raise InvalidInput("the question is empty")
+    if len(question) > settings.max_question_chars:
+        raise InvalidInput(
+            f"the question is too long ({len(question)} characters, at most "
+            f"{settings.max_question_chars})"
+        )
+    return question
+
+
+def build_kb(settings: Settings) -> KnowledgeBase:
+    """The one place that decides which embedder and store are used."""
+    inner = make_embedder(settings)
+    cache = EmbeddingCache(settings.embedding_cache_dir / "embeddings.sqlite3")
+    embedder = CachedEmbedder(inner, cache, batch_size=settings.embed_batch_size)
+    store = Store(settings.data_dir, embedder.model_id)
+    return KnowledgeBase(settings, embedder, store)

@@ -1,0 +1,126 @@
+"""Plain data types of the core. The HTTP edge has its own pydantic models in service/."""
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def document_id(file_name: str) -> str:
+    """Stable id of a document: a slug of its base file name (re-ingesting the same file keeps it)."""
+    name = unicodedata.normalize("NFKD", Path(file_name).name.lower())
+    name = name.replace("ß", "ss")
+    ascii_name = name.encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-")
+    if not slug:
+        slug = "doc-" + hashlib.sha256(file_name.encode()).hexdigest()[:12]
+    return slug[:120]
+
+
+def content_version(data: bytes, pipeline: str = "") -> str:
+    """A document version: the hash of its bytes (salted with the chunking settings, so that
+    changing them re-chunks on the next ingest)."""
+    return hashlib.sha256(pipeline.encode() + b"\x00" + data).hexdigest()[:16]
+
+
+def chunk_id(doc_id: str, version: str, position: int) -> str:
+    return hashlib.sha256(f"{doc_id}\x00{version}\x00{position}".encode()).hexdigest()[:24]
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A section heading found on a page, at a character offset of the cleaned page text."""
+
+    offset: int
+    level: int
+    title: str
+
+
+@dataclass
+class Page:
+    """Cleaned text of one page (PDF) or of a whole unpaged document (number None)."""
+
+    number: int | None
+    text: str
+    headings: list[Heading] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    id: str
+    doc_id: str
+    version: str
+    position: int
+    page: int | None
+    section: str | None
+    text: str
+    start: int
+    end: int
+    file_name: str
+    title: str
+    kind: str
+
+
+@dataclass
+class ParsedDocument:
+    """What ingest hands to the knowledge base: one file, cleaned, structured and chunked."""
+
+    doc_id: str
+    version: str
+    file_name: str
+    kind: str
+    title: str
+    pages: list[Page]
+    chunks: list[Chunk]
+    source_bytes: bytes
+    date: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    doc_id: str
+    version: str
+    file_name: str
+    kind: str
+    title: str
+    pages: int
+    chunks: int
+    size_bytes: int
+    date: str | None
+    added_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    chunk: Chunk
+    score: float
+    dense_score: float | None = None
+    bm25_score: float | None = None
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    doc_id: str
+    file: str
+    title: str
+    page: int | None
+    quote: str
+    section: str | None = None
+    start: int | None = None  # offsets of the quote in the cleaned page text
+    end: int | None = None
+
+
+@dataclass
+class Answer:
+    question: str
+    answer: str
+    refused: bool
+    citations: list[Citation]
+    sources: list[Hit]
+    timings_ms: dict[str, float]
+    searched: str = ""  # the query actually searched (follow-ups are expanded)
+    confidence: float = 0.0

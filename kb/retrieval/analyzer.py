@@ -1,0 +1,161 @@
+"""German-first analyzer for BM25.
+
+Lowercasing, gender forms ("Vertreter/innen", "Schüler*innen") reduced to the base word,
+hyphenated compounds indexed whole and by part, compound splitting against the corpus
+vocabulary ("Bündniskerngruppe" → bündnis + kerngruppe), Snowball German stemming, ä/ö/ü/ß
+folding, German and English stopwords.
+"""
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from functools import lru_cache
+
+_GENDER = re.compile(
+    r"(?<=[a-zäöüß])(?:[/*:_]-?(?:inn/?en|in/?ne/?n|innen|in)|\(innen\)|\(in\)|Innen)\b"
+)
+_WORD = re.compile(r"[a-zäöüß0-9]+(?:-[a-zäöüß0-9]+)*")
+_LINKING = ("s", "es", "n", "en", "e", "er", "ns")
+
+GERMAN_STOPWORDS = frozenset(
+    """aber alle allem allen aller alles als also am an ander andere anderem anderen anderer anderes
+    anderm andern anders auch auf aus bei beim bin bis bist bzw da damit dann der den des dem die das
+    dass daß du er ihn ihm es ein eine einem einen einer eines euer eure eurem euren eurer eures für
+    gegen gewesen hab habe haben hat hatte hatten hier hin hinter ich mich mir ihr ihre ihrem ihren
+    ihrer ihres euch im in indem ins ist jede jedem jeden jeder jedes jene jenem jenen jener jenes
+    jetzt kann können könnte man manche manchem manchen mancher manches mein meine meinem meinen
+    meiner meines mit muss musste nach nicht nichts noch nun nur ob oder ohne sehr sein seine seinem
+    seinen seiner seines selbst sich sie ihnen sind so solche solchem solchen solcher solches soll
+    sollte sondern sonst über um und uns unsere unserem unseren unser unseres unter viel vom von vor
+    war waren warst was weil welche welchem welchen welcher welches wenn werde werden wie
+    wieder will wir wird wirst wo wollen wollte würde würden zu zum zur zwar gibt gab geben
+    eigentlich genau denn mal etwa bitte wer wem wen wieso warum weshalb wozu welcher gut
+    dort hier dabei dazu davon darüber sowie z b u a d h ggf""".split()
+)
+ENGLISH_STOPWORDS = frozenset(
+    """the a an and or of to in on for with is are was were be been by at as from that this these
+    those which who whom what how why when where does do did there their it its can could i we you
+    they he she his her our your my me us them about into than then so such any some all also not
+    no yes have has had will would should may might must shall please tell""".split()
+)
+STOPWORDS = GERMAN_STOPWORDS | ENGLISH_STOPWORDS
+
+
+def fold(word: str) -> str:
+    return word.replace("ä", "a").replace("ö", "o").replace("ü", "u").replace("ß", "ss")
+
+
+@lru_cache(maxsize=1)
+def _stemmer():  # type: ignore[no-untyped-def]
+    import Stemmer
+
+    return Stemmer.Stemmer("german")
+
+
+def words(text: str) -> list[str]:
+    """Lowercased words; gender suffixes dropped; hyphenated compounds kept whole."""
+    text = unicodedata.normalize("NFC", text)
+    text = _GENDER.sub("", text)
+    return _WORD.findall(text.lower())
+
+
+class CompoundSplitter:
+    """Splits German compounds into parts known from the corpus (Koehn & Knight 2003).
+
+    Among all decompositions into known words (heads may carry a linking "s"/"n"/"en" or lack
+    a final "e"/"n": "Ausbildungs|duldung", "Sprach|förderung"), the one with the highest
+    geometric mean of part frequencies wins, if it beats the frequency of the whole word.
+    """
+
+    def __init__(self, vocabulary: Counter[str], min_part: int = 4, max_parts: int = 4) -> None:
+        self._vocab = vocabulary
+        self._min = min_part
+        self._max_parts = max_parts
+        self._cache: dict[str, list[str]] = {}
+
+    def split(self, word: str) -> list[str]:
+        """Parts of ``word`` (empty when it is not a compound of known words)."""
+        cached = self._cache.get(word)
+        if cached is not None:
+            return cached
+        parts: list[str] = []
+        if word.isalpha() and len(word) >= 2 * self._min:
+            best = self._best(word, self._max_parts, {})
+            if best and len(best[1]) > 1 and best[0] > self._vocab.get(word, 0):
+                parts = best[1]
+        self._cache[word] = parts
+        return parts
+
+    def _best(
+        self, word: str, budget: int, memo: dict[tuple[str, int], tuple[float, list[str]] | None]
+    ) -> tuple[float, list[str]] | None:
+        """Best (geometric-mean frequency, parts) decomposition of ``word`` into <= budget parts."""
+        key = (word, budget)
+        if key in memo:
+            return memo[key]
+        options: list[tuple[float, list[str]]] = []
+        if self._vocab.get(word, 0):
+            options.append((float(self._vocab[word]), [word]))
+        if budget > 1:
+            for i in range(self._min, len(word) - self._min + 1):
+                rest = self._best(word[i:], budget - 1, memo)
+                if rest is None:
+                    continue
+                for head in self._heads(word[:i]):
+                    n = len(rest[1]) + 1
+                    score = (self._vocab[head] * rest[0] ** (n - 1)) ** (1 / n)
+                    options.append((score, [head, *rest[1]]))
+        result = max(options, key=lambda o: (o[0], -len(o[1]))) if options else None
+        memo[key] = result
+        return result
+
+    def _heads(self, head: str) -> list[str]:
+        candidates = [head] + [head + e for e in ("e", "en", "n")]
+        candidates += [head[: -len(link)] for link in _LINKING if head.endswith(link)]
+        return [
+            c for c in dict.fromkeys(candidates) if len(c) >= self._min and self._vocab.get(c, 0)
+        ]
+
+
+class GermanAnalyzer:
+    def __init__(self, splitter: CompoundSplitter | None = None) -> None:
+        self._splitter = splitter
+        self._stem_cache: dict[str, str] = {}
+
+    def stem(self, word: str) -> str:
+        s = self._stem_cache.get(word)
+        if s is None:
+            s = fold(_stemmer().stemWord(word))
+            self._stem_cache[word] = s
+        return s
+
+    def query_terms(self, text: str) -> list[str]:
+        return list(dict.fromkeys(self.terms(text)))
+
+    def terms(self, text: str) -> list[str]:
+        """Index/query terms: stems of words, of hyphen parts and of compound parts."""
+        out: list[str] = []
+        for word in words(text):
+            pieces = word.split("-") if "-" in word else []
+            whole = word.replace("-", "")
+            for w in [whole, *pieces]:
+                if not w or w in STOPWORDS or (len(w) < 2 and not w.isdigit()):
+                    continue
+                out.append(self.stem(w))
+                if self._splitter is not None and w.isalpha():
+                    out.extend(self.stem(p) for p in self._splitter.split(w) if p not in STOPWORDS)
+        return out
+
+
+def vocabulary(texts: list[str]) -> Counter[str]:
+    """Word frequencies of a corpus, hyphen parts included: the compound splitter's lexicon."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        for word in words(text):
+            if word in STOPWORDS:
+                continue
+            counts[word.replace("-", "")] += 1
+            if "-" in word:
+                counts.update(p for p in word.split("-") if p)
+    return counts

@@ -1,0 +1,1 @@
+"""Text utilities shared by ingest (chunking) and answering (sentence picking)."""

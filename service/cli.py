@@ -1,0 +1,194 @@
+"""The `kb` command line. Settings are built here once; heavy modules load inside commands."""
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from kb.knowledge_base import KnowledgeBase
+    from kb.settings import Settings
+
+app = typer.Typer(
+    help="Knowledge base for „Gemeinsam klappt's“: ingest documents, ask cited questions.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+docs_app = typer.Typer(help="List and remove ingested documents.", no_args_is_help=True)
+app.add_typer(docs_app, name="docs")
+
+
+def _settings() -> "Settings":
+    from pydantic import ValidationError
+
+    from kb.settings import Settings
+
+    try:
+        return Settings()
+    except ValidationError as e:
+        problems = "; ".join(f"KB_{'_'.join(map(str, err['loc'])).upper()}: {err['msg']}" for err in e.errors())
+        _fail(f"invalid settings: {problems}")
+        raise  # unreachable
+
+
+def _open_kb() -> "KnowledgeBase":
+    from kb.knowledge_base import build_kb
+
+    return build_kb(_settings())
+
+
+def _fail(message: str, code: int = 1) -> None:
+    typer.echo(f"Error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def main() -> None:
+    """Console entry point: user-facing errors as one line, never a traceback."""
+    from kb.errors import KBError
+
+    try:
+        app()
+    except KBError as e:
+        typer.echo(f"Error: {e}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        typer.echo("Interrupted.", err=True)
+        sys.exit(130)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Ingest PDF, DOCX, HTML, Markdown and text files (unchanged files are skipped)."""
+    from ingest.pipeline import ingest_paths
+    from service.progress import RichProgress, print_report
+
+    kb = _open_kb()
+    try:
+        with RichProgress(enabled=not as_json and sys.stderr.isatty()) as progress:
+            report = ingest_paths(kb, paths, progress)
+    finally:
+        kb.close()
+    if as_json:
+        typer.echo(json.dumps(_report_dict(report), ensure_ascii=False, indent=2))
+    else:
+        print_report(report)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+def _report_dict(report: Any) -> dict[str, Any]:
+    return {
+        "added": report.count("added"),
+        "replaced": report.count("replaced"),
+        "unchanged": report.count("unchanged"),
+        "failed": report.count("failed"),
+        "chunks": report.chunks,
+        "seconds": round(report.seconds, 2),
+        "files": [vars(r) for r in report.results],
+    }
+
+
+@docs_app.command("list")
+def docs_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show the ingested documents."""
+    from service.progress import print_documents
+
+    kb = _open_kb()
+    try:
+        docs = kb.documents()
+    finally:
+        kb.close()
+    if as_json:
+        typer.echo(json.dumps([vars(d) for d in docs], ensure_ascii=False, indent=2))
+    else:
+        print_documents(docs)
+
+
+@docs_app.command("remove")
+def docs_remove(doc_id: Annotated[str, typer.Argument(help="Document id (see `kb docs list`).")]) -> None:
+    """Remove a document and everything stored for it."""
+    kb = _open_kb()
+    try:
+        with kb.writer() as writer:
+            info = writer.remove(doc_id)
+    finally:
+        kb.close()
+    typer.echo(f"Removed {info.doc_id} ({info.file_name}, {info.chunks} chunks).")
+
+
+@app.command()
+def ask(
+    question: Annotated[str | None, typer.Argument(help="The question (omit for a prompt).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    batch: Annotated[Path | None, typer.Option(help="JSONL file of {id, question} lines.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Where --batch writes its JSONL answers.")] = None,
+) -> None:
+    """Answer a question from the documents, with citations."""
+    from service.asking import ask_batch, ask_interactive, print_answer
+
+    if batch is not None:
+        if out is None:
+            _fail("--batch needs --out FILE", 2)
+        kb = _open_kb()
+        try:
+            ask_batch(kb, batch, out)  # type: ignore[arg-type]
+        finally:
+            kb.close()
+        return
+    kb = _open_kb()
+    try:
+        if question is None:
+            ask_interactive(kb)
+            return
+        answer = kb.ask(question)
+    finally:
+        kb.close()
+    if as_json:
+        from kb.answer.schema import answer_to_dict
+
+        typer.echo(json.dumps(answer_to_dict(answer), ensure_ascii=False))
+    else:
+        print_answer(answer)
+
+
+@app.command()
+def reindex() -> None:
+    """Re-embed all documents with the configured embedding model (after changing it)."""
+    from service.progress import RichProgress
+
+    kb = _open_kb()
+    try:
+        total = len(kb.store.registry.active_chunks())
+        with RichProgress(enabled=sys.stderr.isatty()) as progress, kb.writer() as writer:
+            progress.chunks_started(total)
+            n = writer.reindex(on_progress=progress.chunks_done)
+    finally:
+        kb.close()
+    typer.echo(f"Re-embedded {n} chunks with {kb.embedder.model_id}.")
+
+
+@app.command()
+def status() -> None:
+    """Where the data lives, which model built it, how many documents."""
+    kb = _open_kb()
+    try:
+        docs = kb.documents()
+        vectors = kb.store.vectors() if docs else None
+        typer.echo(f"data dir:        {kb.settings.data_dir.resolve()}")
+        typer.echo(f"embedding model: {kb.embedder.model_id}")
+        typer.echo(f"documents:       {len(docs)} ({sum(d.chunks for d in docs)} chunks)")
+        typer.echo(f"vectors:         {vectors.count() if vectors else 0}")
+    finally:
+        kb.close()
+
+
+if __name__ == "__main__":
+    main()
