@@ -21,6 +21,7 @@ Exit code 1 if anything failed.
 
 Usage: python eval/check_qa.py [--qa eval/qa.jsonl] [--corpus /work/shared/corpus] [-v]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,8 +35,17 @@ from pathlib import Path
 KEYS = {"id", "question", "lang", "type", "answer", "must_include", "sources"}
 SOURCE_KEYS = {"file", "page", "quote"}
 TYPES = {
-    "fact", "paraphrase", "colloquial", "simple_german", "english", "multi_doc",
-    "offer_city", "procedure", "acronym", "list", "unanswerable",
+    "fact",
+    "paraphrase",
+    "colloquial",
+    "simple_german",
+    "english",
+    "multi_doc",
+    "offer_city",
+    "procedure",
+    "acronym",
+    "list",
+    "unanswerable",
 }
 LANGS = {"de", "en"}
 MIN_WORDS, MAX_WORDS = 8, 40
@@ -72,6 +82,7 @@ class Corpus:
     def pdf_pages(self, name: str) -> list[str]:
         if name not in self._pdf:
             from pypdf import PdfReader
+
             reader = PdfReader(str(self.root / name))
             self._pdf[name] = [p.extract_text() or "" for p in reader.pages]
         return self._pdf[name]
@@ -84,6 +95,7 @@ class Corpus:
     def html_text(self, name: str) -> str:
         if name not in self._text:
             from selectolax.lexbor import LexborHTMLParser
+
             tree = LexborHTMLParser((self.root / name).read_text(encoding="utf-8"))
             main = tree.css_first("main") or tree.body
             self._text[name] = main.text(deep=True, separator=" ") if main else ""
@@ -92,6 +104,7 @@ class Corpus:
     def docx_paras(self, name: str) -> list[str]:
         if name not in self._paras:
             import docx
+
             d = docx.Document(str(self.root / name))
             self._paras[name] = [p.text for p in d.paragraphs]
         return self._paras[name]
@@ -159,8 +172,12 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--qa", type=Path, default=here / "qa.jsonl")
     ap.add_argument("--corpus", type=Path, default=Path("/work/shared/corpus"))
-    ap.add_argument("-v", "--verbose", action="store_true",
-                    help="also list must_include groups matched only via page text")
+    ap.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="also list must_include groups matched only via page text",
+    )
     args = ap.parse_args()
 
     corpus = Corpus(args.corpus)
@@ -198,9 +215,13 @@ def main() -> int:
             errs.append(f"type {it.get('type')!r} not in {sorted(TYPES)}")
 
         mi = it.get("must_include")
-        if not (isinstance(mi, list) and all(
+        if not (
+            isinstance(mi, list)
+            and all(
                 isinstance(g, list) and g and all(isinstance(a, str) and a.strip() for a in g)
-                for g in mi)):
+                for g in mi
+            )
+        ):
             errs.append("must_include must be a list of non-empty lists of non-empty strings")
             mi = []
         srcs = it.get("sources")
@@ -261,7 +282,9 @@ def main() -> int:
                 if any(a in qtext for a in alts):
                     continue
                 if any(a in ptext for a in alts):
-                    notes.append(f"{where}: must_include group {gi} {group} matched only in page text")
+                    notes.append(
+                        f"{where}: must_include group {gi} {group} matched only in page text"
+                    )
                     continue
                 errs.append(f"must_include group {gi} {group} not found in quotes or source pages")
 
@@ -274,7 +297,7 @@ def main() -> int:
     by_lang = Counter(it.get("lang") for it, _ in items)
     by_doc = Counter()
     pages = defaultdict(list)
-    for it, srcs in items:
+    for _it, srcs in items:
         for f in {f for f, _ in srcs}:
             by_doc[f] += 1
         for f, p in srcs:
@@ -288,16 +311,21 @@ def main() -> int:
     for f, v in sorted(by_doc.items(), key=lambda x: -x[1]):
         print(f"  {v:3d}  {f}")
     single = Counter()
-    for it, srcs in items:
+    for _it, srcs in items:
         fs = {f for f, _ in srcs}
-        single["(unanswerable)" if not fs else (next(iter(fs)) if len(fs) == 1 else "(multi-document)")] += 1
+        single[
+            "(unanswerable)" if not fs else (next(iter(fs)) if len(fs) == 1 else "(multi-document)")
+        ] += 1
     print("by primary document (each item once):")
     for f, v in sorted(single.items(), key=lambda x: -x[1]):
         print(f"  {v:3d}  {f}")
     for f, ps in sorted(pages.items()):
         n = len(corpus.pdf_pages(f))
         bins = Counter(page_bin(n, p) for p in ps)
-        print(f"page spread {f} ({n} pages): " + ", ".join(f"{b}: {c}" for b, c in sorted(bins.items())))
+        print(
+            f"page spread {f} ({n} pages): "
+            + ", ".join(f"{b}: {c}" for b, c in sorted(bins.items()))
+        )
         print(f"  pages cited: {sorted(set(ps))}")
     if args.verbose and notes:
         print(f"\nnotes ({len(notes)}): must_include satisfied only via page text")

@@ -5,7 +5,7 @@ from typing import Literal
 
 from kb.models import Heading, Page
 
-_CLOSED = ("." , "!", "?", ":", ";", "\"", "“", "”", ")", "…", "»", "«", "’")
+_CLOSED = (".", "!", "?", ":", ";", '"', "“", "”", ")", "…", "»", "«", "’")
 
 BlockKind = Literal["heading", "paragraph", "list_item", "table_row"]
 

@@ -8,7 +8,9 @@ _SUPERSCRIPT_MARKER = re.compile(r"(?<=[^\s\d])[¹²³⁴⁵⁶⁷⁸⁹⁰]+")
 _EMPHASIS = re.compile(r"(?<![\w*])\*{1,2}(?=\S)([^*\n]+?)(?<=\S)\*{1,2}(?![\w*])")
 _CHECKBOX = re.compile(r"\[\s?[xX✓]?\s?\]|[☐☑☒□■▢✓✔]")
 _INLINE_HYPHEN = re.compile(r"(?<=[a-zäöüß])- (?=([a-zäöüß]+))")
-_PAGE_NUMBER = re.compile(r"^[-–—\s]*(seite|page|s\.)?\s*\d{1,4}(\s*(von|of|/)\s*\d{1,4})?[-–—\s]*$", re.I)
+_PAGE_NUMBER = re.compile(
+    r"^[-–—\s]*((seite|page|s\.)\s*\d{1,4}|\d{1,3})(\s*(von|of|/)\s*\d{1,4})?[-–—\s]*$", re.I
+)
 _SUSPENDED_HYPHEN_NEXT = frozenset(
     "und oder bzw sowie bis als noch wie beziehungsweise respektive u".split()
 )
@@ -29,15 +31,15 @@ def clean_inline(text: str) -> str:
     text = _SUPERSCRIPT_MARKER.sub("", text)
     text = _EMPHASIS.sub(r"\1", text)
     text = _CHECKBOX.sub(" ", text)
-    text = _INLINE_HYPHEN.sub(_rejoin_inline, text)
     text = re.sub(r"[ \t]{3,}|\t", "\t", text)
     text = re.sub(r"\t(\s*\t)+", "\t", text)
     text = re.sub(r" {2}", " ", text)
+    text = _INLINE_HYPHEN.sub(_rejoin_inline, text)
     return text.strip()
 
 
 def _rejoin_inline(m: re.Match[str]) -> str:
-    """"Migrantenselbst- organisationen" (hyphenation kept inside a table cell) → one word."""
+    """ "Migrantenselbst- organisationen" (hyphenation kept inside a table cell) → one word."""
     return m.group(0) if m.group(1) in _SUSPENDED_HYPHEN_NEXT else ""
 
 

@@ -18,18 +18,37 @@ _ROMAN = re.compile(r"^([IVX]{1,5})\.\s+([A-ZÄÖÜ].*)$")
 _TOC_TAIL = re.compile(r"(\t|\.{3,}|…)\s*\d{1,3}$|\s\d{1,3}$")
 _STANDALONE = frozenset(
     {
-        "abkürzungsverzeichnis", "inhaltsverzeichnis", "inhalt", "literatur",
-        "literaturverzeichnis", "quellen", "impressum", "vorwort", "einleitung",
-        "zusammenfassung", "fazit", "anhang", "anlagen", "glossar", "verzeichnis der übersichten",
-        "abbildungsverzeichnis", "tabellenverzeichnis",
+        "abkürzungsverzeichnis",
+        "inhaltsverzeichnis",
+        "inhalt",
+        "literatur",
+        "literaturverzeichnis",
+        "quellen",
+        "impressum",
+        "vorwort",
+        "einleitung",
+        "zusammenfassung",
+        "fazit",
+        "anhang",
+        "anlagen",
+        "glossar",
+        "verzeichnis der übersichten",
+        "abbildungsverzeichnis",
+        "tabellenverzeichnis",
     }
 )
 _QUESTION_WORDS = frozenset(
-    """welche welcher welches welchen wie was wer wem wen wo woher wohin wann warum weshalb wozu
-    inwieweit inwiefern gibt kann können ist sind sollte sollten soll sollen haben hat werden
-    wird liegen liegt bestehen besteht existieren existiert bitte wenn falls""".split()
+    """
+    welche welcher welches welchen wie was wer wem wen wo woher wohin wann warum weshalb
+    wozu inwieweit inwiefern gibt kann können ist sind sollte sollten soll sollen haben hat
+    werden wird liegen liegt bestehen besteht existieren existiert bitte wenn falls
+    """.split()
 )
-_CONNECTORS = frozenset("und oder der die das des für von zur zum im in mit auf an – - sowie".split())
+_CONNECTORS = frozenset(
+    """
+    und oder der die das des für von zur zum im in mit auf an – - sowie
+    """.split()
+)
 
 CAPTION_LEVEL = 5
 
@@ -74,7 +93,10 @@ class HeadingDetector:
     def _numbered(self, number: str, text: str, next_line: str | None) -> HeadingMatch | None:
         rest = text[len(number) :]
         title = rest.lstrip(". ")
+        wrapped = next_line is not None and _continues(title)
         if not _looks_like_title(title) or _is_question_item(title):
+            return None
+        if wrapped and next_line is not None and _is_question_item(f"{title} {next_line.strip()}"):
             return None
         parts = tuple(int(p) for p in number.split("."))
         dotted = rest.startswith(".")
@@ -85,11 +107,7 @@ class HeadingDetector:
         if len(parts) == 1:
             self._dotted = dotted
         self._last_number = parts
-        absorbs = (
-            next_line is not None
-            and title.split()[-1].lower() in _CONNECTORS
-            and 0 < len(next_line.split()) <= 8
-        )
+        absorbs = wrapped and next_line is not None and 0 < len(next_line.split()) <= 8
         if absorbs and next_line is not None:
             text = text + " " + next_line.strip()
         return HeadingMatch(level=min(len(parts), 4), title=text, absorbs_next_line=absorbs)
@@ -101,9 +119,18 @@ def _is_toc_tail(line: str) -> bool:
 
 
 def _is_question_item(title: str) -> bool:
-    """Questionnaire items: start with a question word, or hold a question followed by more text."""
+    """Questionnaire items: start with a question word, hold a question followed by more text,
+    or an answer branch ("Wenn ja: …")."""
     first = title.split()[0].strip(",.:;").lower()
-    return first in _QUESTION_WORDS or "?" in title.rstrip("?")
+    if re.search(r"\bWenn (ja|nein)\b", title):
+        return True
+    return first in _QUESTION_WORDS or "?" in title.rstrip("?").rstrip()
+
+
+def _continues(title: str) -> bool:
+    """The line stops mid-phrase (a connector or a lowercase word): the title wraps."""
+    last = title.split()[-1] if title.split() else ""
+    return last.lower() in _CONNECTORS or (last[:1].islower() and last.isalpha())
 
 
 def _looks_like_title(title: str) -> bool:
@@ -120,9 +147,9 @@ def _plausible_next(prev: tuple[int, ...] | None, cur: tuple[int, ...]) -> bool:
         return False
     if prev is None:
         return cur[-1] == 1 or (len(cur) == 1 and cur[0] <= 2)
-    if cur in (prev + (1,), prev + (2,)):
+    if cur in ((*prev, 1), (*prev, 2)):
         return True  # first child (or the second, when the first was missed)
     for depth in range(len(prev), 0, -1):
-        if cur[:depth] == prev[: depth - 1] + (prev[depth - 1] + 1,) and len(cur) <= depth + 1:
+        if cur[:depth] == (*prev[: depth - 1], prev[depth - 1] + 1) and len(cur) <= depth + 1:
             return True  # next sibling or next section of a parent level
     return False

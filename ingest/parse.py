@@ -1,4 +1,4 @@
-"""One file → a ParsedDocument (cleaned pages, headings, chunks), or an IngestError saying why not."""
+"""One file → a ParsedDocument (cleaned pages, headings, chunks), or an IngestError saying why."""
 
 import re
 from collections.abc import Callable

@@ -70,8 +70,10 @@ def discover(paths: list[Path]) -> tuple[list[Path], list[FileResult]]:
     for path in paths:
         if path.is_dir():
             files.extend(
-                p for p in sorted(path.rglob("*"))
-                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                p
+                for p in sorted(path.rglob("*"))
+                if p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
         elif path.is_file():
             files.append(path)
@@ -93,9 +95,15 @@ def ingest_paths(
             progress.file_started(path, i, len(files))
             doc_id = document_id(path.name)
             if doc_id in seen:
-                result = FileResult(str(path), "failed", doc_id, reason=(
-                    f"same file name as {seen[doc_id]} in this run (a document is identified by "
-                    "its file name)"))
+                result = FileResult(
+                    str(path),
+                    "failed",
+                    doc_id,
+                    reason=(
+                        f"same document id '{doc_id}' as {seen[doc_id]} in this run (a document is "
+                        "identified by its file name; rename one of them)"
+                    ),
+                )
             else:
                 seen[doc_id] = path
                 result = _ingest_one(kb, writer, path, chunker, progress)
@@ -109,20 +117,33 @@ def _ingest_one(kb, writer, path: Path, chunker: Chunker, progress: Progress) ->
     doc_id = document_id(path.name)
     try:
         data = read_file(path)
-        if kb.store.registry.active_version(doc_id) == content_version(data, pipeline_signature(chunker)):
+        if kb.store.registry.active_version(doc_id) == content_version(
+            data, pipeline_signature(chunker)
+        ):
             return FileResult(str(path), "unchanged", doc_id, seconds=time.perf_counter() - t0)
         doc = parse_bytes(path.name, data, chunker)
+        previous = kb.store.registry.document(doc_id)
+        if previous is not None and previous.file_name != path.name:
+            doc.warnings.append(f"replaces '{previous.file_name}' (same document id '{doc_id}')")
         progress.chunks_started(len(doc.chunks))
         outcome = writer.upsert(doc, on_progress=progress.chunks_done)
     except (ModelMismatch, WriterBusy):
         raise  # not about this file: stop the run
     except KBError as e:
-        return FileResult(str(path), "failed", doc_id, reason=str(e), seconds=time.perf_counter() - t0)
+        return FileResult(
+            str(path), "failed", doc_id, reason=str(e), seconds=time.perf_counter() - t0
+        )
     except Exception as e:  # a loader bug on odd input must not stop the other files
         reason = f"unexpected error while reading ({type(e).__name__}: {e})"
-        return FileResult(str(path), "failed", doc_id, reason=reason, seconds=time.perf_counter() - t0)
+        return FileResult(
+            str(path), "failed", doc_id, reason=reason, seconds=time.perf_counter() - t0
+        )
     return FileResult(
-        str(path), outcome, doc_id, chunks=len(doc.chunks), warnings=doc.warnings,
+        str(path),
+        outcome,
+        doc_id,
+        chunks=len(doc.chunks),
+        warnings=doc.warnings,
         seconds=time.perf_counter() - t0,
     )
 

@@ -34,11 +34,14 @@ class Indexer:
                 vectors.delete_version(doc_id, version)
             registry.purge_version(doc_id, version)
             self.store.files.delete(original)
+        swept = self.store.files.sweep(registry.original_paths())
         active = registry.get_meta(COLLECTION_KEY)
-        stale = [n for n in self.store.collection_names() if n.startswith("chunks-") and n != active]
+        stale = [
+            n for n in self.store.collection_names() if n.startswith("chunks-") and n != active
+        ]
         for name in stale:
             self.store.client.delete_collection(name)
-        return len(leftovers) + len(stale)
+        return len(leftovers) + len(stale) + swept
 
     def upsert(self, doc: ParsedDocument, on_progress: Progress | None = None) -> Outcome:
         registry = self.store.registry
@@ -47,8 +50,9 @@ class Indexer:
             return "unchanged"
         vectors = self.store.vectors(create=True)
         assert vectors is not None
-        original = self.store.files.save(doc.doc_id, doc.version, doc.file_name, doc.source_bytes)
-        registry.stage(doc, original)
+        original = self.store.files.relative(doc.doc_id, doc.version, doc.file_name)
+        registry.stage(doc, original)  # first the row, so a crash never orphans the file
+        self.store.files.save(original, doc.source_bytes)
         embeddings = self.embedder.embed_passages(
             [context_text(c) for c in doc.chunks], on_batch=on_progress
         )
@@ -70,7 +74,7 @@ class Indexer:
         return info
 
     def reindex(self, on_progress: Progress | None = None) -> int:
-        """Re-embed every active chunk with the configured model into a new collection, then switch."""
+        """Re-embed all active chunks with the configured model into a new collection; switch."""
         registry = self.store.registry
         old = registry.get_meta(COLLECTION_KEY)
         name = new_collection_name()
@@ -78,7 +82,9 @@ class Indexer:
         chunks = registry.active_chunks()
         for i in range(0, len(chunks), 256):
             part = chunks[i : i + 256]
-            vectors.add(part, self.embedder.embed_passages([context_text(c) for c in part], on_progress))
+            vectors.add(
+                part, self.embedder.embed_passages([context_text(c) for c in part], on_progress)
+            )
         registry.switch_collection(COLLECTION_KEY, name)
         if old:
             self.store.client.delete_collection(old)
@@ -86,7 +92,9 @@ class Indexer:
 
     def _purge(self, vectors: VectorStore, doc_id: str, version: str) -> None:
         registry = self.store.registry
-        original = next((o for d, v, o in registry.inactive_versions() if (d, v) == (doc_id, version)), None)
+        original = next(
+            (o for d, v, o in registry.inactive_versions() if (d, v) == (doc_id, version)), None
+        )
         vectors.delete_version(doc_id, version)
         registry.purge_version(doc_id, version)
         self.store.files.delete(original)

@@ -46,11 +46,20 @@ class KnowledgeBase:
                 self._catalog = Catalog.build(gen, chunks)
             return self._catalog
 
+    def warm_up(self) -> None:
+        """Load what the first question would otherwise pay for: catalog, collection, model."""
+        if self.catalog().chunks:
+            self.store.vectors()
+            self.embedder.embed_query("Aufwärmen")
+
     def _vectors(self) -> VectorStore | None:
         return self.store.vectors()
 
     def search(
-        self, query: str, k: int | None = None, mode: RetrievalMode | None = None,
+        self,
+        query: str,
+        k: int | None = None,
+        mode: RetrievalMode | None = None,
         keep: ChunkFilter | None = None,
     ) -> Retrieval:
         self._require_documents()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 
 def document_id(file_name: str) -> str:
-    """Stable id of a document: a slug of its base file name (re-ingesting the same file keeps it)."""
+    """Stable id of a document: a slug of its base file name (the same file keeps its id)."""
     name = unicodedata.normalize("NFKD", Path(file_name).name.lower())
     name = name.replace("ß", "ss")
     ascii_name = name.encode("ascii", "ignore").decode()

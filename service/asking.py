@@ -14,7 +14,7 @@ from kb.errors import InvalidInput, KBError
 from kb.knowledge_base import KnowledgeBase
 from kb.models import Answer
 
-out = Console()
+out = Console(soft_wrap=True)
 
 
 def print_answer(answer: Answer) -> None:
@@ -30,7 +30,9 @@ def print_answer(answer: Answer) -> None:
         out.print("\nNächste Treffer:", style="bold")
         for h in answer.sources[:3]:
             page = f", S. {h.chunk.page}" if h.chunk.page else ""
-            out.print(f"- {escape(h.chunk.title)} ({escape(h.chunk.file_name)}{page})", highlight=False)
+            out.print(
+                f"- {escape(h.chunk.title)} ({escape(h.chunk.file_name)}{page})", highlight=False
+            )
     out.print(f"\n{answer.timings_ms['total']:.0f} ms", style="dim")
 
 
@@ -76,6 +78,7 @@ def read_batch(path: Path) -> list[dict[str, Any]]:
 
 def ask_batch(kb: KnowledgeBase, source: Path, target: Path) -> None:
     items = read_batch(source)
+    kb.warm_up()
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".partial")
     with tmp.open("w", encoding="utf-8") as f, Progress(disable=not sys.stderr.isatty()) as bar:
@@ -92,8 +95,12 @@ def _answer_item(kb: KnowledgeBase, item: dict[str, Any]) -> dict[str, Any]:
         return answer_to_dict(kb.ask(item["question"]), item.get("id"))
     except InvalidInput as e:
         return {
-            "id": item.get("id"), "question": item["question"], "answer": f"Error: {e}",
-            "refused": True, "citations": [], "sources": [],
+            "id": item.get("id"),
+            "question": item["question"],
+            "answer": f"Error: {e}",
+            "refused": True,
+            "citations": [],
+            "sources": [],
             "timings_ms": {"retrieve": 0.0, "answer": 0.0, "total": 0.0},
         }
     except KBError:

@@ -29,7 +29,9 @@ def _settings() -> "Settings":
     try:
         return Settings()
     except ValidationError as e:
-        problems = "; ".join(f"KB_{'_'.join(map(str, err['loc'])).upper()}: {err['msg']}" for err in e.errors())
+        problems = "; ".join(
+            f"KB_{'_'.join(map(str, err['loc'])).upper()}: {err['msg']}" for err in e.errors()
+        )
         _fail(f"invalid settings: {problems}")
         raise  # unreachable
 
@@ -113,7 +115,9 @@ def docs_list(
 
 
 @docs_app.command("remove")
-def docs_remove(doc_id: Annotated[str, typer.Argument(help="Document id (see `kb docs list`).")]) -> None:
+def docs_remove(
+    doc_id: Annotated[str, typer.Argument(help="Document id (see `kb docs list`).")],
+) -> None:
     """Remove a document and everything stored for it."""
     kb = _open_kb()
     try:
@@ -126,10 +130,14 @@ def docs_remove(doc_id: Annotated[str, typer.Argument(help="Document id (see `kb
 
 @app.command()
 def ask(
-    question: Annotated[str | None, typer.Argument(help="The question (omit for a prompt).")] = None,
+    question: Annotated[
+        str | None, typer.Argument(help="The question (omit for a prompt).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     batch: Annotated[Path | None, typer.Option(help="JSONL file of {id, question} lines.")] = None,
-    out: Annotated[Path | None, typer.Option(help="Where --batch writes its JSONL answers.")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Where --batch writes its JSONL answers.")
+    ] = None,
 ) -> None:
     """Answer a question from the documents, with citations."""
     from service.asking import ask_batch, ask_interactive, print_answer
@@ -146,8 +154,10 @@ def ask(
     kb = _open_kb()
     try:
         if question is None:
+            kb.warm_up()
             ask_interactive(kb)
             return
+        kb.warm_up()
         answer = kb.ask(question)
     finally:
         kb.close()
@@ -173,6 +183,24 @@ def reindex() -> None:
     finally:
         kb.close()
     typer.echo(f"Re-embedded {n} chunks with {kb.embedder.model_id}.")
+
+
+@app.command("eval")
+def eval_command(
+    configs: Annotated[str, typer.Option(help="Comma-separated configurations to compare.")] = "",
+    qa: Annotated[Path | None, typer.Option(help="Q&A JSONL (default eval/qa.jsonl).")] = None,
+    corpus: Annotated[Path, typer.Option(help="Corpus the Q&A refers to.")] = Path(
+        "../shared/corpus"
+    ),
+    out_dir: Annotated[Path, typer.Option("--out-dir", help="Where reports go.")] = Path(
+        "eval/reports"
+    ),
+    curve: Annotated[bool, typer.Option(help="Also compute the refusal trade-off curve.")] = True,
+) -> None:
+    """Evaluate on the curated Q&A: configurations side by side, reports with a chart."""
+    from service.evaluating import run_eval
+
+    run_eval(_settings(), configs, qa, corpus, out_dir, curve)
 
 
 @app.command()

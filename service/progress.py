@@ -9,7 +9,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 err = Console(stderr=True)
-out = Console()
+out = Console(soft_wrap=True)  # one line per file in logs and pipes
 
 
 class RichProgress:
@@ -18,8 +18,12 @@ class RichProgress:
     def __init__(self, enabled: bool = True) -> None:
         self.enabled = enabled
         self._progress = Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TimeElapsedColumn(), console=err, transient=False,
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=False,
         )
         self._files: Any = None
         self._chunks: Any = None
@@ -29,8 +33,12 @@ class RichProgress:
             self._progress.start()
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         if self.enabled:
             self._progress.stop()
 
@@ -79,7 +87,13 @@ def print_documents(docs: list[Any]) -> None:
     if not docs:
         out.print("No documents yet. Add some with: kb ingest PATH")
         return
-    table = Table("id", "file", "kind", "title", "pages", "chunks", "updated")
+    table = Table()
+    table.add_column("id", no_wrap=True, overflow="fold")
+    table.add_column("file", overflow="fold")
+    for name in ("kind", "title", "pages", "chunks", "updated"):
+        table.add_column(name, overflow="ellipsis", max_width=40 if name == "title" else None)
     for d in docs:
-        table.add_row(d.doc_id, d.file_name, d.kind, d.title[:50], str(d.pages), str(d.chunks), d.updated_at)
+        table.add_row(
+            d.doc_id, d.file_name, d.kind, d.title[:50], str(d.pages), str(d.chunks), d.updated_at
+        )
     out.print(table)

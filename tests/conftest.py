@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from kb.knowledge_base import KnowledgeBase, build_kb
+from kb.models import ParsedDocument
 from kb.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,7 +53,9 @@ def corpus_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def corpus_kb(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeBase]:
+def corpus_kb(
+    corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[KnowledgeBase]:
     """The whole sample corpus ingested once per test session. Read-only for tests."""
     from ingest.pipeline import ingest_paths
 
@@ -79,3 +82,14 @@ def empty_kb(settings: Settings) -> Iterator[KnowledgeBase]:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def parsed_corpus(corpus_dir: Path) -> dict[str, ParsedDocument]:
+    """Every corpus file parsed (cleaned, structured, chunked) with the default settings."""
+    from ingest.chunking import Chunker
+    from ingest.parse import parse_file
+
+    defaults = make_settings(Path("unused"))
+    chunker = Chunker(defaults.chunk_size, defaults.chunk_overlap)
+    return {p.name: parse_file(p, chunker) for p in sorted(corpus_dir.iterdir()) if p.is_file()}

@@ -4,9 +4,9 @@ import io
 import re
 import zipfile
 
-from kb.errors import IngestError
 from ingest.blocks import Block, LoadedDocument, LoadedPage
 from ingest.cleaning import clean_inline
+from kb.errors import IngestError
 
 _HEADING_STYLE = re.compile(r"^(heading|überschrift)\s*(\d)$", re.I)
 _TITLE_STYLES = {"title", "titel"}
@@ -17,7 +17,9 @@ def load_docx(data: bytes) -> LoadedDocument:
     from docx.opc.exceptions import PackageNotFoundError
 
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise IngestError("not a DOCX file (not a ZIP container); old .doc files must be saved as .docx")
+        raise IngestError(
+            "not a DOCX file (not a ZIP container); old .doc files must be saved as .docx"
+        )
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as e:

@@ -2,19 +2,52 @@
 
 import re
 
-from kb.errors import IngestError
 from ingest.blocks import Block, LoadedDocument, LoadedPage
 from ingest.cleaning import clean_inline
+from kb.errors import IngestError
 
-_DROP_TAGS = ["script", "style", "noscript", "template", "svg", "iframe", "form", "nav", "header",
-              "footer", "aside", "button", "select", "dialog"]
-_BOILERPLATE = re.compile(r"(^|[-_ ])(nav|navbar|navigation|menu|breadcrumbs?|footer|cookie|"
-                          r"banner|sidebar|skip-link|share|social)([-_ ]|$)", re.I)
+_DROP_TAGS = [
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "iframe",
+    "form",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "button",
+    "select",
+    "dialog",
+]
+_BOILERPLATE = re.compile(
+    r"(^|[-_ ])(nav|navbar|navigation|menu|breadcrumbs?|footer|cookie|"
+    r"banner|sidebar|skip-link|share|social)([-_ ]|$)",
+    re.I,
+)
 _BOILERPLATE_ROLES = {"navigation", "banner", "contentinfo", "search", "complementary"}
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 4, "h6": 4}
 _TEXT_BLOCKS = {"p", "pre", "blockquote", "figcaption", "dt", "dd", "address", "caption", "summary"}
-_CONTAINERS = {"div", "section", "article", "main", "body", "ul", "ol", "dl", "figure", "details",
-               "table", "thead", "tbody", "tfoot", "center", "span"}
+_CONTAINERS = {
+    "div",
+    "section",
+    "article",
+    "main",
+    "body",
+    "ul",
+    "ol",
+    "dl",
+    "figure",
+    "details",
+    "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "center",
+    "span",
+}
 
 
 def load_html(text: str) -> LoadedDocument:
@@ -44,8 +77,12 @@ def load_html(text: str) -> LoadedDocument:
 
 
 def _meta_date(tree: object) -> str | None:
-    for selector in ('meta[name="date"]', 'meta[property="article:published_time"]',
-                     'meta[name="dcterms.date"]', "time[datetime]"):
+    for selector in (
+        'meta[name="date"]',
+        'meta[property="article:published_time"]',
+        'meta[name="dcterms.date"]',
+        "time[datetime]",
+    ):
         node = tree.css_first(selector)  # type: ignore[attr-defined]
         if node is not None:
             value = node.attributes.get("content") or node.attributes.get("datetime")
@@ -58,7 +95,9 @@ def _walk(node: object):  # type: ignore[no-untyped-def]
     inline: list[str] = []
     for child in node.iter(include_text=True):  # type: ignore[attr-defined]
         tag = child.tag
-        if tag == "-text" or tag not in (_HEADINGS.keys() | _TEXT_BLOCKS | _CONTAINERS | {"li", "tr"}):
+        if tag == "-text" or tag not in (
+            _HEADINGS.keys() | _TEXT_BLOCKS | _CONTAINERS | {"li", "tr"}
+        ):
             inline.append(child.text(deep=True, separator=""))
             continue
         if inline:
@@ -92,7 +131,8 @@ def _paragraph(text: str):  # type: ignore[no-untyped-def]
 def _list_item(li: object):  # type: ignore[no-untyped-def]
     nested = [c for c in li.iter() if c.tag in ("ul", "ol")]  # type: ignore[attr-defined]
     own = "".join(
-        c.text(deep=True, separator="") for c in li.iter(include_text=True)  # type: ignore[attr-defined]
+        c.text(deep=True, separator="")
+        for c in li.iter(include_text=True)  # type: ignore[attr-defined]
         if c.tag not in ("ul", "ol")
     )
     text = clean_inline(re.sub(r"\s+", " ", own))

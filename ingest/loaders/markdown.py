@@ -1,8 +1,8 @@
 """Markdown → blocks with markdown-it-py: headings, paragraphs, list items, table rows."""
 
-from kb.errors import IngestError
 from ingest.blocks import Block, LoadedDocument, LoadedPage
 from ingest.cleaning import clean_inline
+from kb.errors import IngestError
 
 
 def load_markdown(text: str) -> LoadedDocument:
@@ -49,7 +49,9 @@ def load_markdown(text: str) -> LoadedDocument:
     if not blocks:
         raise IngestError("the Markdown file contains no text")
     title = next((b.text for b in blocks if b.kind == "heading" and b.level == 1), None)
-    return LoadedDocument(kind="markdown", pages=[LoadedPage(number=None, blocks=blocks)], title=title)
+    return LoadedDocument(
+        kind="markdown", pages=[LoadedPage(number=None, blocks=blocks)], title=title
+    )
 
 
 def _only_strong(tok: object) -> bool:

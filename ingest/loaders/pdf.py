@@ -1,13 +1,16 @@
 """PDF pages → blocks, with pypdf. Broken pages are skipped with a warning."""
 
 import io
+import logging
 import re
 import statistics
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from kb.errors import IngestError
 from ingest.blocks import Block, LoadedDocument, LoadedPage
 from ingest.cleaning import clean_inline, join_lines, remove_running_lines
 from ingest.headings import HeadingDetector
+from kb.errors import IngestError
 
 _LIST_MARKER = re.compile(r"^\s*([-•▪◦●·]|\d{1,2}[.)]|[a-z][)])\s+(?=\S)")
 _DASH_MARKER = re.compile(r"^\s*[–—]\s+(?=\S)")
@@ -22,7 +25,8 @@ def load_pdf(data: bytes) -> LoadedDocument:
     if not data.lstrip()[:5].startswith(b"%PDF"):
         raise IngestError("not a PDF file (no %PDF header); was another file renamed to .pdf?")
     try:
-        reader = PdfReader(io.BytesIO(data))
+        with _pypdf_log():
+            reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise IngestError("the PDF is encrypted with a password; export it unprotected")
         page_count = len(reader.pages)
@@ -36,11 +40,14 @@ def load_pdf(data: bytes) -> LoadedDocument:
     warnings: list[str] = []
     raw_pages: list[list[str]] = []
     for i in range(page_count):
-        try:
-            text = reader.pages[i].extract_text() or ""
-        except Exception as e:  # one damaged page must not lose the rest
-            warnings.append(f"page {i + 1}: text could not be extracted ({type(e).__name__})")
-            text = ""
+        with _pypdf_log() as problems:
+            try:
+                text = reader.pages[i].extract_text() or ""
+            except Exception as e:  # one damaged page must not lose the rest
+                problems.append(f"{type(e).__name__}: {e}")
+                text = ""
+        if problems and not text.strip():
+            warnings.append(f"page {i + 1}: text could not be extracted ({problems[0][:120]})")
         raw_pages.append(text.splitlines())
 
     if not any(line.strip() for lines in raw_pages for line in lines):
@@ -56,6 +63,29 @@ def load_pdf(data: bytes) -> LoadedDocument:
     if empty:
         warnings.append(f"pages without text after cleaning: {empty}")
     return LoadedDocument(kind="pdf", pages=pages, title=_title(reader), warnings=warnings)
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _pypdf_log() -> Iterator[list[str]]:
+    """pypdf logs (instead of raising) on damaged content: collect it, keep it off stderr."""
+    logger = logging.getLogger("pypdf")
+    handler = _Collect()
+    logger.addHandler(handler)
+    propagate, logger.propagate = logger.propagate, False
+    try:
+        yield handler.messages
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
 
 
 def _title(reader: object) -> str | None:
@@ -86,15 +116,18 @@ def _blocks_from_lines(raw_lines: list[str], detector: HeadingDetector) -> list[
             i += 2 if heading.absorbs_next_line else 1
             continue
         starts_item = bool(_LIST_MARKER.match(line)) or (
-            bool(_DASH_MARKER.match(line)) and (current is None or current.kind == "list_item"
-                                                or bool(_SENTENCE_END.search(current.text)))
+            bool(_DASH_MARKER.match(line))
+            and (
+                current is None
+                or current.kind == "list_item"
+                or bool(_SENTENCE_END.search(current.text))
+            )
         )
         if pairs[i][1] and not starts_item:
             blocks.append(Block("table_row", line))
             current = None
         elif starts_item:
-            text = _LIST_MARKER.sub("", line, count=1) if _LIST_MARKER.match(line) else (
-                _DASH_MARKER.sub("", line, count=1))
+            text = _strip_bullet(line)
             current = Block("list_item", text)
             blocks.append(current)
         elif current is not None and current.kind in ("paragraph", "list_item"):
@@ -104,18 +137,34 @@ def _blocks_from_lines(raw_lines: list[str], detector: HeadingDetector) -> list[
             current = Block("paragraph", line)
             blocks.append(current)
         # A short line that ends a sentence closes its paragraph; a short list line its item.
-        if current is not None and len(line) < 0.8 * typical and (
-            _SENTENCE_END.search(line) or (current.kind == "list_item" and len(line) < 0.7 * typical)
+        if (
+            current is not None
+            and len(line) < 0.8 * typical
+            and (
+                _SENTENCE_END.search(line)
+                or (current.kind == "list_item" and len(line) < 0.7 * typical)
+            )
         ):
             current = None
         i += 1
     return [Block(b.kind, b.text.strip(), b.level) for b in blocks if b.text.strip()]
 
 
+def _strip_bullet(line: str) -> str:
+    """Bullets go (the page text marks items with "- "); numbers and letters stay ("3. …")."""
+    m = _LIST_MARKER.match(line) or _DASH_MARKER.match(line)
+    if m is None:
+        return line
+    marker = m.group(0).strip()
+    return line[m.end() :] if marker in "-•▪◦●·–—" else f"{marker} {line[m.end() :]}"
+
+
 def _typical_length(lines: list[str]) -> float:
     lengths = sorted(len(x) for x in lines if len(x) > 20)
     if not lengths:
         return 80.0
-    return float(lengths[int(0.75 * (len(lengths) - 1))]) if len(lengths) > 3 else float(
-        statistics.median(lengths)
+    return (
+        float(lengths[int(0.75 * (len(lengths) - 1))])
+        if len(lengths) > 3
+        else float(statistics.median(lengths))
     )

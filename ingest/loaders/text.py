@@ -2,10 +2,10 @@
 
 import re
 
-from kb.errors import IngestError
 from ingest.blocks import Block, LoadedDocument, LoadedPage
 from ingest.cleaning import clean_inline, join_lines
 from ingest.headings import HeadingDetector
+from kb.errors import IngestError
 
 _LIST_MARKER = re.compile(r"^\s*([-•*▪–]|\d{1,2}[.)]|[a-z][)])\s+(?=\S)")
 

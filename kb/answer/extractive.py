@@ -88,12 +88,24 @@ class SentencePicker:
             n = len(citations) + 1
             c = sentence.chunk
             citations.append(
-                Citation(n=n, doc_id=c.doc_id, file=c.file_name, title=c.title, page=c.page,
-                         quote=quote, section=c.section, start=start, end=end)
+                Citation(
+                    n=n,
+                    doc_id=c.doc_id,
+                    file=c.file_name,
+                    title=c.title,
+                    page=c.page,
+                    quote=quote,
+                    section=c.section,
+                    start=start,
+                    end=end,
+                )
             )
             parts.append(f"{quote} [{n}]")
-        return Extract(chosen, citations, "\n".join(parts) if any("\n" in p for p in parts)
-                       else " ".join(parts))
+        return Extract(
+            chosen,
+            citations,
+            "\n".join(parts) if any("\n" in p for p in parts) else " ".join(parts),
+        )
 
     def _extend_list(self, page: str, end: int) -> int:
         """If the sentence ends with ':' and list items follow, the quote includes them."""
@@ -109,8 +121,10 @@ class SentencePicker:
 
 
 def _overlaps(a: Sentence, b: Sentence) -> bool:
-    return a.chunk.doc_id == b.chunk.doc_id and a.chunk.page == b.chunk.page and (
-        a.start < b.end and b.start < a.end
+    return (
+        a.chunk.doc_id == b.chunk.doc_id
+        and a.chunk.page == b.chunk.page
+        and (a.start < b.end and b.start < a.end)
     )
 
 
@@ -118,7 +132,9 @@ def _term_weights(terms: list[str], catalog: Catalog) -> dict[str, float]:
     return {t: catalog.bm25.idf(t) for t in dict.fromkeys(terms)}
 
 
-def best_passage_coverage(hits: list[Hit], terms: list[str], catalog: Catalog, top: int = 3) -> float:
+def best_passage_coverage(
+    hits: list[Hit], terms: list[str], catalog: Catalog, top: int = 3
+) -> float:
     """Share of the question's IDF-weighted terms found in the best of the top passages."""
     weights = _term_weights(terms, catalog)
     total = sum(weights.values())

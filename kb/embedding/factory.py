@@ -14,6 +14,8 @@ def make_embedder(settings: Settings) -> Embedder:
         return UseEmbedder(threads=settings.embed_threads)
     if backend == "sentence-transformers":
         return SentenceTransformerEmbedder(
-            settings.embed_model, threads=settings.embed_threads, batch_size=settings.embed_batch_size
+            settings.embed_model,
+            threads=settings.embed_threads,
+            batch_size=settings.embed_batch_size,
         )
     raise ConfigError(f"unknown embedding backend: {backend}")

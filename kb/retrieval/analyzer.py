@@ -6,7 +6,6 @@ vocabulary ("Bündniskerngruppe" → bündnis + kerngruppe), Snowball German ste
 folding, German and English stopwords.
 """
 
-import math
 import re
 import unicodedata
 from collections import Counter
@@ -19,25 +18,31 @@ _WORD = re.compile(r"[a-zäöüß0-9]+(?:-[a-zäöüß0-9]+)*")
 _LINKING = ("s", "es", "n", "en", "e", "er", "ns")
 
 GERMAN_STOPWORDS = frozenset(
-    """aber alle allem allen aller alles als also am an ander andere anderem anderen anderer anderes
-    anderm andern anders auch auf aus bei beim bin bis bist bzw da damit dann der den des dem die das
-    dass daß du er ihn ihm es ein eine einem einen einer eines euer eure eurem euren eurer eures für
-    gegen gewesen hab habe haben hat hatte hatten hier hin hinter ich mich mir ihr ihre ihrem ihren
-    ihrer ihres euch im in indem ins ist jede jedem jeden jeder jedes jene jenem jenen jener jenes
-    jetzt kann können könnte man manche manchem manchen mancher manches mein meine meinem meinen
-    meiner meines mit muss musste nach nicht nichts noch nun nur ob oder ohne sehr sein seine seinem
-    seinen seiner seines selbst sich sie ihnen sind so solche solchem solchen solcher solches soll
-    sollte sondern sonst über um und uns unsere unserem unseren unser unseres unter viel vom von vor
-    war waren warst was weil welche welchem welchen welcher welches wenn werde werden wie
-    wieder will wir wird wirst wo wollen wollte würde würden zu zum zur zwar gibt gab geben
+    """
+    aber alle allem allen aller alles als also am an ander andere anderem anderen anderer
+    anderes anderm andern anders auch auf aus bei beim bin bis bist bzw da damit dann der
+    den des dem die das dass daß du er ihn ihm es ein eine einem einen einer eines euer eure
+    eurem euren eurer eures für gegen gewesen hab habe haben hat hatte hatten hier hin
+    hinter ich mich mir ihr ihre ihrem ihren ihrer ihres euch im in indem ins ist jede jedem
+    jeden jeder jedes jene jenem jenen jener jenes jetzt kann können könnte man manche
+    manchem manchen mancher manches mein meine meinem meinen meiner meines mit muss musste
+    nach nicht nichts noch nun nur ob oder ohne sehr sein seine seinem seinen seiner seines
+    selbst sich sie ihnen sind so solche solchem solchen solcher solches soll sollte sondern
+    sonst über um und uns unsere unserem unseren unser unseres unter viel vom von vor war
+    waren warst was weil welche welchem welchen welcher welches wenn werde werden wie wieder
+    will wir wird wirst wo wollen wollte würde würden zu zum zur zwar gibt gab geben
     eigentlich genau denn mal etwa bitte wer wem wen wieso warum weshalb wozu welcher gut
-    dort hier dabei dazu davon darüber sowie z b u a d h ggf""".split()
+    dort hier dabei dazu davon darüber sowie z b u a d h ggf
+    """.split()
 )
 ENGLISH_STOPWORDS = frozenset(
-    """the a an and or of to in on for with is are was were be been by at as from that this these
-    those which who whom what how why when where does do did there their it its can could i we you
-    they he she his her our your my me us them about into than then so such any some all also not
-    no yes have has had will would should may might must shall please tell""".split()
+    """
+    the a an and or of to in on for with is are was were be been by at as from that this
+    these those which who whom what how why when where does do did there their it its can
+    could i we you they he she his her our your my me us them about into than then so such
+    any some all also not no yes have has had will would should may might must shall please
+    tell
+    """.split()
 )
 STOPWORDS = GERMAN_STOPWORDS | ENGLISH_STOPWORDS
 
@@ -47,7 +52,7 @@ def fold(word: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _stemmer():  # type: ignore[no-untyped-def]
+def _stemmer():
     import Stemmer
 
     return Stemmer.Stemmer("german")

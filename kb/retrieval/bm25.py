@@ -18,7 +18,10 @@ class BM25Index:
             for term, tf in Counter(terms).items():
                 postings[term].append((i, tf))
         self._postings = {
-            t: (np.array([i for i, _ in p], dtype=np.int32), np.array([f for _, f in p], dtype=np.float32))
+            t: (
+                np.array([i for i, _ in p], dtype=np.int32),
+                np.array([f for _, f in p], dtype=np.float32),
+            )
             for t, p in postings.items()
         }
 

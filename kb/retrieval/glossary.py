@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 _ACRONYM = r"[A-ZÄÖÜ][A-Za-zÄÖÜäöü]{0,7}[A-ZÄÖÜ][A-Za-zÄÖÜäöü]{0,3}"
 _TABLE_ROW = re.compile(rf"^({_ACRONYM})\t([A-ZÄÖÜ„\"].{{3,120}})$", re.M)
-_LONG_THEN_SHORT = re.compile(rf"([^()\n]{{3,160}}?)\s+\(({_ACRONYM})\)")
+_PARENTHESIZED = re.compile(rf"\s\(({_ACRONYM})\)")
 _SHORT_THEN_LONG = re.compile(rf"\b({_ACRONYM})\s+\(([A-ZÄÖÜ„\"][^()\n]{{4,120}})\)")
 _TOKEN = re.compile(r"[A-Za-zÄÖÜäöüß]+")
 _ADDRESS = re.compile(r"\S+@\S+|https?://\S+|www\.\S+|\S+\.(?:de|nrw|com|org|net|eu)\b\S*")
@@ -45,10 +45,12 @@ class Glossary:
             for short, long in _TABLE_ROW.findall(text):
                 found.setdefault(short, _clean(long))
         for text in texts:
-            for m in _LONG_THEN_SHORT.finditer(text):
-                long = _schwartz_hearst(m.group(2), m.group(1))
+            for m in _PARENTHESIZED.finditer(text):
+                before = text[max(0, m.start() - 160) : m.start()]
+                before = re.split(r"[()\n]", before)[-1]
+                long = _schwartz_hearst(m.group(1), before)
                 if long:
-                    found.setdefault(m.group(2), long)
+                    found.setdefault(m.group(1), long)
             for m in _SHORT_THEN_LONG.finditer(text):
                 long = _clean(m.group(2))
                 if _initials_match(m.group(1), long):
@@ -90,19 +92,17 @@ class Glossary:
 
 
 def _clean(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip(" ,;:.\"„“")
+    return re.sub(r"\s+", " ", text).strip(' ,;:."„“')
 
 
 def _schwartz_hearst(short: str, preceding: str) -> str | None:
-    """Shortest tail of ``preceding`` whose letters spell ``short`` (first letter at a word start)."""
+    """Shortest tail of ``preceding`` spelling ``short`` (its first letter at a word start)."""
     letters = [c.lower() for c in short if c.isalpha()]
     text = preceding.rstrip()
     s, li = len(text) - 1, len(letters) - 1
     while li >= 0:
         c = letters[li]
-        while s >= 0 and (
-            text[s].lower() != c or (li == 0 and s > 0 and text[s - 1].isalnum())
-        ):
+        while s >= 0 and (text[s].lower() != c or (li == 0 and s > 0 and text[s - 1].isalnum())):
             s -= 1
         if s < 0:
             return None
@@ -119,6 +119,8 @@ def _schwartz_hearst(short: str, preceding: str) -> str | None:
 def _initials_match(short: str, long: str) -> bool:
     initials = [w[0].lower() for w in _TOKEN.findall(long)]
     caps = [c.lower() for c in short if c.isupper()]
-    return bool(caps) and caps[0] == (initials[0] if initials else "") and all(
-        c in initials for c in caps
+    return (
+        bool(caps)
+        and caps[0] == (initials[0] if initials else "")
+        and all(c in initials for c in caps)
     )

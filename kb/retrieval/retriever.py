@@ -124,18 +124,36 @@ def _drop_near_duplicates(hits: list[Hit], threshold: float = 0.9) -> list[Hit]:
     return kept
 
 
-def _diversify(hits: list[Hit], k: int, max_per_document: int) -> list[Hit]:
-    """Top k, where a document's hits beyond ``max_per_document`` wait behind other documents."""
-    top: list[Hit] = []
-    deferred: list[Hit] = []
-    per_doc: dict[str, int] = {}
-    for hit in hits:
-        if len(top) >= k:
+def _diversify(
+    hits: list[Hit], k: int, max_per_document: int, good_match: float = 0.5
+) -> list[Hit]:
+    """Top k by score, except that a document's hits beyond ``max_per_document`` give way to
+    other documents' hits that match well (score at least ``good_match`` of theirs)."""
+    top = hits[:k]
+    rest = hits[k:]
+    while True:
+        per_doc: dict[str, list[Hit]] = {}
+        for hit in top:
+            per_doc.setdefault(hit.chunk.doc_id, []).append(hit)
+        crowded = [
+            h
+            for hs in per_doc.values()
+            if len(hs) > max_per_document
+            for h in hs[max_per_document:]
+        ]
+        if not crowded:
             break
-        n = per_doc.get(hit.chunk.doc_id, 0)
-        if n >= max_per_document:
-            deferred.append(hit)
-            continue
-        per_doc[hit.chunk.doc_id] = n + 1
-        top.append(hit)
-    return (top + deferred)[:k]
+        weakest = min(crowded, key=lambda h: h.score)
+        challenger = next(
+            (
+                h
+                for h in rest
+                if h.chunk.doc_id not in per_doc or len(per_doc[h.chunk.doc_id]) < max_per_document
+            ),
+            None,
+        )
+        if challenger is None or challenger.score < good_match * weakest.score:
+            break
+        top = [h for h in top if h is not weakest] + [challenger]
+        rest = [h for h in rest if h is not challenger]
+    return sorted(top, key=lambda h: -h.score)

@@ -1,5 +1,6 @@
 """Stored originals (for download and for viewing a citation at its page)."""
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -11,9 +12,12 @@ class OriginalFiles:
     def __init__(self, root: Path) -> None:
         self.root = root
 
-    def save(self, doc_id: str, version: str, file_name: str, data: bytes) -> str:
-        """Write atomically; returns the path relative to the root."""
-        rel = Path(doc_id) / f"{version}{Path(file_name).suffix.lower()}"
+    @staticmethod
+    def relative(doc_id: str, version: str, file_name: str) -> str:
+        return (Path(doc_id) / f"{version}{Path(file_name).suffix.lower()}").as_posix()
+
+    def save(self, rel: str, data: bytes) -> None:
+        """Write atomically (temp file, fsync, rename)."""
         target = self.root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
@@ -26,7 +30,20 @@ class OriginalFiles:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        return rel.as_posix()
+
+    def sweep(self, keep: set[str]) -> int:
+        """Delete stored files no registry row refers to (left by a crash), and temp files."""
+        if not self.root.is_dir():
+            return 0
+        removed = 0
+        for path in self.root.rglob("*"):
+            if path.is_file() and path.relative_to(self.root).as_posix() not in keep:
+                path.unlink(missing_ok=True)
+                removed += 1
+        for folder in sorted((p for p in self.root.iterdir() if p.is_dir()), reverse=True):
+            with contextlib.suppress(OSError):  # not empty
+                folder.rmdir()
+        return removed
 
     def path(self, rel: str) -> Path:
         path = (self.root / rel).resolve()
@@ -39,7 +56,5 @@ class OriginalFiles:
             return
         path = self.root / rel
         path.unlink(missing_ok=True)
-        try:
+        with contextlib.suppress(OSError):  # other versions still there
             path.parent.rmdir()
-        except OSError:
-            pass  # other versions still there

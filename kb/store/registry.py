@@ -96,31 +96,74 @@ class Registry:
             self._delete_version(db, doc.doc_id, doc.version)
             db.execute(
                 "INSERT INTO versions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (doc.doc_id, doc.version, "staged", doc.file_name, doc.kind, doc.title, doc.date,
-                 len(doc.pages), len(doc.chunks), len(doc.source_bytes), original,
-                 json.dumps(doc.warnings, ensure_ascii=False), _now()),
+                (
+                    doc.doc_id,
+                    doc.version,
+                    "staged",
+                    doc.file_name,
+                    doc.kind,
+                    doc.title,
+                    doc.date,
+                    len(doc.pages),
+                    len(doc.chunks),
+                    len(doc.source_bytes),
+                    original,
+                    json.dumps(doc.warnings, ensure_ascii=False),
+                    _now(),
+                ),
             )
             db.executemany(
                 "INSERT INTO pages VALUES (?,?,?,?,?)",
-                [(doc.doc_id, doc.version, p.number or UNPAGED, p.text,
-                  json.dumps([[h.offset, h.level, h.title] for h in p.headings], ensure_ascii=False))
-                 for p in doc.pages],
+                [
+                    (
+                        doc.doc_id,
+                        doc.version,
+                        p.number or UNPAGED,
+                        p.text,
+                        json.dumps(
+                            [[h.offset, h.level, h.title] for h in p.headings], ensure_ascii=False
+                        ),
+                    )
+                    for p in doc.pages
+                ],
             )
             db.executemany(
                 "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?)",
-                [(c.id, c.doc_id, c.version, c.position, c.page, c.section, c.start, c.end, c.text)
-                 for c in doc.chunks],
+                [
+                    (
+                        c.id,
+                        c.doc_id,
+                        c.version,
+                        c.position,
+                        c.page,
+                        c.section,
+                        c.start,
+                        c.end,
+                        c.text,
+                    )
+                    for c in doc.chunks
+                ],
             )
 
     def activate(self, doc_id: str, version: str) -> str | None:
         """Make ``version`` the visible one in a single transaction; returns the retired version."""
         with self._tx() as db:
-            row = db.execute("SELECT version, added_at FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+            row = db.execute(
+                "SELECT version, added_at FROM documents WHERE doc_id=?", (doc_id,)
+            ).fetchone()
             old, added = (row[0], row[1]) if row else (None, _now())
-            db.execute("INSERT OR REPLACE INTO documents VALUES (?,?,?,?)", (doc_id, version, added, _now()))
-            db.execute("UPDATE versions SET state='active' WHERE doc_id=? AND version=?", (doc_id, version))
+            db.execute(
+                "INSERT OR REPLACE INTO documents VALUES (?,?,?,?)",
+                (doc_id, version, added, _now()),
+            )
+            db.execute(
+                "UPDATE versions SET state='active' WHERE doc_id=? AND version=?", (doc_id, version)
+            )
             if old and old != version:
-                db.execute("UPDATE versions SET state='retired' WHERE doc_id=? AND version=?", (doc_id, old))
+                db.execute(
+                    "UPDATE versions SET state='retired' WHERE doc_id=? AND version=?",
+                    (doc_id, old),
+                )
             self._bump(db)
         return old if old != version else None
 
@@ -131,7 +174,9 @@ class Registry:
             if not row:
                 return None
             db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
-            db.execute("UPDATE versions SET state='retired' WHERE doc_id=? AND version=?", (doc_id, row[0]))
+            db.execute(
+                "UPDATE versions SET state='retired' WHERE doc_id=? AND version=?", (doc_id, row[0])
+            )
             self._bump(db)
         return str(row[0])
 
@@ -156,12 +201,17 @@ class Registry:
     @staticmethod
     def _bump(db: sqlite3.Connection) -> None:
         row = db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
-        db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (str(int(row[0] if row else 0) + 1),))
+        db.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('generation', ?)",
+            (str(int(row[0] if row else 0) + 1),),
+        )
 
     # -- reading -------------------------------------------------------------------------------
     def active_version(self, doc_id: str) -> str | None:
         with self._lock:
-            row = self._db.execute("SELECT version FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+            row = self._db.execute(
+                "SELECT version FROM documents WHERE doc_id=?", (doc_id,)
+            ).fetchone()
         return row[0] if row else None
 
     def documents(self) -> list[DocumentInfo]:
@@ -176,18 +226,27 @@ class Registry:
     def document(self, doc_id: str) -> DocumentInfo | None:
         return next((d for d in self.documents() if d.doc_id == doc_id), None)
 
+    def original_paths(self) -> set[str]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT original FROM versions WHERE original IS NOT NULL"
+            ).fetchall()
+        return {r[0] for r in rows}
+
     def original_path(self, doc_id: str) -> str | None:
         with self._lock:
             row = self._db.execute(
                 "SELECT v.original FROM documents d JOIN versions v ON v.doc_id=d.doc_id"
-                " AND v.version=d.version WHERE d.doc_id=?", (doc_id,)
+                " AND v.version=d.version WHERE d.doc_id=?",
+                (doc_id,),
             ).fetchone()
         return row[0] if row else None
 
     def page(self, doc_id: str, number: int | None) -> Page | None:
         with self._lock:
             row = self._db.execute(
-                "SELECT p.text, p.headings, p.page FROM pages p JOIN documents d ON d.doc_id=p.doc_id"
+                "SELECT p.text, p.headings, p.page FROM pages p JOIN documents d"
+                " ON d.doc_id=p.doc_id"
                 " AND d.version=p.version WHERE p.doc_id=? AND p.page=?",
                 (doc_id, number or UNPAGED),
             ).fetchone()

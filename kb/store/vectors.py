@@ -74,7 +74,7 @@ class VectorStore:
             for c, v in zip(chunks, vectors, strict=True)
         ]
         self._store.delete_nodes(node_ids=[n.node_id for n in nodes])  # idempotent re-add
-        self._store.add(nodes)
+        self._store.add(list[Any](nodes))
 
     def delete_version(self, doc_id: str, version: str) -> None:
         self._collection.delete(where={"doc_version": doc_version_key(doc_id, version)})
@@ -91,10 +91,14 @@ class VectorStore:
         if not doc_versions or k <= 0:
             return []
         filters = MetadataFilters(
-            filters=[MetadataFilter(key="doc_version", value=doc_versions, operator=FilterOperator.IN)]
+            filters=[
+                MetadataFilter(key="doc_version", value=doc_versions, operator=FilterOperator.IN)
+            ]
         )
         result = self._store.query(
-            VectorStoreQuery(query_embedding=[float(x) for x in vector], similarity_top_k=k, filters=filters)
+            VectorStoreQuery(
+                query_embedding=[float(x) for x in vector], similarity_top_k=k, filters=filters
+            )
         )
         # ChromaVectorStore reports exp(-distance); with cosine space, distance = 1 - cosine.
         return [

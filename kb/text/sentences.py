@@ -8,9 +8,10 @@ import re
 
 ABBREVIATIONS = frozenset(
     """
-    abb abs abt allg anm art aufl bd bsp bspw bzgl bzw ca co dipl dr ebd ehem einschl etc evtl
-    f ff fa gem gegr ggf ggü hrsg hr i inkl insb insbes jh jhd jr kap kfm max mind min mio mrd
-    nr o orig pers pkt prof rd s sog st std str tel u usw v vgl vs z zb zt zzgl ziff lt
+    abb abs abt allg anm art aufl bd bsp bspw bzgl bzw ca co dipl dr ebd ehem einschl etc
+    evtl f ff fa gem gegr ggf ggü hrsg hr i inkl insb insbes jh jhd jr kap kfm max mind min
+    mio mrd nr o orig pers pkt prof rd s sog st std str tel u usw v vgl vs z zb zt zzgl ziff
+    lt
     """.split()
 )
 # "etc." and "usw." usually end a list mid-sentence; a capital after them is most often a noun.

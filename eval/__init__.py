@@ -1,0 +1,1 @@
+"""Evaluation on curated Q&A: the code path of `kb ask`, configurations side by side."""

@@ -1,0 +1,95 @@
+"""German sentence splitting with exact character offsets."""
+
+from itertools import pairwise
+
+import pytest
+
+from kb.models import ParsedDocument
+from kb.text.sentences import split_sentences
+
+
+def sentences(text: str) -> list[str]:
+    return [text[s:e] for s, e in split_sentences(text)]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Das gilt z. B. für Geduldete und Gestattete.",
+        "Das gilt z.B. für Geduldete.",
+        "Die Kommune bzw. der Kreis entscheidet.",
+        "Laut Dr. Müller ist das Bündnis gut aufgestellt.",
+        "Es gibt ggf. Probleme beim Zugang.",
+        "Beteiligt sind u. a. Schulen und Träger.",
+        "Beteiligt sind u.a. Jobcenter.",
+        "Die 16. Auflage erscheint im Herbst.",
+        "Am 29. Juni 2018 fand das Werkstattgespräch statt.",
+        "Siehe dazu vgl. Abschnitt drei und Prof. Dr. Stöbe-Blossey.",
+        "Es kostet ca. 50 Mio. Euro.",
+    ],
+)
+def test_abbreviations_ordinals_and_dates_do_not_end_a_sentence(sentence: str) -> None:
+    text = f"{sentence} Danach folgt ein zweiter Satz."
+    assert sentences(text) == [sentence, "Danach folgt ein zweiter Satz."]
+
+
+def test_exclamation_and_question_marks_end_sentences() -> None:
+    assert sentences("Wirklich! Wer kommt mit? Niemand. Gut.") == [
+        "Wirklich!",
+        "Wer kommt mit?",
+        "Niemand.",
+        "Gut.",
+    ]
+
+
+def test_a_closing_quote_stays_with_its_sentence() -> None:
+    assert sentences("Er sagte: „Das klappt gemeinsam.“ Dann ging er.") == [
+        "Er sagte: „Das klappt gemeinsam.“",
+        "Dann ging er.",
+    ]
+
+
+def test_a_newline_always_ends_a_sentence() -> None:
+    text = "Aufgaben der Kerngruppe sind\n- Lenkungsfunktion\n- Planung von Angeboten"
+    assert sentences(text) == [
+        "Aufgaben der Kerngruppe sind",
+        "- Lenkungsfunktion",
+        "- Planung von Angeboten",
+    ]
+
+
+def test_offsets_are_exact_and_trimmed() -> None:
+    text = "  Erster Satz.   Zweiter Satz!\n\n  Dritter Satz ohne Punkt  \n"
+    spans = split_sentences(text)
+    assert [text[s:e] for s, e in spans] == [
+        "Erster Satz.",
+        "Zweiter Satz!",
+        "Dritter Satz ohne Punkt",
+    ]
+    assert spans == sorted(spans)
+    assert all(s < e for s, e in spans)
+    assert all(a[1] <= b[0] for a, b in pairwise(spans))
+
+
+def test_a_lowercase_continuation_does_not_start_a_sentence() -> None:
+    assert sentences("Das Bündnis tagt vierteljährl. und berät die Kommune.") == [
+        "Das Bündnis tagt vierteljährl. und berät die Kommune."
+    ]
+
+
+def test_empty_and_blank_text_has_no_sentences() -> None:
+    assert split_sentences("") == []
+    assert split_sentences(" \n\t\n ") == []
+
+
+def test_corpus_pages_split_into_ordered_non_overlapping_spans(
+    parsed_corpus: dict[str, ParsedDocument],
+) -> None:
+    for doc in parsed_corpus.values():
+        for page in doc.pages:
+            spans = split_sentences(page.text)
+            assert all(a[1] <= b[0] for a, b in pairwise(spans))
+            for s, e in spans:
+                piece = page.text[s:e]
+                assert piece == piece.strip() and piece, (doc.file_name, page.number)
+                assert "\n" not in piece, (doc.file_name, page.number, piece)
