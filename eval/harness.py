@@ -36,17 +36,20 @@ CONFIGURATIONS = {
             baseline=True,
         ),
         Configuration(
-            "dense", "our ingest and answers, dense retrieval only", {"retrieval_mode": "dense"}
+            "dense", "dense only: chunk and sentence vectors", {"retrieval_mode": "dense"}
         ),
+        Configuration("bm25", "BM25 with the German analyzer only", {"retrieval_mode": "bm25"}),
         Configuration(
-            "bm25",
-            "our ingest and answers, BM25 with the German analyzer only",
-            {"retrieval_mode": "bm25"},
+            "hybrid-no-sentences",
+            "hybrid without the sentence-vector ranking",
+            {"sentence_weight": 0.0},
         ),
         Configuration(
             "hybrid-no-acronyms", "hybrid without acronym expansion", {"expand_acronyms": False}
         ),
-        Configuration("hybrid", "dense + BM25 fused, acronym expansion (the default)", {}),
+        Configuration(
+            "hybrid", "chunk vectors + sentence vectors + BM25 fused, acronyms (the default)", {}
+        ),
         Configuration(
             "hybrid-chunk60", "hybrid with 60-word chunks", {"chunk_size": 60, "chunk_overlap": 10}
         ),
@@ -57,7 +60,7 @@ CONFIGURATIONS = {
         ),
     ]
 }
-DEFAULT_RUN = ["baseline", "dense", "bm25", "hybrid-no-acronyms", "hybrid"]
+DEFAULT_RUN = ["baseline", "dense", "bm25", "hybrid-no-sentences", "hybrid-no-acronyms", "hybrid"]
 
 
 @dataclass

@@ -46,6 +46,7 @@ def write_reports(
         "md": out_dir / f"{stamp}.md",
         "png": out_dir / f"{stamp}.png",
     }
+    meta = {**meta, "created": stamp}
     payload = {
         "created": stamp,
         "meta": meta,
@@ -144,9 +145,10 @@ def _chart(results: list[ConfigResult], path: Path) -> None:
     fig, ax = plt.subplots(figsize=(9, 4), dpi=110)
     width = 0.8 / max(len(results), 1)
     for i, r in enumerate(results):
-        values = [r.summary.get(m) or 0.0 for m in CHART_METRICS]
-        xs = [x + i * width for x in range(len(CHART_METRICS))]
-        bars = ax.bar(xs, values, width, label=r.config.name)
+        shown = [(x, r.summary.get(m)) for x, m in enumerate(CHART_METRICS)]
+        shown = [(x, v) for x, v in shown if v is not None]  # the baseline has no answers
+        xs = [x + i * width for x, _ in shown]
+        bars = ax.bar(xs, [v for _, v in shown], width, label=r.config.name)
         ax.bar_label(bars, fmt="%.2f", fontsize=7, padding=1)
     ax.set_xticks([x + width * (len(results) - 1) / 2 for x in range(len(CHART_METRICS))])
     ax.set_xticklabels(CHART_METRICS)

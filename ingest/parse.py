@@ -38,7 +38,7 @@ _HINTS = {
 }
 
 
-PIPELINE_REVISION = "1"
+PIPELINE_REVISION = "2"
 
 
 def pipeline_signature(chunker: Chunker) -> str:

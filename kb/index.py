@@ -10,10 +10,10 @@ from typing import Literal
 
 from kb.embedding.cache import CachedEmbedder
 from kb.errors import NotFound
-from kb.models import DocumentInfo, ParsedDocument
-from kb.retrieval.catalog import context_text
+from kb.models import Chunk, DocumentInfo, ParsedDocument
+from kb.retrieval.units import context_text, sentence_units
 from kb.store.store import COLLECTION_KEY, Store, new_collection_name
-from kb.store.vectors import VectorStore
+from kb.store.vectors import SENTENCE_SUFFIX, VectorStore
 
 Outcome = Literal["added", "replaced", "unchanged"]
 Progress = Callable[[int], None]
@@ -36,8 +36,9 @@ class Indexer:
             self.store.files.delete(original)
         swept = self.store.files.sweep(registry.original_paths())
         active = registry.get_meta(COLLECTION_KEY)
+        keep = {active, f"{active}{SENTENCE_SUFFIX}"}
         stale = [
-            n for n in self.store.collection_names() if n.startswith("chunks-") and n != active
+            n for n in self.store.collection_names() if n.startswith("chunks-") and n not in keep
         ]
         for name in stale:
             self.store.client.delete_collection(name)
@@ -53,10 +54,7 @@ class Indexer:
         original = self.store.files.relative(doc.doc_id, doc.version, doc.file_name)
         registry.stage(doc, original)  # first the row, so a crash never orphans the file
         self.store.files.save(original, doc.source_bytes)
-        embeddings = self.embedder.embed_passages(
-            [context_text(c) for c in doc.chunks], on_batch=on_progress
-        )
-        vectors.add(doc.chunks, embeddings)
+        self._embed_into(vectors, doc.chunks, on_progress)
         retired = registry.activate(doc.doc_id, doc.version)
         if retired:
             self._purge(vectors, doc.doc_id, retired)
@@ -81,14 +79,36 @@ class Indexer:
         vectors = VectorStore(self.store.client, name, self.embedder.model_id, create=True)
         chunks = registry.active_chunks()
         for i in range(0, len(chunks), 256):
-            part = chunks[i : i + 256]
-            vectors.add(
-                part, self.embedder.embed_passages([context_text(c) for c in part], on_progress)
-            )
+            self._embed_into(vectors, chunks[i : i + 256], on_progress)
         registry.switch_collection(COLLECTION_KEY, name)
         if old:
-            self.store.client.delete_collection(old)
+            for stale in (old, old + SENTENCE_SUFFIX):
+                if stale in self.store.collection_names():
+                    self.store.client.delete_collection(stale)
         return len(chunks)
+
+    def _embed_into(
+        self, vectors: VectorStore, chunks: list[Chunk], on_progress: Progress | None
+    ) -> None:
+        """Chunk vectors and sentence vectors; progress is counted in chunks."""
+        sentences = [s for c in chunks for s in sentence_units(c)]
+        texts = [context_text(c) for c in chunks] + [s.text for s in sentences]
+        scale = len(chunks) / max(len(texts), 1)
+        reported = 0
+        embedded = 0
+
+        def report(n: int) -> None:
+            nonlocal reported, embedded
+            embedded += n
+            due = min(len(chunks), int(embedded * scale))
+            if on_progress is not None and due > reported:
+                on_progress(due - reported)
+                reported = due
+
+        matrix = self.embedder.embed_passages(texts, on_batch=report)
+        if on_progress is not None and reported < len(chunks):
+            on_progress(len(chunks) - reported)
+        vectors.add(chunks, matrix[: len(chunks)], sentences, matrix[len(chunks) :])
 
     def _purge(self, vectors: VectorStore, doc_id: str, version: str) -> None:
         registry = self.store.registry

@@ -74,16 +74,20 @@ class KnowledgeBase:
         retrieval = self.retriever.retrieve(question, self.settings.top_k, mode, keep)
         t1 = time.perf_counter()
         catalog = self.catalog()
-        confidence, answerable = self.gate.assess(retrieval, catalog)
+        confidence, answerable = self.gate.assess(question, retrieval, catalog)
         if answerable:
             pages = {
                 h.chunk.id: self._page_text(h.chunk.doc_id, h.chunk.version, h.chunk.page) or ""
                 for h in retrieval.hits
             }
-            extract = self.picker.pick(retrieval, catalog, pages)
+            similarity = self.retriever.sentence_similarities(
+                retrieval, self.picker.candidate_ids(retrieval)
+            )
+            extract = self.picker.pick(question, retrieval, catalog, similarity, pages)
             answerable = bool(extract.citations)
         if answerable:
-            text, citations = lead_in(question) + extract.text, extract.citations
+            uncertain = confidence < self.settings.caution_threshold
+            text, citations = lead_in(question, uncertain) + extract.text, extract.citations
         else:
             text, citations = refusal(question, retrieval.hits), []
         t2 = time.perf_counter()

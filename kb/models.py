@@ -97,8 +97,9 @@ class DocumentInfo:
 class Hit:
     chunk: Chunk
     score: float
-    dense_score: float | None = None
+    dense_score: float | None = None  # cosine of the chunk vector
     bm25_score: float | None = None
+    sentence_score: float | None = None  # cosine of the chunk's best sentence
 
 
 @dataclass(frozen=True)

@@ -28,5 +28,14 @@ def refusal(question: str, related: list[Hit]) -> str:
     return text
 
 
-def lead_in(question: str) -> str:
-    return "The documents say (in German): " if is_english(question) else ""
+CAUTION_DE = (
+    "Eine eindeutige Antwort habe ich in den Dokumenten nicht gefunden. Am nächsten kommt: "
+)
+CAUTION_EN = "I found no clear answer in the documents. The closest passages (in German): "
+
+
+def lead_in(question: str, uncertain: bool = False) -> str:
+    english = is_english(question)
+    if uncertain:
+        return CAUTION_EN if english else CAUTION_DE
+    return "The documents say (in German): " if english else ""

@@ -1,8 +1,11 @@
 """Extractive answers: real sentences from the retrieved passages, each with a citation.
 
-Sentences are scored by how much of the question's (IDF-weighted) vocabulary they cover and by
-the rank of their passage. A sentence that introduces a list ("… sechs Förderbausteine:") brings
-its list items along. Quotes are exact spans of the cleaned page text.
+A sentence's score mixes three signals: how close it is to the question in embedding space,
+how much of the question's IDF-weighted vocabulary it covers, and the rank of its passage; a
+sentence holding what the question asks for (a date for "wann", a number for "wie viele")
+gets a small bonus. The best sentence brings the one after it (facts often sit right behind
+the sentence that matches), and a sentence introducing a list ("… sechs Förderbausteine:")
+brings its items. Quotes are exact spans of the cleaned page text.
 """
 
 import re
@@ -11,9 +14,34 @@ from dataclasses import dataclass
 from kb.models import Chunk, Citation, Hit
 from kb.retrieval.catalog import Catalog
 from kb.retrieval.retriever import Retrieval
+from kb.retrieval.units import sentence_units
 from kb.text.sentences import split_sentences
 
 _LIST_LINE = re.compile(r"- [^\n]+")
+_DATE = re.compile(
+    r"\b\d{1,2}\.\s?\d{1,2}\.\s?(19|20)\d\d\b|\b\d{1,2}\.\s(Januar|Februar|März|April|Mai|Juni|Juli|"
+    r"August|September|Oktober|November|Dezember)\b|\b(Januar|Februar|März|April|Mai|Juni|Juli|"
+    r"August|September|Oktober|November|Dezember|Sommer|Herbst|Frühjahr|Winter)\s(19|20)\d\d\b"
+)
+_NUMBER = re.compile(
+    r"\d|\b(ein|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|hundert)\b"
+)
+_ASKS_DATE = re.compile(r"\b(wann|seit wann|bis wann|when|which date|what date)\b", re.I)
+_ASKS_NUMBER = re.compile(
+    r"\b(wie viele|wie viel|wie hoch|wie lange|wie alt|welches alter|altersgrenze|anzahl|anteil|"
+    r"how many|how much|how long|how old|what age|what share|welcher anteil)\b",
+    re.I,
+)
+# A sentence opening like this leans on the one before it, which the quote then includes.
+_ANAPHORIC_START = re.compile(
+    r"^(Diese[rsmn]?|Dies|Das|Dabei|Dazu|Dafür|Daher|Dort|Hier|Damit|Deshalb|Darüber hinaus|"
+    r"Außerdem|Zudem|Sie|Er|Es|Ihr|Ihre|Denn|So)\b"
+)
+
+W_SIMILARITY = 0.3
+W_COVERAGE = 0.5
+W_RANK = 0.2
+W_ANSWER_TYPE = 0.15
 
 
 @dataclass(frozen=True)
@@ -22,7 +50,6 @@ class Sentence:
     chunk: Chunk
     start: int  # offsets in the chunk's page text
     end: int
-    coverage: float
     score: float
 
 
@@ -30,63 +57,104 @@ class Sentence:
 class Extract:
     sentences: list[Sentence]
     citations: list[Citation]
-    text: str  # the composed answer, sentences with [n] markers
+    text: str  # the composed answer: quotes with [n] markers
 
 
 class SentencePicker:
     def __init__(self, max_sentences: int = 3, passages: int = 5, max_list_items: int = 10) -> None:
+        if max_sentences < 1 or passages < 1:
+            raise ValueError("max_sentences and passages must be >= 1")
         self.max_sentences = max_sentences
         self.passages = passages
         self.max_list_items = max_list_items
 
-    def candidates(self, retrieval: Retrieval, catalog: Catalog) -> list[Sentence]:
+    def candidate_ids(self, retrieval: Retrieval) -> list[str]:
+        """Ids of the indexed sentences the picker will want similarities for."""
+        return [u.id for h in retrieval.hits[: self.passages] for u in sentence_units(h.chunk)]
+
+    def candidates(
+        self, question: str, retrieval: Retrieval, catalog: Catalog, similarity: dict[str, float]
+    ) -> list[Sentence]:
         weights = _term_weights(retrieval.query_terms, catalog)
         total = sum(weights.values()) or 1.0
         hits = retrieval.hits[: self.passages]
         top_score = hits[0].score if hits else 1.0
+        sims = [
+            similarity[u.id] for h in hits for u in sentence_units(h.chunk) if u.id in similarity
+        ]
+        lo, hi = (min(sims), max(sims)) if sims else (0.0, 1.0)
+        wants = _answer_type(question)
         out: list[Sentence] = []
         for rank, hit in enumerate(hits):
-            chunk = hit.chunk
-            for s, e in split_sentences(chunk.text):
-                text = chunk.text[s:e]
+            ids = {u.start: u.id for u in sentence_units(hit.chunk, min_words=1)}
+            for s, e in split_sentences(hit.chunk.text):
+                text = hit.chunk.text[s:e]
+                start = hit.chunk.start + s
                 terms = set(catalog.analyzer.terms(text))
                 coverage = sum(w for t, w in weights.items() if t in terms) / total
-                if len(text.split()) < 3 and coverage == 0:
-                    continue
-                prior = hit.score / top_score if top_score else 0.0
-                score = 0.65 * coverage + 0.35 * prior - 0.02 * rank
-                out.append(Sentence(rank, chunk, chunk.start + s, chunk.start + e, coverage, score))
+                sim = similarity.get(ids.get(start, ""))
+                sim_norm = (sim - lo) / (hi - lo) if sim is not None and hi > lo else 0.0
+                score = (
+                    W_COVERAGE * coverage
+                    + W_SIMILARITY * sim_norm
+                    + W_RANK * (hit.score / top_score if top_score else 0.0)
+                    + (W_ANSWER_TYPE if wants is not None and wants.search(text) else 0.0)
+                )
+                if coverage == 0 and sim is None:
+                    continue  # a heading-like fragment with nothing to say
+                out.append(Sentence(rank, hit.chunk, start, hit.chunk.start + e, score))
         out.sort(key=lambda x: -x.score)
         return out
 
-    def pick(self, retrieval: Retrieval, catalog: Catalog, page_text: dict[str, str]) -> Extract:
-        """Choose sentences; ``page_text`` maps chunk id → the full cleaned text of its page."""
-        ranked = self.candidates(retrieval, catalog)
+    def pick(
+        self,
+        question: str,
+        retrieval: Retrieval,
+        catalog: Catalog,
+        similarity: dict[str, float],
+        page_text: dict[str, str],
+    ) -> Extract:
+        """Choose sentences; ``page_text`` maps chunk id → the cleaned text of its page."""
+        ranked = [
+            s
+            for s in self.candidates(question, retrieval, catalog, similarity)
+            if page_text.get(s.chunk.id)  # a version purged mid-question cannot be quoted
+        ]
         if not ranked:
             return Extract([], [], "")
-        best = ranked[0]
-        chosen = [best]
-        covered = best.coverage
-        for cand in ranked[1:]:
-            if len(chosen) >= self.max_sentences:
+        chosen: list[Sentence] = []
+        for cand in ranked:
+            if len(chosen) >= self.max_sentences or cand.score < 0.6 * ranked[0].score:
                 break
-            if cand.score < 0.75 * best.score or cand.coverage <= 0:
-                continue
-            if any(_overlaps(cand, c) for c in chosen):
-                continue
-            chosen.append(cand)
-            covered = max(covered, cand.coverage)
-        return self._compose(chosen, page_text)
+            if not any(_same_place(cand, c) for c in chosen):
+                chosen.append(cand)
+        spans = [self._span(s, page_text[s.chunk.id], i == 0) for i, s in enumerate(chosen)]
+        return self._compose(chosen, _merge_adjacent(spans), page_text)
 
-    def _compose(self, chosen: list[Sentence], page_text: dict[str, str]) -> Extract:
+    def _span(self, sentence: Sentence, page: str, is_best: bool) -> tuple[Sentence, int, int]:
+        """The quote for a sentence; the best one gets context: its list, or the next sentence,
+        and the previous sentence when it opens with a reference back ("Dabei", "Diese")."""
+        start, end = sentence.start, self._extend_list(page, sentence.end, always=is_best)
+        if not is_best:
+            return sentence, start, end
+        if end == sentence.end:
+            end = _next_sentence_end(page, end)
+        if _ANAPHORIC_START.match(page[start:end]):
+            start = _previous_sentence_start(page, start)
+        return sentence, start, end
+
+    def _compose(
+        self,
+        chosen: list[Sentence],
+        spans: list[tuple[Sentence, int, int]],
+        page_text: dict[str, str],
+    ) -> Extract:
         citations: list[Citation] = []
         parts: list[str] = []
-        for sentence in chosen:
-            text = page_text[sentence.chunk.id]
-            start, end = sentence.start, self._extend_list(text, sentence.end)
-            quote = text[start:end]
-            n = len(citations) + 1
+        for sentence, start, end in spans:
+            quote = page_text[sentence.chunk.id][start:end]
             c = sentence.chunk
+            n = len(citations) + 1
             citations.append(
                 Citation(
                     n=n,
@@ -101,15 +169,12 @@ class SentencePicker:
                 )
             )
             parts.append(f"{quote} [{n}]")
-        return Extract(
-            chosen,
-            citations,
-            "\n".join(parts) if any("\n" in p for p in parts) else " ".join(parts),
-        )
+        joiner = "\n" if any("\n" in p for p in parts) else " "
+        return Extract(chosen, citations, joiner.join(parts))
 
-    def _extend_list(self, page: str, end: int) -> int:
-        """If the sentence ends with ':' and list items follow, the quote includes them."""
-        if not page[:end].rstrip().endswith(":"):
+    def _extend_list(self, page: str, end: int, always: bool = False) -> int:
+        """List items right after the sentence join the quote (if it ends with ':' or always)."""
+        if not always and not page[:end].rstrip().endswith(":"):
             return end
         pos = end
         for _ in range(self.max_list_items):
@@ -120,12 +185,51 @@ class SentencePicker:
         return pos
 
 
-def _overlaps(a: Sentence, b: Sentence) -> bool:
-    return (
-        a.chunk.doc_id == b.chunk.doc_id
-        and a.chunk.page == b.chunk.page
-        and (a.start < b.end and b.start < a.end)
+def _answer_type(question: str) -> re.Pattern[str] | None:
+    if _ASKS_DATE.search(question):
+        return _DATE
+    if _ASKS_NUMBER.search(question):
+        return _NUMBER
+    return None
+
+
+def _next_sentence_end(page: str, end: int) -> int:
+    """End of the sentence after ``end`` when it continues the same paragraph."""
+    rest = page[end:]
+    if not rest.startswith(" "):
+        return end  # a line break (new paragraph, list item, table row) or the page end
+    spans = split_sentences(rest)
+    return end + spans[0][1] if spans else end
+
+
+def _previous_sentence_start(page: str, start: int) -> int:
+    """Start of the sentence before ``start`` when it is in the same paragraph."""
+    line_start = page.rfind("\n", 0, start) + 1
+    spans = split_sentences(page[line_start:start])
+    return line_start + spans[-1][0] if spans else start
+
+
+def _same_place(a: Sentence, b: Sentence) -> bool:
+    return (a.chunk.doc_id, a.chunk.page) == (b.chunk.doc_id, b.chunk.page) and (
+        a.start < b.end and b.start < a.end
     )
+
+
+def _merge_adjacent(spans: list[tuple[Sentence, int, int]]) -> list[tuple[Sentence, int, int]]:
+    """Quotes that touch or overlap on the same page become one quote (and one citation)."""
+    out: list[tuple[Sentence, int, int]] = []
+    for sentence, start, end in spans:
+        for i, (other, s2, e2) in enumerate(out):
+            same_page = (other.chunk.doc_id, other.chunk.page) == (
+                sentence.chunk.doc_id,
+                sentence.chunk.page,
+            )
+            if same_page and start <= e2 + 1 and s2 <= end + 1:
+                out[i] = (other, min(s2, start), max(e2, end))
+                break
+        else:
+            out.append((sentence, start, end))
+    return out
 
 
 def _term_weights(terms: list[str], catalog: Catalog) -> dict[str, float]:

@@ -1,12 +1,15 @@
 """Is the question answered by the retrieved passages? A calibrated score, not a keyword rule.
 
-Evidence: how much of the question's IDF-weighted vocabulary the best passages cover, and how
-close the best passage is in embedding space (scaled to the embedder's observed range). The
-weights and the threshold are calibrated on the curated Q&A set (see docs/retrieval.md).
+Evidence: how close the best sentence of the top passages is to the question in embedding space
+(scaled to the range the embedder produces for this corpus), and, for German questions, how much
+of the question's IDF-weighted vocabulary the best passage covers. English questions are judged
+by similarity alone (their words cannot match German text). The threshold is calibrated on the
+curated Q&A set; `kb eval` reports the trade-off curve (docs/retrieval.md).
 """
 
 from dataclasses import dataclass
 
+from kb.answer.compose import is_english
 from kb.answer.extractive import best_passage_coverage
 from kb.retrieval.catalog import Catalog
 from kb.retrieval.retriever import Retrieval
@@ -14,34 +17,46 @@ from kb.retrieval.retriever import Retrieval
 
 @dataclass(frozen=True)
 class Evidence:
-    coverage: float  # 0..1
-    dense: float | None  # best cosine among the top passages
-
-    def confidence(self, dense_low: float, dense_high: float, dense_weight: float) -> float:
-        if self.dense is None:
-            return self.coverage
-        scaled = min(1.0, max(0.0, (self.dense - dense_low) / (dense_high - dense_low)))
-        return (1 - dense_weight) * self.coverage + dense_weight * scaled
+    similarity: float | None  # best sentence (or chunk) cosine among the top passages
+    coverage: float | None  # 0..1; None for English questions
 
 
 @dataclass(frozen=True)
 class RefusalGate:
     threshold: float
-    dense_low: float = 0.78
-    dense_high: float = 0.90
-    dense_weight: float = 0.5
+    similarity_low: float = 0.80
+    similarity_high: float = 0.93
+    coverage_weight: float = 0.5
 
-    def evidence(self, retrieval: Retrieval, catalog: Catalog) -> Evidence:
+    def evidence(self, question: str, retrieval: Retrieval, catalog: Catalog) -> Evidence:
         top = retrieval.hits[:3]
-        dense = [h.dense_score for h in top if h.dense_score is not None]
-        coverage = best_passage_coverage(top, retrieval.query_terms, catalog)
-        return Evidence(coverage=coverage, dense=max(dense) if dense else None)
+        sims = [
+            s
+            for h in top
+            if (s := h.sentence_score if h.sentence_score is not None else h.dense_score)
+            is not None
+        ]
+        coverage = (
+            None
+            if is_english(question)
+            else best_passage_coverage(top, retrieval.query_terms, catalog)
+        )
+        return Evidence(similarity=max(sims) if sims else None, coverage=coverage)
 
-    def assess(self, retrieval: Retrieval, catalog: Catalog) -> tuple[float, bool]:
+    def confidence(self, evidence: Evidence) -> float:
+        parts: list[tuple[float, float]] = []
+        if evidence.similarity is not None:
+            span = self.similarity_high - self.similarity_low
+            scaled = min(1.0, max(0.0, (evidence.similarity - self.similarity_low) / span))
+            parts.append((scaled, 1 - self.coverage_weight))
+        if evidence.coverage is not None:
+            parts.append((evidence.coverage, self.coverage_weight))
+        total = sum(w for _, w in parts)
+        return sum(v * w for v, w in parts) / total if total else 0.0
+
+    def assess(self, question: str, retrieval: Retrieval, catalog: Catalog) -> tuple[float, bool]:
         """(confidence, answerable)."""
         if not retrieval.hits:
             return 0.0, False
-        conf = self.evidence(retrieval, catalog).confidence(
-            self.dense_low, self.dense_high, self.dense_weight
-        )
+        conf = self.confidence(self.evidence(question, retrieval, catalog))
         return conf, conf >= self.threshold

@@ -124,8 +124,13 @@ class CompoundSplitter:
 
 
 class GermanAnalyzer:
-    def __init__(self, splitter: CompoundSplitter | None = None) -> None:
+    """``splitter`` splits compounds into corpus words; ``known`` is the corpus vocabulary."""
+
+    def __init__(
+        self, splitter: CompoundSplitter | None = None, known: Counter[str] | None = None
+    ) -> None:
         self._splitter = splitter
+        self._known = known if known is not None else Counter()
         self._stem_cache: dict[str, str] = {}
 
     def stem(self, word: str) -> str:
@@ -142,15 +147,29 @@ class GermanAnalyzer:
         """Index/query terms: stems of words, of hyphen parts and of compound parts."""
         out: list[str] = []
         for word in words(text):
+            word = self._base_form(word)
             pieces = word.split("-") if "-" in word else []
             whole = word.replace("-", "")
             for w in [whole, *pieces]:
                 if not w or w in STOPWORDS or (len(w) < 2 and not w.isdigit()):
                     continue
                 out.append(self.stem(w))
-                if self._splitter is not None and w.isalpha():
-                    out.extend(self.stem(p) for p in self._splitter.split(w) if p not in STOPWORDS)
+                if w.isalpha():
+                    out.extend(self.stem(p) for p in self._parts(w) if p not in STOPWORDS)
         return out
+
+    def _base_form(self, word: str) -> str:
+        """ "Teilhabemanagerinnen" → "teilhabemanager" when only the base form is in the corpus."""
+        if word in self._known:
+            return word
+        for suffix in ("innen", "in"):
+            base = word[: -len(suffix)]
+            if word.endswith(suffix) and base.endswith("er") and base in self._known:
+                return base
+        return word
+
+    def _parts(self, word: str) -> list[str]:
+        return self._splitter.split(word) if self._splitter is not None else []
 
 
 def vocabulary(texts: list[str]) -> Counter[str]:

@@ -9,13 +9,8 @@ from kb.models import Chunk
 from kb.retrieval.analyzer import STOPWORDS, CompoundSplitter, GermanAnalyzer, vocabulary
 from kb.retrieval.bm25 import BM25Index
 from kb.retrieval.glossary import Glossary
+from kb.retrieval.units import context_text
 from kb.store.vectors import doc_version_key
-
-
-def context_text(chunk: Chunk) -> str:
-    """What is embedded and BM25-indexed for a chunk: where it stands, then its text."""
-    head = chunk.section or chunk.title
-    return f"{head}\n{chunk.text}"
 
 
 @dataclass
@@ -31,7 +26,8 @@ class Catalog:
     @classmethod
     def build(cls, generation: int, chunks: list[Chunk]) -> "Catalog":
         texts = [context_text(c) for c in chunks]
-        analyzer = GermanAnalyzer(CompoundSplitter(vocabulary(texts)))
+        vocab = vocabulary(texts)
+        analyzer = GermanAnalyzer(CompoundSplitter(vocab), vocab)
         bm25 = BM25Index([analyzer.terms(t) for t in texts])
         glossary = Glossary.from_texts([c.text for c in chunks], STOPWORDS, analyzer.terms)
         return cls(

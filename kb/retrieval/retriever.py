@@ -1,4 +1,5 @@
-"""Hybrid retrieval: dense (Chroma) and BM25 (German analyzer) fused by weighted reciprocal rank.
+"""Hybrid retrieval: three rankings fused by weighted reciprocal rank — chunk vectors, sentence
+vectors (a chunk ranks by its best sentence) and BM25 with the German analyzer.
 
 Queries are expanded with acronyms from the glossary first. The fused list is de-duplicated
 and one document may fill at most ``max_per_document`` of the top ranks while others match.
@@ -7,6 +8,7 @@ and one document may fill at most ``max_per_document`` of the top ranks while ot
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from kb.embedding.base import Embedder
 from kb.models import Chunk, Hit
@@ -24,6 +26,7 @@ class Retrieval:
     query_terms: list[str]
     hits: list[Hit]  # top-k, in rank order
     candidates: list[Hit]  # the whole fused list
+    query_vector: Any = None  # None when no dense ranking was used
 
 
 class Retriever:
@@ -55,52 +58,71 @@ class Retriever:
         pool = s.candidates * (4 if keep else 1)
 
         dense: dict[str, tuple[int, float]] = {}
-        if mode in ("hybrid", "dense"):
-            dense = self._dense(catalog, expanded, pool)
+        sentences: dict[str, tuple[int, float]] = {}
+        vector = None
+        if mode in ("hybrid", "dense") and (store := self._vectors()) is not None:
+            vector = self._embedder.embed_query(expanded)
+            dense, sentences = self._dense(store, catalog, vector, pool)
         lexical: dict[str, tuple[int, float]] = {}
         if mode in ("hybrid", "bm25"):
             for rank, (i, score) in enumerate(catalog.bm25.search(terms, pool)):
                 lexical[catalog.chunks[i].id] = (rank, score)
 
-        fused = self._fuse(catalog, dense, lexical, mode)
+        fused = self._fuse(catalog, dense, sentences, lexical)
         if keep is not None:
             fused = [h for h in fused if keep(h.chunk)]
-        fused = _drop_near_duplicates(fused)
-        top = _diversify(fused, k, s.max_per_document)
-        return Retrieval(query, expanded, terms, top, fused)
+        head = _drop_near_duplicates(fused[: 4 * k])
+        top = _diversify(head + fused[4 * k :], k, s.max_per_document)
+        return Retrieval(query, expanded, terms, top, fused, vector)
 
-    def _dense(self, catalog: Catalog, query: str, pool: int) -> dict[str, tuple[int, float]]:
+    def sentence_similarities(self, retrieval: Retrieval, ids: list[str]) -> dict[str, float]:
         store = self._vectors()
-        if store is None or not catalog.doc_versions:
+        if store is None or retrieval.query_vector is None:
             return {}
-        vector = self._embedder.embed_query(query)
+        return store.sentence_similarities(retrieval.query_vector, ids)
+
+    @staticmethod
+    def _dense(
+        store: VectorStore, catalog: Catalog, vector: Any, pool: int
+    ) -> tuple[dict[str, tuple[int, float]], dict[str, tuple[int, float]]]:
+        """Chunk ranking by chunk vector, and by the best of the chunk's sentence vectors."""
+        if not catalog.doc_versions:
+            return {}, {}
         found = store.query(vector, pool, catalog.doc_versions)
-        ranked = [(cid, score) for cid, score in found if cid in catalog.by_id]
-        return {cid: (rank, score) for rank, (cid, score) in enumerate(ranked)}
+        chunks = [(cid, score) for cid, score in found if cid in catalog.by_id]
+        best: dict[str, float] = {}
+        for _sid, cid, score in store.query_sentences(vector, pool * 3, catalog.doc_versions):
+            if cid in catalog.by_id and score > best.get(cid, -1.0):
+                best[cid] = score
+        by_sentence = sorted(best.items(), key=lambda x: -x[1])
+        return (
+            {cid: (rank, score) for rank, (cid, score) in enumerate(chunks)},
+            {cid: (rank, score) for rank, (cid, score) in enumerate(by_sentence)},
+        )
 
     def _fuse(
         self,
         catalog: Catalog,
         dense: Mapping[str, tuple[int, float]],
+        sentences: Mapping[str, tuple[int, float]],
         lexical: Mapping[str, tuple[int, float]],
-        mode: RetrievalMode,
     ) -> list[Hit]:
         s = self._settings
-        w_dense = s.dense_weight if mode != "bm25" else 0.0
-        w_bm25 = s.bm25_weight if mode != "dense" else 0.0
+        rankings = [
+            (dense, s.dense_weight),
+            (sentences, s.sentence_weight),
+            (lexical, s.bm25_weight),
+        ]
         hits = []
-        for cid in dense.keys() | lexical.keys():
-            score = 0.0
-            if cid in dense:
-                score += w_dense / (s.rrf_k + dense[cid][0] + 1)
-            if cid in lexical:
-                score += w_bm25 / (s.rrf_k + lexical[cid][0] + 1)
+        for cid in dense.keys() | sentences.keys() | lexical.keys():
+            score = sum(w / (s.rrf_k + r[cid][0] + 1) for r, w in rankings if cid in r)
             chunk = catalog.chunks[catalog.by_id[cid]]
             hits.append(
                 Hit(
                     chunk=chunk,
                     score=score,
                     dense_score=dense[cid][1] if cid in dense else None,
+                    sentence_score=sentences[cid][1] if cid in sentences else None,
                     bm25_score=lexical[cid][1] if cid in lexical else None,
                 )
             )

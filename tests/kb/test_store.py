@@ -29,7 +29,7 @@ from ingest.parse import parse_file
 from ingest.pipeline import ingest_paths
 from kb.errors import ModelMismatch, NotFound
 from kb.knowledge_base import KnowledgeBase, build_kb
-from kb.retrieval.catalog import context_text
+from kb.retrieval.units import context_text, sentence_units
 from kb.settings import Settings
 
 OLD = "# Förderbericht\n\n" + "\n\n".join(
@@ -169,7 +169,10 @@ def test_a_kb_built_with_another_model_asks_for_reindex(settings: Settings, tmp_
         hits = other.search("Wer koordiniert das Bündnis?").hits
         assert hits and hits[0].dense_score is not None
         assert vector_count(other) == chunks
-        assert len([n for n in other.store.collection_names() if n.startswith("chunks-")]) == 1
+        active = other.store.vectors()
+        assert active is not None
+        names = {n for n in other.store.collection_names() if n.startswith("chunks-")}
+        assert names == {active.name, active.name + "-s"}  # the old model's collections are gone
     finally:
         other.close()
 
@@ -185,7 +188,13 @@ def stage_without_activating(kb: KnowledgeBase, path: Path) -> str:
     kb.store.files.save(original, doc.source_bytes)
     vectors = kb.store.vectors(create=True)
     assert vectors is not None
-    vectors.add(doc.chunks, kb.embedder.embed_passages([context_text(c) for c in doc.chunks]))
+    sentences = [s for c in doc.chunks for s in sentence_units(c)]
+    vectors.add(
+        doc.chunks,
+        kb.embedder.embed_passages([context_text(c) for c in doc.chunks]),
+        sentences,
+        kb.embedder.embed_passages([s.text for s in sentences]),
+    )
     return doc.version
 
 
