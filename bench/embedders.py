@@ -585,8 +585,13 @@ def conclusion(results: dict) -> str:
         >= max((_german(results, b, mode, gate)[m] or 0.0) for b in bs)
         for mode, gate, m in measures
     )
+    headline = (
+        f"**Default by measurement: `{best}`.**"
+        if len(bs) > 1
+        else f"**Only `{best}` was measured; no choice made.**"
+    )
     text = [
-        f"**Default by measurement: `{best}`.** Rule: quality first, judged on the German "
+        f"{headline} Rule: quality first, judged on the German "
         "questions in the hybrid configuration users get: correct answers as shipped "
         "(must_include), then MRR, then hit@5; among the backends whose `kb ask` p95 stays within "
         f"{ASK_P95_BUDGET_MS:.0f} ms. Ingest speed counts least: passage embeddings are cached by "
@@ -621,10 +626,10 @@ def conclusion(results: dict) -> str:
             f"{gate} onto 0–1 and treats anything below it as no evidence. Median (range) of the "
             "best chunk cosine over the answerable German questions: "
             + ", ".join(cos(b) for b in bs)
-            + ". So "
+            + ". So with "
             + ", ".join(f"`{b}`" for b in miscalibrated)
-            + " refuse most answerable questions as shipped; must_include with the gate open "
-            "shows the answers they would give. Such a backend would need the gate "
+            + " the product refuses most answerable questions as shipped; must_include with the "
+            "gate open shows the answers they would give. Such a backend would need the gate "
             "recalibrated for its cosines before it could be the default.",
         ]
 

@@ -2,6 +2,7 @@
 
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -9,13 +10,15 @@ from pathlib import Path
 from kb.answer.compose import lead_in, refusal
 from kb.answer.extractive import SentencePicker
 from kb.answer.refusal import RefusalGate
+from kb.conversation import Turn, resolve
 from kb.embedding import make_embedder
 from kb.embedding.cache import CachedEmbedder, EmbeddingCache
 from kb.errors import EmptyKnowledgeBase, InvalidInput, NotFound
+from kb.facets.filters import Filters, facet_counts
 from kb.index import Indexer
-from kb.models import Answer, DocumentInfo, Page
+from kb.models import Answer, Chunk, Citation, DocumentInfo, Page
 from kb.retrieval.catalog import Catalog
-from kb.retrieval.retriever import ChunkFilter, Retrieval, Retriever
+from kb.retrieval.retriever import Retrieval, Retriever
 from kb.settings import RetrievalMode, Settings
 from kb.store.lock import writer_lock
 from kb.store.store import Store
@@ -60,19 +63,56 @@ class KnowledgeBase:
         query: str,
         k: int | None = None,
         mode: RetrievalMode | None = None,
-        keep: ChunkFilter | None = None,
+        filters: Filters | None = None,
     ) -> Retrieval:
         self._require_documents()
+        keep = filters.predicate(self.catalog()) if filters else None
         return self.retriever.retrieve(_check_question(query, self.settings), k, mode, keep)
 
+    def browse(self, filters: Filters, limit: int = 20) -> list[Chunk]:
+        """Passages matching the filters, in document order (the offer finder without a query)."""
+        catalog = self.catalog()
+        keep = filters.predicate(catalog)
+        return [c for c in catalog.chunks if keep is None or keep(c)][:limit]
+
+    def facets(self) -> dict[str, Counter[str]]:
+        return facet_counts(self.catalog())
+
     def ask(
-        self, question: str, mode: RetrievalMode | None = None, keep: ChunkFilter | None = None
+        self,
+        question: str,
+        history: list[Turn] | None = None,
+        filters: Filters | None = None,
+        mode: RetrievalMode | None = None,
     ) -> Answer:
+        """Answer from the documents; a follow-up is resolved against ``history`` first."""
         t0 = time.perf_counter()
         question = _check_question(question, self.settings)
         self._require_documents()
-        retrieval = self.retriever.retrieve(question, self.settings.top_k, mode, keep)
+        searched = resolve(question, history or [])
+        keep = filters.predicate(self.catalog()) if filters else None
+        retrieval = self.retriever.retrieve(searched, self.settings.top_k, mode, keep)
         t1 = time.perf_counter()
+        text, citations, confidence = self._compose(searched, retrieval)
+        t2 = time.perf_counter()
+        return Answer(
+            question=question,
+            answer=text,
+            refused=not citations,
+            citations=citations,
+            sources=retrieval.hits,
+            timings_ms={
+                "retrieve": round((t1 - t0) * 1000, 1),
+                "answer": round((t2 - t1) * 1000, 1),
+                "total": round((t2 - t0) * 1000, 1),
+            },
+            searched=retrieval.expanded,
+            confidence=round(confidence, 4),
+            uncertain=bool(citations) and confidence < self.settings.caution_threshold,
+        )
+
+    def _compose(self, question: str, retrieval: Retrieval) -> tuple[str, list[Citation], float]:
+        """(answer text, citations, confidence); no citations means a refusal."""
         catalog = self.catalog()
         confidence, answerable = self.gate.assess(question, retrieval, catalog)
         if answerable:
@@ -84,27 +124,10 @@ class KnowledgeBase:
                 retrieval, self.picker.candidate_ids(retrieval)
             )
             extract = self.picker.pick(question, retrieval, catalog, similarity, pages)
-            answerable = bool(extract.citations)
-        if answerable:
-            uncertain = confidence < self.settings.caution_threshold
-            text, citations = lead_in(question, uncertain) + extract.text, extract.citations
-        else:
-            text, citations = refusal(question, retrieval.hits), []
-        t2 = time.perf_counter()
-        return Answer(
-            question=question,
-            answer=text,
-            refused=not answerable,
-            citations=citations,
-            sources=retrieval.hits,
-            timings_ms={
-                "retrieve": round((t1 - t0) * 1000, 1),
-                "answer": round((t2 - t1) * 1000, 1),
-                "total": round((t2 - t0) * 1000, 1),
-            },
-            searched=retrieval.expanded,
-            confidence=round(confidence, 4),
-        )
+            if extract.citations:
+                uncertain = confidence < self.settings.caution_threshold
+                return lead_in(question, uncertain) + extract.text, extract.citations, confidence
+        return refusal(question, retrieval.hits), [], confidence
 
     def _page_text(self, doc_id: str, version: str, page: int | None) -> str | None:
         return self.store.registry.page_text(doc_id, version, page)

@@ -125,3 +125,4 @@ class Answer:
     timings_ms: dict[str, float]
     searched: str = ""  # the query actually searched (follow-ups are expanded)
     confidence: float = 0.0
+    uncertain: bool = False  # answered, but the answer says no clear answer was found

@@ -204,6 +204,28 @@ def eval_command(
 
 
 @app.command()
+def serve(
+    host: Annotated[
+        str | None, typer.Option(help="Interface (default KB_HOST, 127.0.0.1).")
+    ] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default KB_PORT, 8000).")] = None,
+) -> None:
+    """Serve the chat API, the widget and the offer finder over KB_DATA_DIR."""
+    import uvicorn
+
+    from service.app import create_app
+
+    settings = _settings()
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level="info",
+        proxy_headers=False,
+    )
+
+
+@app.command()
 def status() -> None:
     """Where the data lives, which model built it, how many documents."""
     kb = _open_kb()

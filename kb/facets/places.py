@@ -1,0 +1,87 @@
+"""Places in NRW (all municipalities and districts, kb/data/nrw_places.tsv) recognised in text.
+
+Names match as whole words, with hyphens and spaces interchangeable ("Rhein-Kreis-Neuss"),
+in the genitive ("Münsters", "Kreises Viersen") and as residents' adjectives ("Bielefelder",
+"Münsteraner"). A suffix like "(Westf.)" is optional. Names that are also ordinary German words
+("Lage", "Halle", "Wenden", "Wetter") only count with a place cue ("in Lage", "Stadt Halle").
+"""
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+# Municipality names that are also common German words: they need a place cue.
+HOMOGRAPHS = frozenset(
+    "Lage Halle Alpen Heiden Senden Much Hille Wenden Schlangen Enger Wetter Inden Bünde Löhne "
+    "Kall Ense Reken Brühl Verl Rees Haan".split()
+)
+_CUE = re.compile(r"(?:\b(?:in|aus|nach|bei|von|Stadt|Gemeinde|Kommune|Kreis|Raum)\s+)$")
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str  # as in the list, e.g. "Halle (Westf.)", "Kreis Viersen"
+    kind: str  # kreisfreie_stadt | kreis | gemeinde
+    district: str  # the Kreis of a gemeinde, else ""
+
+    @property
+    def label(self) -> str:
+        """Name without a disambiguating suffix: "Halle (Westf.)" → "Halle"."""
+        return re.sub(r"\s*\(.*\)$", "", self.name)
+
+
+class Gazetteer:
+    def __init__(self, places: list[Place]) -> None:
+        self.places = places
+        self.by_name = {p.name: p for p in places}
+        self._by_key: dict[str, Place] = {}
+        patterns = []
+        for place in sorted(places, key=lambda p: -len(p.label)):
+            key = _key(place.label)
+            self._by_key.setdefault(key, place)
+            patterns.append(_pattern(place.label))
+        self._regex = re.compile(
+            r"(?<![\w-])("
+            + "|".join(patterns)
+            + r")(?:s|er|aner|es)?(?:\s*\([^)]{1,12}\))?(?![\w-])"
+        )
+
+    @classmethod
+    def load(cls) -> "Gazetteer":
+        return _load()
+
+    def find(self, text: str) -> list[Place]:
+        """Places mentioned in ``text``, in order of first mention."""
+        found: dict[str, Place] = {}
+        for m in self._regex.finditer(text):
+            place = self._by_key.get(_key(m.group(1)))
+            if place is None or place.name in found:
+                continue
+            if place.label in HOMOGRAPHS and not _CUE.search(
+                text[max(0, m.start() - 12) : m.start()]
+            ):
+                continue
+            found[place.name] = place
+        return list(found.values())
+
+    def within(self, name: str) -> set[str]:
+        """A place and, for a district, its municipalities (for filtering by place)."""
+        return {name} | {p.name for p in self.places if p.district == name}
+
+
+def _key(label: str) -> str:
+    return re.sub(r"[\s-]+", " ", label.strip()).lower()
+
+
+def _pattern(label: str) -> str:
+    parts = [re.escape(p) for p in re.split(r"[\s-]+", label)]
+    return r"[\s-]+".join(parts)
+
+
+@lru_cache(maxsize=1)
+def _load() -> Gazetteer:
+    text = resources.files("kb").joinpath("data/nrw_places.tsv").read_text(encoding="utf-8")
+    rows = csv.DictReader(text.splitlines(), delimiter="\t")
+    return Gazetteer([Place(r["name"], r["kind"], r["district"] or "") for r in rows])

@@ -1,0 +1,215 @@
+"""The JSON API: chat (plain and streamed), search, documents, pages, facets."""
+
+import asyncio
+import json
+import re
+import uuid
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse, StreamingResponse
+
+from kb.conversation import Turn
+from kb.errors import InvalidInput, NotFound
+from kb.facets.filters import Filters
+from kb.facets.places import Gazetteer
+from kb.facets.topics import TOPICS
+from kb.knowledge_base import KnowledgeBase
+from kb.retrieval.highlight import snippet
+from service.deps import KB, AppSettings
+from service.present import answer_out, context_url, file_url, filters_in
+from service.schemas import (
+    AnswerOut,
+    ChatRequest,
+    DocumentOut,
+    Facet,
+    FacetsOut,
+    PageOut,
+    SearchResponse,
+    SearchResult,
+)
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "html": "text/html; charset=utf-8",
+    "markdown": "text/markdown; charset=utf-8",
+    "text": "text/plain; charset=utf-8",
+}
+STREAM_PIECE_WORDS = 4
+STREAM_PAUSE_S = 0.01
+
+
+def _answer(kb: KnowledgeBase, body: ChatRequest, max_turns: int) -> AnswerOut:
+    if len(body.history) > max_turns:
+        raise InvalidInput(
+            f"history has {len(body.history)} turns, at most {max_turns} are allowed"
+        )
+    history = [Turn(t.role, t.content) for t in body.history]
+    answer = kb.ask(body.question, history=history, filters=filters_in(body.filters))
+    return answer_out(answer, uuid.uuid4().hex)
+
+
+@router.post("/chat", response_model=AnswerOut, summary="Answer a question with citations")
+def chat(body: ChatRequest, kb: KB, settings: AppSettings) -> AnswerOut:
+    return _answer(kb, body, settings.max_history_turns)
+
+
+@router.post(
+    "/chat/stream",
+    summary="The same answer as Server-Sent Events",
+    response_description="events: meta, answer (text pieces), citations, done",
+)
+async def chat_stream(body: ChatRequest, kb: KB, settings: AppSettings) -> StreamingResponse:
+    out = await run_in_threadpool(_answer, kb, body, settings.max_history_turns)
+    return StreamingResponse(
+        _events(out),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+async def _events(out: AnswerOut) -> AsyncIterator[str]:
+    yield _sse(
+        "meta",
+        {
+            "answer_id": out.answer_id,
+            "question": out.question,
+            "searched": out.searched,
+            "refused": out.refused,
+            "uncertain": out.uncertain,
+        },
+    )
+    for piece in re.findall(rf"(?:\S+\s*){{1,{STREAM_PIECE_WORDS}}}", out.answer):
+        yield _sse("answer", {"text": piece})
+        await asyncio.sleep(STREAM_PAUSE_S)
+    yield _sse(
+        "citations",
+        {
+            "citations": [c.model_dump() for c in out.citations],
+            "sources": [s.model_dump() for s in out.sources],
+        },
+    )
+    yield _sse(
+        "done", {"refused": out.refused, "uncertain": out.uncertain, "timings_ms": out.timings_ms}
+    )
+
+
+def _sse(event: str, data: object) -> str:
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+@router.get("/search", response_model=SearchResponse, summary="Ranked passages")
+def search(
+    kb: KB,
+    q: Annotated[str, Query(max_length=1000)] = "",
+    kind: str | None = None,
+    place: str | None = None,
+    topic: str | None = None,
+    doc_id: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=50)] = 10,
+) -> SearchResponse:
+    filters = Filters(
+        place=place or None, topic=topic or None, kind=kind or None, doc_id=doc_id or None
+    )
+    if not q.strip():
+        if filters.empty:
+            raise InvalidInput("give a query (q) or at least one filter")
+        chunks = kb.browse(filters, limit)
+        results = [_result(kb, c, None, []) for c in chunks]
+        return SearchResponse(query="", searched="", total=len(results), results=results)
+    retrieval = kb.search(q, k=limit, filters=filters)
+    results = [_result(kb, h.chunk, h.score, retrieval.query_terms) for h in retrieval.hits]
+    return SearchResponse(query=q, searched=retrieval.expanded, total=len(results), results=results)
+
+
+def _result(kb: KnowledgeBase, chunk, score: float | None, terms: list[str]) -> SearchResult:  # type: ignore[no-untyped-def]
+    catalog = kb.catalog()
+    tags = catalog.tags_of(chunk)
+    snip = snippet(chunk.text, terms, catalog.analyzer)
+    return SearchResult(
+        doc_id=chunk.doc_id,
+        file=chunk.file_name,
+        title=chunk.title,
+        page=chunk.page,
+        section=chunk.section,
+        score=round(score, 6) if score is not None else None,
+        snippet=snip.text,
+        marks=snip.marks,
+        truncated_start=snip.truncated_start,
+        truncated_end=snip.truncated_end,
+        places=list(tags.places),
+        topics=list(tags.topics),
+        url=file_url(chunk.doc_id, chunk.page),
+        context_url=context_url(chunk.doc_id, chunk.page, chunk.start, chunk.end),
+    )
+
+
+@router.get("/facets", response_model=FacetsOut, summary="Places and topics with passage counts")
+def facets(kb: KB) -> FacetsOut:
+    counts = kb.facets()
+    gazetteer = Gazetteer.load()
+    places = [
+        Facet(value=name, label=gazetteer.by_name[name].label, count=n)
+        for name, n in sorted(counts["places"].items(), key=lambda x: (-x[1], x[0]))
+    ]
+    topics = [Facet(value=t.id, label=t.label, count=counts["topics"].get(t.id, 0)) for t in TOPICS]
+    return FacetsOut(places=places, topics=topics)
+
+
+@router.get("/documents", response_model=list[DocumentOut], summary="Ingested documents")
+def documents(kb: KB) -> list[DocumentOut]:
+    return [
+        DocumentOut(
+            doc_id=d.doc_id,
+            file=d.file_name,
+            title=d.title,
+            kind=d.kind,
+            date=d.date,
+            pages=d.pages,
+            chunks=d.chunks,
+            updated_at=d.updated_at,
+            url=file_url(d.doc_id, None),
+        )
+        for d in kb.documents()
+    ]
+
+
+@router.get("/documents/{doc_id}/file", summary="The original file", response_class=FileResponse)
+def document_file(doc_id: str, kb: KB) -> FileResponse:
+    path, info = kb.original(doc_id)
+    headers = {"X-Content-Type-Options": "nosniff"}
+    if info.kind == "html":
+        # an ingested web page is shown, never run: no scripts, no requests, own origin
+        headers["Content-Security-Policy"] = (
+            "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+        )
+    return FileResponse(
+        path,
+        media_type=MEDIA_TYPES.get(info.kind, "application/octet-stream"),
+        filename=info.file_name,
+        content_disposition_type="inline",
+        headers=headers,
+    )
+
+
+@router.get(
+    "/documents/{doc_id}/pages/{number}", response_model=PageOut, summary="Cleaned page text"
+)
+def document_page(doc_id: str, number: int, kb: KB) -> PageOut:
+    info = kb.document(doc_id)
+    if info.kind != "pdf" and number != 1:
+        raise NotFound(f"'{doc_id}' is not paged: its whole text is page 1")
+    page = kb.page(doc_id, number if info.kind == "pdf" else None)
+    return PageOut(
+        doc_id=doc_id,
+        title=info.title,
+        page=page.number,
+        pages=info.pages,
+        text=page.text,
+        headings=[h.title for h in page.headings],
+    )

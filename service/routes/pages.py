@@ -1,0 +1,105 @@
+"""Server-rendered pages: the demo page with the widget, the offer finder, the page viewer.
+
+Everything shown is escaped by Jinja's autoescape; the offer finder works without JavaScript.
+"""
+
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from kb.errors import InvalidInput, KBError
+from kb.facets.filters import Filters
+from service.deps import KB
+from service.present import file_url
+from service.routes.api import _result, facets
+
+HERE = Path(__file__).resolve().parent.parent
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/", response_class=HTMLResponse)
+def demo(request: Request, kb: KB) -> HTMLResponse:
+    return templates.TemplateResponse(
+        request,
+        "demo.html",
+        {"documents": kb.documents(), "kb_url": str(request.base_url).rstrip("/")},
+    )
+
+
+@router.get("/widget.js")
+def widget_js() -> FileResponse:
+    return FileResponse(
+        HERE / "static" / "widget.js",
+        media_type="text/javascript; charset=utf-8",
+        headers={"Cache-Control": "no-cache"},
+    )
+
+
+@router.get("/angebote", response_class=HTMLResponse)
+def offers(
+    request: Request,
+    kb: KB,
+    q: Annotated[str, Query(max_length=300)] = "",
+    place: str = "",
+    topic: str = "",
+) -> HTMLResponse:
+    results, error = [], None
+    try:
+        filters = Filters(place=place or None, topic=topic or None)
+        if q.strip():
+            retrieval = kb.search(q, k=20, filters=filters)
+            results = [_result(kb, h.chunk, h.score, retrieval.query_terms) for h in retrieval.hits]
+        elif not filters.empty:
+            results = [_result(kb, c, None, []) for c in kb.browse(filters, 30)]
+    except InvalidInput as e:
+        error = str(e)
+    except KBError as e:
+        error = str(e)
+    return templates.TemplateResponse(
+        request,
+        "angebote.html",
+        {
+            "q": q,
+            "place": place,
+            "topic": topic,
+            "facets": facets(kb),
+            "results": results,
+            "error": error,
+            "searched": bool(q.strip() or place or topic),
+        },
+    )
+
+
+@router.get("/dokumente/{doc_id}", response_class=HTMLResponse)
+def viewer(
+    request: Request,
+    doc_id: str,
+    kb: KB,
+    seite: Annotated[int | None, Query(ge=1)] = None,
+    von: Annotated[int | None, Query(ge=0)] = None,
+    bis: Annotated[int | None, Query(ge=0)] = None,
+) -> HTMLResponse:
+    info = kb.document(doc_id)
+    number = (seite or 1) if info.kind == "pdf" else None
+    page = kb.page(doc_id, number)
+    text = page.text
+    if von is not None and bis is not None and 0 <= von < bis <= len(text):
+        parts = (text[:von], text[von:bis], text[bis:])
+    else:
+        parts = (text, "", "")
+    return templates.TemplateResponse(
+        request,
+        "dokument.html",
+        {
+            "doc": info,
+            "page": number,
+            "before": parts[0],
+            "quote": parts[1],
+            "after": parts[2],
+            "file_url": file_url(doc_id, number),
+        },
+    )
