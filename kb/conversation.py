@@ -6,7 +6,7 @@ the answer shows it."""
 import re
 from dataclasses import dataclass
 
-from kb.facets.places import Gazetteer
+from kb.facets.places import Gazetteer, Place
 from kb.retrieval.analyzer import STOPWORDS, words
 
 _FOLLOW_UP_START = re.compile(
@@ -58,7 +58,7 @@ def _content_words(text: str) -> list[str]:
     return out
 
 
-def _swap_places(previous: str, old: list, new: list) -> str:  # type: ignore[type-arg]
+def _swap_places(previous: str, old: list[Place], new: list[Place]) -> str:
     text = previous
     for i, place in enumerate(old):
         replacement = new[min(i, len(new) - 1)].label

@@ -1,5 +1,6 @@
 """The knowledge base as readers and writers use it; ``build_kb`` wires the components."""
 
+import logging
 import threading
 import time
 from collections import Counter
@@ -9,11 +10,12 @@ from pathlib import Path
 
 from kb.answer.compose import lead_in, refusal
 from kb.answer.extractive import SentencePicker
+from kb.answer.generative import Generated, GenerativeAnswerer, OpenAICompatibleLLM
 from kb.answer.refusal import RefusalGate
 from kb.conversation import Turn, resolve
 from kb.embedding import make_embedder
 from kb.embedding.cache import CachedEmbedder, EmbeddingCache
-from kb.errors import EmptyKnowledgeBase, InvalidInput, NotFound
+from kb.errors import BackendError, EmptyKnowledgeBase, InvalidInput, NotFound
 from kb.facets.filters import Filters, facet_counts
 from kb.index import Indexer
 from kb.models import Answer, Chunk, Citation, DocumentInfo, Page
@@ -24,17 +26,30 @@ from kb.store.lock import writer_lock
 from kb.store.store import Store
 from kb.store.vectors import VectorStore
 
+log = logging.getLogger("kb")
+
 
 class KnowledgeBase:
-    def __init__(self, settings: Settings, embedder: CachedEmbedder, store: Store) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        embedder: CachedEmbedder,
+        store: Store,
+        generator: GenerativeAnswerer | None = None,
+    ) -> None:
         self.settings = settings
         self.embedder = embedder
         self.store = store
+        self.generator = generator
         self._catalog: Catalog | None = None
         self._catalog_lock = threading.Lock()
         self.retriever = Retriever(settings, embedder, self._vectors, self.catalog)
         self.picker = SentencePicker(max_sentences=settings.max_answer_sentences)
-        self.gate = RefusalGate(threshold=settings.refusal_threshold)
+        self.gate = RefusalGate(
+            threshold=settings.refusal_threshold,
+            similarity_low=settings.refusal_similarity_low,
+            similarity_high=settings.refusal_similarity_high,
+        )
 
     # -- reading -------------------------------------------------------------------------------
     def catalog(self) -> Catalog:
@@ -120,6 +135,11 @@ class KnowledgeBase:
                 h.chunk.id: self._page_text(h.chunk.doc_id, h.chunk.version, h.chunk.page) or ""
                 for h in retrieval.hits
             }
+            generated = self._generate(question, retrieval, catalog, pages)
+            if generated is not None:
+                if generated.refused:
+                    return refusal(question, retrieval.hits), [], confidence
+                return generated.text, generated.citations, confidence
             similarity = self.retriever.sentence_similarities(
                 retrieval, self.picker.candidate_ids(retrieval)
             )
@@ -128,6 +148,18 @@ class KnowledgeBase:
                 uncertain = confidence < self.settings.caution_threshold
                 return lead_in(question, uncertain) + extract.text, extract.citations, confidence
         return refusal(question, retrieval.hits), [], confidence
+
+    def _generate(
+        self, question: str, retrieval: Retrieval, catalog: Catalog, pages: dict[str, str]
+    ) -> Generated | None:
+        """The generative answer when configured; on endpoint failure, None (extractive)."""
+        if self.generator is None:
+            return None
+        try:
+            return self.generator.answer(question, retrieval.hits, catalog, pages)
+        except BackendError as e:
+            log.warning("generative answer failed, answering extractively: %s", e)
+            return None
 
     def _page_text(self, doc_id: str, version: str, page: int | None) -> str | None:
         return self.store.registry.page_text(doc_id, version, page)
@@ -194,5 +226,14 @@ def build_kb(settings: Settings) -> KnowledgeBase:
     inner = make_embedder(settings)
     cache = EmbeddingCache(settings.embedding_cache_dir / "embeddings.sqlite3")
     embedder = CachedEmbedder(inner, cache, batch_size=settings.embed_batch_size)
-    store = Store(settings.data_dir, embedder.model_id)
-    return KnowledgeBase(settings, embedder, store)
+    store = Store(settings.data_dir, embedder.model_id, settings.chroma_url)
+    generator = None
+    if settings.answer_mode == "generative":
+        llm = OpenAICompatibleLLM(
+            settings.llm_base_url or "",
+            settings.llm_model or "",
+            settings.llm_api_key.get_secret_value() if settings.llm_api_key else None,
+            settings.llm_timeout_s,
+        )
+        generator = GenerativeAnswerer(llm)
+    return KnowledgeBase(settings, embedder, store, generator)

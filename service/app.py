@@ -61,6 +61,11 @@ def create_app(settings: Settings) -> FastAPI:
     return app
 
 
+def app_from_environment() -> FastAPI:
+    """Factory for uvicorn (and its workers): each process reads the same KB_* settings."""
+    return create_app(Settings())
+
+
 async def _limits_and_headers(
     request: Request, call_next: Callable[[Request], Awaitable[Response]]
 ) -> Response:

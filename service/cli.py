@@ -205,21 +205,26 @@ def eval_command(
 
 @app.command()
 def serve(
-    host: Annotated[
-        str | None, typer.Option(help="Interface (default KB_HOST, 127.0.0.1).")
-    ] = None,
+    host: Annotated[str | None, typer.Option(help="Interface (default KB_HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default KB_PORT, 8000).")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Processes (>1 needs KB_CHROMA_URL).")] = 1,
 ) -> None:
     """Serve the chat API, the widget and the offer finder over KB_DATA_DIR."""
     import uvicorn
 
-    from service.app import create_app
-
     settings = _settings()
+    if workers > 1 and not settings.chroma_url:
+        _fail(
+            "several workers need a Chroma server: start `chroma run --path DIR --port 8001` "
+            "and set KB_CHROMA_URL=http://127.0.0.1:8001",
+            2,
+        )
     uvicorn.run(
-        create_app(settings),
+        "service.app:app_from_environment",
+        factory=True,
         host=host or settings.host,
         port=port or settings.port,
+        workers=workers,
         log_level="info",
         proxy_headers=False,
     )

@@ -157,7 +157,7 @@ TOPIC_IDS = tuple(t.id for t in TOPICS)
 
 
 class TopicClassifier:
-    """A passage is about a topic when its points reach ``min_points`` (strong words 2, others 1)."""
+    """About a topic when its points reach ``min_points`` (strong words 2, others 1)."""
 
     def __init__(self, topics: tuple[Topic, ...] = TOPICS, min_points: int = 3) -> None:
         if min_points < 1:

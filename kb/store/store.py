@@ -12,9 +12,10 @@ COLLECTION_KEY = "collection"
 
 
 class Store:
-    def __init__(self, data_dir: Path, model_id: str) -> None:
+    def __init__(self, data_dir: Path, model_id: str, chroma_url: str | None = None) -> None:
         self.data_dir = data_dir
         self.model_id = model_id
+        self.chroma_url = chroma_url
         self.registry = Registry(data_dir / "registry.sqlite3")
         self.files = OriginalFiles(data_dir / "originals")
         self._client: Any = None
@@ -23,7 +24,7 @@ class Store:
     @property
     def client(self) -> Any:
         if self._client is None:
-            self._client = chroma_client(self.data_dir / "chroma")
+            self._client = chroma_client(self.data_dir / "chroma", self.chroma_url)
         return self._client
 
     def vectors(self, create: bool = False) -> VectorStore | None:

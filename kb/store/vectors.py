@@ -12,21 +12,36 @@ from typing import Any
 
 import numpy as np
 
-from kb.errors import ModelMismatch
+from kb.errors import ConfigError, ModelMismatch
 from kb.models import Chunk
 
 MODEL_KEY = "embed_model"
 SENTENCE_SUFFIX = "-s"
 
 
-def chroma_client(path: Path) -> Any:
+def chroma_client(path: Path, url: str | None = None) -> Any:
+    """The embedded store under ``path``, or a Chroma server at ``url`` (several processes)."""
+    from urllib.parse import urlparse
+
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
+    settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if url:
+        parsed = urlparse(url)
+        if parsed.scheme not in ("http", "https") or not parsed.hostname:
+            raise ConfigError(f"KB_CHROMA_URL must look like http://host:port, not '{url}'")
+        try:
+            return chromadb.HttpClient(
+                host=parsed.hostname,
+                port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+                ssl=parsed.scheme == "https",
+                settings=settings,
+            )
+        except Exception as e:  # the client checks the server at once
+            raise ConfigError(f"cannot reach the Chroma server at {url}: {e}") from e
     path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(
-        path=str(path), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-    )
+    return chromadb.PersistentClient(path=str(path), settings=settings)
 
 
 def doc_version_key(doc_id: str, version: str) -> str:

@@ -1,0 +1,1 @@
+"""Versioned prompt texts (package data, loaded with importlib.resources)."""
