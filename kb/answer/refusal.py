@@ -3,8 +3,10 @@
 Evidence: how close the best sentence of the top passages is to the question in embedding space
 (scaled to the range the embedder produces for this corpus), and, for German questions, how much
 of the question's IDF-weighted vocabulary the best passage covers. English questions are judged
-by similarity alone (their words cannot match German text). The threshold is calibrated on the
-curated Q&A set; `kb eval` reports the trade-off curve (docs/retrieval.md).
+by similarity alone (their words cannot match German text), shifted up by ``cross_lingual``
+because an English question meets German text at a lower cosine than a German one. The
+threshold is calibrated on the curated Q&A set; `kb eval` reports the trade-off curve
+(docs/retrieval.md).
 """
 
 from dataclasses import dataclass
@@ -27,6 +29,7 @@ class RefusalGate:
     similarity_low: float = 0.80
     similarity_high: float = 0.93
     coverage_weight: float = 0.5
+    cross_lingual: float = 0.03
 
     def evidence(self, question: str, retrieval: Retrieval, catalog: Catalog) -> Evidence:
         top = retrieval.hits[:3]
@@ -36,12 +39,10 @@ class RefusalGate:
             if (s := h.sentence_score if h.sentence_score is not None else h.dense_score)
             is not None
         ]
-        coverage = (
-            None
-            if is_english(question)
-            else best_passage_coverage(top, retrieval.query_terms, catalog)
-        )
-        return Evidence(similarity=max(sims) if sims else None, coverage=coverage)
+        english = is_english(question)
+        coverage = None if english else best_passage_coverage(top, retrieval.query_terms, catalog)
+        similarity = max(sims) + (self.cross_lingual if english else 0.0) if sims else None
+        return Evidence(similarity=similarity, coverage=coverage)
 
     def confidence(self, evidence: Evidence) -> float:
         parts: list[tuple[float, float]] = []
