@@ -59,7 +59,8 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = None
     llm_timeout_s: float = Field(60.0, gt=0)
 
-    # Service
+    # Service. public_url: how browsers reach the service (behind a proxy), for the embed snippet.
+    public_url: str | None = None
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     cors_origins: list[str] = Field(default_factory=list)

@@ -19,7 +19,8 @@ def context_url(
         params["seite"] = page
     if start is not None and end is not None:
         params.update({"von": start, "bis": end})
-    return f"/dokumente/{doc_id}" + (f"?{urlencode(params)}" if params else "")
+    query = f"?{urlencode(params)}" if params else ""
+    return f"/dokumente/{doc_id}{query}" + ("#zitat" if start is not None else "")
 
 
 def citation_out(c: Citation) -> CitationOut:

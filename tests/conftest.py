@@ -20,7 +20,10 @@ CORPUS = (ROOT / ".." / "shared" / "corpus").resolve()
 EMBED_CACHE = ROOT / ".cache" / "embeddings"
 ARTIFACTS = ROOT / "test-artifacts"
 
-for key in [k for k in os.environ if k.startswith("KB_")]:
+# Test switches (not settings) that survive the clean-up below.
+TEST_SWITCHES = {"KB_UPDATE_DOCS_SCREENSHOTS"}
+
+for key in [k for k in os.environ if k.startswith("KB_") and k not in TEST_SWITCHES]:
     del os.environ[key]  # a developer's KB_* settings must not leak into tests
 
 

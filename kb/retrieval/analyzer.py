@@ -31,7 +31,8 @@ GERMAN_STOPWORDS = frozenset(
     sonst über um und uns unsere unserem unseren unser unseres unter viel vom von vor war
     waren warst was weil welche welchem welchen welcher welches wenn werde werden wie wieder
     will wir wird wirst wo wollen wollte würde würden zu zum zur zwar gibt gab geben
-    eigentlich genau denn mal etwa bitte wer wem wen wieso warum weshalb wozu welcher gut
+    eigentlich genau denn mal etwa bitte wer wem wen wieso warum weshalb wozu welcher gut wann
+    woher wohin womit wodurch wofür worauf woran worüber wovon
     dort hier dabei dazu davon darüber sowie z b u a d h ggf
     """.split()
 )

@@ -12,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 
 from kb.errors import InvalidInput, KBError
 from kb.facets.filters import Filters
-from service.deps import KB
+from service.deps import KB, AppSettings
 from service.present import file_url
 from service.routes.api import _result, facets
 
@@ -22,11 +22,14 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/", response_class=HTMLResponse)
-def demo(request: Request, kb: KB) -> HTMLResponse:
+def demo(request: Request, kb: KB, settings: AppSettings) -> HTMLResponse:
     return templates.TemplateResponse(
         request,
         "demo.html",
-        {"documents": kb.documents(), "kb_url": str(request.base_url).rstrip("/")},
+        {
+            "documents": kb.documents(),
+            "kb_url": (settings.public_url or str(request.base_url)).rstrip("/"),
+        },
     )
 
 
