@@ -114,6 +114,21 @@ class Citation:
     start: int | None = None  # offsets of the quote in the cleaned page text
     end: int | None = None
 
+    @classmethod
+    def of(cls, n: int, chunk: "Chunk", start: int, end: int, page_text: str) -> "Citation":
+        """Cite the span [start, end) of the cleaned text of the chunk's page."""
+        return cls(
+            n=n,
+            doc_id=chunk.doc_id,
+            file=chunk.file_name,
+            title=chunk.title,
+            page=chunk.page,
+            quote=page_text[start:end],
+            section=chunk.section,
+            start=start,
+            end=end,
+        )
+
 
 @dataclass
 class Answer:

@@ -1,12 +1,13 @@
 """Thumbs up/down with an optional comment, stored durably in SQLite under KB_DATA_DIR."""
 
 import json
-import sqlite3
 import threading
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from kb.store.sqlite import connect
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (
@@ -20,11 +21,7 @@ CREATE INDEX IF NOT EXISTS feedback_by_time ON feedback (created_at);
 
 class FeedbackStore:
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, timeout=30, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(_SCHEMA)
+        self._db = connect(path, _SCHEMA)
         self._lock = threading.Lock()
 
     def add(

@@ -152,23 +152,10 @@ class SentencePicker:
         citations: list[Citation] = []
         parts: list[str] = []
         for sentence, start, end in spans:
-            quote = page_text[sentence.chunk.id][start:end]
-            c = sentence.chunk
             n = len(citations) + 1
-            citations.append(
-                Citation(
-                    n=n,
-                    doc_id=c.doc_id,
-                    file=c.file_name,
-                    title=c.title,
-                    page=c.page,
-                    quote=quote,
-                    section=c.section,
-                    start=start,
-                    end=end,
-                )
-            )
-            parts.append(f"{quote} [{n}]")
+            citation = Citation.of(n, sentence.chunk, start, end, page_text[sentence.chunk.id])
+            citations.append(citation)
+            parts.append(f"{citation.quote} [{n}]")
         joiner = "\n" if any("\n" in p for p in parts) else " "
         return Extract(chosen, citations, joiner.join(parts))
 

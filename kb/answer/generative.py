@@ -118,16 +118,4 @@ class GenerativeAnswerer:
             spans,
             key=lambda sp: len(words & set(catalog.analyzer.terms(chunk.text[sp[0] : sp[1]]))),
         )
-        start, end = chunk.start + s, chunk.start + e
-        quote = pages[chunk.id][start:end]
-        return Citation(
-            n=n,
-            doc_id=chunk.doc_id,
-            file=chunk.file_name,
-            title=chunk.title,
-            page=chunk.page,
-            quote=quote,
-            section=chunk.section,
-            start=start,
-            end=end,
-        )
+        return Citation.of(n, chunk, chunk.start + s, chunk.start + e, pages[chunk.id])

@@ -1,7 +1,6 @@
 """Disk cache of passage embeddings keyed by (model id, text hash), shared across KBs and runs."""
 
 import hashlib
-import sqlite3
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -9,18 +8,16 @@ from pathlib import Path
 import numpy as np
 
 from kb.embedding.base import Embedder, Vectors
+from kb.store.sqlite import connect
 
 
 class EmbeddingCache:
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, timeout=30, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute(
+        self._db = connect(
+            path,
             "CREATE TABLE IF NOT EXISTS embeddings (model TEXT, hash TEXT, vector BLOB,"
-            " PRIMARY KEY (model, hash))"
+            " PRIMARY KEY (model, hash));",
         )
-        self._db.commit()
         self._lock = threading.Lock()
 
     def get_many(self, model: str, hashes: list[str]) -> dict[str, Vectors]:
@@ -38,12 +35,12 @@ class EmbeddingCache:
         return found
 
     def put_many(self, model: str, items: dict[str, Vectors]) -> None:
-        with self._lock:
+        with self._lock, self._db:
+            self._db.execute("BEGIN")
             self._db.executemany(
                 "INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?)",
                 [(model, h, np.asarray(v, dtype=np.float32).tobytes()) for h, v in items.items()],
             )
-            self._db.commit()
 
     def close(self) -> None:
         self._db.close()
