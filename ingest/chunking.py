@@ -6,10 +6,8 @@ Consecutive chunks overlap by whole sentences up to ``overlap`` words.
 
 from dataclasses import dataclass
 
-from kb.models import Heading, Page
+from kb.models import SECTION_SEPARATOR, Heading, Page
 from kb.text.sentences import split_sentences
-
-SECTION_SEPARATOR = " › "
 
 
 @dataclass(frozen=True)

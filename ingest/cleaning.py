@@ -8,6 +8,9 @@ _SUPERSCRIPT_MARKER = re.compile(r"(?<=[^\s\d])[¹²³⁴⁵⁶⁷⁸⁹⁰]+")
 _EMPHASIS = re.compile(r"(?<![\w*])\*{1,2}(?=\S)([^*\n]+?)(?<=\S)\*{1,2}(?![\w*])")
 _CHECKBOX = re.compile(r"\[\s?[xX✓]?\s?\]|[☐☑☒□■▢✓✔]")
 _INLINE_HYPHEN = re.compile(r"(?<=[a-zäöüß])- (?=([a-zäöüß]+))")
+# List items: bullets, "1." / "1)" numbers, "a)" letters; an en dash only after a sentence end.
+LIST_MARKER = re.compile(r"^\s*([-•▪◦●·*]|\d{1,2}[.)]|[a-z][)])\s+(?=\S)")
+DASH_MARKER = re.compile(r"^\s*[–—]\s+(?=\S)")
 _PAGE_NUMBER = re.compile(
     r"^[-–—\s]*((seite|page|s\.)\s*\d{1,4}|\d{1,3})(\s*(von|of|/)\s*\d{1,4})?[-–—\s]*$", re.I
 )
@@ -99,3 +102,12 @@ def join_lines(first: str, second: str) -> str:
         if word[:1].isupper():
             return first + second
     return first + " " + second
+
+
+def strip_bullet(line: str) -> str:
+    """Bullets go (page text marks items with "- "); numbers and letters stay ("3. …")."""
+    m = LIST_MARKER.match(line) or DASH_MARKER.match(line)
+    if m is None:
+        return line
+    marker = m.group(0).strip()
+    return line[m.end() :] if marker in "-•▪◦●·*–—" else f"{marker} {line[m.end() :]}"

@@ -7,7 +7,8 @@ from typing import Literal, Protocol
 
 from ingest.chunking import Chunker
 from ingest.parse import SUPPORTED_SUFFIXES, parse_bytes, pipeline_signature, read_file
-from kb.errors import KBError, ModelMismatch, WriterBusy
+from kb.errors import IngestError
+from kb.index import Indexer
 from kb.knowledge_base import KnowledgeBase
 from kb.models import content_version, document_id
 
@@ -112,9 +113,17 @@ def ingest_paths(
     return IngestReport(results, time.perf_counter() - t0)
 
 
-def _ingest_one(kb, writer, path: Path, chunker: Chunker, progress: Progress) -> FileResult:  # type: ignore[no-untyped-def]
+def _ingest_one(
+    kb: KnowledgeBase, writer: Indexer, path: Path, chunker: Chunker, progress: Progress
+) -> FileResult:
     t0 = time.perf_counter()
     doc_id = document_id(path.name)
+
+    def failed(reason: str) -> FileResult:
+        return FileResult(
+            str(path), "failed", doc_id, reason=reason, seconds=time.perf_counter() - t0
+        )
+
     try:
         data = read_file(path)
         if kb.store.registry.active_version(doc_id) == content_version(
@@ -122,22 +131,17 @@ def _ingest_one(kb, writer, path: Path, chunker: Chunker, progress: Progress) ->
         ):
             return FileResult(str(path), "unchanged", doc_id, seconds=time.perf_counter() - t0)
         doc = parse_bytes(path.name, data, chunker)
-        previous = kb.store.registry.document(doc_id)
-        if previous is not None and previous.file_name != path.name:
-            doc.warnings.append(f"replaces '{previous.file_name}' (same document id '{doc_id}')")
-        progress.chunks_started(len(doc.chunks))
-        outcome = writer.upsert(doc, on_progress=progress.chunks_done)
-    except (ModelMismatch, WriterBusy):
-        raise  # not about this file: stop the run
-    except KBError as e:
-        return FileResult(
-            str(path), "failed", doc_id, reason=str(e), seconds=time.perf_counter() - t0
-        )
+    except IngestError as e:
+        return failed(str(e))
     except Exception as e:  # a loader bug on odd input must not stop the other files
-        reason = f"unexpected error while reading ({type(e).__name__}: {e})"
-        return FileResult(
-            str(path), "failed", doc_id, reason=reason, seconds=time.perf_counter() - t0
-        )
+        return failed(f"unexpected error while reading ({type(e).__name__}: {e})")
+    previous = kb.store.registry.document(doc_id)
+    if previous is not None and previous.file_name != path.name:
+        doc.warnings.append(f"replaces '{previous.file_name}' (same document id '{doc_id}')")
+    progress.chunks_started(len(doc.chunks))
+    # Errors while storing (model mismatch, an unreachable Chroma server, a full disk) are not
+    # about this file: they stop the run; the old version stays intact.
+    outcome = writer.upsert(doc, on_progress=progress.chunks_done)
     return FileResult(
         str(path),
         outcome,

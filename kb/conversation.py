@@ -29,18 +29,23 @@ class Turn:
 
 
 def resolve(question: str, history: list[Turn]) -> str:
-    """The question to search, given the conversation so far."""
-    previous = next(
-        (t.content for t in reversed(history) if t.role == "user" and t.content.strip()), None
-    )
+    """The question to search, given the conversation so far (earlier follow-ups resolved too)."""
+    previous: str | None = None
+    for turn in history:
+        if turn.role == "user" and turn.content.strip():
+            previous = _resolve(turn.content, previous)
+    return _resolve(question, previous)
+
+
+def _resolve(question: str, previous: str | None) -> str:
     if previous is None:
         return question
     gazetteer = Gazetteer.load()
     new_places = gazetteer.find(question)
-    old_places = gazetteer.find(previous)
+    old_mentions = gazetteer.mentions(previous)
     content = _content_words(question)
-    if new_places and old_places and len(content) <= MAX_CONTENT_WORDS:
-        return _swap_places(previous, old_places, new_places)
+    if new_places and old_mentions and len(content) <= MAX_CONTENT_WORDS:
+        return _swap_places(previous, old_mentions, new_places)
     if len(content) <= MAX_CONTENT_WORDS and (
         _FOLLOW_UP_START.search(question.strip()) or _BACK_REFERENCE.search(question)
     ):
@@ -58,9 +63,11 @@ def _content_words(text: str) -> list[str]:
     return out
 
 
-def _swap_places(previous: str, old: list[Place], new: list[Place]) -> str:
+def _swap_places(previous: str, old: list[tuple[Place, int, int]], new: list[Place]) -> str:
+    """Replace each mention of the previous places by the new one (in mention order)."""
+    order = list(dict.fromkeys(p.name for p, _, _ in old))
     text = previous
-    for i, place in enumerate(old):
-        replacement = new[min(i, len(new) - 1)].label
-        text = re.sub(rf"\b{re.escape(place.label)}\b", replacement, text)
+    for place, start, end in sorted(old, key=lambda m: -m[1]):
+        replacement = new[min(order.index(place.name), len(new) - 1)].label
+        text = text[:start] + replacement + text[end:]
     return text

@@ -28,7 +28,7 @@ class Indexer:
         """Purge versions and collections a crashed writer left behind; returns how many."""
         registry = self.store.registry
         leftovers = registry.inactive_versions()
-        vectors = self.store.vectors() if leftovers else None
+        vectors = self.store.vectors_for_deleting() if leftovers else None
         for doc_id, version, original in leftovers:
             if vectors is not None:
                 vectors.delete_version(doc_id, version)
@@ -66,7 +66,7 @@ class Indexer:
         if info is None:
             raise NotFound(f"no document with id '{doc_id}' (see `kb docs list`)")
         version = registry.deactivate(doc_id)
-        vectors = self.store.vectors()
+        vectors = self.store.vectors_for_deleting()
         if version and vectors is not None:
             self._purge(vectors, doc_id, version)
         return info

@@ -43,7 +43,7 @@ class KnowledgeBase:
         self.generator = generator
         self._catalog: Catalog | None = None
         self._catalog_lock = threading.Lock()
-        self.retriever = Retriever(settings, embedder, self._vectors, self.catalog)
+        self.retriever = Retriever(settings, embedder, self._vectors)
         self.picker = SentencePicker(max_sentences=settings.max_answer_sentences)
         self.gate = RefusalGate(
             threshold=settings.refusal_threshold,
@@ -53,16 +53,24 @@ class KnowledgeBase:
 
     # -- reading -------------------------------------------------------------------------------
     def catalog(self) -> Catalog:
-        """The current snapshot; rebuilt when a writer (any process) changed the registry."""
+        """The current snapshot; rebuilt when a writer (any process) changed the registry.
+
+        One thread rebuilds; meanwhile the others keep answering from the previous snapshot.
+        """
         generation = self.store.registry.generation()
         current = self._catalog
         if current is not None and current.generation == generation:
             return current
-        with self._catalog_lock:
+        if not self._catalog_lock.acquire(blocking=current is None):
+            assert current is not None
+            return current
+        try:
             if self._catalog is None or self._catalog.generation != generation:
                 gen, chunks = self.store.registry.snapshot()
                 self._catalog = Catalog.build(gen, chunks)
             return self._catalog
+        finally:
+            self._catalog_lock.release()
 
     def warm_up(self) -> None:
         """Load what the first question would otherwise pay for: catalog, collection, model."""
@@ -80,15 +88,17 @@ class KnowledgeBase:
         mode: RetrievalMode | None = None,
         filters: Filters | None = None,
     ) -> Retrieval:
-        self._require_documents()
-        keep = filters.predicate(self.catalog()) if filters else None
-        return self.retriever.retrieve(_check_question(query, self.settings), k, mode, keep)
+        catalog = self._require_documents()
+        keep = filters.predicate(catalog) if filters else None
+        return self.retriever.retrieve(
+            _check_question(query, self.settings), catalog, k, mode, keep
+        )
 
-    def browse(self, filters: Filters, limit: int = 20) -> list[Chunk]:
+    def browse(self, filters: Filters, limit: int = 20) -> tuple[Catalog, list[Chunk]]:
         """Passages matching the filters, in document order (the offer finder without a query)."""
         catalog = self.catalog()
         keep = filters.predicate(catalog)
-        return [c for c in catalog.chunks if keep is None or keep(c)][:limit]
+        return catalog, [c for c in catalog.chunks if keep is None or keep(c)][:limit]
 
     def facets(self) -> dict[str, Counter[str]]:
         return facet_counts(self.catalog())
@@ -103,10 +113,10 @@ class KnowledgeBase:
         """Answer from the documents; a follow-up is resolved against ``history`` first."""
         t0 = time.perf_counter()
         question = _check_question(question, self.settings)
-        self._require_documents()
+        catalog = self._require_documents()
         searched = resolve(question, history or [])
-        keep = filters.predicate(self.catalog()) if filters else None
-        retrieval = self.retriever.retrieve(searched, self.settings.top_k, mode, keep)
+        keep = filters.predicate(catalog) if filters else None
+        retrieval = self.retriever.retrieve(searched, catalog, self.settings.top_k, mode, keep)
         t1 = time.perf_counter()
         text, citations, confidence = self._compose(searched, retrieval)
         t2 = time.perf_counter()
@@ -128,7 +138,7 @@ class KnowledgeBase:
 
     def _compose(self, question: str, retrieval: Retrieval) -> tuple[str, list[Citation], float]:
         """(answer text, citations, confidence); no citations means a refusal."""
-        catalog = self.catalog()
+        catalog = retrieval.catalog
         confidence, answerable = self.gate.assess(question, retrieval, catalog)
         if answerable:
             pages = {
@@ -164,11 +174,13 @@ class KnowledgeBase:
     def _page_text(self, doc_id: str, version: str, page: int | None) -> str | None:
         return self.store.registry.page_text(doc_id, version, page)
 
-    def _require_documents(self) -> None:
-        if not self.catalog().chunks:
+    def _require_documents(self) -> Catalog:
+        catalog = self.catalog()
+        if not catalog.chunks:
             raise EmptyKnowledgeBase(
                 "the knowledge base is empty: ingest documents first (kb ingest PATH)"
             )
+        return catalog
 
     def documents(self) -> list[DocumentInfo]:
         return self.store.registry.documents()

@@ -6,6 +6,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+SECTION_SEPARATOR = " › "  # between the headings of a chunk's section path
+
 
 def document_id(file_name: str) -> str:
     """Stable id of a document: a slug of its base file name (the same file keeps its id)."""

@@ -9,10 +9,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import Progress
 
-from kb.answer.schema import answer_to_dict
-from kb.errors import InvalidInput, KBError
+from kb.errors import InvalidInput
 from kb.knowledge_base import KnowledgeBase
 from kb.models import Answer
+from service.present import answer_error, answer_to_dict
 
 out = Console(soft_wrap=True)
 
@@ -94,14 +94,4 @@ def _answer_item(kb: KnowledgeBase, item: dict[str, Any]) -> dict[str, Any]:
     try:
         return answer_to_dict(kb.ask(item["question"]), item.get("id"))
     except InvalidInput as e:
-        return {
-            "id": item.get("id"),
-            "question": item["question"],
-            "answer": f"Error: {e}",
-            "refused": True,
-            "citations": [],
-            "sources": [],
-            "timings_ms": {"retrieve": 0.0, "answer": 0.0, "total": 0.0},
-        }
-    except KBError:
-        raise
+        return answer_error(item["question"], item.get("id"), str(e))

@@ -3,7 +3,7 @@
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -33,7 +33,6 @@ def _settings() -> "Settings":
             f"KB_{'_'.join(map(str, err['loc'])).upper()}: {err['msg']}" for err in e.errors()
         )
         _fail(f"invalid settings: {problems}")
-        raise  # unreachable
 
 
 def _open_kb() -> "KnowledgeBase":
@@ -42,7 +41,7 @@ def _open_kb() -> "KnowledgeBase":
     return build_kb(_settings())
 
 
-def _fail(message: str, code: int = 1) -> None:
+def _fail(message: str, code: int = 1) -> NoReturn:
     typer.echo(f"Error: {message}", err=True)
     raise typer.Exit(code)
 
@@ -59,6 +58,12 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("Interrupted.", err=True)
         sys.exit(130)
+    except Exception as e:  # a bug or an environment failure: one line, details in the log
+        import logging
+
+        logging.getLogger("kb").debug("unexpected error", exc_info=True)
+        typer.echo(f"Error: unexpected failure ({type(e).__name__}: {e})", err=True)
+        sys.exit(1)
 
 
 @app.command()
@@ -162,7 +167,7 @@ def ask(
     finally:
         kb.close()
     if as_json:
-        from kb.answer.schema import answer_to_dict
+        from service.present import answer_to_dict
 
         typer.echo(json.dumps(answer_to_dict(answer), ensure_ascii=False))
     else:
@@ -213,6 +218,11 @@ def serve(
     import uvicorn
 
     settings = _settings()
+    kb = _open_kb()  # fail here with one line (e.g. a model mismatch), not in the server's startup
+    try:
+        kb.store.vectors()
+    finally:
+        kb.close()
     if workers > 1 and not settings.chroma_url:
         _fail(
             "several workers need a Chroma server: start `chroma run --path DIR --port 8001` "

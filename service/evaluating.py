@@ -15,6 +15,10 @@ from kb.settings import Settings
 console = Console()
 
 
+def _relative(path: Path) -> Path:
+    return path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path
+
+
 def run_eval(
     settings: Settings, configs: str, qa: Path | None, corpus: Path, out_dir: Path, curve: bool
 ) -> None:
@@ -45,11 +49,7 @@ def run_eval(
         out_dir,
         {
             "questions": len(items),
-            "qa": str(
-                qa or DEFAULT_QA.relative_to(Path.cwd())
-                if DEFAULT_QA.is_relative_to(Path.cwd())
-                else DEFAULT_QA
-            ),
+            "qa": str(qa or _relative(DEFAULT_QA)),
             "corpus": str(corpus),
             "embedder": settings.embed_backend,
         },

@@ -78,9 +78,5 @@ class FeedbackStore:
         )
         return [{**dict(zip(keys, r, strict=True)), "citations": json.loads(r[7])} for r in rows]
 
-    def count(self) -> int:
-        with self._lock:
-            return int(self._db.execute("SELECT count(*) FROM feedback").fetchone()[0])
-
     def close(self) -> None:
         self._db.close()

@@ -56,7 +56,8 @@ class SourceOut(BaseModel):
     score: float
     text: str
     doc_id: str
-    url: str
+    url: str  # the original, at the page for PDFs
+    context_url: str  # the cleaned page with the passage marked
 
 
 class AnswerOut(BaseModel):

@@ -8,19 +8,23 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from ingest.blocks import Block, LoadedDocument, LoadedPage
-from ingest.cleaning import clean_inline, join_lines, remove_running_lines
+from ingest.cleaning import (
+    DASH_MARKER,
+    LIST_MARKER,
+    clean_inline,
+    join_lines,
+    remove_running_lines,
+    strip_bullet,
+)
 from ingest.headings import HeadingDetector
 from kb.errors import IngestError
 
-_LIST_MARKER = re.compile(r"^\s*([-•▪◦●·]|\d{1,2}[.)]|[a-z][)])\s+(?=\S)")
-_DASH_MARKER = re.compile(r"^\s*[–—]\s+(?=\S)")
 _COLUMN_GAP = re.compile(r"\S(\s{3,}|\t)\S|\[\s?\]|☐")
 _SENTENCE_END = re.compile(r"[.!?:“\"”)]$")
 
 
 def load_pdf(data: bytes) -> LoadedDocument:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     if not data.lstrip()[:5].startswith(b"%PDF"):
         raise IngestError("not a PDF file (no %PDF header); was another file renamed to .pdf?")
@@ -32,8 +36,6 @@ def load_pdf(data: bytes) -> LoadedDocument:
         page_count = len(reader.pages)
     except IngestError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as e:
-        raise IngestError(f"corrupt PDF ({type(e).__name__}: {e})") from e
     except Exception as e:  # pypdf raises many internal types on damaged files
         raise IngestError(f"corrupt PDF ({type(e).__name__}: {e})") from e
 
@@ -115,8 +117,8 @@ def _blocks_from_lines(raw_lines: list[str], detector: HeadingDetector) -> list[
             current = None
             i += 2 if heading.absorbs_next_line else 1
             continue
-        starts_item = bool(_LIST_MARKER.match(line)) or (
-            bool(_DASH_MARKER.match(line))
+        starts_item = bool(LIST_MARKER.match(line)) or (
+            bool(DASH_MARKER.match(line))
             and (
                 current is None
                 or current.kind == "list_item"
@@ -127,7 +129,7 @@ def _blocks_from_lines(raw_lines: list[str], detector: HeadingDetector) -> list[
             blocks.append(Block("table_row", line))
             current = None
         elif starts_item:
-            text = _strip_bullet(line)
+            text = strip_bullet(line)
             current = Block("list_item", text)
             blocks.append(current)
         elif current is not None and current.kind in ("paragraph", "list_item"):
@@ -148,15 +150,6 @@ def _blocks_from_lines(raw_lines: list[str], detector: HeadingDetector) -> list[
             current = None
         i += 1
     return [Block(b.kind, b.text.strip(), b.level) for b in blocks if b.text.strip()]
-
-
-def _strip_bullet(line: str) -> str:
-    """Bullets go (the page text marks items with "- "); numbers and letters stay ("3. …")."""
-    m = _LIST_MARKER.match(line) or _DASH_MARKER.match(line)
-    if m is None:
-        return line
-    marker = m.group(0).strip()
-    return line[m.end() :] if marker in "-•▪◦●·–—" else f"{marker} {line[m.end() :]}"
 
 
 def _typical_length(lines: list[str]) -> float:

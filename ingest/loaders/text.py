@@ -3,11 +3,9 @@
 import re
 
 from ingest.blocks import Block, LoadedDocument, LoadedPage
-from ingest.cleaning import clean_inline, join_lines
+from ingest.cleaning import DASH_MARKER, LIST_MARKER, clean_inline, join_lines, strip_bullet
 from ingest.headings import HeadingDetector
 from kb.errors import IngestError
-
-_LIST_MARKER = re.compile(r"^\s*([-•*▪–]|\d{1,2}[.)]|[a-z][)])\s+(?=\S)")
 
 
 def load_text(text: str) -> LoadedDocument:
@@ -20,8 +18,8 @@ def load_text(text: str) -> LoadedDocument:
             continue
         current: Block | None = None
         for line in lines:
-            if _LIST_MARKER.match(line):
-                current = Block("list_item", clean_inline(_LIST_MARKER.sub("", line, count=1)))
+            if LIST_MARKER.match(line) or DASH_MARKER.match(line):
+                current = Block("list_item", clean_inline(strip_bullet(line)))
                 blocks.append(current)
             elif current is not None:
                 current = Block(current.kind, join_lines(current.text, clean_inline(line)))

@@ -2,7 +2,7 @@
 
 import re
 
-from kb.models import Hit
+from kb.models import SECTION_SEPARATOR, Hit
 from kb.retrieval.analyzer import ENGLISH_STOPWORDS, GERMAN_STOPWORDS
 
 REFUSAL_DE = "Dazu habe ich in den Dokumenten nichts gefunden."
@@ -22,7 +22,7 @@ def refusal(question: str, related: list[Hit]) -> str:
     if related:
         c = related[0].chunk
         where = f", {'page' if english else 'S.'} {c.page}" if c.page else ""
-        section = f" ({c.section.split(' › ')[-1]})" if c.section else ""
+        section = f" ({c.section.split(SECTION_SEPARATOR)[-1]})" if c.section else ""
         lead = "Possibly related" if english else "Am ehesten verwandt ist"
         text += f" {lead}: „{c.title}“{where}{section}."
     return text

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from kb.models import Chunk, Citation, Hit
 from kb.retrieval.catalog import Catalog
 from kb.retrieval.retriever import Retrieval
-from kb.retrieval.units import sentence_units
+from kb.retrieval.units import MIN_SENTENCE_WORDS
 from kb.text.sentences import split_sentences
 
 _LIST_LINE = re.compile(r"- [^\n]+")
@@ -55,7 +55,6 @@ class Sentence:
 
 @dataclass(frozen=True)
 class Extract:
-    sentences: list[Sentence]
     citations: list[Citation]
     text: str  # the composed answer: quotes with [n] markers
 
@@ -69,8 +68,14 @@ class SentencePicker:
         self.max_list_items = max_list_items
 
     def candidate_ids(self, retrieval: Retrieval) -> list[str]:
-        """Ids of the indexed sentences the picker will want similarities for."""
-        return [u.id for h in retrieval.hits[: self.passages] for u in sentence_units(h.chunk)]
+        """Ids of the sentences the picker will want similarities for."""
+        catalog = retrieval.catalog
+        return [
+            u.id
+            for h in retrieval.hits[: self.passages]
+            for u in catalog.sentences(h.chunk)
+            if len(u.text.split()) >= MIN_SENTENCE_WORDS  # only those have vectors
+        ]
 
     def candidates(
         self, question: str, retrieval: Retrieval, catalog: Catalog, similarity: dict[str, float]
@@ -79,30 +84,23 @@ class SentencePicker:
         total = sum(weights.values()) or 1.0
         hits = retrieval.hits[: self.passages]
         top_score = hits[0].score if hits else 1.0
-        sims = [
-            similarity[u.id] for h in hits for u in sentence_units(h.chunk) if u.id in similarity
-        ]
+        sims = list(similarity.values())
         lo, hi = (min(sims), max(sims)) if sims else (0.0, 1.0)
         wants = _answer_type(question)
         out: list[Sentence] = []
         for rank, hit in enumerate(hits):
-            ids = {u.start: u.id for u in sentence_units(hit.chunk, min_words=1)}
-            for s, e in split_sentences(hit.chunk.text):
-                text = hit.chunk.text[s:e]
-                start = hit.chunk.start + s
-                terms = set(catalog.analyzer.terms(text))
+            prior = W_RANK * (hit.score / top_score if top_score else 0.0)
+            for unit in catalog.sentences(hit.chunk):
+                terms = catalog.sentence_terms(unit)
                 coverage = sum(w for t, w in weights.items() if t in terms) / total
-                sim = similarity.get(ids.get(start, ""))
-                sim_norm = (sim - lo) / (hi - lo) if sim is not None and hi > lo else 0.0
-                score = (
-                    W_COVERAGE * coverage
-                    + W_SIMILARITY * sim_norm
-                    + W_RANK * (hit.score / top_score if top_score else 0.0)
-                    + (W_ANSWER_TYPE if wants is not None and wants.search(text) else 0.0)
-                )
+                sim = similarity.get(unit.id)
                 if coverage == 0 and sim is None:
                     continue  # a heading-like fragment with nothing to say
-                out.append(Sentence(rank, hit.chunk, start, hit.chunk.start + e, score))
+                sim_norm = (sim - lo) / (hi - lo) if sim is not None and hi > lo else 0.0
+                score = W_COVERAGE * coverage + W_SIMILARITY * sim_norm + prior
+                if wants is not None and wants.search(unit.text):
+                    score += W_ANSWER_TYPE
+                out.append(Sentence(rank, hit.chunk, unit.start, unit.end, score))
         out.sort(key=lambda x: -x.score)
         return out
 
@@ -121,7 +119,7 @@ class SentencePicker:
             if page_text.get(s.chunk.id)  # a version purged mid-question cannot be quoted
         ]
         if not ranked:
-            return Extract([], [], "")
+            return Extract([], "")
         chosen: list[Sentence] = []
         for cand in ranked:
             if len(chosen) >= self.max_sentences or cand.score < 0.6 * ranked[0].score:
@@ -129,7 +127,7 @@ class SentencePicker:
             if not any(_same_place(cand, c) for c in chosen):
                 chosen.append(cand)
         spans = [self._span(s, page_text[s.chunk.id], i == 0) for i, s in enumerate(chosen)]
-        return self._compose(chosen, _merge_adjacent(spans), page_text)
+        return self._compose(_merge_adjacent(spans), page_text)
 
     def _span(self, sentence: Sentence, page: str, is_best: bool) -> tuple[Sentence, int, int]:
         """The quote for a sentence; the best one gets context: its list, or the next sentence,
@@ -145,7 +143,6 @@ class SentencePicker:
 
     def _compose(
         self,
-        chosen: list[Sentence],
         spans: list[tuple[Sentence, int, int]],
         page_text: dict[str, str],
     ) -> Extract:
@@ -157,7 +154,7 @@ class SentencePicker:
             citations.append(citation)
             parts.append(f"{citation.quote} [{n}]")
         joiner = "\n" if any("\n" in p for p in parts) else " "
-        return Extract(chosen, citations, joiner.join(parts))
+        return Extract(citations, joiner.join(parts))
 
     def _extend_list(self, page: str, end: int, always: bool = False) -> int:
         """List items right after the sentence join the quote (if it ends with ':' or always)."""
@@ -182,9 +179,10 @@ def _answer_type(question: str) -> re.Pattern[str] | None:
 
 def _next_sentence_end(page: str, end: int) -> int:
     """End of the sentence after ``end`` when it continues the same paragraph."""
-    rest = page[end:]
-    if not rest.startswith(" "):
+    if not page.startswith(" ", end):
         return end  # a line break (new paragraph, list item, table row) or the page end
+    line_end = page.find("\n", end)
+    rest = page[end : line_end if line_end >= 0 else len(page)]
     spans = split_sentences(rest)
     return end + spans[0][1] if spans else end
 

@@ -18,6 +18,8 @@ from kb.text.sentences import split_sentences
 
 NO_ANSWER = "KEINE_ANTWORT"
 _MARKER = re.compile(r"\[(\d{1,2})\]")
+# "Satz. [1]" (as the prompt asks) → "Satz [1]." so the marker stays with its sentence.
+_MARKER_AFTER_END = re.compile(r"([.!?…])((?:\s*\[\d{1,2}\])+)")
 
 
 class LLM(Protocol):
@@ -85,6 +87,7 @@ class GenerativeAnswerer:
     def _ground(
         self, reply: str, used: list[Hit], catalog: Catalog, pages: dict[str, str]
     ) -> Generated | None:
+        reply = _MARKER_AFTER_END.sub(r"\2\1", reply)
         citations: list[Citation] = []
         renumber: dict[int, int] = {}
         out_sentences = []

@@ -55,16 +55,22 @@ class Gazetteer:
     def find(self, text: str) -> list[Place]:
         """Places mentioned in ``text``, in order of first mention."""
         found: dict[str, Place] = {}
+        for place, _, _ in self.mentions(text):
+            found.setdefault(place.name, place)
+        return list(found.values())
+
+    def mentions(self, text: str) -> list[tuple[Place, int, int]]:
+        """Every mention with its span (word forms like "Münsteraner" included)."""
+        out = []
         for m in self._regex.finditer(text):
             place = self._by_key.get(_key(m.group(1)))
-            if place is None or place.name in found:
+            if place is None:
                 continue
-            if place.label in HOMOGRAPHS and not _CUE.search(
-                text[max(0, m.start() - 12) : m.start()]
-            ):
+            before = text[max(0, m.start() - 12) : m.start()]
+            if place.label in HOMOGRAPHS and not _CUE.search(before):
                 continue
-            found[place.name] = place
-        return list(found.values())
+            out.append((place, m.start(), m.end()))
+        return out
 
     def within(self, name: str) -> set[str]:
         """A place and, for a district, its municipalities (for filtering by place)."""

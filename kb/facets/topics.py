@@ -176,9 +176,6 @@ class TopicClassifier:
                 out.append(topic.id)
         return out
 
-    def label(self, topic_id: str) -> str:
-        return next(t.label for t in self.topics if t.id == topic_id)
-
 
 def _compile(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"(?<![\wäöüß])(" + "|".join(re.escape(w) for w in words) + ")", re.I)

@@ -11,8 +11,9 @@ import unicodedata
 from collections import Counter
 from functools import lru_cache
 
+# "\b" only after letters: "Bürger(innen) und" has no word boundary after ")".
 _GENDER = re.compile(
-    r"(?<=[a-zäöüß])(?:[/*:_]-?(?:inn/?en|in/?ne/?n|innen|in)|\(innen\)|\(in\)|Innen)\b"
+    r"(?<=[a-zäöüß])(?:[/*:_]-?(?:inn/?en|in/?ne/?n|innen|in)\b|\(innen\)|\(in\)|Innen\b)"
 )
 _WORD = re.compile(r"[a-zäöüß0-9]+(?:-[a-zäöüß0-9]+)*")
 _LINKING = ("s", "es", "n", "en", "e", "er", "ns")
@@ -160,12 +161,13 @@ class GermanAnalyzer:
         return out
 
     def _base_form(self, word: str) -> str:
-        """ "Teilhabemanagerinnen" → "teilhabemanager" when only the base form is in the corpus."""
+        """ "Teilhabemanagerinnen" → "teilhabemanager", "Koordinatorin" → "koordinator",
+        when only the base form is in the corpus."""
         if word in self._known:
             return word
         for suffix in ("innen", "in"):
             base = word[: -len(suffix)]
-            if word.endswith(suffix) and base.endswith("er") and base in self._known:
+            if word.endswith(suffix) and base.endswith(("er", "or")) and base in self._known:
                 return base
         return word
 

@@ -11,8 +11,8 @@ from kb.models import Chunk
 from kb.retrieval.analyzer import STOPWORDS, CompoundSplitter, GermanAnalyzer, vocabulary
 from kb.retrieval.bm25 import BM25Index
 from kb.retrieval.glossary import Glossary
-from kb.retrieval.units import context_text
-from kb.store.vectors import doc_version_key
+from kb.retrieval.units import context_text, sentence_units
+from kb.store.vectors import SentenceUnit, doc_version_key
 
 
 @dataclass(frozen=True)
@@ -31,16 +31,39 @@ class Catalog:
     by_id: dict[str, int] = field(default_factory=dict)
     doc_versions: list[str] = field(default_factory=list)
     tags: list[Tags] = field(default_factory=list)  # parallel to chunks
+    terms: list[frozenset[str]] = field(default_factory=list)  # of each chunk's context text
+    # Filled on first use by a question (the same top chunks come back again and again).
+    _sentences: dict[str, list[SentenceUnit]] = field(default_factory=dict, repr=False)
+    _sentence_terms: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
     def tags_of(self, chunk: Chunk) -> Tags:
         return self.tags[self.by_id[chunk.id]]
+
+    def terms_of(self, chunk: Chunk) -> frozenset[str]:
+        return self.terms[self.by_id[chunk.id]]
+
+    def sentences(self, chunk: Chunk) -> list[SentenceUnit]:
+        """All sentences of a chunk (also the short ones the vector index leaves out)."""
+        units = self._sentences.get(chunk.id)
+        if units is None:
+            units = sentence_units(chunk, min_words=1)
+            self._sentences[chunk.id] = units
+        return units
+
+    def sentence_terms(self, unit: SentenceUnit) -> frozenset[str]:
+        terms = self._sentence_terms.get(unit.id)
+        if terms is None:
+            terms = frozenset(self.analyzer.terms(unit.text))
+            self._sentence_terms[unit.id] = terms
+        return terms
 
     @classmethod
     def build(cls, generation: int, chunks: list[Chunk]) -> "Catalog":
         texts = [context_text(c) for c in chunks]
         vocab = vocabulary(texts)
         analyzer = GermanAnalyzer(CompoundSplitter(vocab), vocab)
-        bm25 = BM25Index([analyzer.terms(t) for t in texts])
+        analyzed = [analyzer.terms(t) for t in texts]
+        bm25 = BM25Index(analyzed)
         glossary = Glossary.from_texts([c.text for c in chunks], STOPWORDS, analyzer.terms)
         gazetteer = Gazetteer.load()
         classifier = TopicClassifier()
@@ -55,6 +78,7 @@ class Catalog:
         ]
         return cls(
             tags=tags,
+            terms=[frozenset(t) for t in analyzed],
             generation=generation,
             chunks=chunks,
             analyzer=analyzer,
@@ -63,6 +87,3 @@ class Catalog:
             by_id={c.id: i for i, c in enumerate(chunks)},
             doc_versions=sorted({doc_version_key(c.doc_id, c.version) for c in chunks}),
         )
-
-    def __len__(self) -> int:
-        return len(self.chunks)

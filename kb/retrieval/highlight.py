@@ -28,10 +28,12 @@ def snippet(
     ]
     if len(text) <= width:
         return Snippet(text, marks, False, False)
-    start = _best_window(marks, len(text), width)
-    start = _word_boundary(text, start)
-    end = min(len(text), start + width)
+    window = _best_window(marks, len(text), width)
+    start = _word_boundary(text, window)
+    end = min(len(text), window + width)  # from the window, not the moved start: keeps its end
     end = _word_boundary(text, end) if end < len(text) else end
+    if end <= start:  # no whitespace to cut at (a long URL): cut mid-word
+        start, end = window, min(len(text), window + width)
     inside = [(s - start, e - start) for s, e in marks if s >= start and e <= end]
     return Snippet(text[start:end], inside, start > 0, end < len(text))
 

@@ -25,7 +25,7 @@ class Retrieval:
     expanded: str
     query_terms: list[str]
     hits: list[Hit]  # top-k, in rank order
-    candidates: list[Hit]  # the whole fused list
+    catalog: Catalog  # the snapshot the hits come from: answer and tags use the same one
     query_vector: Any = None  # None when no dense ranking was used
 
 
@@ -35,16 +35,15 @@ class Retriever:
         settings: Settings,
         embedder: Embedder,
         vectors: Callable[[], VectorStore | None],
-        catalog: Callable[[], Catalog],
     ) -> None:
         self._settings = settings
         self._embedder = embedder
         self._vectors = vectors
-        self._catalog = catalog
 
     def retrieve(
         self,
         query: str,
+        catalog: Catalog,
         k: int | None = None,
         mode: RetrievalMode | None = None,
         keep: ChunkFilter | None = None,
@@ -52,7 +51,6 @@ class Retriever:
         s = self._settings
         k = k or s.top_k
         mode = mode or s.retrieval_mode
-        catalog = self._catalog()
         expanded = catalog.glossary.expand(query).text if s.expand_acronyms else query
         terms = catalog.analyzer.query_terms(expanded)
         pool = s.candidates * (4 if keep else 1)
@@ -73,7 +71,7 @@ class Retriever:
             fused = [h for h in fused if keep(h.chunk)]
         head = _drop_near_duplicates(fused[: 4 * k])
         top = _diversify(head + fused[4 * k :], k, s.max_per_document)
-        return Retrieval(query, expanded, terms, top, fused, vector)
+        return Retrieval(query, expanded, terms, top, catalog, vector)
 
     def sentence_similarities(self, retrieval: Retrieval, ids: list[str]) -> dict[str, float]:
         store = self._vectors()

@@ -42,11 +42,21 @@ class Store:
         self._vectors = VectorStore(self.client, name, self.model_id, create=create)
         return self._vectors
 
+    def vectors_for_deleting(self) -> VectorStore | None:
+        """The active collections without the model check (deletes work across models)."""
+        name = self.registry.get_meta(COLLECTION_KEY)
+        if name is None:
+            return None
+        return VectorStore(self.client, name, self.model_id, create=False, check_model=False)
+
     def collection_names(self) -> list[str]:
         return [c.name for c in self.client.list_collections()]
 
     def close(self) -> None:
         self.registry.close()
+        if self._client is not None and hasattr(self._client, "close"):
+            self._client.close()  # refcounted by chromadb: other clients of the path stay open
+            self._client = None
 
 
 def new_collection_name() -> str:

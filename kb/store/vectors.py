@@ -60,13 +60,17 @@ class SentenceUnit:
 
 
 class VectorStore:
-    def __init__(self, client: Any, name: str, model_id: str, create: bool) -> None:
+    """``check_model=False`` is for deleting only: removing vectors doesn't depend on the model."""
+
+    def __init__(
+        self, client: Any, name: str, model_id: str, create: bool, check_model: bool = True
+    ) -> None:
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
         self.name = name
         self.model_id = model_id
-        self._chunks = _open(client, name, model_id, create)
-        self._sentences = _open(client, name + SENTENCE_SUFFIX, model_id, create)
+        self._chunks = _open(client, name, model_id, create, check_model)
+        self._sentences = _open(client, name + SENTENCE_SUFFIX, model_id, create, check_model)
         self._chunk_store = ChromaVectorStore(chroma_collection=self._chunks)
         self._sentence_store = ChromaVectorStore(chroma_collection=self._sentences)
 
@@ -114,11 +118,8 @@ class VectorStore:
     def count(self) -> int:
         return int(self._chunks.count())
 
-    def sentence_count(self) -> int:
-        return int(self._sentences.count())
 
-
-def _open(client: Any, name: str, model_id: str, create: bool) -> Any:
+def _open(client: Any, name: str, model_id: str, create: bool, check_model: bool = True) -> Any:
     if create:
         collection = client.get_or_create_collection(
             name,
@@ -135,7 +136,7 @@ def _open(client: Any, name: str, model_id: str, create: bool) -> Any:
                 "Run `kb reindex` to rebuild the vectors."
             ) from e
     built_with = (collection.metadata or {}).get(MODEL_KEY)
-    if built_with != model_id:
+    if check_model and built_with != model_id:
         raise ModelMismatch(
             f"The index was built with the embedding model '{built_with}', but the configured "
             f"model is '{model_id}'. Run `kb reindex` to re-embed all documents with the "

@@ -14,21 +14,16 @@ from fastapi.responses import FileResponse, StreamingResponse
 from kb.conversation import Turn
 from kb.errors import InvalidInput, NotFound
 from kb.facets.filters import Filters
-from kb.facets.places import Gazetteer
-from kb.facets.topics import TOPICS
 from kb.knowledge_base import KnowledgeBase
-from kb.retrieval.highlight import snippet
 from service.deps import KB, AppSettings
-from service.present import answer_out, context_url, file_url, filters_in
+from service.present import answer_out, facets_out, file_url, filters_in, search_passages
 from service.schemas import (
     AnswerOut,
     ChatRequest,
     DocumentOut,
-    Facet,
     FacetsOut,
     PageOut,
     SearchResponse,
-    SearchResult,
 )
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -40,8 +35,8 @@ MEDIA_TYPES = {
     "markdown": "text/markdown; charset=utf-8",
     "text": "text/plain; charset=utf-8",
 }
-STREAM_PIECE_WORDS = 4
-STREAM_PAUSE_S = 0.01
+STREAM_PIECE_WORDS = 8
+STREAM_PAUSE_S = 0.004  # lets pieces arrive one by one; ~60 ms for a long answer
 
 
 def _answer(kb: KnowledgeBase, body: ChatRequest, max_turns: int) -> AnswerOut:
@@ -116,49 +111,14 @@ def search(
     filters = Filters(
         place=place or None, topic=topic or None, kind=kind or None, doc_id=doc_id or None
     )
-    if not q.strip():
-        if filters.empty:
-            raise InvalidInput("give a query (q) or at least one filter")
-        chunks = kb.browse(filters, limit)
-        results = [_result(kb, c, None, []) for c in chunks]
-        return SearchResponse(query="", searched="", total=len(results), results=results)
-    retrieval = kb.search(q, k=limit, filters=filters)
-    results = [_result(kb, h.chunk, h.score, retrieval.query_terms) for h in retrieval.hits]
-    return SearchResponse(query=q, searched=retrieval.expanded, total=len(results), results=results)
-
-
-def _result(kb: KnowledgeBase, chunk, score: float | None, terms: list[str]) -> SearchResult:  # type: ignore[no-untyped-def]
-    catalog = kb.catalog()
-    tags = catalog.tags_of(chunk)
-    snip = snippet(chunk.text, terms, catalog.analyzer)
-    return SearchResult(
-        doc_id=chunk.doc_id,
-        file=chunk.file_name,
-        title=chunk.title,
-        page=chunk.page,
-        section=chunk.section,
-        score=round(score, 6) if score is not None else None,
-        snippet=snip.text,
-        marks=snip.marks,
-        truncated_start=snip.truncated_start,
-        truncated_end=snip.truncated_end,
-        places=list(tags.places),
-        topics=list(tags.topics),
-        url=file_url(chunk.doc_id, chunk.page),
-        context_url=context_url(chunk.doc_id, chunk.page, chunk.start, chunk.end),
-    )
+    if not q.strip() and filters.empty:
+        raise InvalidInput("give a query (q) or at least one filter")
+    return search_passages(kb, q, filters, limit)
 
 
 @router.get("/facets", response_model=FacetsOut, summary="Places and topics with passage counts")
 def facets(kb: KB) -> FacetsOut:
-    counts = kb.facets()
-    gazetteer = Gazetteer.load()
-    places = [
-        Facet(value=name, label=gazetteer.by_name[name].label, count=n)
-        for name, n in sorted(counts["places"].items(), key=lambda x: (-x[1], x[0]))
-    ]
-    topics = [Facet(value=t.id, label=t.label, count=counts["topics"].get(t.id, 0)) for t in TOPICS]
-    return FacetsOut(places=places, topics=topics)
+    return facets_out(kb.facets())
 
 
 @router.get("/documents", response_model=list[DocumentOut], summary="Ingested documents")

@@ -10,11 +10,11 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from kb.errors import InvalidInput, KBError
+from kb.errors import KBError
 from kb.facets.filters import Filters
 from service.deps import KB, AppSettings
-from service.present import file_url
-from service.routes.api import _result, facets
+from service.present import facets_out, file_url, quote_check, search_passages
+from service.schemas import SearchResult
 
 HERE = Path(__file__).resolve().parent.parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -50,17 +50,13 @@ def offers(
     place: str = "",
     topic: str = "",
 ) -> HTMLResponse:
-    results, error = [], None
+    results: list[SearchResult] = []
+    error = None
     try:
         filters = Filters(place=place or None, topic=topic or None)
-        if q.strip():
-            retrieval = kb.search(q, k=20, filters=filters)
-            results = [_result(kb, h.chunk, h.score, retrieval.query_terms) for h in retrieval.hits]
-        elif not filters.empty:
-            results = [_result(kb, c, None, []) for c in kb.browse(filters, 30)]
-    except InvalidInput as e:
-        error = str(e)
-    except KBError as e:
+        if q.strip() or not filters.empty:
+            results = search_passages(kb, q, filters, 20 if q.strip() else 30).results
+    except KBError as e:  # an unknown place or topic, an empty knowledge base
         error = str(e)
     return templates.TemplateResponse(
         request,
@@ -69,7 +65,7 @@ def offers(
             "q": q,
             "place": place,
             "topic": topic,
-            "facets": facets(kb),
+            "facets": facets_out(kb.facets()),
             "results": results,
             "error": error,
             "searched": bool(q.strip() or place or topic),
@@ -85,12 +81,18 @@ def viewer(
     seite: Annotated[int | None, Query(ge=1)] = None,
     von: Annotated[int | None, Query(ge=0)] = None,
     bis: Annotated[int | None, Query(ge=0)] = None,
+    h: Annotated[str | None, Query(max_length=64)] = None,
 ) -> HTMLResponse:
     info = kb.document(doc_id)
     number = (seite or 1) if info.kind == "pdf" else None
     page = kb.page(doc_id, number)
     text = page.text
-    if von is not None and bis is not None and 0 <= von < bis <= len(text):
+    if (
+        von is not None
+        and bis is not None
+        and 0 <= von < bis <= len(text)
+        and h == quote_check(text[von:bis])
+    ):
         parts = (text[:von], text[von:bis], text[bis:])
     else:
         parts = (text, "", "")

@@ -20,9 +20,25 @@ def test_the_set_is_large_and_varied() -> None:
     assert len(files) == 5, files
 
 
+def test_items_are_consistent() -> None:
+    for item in ITEMS:
+        assert item.lang in ("de", "en"), item.id
+        assert item.answerable == bool(item.must_include), item.id  # unanswerable: both empty
+        if item.type == "multi_doc":
+            assert len(item.documents) >= 2, item.id
+        for source in item.sources:
+            assert 5 <= len(source.quote.split()) <= 60, (item.id, source.quote)
+            assert (source.page is None) != source.file.endswith(".pdf"), item.id
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("item", [i for i in ITEMS if i.answerable], ids=lambda i: i.id)
 def test_every_quote_is_on_its_page(corpus_kb: KnowledgeBase, item) -> None:  # type: ignore[no-untyped-def]
+    pages = []
     for source in item.sources:
         page = corpus_kb.page(document_id(source.file), source.page)
         assert quote_in_text(source.quote, page.text), (source.file, source.page, source.quote)
+        pages.append(page.text.lower())
+    # every essential fact is really there: in a cited page
+    for group in item.must_include:
+        assert any(alt.lower() in text for alt in group for text in pages), (item.id, group)

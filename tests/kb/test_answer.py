@@ -8,12 +8,12 @@ import pytest
 from helpers import check_schema
 
 from ingest.pipeline import ingest_paths
-from kb.answer.schema import answer_to_dict
 from kb.errors import EmptyKnowledgeBase, InvalidInput
 from kb.knowledge_base import KnowledgeBase, build_kb
 from kb.models import Answer, document_id
 from kb.settings import Settings
 from kb.text.normalize import quote_in_text
+from service.present import answer_to_dict
 
 pytestmark = pytest.mark.slow
 

@@ -93,5 +93,5 @@ def test_search_filters_by_place_and_topic(corpus_kb: KnowledgeBase) -> None:
     assert hits
     catalog = corpus_kb.catalog()
     assert all("Münster" in catalog.tags_of(h.chunk).places for h in hits)
-    browsed = corpus_kb.browse(Filters(topic="wohnen"), limit=50)
+    _, browsed = corpus_kb.browse(Filters(topic="wohnen"), limit=50)
     assert browsed and all("wohnen" in catalog.tags_of(c).topics for c in browsed)

@@ -40,7 +40,8 @@ class ChatCompletions(BaseHTTPRequestHandler):
         else:
             first = re.search(r"\[1\] [^:]+: (.+)", prompt)
             assert first is not None
-            content = f"Zusammengefasst: {first.group(1)[:80]} [1]. Mehr steht nirgends [9]."
+            # markers after the full stop, as the prompt asks for them
+            content = f"Zusammengefasst: {first.group(1)[:80]}. [1] Mehr steht nirgends. [9]"
         payload = json.dumps({"choices": [{"message": {"role": "assistant", "content": content}}]})
         self.send_response(200)
         self.send_header("Content-Type", "application/json")

@@ -15,9 +15,9 @@ from helpers import check_schema
 from live_server import copy_data_dir
 from markupsafe import escape
 
-from kb.answer.schema import answer_to_dict
 from kb.knowledge_base import KnowledgeBase
 from service.app import create_app
+from service.present import answer_to_dict
 
 ALLOWED = "https://www.gfs-musterstadt.de"
 TOKEN = "test-admin-token-7f3a9c"
@@ -97,7 +97,8 @@ def test_chat_answer_has_the_keys_of_kb_ask_json_plus_the_widget_fields(
         )
         assert c["context_url"].startswith(f"/dokumente/{c['doc_id']}?")
     for s in d["sources"]:
-        assert s["url"].startswith(f"/dokumente/{s['doc_id']}")
+        assert s["url"].startswith(f"/api/documents/{s['doc_id']}/file")
+        assert s["context_url"].startswith(f"/dokumente/{s['doc_id']}")
 
 
 def test_the_context_link_marks_exactly_the_quote(client: TestClient) -> None:

@@ -1,0 +1,203 @@
+"""The German analyzer behind BM25: words, gender forms, compounds, stemming, stopwords."""
+
+from collections import Counter
+
+import pytest
+
+from kb.retrieval.analyzer import CompoundSplitter, GermanAnalyzer, vocabulary, words
+
+# A hand-made corpus lexicon: word -> frequency.
+VOCAB = Counter(
+    {
+        "bündnis": 10,
+        "kerngruppe": 5,
+        "ausbildung": 20,
+        "duldung": 15,
+        "sprache": 30,
+        "förderung": 25,
+        "kern": 3,
+        "gruppe": 8,
+    }
+)
+
+
+@pytest.fixture
+def plain() -> GermanAnalyzer:
+    return GermanAnalyzer()
+
+
+@pytest.fixture
+def splitting() -> GermanAnalyzer:
+    return GermanAnalyzer(CompoundSplitter(VOCAB), VOCAB)
+
+
+# --- words -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "base"),
+    [
+        ("Vertreter/innen", "vertreter"),
+        ("Vertreter/-innen", "vertreter"),
+        ("Schüler*innen", "schüler"),
+        ("Lehrer:innen", "lehrer"),
+        ("Kolleg_innen", "kolleg"),
+        ("Ansprechpartner/inne/n", "ansprechpartner"),
+        ("SchülerInnen", "schüler"),
+        ("Vertreter*in", "vertreter"),
+    ],
+)
+def test_gender_forms_reduce_to_the_base_word(text: str, base: str) -> None:
+    assert words(f"Die {text} der Stadt") == ["die", base, "der", "stadt"]
+
+
+@pytest.mark.parametrize("text", ["Bürger(innen) und Gäste", "Bürger(in) und Gäste"])
+def test_parenthesized_gender_forms_reduce_to_the_base_word(text: str) -> None:
+    assert words(text) == ["bürger", "und", "gäste"]
+
+
+def test_the_word_innen_on_its_own_is_kept() -> None:
+    assert words("Innen und Außen") == ["innen", "und", "außen"]
+
+
+def test_hyphenated_compounds_are_kept_whole() -> None:
+    assert words("Teilhabemanagement-Stellen in NRW") == ["teilhabemanagement-stellen", "in", "nrw"]
+
+
+# --- CompoundSplitter ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("compound", "parts"),
+    [
+        ("bündniskerngruppe", ["bündnis", "kerngruppe"]),
+        ("ausbildungsduldung", ["ausbildung", "duldung"]),  # linking "s"
+        ("sprachförderung", ["sprache", "förderung"]),  # head "sprach" is "sprache" minus "e"
+    ],
+)
+def test_compounds_split_into_known_words(compound: str, parts: list[str]) -> None:
+    assert CompoundSplitter(VOCAB).split(compound) == parts
+
+
+def test_a_word_more_frequent_than_its_parts_is_not_split() -> None:
+    # "kerngruppe" (5) beats the geometric mean of "kern" (3) and "gruppe" (8).
+    assert CompoundSplitter(VOCAB).split("kerngruppe") == []
+
+
+def test_unknown_words_are_not_split() -> None:
+    assert CompoundSplitter(VOCAB).split("integrationszentrum") == []
+
+
+def test_short_words_are_not_split_into_tiny_parts() -> None:
+    # "Rathaus" would need the 3-letter part "rat"; the default minimal part is 4 letters.
+    vocab = Counter({"rat": 50, "haus": 50})
+    assert CompoundSplitter(vocab).split("rathaus") == []
+    assert CompoundSplitter(vocab, min_part=3).split("rathaus") == ["rat", "haus"]
+
+
+def test_max_parts_limits_the_decomposition() -> None:
+    vocab = Counter({"kinder": 10, "garten": 10, "kindergarten": 3, "leitung": 10})
+    assert CompoundSplitter(vocab, max_parts=3).split("kindergartenleitung") == [
+        "kinder",
+        "garten",
+        "leitung",
+    ]
+    assert CompoundSplitter(vocab, max_parts=2).split("kindergartenleitung") == [
+        "kindergarten",
+        "leitung",
+    ]
+
+
+def test_words_with_digits_are_not_split() -> None:
+    assert CompoundSplitter(Counter({"ausbildung": 20, "2024": 5})).split("ausbildung2024") == []
+
+
+# --- GermanAnalyzer --------------------------------------------------------------------------
+
+
+def test_german_and_english_stopwords_and_question_words_are_dropped(
+    plain: GermanAnalyzer,
+) -> None:
+    assert plain.terms("Wann gibt es die Förderung?") == plain.terms("Förderung")
+    assert plain.terms("What is the Förderung, please?") == plain.terms("Förderung")
+    assert plain.terms("Wer, wie, was, wann, warum?") == []
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Bündnis", "Bundnis"),  # umlauts folded
+        ("Förderung", "Foerderung"),  # umlaut spelled out
+        ("Straße", "Strasse"),  # ß folded
+        ("Kommunen", "Kommune"),  # stemmed
+        ("Ausländerbehörde", "AUSLÄNDERBEHÖRDE"),  # lowercased
+    ],
+)
+def test_spelling_variants_give_the_same_term(plain: GermanAnalyzer, a: str, b: str) -> None:
+    assert plain.terms(a) == plain.terms(b)
+    assert len(plain.terms(a)) == 1
+
+
+def test_hyphenated_compound_yields_terms_of_the_whole_and_of_the_parts(
+    plain: GermanAnalyzer,
+) -> None:
+    terms = plain.terms("Teilhabemanagement-Stellen")
+    assert set(plain.terms("Stellen")) <= set(terms)
+    assert set(plain.terms("Teilhabemanagement")) <= set(terms)
+    # The same compound written without the hyphen still matches.
+    assert set(plain.terms("Teilhabemanagementstellen")) <= set(terms)
+
+
+def test_compound_parts_are_indexed_so_a_part_finds_the_compound(
+    splitting: GermanAnalyzer,
+) -> None:
+    terms = splitting.terms("Die Bündniskerngruppe tagt.")
+    assert set(splitting.terms("Kerngruppe")) <= set(terms)
+    assert set(splitting.terms("Bündnis")) <= set(terms)
+    assert set(splitting.terms("Ausbildung")).isdisjoint(terms)
+
+
+def test_feminine_plural_maps_to_the_base_form_known_from_the_corpus() -> None:
+    vocab = Counter({"teilhabemanager": 1, "teilhabe": 5, "manager": 5})
+    knows_base = GermanAnalyzer(CompoundSplitter(vocab), vocab)
+    assert knows_base.terms("Teilhabemanagerinnen") == knows_base.terms("Teilhabemanager")
+    # The parts come from the base form: without it the plural is not split at all.
+    unknown = Counter({"teilhabe": 5, "manager": 5})
+    knows_parts = GermanAnalyzer(CompoundSplitter(unknown), unknown)
+    assert set(knows_base.terms("Teilhabe")) <= set(knows_base.terms("Teilhabemanagerinnen"))
+    assert set(knows_parts.terms("Teilhabe")).isdisjoint(knows_parts.terms("Teilhabemanagerinnen"))
+
+
+def test_numbers_are_terms_but_single_letters_are_not(plain: GermanAnalyzer) -> None:
+    assert plain.terms("Anlage x Stufe 3 im Jahr 2024") == plain.terms("Anlage Stufe 3 Jahr 2024")
+    assert "3" in plain.terms("Stufe 3")
+    assert "2024" in plain.terms("2024")
+
+
+def test_query_terms_are_deduplicated_in_order(splitting: GermanAnalyzer) -> None:
+    query = "Kommunen Bündnis Kommune Bündniskerngruppe"
+    terms = splitting.query_terms(query)
+    assert len(terms) == len(set(terms))
+    assert terms == list(dict.fromkeys(splitting.terms(query)))
+    assert terms[0] == splitting.stem("kommunen")
+
+
+# --- vocabulary ------------------------------------------------------------------------------
+
+
+def test_vocabulary_counts_words_and_hyphen_parts_without_stopwords() -> None:
+    counts = vocabulary(
+        [
+            "Die Teilhabemanagement-Stellen und die Stellen",
+            "Bündnis bündnis der Schüler*innen",
+        ]
+    )
+    assert counts == Counter(
+        {
+            "teilhabemanagementstellen": 1,
+            "teilhabemanagement": 1,
+            "stellen": 2,
+            "bündnis": 2,
+            "schüler": 1,
+        }
+    )
