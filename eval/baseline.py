@@ -89,6 +89,7 @@ class Baseline:
         documents = SimpleDirectoryReader(str(corpus), file_extractor=_readers()).load_data()
         nodes = SentenceSplitter().get_nodes_from_documents(documents)
         client = chroma_client(data_dir / "chroma")
+        self._client = client
         collection = client.get_or_create_collection(
             "baseline", configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
         )
@@ -109,6 +110,9 @@ class Baseline:
         self.ingest_seconds = time.perf_counter() - t0
         self.chunks = len(nodes)
         self._retriever = index.as_retriever(similarity_top_k=TOP_K)
+
+    def close(self) -> None:
+        self._client.close()
 
     def retrieve(self, question: str) -> list[tuple[str, int | None]]:
         results = self._retriever.retrieve(question)

@@ -169,14 +169,20 @@ def _run_baseline(
     from kb.embedding.cache import CachedEmbedder, EmbeddingCache
 
     cache = EmbeddingCache(base.embedding_cache_dir / "embeddings.sqlite3")
-    embedder = CachedEmbedder(make_embedder(base), cache, base.embed_batch_size)
-    baseline = Baseline(corpus, base.data_dir / "eval" / "baseline", embedder)
-    judgements = []
-    for item in items:
-        t0 = time.perf_counter()
-        ranked = baseline.retrieve(item.question)
-        judgements.append(Judgement(item, ranked, latency_ms=(time.perf_counter() - t0) * 1000))
-        if on_item:
-            on_item()
-    cache.close()
-    return ConfigResult(config, judgements, baseline.ingest_seconds)
+    baseline = None
+    try:
+        embedder = CachedEmbedder(make_embedder(base), cache, base.embed_batch_size)
+        baseline = Baseline(corpus, base.data_dir / "eval" / "baseline", embedder)
+        judgements = []
+        for item in items:
+            t0 = time.perf_counter()
+            ranked = baseline.retrieve(item.question)
+            latency = (time.perf_counter() - t0) * 1000
+            judgements.append(Judgement(item, ranked, latency_ms=latency))
+            if on_item:
+                on_item()
+        return ConfigResult(config, judgements, baseline.ingest_seconds)
+    finally:
+        if baseline is not None:
+            baseline.close()
+        cache.close()

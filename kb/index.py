@@ -29,11 +29,8 @@ class Indexer:
         registry = self.store.registry
         leftovers = registry.inactive_versions()
         vectors = self.store.vectors_for_deleting() if leftovers else None
-        for doc_id, version, original in leftovers:
-            if vectors is not None:
-                vectors.delete_version(doc_id, version)
-            registry.purge_version(doc_id, version)
-            self.store.files.delete(original)
+        for doc_id, version, _ in leftovers:
+            self._purge(vectors, doc_id, version)
         swept = self.store.files.sweep(registry.original_paths())
         active = registry.get_meta(COLLECTION_KEY)
         keep = {active, f"{active}{SENTENCE_SUFFIX}"}
@@ -110,11 +107,11 @@ class Indexer:
             on_progress(len(chunks) - reported)
         vectors.add(chunks, matrix[: len(chunks)], sentences, matrix[len(chunks) :])
 
-    def _purge(self, vectors: VectorStore, doc_id: str, version: str) -> None:
+    def _purge(self, vectors: VectorStore | None, doc_id: str, version: str) -> None:
+        """Delete a version everywhere: vectors, registry rows, stored original."""
         registry = self.store.registry
-        original = next(
-            (o for d, v, o in registry.inactive_versions() if (d, v) == (doc_id, version)), None
-        )
-        vectors.delete_version(doc_id, version)
+        original = registry.original_of(doc_id, version)
+        if vectors is not None:
+            vectors.delete_version(doc_id, version)
         registry.purge_version(doc_id, version)
         self.store.files.delete(original)

@@ -10,18 +10,16 @@ from kb.facets.filters import Filters
 from kb.facets.places import Gazetteer
 from kb.facets.topics import TOPICS
 from kb.knowledge_base import KnowledgeBase
-from kb.models import Answer, Chunk, Citation, Hit
+from kb.models import Answer, Chunk, Citation
 from kb.retrieval.catalog import Catalog
 from kb.retrieval.highlight import snippet
 from service.schemas import (
     AnswerOut,
-    CitationOut,
     Facet,
     FacetsOut,
     FiltersIn,
     SearchResponse,
     SearchResult,
-    SourceOut,
 )
 
 
@@ -85,52 +83,38 @@ def answer_error(question: str, item_id: Any, message: str) -> dict[str, Any]:
     }
 
 
-def citation_out(c: Citation) -> CitationOut:
-    return CitationOut(
-        n=c.n,
-        file=c.file,
-        title=c.title,
-        page=c.page,
-        quote=c.quote,
-        doc_id=c.doc_id,
-        section=c.section,
-        url=file_url(c.doc_id, c.page),
-        context_url=context_url(
-            c.doc_id,
-            c.page,
-            (c.start, c.end, c.quote) if c.start is not None and c.end is not None else None,
-        ),
-    )
-
-
-def source_out(h: Hit) -> SourceOut:
-    c: Chunk = h.chunk
-    return SourceOut(
-        file=c.file_name,
-        title=c.title,
-        page=c.page,
-        section=c.section,
-        score=round(h.score, 6),
-        text=c.text,
-        doc_id=c.doc_id,
-        url=file_url(c.doc_id, c.page),
-        context_url=context_url(c.doc_id, c.page, (c.start, c.end, c.text)),
-    )
-
-
 def answer_out(answer: Answer, answer_id: str) -> AnswerOut:
+    """Exactly the `kb ask --json` object, plus what the widget needs to link and rate."""
+    base = answer_to_dict(answer)
+    base["citations"] = [
+        {**d, **_citation_links(c)}
+        for d, c in zip(base["citations"], answer.citations, strict=True)
+    ]
+    base["sources"] = [
+        {**d, **_source_links(h.chunk)}
+        for d, h in zip(base["sources"], answer.sources, strict=True)
+    ]
     return AnswerOut(
-        id=None,
-        question=answer.question,
-        answer=answer.answer,
-        refused=answer.refused,
-        citations=[citation_out(c) for c in answer.citations],
-        sources=[source_out(h) for h in answer.sources],
-        timings_ms=answer.timings_ms,
-        answer_id=answer_id,
-        searched=answer.searched,
-        uncertain=answer.uncertain,
+        **base, answer_id=answer_id, searched=answer.searched, uncertain=answer.uncertain
     )
+
+
+def _citation_links(c: Citation) -> dict[str, Any]:
+    span = (c.start, c.end, c.quote) if c.start is not None and c.end is not None else None
+    return {
+        "doc_id": c.doc_id,
+        "section": c.section,
+        "url": file_url(c.doc_id, c.page),
+        "context_url": context_url(c.doc_id, c.page, span),
+    }
+
+
+def _source_links(c: Chunk) -> dict[str, Any]:
+    return {
+        "doc_id": c.doc_id,
+        "url": file_url(c.doc_id, c.page),
+        "context_url": context_url(c.doc_id, c.page, (c.start, c.end, c.text)),
+    }
 
 
 def filters_in(f: FiltersIn | None) -> Filters | None:

@@ -211,17 +211,29 @@ class Registry:
             ).fetchone()
         return row[0] if row else None
 
+    _DOCUMENTS = (
+        "SELECT d.doc_id, d.version, v.file_name, v.kind, v.title, v.pages, v.chunks,"
+        " v.size_bytes, v.date, d.added_at, d.updated_at FROM documents d JOIN versions v"
+        " ON v.doc_id=d.doc_id AND v.version=d.version"
+    )
+
     def documents(self) -> list[DocumentInfo]:
         with self._lock:
-            rows = self._db.execute(
-                "SELECT d.doc_id, d.version, v.file_name, v.kind, v.title, v.pages, v.chunks,"
-                " v.size_bytes, v.date, d.added_at, d.updated_at FROM documents d JOIN versions v"
-                " ON v.doc_id=d.doc_id AND v.version=d.version ORDER BY v.file_name"
-            ).fetchall()
+            rows = self._db.execute(self._DOCUMENTS + " ORDER BY v.file_name").fetchall()
         return [DocumentInfo(*r) for r in rows]
 
     def document(self, doc_id: str) -> DocumentInfo | None:
-        return next((d for d in self.documents() if d.doc_id == doc_id), None)
+        with self._lock:
+            row = self._db.execute(self._DOCUMENTS + " WHERE d.doc_id=?", (doc_id,)).fetchone()
+        return DocumentInfo(*row) if row else None
+
+    def original_of(self, doc_id: str, version: str) -> str | None:
+        """The stored original of a given version (active or not)."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT original FROM versions WHERE doc_id=? AND version=?", (doc_id, version)
+            ).fetchone()
+        return row[0] if row else None
 
     def original_paths(self) -> set[str]:
         with self._lock:
