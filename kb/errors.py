@@ -10,6 +10,9 @@ KBError                      anything the user can act on; never shown as a trac
 ├── WriterBusy               another process is changing the knowledge base
 ├── InvalidInput             a question or request parameter that cannot be answered as given
 └── BackendError             the optional LLM endpoint or another backend failed
+    ├── UpstreamError        one call to the LLM endpoint failed (retryable or not)
+    ├── LLMUnavailable       the endpoint is not asked: circuit open or all slots busy
+    └── OutputRejected       the model's output cannot be shown (it echoed its instructions)
 """
 
 
@@ -50,4 +53,19 @@ class InvalidInput(KBError):
 
 
 class BackendError(KBError):
+    pass
+
+
+class UpstreamError(BackendError):
+    def __init__(self, message: str, retryable: bool = False, retry_after: float | None = None):
+        super().__init__(message)
+        self.retryable = retryable
+        self.retry_after = retry_after
+
+
+class LLMUnavailable(BackendError):
+    pass
+
+
+class OutputRejected(BackendError):
     pass

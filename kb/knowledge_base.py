@@ -7,10 +7,12 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from kb.answer.compose import lead_in, refusal
+from kb.answer.events import AnswerEvent, Delta, Finished, Restart, Started
 from kb.answer.extractive import SentencePicker
-from kb.answer.generative import Generated, GenerativeAnswerer, OpenAICompatibleLLM
+from kb.answer.generative import GenerativeAnswerer
 from kb.answer.refusal import RefusalGate
 from kb.conversation import Turn, resolve
 from kb.embedding import make_embedder
@@ -18,6 +20,7 @@ from kb.embedding.cache import CachedEmbedder, EmbeddingCache
 from kb.errors import BackendError, EmptyKnowledgeBase, InvalidInput, NotFound
 from kb.facets.filters import Filters, facet_counts
 from kb.index import Indexer
+from kb.llm.rewrite import FollowUpRewriter
 from kb.models import Answer, Chunk, Citation, DocumentInfo, Page
 from kb.retrieval.catalog import Catalog
 from kb.retrieval.retriever import Retrieval, Retriever
@@ -36,11 +39,13 @@ class KnowledgeBase:
         embedder: CachedEmbedder,
         store: Store,
         generator: GenerativeAnswerer | None = None,
+        rewriter: FollowUpRewriter | None = None,
     ) -> None:
         self.settings = settings
         self.embedder = embedder
         self.store = store
         self.generator = generator
+        self.rewriter = rewriter
         self._catalog: Catalog | None = None
         self._catalog_lock = threading.Lock()
         self.retriever = Retriever(settings, embedder, self._vectors)
@@ -111,26 +116,110 @@ class KnowledgeBase:
         mode: RetrievalMode | None = None,
     ) -> Answer:
         """Answer from the documents; a follow-up is resolved against ``history`` first."""
-        t0 = time.perf_counter()
+        for event in self.ask_stream(question, history, filters, mode):
+            if isinstance(event, Finished):
+                return event.answer
+        raise AssertionError("ask_stream ended without an answer")
+
+    def ask_stream(
+        self,
+        question: str,
+        history: list[Turn] | None = None,
+        filters: Filters | None = None,
+        mode: RetrievalMode | None = None,
+    ) -> Iterator[AnswerEvent]:
+        """The answer as it comes into being (kb.answer.events). Bad input and an empty
+        knowledge base raise before the first event."""
+        clock = _Clock()
         question = _check_question(question, self.settings)
         catalog = self._require_documents()
-        searched = resolve(question, history or [])
+        searched, rewrite = self._searched(question, history or [])
         keep = filters.predicate(catalog) if filters else None
         retrieval = self.retriever.retrieve(searched, catalog, self.settings.top_k, mode, keep)
-        t1 = time.perf_counter()
+        clock.lap("retrieve")
+        if self.generator is not None:
+            confidence, answerable = self.gate.assess(searched, retrieval, catalog)
+            if answerable:
+                yield from self._generated(
+                    question, searched, retrieval, confidence, clock, rewrite
+                )
+                return
         text, citations, confidence = self._compose(searched, retrieval)
-        t2 = time.perf_counter()
+        clock.lap("answer")
+        answer = self._answer(question, retrieval, (text, citations, confidence), clock)
+        answer.generation = rewrite or None
+        yield Started(question, retrieval.expanded, answer.refused, answer.uncertain)
+        yield Delta(text)
+        yield Finished(answer)
+
+    def _searched(self, question: str, history: list[Turn]) -> tuple[str, dict[str, str]]:
+        """The question to search: rewritten by the model when one is configured, else by rules."""
+        if self.rewriter is not None and history:
+            rewritten = self.rewriter.rewrite(question, history)
+            if rewritten:
+                info = {"model": self.rewriter.llm.model, "rewrite_prompt": self.rewriter.prompt.id}
+                return rewritten, info
+        return resolve(question, history), {}
+
+    def _generated(
+        self,
+        question: str,
+        searched: str,
+        retrieval: Retrieval,
+        confidence: float,
+        clock: "_Clock",
+        rewrite: dict[str, str],
+    ) -> Iterator[AnswerEvent]:
+        """Stream the model's answer; on any failure the extractive answer replaces it."""
+        assert self.generator is not None
+        uncertain = confidence < self.settings.caution_threshold
+        yield Started(question, retrieval.expanded, False, uncertain)
+        pages = self._pages(retrieval)
+        generation: dict[str, Any] = {**rewrite, **self.generator.info}
+        run = self.generator.start(searched, retrieval.hits, pages)
+        said, reason, result = False, "no retrieved passage can be quoted", None
+        if run is not None:
+            try:
+                for piece in run.deltas(retrieval.catalog, pages):
+                    said = True
+                    yield Delta(piece)
+                result = run.result
+                reason = "the model's answer cites no passage"
+            except BackendError as e:
+                reason = str(e)
+            generation.update(run.info)
+            if run.first_token_ms is not None:
+                clock.laps["first_token"] = run.first_token_ms
+        if result is not None:
+            mode = "generative"
+            text = refusal(searched, retrieval.hits) if result.refused else result.text
+            parts = (text, result.citations, confidence)
+        else:
+            log.warning("generative answer unusable, answering extractively: %s", reason)
+            mode, generation["fallback"] = "extractive-fallback", reason
+            parts = self._compose(searched, retrieval)
+        if result is None or result.refused:
+            yield Restart(parts[0], reason) if said else Delta(parts[0])
+        clock.lap("answer")
+        answer = self._answer(question, retrieval, parts, clock)
+        answer.mode, answer.generation = mode, generation
+        yield Finished(answer)
+
+    def _answer(
+        self,
+        question: str,
+        retrieval: Retrieval,
+        parts: tuple[str, list[Citation], float],
+        clock: "_Clock",
+    ) -> Answer:
+        text, citations, confidence = parts
         return Answer(
             question=question,
             answer=text,
             refused=not citations,
             citations=citations,
             sources=retrieval.hits,
-            timings_ms={
-                "retrieve": round((t1 - t0) * 1000, 1),
-                "answer": round((t2 - t1) * 1000, 1),
-                "total": round((t2 - t0) * 1000, 1),
-            },
+            timings_ms=clock.timings(),
             searched=retrieval.expanded,
             confidence=round(confidence, 4),
             uncertain=bool(citations) and confidence < self.settings.caution_threshold,
@@ -141,15 +230,7 @@ class KnowledgeBase:
         catalog = retrieval.catalog
         confidence, answerable = self.gate.assess(question, retrieval, catalog)
         if answerable:
-            pages = {
-                h.chunk.id: self._page_text(h.chunk.doc_id, h.chunk.version, h.chunk.page) or ""
-                for h in retrieval.hits
-            }
-            generated = self._generate(question, retrieval, catalog, pages)
-            if generated is not None:
-                if generated.refused:
-                    return refusal(question, retrieval.hits), [], confidence
-                return generated.text, generated.citations, confidence
+            pages = self._pages(retrieval)
             similarity = self.retriever.sentence_similarities(
                 retrieval, self.picker.candidate_ids(retrieval)
             )
@@ -159,17 +240,11 @@ class KnowledgeBase:
                 return lead_in(question, uncertain) + extract.text, extract.citations, confidence
         return refusal(question, retrieval.hits), [], confidence
 
-    def _generate(
-        self, question: str, retrieval: Retrieval, catalog: Catalog, pages: dict[str, str]
-    ) -> Generated | None:
-        """The generative answer when configured; on endpoint failure, None (extractive)."""
-        if self.generator is None:
-            return None
-        try:
-            return self.generator.answer(question, retrieval.hits, catalog, pages)
-        except BackendError as e:
-            log.warning("generative answer failed, answering extractively: %s", e)
-            return None
+    def _pages(self, retrieval: Retrieval) -> dict[str, str]:
+        return {
+            h.chunk.id: self._page_text(h.chunk.doc_id, h.chunk.version, h.chunk.page) or ""
+            for h in retrieval.hits
+        }
 
     def _page_text(self, doc_id: str, version: str, page: int | None) -> str | None:
         return self.store.registry.page_text(doc_id, version, page)
@@ -239,13 +314,25 @@ def build_kb(settings: Settings) -> KnowledgeBase:
     cache = EmbeddingCache(settings.embedding_cache_dir / "embeddings.sqlite3")
     embedder = CachedEmbedder(inner, cache, batch_size=settings.embed_batch_size)
     store = Store(settings.data_dir, embedder.model_id, settings.chroma_url)
-    generator = None
+    generator, rewriter = None, None
     if settings.answer_mode == "generative":
-        llm = OpenAICompatibleLLM(
-            settings.llm_base_url or "",
-            settings.llm_model or "",
-            settings.llm_api_key.get_secret_value() if settings.llm_api_key else None,
-            settings.llm_timeout_s,
-        )
-        generator = GenerativeAnswerer(llm)
-    return KnowledgeBase(settings, embedder, store, generator)
+        from kb.llm.factory import make_generation
+
+        generator, rewriter = make_generation(settings)
+    return KnowledgeBase(settings, embedder, store, generator, rewriter)
+
+
+class _Clock:
+    """Milliseconds since the question arrived, per step."""
+
+    def __init__(self) -> None:
+        self.t0 = self.last = time.perf_counter()
+        self.laps: dict[str, float] = {}
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = round((now - self.last) * 1000, 1)
+        self.last = now
+
+    def timings(self) -> dict[str, float]:
+        return {**self.laps, "total": round((time.perf_counter() - self.t0) * 1000, 1)}

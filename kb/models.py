@@ -5,6 +5,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 SECTION_SEPARATOR = " › "  # between the headings of a chunk's section path
 
@@ -143,3 +144,7 @@ class Answer:
     searched: str = ""  # the query actually searched (follow-ups are expanded)
     confidence: float = 0.0
     uncertain: bool = False  # answered, but the answer says no clear answer was found
+    # who wrote the text: "extractive", "generative", or "extractive-fallback" (the model was
+    # asked but its answer could not be used); generation: model, prompt id, fallback reason
+    mode: str = "extractive"
+    generation: dict[str, Any] | None = None

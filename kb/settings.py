@@ -54,10 +54,29 @@ class Settings(BaseSettings):
     # model needs its own range: see docs/embedders.md and the `kb eval` trade-off curve.
     refusal_similarity_low: float = Field(0.80, ge=-1.0, le=1.0)
     refusal_similarity_high: float = Field(0.93, ge=-1.0, le=1.0)
+    # Generative mode: any OpenAI-compatible endpoint (docs/openai-api.md). Timeouts: connect,
+    # silence between two streamed bytes (also the wait for the first token), and a deadline for
+    # the whole answer. Retries only before the first token; the breaker answers extractively at
+    # once after llm_breaker_failures failed answers in a row, for llm_breaker_cooldown_s.
     llm_base_url: str | None = None
     llm_model: str | None = None
     llm_api_key: SecretStr | None = None
-    llm_timeout_s: float = Field(60.0, gt=0)
+    llm_timeout_s: float = Field(60.0, gt=0, le=600)
+    llm_connect_timeout_s: float = Field(5.0, gt=0, le=120)
+    llm_read_timeout_s: float = Field(20.0, gt=0, le=600)
+    llm_retries: int = Field(2, ge=0, le=10)
+    llm_backoff_s: float = Field(0.5, ge=0, le=30)
+    llm_max_concurrency: int = Field(4, ge=1, le=256)
+    llm_queue_timeout_s: float = Field(5.0, ge=0, le=120)
+    llm_breaker_failures: int = Field(3, ge=1, le=100)
+    llm_breaker_cooldown_s: float = Field(30.0, gt=0, le=3600)
+    llm_max_tokens: int = Field(512, ge=16, le=8192)
+    llm_max_answer_chars: int = Field(4000, ge=200, le=50000)
+    llm_passages: int = Field(5, ge=1, le=20)
+    # Prompt files in prompts/ (versioned by name; answers record name + content hash).
+    llm_answer_prompt: str = "answer_de_v2.txt"
+    llm_rewrite_prompt: str | None = "rewrite_de_v1.txt"  # empty: follow-ups by rules only
+    llm_rewrite_timeout_s: float = Field(10.0, gt=0, le=120)
 
     # Service. public_url: how browsers reach the service (behind a proxy), for the embed snippet.
     public_url: str | None = None
@@ -67,6 +86,10 @@ class Settings(BaseSettings):
     admin_token: SecretStr | None = None
     max_question_chars: int = Field(1000, ge=10, le=20000)
     max_history_turns: int = Field(20, ge=0, le=200)
+    # The OpenAI-compatible API (/v1). api_keys: comma-separated keys or sha256:<hex> digests;
+    # none configured means /v1 is as open as /api/chat.
+    openai_model_id: str = Field("kb", min_length=1, max_length=64, pattern=r"^[\w.:/-]+$")
+    api_keys: SecretStr | None = None
 
     @field_validator("data_dir", "cache_dir")
     @classmethod

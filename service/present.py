@@ -67,6 +67,8 @@ def answer_to_dict(answer: Answer, item_id: Any = None) -> dict[str, Any]:
             for h in answer.sources
         ],
         "timings_ms": dict(answer.timings_ms),
+        "mode": answer.mode,
+        "generation": answer.generation,
     }
 
 
@@ -80,6 +82,8 @@ def answer_error(question: str, item_id: Any, message: str) -> dict[str, Any]:
         "citations": [],
         "sources": [],
         "timings_ms": {"retrieve": 0.0, "answer": 0.0, "total": 0.0},
+        "mode": "extractive",
+        "generation": None,
     }
 
 

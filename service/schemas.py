@@ -1,7 +1,7 @@
 """Pydantic models of the HTTP API. The answer object has exactly the keys of `kb ask --json`
 plus additive fields the widget needs (answer_id, searched, uncertain, doc_id/url per citation)."""
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -68,6 +68,8 @@ class AnswerOut(BaseModel):
     citations: list[CitationOut]
     sources: list[SourceOut]
     timings_ms: dict[str, float]
+    mode: Literal["extractive", "generative", "extractive-fallback"]
+    generation: dict[str, Any] | None  # model, prompt id (and fallback reason) when generated
     answer_id: str
     searched: str
     uncertain: bool

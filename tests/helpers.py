@@ -249,7 +249,20 @@ def stored_originals(data_dir: Path) -> set[str]:
 
 def check_schema(d: dict[str, Any]) -> None:
     """The shape `kb ask --json`, the batch output and the HTTP API share."""
-    assert set(d) == {"id", "question", "answer", "refused", "citations", "sources", "timings_ms"}
+    assert set(d) == {
+        "id",
+        "question",
+        "answer",
+        "refused",
+        "citations",
+        "sources",
+        "timings_ms",
+        "mode",
+        "generation",
+    }
+    assert d["mode"] in ("extractive", "generative", "extractive-fallback")
+    if d["mode"] != "extractive":  # the model and prompt version that were asked
+        assert {"model", "prompt"} <= set(d["generation"])
     assert isinstance(d["question"], str) and d["question"]
     assert isinstance(d["answer"], str) and d["answer"]
     assert isinstance(d["refused"], bool)
@@ -266,5 +279,6 @@ def check_schema(d: dict[str, Any]) -> None:
         assert s["page"] is None or isinstance(s["page"], int)
         assert s["section"] is None or isinstance(s["section"], str)
         assert isinstance(s["score"], float) and isinstance(s["text"], str) and s["text"]
-    assert set(d["timings_ms"]) == {"retrieve", "answer", "total"}
+    assert {"retrieve", "answer", "total"} <= set(d["timings_ms"])
+    assert set(d["timings_ms"]) <= {"retrieve", "answer", "total", "first_token"}
     assert all(isinstance(v, float) and v >= 0 for v in d["timings_ms"].values())

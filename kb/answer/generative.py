@@ -1,57 +1,26 @@
 """Generative answers through any OpenAI-compatible chat endpoint (optional, for deployments).
 
-The model writes the answer from numbered passages and cites them as [n]. Every citation is
-then grounded again: its quote is the sentence of passage n closest to the model's sentence,
-an exact span of the page text. Markers pointing nowhere are dropped; a reply without any
-valid citation is not trusted, and the caller falls back to the extractive answer.
+The model writes the answer from numbered passages and cites them as [n]. Its text streams
+through the sanitiser (kb.llm.sanitize) as it arrives. When it is complete, every citation is
+grounded: its quote is the sentence of passage n closest to the model's sentence, an exact span
+of the page text. A reply without any valid citation is not trusted, and the caller falls back
+to the extractive answer.
 """
 
-import re
-from dataclasses import dataclass
-from importlib import resources
-from typing import Any, Protocol
+import logging
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
 
-from kb.errors import BackendError, ConfigError
+from kb.llm.prompts import PromptTemplate, boundary, fence
+from kb.llm.resilience import ResilientLLM
+from kb.llm.sanitize import EchoGuard, Sanitiser
 from kb.models import Citation, Hit
 from kb.retrieval.catalog import Catalog
 from kb.text.sentences import split_sentences
 
-NO_ANSWER = "KEINE_ANTWORT"
-_MARKER = re.compile(r"\[(\d{1,2})\]")
-# "Satz. [1]" (as the prompt asks) → "Satz [1]." so the marker stays with its sentence.
-_MARKER_AFTER_END = re.compile(r"([.!?…])((?:\s*\[\d{1,2}\])+)")
-
-
-class LLM(Protocol):
-    def complete(self, prompt: str) -> str: ...
-
-
-class OpenAICompatibleLLM:
-    def __init__(self, base_url: str, model: str, api_key: str | None, timeout_s: float) -> None:
-        if not base_url or not model:
-            raise ConfigError("generative mode needs KB_LLM_BASE_URL and KB_LLM_MODEL")
-        self._url = base_url.rstrip("/") + "/chat/completions"
-        self._model = model
-        self._headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
-        self._timeout = timeout_s
-
-    def complete(self, prompt: str) -> str:
-        import httpx
-
-        body = {
-            "model": self._model,
-            "temperature": 0,
-            "messages": [{"role": "user", "content": prompt}],
-        }
-        try:
-            response = httpx.post(
-                self._url, json=body, headers=self._headers, timeout=self._timeout
-            )
-            response.raise_for_status()
-            data: Any = response.json()
-            return str(data["choices"][0]["message"]["content"])
-        except (httpx.HTTPError, KeyError, IndexError, TypeError, ValueError) as e:
-            raise BackendError(f"the language model endpoint failed: {e}") from e
+log = logging.getLogger("kb.llm")
 
 
 @dataclass(frozen=True)
@@ -61,64 +30,114 @@ class Generated:
     refused: bool
 
 
-class GenerativeAnswerer:
-    def __init__(self, llm: LLM, passages: int = 5) -> None:
-        self.llm = llm
-        self.passages = passages
-        self.template = resources.files("prompts").joinpath("answer_de.txt").read_text("utf-8")
+@dataclass
+class GenerationRun:
+    """One answer being generated: iterate ``deltas()``, then read ``result``."""
 
-    def answer(
-        self, question: str, hits: list[Hit], catalog: Catalog, pages: dict[str, str]
-    ) -> Generated | None:
-        """The model's answer with grounded citations, or None when it cannot be trusted."""
+    llm: ResilientLLM
+    messages: list[dict[str, str]]
+    used: list[Hit]
+    sanitiser: Sanitiser
+    max_chars: int
+    result: Generated | None = None
+    first_token_ms: float | None = None
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def deltas(self, catalog: Catalog, pages: dict[str, str]) -> Iterator[str]:
+        """Sanitised text as the model writes it. Raises BackendError when the endpoint fails
+        or the output is rejected; afterwards ``result`` holds the grounded answer (None when
+        nothing in it can be cited)."""
+        t0 = time.perf_counter()
+        received = 0
+        for piece in self.llm.stream(self.messages):
+            if self.first_token_ms is None:
+                self.first_token_ms = round((time.perf_counter() - t0) * 1000, 1)
+            received += len(piece)
+            out = self.sanitiser.feed(piece)
+            if out:
+                yield out
+            if self.sanitiser.refused:
+                break
+            if received > self.max_chars:
+                log.warning("the model's reply passed %d characters: cut off", self.max_chars)
+                break
+        out = self.sanitiser.finish()
+        if out:
+            yield out
+        removed = self.sanitiser.removed.as_dict()
+        if removed:
+            log.warning("removed from the model's output: %s", removed)
+            self.info["removed"] = removed
+        if self.sanitiser.refused:
+            self.result = Generated("", [], refused=True)
+        else:
+            self.result = ground(self.sanitiser, self.used, catalog, pages)
+
+
+class GenerativeAnswerer:
+    def __init__(
+        self,
+        llm: ResilientLLM,
+        prompt: PromptTemplate,
+        own_url: Callable[[str], bool],
+        passages: int = 5,
+        max_chars: int = 4000,
+    ) -> None:
+        self.llm = llm
+        self.prompt = prompt
+        self.own_url = own_url
+        self.passages = passages
+        self.max_chars = max_chars
+
+    @property
+    def info(self) -> dict[str, Any]:
+        return {"model": self.llm.model, "prompt": self.prompt.id}
+
+    def start(self, question: str, hits: list[Hit], pages: dict[str, str]) -> GenerationRun | None:
+        """A run over the passages that can be quoted; None when there are none."""
         used = [h for h in hits[: self.passages] if pages.get(h.chunk.id)]
         if not used:
             return None
-        numbered = "\n\n".join(
-            f"[{i}] {h.chunk.title}: {h.chunk.text}" for i, h in enumerate(used, 1)
+        messages = self.prompt.messages(
+            boundary=boundary(), passages=format_passages(used), question=fence(question)
         )
-        reply = self.llm.complete(
-            self.template.format(passages=numbered, question=question)
-        ).strip()
-        if NO_ANSWER in reply:
-            return Generated("", [], refused=True)
-        return self._ground(reply, used, catalog, pages)
+        guard = EchoGuard(messages[0]["content"])
+        sanitiser = Sanitiser(len(used), self.own_url, guard)
+        return GenerationRun(self.llm, messages, used, sanitiser, self.max_chars)
 
-    def _ground(
-        self, reply: str, used: list[Hit], catalog: Catalog, pages: dict[str, str]
-    ) -> Generated | None:
-        reply = _MARKER_AFTER_END.sub(r"\2\1", reply)
-        citations: list[Citation] = []
-        renumber: dict[int, int] = {}
-        out_sentences = []
-        for s, e in split_sentences(reply):
-            sentence = reply[s:e]
-            for m in _MARKER.finditer(sentence):
-                ref = int(m.group(1))
-                if 1 <= ref <= len(used) and ref not in renumber:
-                    hit = used[ref - 1]
-                    renumber[ref] = len(citations) + 1
-                    citations.append(self._cite(renumber[ref], sentence, hit, catalog, pages))
-            out_sentences.append(
-                _MARKER.sub(
-                    lambda m: (
-                        f"[{renumber[int(m.group(1))]}]" if int(m.group(1)) in renumber else ""
-                    ),
-                    sentence,
-                ).strip()
-            )
-        if not citations:
-            return None
-        return Generated(" ".join(out_sentences), citations, refused=False)
 
-    @staticmethod
-    def _cite(n: int, sentence: str, hit: Hit, catalog: Catalog, pages: dict[str, str]) -> Citation:
-        """Quote the passage sentence that shares most words with the model's sentence."""
-        chunk = hit.chunk
-        words = set(catalog.analyzer.terms(sentence))
-        spans = split_sentences(chunk.text) or [(0, len(chunk.text))]
-        s, e = max(
-            spans,
-            key=lambda sp: len(words & set(catalog.analyzer.terms(chunk.text[sp[0] : sp[1]]))),
-        )
-        return Citation.of(n, chunk, chunk.start + s, chunk.start + e, pages[chunk.id])
+def format_passages(used: list[Hit]) -> str:
+    parts = []
+    for i, h in enumerate(used, 1):
+        c = h.chunk
+        where = f", S. {c.page}" if c.page else ""
+        parts.append(f"[{i}] {fence(c.title)}{where}\n{fence(c.text)}")
+    return "\n\n".join(parts)
+
+
+def ground(
+    sanitiser: Sanitiser, used: list[Hit], catalog: Catalog, pages: dict[str, str]
+) -> Generated | None:
+    """Citations for the markers the model set; None when it set none that count."""
+    text = sanitiser.text.strip()
+    spans = split_sentences(text) or [(0, len(text))]
+    citations = []
+    for shown, passage in sorted(sanitiser.numbers.items()):
+        marker = f"[{shown}]"
+        sentence = next((text[s:e] for s, e in spans if marker in text[s:e]), text)
+        citations.append(_cite(shown, sentence, used[passage - 1], catalog, pages))
+    if not citations:
+        return None
+    return Generated(text, citations, refused=False)
+
+
+def _cite(n: int, sentence: str, hit: Hit, catalog: Catalog, pages: dict[str, str]) -> Citation:
+    """Quote the passage sentence that shares most words with the model's sentence."""
+    chunk = hit.chunk
+    words = set(catalog.analyzer.terms(sentence))
+    spans = split_sentences(chunk.text) or [(0, len(chunk.text))]
+    s, e = max(
+        spans,
+        key=lambda sp: len(words & set(catalog.analyzer.terms(chunk.text[sp[0] : sp[1]]))),
+    )
+    return Citation.of(n, chunk, chunk.start + s, chunk.start + e, pages[chunk.id])

@@ -2,15 +2,16 @@
 
 import asyncio
 import json
+import logging
 import re
 import uuid
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, StreamingResponse
 
+from kb.answer.events import AnswerEvent, Delta, Finished, Restart, Started
 from kb.conversation import Turn
 from kb.errors import InvalidInput, NotFound
 from kb.facets.filters import Filters
@@ -25,7 +26,9 @@ from service.schemas import (
     PageOut,
     SearchResponse,
 )
+from service.streaming import ThreadedEvents
 
+log = logging.getLogger("kb.service")
 router = APIRouter(prefix="/api", tags=["api"])
 
 MEDIA_TYPES = {
@@ -39,12 +42,16 @@ STREAM_PIECE_WORDS = 8
 STREAM_PAUSE_S = 0.004  # lets pieces arrive one by one; ~60 ms for a long answer
 
 
-def _answer(kb: KnowledgeBase, body: ChatRequest, max_turns: int) -> AnswerOut:
+def _history(body: ChatRequest, max_turns: int) -> list[Turn]:
     if len(body.history) > max_turns:
         raise InvalidInput(
             f"history has {len(body.history)} turns, at most {max_turns} are allowed"
         )
-    history = [Turn(t.role, t.content) for t in body.history]
+    return [Turn(t.role, t.content) for t in body.history]
+
+
+def _answer(kb: KnowledgeBase, body: ChatRequest, max_turns: int) -> AnswerOut:
+    history = _history(body, max_turns)
     answer = kb.ask(body.question, history=history, filters=filters_in(body.filters))
     return answer_out(answer, uuid.uuid4().hex)
 
@@ -57,41 +64,83 @@ def chat(body: ChatRequest, kb: KB, settings: AppSettings) -> AnswerOut:
 @router.post(
     "/chat/stream",
     summary="The same answer as Server-Sent Events",
-    response_description="events: meta, answer (text pieces), citations, done",
+    response_description="events: meta, answer (text pieces), replace (the text so far is "
+    "replaced: the generated answer could not be used), citations, done",
 )
 async def chat_stream(body: ChatRequest, kb: KB, settings: AppSettings) -> StreamingResponse:
-    out = await run_in_threadpool(_answer, kb, body, settings.max_history_turns)
+    history = _history(body, settings.max_history_turns)
+    events = ThreadedEvents(
+        kb.ask_stream(body.question, history=history, filters=filters_in(body.filters))
+    )
+    first = await events.next()  # bad input and an empty KB fail here, with a proper status
+    assert isinstance(first, Started)
     return StreamingResponse(
-        _events(out),
+        _events(first, events, uuid.uuid4().hex),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
 
 
-async def _events(out: AnswerOut) -> AsyncIterator[str]:
-    yield _sse(
-        "meta",
-        {
-            "answer_id": out.answer_id,
-            "question": out.question,
-            "searched": out.searched,
-            "refused": out.refused,
-            "uncertain": out.uncertain,
-        },
-    )
-    for piece in re.findall(rf"(?:\S+\s*){{1,{STREAM_PIECE_WORDS}}}", out.answer):
+async def _events(
+    first: Started, events: ThreadedEvents[AnswerEvent], answer_id: str
+) -> AsyncIterator[str]:
+    try:
+        yield _sse(
+            "meta",
+            {
+                "answer_id": answer_id,
+                "question": first.question,
+                "searched": first.searched,
+                "refused": first.refused,
+                "uncertain": first.uncertain,
+            },
+        )
+        while (event := await events.next()) is not None:
+            if isinstance(event, Delta):
+                async for piece in _pieces(event.text):
+                    yield piece
+            elif isinstance(event, Restart):
+                yield _sse("replace", {"text": event.text})
+            elif isinstance(event, Finished):
+                for name, data in _final(answer_out(event.answer, answer_id)):
+                    yield _sse(name, data)
+    except Exception:
+        log.exception("the answer stream failed")
+        yield _sse("error", {"detail": "Interner Fehler (internal error; see the server log)"})
+    finally:
+        await events.aclose()
+
+
+async def _pieces(text: str) -> AsyncIterator[str]:
+    """A whole (extractive) answer goes out in pieces of a few words; a model's tokens as they
+    come."""
+    pieces = re.findall(rf"\s*(?:\S+\s*){{1,{STREAM_PIECE_WORDS}}}|\s+", text)
+    for i, piece in enumerate(pieces):
+        if i:
+            await asyncio.sleep(STREAM_PAUSE_S)
         yield _sse("answer", {"text": piece})
-        await asyncio.sleep(STREAM_PAUSE_S)
-    yield _sse(
-        "citations",
-        {
-            "citations": [c.model_dump() for c in out.citations],
-            "sources": [s.model_dump() for s in out.sources],
-        },
-    )
-    yield _sse(
-        "done", {"refused": out.refused, "uncertain": out.uncertain, "timings_ms": out.timings_ms}
-    )
+
+
+def _final(out: AnswerOut) -> list[tuple[str, dict[str, Any]]]:
+    return [
+        (
+            "citations",
+            {
+                "citations": [c.model_dump() for c in out.citations],
+                "sources": [s.model_dump() for s in out.sources],
+            },
+        ),
+        (
+            "done",
+            {
+                "refused": out.refused,
+                "uncertain": out.uncertain,
+                "timings_ms": out.timings_ms,
+                "mode": out.mode,
+                "generation": out.generation,
+            },
+        ),
+    ]
 
 
 def _sse(event: str, data: object) -> str:

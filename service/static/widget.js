@@ -952,11 +952,17 @@
           } else if (event === "answer") {
             m.answer += typeof data.text === "string" ? data.text : "";
             redraw();
+          } else if (event === "replace") {
+            // the generated text could not be used: the documents' own answer replaces it
+            m.answer = typeof data.text === "string" ? data.text : "";
+            redraw();
           } else if (event === "citations") {
             m.citations = Array.isArray(data.citations) ? data.citations : [];
           } else if (event === "done") {
             m.refused = !!data.refused;
             m.uncertain = !!data.uncertain;
+            m.mode = typeof data.mode === "string" ? data.mode : "extractive";
+            node.setAttribute("data-mode", m.mode);
             done = true;
           }
         });

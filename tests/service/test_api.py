@@ -22,7 +22,17 @@ from service.present import answer_to_dict
 ALLOWED = "https://www.gfs-musterstadt.de"
 TOKEN = "test-admin-token-7f3a9c"
 QUESTION = "Welche Förderbausteine gibt es?"
-ASK_KEYS = {"id", "question", "answer", "refused", "citations", "sources", "timings_ms"}
+ASK_KEYS = {
+    "id",
+    "question",
+    "answer",
+    "refused",
+    "citations",
+    "sources",
+    "timings_ms",
+    "mode",
+    "generation",
+}
 CITATION_KEYS = ("n", "file", "title", "page", "quote")
 SOURCE_KEYS = ("file", "title", "page", "section", "score", "text")
 PDF = "iaq-zwischenbericht-gemeinsam-klappts-2019-pdf"

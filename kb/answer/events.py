@@ -1,0 +1,37 @@
+"""What ``KnowledgeBase.ask_stream`` yields: the answer as it comes into being.
+
+Started (what is searched), then Delta pieces of the answer text, possibly a Restart that
+replaces everything said so far (the generated answer could not be used), then Finished with
+the complete Answer, whose text equals what was streamed since the last restart.
+"""
+
+from dataclasses import dataclass
+
+from kb.models import Answer
+
+
+@dataclass(frozen=True)
+class Started:
+    question: str
+    searched: str
+    refused: bool
+    uncertain: bool
+
+
+@dataclass(frozen=True)
+class Delta:
+    text: str
+
+
+@dataclass(frozen=True)
+class Restart:
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Finished:
+    answer: Answer
+
+
+AnswerEvent = Started | Delta | Restart | Finished

@@ -1,0 +1,1 @@
+"""Language models behind one small seam: client, resilience, prompts, output sanitising."""
