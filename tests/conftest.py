@@ -21,7 +21,7 @@ EMBED_CACHE = ROOT / ".cache" / "embeddings"
 ARTIFACTS = ROOT / "test-artifacts"
 
 # Test switches (not settings) that survive the clean-up below.
-TEST_SWITCHES = {"KB_UPDATE_DOCS_SCREENSHOTS"}
+TEST_SWITCHES = {"KB_UPDATE_DOCS_SCREENSHOTS", "KB_TEST_EXAMPLES"}
 
 for key in [k for k in os.environ if k.startswith("KB_") and k not in TEST_SWITCHES]:
     del os.environ[key]  # a developer's KB_* settings must not leak into tests

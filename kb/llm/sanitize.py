@@ -15,7 +15,7 @@ flow about one word behind the model, and a construct is judged only once it is 
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 from kb.errors import OutputRejected
 
@@ -35,6 +35,7 @@ _LAST_WORD = re.compile(r"\s*\S*$")
 _SENTENCE_END = re.compile(r"[.!?…](?:\s*\[\d{1,3}(?:\s*,\s*\d{1,3})*\])*\s*$")
 _REORDER = re.compile(r"([.!?…])((?:[ \t]*\[\d{1,3}\])+)")
 _WORD = re.compile(r"\w+")
+_JOIN = re.compile(r"<(?=[A-Za-z/!?])|!(?=\[)")
 _DROP = object()
 
 
@@ -113,6 +114,7 @@ class Sanitiser:
         self.removed = Removed()
         self.refused = False
         self.text = ""  # everything released so far
+        self._tail = ""  # the last character that left the scanner
 
     def feed(self, piece: str) -> str:
         self._pending += piece
@@ -135,9 +137,9 @@ class Sanitiser:
         if not final and not self.text and NO_ANSWER.startswith(buf.strip()):
             return ""  # the reply may still turn out to be the refusal token
         limit = len(buf) if final else self._hold_point(buf)
-        out, used = self._scan(buf[:limit], final)
+        out, used = self._scan_words(buf, limit, final)
         self._pending = buf[used:]
-        out = _REORDER.sub(r"\2\1", out)
+        out = self._defuse(_REORDER.sub(r"\2\1", out))
         if NO_ANSWER in out:
             self.refused = True
             self._pending = ""
@@ -151,14 +153,55 @@ class Sanitiser:
     def _hold_point(buf: str) -> int:
         m = _LAST_WORD.search(buf)
         cut = m.start() if m else len(buf)
+        if buf[cut:].strip()[:1] not in ("", "["):
+            return cut  # a word follows: no more markers can join the sentence before it
         end = _SENTENCE_END.search(buf, 0, cut)
         return end.start() if end else cut
 
-    def _scan(self, buf: str, final: bool) -> tuple[str, int]:
-        """Clean ``buf`` from the left; stop before a construct that is not complete yet."""
+    def _scan_words(self, buf: str, limit: int, final: bool) -> tuple[str, int]:
+        """``_scan``, but a stop inside a word moves back to the start of that word (and the
+        whitespace before it): what is released never ends where a later piece could join it."""
+        saved = (replace(self.removed), dict(self._shown), dict(self.numbers))
+        while True:
+            out, used = self._scan(buf, limit, final)
+            if used >= limit or used == 0 or buf[used].isspace() or buf[used - 1].isspace():
+                return out, used
+            j = used
+            while j > 0 and not buf[j - 1].isspace():
+                j -= 1
+            while j > 0 and buf[j - 1].isspace():
+                j -= 1
+            self.removed, self._shown, self.numbers = (
+                replace(saved[0]),
+                dict(saved[1]),
+                dict(saved[2]),
+            )
+            limit = j
+
+    def _defuse(self, out: str) -> str:
+        """Removing things can bring characters together: "<" + "b>", "!" + "[", "htt" + "ps:".
+        Clean again until nothing changes, also across the seam to the text released before."""
+        while True:
+            cleaned = _URL.sub(lambda m: m.group(0) if self._own(m.group(0)) else "", out)
+            cleaned = _JOIN.sub("", cleaned)
+            if cleaned == out:
+                break
+            out = cleaned
+        joined = self._tail + out
+        cut = len(self._tail)
+        if any(m.start() < cut < m.end() for m in _URL.finditer(joined)) or any(
+            m.start() == cut - 1 for m in _JOIN.finditer(joined)
+        ):
+            out = " " + out  # the seam would complete something: keep the two apart
+        self._tail = (self._tail + out)[-12:]
+        return out
+
+    def _scan(self, buf: str, limit: int, final: bool) -> tuple[str, int]:
+        """Clean ``buf`` from the left up to ``limit`` (a construct starting before it may
+        look further); stop before a construct that is not complete yet."""
         out: list[str] = []
-        i, n = 0, len(buf)
-        while i < n:
+        i = 0
+        while i < limit:
             c = buf[i]
             step: tuple[object, int] | None
             if c == "<":
@@ -167,13 +210,19 @@ class Sanitiser:
                 step = self._bracket(buf, i + 1, final, image=True)
             elif c == "[":
                 step = self._bracket(buf, i, final, image=False)
-            elif (m := _URL.match(buf, i)) and c != "!":
-                step = self._url(buf, i, m.group(0), final)
+            elif (m := _URL.match(buf, i, limit)) and c != "!":
+                step = self._url(i, m.group(0), limit, final)
             else:
-                nxt = _SPECIAL.search(buf, i + 1)
-                j = nxt.start() if nxt else n
+                nxt = _SPECIAL.search(buf, i + 1, limit)
+                j = nxt.start() if nxt else limit
                 step = (buf[i:j], j)
             if step is None:
+                # keep the whitespace before an open construct with it: a marker pointing
+                # nowhere takes the space before it along when it goes
+                if out and out[-1] != out[-1].rstrip(" \t"):
+                    kept = out[-1].rstrip(" \t")
+                    i -= len(out[-1]) - len(kept)
+                    out[-1] = kept
                 break
             text, i = step
             if text is _DROP:
@@ -228,9 +277,10 @@ class Sanitiser:
         if image:
             self.removed.images += 1
             return "", k
-        if _MARKERS.fullmatch(inner):
-            return self._markers(inner), k
-        return "[" + self._inline(inner) + "]", k
+        cleaned = self._inline(inner)
+        if _MARKERS.fullmatch(cleaned):
+            return self._markers(cleaned), k
+        return "[" + cleaned + "]", k
 
     def _link(self, label: str, target: str, image: bool) -> str:
         if image:
@@ -254,8 +304,8 @@ class Sanitiser:
             out += f"[{shown}]"
         return out or _DROP
 
-    def _url(self, buf: str, i: int, url: str, final: bool) -> tuple[object, int] | None:
-        if i + len(url) == len(buf) and not final:
+    def _url(self, i: int, url: str, limit: int, final: bool) -> tuple[object, int] | None:
+        if i + len(url) == limit and not final:
             return None
         url = url.rstrip(".,;:!?")
         if self._own(url):
