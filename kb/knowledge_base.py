@@ -182,7 +182,7 @@ class KnowledgeBase:
             try:
                 for piece in run.deltas(retrieval.catalog, pages):
                     said = True
-                    yield Delta(piece)
+                    yield Delta(piece, generated=True)
                 result = run.result
                 reason = "the model's answer cites no passage"
             except BackendError as e:

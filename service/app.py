@@ -1,5 +1,6 @@
 """The app factory: heavy objects are built in the lifespan and kept on app.state."""
 
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -13,9 +14,10 @@ from fastapi.staticfiles import StaticFiles
 from kb.knowledge_base import build_kb
 from kb.settings import Settings
 from service import errors
+from service.api_keys import verifier_from_settings
 from service.errors import detail
 from service.feedback import FeedbackStore
-from service.routes import api, feedback, health, pages
+from service.routes import api, feedback, health, openai, pages
 
 MAX_BODY_BYTES = 256 * 1024
 # The service's own pages: scripts and styles only from here, nothing framed elsewhere.
@@ -44,6 +46,8 @@ def create_app(settings: Settings) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.started_at = time.time()
+    app.state.api_keys = verifier_from_settings(settings)  # /v1 auth; None: open
     errors.install(app)
     app.add_middleware(
         CORSMiddleware,
@@ -54,7 +58,7 @@ def create_app(settings: Settings) -> FastAPI:
         max_age=600,
     )
     app.middleware("http")(_limits_and_headers)
-    for router in (health.router, api.router, feedback.router, pages.router):
+    for router in (health.router, api.router, openai.router, feedback.router, pages.router):
         app.include_router(router)
     static = Path(__file__).resolve().parent / "static"
     app.mount("/static", StaticFiles(directory=static), name="static")

@@ -21,6 +21,7 @@ class Started:
 @dataclass(frozen=True)
 class Delta:
     text: str
+    generated: bool = False  # written by the model (sanitised Markdown), not composed by rules
 
 
 @dataclass(frozen=True)
