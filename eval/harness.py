@@ -62,6 +62,15 @@ CONFIGURATIONS = {
 }
 DEFAULT_RUN = ["baseline", "dense", "bm25", "hybrid-no-sentences", "hybrid-no-acronyms", "hybrid"]
 
+# `kb eval --answer-mode generative`: the deployment's LLM (KB_LLM_*) next to the extractive
+# default, on the same retrieval; fallback_rate is the share answered extractively instead.
+CONFIGURATIONS["generative"] = Configuration(
+    "generative",
+    "hybrid retrieval, answers written by the configured LLM (KB_LLM_*)",
+    {"answer_mode": "generative"},
+)
+GENERATIVE_RUN = ["hybrid", "generative"]
+
 
 @dataclass
 class ConfigResult:
@@ -122,11 +131,17 @@ def judge(kb: KnowledgeBase, item: QAItem, answer: Answer) -> Judgement:
 
 
 def ask_all(
-    kb: KnowledgeBase, items: list[QAItem], on_item: Callable[[], None] | None = None
+    kb: KnowledgeBase,
+    items: list[QAItem],
+    on_item: Callable[[], None] | None = None,
+    modes: list[str] | None = None,
 ) -> list[Judgement]:
     out = []
     for item in items:
-        out.append(judge(kb, item, kb.ask(item.question)))
+        answer = kb.ask(item.question)
+        out.append(judge(kb, item, answer))
+        if modes is not None:
+            modes.append(answer.mode)
         if on_item:
             on_item()
     return out
@@ -143,7 +158,12 @@ def run_config(
         return _run_baseline(config, base, corpus, items, on_item)
     kb, seconds = prepare_kb(config_settings(base, config.overrides), corpus)
     try:
-        return ConfigResult(config, ask_all(kb, items, on_item), seconds)
+        modes: list[str] = []
+        result = ConfigResult(config, ask_all(kb, items, on_item, modes), seconds)
+        if config.overrides.get("answer_mode") == "generative" and modes:
+            fallbacks = modes.count("extractive-fallback")
+            result.summary["fallback_rate"] = round(fallbacks / len(modes), 4)
+        return result
     finally:
         kb.close()
 

@@ -17,6 +17,7 @@ COLUMNS = [
     "false_refusal_rate",
     "latency_p50_ms",
     "latency_p95_ms",
+    "fallback_rate",  # generative configurations only
 ]
 CHART_METRICS = ["hit@1", "hit@5", "mrr", "must_include"]
 

@@ -201,11 +201,20 @@ def eval_command(
         "eval/reports"
     ),
     curve: Annotated[bool, typer.Option(help="Also compute the refusal trade-off curve.")] = True,
+    answer_mode: Annotated[
+        str,
+        typer.Option(
+            "--answer-mode",
+            help="generative: the configured LLM (KB_LLM_*) side by side with extractive.",
+        ),
+    ] = "extractive",
 ) -> None:
     """Evaluate on the curated Q&A: configurations side by side, reports with a chart."""
     from service.evaluating import run_eval
 
-    run_eval(_settings(), configs, qa, corpus, out_dir, curve)
+    if answer_mode not in ("extractive", "generative"):
+        _fail("--answer-mode is 'extractive' or 'generative'", code=2)
+    run_eval(_settings(), configs, qa, corpus, out_dir, curve, answer_mode)
 
 
 @app.command()

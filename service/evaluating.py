@@ -7,7 +7,13 @@ from rich.progress import Progress
 from rich.table import Table
 
 from eval.dataset import DEFAULT_QA, load_items
-from eval.harness import CONFIGURATIONS, DEFAULT_RUN, calibration_run, run_config
+from eval.harness import (
+    CONFIGURATIONS,
+    DEFAULT_RUN,
+    GENERATIVE_RUN,
+    calibration_run,
+    run_config,
+)
 from eval.report import COLUMNS, table_rows, write_reports
 from kb.errors import InvalidInput
 from kb.settings import Settings
@@ -20,9 +26,20 @@ def _relative(path: Path) -> Path:
 
 
 def run_eval(
-    settings: Settings, configs: str, qa: Path | None, corpus: Path, out_dir: Path, curve: bool
+    settings: Settings,
+    configs: str,
+    qa: Path | None,
+    corpus: Path,
+    out_dir: Path,
+    curve: bool,
+    answer_mode: str = "extractive",
 ) -> None:
-    names = [c.strip() for c in configs.split(",") if c.strip()] or DEFAULT_RUN
+    default = DEFAULT_RUN
+    if answer_mode == "generative":  # the deployment's LLM next to the extractive answers
+        if not settings.llm_base_url or not settings.llm_model:
+            raise InvalidInput("--answer-mode generative needs KB_LLM_BASE_URL and KB_LLM_MODEL")
+        default, curve = GENERATIVE_RUN, False
+    names = [c.strip() for c in configs.split(",") if c.strip()] or default
     unknown = [n for n in names if n not in CONFIGURATIONS]
     if unknown:
         raise InvalidInput(f"unknown configuration(s) {unknown}; known: {sorted(CONFIGURATIONS)}")
@@ -52,6 +69,7 @@ def run_eval(
             "qa": str(qa or _relative(DEFAULT_QA)),
             "corpus": str(corpus),
             "embedder": settings.embed_backend,
+            "llm": settings.llm_model if "generative" in names else None,
         },
     )
     console.print(f"Reports: {paths['md']}, {paths['json']}, {paths['png']}")
