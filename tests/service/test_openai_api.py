@@ -285,3 +285,26 @@ def test_unknown_v1_paths_and_bad_json_keep_the_openai_shape_the_rest_keeps_deta
     r = httpx.post(server + "/api/chat", json={"question": ""}, timeout=30)
     assert r.status_code == 422 and isinstance(r.json()["detail"], str)
     assert httpx.post(server + "/api/chat", json={"question": QUESTION}, timeout=60).is_success
+
+
+def test_key_entries_are_checked_when_the_service_starts() -> None:
+    from kb.errors import ConfigError
+    from service.api_keys import AnyOf, StaticKeys
+
+    with pytest.raises(ConfigError, match="16 characters"):
+        StaticKeys.parse("short")
+    with pytest.raises(ConfigError, match="no key"):
+        StaticKeys.parse(" , ")
+    keys = StaticKeys.parse(f"{KEY},sha256:{hashlib.sha256(OTHER_KEY.encode()).hexdigest()}")
+    assert (
+        keys.verify(KEY) and keys.verify(OTHER_KEY) and keys.verify(KEY) != keys.verify(OTHER_KEY)
+    )
+    assert keys.verify("sha256:" + hashlib.sha256(OTHER_KEY.encode()).hexdigest()) is None
+
+    class Maintainers:  # another verifier, e.g. the maintainers' personal tokens
+        def verify(self, token: str) -> str | None:
+            return "maintainer:anna" if token == "anna-token-000000000" else None
+
+    both = AnyOf(keys, Maintainers())
+    assert both.verify("anna-token-000000000") == "maintainer:anna"
+    assert both.verify(KEY) == keys.verify(KEY) and both.verify("nope") is None
