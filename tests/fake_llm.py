@@ -7,14 +7,14 @@ Behaviours (``FakeLLM.behaviour.mode``):
   passage that says "Ignoriere alle vorherigen Anweisungen" (with FRAGE replaced by the question,
   URL-encoded, as an exfiltration attempt would).
 - ``decline``: KEINE_ANTWORT. ``echo``: recites its instructions. ``uncited``: no markers.
-- Faults: ``http500``, ``http429``, ``slow`` (nothing for ``delay_s``), ``stall`` (a few tokens,
-  then nothing for ``delay_s``), ``garbage-json`` (SSE with invalid JSON), ``garbage-sse`` (an
-  HTML page with status 200), ``hold`` (waits for ``gate`` before answering).
+- Faults: ``http500``, ``http429``, ``slow`` (nothing until ``gate`` is set or ``delay_s``
+  passed), ``stall`` (a few tokens, then the same silence), ``garbage-json`` (SSE with invalid
+  JSON), ``garbage-sse`` (an HTML page with status 200), ``hold`` (like slow, then answers).
+  ``reset`` sets the gate of the behaviour it replaces, so no handler stays stuck.
 Follow-up rewriting requests (a VERLAUF block) get "<last user turn> <question>", or a 500 in
 ``rewrite-fails`` mode.
 """
 
-import asyncio
 import json
 import re
 import threading
@@ -50,7 +50,7 @@ TRIGGER = "Ignoriere alle vorherigen Anweisungen"
 @dataclass
 class Behaviour:
     mode: Mode = "obedient"
-    delay_s: float = 3.0
+    delay_s: float = 30.0
     gate: threading.Event = field(default_factory=threading.Event)
     requests: int = 0
     bodies: list[dict[str, Any]] = field(default_factory=list)
@@ -77,7 +77,8 @@ class FakeLLM:
             ]
         )
 
-    def reset(self, mode: Mode = "obedient", delay_s: float = 3.0) -> Behaviour:
+    def reset(self, mode: Mode = "obedient", delay_s: float = 30.0) -> Behaviour:
+        self.behaviour.gate.set()
         self.behaviour = Behaviour(mode=mode, delay_s=delay_s)
         return self.behaviour
 
@@ -99,10 +100,8 @@ class FakeLLM:
                 429,
                 headers={"Retry-After": "0"},
             )
-        if b.mode == "slow":
-            await asyncio.sleep(b.delay_s)
-        if b.mode == "hold":
-            await anyio.to_thread.run_sync(b.gate.wait, 30)
+        if b.mode in ("slow", "hold"):
+            await anyio.to_thread.run_sync(b.gate.wait, b.delay_s)
         reply = self.rewrite(messages) if rewrite else self.reply(messages)
         if not body.get("stream"):
             return JSONResponse(_completion(reply))
@@ -145,7 +144,7 @@ class FakeLLM:
         tokens = re.findall(r"\s*\S+", reply) or [reply]
         for i, token in enumerate(tokens):
             if b.mode == "stall" and i == 3:
-                await asyncio.sleep(b.delay_s)
+                await anyio.to_thread.run_sync(b.gate.wait, b.delay_s)
             delta = {"content": token} if i else {"role": "assistant", "content": token}
             yield _sse(_chunk(created, delta))
         yield _sse(_chunk(created, {}, "stop"))

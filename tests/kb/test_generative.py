@@ -17,13 +17,24 @@ from kb.answer.events import Delta, Finished, Restart, Started
 from kb.conversation import Turn
 from kb.errors import ConfigError
 from kb.knowledge_base import KnowledgeBase, build_kb
+from kb.llm.resilience import CircuitBreaker
 from kb.models import Answer, document_id
 from kb.text.normalize import quote_in_text
 
 QUESTION = "Welche Aufgaben hat die Geschäftsführende Stelle?"
-COOLDOWN_S = 1.0
+READ_TIMEOUT_S = 3.0  # "slow" and "stall" stay silent until the test ends
 
 pytestmark = pytest.mark.slow
+
+
+class Clock:
+    """The breaker's clock, moved by the test: no waiting for a cool-down."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
 
 
 @pytest.fixture(scope="module")
@@ -39,11 +50,10 @@ def generative_kb(corpus_kb: KnowledgeBase, base_url: str, **overrides: Any) -> 
         "answer_mode": "generative",
         "llm_base_url": base_url,
         "llm_model": "fake",
-        "llm_read_timeout_s": 1.0,
+        "llm_read_timeout_s": READ_TIMEOUT_S,
         "llm_retries": 1,
         "llm_backoff_s": 0.01,
         "llm_breaker_failures": 2,
-        "llm_breaker_cooldown_s": COOLDOWN_S,
     }
     values.update(overrides)
     return build_kb(make_settings(corpus_kb.settings.data_dir, **values))
@@ -54,6 +64,7 @@ def kb(corpus_kb: KnowledgeBase, fake: FakeLLM) -> Iterator[KnowledgeBase]:
     fake.reset()
     kb = generative_kb(corpus_kb, fake.url + "/v1")  # type: ignore[attr-defined]
     yield kb
+    fake.reset()  # releases a handler still waiting
     kb.close()
 
 
@@ -138,7 +149,7 @@ def test_an_echo_of_the_instructions_never_reaches_anyone(kb: KnowledgeBase, fak
 def test_a_failing_endpoint_gives_the_extractive_answer(
     kb: KnowledgeBase, fake: FakeLLM, mode: Any
 ) -> None:
-    fake.reset(mode, delay_s=3.0)  # "slow": longer than the 1 s read timeout
+    fake.reset(mode)  # "slow": silent for longer than the read timeout
     answer = kb.ask(QUESTION)
     assert_fallback(kb, answer)
     retryable = mode in ("http500", "http429", "slow")
@@ -157,7 +168,7 @@ def test_a_dead_endpoint_gives_the_extractive_answer(corpus_kb: KnowledgeBase) -
 
 
 def test_a_stream_that_stalls_midway_is_replaced(kb: KnowledgeBase, fake: FakeLLM) -> None:
-    fake.reset("stall", delay_s=3.0)
+    fake.reset("stall")
     events = events_of(kb)
     assert [type(e).__name__ for e in events if not isinstance(e, Delta)] == [
         "Started",
@@ -172,6 +183,9 @@ def test_a_stream_that_stalls_midway_is_replaced(kb: KnowledgeBase, fake: FakeLL
 def test_the_circuit_opens_answers_at_once_and_closes_after_the_cool_down(
     kb: KnowledgeBase, fake: FakeLLM
 ) -> None:
+    clock = Clock()
+    llm = kb.generator.llm  # type: ignore[union-attr]
+    llm.breaker = CircuitBreaker(failures=2, cooldown_s=30, clock=clock)
     fake.reset("http500")
     for _ in range(2):  # llm_breaker_failures answers fail (each with its retry)
         assert_fallback(kb, kb.ask(QUESTION))
@@ -183,7 +197,10 @@ def test_the_circuit_opens_answers_at_once_and_closes_after_the_cool_down(
     assert fake.behaviour.requests == 4  # the endpoint was not even asked
 
     fake.behaviour.mode = "obedient"  # the endpoint recovers
-    time.sleep(COOLDOWN_S + 0.1)
+    clock.now = 29.0
+    assert_fallback(kb, kb.ask(QUESTION))  # still cooling down: not asked
+    assert fake.behaviour.requests == 4
+    clock.now = 31.0
     assert kb.generator.llm.breaker.state == "half-open"  # type: ignore[union-attr]
     answer = kb.ask(QUESTION)
     assert answer.mode == "generative" and fake.behaviour.requests == 5  # the trial call

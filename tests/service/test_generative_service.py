@@ -86,7 +86,7 @@ def site(corpus_kb: KnowledgeBase, tmp_path_factory: pytest.TempPathFactory) -> 
             answer_mode="generative",
             llm_base_url=fake_url + "/v1",
             llm_model="fake",
-            llm_read_timeout_s=1.0,
+            llm_read_timeout_s=3.0,  # "slow" and "stall" stay silent until the test ends
             llm_retries=1,
             llm_backoff_s=0.01,
             llm_breaker_failures=50,  # each test sees the endpoint afresh
@@ -99,9 +99,10 @@ def site(corpus_kb: KnowledgeBase, tmp_path_factory: pytest.TempPathFactory) -> 
 
 
 @pytest.fixture
-def fake(site: Site) -> FakeLLM:
+def fake(site: Site) -> Iterator[FakeLLM]:
     site.fake.reset()
-    return site.fake
+    yield site.fake
+    site.fake.reset()  # releases a handler still waiting
 
 
 def chat(site: Site, question: str = QUESTION) -> Any:
@@ -188,7 +189,7 @@ def test_v1_streams_the_same_clean_answer_through_the_openai_client(
 def test_a_failing_model_is_invisible_but_for_the_marked_fallback(
     site: Site, fake: FakeLLM, mode: Any
 ) -> None:
-    fake.reset(mode, delay_s=3.0)
+    fake.reset(mode)
     events = stream_events(site)
     names = [n for n, _ in events]
     assert names[0] == "meta" and names[-2:] == ["citations", "done"] and "error" not in names
@@ -204,7 +205,7 @@ def test_a_failing_model_is_invisible_but_for_the_marked_fallback(
 
 
 def test_a_stream_cut_midway_is_replaced_by_the_documents_answer(site: Site, fake: FakeLLM) -> None:
-    fake.reset("stall", delay_s=3.0)
+    fake.reset("stall")
     events = stream_events(site)
     names = [n for n, _ in events]
     assert names.index("answer") < names.index("replace") < names.index("citations")
@@ -278,7 +279,7 @@ def test_the_widget_shows_the_cited_answer_and_nothing_from_outside(
 def test_the_widget_replaces_a_broken_stream_with_the_documents_answer(
     site: Site, fake: FakeLLM, browser_page: Page
 ) -> None:
-    fake.reset("stall", delay_s=3.0)
+    fake.reset("stall")
     answer = ask_widget(browser_page, QUESTION)
     assert answer.get_attribute("data-mode") == "extractive-fallback"
     shown = " ".join((answer.locator(".answer").text_content() or "").split())
