@@ -308,3 +308,20 @@ def test_key_entries_are_checked_when_the_service_starts() -> None:
     both = AnyOf(keys, Maintainers())
     assert both.verify("anna-token-000000000") == "maintainer:anna"
     assert both.verify(KEY) == keys.verify(KEY) and both.verify("nope") is None
+
+
+def test_an_empty_knowledge_base_is_a_503_in_openai_shape(tmp_path: Any) -> None:
+    from fastapi.testclient import TestClient
+
+    with TestClient(create_app(make_settings(tmp_path / "data"))) as empty:  # no keys: open
+        for stream in (False, True):
+            r = empty.post(
+                "/v1/chat/completions",
+                json={
+                    "model": "kb",
+                    "messages": [{"role": "user", "content": "Hallo?"}],
+                    "stream": stream,
+                },
+            )
+            assert r.status_code == 503, r.text
+            assert r.json()["error"]["code"] == "service_unavailable"
