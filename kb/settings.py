@@ -77,6 +77,8 @@ class Settings(BaseSettings):
     llm_answer_prompt: str = "answer_de_v2.txt"
     llm_rewrite_prompt: str | None = "rewrite_de_v1.txt"  # empty: follow-ups by rules only
     llm_rewrite_timeout_s: float = Field(10.0, gt=0, le=120)
+    # False for chat templates that drop or reject system messages: instructions open the user turn
+    llm_system_role: bool = True
 
     # Service. public_url: how browsers reach the service (behind a proxy), for the embed snippet.
     public_url: str | None = None

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from kb.llm.prompts import PromptTemplate, boundary, fence
+from kb.llm.prompts import PromptTemplate, as_messages, boundary, fence
 from kb.llm.resilience import ResilientLLM
 from kb.llm.sanitize import EchoGuard, Sanitiser
 from kb.models import Citation, Hit
@@ -82,8 +82,10 @@ class GenerativeAnswerer:
         own_url: Callable[[str], bool],
         passages: int = 5,
         max_chars: int = 4000,
+        system_role: bool = True,
     ) -> None:
         self.llm = llm
+        self.system_role = system_role
         self.prompt = prompt
         self.own_url = own_url
         self.passages = passages
@@ -98,10 +100,11 @@ class GenerativeAnswerer:
         used = [h for h in hits[: self.passages] if pages.get(h.chunk.id)]
         if not used:
             return None
-        messages = self.prompt.messages(
+        system, user = self.prompt.render(
             boundary=boundary(), passages=format_passages(used), question=fence(question)
         )
-        guard = EchoGuard(messages[0]["content"])
+        messages = as_messages(system, user, self.system_role)
+        guard = EchoGuard(system)
         sanitiser = Sanitiser(len(used), self.own_url, guard)
         return GenerationRun(self.llm, messages, used, sanitiser, self.max_chars)
 

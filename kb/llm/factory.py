@@ -34,6 +34,7 @@ def make_generation(settings: Settings) -> tuple[GenerativeAnswerer, FollowUpRew
         own,
         passages=settings.llm_passages,
         max_chars=settings.llm_max_answer_chars,
+        system_role=settings.llm_system_role,
     )
     rewriter = None
     if settings.llm_rewrite_prompt:
@@ -43,5 +44,6 @@ def make_generation(settings: Settings) -> tuple[GenerativeAnswerer, FollowUpRew
             own,
             settings.max_question_chars,
             settings.llm_rewrite_timeout_s,
+            settings.llm_system_role,
         )
     return answerer, rewriter

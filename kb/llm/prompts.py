@@ -29,12 +29,20 @@ class PromptTemplate:
     def id(self) -> str:
         return f"{self.name}#{self.digest}"
 
-    def messages(self, **values: str) -> list[dict[str, str]]:
-        """Chat messages with the placeholders filled (values are inserted, never parsed)."""
-        return [
-            {"role": "system", "content": self.system.format(**values)},
-            {"role": "user", "content": self.user.format(**values)},
-        ]
+    def render(self, **values: str) -> tuple[str, str]:
+        """(system, user) with the placeholders filled (values are inserted, never parsed)."""
+        return self.system.format(**values), self.user.format(**values)
+
+    def messages(self, system_role: bool = True, **values: str) -> list[dict[str, str]]:
+        """Chat messages; without ``system_role`` (chat templates that drop or reject system
+        messages) the instructions open the user message."""
+        return as_messages(*self.render(**values), system_role=system_role)
+
+
+def as_messages(system: str, user: str, system_role: bool = True) -> list[dict[str, str]]:
+    if not system_role:
+        return [{"role": "user", "content": f"{system}\n\n{user}"}]
+    return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
 
 def load_prompt(name: str) -> PromptTemplate:

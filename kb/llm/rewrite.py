@@ -28,8 +28,10 @@ class FollowUpRewriter:
         own_url: Callable[[str], bool],
         max_chars: int,
         timeout_s: float,
+        system_role: bool = True,
     ) -> None:
         self.llm = llm
+        self.system_role = system_role
         self.prompt = prompt
         self.own_url = own_url
         self.max_chars = max_chars
@@ -46,7 +48,10 @@ class FollowUpRewriter:
             for t in turns
         ]
         messages = self.prompt.messages(
-            boundary=boundary(), history="\n".join(lines), question=fence(question)
+            self.system_role,
+            boundary=boundary(),
+            history="\n".join(lines),
+            question=fence(question),
         )
         try:
             reply = self.llm.complete(messages, deadline_s=self.timeout_s)

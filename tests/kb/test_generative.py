@@ -270,3 +270,18 @@ def test_an_unknown_prompt_file_is_a_config_error(tmp_path) -> None:  # type: ig
                 llm_answer_prompt="answer_xx_v9.txt",
             )
         )
+
+
+def test_without_a_system_role_the_instructions_open_the_user_turn(
+    corpus_kb: KnowledgeBase, fake: FakeLLM
+) -> None:
+    fake.reset()
+    kb = generative_kb(corpus_kb, fake.url + "/v1", llm_system_role=False)  # type: ignore[attr-defined]
+    try:
+        answer = kb.ask(QUESTION)
+    finally:
+        kb.close()
+    assert answer.mode == "generative"
+    (only,) = fake.behaviour.bodies[-1]["messages"]
+    assert only["role"] == "user"
+    assert only["content"].index("Sicherheitsregeln") < only["content"].index("<<<DATEN")
