@@ -177,7 +177,7 @@ def kb_app(data: Path, llm_url: str) -> Iterator[str]:
 def ask_stream(kb_url: str, question: str) -> dict[str, Any]:
     t0 = time.perf_counter()
     first = None
-    pieces, names, done = 0, [], {}
+    pieces, names, done, text = 0, [], {}, ""
     with httpx.stream(
         "POST", kb_url + "/api/chat/stream", json={"question": question}, timeout=180
     ) as r:
@@ -188,6 +188,10 @@ def ask_stream(kb_url: str, question: str) -> dict[str, Any]:
                 names.append(event)
             elif line.startswith("data: "):
                 data = json.loads(line[6:])
+                if event == "answer":
+                    text += data["text"]
+                elif event == "replace":
+                    text = data["text"]
                 if event == "answer":
                     pieces += 1
                     first = first if first is not None else time.perf_counter() - t0
@@ -204,6 +208,7 @@ def ask_stream(kb_url: str, question: str) -> dict[str, Any]:
         "fallback": generation.get("fallback"),
         "removed": generation.get("removed"),
         "refused": done.get("refused"),
+        "answer": " ".join(text.split())[:160],
     }
 
 
