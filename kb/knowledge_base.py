@@ -22,7 +22,7 @@ from kb.models import Answer, Chunk, Citation, DocumentInfo, Page
 from kb.retrieval.catalog import Catalog
 from kb.retrieval.retriever import Retrieval, Retriever
 from kb.settings import RetrievalMode, Settings
-from kb.store.lock import writer_lock
+from kb.store.lock import Waiting, writer_lock
 from kb.store.store import Store
 from kb.store.vectors import VectorStore
 
@@ -209,10 +209,17 @@ class KnowledgeBase:
 
     # -- writing -------------------------------------------------------------------------------
     @contextmanager
-    def writer(self) -> Iterator[Indexer]:
-        """Exclusive write access; leftovers of a crashed writer are purged first."""
-        with writer_lock(self.settings.data_dir):
-            indexer = Indexer(self.store, self.embedder)
+    def writer(
+        self, holder: str = "", timeout_s: float | None = None, on_wait: Waiting | None = None
+    ) -> Iterator[Indexer]:
+        """Exclusive write access; leftovers of a crashed writer are purged first.
+
+        ``holder`` says who writes (shown to a writer that has to wait); ``on_wait`` hears once
+        whom this writer waits for, up to ``timeout_s`` (default KB_WRITER_WAIT_S).
+        """
+        wait = self.settings.writer_wait_s if timeout_s is None else timeout_s
+        with writer_lock(self.settings.data_dir, wait, holder, on_wait):
+            indexer = Indexer(self.store, self.embedder, self.settings.keep_versions)
             indexer.recover()
             yield indexer
 

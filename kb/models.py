@@ -143,3 +143,45 @@ class Answer:
     searched: str = ""  # the query actually searched (follow-ups are expanded)
     confidence: float = 0.0
     uncertain: bool = False  # answered, but the answer says no clear answer was found
+
+
+# What a document is, as maintainers classify it (the file format is ``DocumentInfo.kind``).
+DOCUMENT_KINDS = (
+    "Bericht",
+    "Werkstattdokumentation",
+    "Gute Praxis",
+    "Vorlage/Mitteilung",
+    "Sonstiges",
+)
+GOOD_PRACTICE = "Gute Praxis"
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """What maintainers say about a document beyond its text; title and date live on versions."""
+
+    doc_id: str
+    kind: str = "Sonstiges"
+    places: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    source_url: str | None = None
+    description: str | None = None
+    updated_at: str | None = None
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    """One stored version of a document: state is review, active or retired (kept for undo)."""
+
+    doc_id: str
+    version: str
+    state: str
+    file_name: str
+    kind: str
+    title: str
+    date: str | None
+    pages: int
+    chunks: int
+    size_bytes: int
+    created_at: str
+    retired_at: str | None
