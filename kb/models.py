@@ -23,7 +23,14 @@ def document_id(file_name: str) -> str:
 def content_version(data: bytes, pipeline: str = "") -> str:
     """A document version: the hash of its bytes (salted with the chunking settings, so that
     changing them re-chunks on the next ingest)."""
-    return hashlib.sha256(pipeline.encode() + b"\x00" + data).hexdigest()[:16]
+    hasher = content_hasher(pipeline)
+    hasher.update(data)
+    return hasher.hexdigest()[:16]
+
+
+def content_hasher(pipeline: str = "") -> "hashlib._Hash":
+    """For computing ``content_version`` while a file streams in: update, then hexdigest()[:16]."""
+    return hashlib.sha256(pipeline.encode() + b"\x00")
 
 
 def chunk_id(doc_id: str, version: str, position: int) -> str:

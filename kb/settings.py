@@ -71,6 +71,8 @@ class Settings(BaseSettings):
     # Maintainers' workspace. keep_versions: versions of each document kept for undo (the
     # active one and the originals included); older ones are purged for good.
     keep_versions: int = Field(3, ge=1, le=100)
+    # Run upload jobs in this server process (off: a host that only answers questions).
+    job_worker: bool = True
     max_upload_mb: int = Field(50, ge=1, le=2000)
     parse_timeout_s: float = Field(120.0, gt=0, le=3600)
     parse_memory_mb: int = Field(1024, ge=64, le=65536)

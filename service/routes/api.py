@@ -7,7 +7,7 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, StreamingResponse
 
@@ -25,6 +25,7 @@ from service.schemas import (
     PageOut,
     SearchResponse,
 )
+from service.templating import site_of
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -114,6 +115,13 @@ def search(
     if not q.strip() and filters.empty:
         raise InvalidInput("give a query (q) or at least one filter")
     return search_passages(kb, q, filters, limit)
+
+
+@router.get("/site", summary="Name, welcome text, example questions and colours (the widget)")
+def site(request: Request) -> dict[str, object]:
+    site = site_of(request)
+    keys = ("name", "title", "welcome", "examples", "primary_color", "accent_color", "contact")
+    return {k: getattr(site, k) for k in keys}
 
 
 @router.get("/facets", response_model=FacetsOut, summary="Places and topics with passage counts")

@@ -7,17 +7,16 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse
-from fastapi.templating import Jinja2Templates
+from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from kb.errors import KBError
 from kb.facets.filters import Filters
 from service.deps import KB, AppSettings
 from service.present import facets_out, file_url, quote_check, search_passages
 from service.schemas import SearchResult
+from service.templating import site_of, templates
 
 HERE = Path(__file__).resolve().parent.parent
-templates = Jinja2Templates(directory=str(HERE / "templates"))
 router = APIRouter(include_in_schema=False)
 
 
@@ -40,6 +39,14 @@ def widget_js() -> FileResponse:
         media_type="text/javascript; charset=utf-8",
         headers={"Cache-Control": "no-cache"},
     )
+
+
+@router.get("/site.css")
+def site_css(request: Request) -> Response:
+    """The deployment's colours as CSS variables (pages allow no inline styles)."""
+    site = site_of(request)
+    css = f":root{{--kb-primary:{site.primary_color};--kb-accent:{site.accent_color};}}\n"
+    return Response(css, media_type="text/css", headers={"Cache-Control": "no-cache"})
 
 
 @router.get("/angebote", response_class=HTMLResponse)
