@@ -18,10 +18,11 @@ from kb.embedding.cache import CachedEmbedder, EmbeddingCache
 from kb.errors import BackendError, EmptyKnowledgeBase, InvalidInput, NotFound
 from kb.facets.filters import Filters, facet_counts
 from kb.index import Indexer
-from kb.models import Answer, Chunk, Citation, DocumentInfo, Page
+from kb.models import Answer, Chunk, Citation, DocumentInfo, DocumentMeta, Page
 from kb.retrieval.catalog import Catalog
 from kb.retrieval.retriever import Retrieval, Retriever
 from kb.settings import RetrievalMode, Settings
+from kb.site import load_site
 from kb.store.lock import Waiting, writer_lock
 from kb.store.store import Store
 from kb.store.vectors import VectorStore
@@ -185,6 +186,11 @@ class KnowledgeBase:
     def documents(self) -> list[DocumentInfo]:
         return self.store.registry.documents()
 
+    def metadata(self) -> dict[str, DocumentMeta]:
+        """What maintainers said about the published documents (kind, places, topics, …)."""
+        published = {d.doc_id for d in self.documents()}
+        return {k: v for k, v in self.store.registry.all_doc_meta().items() if k in published}
+
     def document(self, doc_id: str) -> DocumentInfo:
         info = self.store.registry.document(doc_id)
         if info is None:
@@ -254,5 +260,6 @@ def build_kb(settings: Settings) -> KnowledgeBase:
             settings.llm_api_key.get_secret_value() if settings.llm_api_key else None,
             settings.llm_timeout_s,
         )
-        generator = GenerativeAnswerer(llm)
+        data_dir = settings.data_dir
+        generator = GenerativeAnswerer(llm, subject=lambda: load_site(data_dir).subject)
     return KnowledgeBase(settings, embedder, store, generator)

@@ -7,6 +7,7 @@ valid citation is not trusted, and the caller falls back to the extractive answe
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Protocol
@@ -62,9 +63,15 @@ class Generated:
 
 
 class GenerativeAnswerer:
-    def __init__(self, llm: LLM, passages: int = 5) -> None:
+    """``subject`` names what the documents are about (the site settings: "die Initiative …");
+    read per answer, so an admin's change applies at once."""
+
+    def __init__(
+        self, llm: LLM, passages: int = 5, subject: Callable[[], str] | None = None
+    ) -> None:
         self.llm = llm
         self.passages = passages
+        self.subject = subject or (lambda: "die Dokumente dieser Wissensdatenbank")
         self.template = resources.files("prompts").joinpath("answer_de.txt").read_text("utf-8")
 
     def answer(
@@ -78,7 +85,7 @@ class GenerativeAnswerer:
             f"[{i}] {h.chunk.title}: {h.chunk.text}" for i, h in enumerate(used, 1)
         )
         reply = self.llm.complete(
-            self.template.format(passages=numbered, question=question)
+            self.template.format(passages=numbered, question=question, subject=self.subject())
         ).strip()
         if NO_ANSWER in reply:
             return Generated("", [], refused=True)

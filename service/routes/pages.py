@@ -11,6 +11,7 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from kb.errors import KBError
 from kb.facets.filters import Filters
+from service.cards import Card, good_practice_cards
 from service.deps import KB, AppSettings
 from service.present import facets_out, file_url, quote_check, search_passages
 from service.schemas import SearchResult
@@ -58,11 +59,13 @@ def offers(
     topic: str = "",
 ) -> HTMLResponse:
     results: list[SearchResult] = []
+    cards: list[Card] = []
     error = None
     try:
         filters = Filters(place=place or None, topic=topic or None)
         if q.strip() or not filters.empty:
             results = search_passages(kb, q, filters, 20 if q.strip() else 30).results
+        cards = good_practice_cards(kb, q, place, topic, {r.doc_id for r in results})
     except KBError as e:  # an unknown place or topic, an empty knowledge base
         error = str(e)
     return templates.TemplateResponse(
@@ -74,6 +77,7 @@ def offers(
             "topic": topic,
             "facets": facets_out(kb.facets()),
             "results": results,
+            "cards": cards,
             "error": error,
             "searched": bool(q.strip() or place or topic),
         },
