@@ -22,6 +22,7 @@ CREATE INDEX IF NOT EXISTS audit_by_doc ON audit (doc_id, id);
 # action → German label (pages and CSV); anything else is shown as is
 ACTIONS = {
     "upload": "hochgeladen",
+    "upload_failed": "Verarbeitung fehlgeschlagen",
     "publish": "veröffentlicht",
     "replace": "ersetzt",
     "discard": "verworfen",

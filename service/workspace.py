@@ -72,19 +72,10 @@ class Workspace:
             doc_id=target_doc_id,
             publish=publish,
             metadata=metadata.given(),
-            preview={"format": upload.label, "renamed_from": upload.original_name}
-            if upload.renamed
-            else None,
-        )
-        self.audit.record(
-            actor,
-            "upload",
-            target_doc_id,
-            None,
-            job=job.id,
-            file=upload.file_name,
-            size=upload.size,
-            publish=publish,
+            preview={
+                "format": upload.label,
+                **({"renamed_from": upload.original_name} if upload.renamed else {}),
+            },
         )
         self.wake()
         return job
@@ -120,6 +111,9 @@ class Workspace:
             report.embedding(len(doc.chunks))
             writer.stage(doc, on_progress=report.embedded, review=True)
             self.jobs.update(job.id, doc_id=doc.doc_id, version=doc.version, preview=preview)
+            self.audit.record(
+                job.actor, "upload", doc.doc_id, doc.version, job=job.id, file=job.file_name
+            )
             if job.publish:
                 job = self._refreshed(job)
                 self._publish(writer, job, job.actor)
@@ -213,7 +207,15 @@ class Workspace:
         if job.upload:
             upload.unlink(missing_ok=True)
             self.jobs.update(job.id, upload=None)
-        self.audit.record(job.actor, "failed", job.doc_id, None, job=job.id, reason=reason)
+        self.audit.record(
+            job.actor,
+            "upload_failed",
+            job.doc_id,
+            None,
+            job=job.id,
+            file=job.file_name,
+            reason=reason,
+        )
 
     # -- review ---------------------------------------------------------------------------------
     def publish_job(self, job_id: str, actor: str, metadata: MetadataIn | None = None) -> Job:

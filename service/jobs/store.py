@@ -152,7 +152,7 @@ class JobStore:
         )
         row = asdict(job)
         row["metadata"] = json.dumps(job.metadata, ensure_ascii=False)
-        row["preview"] = None
+        row["preview"] = json.dumps(job.preview, ensure_ascii=False) if job.preview else None
         with self._tx() as db:
             db.execute(
                 f"INSERT INTO jobs ({_COLUMNS}) VALUES ({','.join('?' * len(row))})",

@@ -42,7 +42,7 @@ def test_passwords_are_argon2id_hashes(store: AccountStore, tmp_path: Path) -> N
     store.add_user("anna", "maintainer", PASSWORD)
     dump = raw_db(store, tmp_path)
     assert "$argon2id$" in dump and PASSWORD not in dump
-    raw, who = store.login("anna", PASSWORD, "10.0.0.1")
+    _, who = store.login("anna", PASSWORD, "10.0.0.1")
     assert (who.name, who.role, who.via) == ("anna", "maintainer", "session") and who.csrf
     with pytest.raises(AccessDenied, match="falsch"):
         store.login("anna", PASSWORD + "x", "10.0.0.2")

@@ -128,7 +128,10 @@ def test_a_session_needs_the_csrf_token(client: TestClient, method: str, path: s
     r = client.request(method, url(path), follow_redirects=False)
     assert r.status_code == 403, (method, path, r.text)
     r = client.request(
-        method, url(path), headers={"X-CSRF-Token": ("A" if csrf[0] != "A" else "B") + csrf[1:]}, follow_redirects=False
+        method,
+        url(path),
+        headers={"X-CSRF-Token": ("A" if csrf[0] != "A" else "B") + csrf[1:]},
+        follow_redirects=False,
     )
     assert r.status_code == 403, (method, path, r.text)
     r = client.request(method, url(path), headers={"X-CSRF-Token": csrf}, follow_redirects=False)
