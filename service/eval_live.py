@@ -13,7 +13,7 @@ from eval.metrics import summarize
 from kb.knowledge_base import build_kb
 from kb.settings import Settings
 
-console = Console()
+console = Console(soft_wrap=True)
 
 
 def run_live_eval(settings: Settings, qa: Path) -> dict[str, object]:
@@ -34,5 +34,5 @@ def run_live_eval(settings: Settings, qa: Path) -> dict[str, object]:
     console.print(table)
     for j in judgements:
         mark = "refused" if j.refused else ("ok" if j.first_hit is not None else "miss")
-        console.print(f"{j.item.id}\t{mark}\t{j.item.question}")
+        print(f"{j.item.id}\t{mark}\t{j.item.question}")
     return summary
