@@ -20,7 +20,7 @@ _FORM_LINE = re.compile(r"_{3,}|\.{5,}|…{2,}|:\s*$|\[\s*\]")
 # Words in a title that say what kind of document it is (the kinds' own names, in German).
 _KIND_CUES = [
     ("Gute Praxis", re.compile(r"gute[rn]? praxis|praxisbeispiel|good practice", re.I)),
-    ("Werkstattdokumentation", re.compile(r"werkstatt|dokumentation|workshop", re.I)),
+    ("Werkstattdokumentation", re.compile(r"\bwerkstatt|dokumentation\b|workshop", re.I)),
     ("Vorlage/Mitteilung", re.compile(r"vorlage|mitteilung|drucksache|beschluss", re.I)),
     ("Bericht", re.compile(r"bericht|report|evaluation|auswertung", re.I)),
 ]
