@@ -76,6 +76,9 @@ class Settings(BaseSettings):
     max_upload_mb: int = Field(50, ge=1, le=2000)
     parse_timeout_s: float = Field(120.0, gt=0, le=3600)
     parse_memory_mb: int = Field(1024, ge=64, le=65536)
+    # A web upload beyond these fails (embedding it would hold the writer for hours).
+    max_pages: int = Field(2000, ge=1, le=100000)
+    max_chunks: int = Field(20000, ge=1, le=1000000)
     session_idle_minutes: int = Field(30, ge=1, le=1440)
     session_max_hours: int = Field(12, ge=1, le=720)
     # Failed logins per account or client address: after login_slowdown_after failures each
