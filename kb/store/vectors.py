@@ -128,12 +128,15 @@ class VectorStore:
                 got = collection.get(
                     include=["embeddings", "documents", "metadatas"], limit=batch, offset=offset
                 )
-                yield part, {
-                    "ids": list(got["ids"]),
-                    "embeddings": np.asarray(got["embeddings"], dtype=np.float32),
-                    "documents": list(got["documents"] or []),
-                    "metadatas": list(got["metadatas"] or []),
-                }
+                yield (
+                    part,
+                    {
+                        "ids": list(got["ids"]),
+                        "embeddings": np.asarray(got["embeddings"], dtype=np.float32),
+                        "documents": list(got["documents"] or []),
+                        "metadatas": list(got["metadatas"] or []),
+                    },
+                )
 
     def load(self, part: str, batch: dict[str, Any]) -> None:
         """Put back what ``dump`` gave (restore of a backup)."""
