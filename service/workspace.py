@@ -97,11 +97,11 @@ class Workspace:
 
     # -- processing (the runner's thread) ---------------------------------------------------------
     def process(self, job: Job, report: Reporter) -> None:
-        report.stage("read", "Datei lesen, bereinigen und in Abschnitte teilen")
+        report.stage("read", "Datei wird geöffnet")
         source = self.settings.data_dir / (job.upload or "")
         if not job.upload or not source.is_file():
             raise InvalidInput("die hochgeladene Datei fehlt (the uploaded file is gone)")
-        doc = parse_upload(source, job.file_name, self.settings)
+        doc = parse_upload(source, job.file_name, self.settings, report.parsing)
         report.stage("check", "Prüfen: Dubletten, Metadaten, Warnungen")
         doc, replaces = self._identify(doc, job)
         preview = self._preview(doc, job, replaces)

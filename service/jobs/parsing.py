@@ -1,27 +1,29 @@
 """The one place where a job turns an uploaded file into a ParsedDocument.
 
-Untrusted files are parsed where a bomb cannot hurt the service: a child process with an address
-space limit (KB_PARSE_MEMORY_MB) and a CPU-time limit (KB_PARSE_TIMEOUT_S), killed when it runs
-past its time. A zip bomb, billion laughs or a PDF with endless pages fails that job, not the
-server. (The isolated parser of ingest/ replaces ``_isolated`` here once it exists: one line.)
+Untrusted files are parsed where a bomb cannot hurt the service: a child process
+(service/jobs/parse_child.py) with an address-space limit (KB_PARSE_MEMORY_MB) and a CPU-time
+limit (KB_PARSE_TIMEOUT_S), killed when it runs past its time. A zip bomb, billion laughs or a
+PDF with endless pages fails that job, not the server. (The isolated parser of ingest/ replaces
+``_isolated`` here once it exists: one line.)
 """
 
-import math
-import multiprocessing
-import resource
+import os
+import pickle
 import signal
-from dataclasses import dataclass
+import subprocess
+import sys
+import time
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
 
 from ingest.chunking import Chunker
-from ingest.parse import parse_bytes, pipeline_signature
+from ingest.parse import Stage, pipeline_signature
 from kb.errors import IngestError
 from kb.models import ParsedDocument
 from kb.settings import Settings
+from service.jobs.parse_child import Task
 
-SPAWN_SLACK_S = 15.0  # a fresh interpreter imports the parsers before it starts on the file
+STARTUP_SLACK_S = 15.0  # a fresh interpreter imports the parsers before it starts on the file
 
 
 def chunker_for(settings: Settings) -> Chunker:
@@ -32,23 +34,56 @@ def pipeline_for(settings: Settings) -> str:
     return pipeline_signature(chunker_for(settings))
 
 
-def parse_upload(path: Path, file_name: str, settings: Settings) -> ParsedDocument:
-    """IngestError (with the reason) when the file cannot be read or breaks the limits."""
-    return _isolated(path, file_name, settings)
+def _unheard(stage: str) -> None:
+    pass
 
 
-def _isolated(path: Path, file_name: str, settings: Settings) -> ParsedDocument:
-    ctx = multiprocessing.get_context("spawn")  # no fork of a threaded server
-    receive, send = ctx.Pipe(duplex=False)
-    limits = Limits(
-        settings.parse_memory_mb, settings.parse_timeout_s, settings.max_pages, settings.max_chunks
+def parse_upload(
+    path: Path, file_name: str, settings: Settings, on_stage: Stage = _unheard
+) -> ParsedDocument:
+    """IngestError (with the reason) when the file cannot be read or breaks the limits;
+    ``on_stage`` hears "reading", "cleaning", "chunking" as the parser gets there."""
+    return _isolated(path, file_name, settings, on_stage)
+
+
+def _isolated(path: Path, file_name: str, settings: Settings, on_stage: Stage) -> ParsedDocument:
+    task = Task(
+        str(path),
+        file_name,
+        settings.chunk_size,
+        settings.chunk_overlap,
+        settings.parse_memory_mb,
+        settings.parse_timeout_s,
+        settings.max_pages,
+        settings.max_chunks,
     )
-    args = (send, str(path), file_name, settings.chunk_size, settings.chunk_overlap, limits)
-    child = ctx.Process(target=_child, args=args, daemon=True, name="kb-parse")
-    child.start()
-    send.close()
+    read_fd, write_fd = os.pipe()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "service.jobs.parse_child", str(write_fd)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        pass_fds=(write_fd,),
+    )
+    os.close(write_fd)
+    receive = Connection(read_fd, writable=False)
     try:
-        if not receive.poll(settings.parse_timeout_s + SPAWN_SLACK_S):
+        assert child.stdin is not None
+        child.stdin.write(pickle.dumps(task))
+        child.stdin.close()
+        return _await(receive, child, settings, on_stage)
+    finally:
+        if child.poll() is None:
+            child.kill()
+        child.wait(10)
+        receive.close()
+
+
+def _await(
+    receive: Connection, child: "subprocess.Popen[bytes]", settings: Settings, on_stage: Stage
+) -> ParsedDocument:
+    deadline = time.monotonic() + settings.parse_timeout_s + STARTUP_SLACK_S
+    while True:
+        if not receive.poll(max(0.0, deadline - time.monotonic())):
             raise IngestError(
                 f"Lesen dauerte länger als {settings.parse_timeout_s:.0f} s und wurde "
                 "abgebrochen (parsing timed out; KB_PARSE_TIMEOUT_S)"
@@ -57,21 +92,18 @@ def _isolated(path: Path, file_name: str, settings: Settings) -> ParsedDocument:
             kind, value = receive.recv()
         except EOFError:
             raise IngestError(_died(child, settings)) from None
-    finally:
-        if child.is_alive():
-            child.kill()
-        child.join(10)
-        receive.close()
-    if kind == "ok":
-        return value  # type: ignore[no-any-return]
-    if kind == "memory":
-        raise IngestError(_memory(settings))
-    raise IngestError(value)
+        if kind == "stage":
+            on_stage(value)
+        elif kind == "ok":
+            return value  # type: ignore[no-any-return]
+        elif kind == "memory":
+            raise IngestError(_memory(settings))
+        else:
+            raise IngestError(value)
 
 
-def _died(child: Any, settings: Settings) -> str:
-    child.join(10)
-    code = child.exitcode
+def _died(child: "subprocess.Popen[bytes]", settings: Settings) -> str:
+    code = child.wait(10)
     if code in (-signal.SIGXCPU, -signal.SIGKILL):
         return (
             f"Lesen brauchte mehr als {settings.parse_timeout_s:.0f} s Rechenzeit und wurde "
@@ -87,59 +119,3 @@ def _memory(settings: Settings) -> str:
         f"Die Datei braucht beim Lesen mehr als {settings.parse_memory_mb} MB Speicher "
         "(memory limit; KB_PARSE_MEMORY_MB) – eine Zip-Bombe oder ein sehr großes Dokument?"
     )
-
-
-@dataclass(frozen=True)
-class Limits:
-    memory_mb: int
-    timeout_s: float
-    max_pages: int
-    max_chunks: int
-
-
-def _child(
-    send: Connection, path: str, file_name: str, size: int, overlap: int, limits: Limits
-) -> None:
-    memory = limits.memory_mb * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    cpu = math.ceil(limits.timeout_s)
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
-    try:
-        data = Path(path).read_bytes()
-        if file_name.lower().endswith(".pdf"):
-            _check_pages(data, limits.max_pages)
-        doc = parse_bytes(file_name, data, Chunker(size, overlap))
-        if len(doc.chunks) > limits.max_chunks:
-            raise IngestError(
-                f"Die Datei ergibt {len(doc.chunks)} Abschnitte, höchstens {limits.max_chunks} "
-                "sind erlaubt (too many chunks; KB_MAX_CHUNKS)"
-            )
-        send.send(("ok", doc))
-    except IngestError as e:
-        send.send(("error", str(e)))
-    except MemoryError:
-        send.send(("memory", ""))
-    except RecursionError:
-        send.send(("error", "the file is nested too deeply to read"))
-    except Exception as e:  # a loader bug on odd input: this job fails, with the reason
-        what = "invalid or dangerous XML" if type(e).__name__ == "XMLSyntaxError" else "error"
-        send.send(("error", f"{what} while reading ({type(e).__name__}: {e})"))
-    finally:
-        send.close()
-
-
-def _check_pages(data: bytes, max_pages: int) -> None:
-    """Count before reading: a PDF with thousands of pages fails at once, with the reason."""
-    import io
-
-    from pypdf import PdfReader
-
-    try:
-        pages = len(PdfReader(io.BytesIO(data)).pages)
-    except Exception:
-        return  # a damaged PDF: the loader says what is wrong with it
-    if pages > max_pages:
-        raise IngestError(
-            f"Das PDF hat {pages} Seiten, höchstens {max_pages} sind erlaubt "
-            "(too many pages; KB_MAX_PAGES)"
-        )

@@ -29,6 +29,11 @@ class Stopped(Exception):
 
 # Where each stage starts and ends on the 0..1 progress scale.
 STAGES = {"read": (0.0, 0.12), "check": (0.12, 0.15), "embed": (0.15, 0.97)}
+PARSE_STAGES = {
+    "reading": (0.02, "Lesen: Text aus der Datei holen"),
+    "cleaning": (0.07, "Bereinigen: Kopf- und Fußzeilen, Trennungen, Überschriften"),
+    "chunking": (0.10, "Gliedern: in Abschnitte teilen"),
+}
 
 
 class Reporter:
@@ -44,6 +49,14 @@ class Reporter:
     def stage(self, key: str, text: str) -> None:
         self._check_stop()
         self._write(progress=STAGES[key][0], stage=text, eta_s=None, force=True)
+
+    def parsing(self, stage: str) -> None:
+        """A stage of the isolated parser began (reading, cleaning, chunking)."""
+        progress, text = PARSE_STAGES.get(stage, (None, stage))
+        values: dict[str, object] = {"stage": text}
+        if progress is not None:
+            values["progress"] = progress
+        self._write(force=True, **values)
 
     def waiting(self, holder: str) -> None:
         self._write(stage=f"wartet auf einen anderen Schreibvorgang: {holder}", force=True)

@@ -107,6 +107,8 @@ def test_upload_review_publish_replace_withdraw_undo(
     events = sse(client, job_id, h)
     progress = [d["progress"] for e, d in events if e == "progress"]
     assert progress == sorted(progress) and events[-1] == ("done", {"status": "review"})
+    stages = [d["stage"] for e, d in events if e == "progress"]
+    assert any(s.startswith("Einbetten") for s in stages), stages
     job = wait_job(client, job_id, h)
     assert (job["status"], job["progress"], job["error"]) == ("review", 1.0, None)
     doc_id = job["document_id"]

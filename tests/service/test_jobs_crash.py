@@ -95,7 +95,7 @@ def kb_dir(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     yield data, token.stdout.strip().splitlines()[-1]
 
 
-def big_upload(url: str, token: str, path: Path, paragraphs: int = 60) -> str:
+def big_upload(url: str, token: str, path: Path, paragraphs: int = 40) -> str:
     path.write_text(
         "# Förderbericht\n\n" + "\n\n".join(random_paragraphs(fresh_rng(), paragraphs, 2)),
         encoding="utf-8",
@@ -170,10 +170,17 @@ def test_kb_ingest_waits_for_a_web_job(kb_dir: tuple[Path, str], tmp_path: Path)
     (other / "notiz.txt").write_text(FOERDER_TEXT[1], encoding="utf-8")
     try:
         server.start()
-        job_id = big_upload(server.url, token, tmp_path / "bericht.md", paragraphs=40)
+        job_id = big_upload(server.url, token, tmp_path / "bericht.md", paragraphs=30)
         assert wait_until(lambda: writer_lock_held(data), timeout=120, interval=0.05)
         holder = lock_holder(data) or ""
         assert holder.startswith("Web-Job") and "bericht.md" in holder
+        # readers keep answering while the job writes
+        chat = httpx.post(
+            f"{server.url}/api/chat",
+            json={"question": "Wer berät die jungen Menschen?"},
+            timeout=60,
+        )
+        assert chat.status_code == 200 and chat.json()["citations"], chat.text
         ingest = run_kb(["ingest", str(other)], data, timeout=600)
         assert ingest.returncode == 0, ingest.stderr
         assert "Waiting: Web-Job" in ingest.stderr and "bericht.md" in ingest.stderr
@@ -209,3 +216,41 @@ def test_a_job_killed_twice_fails_with_its_reason(tmp_path: Path) -> None:
         assert store.claim("x:1") is None
     finally:
         store.close()
+
+
+def test_several_workers_never_run_the_same_job(tmp_path: Path) -> None:
+    """Each server process claims from the same queue; every job is claimed exactly once."""
+    import threading
+
+    path = tmp_path / "jobs.sqlite3"
+    setup = JobStore(path)
+    for i in range(40):
+        setup.create(
+            action="add",
+            actor="anna",
+            file_name=f"{i}.txt",
+            upload=f"jobs/uploads/{i}.txt",
+            size_bytes=1,
+            sha256=str(i),
+            content_version=str(i),
+            target_doc_id=None,
+            publish=False,
+            metadata={},
+        )
+    setup.close()
+    claimed: dict[str, list[str]] = {}
+
+    def worker(name: str) -> None:
+        store = JobStore(path)  # its own connection, as another process would have
+        try:
+            while (job := store.claim(f"host:{name}")) is not None:
+                claimed.setdefault(job.id, []).append(name)
+        finally:
+            store.close()
+
+    threads = [threading.Thread(target=worker, args=(str(n),)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(claimed) == 40 and all(len(owners) == 1 for owners in claimed.values())
