@@ -190,7 +190,26 @@ def test_upload_review_publish_ask_replace_withdraw_undo(
     expect(page.locator("li.card")).to_contain_text("Nachhilfe für die Berufsschule.")
 
 
+def rate(kb_url: str, question: str, rating: str, comment: str) -> None:
+    import httpx
+
+    answer = httpx.post(f"{kb_url}/api/chat", json={"question": question}, timeout=60).json()
+    body = {
+        "answer_id": answer["answer_id"],
+        "rating": rating,
+        "question": question,
+        "answer": answer["answer"],
+        "comment": comment,
+        "citations": [
+            {k: c[k] for k in ("n", "file", "title", "page", "quote")} for c in answer["citations"]
+        ],
+    }
+    assert httpx.post(f"{kb_url}/api/feedback", json=body, timeout=30).status_code == 201
+
+
 def test_the_pages_work_without_javascript(browser: Browser, kb_url: str, artifacts: Path) -> None:
+    rate(kb_url, "Welche Förderbausteine gibt es?", "up", "Genau das habe ich gesucht.")
+    rate(kb_url, "Wie viele Bündnisse gibt es in NRW?", "down", "Die Zahl fehlt in der Antwort.")
     context = browser.new_context(locale="de-DE", base_url=kb_url, java_script_enabled=False)
     page = context.new_page()
     try:
@@ -206,7 +225,17 @@ def test_the_pages_work_without_javascript(browser: Browser, kb_url: str, artifa
             page.goto(path)
             expect(page.get_by_role("heading", level=1)).to_have_text(heading)
         page.goto("/admin/feedback")
+        items = page.locator("li.fb")
+        expect(items.first).to_contain_text("Die Zahl fehlt in der Antwort.")  # negative first
+        expect(items.nth(1)).to_contain_text("Genau das habe ich gesucht.")
         screenshot(page, artifacts, "admin-feedback.png", "admin-feedback.png")
+        items.first.get_by_text("als Testfrage übernehmen").click()  # <details> without script
+        items.first.get_by_label("Erwartete Antwort").fill("In fast allen Kommunen.")
+        items.first.get_by_label("Die Dokumente beantworten diese Frage nicht").check()
+        items.first.get_by_role("button", name="Testfrage speichern").click()
+        expect(page.get_by_role("status")).to_contain_text("qa-local.jsonl")
+        page.get_by_role("button", name="Als erledigt markieren").first.click()
+        expect(page.locator("li.fb")).to_have_count(1)
         page.goto("/admin/audit")
         expect(page.locator("table.data")).to_contain_text("hochgeladen")
         page.get_by_role("button", name="Abmelden").click()
