@@ -54,6 +54,7 @@ def create_app(settings: Settings) -> FastAPI:
         jobs = JobStore(settings.data_dir / JOBS_DB)
         space = app.state.workspace = Workspace(kb, jobs, audit, settings, changes)
         app.state.library = Library(kb, audit, settings, changes)
+        await run_in_threadpool(space.sweep_incoming)
         runner = JobRunner(space)
         space.wake = runner.wake
         if settings.job_worker:

@@ -123,6 +123,7 @@ def restore(settings: Settings, source: Path, say: Say) -> dict[str, Any]:
         raise InvalidInput(f"{data_dir} is not empty: restore only into an empty data dir")
     if not source.is_file():
         raise InvalidInput(f"no backup file at {source}")
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="kb-restore-", dir=data_dir.parent) as tmp:
         root = _unpack(source, Path(tmp))
         manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))

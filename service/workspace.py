@@ -5,6 +5,7 @@ import contextlib
 import dataclasses
 import logging
 import secrets
+import time
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,8 @@ from service.jobs.store import Job, JobStore
 
 log = logging.getLogger("kb.jobs")
 UPLOADS = Path("jobs") / "uploads"
+INCOMING = Path("jobs") / "incoming"  # uploads still streaming in (temp files)
+STALE_INCOMING_S = 24 * 3600
 SUGGESTED_PLACES = 5
 SUGGESTED_TOPICS = 3
 
@@ -43,6 +46,17 @@ class Workspace:
     @property
     def registry(self) -> Any:
         return self.kb.store.registry
+
+    def sweep_incoming(self) -> int:
+        """Temp files of uploads a crash interrupted (old enough that none is still running)."""
+        folder = self.settings.data_dir / INCOMING
+        if not folder.is_dir():
+            return 0
+        cutoff = time.time() - STALE_INCOMING_S
+        stale = [p for p in folder.iterdir() if p.is_file() and p.stat().st_mtime < cutoff]
+        for path in stale:
+            path.unlink(missing_ok=True)
+        return len(stale)
 
     # -- submitting ------------------------------------------------------------------------------
     def submit(

@@ -48,6 +48,11 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def _precise_now() -> str:
+    """For ordering retirements: several can happen within one second."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
 class Registry(VersionsMixin):
     def __init__(self, path: Path) -> None:
         self._db = connect(path, _SCHEMA + VERSIONS_SCHEMA)
@@ -164,7 +169,7 @@ class Registry(VersionsMixin):
                 db.execute(
                     "UPDATE versions SET state='retired', retired_at=?"
                     " WHERE doc_id=? AND version=?",
-                    (_now(), doc_id, old),
+                    (_precise_now(), doc_id, old),
                 )
             self._bump(db)
         return old if old != version else None
@@ -178,7 +183,7 @@ class Registry(VersionsMixin):
             db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
             db.execute(
                 "UPDATE versions SET state='retired', retired_at=? WHERE doc_id=? AND version=?",
-                (_now(), doc_id, row[0]),
+                (_precise_now(), doc_id, row[0]),
             )
             self._bump(db)
         return str(row[0])

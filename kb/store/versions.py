@@ -71,7 +71,7 @@ class VersionsMixin:
         with self._lock:
             rows = self._db.execute(
                 f"SELECT {_VERSION_COLUMNS} FROM versions WHERE doc_id=? AND state != 'staged'"
-                f" ORDER BY {_STATE_ORDER}, COALESCE(retired_at, created_at) DESC",
+                f" ORDER BY {_STATE_ORDER}, COALESCE(retired_at, created_at) DESC, rowid DESC",
                 (doc_id,),
             ).fetchall()
         return [VersionInfo(*r) for r in rows]
@@ -108,7 +108,7 @@ class VersionsMixin:
         with self._lock:
             rows = self._db.execute(
                 "SELECT version FROM versions WHERE doc_id=? AND state IN ('active', 'retired')"
-                " ORDER BY state='active' DESC, retired_at DESC, created_at DESC",
+                " ORDER BY state='active' DESC, retired_at DESC, created_at DESC, rowid DESC",
                 (doc_id,),
             ).fetchall()
         return [r[0] for r in rows[keep:]]

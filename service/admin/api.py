@@ -19,7 +19,7 @@ from service.audit import to_csv
 from service.deps import Audit, Feedback, JobChanges, Jobs, LibraryDep, WorkspaceDep
 from service.jobs.parsing import pipeline_for
 from service.routes.api import MEDIA_TYPES
-from service.workspace import UPLOADS
+from service.workspace import INCOMING
 
 router = APIRouter(prefix="/api/admin", tags=["admin"], dependencies=[Depends(require_maintainer)])
 Limit = Annotated[int, Query(ge=1, le=200)]
@@ -34,7 +34,7 @@ async def _submit(
     upload = await read_upload(
         request,
         settings.max_upload_mb * 1024 * 1024,
-        settings.data_dir / UPLOADS.parent / "incoming",
+        settings.data_dir / INCOMING,
         pipeline_for(settings),
     )
     try:

@@ -28,7 +28,7 @@ from service.admin.upload import read_upload
 from service.deps import Accounts, Audit, Jobs, LibraryDep, WorkspaceDep
 from service.jobs.parsing import pipeline_for
 from service.templating import templates
-from service.workspace import UPLOADS
+from service.workspace import INCOMING
 
 public = APIRouter(include_in_schema=False)
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_maintainer)])
@@ -177,7 +177,7 @@ async def _upload(request: Request, space: Any, who: Any, target: str | None) ->
     upload = await read_upload(
         request,
         settings.max_upload_mb * 1024 * 1024,
-        settings.data_dir / UPLOADS.parent / "incoming",
+        settings.data_dir / INCOMING,
         pipeline_for(settings),
     )
     try:
