@@ -307,9 +307,10 @@ class AccountStore:
                     "SELECT failures FROM login_failures WHERE key=?", (key,)
                 ).fetchone()
                 failures = (row[0] if row else 0) + 1
-                locked = (
-                    now + s.login_lock_minutes * 60 if failures >= s.login_max_failures else None
-                )
+                # an account is locked; an address only slowed down (many people may share
+                # one behind a proxy or NAT, and one of them must not lock out the others)
+                lockable = key.startswith("user:") and failures >= s.login_max_failures
+                locked = now + s.login_lock_minutes * 60 if lockable else None
                 self._db.execute(
                     "INSERT OR REPLACE INTO login_failures VALUES (?,?,?,?)",
                     (key, 0 if locked else failures, now, locked),

@@ -136,3 +136,19 @@ def test_failed_logins_are_slowed_down_then_locked(store: AccountStore) -> None:
     store.unlock("anna")  # an admin lifts the lock
     raw, who = store.login("anna", PASSWORD, "1.1.1.7")
     assert who.name == "anna" and raw
+
+
+def test_an_address_is_slowed_down_but_never_locked(store: AccountStore) -> None:
+    """Many people may share one address (a proxy): failures across accounts slow it down."""
+    for name in ("anna", "bert", "carl", "dora", "emil"):
+        store.add_user(name, "maintainer", PASSWORD)
+    for attempt, name in enumerate(("anna", "bert", "carl", "dora", "emil")):
+        if attempt >= 2:
+            time.sleep(2.0 ** (attempt - 2) + 0.1)  # the address waits 1 s, 2 s, 4 s
+        with pytest.raises(AccessDenied) as failed:
+            store.login(name, "falsch-falsch", "10.9.9.9")
+        assert not isinstance(failed.value, TooManyAttempts)
+    with pytest.raises(TooManyAttempts, match="warten"):  # slowed, not locked
+        store.login("anna", PASSWORD, "10.9.9.9")
+    _, who = store.login("anna", PASSWORD, "10.9.9.10")  # the account itself is fine
+    assert who.name == "anna"
