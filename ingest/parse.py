@@ -64,7 +64,17 @@ def parse_file(path: Path, chunker: Chunker) -> ParsedDocument:
     return parse_bytes(path.name, read_file(path), chunker)
 
 
-def parse_bytes(file_name: str, data: bytes, chunker: Chunker) -> ParsedDocument:
+Stage = Callable[[str], None]
+
+
+def _quiet(stage: str) -> None:
+    pass
+
+
+def parse_bytes(
+    file_name: str, data: bytes, chunker: Chunker, on_stage: Stage = _quiet
+) -> ParsedDocument:
+    """``on_stage`` hears "reading", "cleaning" and "chunking" as they begin (job progress)."""
     suffix = Path(file_name).suffix.lower()
     check_supported(Path(file_name))
     if not data.strip():
@@ -72,22 +82,29 @@ def parse_bytes(file_name: str, data: bytes, chunker: Chunker) -> ParsedDocument
     if len(data) > MAX_FILE_BYTES:
         raise IngestError(f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
 
+    on_stage("reading")
     if suffix in _BINARY_LOADERS:
         loaded = _BINARY_LOADERS[suffix](data)
     else:
         loaded = _TEXT_LOADERS[suffix](decode_text(data))
-    return build_document(file_name, data, loaded, chunker)
+    return build_document(file_name, data, loaded, chunker, on_stage)
 
 
 def build_document(
-    file_name: str, data: bytes, loaded: LoadedDocument, chunker: Chunker
+    file_name: str,
+    data: bytes,
+    loaded: LoadedDocument,
+    chunker: Chunker,
+    on_stage: Stage = _quiet,
 ) -> ParsedDocument:
+    on_stage("cleaning")
     pages = [
         render_page(LoadedPage(p.number, merge_broken_paragraphs(p.blocks))) for p in loaded.pages
     ]
     title = loaded.title or _first_heading(pages) or Path(file_name).stem
     doc_id = document_id(file_name)
     version = content_version(data, pipeline_signature(chunker))
+    on_stage("chunking")
     spans = chunker.chunk(pages)
     if not spans:
         raise IngestError("no text left after cleaning")

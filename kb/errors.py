@@ -9,6 +9,11 @@ KBError                      anything the user can act on; never shown as a trac
 ├── EmptyKnowledgeBase       nothing ingested yet
 ├── WriterBusy               another process is changing the knowledge base
 ├── InvalidInput             a question or request parameter that cannot be answered as given
+│   └── TooLarge             a body or an upload over its limit
+├── Conflict                 the action does not fit the current state (a job not in review)
+├── AccessDenied             no valid session or token, or wrong credentials
+│   ├── Forbidden            signed in, but the role does not allow it
+│   └── TooManyAttempts      failed logins: slowed down, then locked for a while
 └── BackendError             the optional LLM endpoint or another backend failed
     ├── UpstreamError        one call to the LLM endpoint failed (retryable or not)
     ├── LLMUnavailable       the endpoint is not asked: circuit open or all slots busy
@@ -69,3 +74,25 @@ class LLMUnavailable(BackendError):
 
 class OutputRejected(BackendError):
     pass
+
+
+class TooLarge(InvalidInput):
+    pass
+
+
+class Conflict(KBError):
+    pass
+
+
+class AccessDenied(KBError):
+    pass
+
+
+class Forbidden(AccessDenied):
+    pass
+
+
+class TooManyAttempts(AccessDenied):
+    def __init__(self, message: str, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s

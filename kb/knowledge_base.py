@@ -21,11 +21,12 @@ from kb.errors import BackendError, EmptyKnowledgeBase, InvalidInput, NotFound
 from kb.facets.filters import Filters, facet_counts
 from kb.index import Indexer
 from kb.llm.rewrite import FollowUpRewriter
-from kb.models import Answer, Chunk, Citation, DocumentInfo, Page
+from kb.models import Answer, Chunk, Citation, DocumentInfo, DocumentMeta, Page
 from kb.retrieval.catalog import Catalog
 from kb.retrieval.retriever import Retrieval, Retriever
 from kb.settings import RetrievalMode, Settings
-from kb.store.lock import writer_lock
+from kb.site import load_site
+from kb.store.lock import Waiting, writer_lock
 from kb.store.store import Store
 from kb.store.vectors import VectorStore
 
@@ -260,6 +261,11 @@ class KnowledgeBase:
     def documents(self) -> list[DocumentInfo]:
         return self.store.registry.documents()
 
+    def metadata(self) -> dict[str, DocumentMeta]:
+        """What maintainers said about the published documents (kind, places, topics, …)."""
+        published = {d.doc_id for d in self.documents()}
+        return {k: v for k, v in self.store.registry.all_doc_meta().items() if k in published}
+
     def document(self, doc_id: str) -> DocumentInfo:
         info = self.store.registry.document(doc_id)
         if info is None:
@@ -284,10 +290,17 @@ class KnowledgeBase:
 
     # -- writing -------------------------------------------------------------------------------
     @contextmanager
-    def writer(self) -> Iterator[Indexer]:
-        """Exclusive write access; leftovers of a crashed writer are purged first."""
-        with writer_lock(self.settings.data_dir):
-            indexer = Indexer(self.store, self.embedder)
+    def writer(
+        self, holder: str = "", timeout_s: float | None = None, on_wait: Waiting | None = None
+    ) -> Iterator[Indexer]:
+        """Exclusive write access; leftovers of a crashed writer are purged first.
+
+        ``holder`` says who writes (shown to a writer that has to wait); ``on_wait`` hears once
+        whom this writer waits for, up to ``timeout_s`` (default KB_WRITER_WAIT_S).
+        """
+        wait = self.settings.writer_wait_s if timeout_s is None else timeout_s
+        with writer_lock(self.settings.data_dir, wait, holder, on_wait):
+            indexer = Indexer(self.store, self.embedder, self.settings.keep_versions)
             indexer.recover()
             yield indexer
 
@@ -318,7 +331,8 @@ def build_kb(settings: Settings) -> KnowledgeBase:
     if settings.answer_mode == "generative":
         from kb.llm.factory import make_generation
 
-        generator, rewriter = make_generation(settings)
+        data_dir = settings.data_dir
+        generator, rewriter = make_generation(settings, lambda: load_site(data_dir).subject)
     return KnowledgeBase(settings, embedder, store, generator, rewriter)
 
 

@@ -24,7 +24,14 @@ def document_id(file_name: str) -> str:
 def content_version(data: bytes, pipeline: str = "") -> str:
     """A document version: the hash of its bytes (salted with the chunking settings, so that
     changing them re-chunks on the next ingest)."""
-    return hashlib.sha256(pipeline.encode() + b"\x00" + data).hexdigest()[:16]
+    hasher = content_hasher(pipeline)
+    hasher.update(data)
+    return hasher.hexdigest()[:16]
+
+
+def content_hasher(pipeline: str = "") -> "hashlib._Hash":
+    """For computing ``content_version`` while a file streams in: update, then hexdigest()[:16]."""
+    return hashlib.sha256(pipeline.encode() + b"\x00")
 
 
 def chunk_id(doc_id: str, version: str, position: int) -> str:
@@ -148,3 +155,45 @@ class Answer:
     # asked but its answer could not be used); generation: model, prompt id, fallback reason
     mode: str = "extractive"
     generation: dict[str, Any] | None = None
+
+
+# What a document is, as maintainers classify it (the file format is ``DocumentInfo.kind``).
+DOCUMENT_KINDS = (
+    "Bericht",
+    "Werkstattdokumentation",
+    "Gute Praxis",
+    "Vorlage/Mitteilung",
+    "Sonstiges",
+)
+GOOD_PRACTICE = "Gute Praxis"
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """What maintainers say about a document beyond its text; title and date live on versions."""
+
+    doc_id: str
+    kind: str = "Sonstiges"
+    places: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    source_url: str | None = None
+    description: str | None = None
+    updated_at: str | None = None
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    """One stored version of a document: state is review, active or retired (kept for undo)."""
+
+    doc_id: str
+    version: str
+    state: str
+    file_name: str
+    kind: str
+    title: str
+    date: str | None
+    pages: int
+    chunks: int
+    size_bytes: int
+    created_at: str
+    retired_at: str | None

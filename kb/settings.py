@@ -93,6 +93,28 @@ class Settings(BaseSettings):
     openai_model_id: str = Field("kb", min_length=1, max_length=64, pattern=r"^[\w.:/-]+$")
     api_keys: SecretStr | None = None
 
+    # Maintainers' workspace. keep_versions: versions of each document kept for undo (the
+    # active one and the originals included); older ones are purged for good.
+    keep_versions: int = Field(3, ge=1, le=100)
+    # Run upload jobs in this server process (off: a host that only answers questions).
+    job_worker: bool = True
+    max_upload_mb: int = Field(50, ge=1, le=2000)
+    parse_timeout_s: float = Field(120.0, gt=0, le=3600)
+    parse_memory_mb: int = Field(1024, ge=64, le=65536)
+    # A web upload beyond these fails (embedding it would hold the writer for hours).
+    max_pages: int = Field(2000, ge=1, le=100000)
+    max_chunks: int = Field(20000, ge=1, le=1000000)
+    session_idle_minutes: int = Field(30, ge=1, le=1440)
+    session_max_hours: int = Field(12, ge=1, le=720)
+    # Failed logins per account or client address: after login_slowdown_after failures each
+    # further try waits 2^n seconds; after login_max_failures the account is locked a while.
+    login_slowdown_after: int = Field(3, ge=1, le=100)
+    login_max_failures: int = Field(10, ge=2, le=1000)
+    login_lock_minutes: int = Field(15, ge=1, le=1440)
+    # How long a writer waits for another one: a command line run, and a request of the web UI.
+    writer_wait_s: float = Field(1800.0, ge=0)
+    request_writer_wait_s: float = Field(30.0, ge=0)
+
     @field_validator("data_dir", "cache_dir")
     @classmethod
     def _expand(cls, v: Path | None) -> Path | None:

@@ -7,18 +7,22 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
+from service import cli_admin, cli_ops
+
 if TYPE_CHECKING:
     from kb.knowledge_base import KnowledgeBase
     from kb.settings import Settings
 
 app = typer.Typer(
-    help="Knowledge base for „Gemeinsam klappt's“: ingest documents, ask cited questions.",
+    help="Knowledge base with cited answers: ingest documents, ask questions, serve the widget.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-docs_app = typer.Typer(help="List and remove ingested documents.", no_args_is_help=True)
+docs_app = typer.Typer(help="List, withdraw, restore and remove documents.", no_args_is_help=True)
 app.add_typer(docs_app, name="docs")
+app.add_typer(cli_admin.users_app, name="users")
+app.add_typer(cli_admin.tokens_app, name="tokens")
 
 
 def _settings() -> "Settings":
@@ -78,7 +82,8 @@ def ingest(
     kb = _open_kb()
     try:
         with RichProgress(enabled=not as_json and sys.stderr.isatty()) as progress:
-            report = ingest_paths(kb, paths, progress)
+            report = ingest_paths(kb, paths, progress, on_wait=_waiting)
+        cli_ops.audit_ingest(kb.settings, report)
     finally:
         kb.close()
     if as_json:
@@ -87,6 +92,10 @@ def ingest(
         print_report(report)
     if report.failed:
         raise typer.Exit(1)
+
+
+def _waiting(holder: str) -> None:
+    typer.echo(f"Waiting: {holder} is changing the knowledge base …", err=True)
 
 
 def _report_dict(report: Any) -> dict[str, Any]:
@@ -123,14 +132,83 @@ def docs_list(
 def docs_remove(
     doc_id: Annotated[str, typer.Argument(help="Document id (see `kb docs list`).")],
 ) -> None:
-    """Remove a document and everything stored for it."""
+    """Remove a published document and every kept version of it, for good (= purge)."""
     kb = _open_kb()
     try:
-        with kb.writer() as writer:
+        with kb.writer(on_wait=_waiting) as writer:
             info = writer.remove(doc_id)
+        cli_ops.audit(kb.settings, "purge", doc_id, info.version, file=info.file_name)
     finally:
         kb.close()
     typer.echo(f"Removed {info.doc_id} ({info.file_name}, {info.chunks} chunks).")
+
+
+@docs_app.command("purge")
+def docs_purge(
+    doc_id: Annotated[str, typer.Argument(help="Document id (see `kb docs versions`).")],
+) -> None:
+    """Remove a document for good: published, withdrawn, in review, all kept versions."""
+    kb = _open_kb()
+    try:
+        with kb.writer(on_wait=_waiting) as writer:
+            gone = writer.purge_document(doc_id)
+        cli_ops.audit(kb.settings, "purge", doc_id, None, versions=[v.version for v in gone])
+    finally:
+        kb.close()
+    typer.echo(f"Purged {doc_id}: {len(gone)} version(s) and their originals.")
+
+
+@docs_app.command("withdraw")
+def docs_withdraw(
+    doc_id: Annotated[str, typer.Argument(help="Document id (see `kb docs list`).")],
+) -> None:
+    """Take a document offline; `kb docs restore` brings it back."""
+    kb = _open_kb()
+    try:
+        with kb.writer(on_wait=_waiting) as writer:
+            info = writer.withdraw(doc_id)
+        cli_ops.audit(kb.settings, "withdraw", doc_id, info.version, file=info.file_name)
+    finally:
+        kb.close()
+    typer.echo(
+        f"Withdrew {doc_id} (version {info.version}); undo: kb docs restore {doc_id} {info.version}"
+    )
+
+
+@docs_app.command("restore")
+def docs_restore(
+    doc_id: Annotated[str, typer.Argument(help="Document id.")],
+    version: Annotated[str, typer.Argument(help="A kept version (see `kb docs versions`).")],
+) -> None:
+    """Publish a kept version again (undo a replace or a withdrawal)."""
+    kb = _open_kb()
+    try:
+        with kb.writer(on_wait=_waiting) as writer:
+            writer.restore(doc_id, version)
+        cli_ops.audit(kb.settings, "restore", doc_id, version)
+    finally:
+        kb.close()
+    typer.echo(f"Restored {doc_id} to version {version}.")
+
+
+@docs_app.command("versions")
+def docs_versions(
+    doc_id: Annotated[str, typer.Argument(help="Document id.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """The kept versions of a document: active, in review, retired (restorable)."""
+    kb = _open_kb()
+    try:
+        versions = kb.store.registry.versions_of(doc_id)
+    finally:
+        kb.close()
+    if not versions:
+        _fail(f"no document with id '{doc_id}'")
+    if as_json:
+        typer.echo(json.dumps([vars(v) for v in versions], ensure_ascii=False, indent=2))
+        return
+    for v in versions:
+        typer.echo(f"{v.version}\t{v.state}\t{v.file_name}\t{v.created_at}\t{v.title}")
 
 
 @app.command()
@@ -193,10 +271,16 @@ def reindex() -> None:
 @app.command("eval")
 def eval_command(
     configs: Annotated[str, typer.Option(help="Comma-separated configurations to compare.")] = "",
-    qa: Annotated[Path | None, typer.Option(help="Q&A JSONL (default eval/qa.jsonl).")] = None,
-    corpus: Annotated[Path, typer.Option(help="Corpus the Q&A refers to.")] = Path(
-        "../shared/corpus"
-    ),
+    qa: Annotated[
+        Path | None,
+        typer.Option(
+            help="Q&A JSONL (default eval/qa.jsonl). Without --corpus a given file is asked "
+            "against the knowledge base in KB_DATA_DIR (e.g. KB_DATA_DIR/eval/qa-local.jsonl)."
+        ),
+    ] = None,
+    corpus: Annotated[
+        Path | None, typer.Option(help="Corpus the Q&A refers to (default ../shared/corpus).")
+    ] = None,
     out_dir: Annotated[Path, typer.Option("--out-dir", help="Where reports go.")] = Path(
         "eval/reports"
     ),
@@ -210,11 +294,18 @@ def eval_command(
     ] = "extractive",
 ) -> None:
     """Evaluate on the curated Q&A: configurations side by side, reports with a chart."""
+    if qa is not None and corpus is None:
+        from service.eval_live import run_live_eval
+
+        run_live_eval(_settings(), qa)
+        return
     from service.evaluating import run_eval
 
     if answer_mode not in ("extractive", "generative"):
         _fail("--answer-mode is 'extractive' or 'generative'", code=2)
-    run_eval(_settings(), configs, qa, corpus, out_dir, curve, answer_mode)
+    run_eval(
+        _settings(), configs, qa, corpus or Path("../shared/corpus"), out_dir, curve, answer_mode
+    )
 
 
 @app.command()
@@ -263,6 +354,10 @@ def status() -> None:
     finally:
         kb.close()
 
+
+app.command("sync")(cli_ops.sync)
+app.command("backup")(cli_ops.backup)
+app.command("restore")(cli_ops.restore)
 
 if __name__ == "__main__":
     main()

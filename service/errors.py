@@ -4,20 +4,28 @@ Messages are German with the English in parentheses, for a German UI and English
 """
 
 import logging
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kb.errors import (
+    AccessDenied,
     BackendError,
     ConfigError,
+    Conflict,
     EmptyKnowledgeBase,
+    Forbidden,
+    IngestError,
     InvalidInput,
     KBError,
     ModelMismatch,
     NotFound,
+    TooLarge,
+    TooManyAttempts,
+    UnsupportedFormat,
     WriterBusy,
 )
 
@@ -25,7 +33,14 @@ log = logging.getLogger("kb.service")
 
 STATUS = [
     (NotFound, 404, "Nicht gefunden"),
+    (TooLarge, 413, "Zu groß"),
     (InvalidInput, 422, "Ungültige Eingabe"),
+    (UnsupportedFormat, 415, "Dateityp nicht unterstützt"),
+    (IngestError, 422, "Die Datei kann nicht verarbeitet werden"),
+    (Conflict, 409, "Nicht möglich"),
+    (Forbidden, 403, "Keine Berechtigung"),
+    (TooManyAttempts, 429, "Zu viele Versuche"),
+    (AccessDenied, 401, "Nicht angemeldet"),
     (EmptyKnowledgeBase, 503, "Die Wissensdatenbank ist noch leer"),
     (ModelMismatch, 503, "Der Index passt nicht zum Embedding-Modell"),
     (WriterBusy, 503, "Die Wissensdatenbank wird gerade aktualisiert"),
@@ -40,11 +55,20 @@ def detail(german: str, english: str) -> str:
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(KBError)
-    async def kb_error(request: Request, exc: KBError) -> JSONResponse:
-        for cls, status, german in STATUS:
-            if isinstance(exc, cls):
-                return JSONResponse({"detail": detail(german, str(exc))}, status_code=status)
-        return JSONResponse({"detail": detail("Fehler", str(exc))}, status_code=500)
+    async def kb_error(request: Request, exc: KBError) -> Response:
+        status, german = next(((s, g) for c, s, g in STATUS if isinstance(exc, c)), (500, "Fehler"))
+        if _is_page(request) and isinstance(exc, AccessDenied):
+            page = _page_error(request, exc, status, german)
+            if page is not None:
+                return page
+        headers = {}
+        if isinstance(exc, TooManyAttempts):
+            headers["Retry-After"] = str(exc.retry_after_s)
+        elif status == 401:
+            headers["WWW-Authenticate"] = "Bearer"
+        return JSONResponse(
+            {"detail": detail(german, str(exc))}, status_code=status, headers=headers
+        )
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -73,3 +97,26 @@ def install(app: FastAPI) -> None:
             {"detail": detail("Interner Fehler", "internal error; see the server log")},
             status_code=500,
         )
+
+
+def _is_page(request: Request) -> bool:
+    return request.url.path == "/admin" or request.url.path.startswith("/admin/")
+
+
+def _page_error(request: Request, exc: KBError, status: int, german: str) -> Response | None:
+    """On the maintainers' pages: not signed in → the login page; a wrong role → a page."""
+    if status == 401:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        if request.method != "GET":
+            target = "/admin"
+        return RedirectResponse(f"/admin/login?next={quote(target, safe='')}", status_code=303)
+    if status == 403:
+        from service.templating import templates
+
+        return templates.TemplateResponse(
+            request,
+            "admin/error.html",
+            {"title": german, "message": str(exc), "status": status},
+            status_code=status,
+        )
+    return None

@@ -1,6 +1,9 @@
 """Thumbs up/down with an optional comment, stored durably in SQLite under KB_DATA_DIR."""
 
+from __future__ import annotations
+
 import json
+import sqlite3
 import threading
 import uuid
 from datetime import UTC, datetime
@@ -17,11 +20,26 @@ CREATE TABLE IF NOT EXISTS feedback (
 );
 CREATE INDEX IF NOT EXISTS feedback_by_time ON feedback (created_at);
 """
+_KEYS = ("id", "created_at", "answer_id", "rating", "comment", "question", "answer", "citations")
+_ADMIN_KEYS = (*_KEYS, "handled_at", "handled_by")
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    """Columns added for the maintainers' feedback page."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(feedback)")}
+    for column in ("handled_at", "handled_by"):
+        if column not in columns:
+            try:
+                db.execute(f"ALTER TABLE feedback ADD COLUMN {column} TEXT")
+            except sqlite3.OperationalError as e:  # another process added it just now
+                if "duplicate column" not in str(e):
+                    raise
 
 
 class FeedbackStore:
     def __init__(self, path: Path) -> None:
         self._db = connect(path, _SCHEMA)
+        _migrate(self._db)
         self._lock = threading.Lock()
 
     def add(
@@ -45,7 +63,8 @@ class FeedbackStore:
         }
         with self._lock:
             self._db.execute(
-                "INSERT INTO feedback VALUES (?,?,?,?,?,?,?,?)",
+                "INSERT INTO feedback (id, created_at, answer_id, rating, comment, question,"
+                " answer, citations) VALUES (?,?,?,?,?,?,?,?)",
                 (
                     row["id"],
                     row["created_at"],
@@ -62,21 +81,53 @@ class FeedbackStore:
     def list(self, limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
         with self._lock:
             rows = self._db.execute(
-                "SELECT id, created_at, answer_id, rating, comment, question, answer, citations"
-                " FROM feedback ORDER BY created_at DESC, id LIMIT ? OFFSET ?",
+                f"SELECT {', '.join(_KEYS)} FROM feedback ORDER BY created_at DESC, id"
+                " LIMIT ? OFFSET ?",
                 (limit, offset),
             ).fetchall()
-        keys = (
-            "id",
-            "created_at",
-            "answer_id",
-            "rating",
-            "comment",
-            "question",
-            "answer",
-            "citations",
-        )
-        return [{**dict(zip(keys, r, strict=True)), "citations": json.loads(r[7])} for r in rows]
+        return [{**dict(zip(_KEYS, r, strict=True)), "citations": json.loads(r[7])} for r in rows]
+
+    def for_review(
+        self, limit: int = 50, offset: int = 0, handled: bool | None = False
+    ) -> list[dict[str, Any]]:
+        """Maintainers' view: 👎 first, then newest first; by default only open items."""
+        where = ""
+        if handled is not None:
+            where = "WHERE handled_at IS NOT NULL" if handled else "WHERE handled_at IS NULL"
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {', '.join(_ADMIN_KEYS)} FROM feedback {where}"
+                " ORDER BY rating='down' DESC, created_at DESC, id LIMIT ? OFFSET ?",
+                (limit, offset),
+            ).fetchall()
+        return [_admin_row(r) for r in rows]
+
+    def get(self, feedback_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            row = self._db.execute(
+                f"SELECT {', '.join(_ADMIN_KEYS)} FROM feedback WHERE id=?", (feedback_id,)
+            ).fetchone()
+        return _admin_row(row) if row else None
+
+    def counts(self) -> dict[str, int]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT rating, count(*) FROM feedback WHERE handled_at IS NULL GROUP BY rating"
+            ).fetchall()
+        return {"up": 0, "down": 0, **{r[0]: r[1] for r in rows}}
+
+    def mark_handled(self, feedback_id: str, by: str, handled: bool = True) -> bool:
+        at = datetime.now(UTC).isoformat(timespec="seconds") if handled else None
+        with self._lock:
+            cur = self._db.execute(
+                "UPDATE feedback SET handled_at=?, handled_by=? WHERE id=?",
+                (at, by if handled else None, feedback_id),
+            )
+        return cur.rowcount > 0
 
     def close(self) -> None:
         self._db.close()
+
+
+def _admin_row(r: tuple[Any, ...]) -> dict[str, Any]:
+    return {**dict(zip(_ADMIN_KEYS, r, strict=True)), "citations": json.loads(r[7])}

@@ -53,7 +53,8 @@ def load_pdf(data: bytes) -> LoadedDocument:
         raw_pages.append(text.splitlines())
 
     if not any(line.strip() for lines in raw_pages for line in lines):
-        raise IngestError("the PDF has no extractable text (scanned images? OCR it first)")
+        why = f"; {warnings[0]}" if warnings else ""  # e.g. a content stream over pypdf's limit
+        raise IngestError(f"the PDF has no extractable text (scanned images? OCR it first){why}")
 
     pages_lines = remove_running_lines(raw_pages)
     detector = HeadingDetector()

@@ -83,8 +83,10 @@ class GenerativeAnswerer:
         passages: int = 5,
         max_chars: int = 4000,
         system_role: bool = True,
+        subject: Callable[[], str] | None = None,
     ) -> None:
         self.llm = llm
+        self.subject = subject or (lambda: "die Dokumente dieser Wissensdatenbank")
         self.system_role = system_role
         self.prompt = prompt
         self.own_url = own_url
@@ -101,7 +103,10 @@ class GenerativeAnswerer:
         if not used:
             return None
         system, user = self.prompt.render(
-            boundary=boundary(), passages=format_passages(used), question=fence(question)
+            boundary=boundary(),
+            passages=format_passages(used),
+            question=fence(question),
+            subject=fence(self.subject()),
         )
         messages = as_messages(system, user, self.system_role)
         guard = EchoGuard(system)

@@ -27,7 +27,7 @@ class Filters:
             raise InvalidInput(f"unknown kind '{self.kind}'; known: {', '.join(KINDS)}")
         if self.place is not None and self.place not in Gazetteer.load().by_name:
             raise InvalidInput(
-                f"unknown place '{self.place}' (not an NRW municipality or district)"
+                f"unknown place '{self.place}' (not a known municipality or district)"
             )
 
     @property

@@ -1,5 +1,7 @@
 """Wiring of generative mode from the settings (the one place that builds the LLM parts)."""
 
+from collections.abc import Callable
+
 from kb.answer.generative import GenerativeAnswerer
 from kb.llm.client import OpenAIBackend
 from kb.llm.prompts import load_prompt
@@ -9,8 +11,12 @@ from kb.llm.sanitize import own_url_check
 from kb.settings import Settings
 
 
-def make_generation(settings: Settings) -> tuple[GenerativeAnswerer, FollowUpRewriter | None]:
-    """The generative answerer (and follow-up rewriter) for KB_ANSWER_MODE=generative."""
+def make_generation(
+    settings: Settings, subject: Callable[[], str] | None = None
+) -> tuple[GenerativeAnswerer, FollowUpRewriter | None]:
+    """The generative answerer (and follow-up rewriter) for KB_ANSWER_MODE=generative.
+
+    ``subject`` names what the documents are about (site settings), read per answer."""
     backend = OpenAIBackend(
         settings.llm_base_url or "",
         settings.llm_model or "",
@@ -35,6 +41,7 @@ def make_generation(settings: Settings) -> tuple[GenerativeAnswerer, FollowUpRew
         passages=settings.llm_passages,
         max_chars=settings.llm_max_answer_chars,
         system_role=settings.llm_system_role,
+        subject=subject,
     )
     rewriter = None
     if settings.llm_rewrite_prompt:

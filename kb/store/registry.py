@@ -15,6 +15,7 @@ from pathlib import Path
 
 from kb.models import Chunk, DocumentInfo, Heading, Page, ParsedDocument
 from kb.store.sqlite import connect
+from kb.store.versions import VERSIONS_SCHEMA, VersionsMixin, migrate
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -47,9 +48,15 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class Registry:
+def _precise_now() -> str:
+    """For ordering retirements: several can happen within one second."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+class Registry(VersionsMixin):
     def __init__(self, path: Path) -> None:
-        self._db = connect(path, _SCHEMA)
+        self._db = connect(path, _SCHEMA + VERSIONS_SCHEMA)
+        migrate(self._db)
         self._lock = threading.RLock()
 
     def close(self) -> None:
@@ -92,7 +99,9 @@ class Registry:
         with self._tx() as db:
             self._delete_version(db, doc.doc_id, doc.version)
             db.execute(
-                "INSERT INTO versions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO versions (doc_id, version, state, file_name, kind, title, date, pages,"
+                " chunks, size_bytes, original, warnings, created_at)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     doc.doc_id,
                     doc.version,
@@ -158,8 +167,9 @@ class Registry:
             )
             if old and old != version:
                 db.execute(
-                    "UPDATE versions SET state='retired' WHERE doc_id=? AND version=?",
-                    (doc_id, old),
+                    "UPDATE versions SET state='retired', retired_at=?"
+                    " WHERE doc_id=? AND version=?",
+                    (_precise_now(), doc_id, old),
                 )
             self._bump(db)
         return old if old != version else None
@@ -172,7 +182,8 @@ class Registry:
                 return None
             db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
             db.execute(
-                "UPDATE versions SET state='retired' WHERE doc_id=? AND version=?", (doc_id, row[0])
+                "UPDATE versions SET state='retired', retired_at=? WHERE doc_id=? AND version=?",
+                (_precise_now(), doc_id, row[0]),
             )
             self._bump(db)
         return str(row[0])
@@ -182,11 +193,16 @@ class Registry:
             self._delete_version(db, doc_id, version)
 
     def inactive_versions(self) -> list[tuple[str, str, str | None]]:
-        """Staged or retired versions left behind (e.g. by a crash): (doc_id, version, original)."""
+        """Versions a crashed writer left half-written: (doc_id, version, original).
+
+        Only 'staged' ones: a version in review waits for a maintainer, a retired one is kept
+        for undo; both stay until published, discarded or purged.
+        """
         with self._lock:
             rows = self._db.execute(
                 "SELECT v.doc_id, v.version, v.original FROM versions v LEFT JOIN documents d"
-                " ON d.doc_id=v.doc_id AND d.version=v.version WHERE d.doc_id IS NULL"
+                " ON d.doc_id=v.doc_id AND d.version=v.version"
+                " WHERE d.doc_id IS NULL AND v.state='staged'"
             ).fetchall()
         return [(r[0], r[1], r[2]) for r in rows]
 
@@ -197,6 +213,7 @@ class Registry:
 
     @staticmethod
     def _bump(db: sqlite3.Connection) -> None:
+        """Readers reload when the generation moves."""
         row = db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
         db.execute(
             "INSERT OR REPLACE INTO meta VALUES ('generation', ?)",

@@ -6,6 +6,7 @@ model is refused (ModelMismatch → `kb reindex`). Embeddings are always passed 
 """
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -117,6 +118,36 @@ class VectorStore:
 
     def count(self) -> int:
         return int(self._chunks.count())
+
+    def dump(self, batch: int = 1000) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Everything stored, for a backup: ("chunks"|"sentences", {ids, embeddings, documents,
+        metadatas}) batches."""
+        for part, collection in (("chunks", self._chunks), ("sentences", self._sentences)):
+            total = int(collection.count())
+            for offset in range(0, total, batch):
+                got = collection.get(
+                    include=["embeddings", "documents", "metadatas"], limit=batch, offset=offset
+                )
+                yield (
+                    part,
+                    {
+                        "ids": list(got["ids"]),
+                        "embeddings": np.asarray(got["embeddings"], dtype=np.float32),
+                        "documents": list(got["documents"] or []),
+                        "metadatas": list(got["metadatas"] or []),
+                    },
+                )
+
+    def load(self, part: str, batch: dict[str, Any]) -> None:
+        """Put back what ``dump`` gave (restore of a backup)."""
+        collection = self._chunks if part == "chunks" else self._sentences
+        if batch["ids"]:
+            collection.upsert(
+                ids=batch["ids"],
+                embeddings=np.asarray(batch["embeddings"], dtype=np.float32),
+                documents=batch["documents"],
+                metadatas=batch["metadatas"],
+            )
 
 
 def _open(client: Any, name: str, model_id: str, create: bool, check_model: bool = True) -> Any:

@@ -8,7 +8,7 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, StreamingResponse
 
 from kb.answer.events import AnswerEvent, Delta, Finished, Restart, Started
@@ -27,6 +27,7 @@ from service.schemas import (
     SearchResponse,
 )
 from service.streaming import ThreadedEvents
+from service.templating import site_of
 
 log = logging.getLogger("kb.service")
 router = APIRouter(prefix="/api", tags=["api"])
@@ -163,6 +164,13 @@ def search(
     if not q.strip() and filters.empty:
         raise InvalidInput("give a query (q) or at least one filter")
     return search_passages(kb, q, filters, limit)
+
+
+@router.get("/site", summary="Name, welcome text, example questions and colours (the widget)")
+def site(request: Request) -> dict[str, object]:
+    site = site_of(request)
+    keys = ("name", "title", "welcome", "examples", "primary_color", "accent_color", "contact")
+    return {k: getattr(site, k) for k in keys}
 
 
 @router.get("/facets", response_model=FacetsOut, summary="Places and topics with passage counts")

@@ -1,12 +1,11 @@
-"""Feedback on answers: anyone may send it; only maintainers (KB_ADMIN_TOKEN) may read it."""
+"""Feedback on answers: anyone may send it; only maintainers (a token or a session) read it."""
 
-import secrets
 from typing import Annotated
 
-from fastapi import APIRouter, Header, HTTPException, Query, status
+from fastapi import APIRouter, Depends, Query, status
 
-from service.deps import AppSettings, Feedback
-from service.errors import detail
+from service.admin.auth import require_maintainer
+from service.deps import Feedback
 from service.schemas import FeedbackIn, FeedbackOut
 
 router = APIRouter(prefix="/api", tags=["feedback"])
@@ -25,24 +24,15 @@ def add_feedback(body: FeedbackIn, store: Feedback) -> FeedbackOut:
     return FeedbackOut(**row)
 
 
-@router.get("/feedback", response_model=list[FeedbackOut], summary="For maintainers (Bearer token)")
+@router.get(
+    "/feedback",
+    response_model=list[FeedbackOut],
+    summary="For maintainers (Bearer token); see also /api/admin/feedback",
+    dependencies=[Depends(require_maintainer)],
+)
 def list_feedback(
     store: Feedback,
-    settings: AppSettings,
-    authorization: Annotated[str | None, Header()] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[FeedbackOut]:
-    token = settings.admin_token.get_secret_value() if settings.admin_token else ""
-    if not token:
-        raise HTTPException(
-            403, detail("Feedback-Einsicht ist abgeschaltet", "set KB_ADMIN_TOKEN to enable it")
-        )
-    given = (authorization or "").removeprefix("Bearer ").strip()
-    if not secrets.compare_digest(given.encode(), token.encode()):
-        raise HTTPException(
-            401,
-            detail("Nicht berechtigt", "a valid Bearer token is required"),
-            headers={"WWW-Authenticate": "Bearer"},
-        )
     return [FeedbackOut(**row) for row in store.list(limit, offset)]

@@ -7,17 +7,17 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse
-from fastapi.templating import Jinja2Templates
+from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from kb.errors import KBError
 from kb.facets.filters import Filters
+from service.cards import Card, good_practice_cards
 from service.deps import KB, AppSettings
 from service.present import facets_out, file_url, quote_check, search_passages
 from service.schemas import SearchResult
+from service.templating import site_of, templates
 
 HERE = Path(__file__).resolve().parent.parent
-templates = Jinja2Templates(directory=str(HERE / "templates"))
 router = APIRouter(include_in_schema=False)
 
 
@@ -42,6 +42,14 @@ def widget_js() -> FileResponse:
     )
 
 
+@router.get("/site.css")
+def site_css(request: Request) -> Response:
+    """The deployment's colours as CSS variables (pages allow no inline styles)."""
+    site = site_of(request)
+    css = f":root{{--kb-primary:{site.primary_color};--kb-accent:{site.accent_color};}}\n"
+    return Response(css, media_type="text/css", headers={"Cache-Control": "no-cache"})
+
+
 @router.get("/angebote", response_class=HTMLResponse)
 def offers(
     request: Request,
@@ -51,11 +59,13 @@ def offers(
     topic: str = "",
 ) -> HTMLResponse:
     results: list[SearchResult] = []
+    cards: list[Card] = []
     error = None
     try:
         filters = Filters(place=place or None, topic=topic or None)
         if q.strip() or not filters.empty:
             results = search_passages(kb, q, filters, 20 if q.strip() else 30).results
+        cards = good_practice_cards(kb, q, place, topic, {r.doc_id for r in results})
     except KBError as e:  # an unknown place or topic, an empty knowledge base
         error = str(e)
     return templates.TemplateResponse(
@@ -67,6 +77,7 @@ def offers(
             "topic": topic,
             "facets": facets_out(kb.facets()),
             "results": results,
+            "cards": cards,
             "error": error,
             "searched": bool(q.strip() or place or topic),
         },

@@ -1,5 +1,5 @@
 /*
- * Chat widget of the knowledge base „Gemeinsam klappt's“. One line embeds it on any page:
+ * Chat widget of the knowledge base. One line embeds it on any page:
  *   <script src="https://kb.example/widget.js" data-kb-url="https://kb.example" defer></script>
  *
  * Vanilla JS, no build step. Everything lives in a Shadow DOM (styles neither leak in nor out).
@@ -24,6 +24,13 @@
 
   var KB_URL = kbUrl(SCRIPT);
   var STORE_KEY = "gk-kb-chat:" + KB_URL;
+  // Name, welcome text, example questions and colours come from the service (/api/site), so
+  // another initiative runs the same widget; until they arrive, neutral texts.
+  var SITE = {
+    name: "",
+    welcome: "Hallo! Ich beantworte Fragen zu den Dokumenten – mit wörtlichem Zitat, Dokument und Seite.",
+    examples: [],
+  };
 
   var CSS = [
     ":host{all:initial!important;}",
@@ -32,16 +39,16 @@
     "text-align:left;}",
     ".root *,.root *::before,.root *::after{box-sizing:border-box;}",
     "button,input,textarea{font:inherit;color:inherit;letter-spacing:inherit;}",
-    "a{color:#0b5394;}",
-    "a:focus-visible,button:focus-visible,textarea:focus-visible{outline:3px solid #f5a623;",
+    "a{color:var(--kb-primary,#0b5394);}",
+    "a:focus-visible,button:focus-visible,textarea:focus-visible{outline:3px solid var(--kb-accent,#f5a623);",
     "outline-offset:2px;}",
     ".sr{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;",
     "clip:rect(0 0 0 0);white-space:nowrap;border:0;}",
     ".launcher{position:fixed;right:16px;bottom:16px;z-index:2147483000;display:flex;",
     "align-items:center;gap:8px;min-height:48px;padding:10px 18px;border:0;border-radius:24px;",
-    "background:#0b5394;color:#fff;font-size:16px;font-weight:600;cursor:pointer;",
+    "background:var(--kb-primary,#0b5394);color:#fff;font-size:16px;font-weight:600;cursor:pointer;",
     "box-shadow:0 4px 14px rgba(0,0,0,.25);}",
-    ".launcher:hover{background:#08406f;}",
+    ".launcher:hover{filter:brightness(.85);}",
     ".launcher svg{width:22px;height:22px;flex:none;}",
     ".badge svg,.error .text svg{width:16px;height:16px;flex:none;vertical-align:-3px;}",
     ".error .text svg{margin-right:6px;}",
@@ -51,7 +58,7 @@
     "max-height:calc(100vh - 96px);background:#fff;border:1px solid #c9d3de;border-radius:12px;",
     "box-shadow:0 10px 34px rgba(0,0,0,.28);overflow:hidden;}",
     ".panel[hidden]{display:none;}",
-    ".head{display:flex;align-items:center;gap:8px;padding:10px 12px;background:#0b5394;",
+    ".head{display:flex;align-items:center;gap:8px;padding:10px 12px;background:var(--kb-primary,#0b5394);",
     "color:#fff;}",
     ".head h2{flex:1;margin:0;font-size:16px;font-weight:700;line-height:1.3;}",
     ".head button{min-height:36px;padding:4px 10px;border:1px solid rgba(255,255,255,.6);",
@@ -61,13 +68,13 @@
     ".messages{flex:1;overflow-y:auto;padding:12px;background:#f5f7fa;}",
     ".msg{margin:0 0 12px;padding:10px 12px;border-radius:10px;max-width:100%;",
     "overflow-wrap:anywhere;}",
-    ".msg.user{margin-left:48px;background:#0b5394;color:#fff;white-space:pre-wrap;}",
+    ".msg.user{margin-left:48px;background:var(--kb-primary,#0b5394);color:#fff;white-space:pre-wrap;}",
     ".msg.bot{background:#fff;border:1px solid #d6dde6;}",
     ".msg.intro{background:#e8f0f8;border:1px solid #c3d5e8;}",
     ".msg.intro p{margin:0 0 8px;}",
     ".examples{display:flex;flex-wrap:wrap;gap:6px;}",
-    ".examples button{padding:6px 10px;border:1px solid #0b5394;border-radius:16px;",
-    "background:#fff;color:#0b5394;font-size:14px;cursor:pointer;}",
+    ".examples button{padding:6px 10px;border:1px solid var(--kb-primary,#0b5394);border-radius:16px;",
+    "background:#fff;color:var(--kb-primary,#0b5394);font-size:14px;cursor:pointer;}",
     ".who{display:block;margin-bottom:4px;font-size:12px;font-weight:700;color:#4a5968;}",
     ".msg.user .who{color:#dce8f5;}",
     ".searched{margin:0 0 6px;font-size:13px;color:#4a5968;}",
@@ -83,10 +90,10 @@
     ".answer ul{margin:0 0 8px;padding-left:20px;}",
     ".answer li{margin:0 0 4px;}",
     ".cite{display:inline-block;min-width:24px;margin:0 1px;padding:0 4px;",
-    "border:1px solid #0b5394;",
-    "border-radius:4px;background:#e8f0f8;color:#0b5394;font-size:13px;font-weight:700;",
+    "border:1px solid var(--kb-primary,#0b5394);",
+    "border-radius:4px;background:#e8f0f8;color:var(--kb-primary,#0b5394);font-size:13px;font-weight:700;",
     "line-height:1.4;cursor:pointer;vertical-align:baseline;}",
-    ".cite[aria-expanded=true]{background:#0b5394;color:#fff;}",
+    ".cite[aria-expanded=true]{background:var(--kb-primary,#0b5394);color:#fff;}",
     ".source{margin:8px 0;padding:10px;border:1px solid #c3d5e8;border-radius:8px;",
     "background:#f8fbfe;}",
     ".source h3{margin:0 0 6px;font-size:14px;}",
@@ -96,22 +103,22 @@
     ".source .links{display:flex;flex-wrap:wrap;gap:4px 14px;}",
     ".sources{margin:8px 0 0;padding:0;list-style:none;font-size:13px;}",
     ".sources li{margin:2px 0;}",
-    ".sources button{padding:0;border:0;background:none;color:#0b5394;text-align:left;",
+    ".sources button{padding:0;border:0;background:none;color:var(--kb-primary,#0b5394);text-align:left;",
     "text-decoration:underline;cursor:pointer;font-size:13px;}",
     ".feedback{display:flex;flex-wrap:wrap;align-items:center;gap:6px;margin-top:8px;",
     "font-size:13px;color:#4a5968;}",
     ".feedback button.thumb{min-width:40px;min-height:34px;padding:2px 8px;",
     "border:1px solid #b8c4d0;",
     "border-radius:6px;background:#fff;font-size:16px;cursor:pointer;}",
-    ".feedback button.thumb[aria-pressed=true]{background:#0b5394;color:#fff;",
-    "border-color:#0b5394;}",
+    ".feedback button.thumb[aria-pressed=true]{background:var(--kb-primary,#0b5394);color:#fff;",
+    "border-color:var(--kb-primary,#0b5394);}",
     ".fb-form{flex-basis:100%;display:flex;flex-direction:column;gap:6px;margin-top:6px;}",
     ".fb-form textarea{width:100%;min-height:56px;padding:6px;border:1px solid #8a99a8;",
     "border-radius:6px;background:#fff;resize:vertical;font-size:14px;}",
     ".fb-form .row{display:flex;gap:8px;}",
-    ".btn{min-height:36px;padding:6px 12px;border:1px solid #0b5394;border-radius:6px;",
-    "background:#0b5394;color:#fff;font-size:14px;cursor:pointer;}",
-    ".btn.secondary{background:#fff;color:#0b5394;}",
+    ".btn{min-height:36px;padding:6px 12px;border:1px solid var(--kb-primary,#0b5394);border-radius:6px;",
+    "background:var(--kb-primary,#0b5394);color:#fff;font-size:14px;cursor:pointer;}",
+    ".btn.secondary{background:#fff;color:var(--kb-primary,#0b5394);}",
     ".thanks{flex-basis:100%;margin:4px 0 0;color:#1d6b2c;font-weight:600;}",
     ".typing{color:#4a5968;font-style:italic;}",
     ".form{display:flex;gap:8px;align-items:flex-end;padding:10px 12px;",
@@ -346,6 +353,13 @@
     this.seq = 0;
     this.build();
     this.renderAll();
+    this.loadSite();
+  }
+
+  function openLabel() {
+    return (
+      "Chat öffnen: Fragen an die Wissensdatenbank" + (SITE.name ? " „" + SITE.name + "“" : "")
+    );
   }
 
   Widget.prototype.build = function () {
@@ -370,7 +384,7 @@
       {
         type: "button",
         className: "launcher",
-        "aria-label": "Chat öffnen: Fragen an die Wissensdatenbank „Gemeinsam klappt's“",
+        "aria-label": openLabel(),
         "aria-expanded": "false",
         "aria-controls": "gk-panel",
         onclick: function () {
@@ -467,7 +481,8 @@
       ],
     );
     this.status = el("div", { className: "sr", role: "status", "aria-live": "polite" });
-    shadow.appendChild(el("div", { className: "root" }, [this.launcher, this.panel, this.status]));
+    this.root = el("div", { className: "root" }, [this.launcher, this.panel, this.status]);
+    shadow.appendChild(this.root);
     document.body.appendChild(host);
   };
 
@@ -486,10 +501,7 @@
   Widget.prototype.close = function () {
     this.panel.hidden = true;
     this.launcher.setAttribute("aria-expanded", "false");
-    this.launcher.setAttribute(
-      "aria-label",
-      "Chat öffnen: Fragen an die Wissensdatenbank „Gemeinsam klappt's“",
-    );
+    this.launcher.setAttribute("aria-label", openLabel());
     this.launcher.focus();
   };
 
@@ -545,28 +557,60 @@
 
   Widget.prototype.intro = function () {
     var self = this;
-    var examples = ["Welche Förderbausteine gibt es?", "Was ist die Geschäftsführende Stelle?"];
     return el("div", { className: "msg intro" }, [
-      el("p", {
-        text:
-          "Hallo! Ich beantworte Fragen zu den Dokumenten der Landesinitiative „Gemeinsam " +
-          "klappt's“ – mit wörtlichem Zitat, Dokument und Seite.",
-      }),
-      el(
-        "div",
-        { className: "examples", role: "group", "aria-label": "Beispielfragen" },
-        examples.map(function (q) {
-          return el("button", {
-            type: "button",
-            text: q,
-            onclick: function () {
-              self.input.value = q;
-              self.submit();
-            },
-          });
-        }),
-      ),
+      el("p", { text: SITE.welcome }),
+      SITE.examples.length
+        ? el(
+            "div",
+            { className: "examples", role: "group", "aria-label": "Beispielfragen" },
+            SITE.examples.map(function (q) {
+              return el("button", {
+                type: "button",
+                text: q,
+                onclick: function () {
+                  self.input.value = q;
+                  self.submit();
+                },
+              });
+            }),
+          )
+        : null,
     ]);
+  };
+
+  /** The deployment's texts and colours; the widget works without them. */
+  Widget.prototype.loadSite = function () {
+    var self = this;
+    if (!window.fetch) return;
+    fetch(KB_URL + "/api/site", { credentials: "omit" })
+      .then(function (r) {
+        return r.ok ? r.json() : null;
+      })
+      .then(function (site) {
+        if (!site || typeof site !== "object") return;
+        if (typeof site.name === "string") SITE.name = site.name.slice(0, 120);
+        if (typeof site.welcome === "string" && site.welcome) {
+          SITE.welcome = site.welcome.slice(0, 1000);
+        }
+        if (Array.isArray(site.examples)) {
+          SITE.examples = site.examples
+            .filter(function (q) {
+              return typeof q === "string" && q;
+            })
+            .slice(0, 6);
+        }
+        var colour = /^#[0-9a-fA-F]{6}$/;
+        if (colour.test(site.primary_color || "")) {
+          self.root.style.setProperty("--kb-primary", site.primary_color);
+        }
+        if (colour.test(site.accent_color || "")) {
+          self.root.style.setProperty("--kb-accent", site.accent_color);
+        }
+        if (!self.isOpen()) self.launcher.setAttribute("aria-label", openLabel());
+        var old = self.list.querySelector(".msg.intro");
+        if (old) self.list.replaceChild(self.intro(), old);
+      })
+      .catch(function () {});
   };
 
   Widget.prototype.userNode = function (m) {
@@ -1024,7 +1068,7 @@
     try {
       new Widget();
     } catch (e) {
-      if (window.console) window.console.error("Gemeinsam klappt's widget:", e);
+      if (window.console) window.console.error("knowledge base widget:", e);
     }
   }
 

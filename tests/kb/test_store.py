@@ -60,9 +60,16 @@ def vector_count(kb: KnowledgeBase) -> int:
 
 
 def assert_consistent(kb: KnowledgeBase) -> None:
-    assert kb.store.registry.inactive_versions() == []
-    assert vector_count(kb) == len(kb.store.registry.active_chunks())
-    expected = {kb.store.registry.original_path(d.doc_id) for d in kb.documents()}
+    """Nothing half-written; vectors only for active versions; originals only of kept versions
+    (the active one and up to KB_KEEP_VERSIONS - 1 retired ones, for undo)."""
+    registry = kb.store.registry
+    assert registry.inactive_versions() == []
+    assert vector_count(kb) == len(registry.active_chunks())
+    kept = [v for d in registry.all_doc_ids() for v in registry.versions_of(d)]
+    assert all(v.state in ("active", "retired") for v in kept)
+    for doc_id in registry.all_doc_ids():
+        assert len(registry.versions_of(doc_id)) <= kb.settings.keep_versions
+    expected = {registry.original_of(v.doc_id, v.version) for v in kept}
     assert stored_originals(kb.settings.data_dir) == expected
 
 
@@ -101,7 +108,8 @@ def test_a_changed_file_replaces_the_old_version_everywhere(
         reader.close()
 
     assert_consistent(kb)
-    assert not old_original.exists()
+    assert old_original.exists()  # kept for undo, but served nowhere
+    assert [v.state for v in kb.store.registry.versions_of("bericht-md")] == ["active", "retired"]
     new_original, _ = kb.original("bericht-md")
     assert new_original.read_text(encoding="utf-8") == NEW
     assert "Neufassung" in kb.page("bericht-md", None).text
@@ -267,8 +275,8 @@ def assert_old_version_serves(data_dir: Path, name: str, old: dict[str, object])
 
 
 def leftovers(data_dir: Path) -> int:
-    """Staged or retired versions: what a crashed writer left behind."""
-    return registry_query(data_dir, "SELECT count(*) FROM versions WHERE state != 'active'")[0][0]
+    """Staged versions: what a crashed writer left behind."""
+    return registry_query(data_dir, "SELECT count(*) FROM versions WHERE state = 'staged'")[0][0]
 
 
 def staged(data_dir: Path) -> int:
@@ -320,7 +328,8 @@ def test_kill_during_embedding_keeps_the_old_version(tmp_path: Path) -> None:
     new = docs_list(data)["bericht.md"]
     assert new["version"] != old["version"]
     assert_vectors_match_active_chunks(data)
-    assert leftovers(data) == 0 and len(stored_originals(data)) == 2
+    # the bystander, the new version and the old one (kept for undo)
+    assert leftovers(data) == 0 and len(stored_originals(data)) == 3
 
 
 def test_kill_while_parsing_keeps_the_old_version(tmp_path: Path) -> None:
@@ -349,5 +358,9 @@ def test_kill_while_parsing_keeps_the_old_version(tmp_path: Path) -> None:
     assert retry.returncode == 0 and "replaced" in retry.stdout, retry.stderr
     assert leftovers(data) == 0
     assert_vectors_match_active_chunks(data)
-    (original,) = stored_originals(data)
-    assert original.startswith("bericht-pdf/" + docs_list(data)["bericht.pdf"]["version"])
+    # the new version and the old one (kept for undo)
+    new_version = docs_list(data)["bericht.pdf"]["version"]
+    assert {p.split("/")[1].split(".")[0] for p in stored_originals(data)} == {
+        new_version,
+        old["version"],
+    }

@@ -1,0 +1,1 @@
+"""The maintainers' workspace: pages under /admin, the JSON API under /api/admin."""
