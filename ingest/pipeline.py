@@ -1,6 +1,7 @@
 """Ingest files and folders into the knowledge base, one file at a time, reporting each."""
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol
@@ -84,14 +85,18 @@ def discover(paths: list[Path]) -> tuple[list[Path], list[FileResult]]:
 
 
 def ingest_paths(
-    kb: KnowledgeBase, paths: list[Path], progress: Progress | None = None
+    kb: KnowledgeBase,
+    paths: list[Path],
+    progress: Progress | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> IngestReport:
+    """``on_wait`` is told once when another writer must finish first."""
     progress = progress or _Silent()
     t0 = time.perf_counter()
     chunker = Chunker(kb.settings.chunk_size, kb.settings.chunk_overlap)
     files, results = discover(paths)
     seen: dict[str, Path] = {}
-    with kb.writer() as writer:
+    with kb.writer(on_wait=on_wait, command="kb ingest") as writer:
         for i, path in enumerate(files):
             progress.file_started(path, i, len(files))
             doc_id = document_id(path.name)

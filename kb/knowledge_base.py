@@ -4,7 +4,7 @@ import logging
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -15,14 +15,22 @@ from kb.answer.refusal import RefusalGate
 from kb.conversation import Turn, resolve
 from kb.embedding import make_embedder
 from kb.embedding.cache import CachedEmbedder, EmbeddingCache
-from kb.errors import BackendError, EmptyKnowledgeBase, InvalidInput, NotFound
+from kb.errors import (
+    BackendError,
+    EmptyKnowledgeBase,
+    InvalidInput,
+    ModelMismatch,
+    NotFound,
+    ReadOnly,
+    StoreUnavailable,
+)
 from kb.facets.filters import Filters, facet_counts
 from kb.index import Indexer
 from kb.models import Answer, Chunk, Citation, DocumentInfo, Page
 from kb.retrieval.catalog import Catalog
 from kb.retrieval.retriever import Retrieval, Retriever
 from kb.settings import RetrievalMode, Settings
-from kb.store.lock import writer_lock
+from kb.store.lock import writable, writer_idle, writer_lock
 from kb.store.store import Store
 from kb.store.vectors import VectorStore
 
@@ -56,6 +64,7 @@ class KnowledgeBase:
         """The current snapshot; rebuilt when a writer (any process) changed the registry.
 
         One thread rebuilds; meanwhile the others keep answering from the previous snapshot.
+        While a writer is at work, everyone does: the snapshot moves on when it has finished.
         """
         generation = self.store.registry.generation()
         current = self._catalog
@@ -66,11 +75,47 @@ class KnowledgeBase:
             return current
         try:
             if self._catalog is None or self._catalog.generation != generation:
-                gen, chunks = self.store.registry.snapshot()
-                self._catalog = Catalog.build(gen, chunks)
+                self._refresh()
+            assert self._catalog is not None
             return self._catalog
         finally:
             self._catalog_lock.release()
+
+    def _refresh(self) -> None:
+        """Read the registry, then make sure the vector store's view is at least as new (a view
+        older than the catalog fails on ids it has not seen; a newer one only lacks purged ids).
+        """
+        with writer_idle(self.settings.data_dir) as idle:
+            if not idle and self._catalog is not None:
+                return  # a writer is at work: keep the consistent previous snapshot
+            gen, chunks = self.store.registry.snapshot()
+            if not idle or not self.store.is_current():
+                self.store.reopen()
+                self._warm_vectors()
+        self._catalog = Catalog.build(gen, chunks)
+
+    def _warm_vectors(self) -> None:
+        try:
+            vectors = self.store.vectors()
+        except ModelMismatch:
+            return  # reported when a question needs the vectors
+        if vectors is not None:
+            vectors.warm()
+
+    def readiness(self) -> tuple[int, int]:
+        """(documents, chunks) from a real registry query, after a real vector query: raises
+        when either store fails."""
+        docs = self.documents()
+        catalog = self.catalog()
+        if docs and catalog.chunks:
+            vectors = self.store.vectors()
+            if vectors is None:
+                raise StoreUnavailable("documents are registered but the vector store is empty")
+            try:
+                vectors.warm()
+            except Exception as e:  # chromadb's own error types
+                raise StoreUnavailable(f"the vector store failed: {e}") from e
+        return len(docs), sum(d.chunks for d in docs)
 
     def warm_up(self) -> None:
         """Load what the first question would otherwise pay for: catalog, collection, model."""
@@ -209,9 +254,18 @@ class KnowledgeBase:
 
     # -- writing -------------------------------------------------------------------------------
     @contextmanager
-    def writer(self) -> Iterator[Indexer]:
-        """Exclusive write access; leftovers of a crashed writer are purged first."""
-        with writer_lock(self.settings.data_dir):
+    def writer(
+        self, on_wait: Callable[[str], None] | None = None, command: str = ""
+    ) -> Iterator[Indexer]:
+        """Exclusive write access; leftovers of a crashed writer are purged first.
+
+        ``on_wait`` is told once if another writer holds the lock (it is waited for up to
+        KB_WRITER_WAIT_S). ``command`` says who writes, for the message others get.
+        """
+        if self.store.read_only:
+            raise ReadOnly(f"the data dir {self.settings.data_dir} is read-only")
+        with writer_lock(self.settings.data_dir, self.settings.writer_wait_s, on_wait, command):
+            self.store.begin_writing()
             indexer = Indexer(self.store, self.embedder)
             indexer.recover()
             yield indexer
@@ -234,11 +288,19 @@ def _check_question(question: str, settings: Settings) -> str:
 
 
 def build_kb(settings: Settings) -> KnowledgeBase:
-    """The one place that decides which embedder and store are used."""
+    """The one place that decides which embedder and store are used. A data dir this process
+    cannot write is opened read-only: answering works, writing raises ReadOnly."""
     inner = make_embedder(settings)
-    cache = EmbeddingCache(settings.embedding_cache_dir / "embeddings.sqlite3")
+    cache = EmbeddingCache.open(settings.embedding_cache_dir / "embeddings.sqlite3")
     embedder = CachedEmbedder(inner, cache, batch_size=settings.embed_batch_size)
-    store = Store(settings.data_dir, embedder.model_id, settings.chroma_url)
+    read_only = not writable(settings.data_dir)
+    store = Store(
+        settings.data_dir,
+        embedder.model_id,
+        settings.chroma_url,
+        read_only=read_only,
+        max_copy_mb=settings.readonly_copy_max_mb,
+    )
     generator = None
     if settings.answer_mode == "generative":
         llm = OpenAICompatibleLLM(

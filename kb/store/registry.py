@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from kb.models import Chunk, DocumentInfo, Heading, Page, ParsedDocument
-from kb.store.sqlite import connect
+from kb.store.sqlite import checkpoint, connect, connect_read_only
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -48,8 +48,13 @@ def _now() -> str:
 
 
 class Registry:
-    def __init__(self, path: Path) -> None:
-        self._db = connect(path, _SCHEMA)
+    def __init__(self, path: Path, read_only: bool = False) -> None:
+        self.read_only = read_only
+        if read_only and not path.exists():
+            self._db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+            self._db.executescript(_SCHEMA)  # nothing ingested yet: an empty registry
+        else:
+            self._db = connect_read_only(path) if read_only else connect(path, _SCHEMA)
         self._lock = threading.RLock()
 
     def close(self) -> None:
@@ -85,6 +90,24 @@ class Registry:
     def generation(self) -> int:
         """Bumped by every change readers can see; readers reload when it moves."""
         return int(self.get_meta("generation") or 0)
+
+    def write_count(self) -> int:
+        """How many writer sessions have started (in any process): a reader whose vector store
+        view is older than the last of them must reopen it."""
+        return int(self.get_meta("writes") or 0)
+
+    def begin_write(self) -> int:
+        """Count a new writer session (under the writer lock); returns the new count."""
+        with self._tx() as db:
+            row = db.execute("SELECT value FROM meta WHERE key='writes'").fetchone()
+            count = int(row[0] if row else 0) + 1
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('writes', ?)", (str(count),))
+        return count
+
+    def checkpoint(self) -> None:
+        """Empty the write-ahead log (deleted rows must not linger there)."""
+        with self._lock:
+            checkpoint(self._db)
 
     # -- writing --------------------------------------------------------------------------------
     def stage(self, doc: ParsedDocument, original: str) -> None:
