@@ -1,13 +1,20 @@
-"""Thumbs up/down with an optional comment, stored durably in SQLite under KB_DATA_DIR."""
+"""Thumbs up/down with an optional comment, stored durably in SQLite under KB_DATA_DIR.
+
+Bounded: every field has a size cap (service/schemas.py), the whole store a budget
+(KB_FEEDBACK_MAX_MB); past the budget, a full disk or a read-only data dir, adding feedback is
+refused with a clear error while everything else keeps working.
+"""
 
 import json
+import sqlite3
 import threading
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from kb.store.sqlite import connect
+from kb.errors import ReadOnly, StorageFull
+from kb.store.sqlite import connect, connect_read_only, storage_error
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (
@@ -17,11 +24,20 @@ CREATE TABLE IF NOT EXISTS feedback (
 );
 CREATE INDEX IF NOT EXISTS feedback_by_time ON feedback (created_at);
 """
+_KEYS = ("id", "created_at", "answer_id", "rating", "comment", "question", "answer", "citations")
 
 
 class FeedbackStore:
-    def __init__(self, path: Path) -> None:
-        self._db = connect(path, _SCHEMA)
+    def __init__(self, path: Path, max_bytes: int = 100 * 2**20, read_only: bool = False) -> None:
+        self.read_only = read_only
+        self.max_bytes = max_bytes
+        self._db: sqlite3.Connection | None
+        if not read_only:
+            self._db = connect(path, _SCHEMA)
+        elif path.is_file():
+            self._db = connect_read_only(path)
+        else:
+            self._db = None  # read-only and never written: nothing to list
         self._lock = threading.Lock()
 
     def add(
@@ -33,6 +49,8 @@ class FeedbackStore:
         citations: list[dict[str, Any]],
         comment: str | None,
     ) -> dict[str, Any]:
+        if self.read_only or self._db is None:
+            raise ReadOnly("the service runs read-only: feedback cannot be stored")
         row = {
             "id": uuid.uuid4().hex,
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -43,40 +61,39 @@ class FeedbackStore:
             "answer": answer,
             "citations": citations,
         }
+        values = [row[k] for k in _KEYS]
+        values[-1] = json.dumps(citations, ensure_ascii=False)
         with self._lock:
-            self._db.execute(
-                "INSERT INTO feedback VALUES (?,?,?,?,?,?,?,?)",
-                (
-                    row["id"],
-                    row["created_at"],
-                    answer_id,
-                    rating,
-                    comment,
-                    question,
-                    answer,
-                    json.dumps(citations, ensure_ascii=False),
-                ),
-            )
+            if self._size() >= self.max_bytes:
+                raise StorageFull(
+                    f"the feedback store has reached its budget of "
+                    f"{self.max_bytes // 2**20} MB (KB_FEEDBACK_MAX_MB)"
+                )
+            try:
+                self._db.execute("INSERT INTO feedback VALUES (?,?,?,?,?,?,?,?)", values)
+            except sqlite3.Error as e:
+                raise storage_error(e, "feedback") from e
         return row
 
-    def list(self, limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
+    def list(self, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+        if self._db is None:
+            return []
         with self._lock:
             rows = self._db.execute(
                 "SELECT id, created_at, answer_id, rating, comment, question, answer, citations"
                 " FROM feedback ORDER BY created_at DESC, id LIMIT ? OFFSET ?",
                 (limit, offset),
             ).fetchall()
-        keys = (
-            "id",
-            "created_at",
-            "answer_id",
-            "rating",
-            "comment",
-            "question",
-            "answer",
-            "citations",
-        )
-        return [{**dict(zip(keys, r, strict=True)), "citations": json.loads(r[7])} for r in rows]
+        return [{**dict(zip(_KEYS, r, strict=True)), "citations": json.loads(r[7])} for r in rows]
+
+    def _size(self) -> int:
+        """Bytes in use (the logical database, write-ahead log included)."""
+        assert self._db is not None
+        pages = self._db.execute("PRAGMA page_count").fetchone()[0]
+        free = self._db.execute("PRAGMA freelist_count").fetchone()[0]
+        size = self._db.execute("PRAGMA page_size").fetchone()[0]
+        return int((pages - free) * size)
 
     def close(self) -> None:
-        self._db.close()
+        if self._db is not None:
+            self._db.close()

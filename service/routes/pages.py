@@ -12,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 
 from kb.errors import KBError
 from kb.facets.filters import Filters
-from service.deps import KB, AppSettings
+from service.deps import KB, SEARCH, AppSettings
 from service.present import facets_out, file_url, quote_check, search_passages
 from service.schemas import SearchResult
 
@@ -42,13 +42,13 @@ def widget_js() -> FileResponse:
     )
 
 
-@router.get("/angebote", response_class=HTMLResponse)
+@router.get("/angebote", response_class=HTMLResponse, dependencies=SEARCH)
 def offers(
     request: Request,
     kb: KB,
     q: Annotated[str, Query(max_length=300)] = "",
-    place: str = "",
-    topic: str = "",
+    place: Annotated[str, Query(max_length=200)] = "",
+    topic: Annotated[str, Query(max_length=200)] = "",
 ) -> HTMLResponse:
     results: list[SearchResult] = []
     error = None
