@@ -5,12 +5,13 @@ version in one registry transaction → purge the old version. A crash at any po
 version visible; the leftovers are purged by ``recover`` on the next write.
 """
 
+import hashlib
 from collections.abc import Callable
 from typing import Literal
 
 from kb.embedding.cache import CachedEmbedder
 from kb.errors import NotFound
-from kb.models import Chunk, DocumentInfo, ParsedDocument
+from kb.models import Chunk, DocumentInfo, ParsedDocument, document_id
 from kb.retrieval.units import context_text, sentence_units
 from kb.store.store import COLLECTION_KEY, Store, new_collection_name
 from kb.store.vectors import SENTENCE_SUFFIX, VectorStore
@@ -40,6 +41,22 @@ class Indexer:
         for name in stale:
             self.store.client.delete_collection(name)
         return len(leftovers) + len(stale) + swept
+
+    def document_id_for(self, file_name: str, taken: set[str] | None = None) -> tuple[str, str]:
+        """(id, warning) for a file: the id of the document already stored from a file of this
+        name, else the name's slug; if that belongs to a document from another file (or to one
+        in ``taken``), the slug with a short hash of the name, and a warning saying so. A
+        different file never silently replaces a document."""
+        known = self.store.registry.documents_named(file_name)
+        if known:
+            return known[0], ""
+        base = document_id(file_name)
+        owner = self.store.registry.document(base)
+        if owner is None and base not in (taken or set()):
+            return base, ""
+        alt = f"{base[:100]}-{hashlib.sha256(file_name.encode()).hexdigest()[:8]}"
+        other = f"'{owner.file_name}'" if owner else "another file in this run"
+        return alt, f"the id '{base}' belongs to {other}; this document gets the id '{alt}'"
 
     def upsert(self, doc: ParsedDocument, on_progress: Progress | None = None) -> Outcome:
         registry = self.store.registry

@@ -32,6 +32,13 @@ class Settings(BaseSettings):
     embed_batch_size: int = Field(16, ge=1, le=512)
     embed_threads: int = Field(2, ge=1, le=64)
 
+    # Ingest limits per file: size before reading, characters per page (for an unpaged document:
+    # its whole text), and the CPU time and memory of the child process that parses it.
+    max_file_mb: int = Field(50, ge=1, le=4096)
+    max_page_chars: int = Field(1_000_000, ge=1000)
+    parse_timeout_s: int = Field(60, ge=1, le=3600)
+    parse_memory_mb: int = Field(1024, ge=128, le=65536)
+
     # Chunking, in words. A chunk never spans two pages.
     chunk_size: int = Field(110, ge=20, le=1000)
     chunk_overlap: int = Field(20, ge=0, le=500)

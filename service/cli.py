@@ -98,6 +98,7 @@ def _report_dict(report: Any) -> dict[str, Any]:
         "added": report.count("added"),
         "replaced": report.count("replaced"),
         "unchanged": report.count("unchanged"),
+        "skipped": report.count("skipped"),
         "failed": report.count("failed"),
         "chunks": report.chunks,
         "seconds": round(report.seconds, 2),

@@ -5,6 +5,7 @@ from types import TracebackType
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -69,15 +70,18 @@ class RichProgress:
 def print_report(report: Any) -> None:
     for r in report.results:
         if r.status == "failed":
-            out.print(f"[red]failed[/red]    {r.path}: {r.reason}", highlight=False)
+            out.print(f"[red]failed[/red]    {escape(r.path)}: {escape(r.reason)}", highlight=False)
+        elif r.status == "skipped":
+            out.print(f"skipped   {r.path}: {r.reason}", highlight=False, markup=False)
         else:
             extra = f" ({r.chunks} chunks)" if r.status != "unchanged" else ""
-            out.print(f"{r.status:<10}{r.path}{extra}", highlight=False)
+            out.print(f"{r.status:<10}{r.path}{extra}", highlight=False, markup=False)
         for w in r.warnings:
-            out.print(f"          warning: {w}", highlight=False, style="yellow")
+            out.print(f"          warning: {w}", highlight=False, markup=False, style="yellow")
     out.print(
         f"\n{report.count('added')} added, {report.count('replaced')} replaced, "
-        f"{report.count('unchanged')} unchanged, {report.count('failed')} failed; "
+        f"{report.count('unchanged')} unchanged, {report.count('skipped')} skipped, "
+        f"{report.count('failed')} failed; "
         f"{report.chunks} chunks embedded in {report.seconds:.1f} s",
         highlight=False,
     )

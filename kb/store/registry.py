@@ -250,6 +250,16 @@ class Registry:
             row = self._db.execute(self._DOCUMENTS + " WHERE d.doc_id=?", (doc_id,)).fetchone()
         return DocumentInfo(*row) if row else None
 
+    def documents_named(self, file_name: str) -> list[str]:
+        """Ids of the documents whose active version came from a file of exactly this name."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT d.doc_id FROM documents d JOIN versions v ON v.doc_id=d.doc_id"
+                " AND v.version=d.version WHERE v.file_name=? ORDER BY d.added_at",
+                (file_name,),
+            ).fetchall()
+        return [r[0] for r in rows]
+
     def original_of(self, doc_id: str, version: str) -> str | None:
         """The stored original of a given version (active or not)."""
         with self._lock:
