@@ -3,6 +3,12 @@
 A replace is: stage the new version (registry + Chroma, invisible to readers) → flip the active
 version in one registry transaction → purge the old version. A crash at any point leaves the old
 version visible; the leftovers are purged by ``recover`` on the next write.
+
+Purged text leaves no trace (``finish``, at the end of every writer session): registry rows are
+overwritten (secure_delete) and the write-ahead log emptied, the cached embeddings of texts no
+longer indexed are dropped, stored originals deleted. Chroma never holds the text, only vectors;
+after a removal its collections are rebuilt from the remaining vectors and its file vacuumed, so
+a withdrawn document's vectors are gone as well.
 """
 
 import hashlib
@@ -14,7 +20,7 @@ from kb.errors import NotFound
 from kb.models import Chunk, DocumentInfo, ParsedDocument, document_id
 from kb.retrieval.units import context_text, sentence_units
 from kb.store.store import COLLECTION_KEY, Store, new_collection_name
-from kb.store.vectors import SENTENCE_SUFFIX, VectorStore
+from kb.store.vectors import SENTENCE_SUFFIX, VectorStore, vacuum
 
 Outcome = Literal["added", "replaced", "unchanged"]
 Progress = Callable[[int], None]
@@ -24,6 +30,8 @@ class Indexer:
     def __init__(self, store: Store, embedder: CachedEmbedder) -> None:
         self.store = store
         self.embedder = embedder
+        self._purged_texts: set[str] = set()
+        self._removed = False
 
     def recover(self) -> int:
         """Purge versions and collections a crashed writer left behind; returns how many."""
@@ -81,9 +89,41 @@ class Indexer:
             raise NotFound(f"no document with id '{doc_id}' (see `kb docs list`)")
         version = registry.deactivate(doc_id)
         vectors = self.store.vectors_for_deleting()
-        if version and vectors is not None:
+        if version:
             self._purge(vectors, doc_id, version)
+        self._removed = True
         return info
+
+    def finish(self) -> None:
+        """End of a writer session: purge every trace of what was purged (see the docstring)."""
+        registry = self.store.registry
+        if self._purged_texts:
+            still_used = set(_indexed_texts(registry.active_chunks()))
+            self.embedder.forget(sorted(self._purged_texts - still_used))
+            self._purged_texts.clear()
+        if self._removed:
+            self.compact()
+            self._removed = False
+        registry.checkpoint()
+
+    def compact(self) -> int:
+        """Rebuild the collections from the remaining vectors (no re-embedding) and drop the old
+        ones: vectors of purged versions are gone from the index files too. Returns how many
+        vectors were kept."""
+        registry = self.store.registry
+        old = registry.get_meta(COLLECTION_KEY)
+        source = self.store.vectors_for_deleting()
+        if old is None or source is None:
+            return 0
+        name = new_collection_name()
+        target = VectorStore(self.store.client, name, source.built_with, create=True)
+        kept = source.copy_into(target)
+        registry.switch_collection(COLLECTION_KEY, name)
+        for stale in (old, old + SENTENCE_SUFFIX):
+            self.store.client.delete_collection(stale)
+        if self.store.embedded:
+            vacuum(self.store.data_dir / "chroma")
+        return kept
 
     def reindex(self, on_progress: Progress | None = None) -> int:
         """Re-embed all active chunks with the configured model into a new collection; switch."""
@@ -125,10 +165,17 @@ class Indexer:
         vectors.add(chunks, matrix[: len(chunks)], sentences, matrix[len(chunks) :])
 
     def _purge(self, vectors: VectorStore | None, doc_id: str, version: str) -> None:
-        """Delete a version everywhere: vectors, registry rows, stored original."""
+        """Delete a version everywhere: vectors, registry rows, stored original (cached
+        embeddings of its texts at the end of the session)."""
         registry = self.store.registry
         original = registry.original_of(doc_id, version)
+        self._purged_texts.update(_indexed_texts(registry.version_chunks(doc_id, version)))
         if vectors is not None:
             vectors.delete_version(doc_id, version)
         registry.purge_version(doc_id, version)
         self.store.files.delete(original)
+
+
+def _indexed_texts(chunks: list[Chunk]) -> list[str]:
+    """What was embedded for these chunks: their context texts and their sentences."""
+    return [context_text(c) for c in chunks] + [s.text for c in chunks for s in sentence_units(c)]

@@ -268,11 +268,24 @@ class KnowledgeBase:
             self.store.begin_writing()
             indexer = Indexer(self.store, self.embedder)
             indexer.recover()
-            yield indexer
+            try:
+                yield indexer
+            except BaseException:
+                _finish_after_failure(indexer)
+                raise
+            indexer.finish()
 
     def close(self) -> None:
         self.store.close()
         self.embedder.cache.close()
+
+
+def _finish_after_failure(indexer: Indexer) -> None:
+    """Purge what the session withdrew before it failed, without hiding its error."""
+    try:
+        indexer.finish()
+    except Exception:
+        log.warning("purging after a failed write did not complete", exc_info=True)
 
 
 def _check_question(question: str, settings: Settings) -> str:

@@ -91,6 +91,10 @@ class CachedEmbedder:
     def model_id(self) -> str:
         return self.inner.model_id
 
+    def forget(self, texts: list[str]) -> None:
+        """Drop the cached vectors of these passages (withdrawn text leaves no trace here)."""
+        self.cache.delete_many("passage:" + self.model_id, sorted({text_hash(t) for t in texts}))
+
     def embed_query(self, text: str) -> Vectors:
         return self.inner.embed_query(text)
 

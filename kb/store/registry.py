@@ -320,6 +320,18 @@ class Registry:
                 self._db.execute("COMMIT")
         return gen, chunks
 
+    def version_chunks(self, doc_id: str, version: str) -> list[Chunk]:
+        """The chunks of one version (active or not)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT c.id, c.doc_id, c.version, c.position, c.page, c.section, c.text, c.start,"
+                " c.end, v.file_name, v.title, v.kind FROM chunks c"
+                " JOIN versions v ON v.doc_id=c.doc_id AND v.version=c.version"
+                " WHERE c.doc_id=? AND c.version=? ORDER BY c.position",
+                (doc_id, version),
+            ).fetchall()
+        return [Chunk(*r) for r in rows]
+
     def page_text(self, doc_id: str, version: str, number: int | None) -> str | None:
         """Text of a page of a specific version (active or not)."""
         with self._lock:

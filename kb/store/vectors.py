@@ -82,6 +82,20 @@ def release_client(client: Any) -> None:
         client.close()
 
 
+def vacuum(path: Path) -> None:
+    """Rewrite the embedded store's SQLite file without its free pages (deleted records)."""
+    import sqlite3
+
+    db_path = path / "chroma.sqlite3"
+    if not db_path.is_file():
+        return
+    db = sqlite3.connect(db_path, timeout=30, isolation_level=None)
+    try:
+        db.execute("VACUUM")
+    finally:
+        db.close()
+
+
 def doc_version_key(doc_id: str, version: str) -> str:
     return f"{doc_id}@{version}"
 
@@ -194,6 +208,25 @@ class VectorStore:
     def count(self) -> int:
         return int(self._chunks.count())
 
+    @property
+    def built_with(self) -> str:
+        """The embedding model the collection's vectors come from."""
+        return str((self._chunks.metadata or {}).get(MODEL_KEY) or self.model_id)
+
+    def copy_into(self, target: "VectorStore", batch: int = 1000) -> int:
+        """Copy every vector (ids, embeddings, metadata; no text) into ``target``."""
+        copied = 0
+        for source, sink in ((self._chunks, target._chunks), (self._sentences, target._sentences)):
+            offset = 0
+            while True:
+                got = source.get(include=["embeddings", "metadatas"], limit=batch, offset=offset)
+                if not len(got["ids"]):
+                    break
+                sink.add(ids=got["ids"], embeddings=got["embeddings"], metadatas=got["metadatas"])
+                offset += len(got["ids"])
+                copied += len(got["ids"])
+        return copied
+
 
 def _open(client: Any, name: str, model_id: str, create: bool, check_model: bool = True) -> Any:
     if create:
@@ -229,7 +262,7 @@ def _add(store: Any, entries: list[tuple[str, str, Chunk, dict[str, Any]]], vect
     nodes = [
         TextNode(
             id_=node_id,
-            text=text,
+            text="",  # the text lives in the registry only: one place to purge it from
             embedding=[float(x) for x in vector],
             metadata={
                 "doc_id": chunk.doc_id,
@@ -241,7 +274,7 @@ def _add(store: Any, entries: list[tuple[str, str, Chunk, dict[str, Any]]], vect
                 **extra,
             },
         )
-        for (node_id, text, chunk, extra), vector in zip(entries, vectors, strict=True)
+        for (node_id, _text, chunk, extra), vector in zip(entries, vectors, strict=True)
     ]
     store.delete_nodes(node_ids=[n.node_id for n in nodes])  # idempotent re-add
     store.add(list[Any](nodes))
