@@ -181,11 +181,11 @@ class VectorStore:
     def _guarded(self, call: "Callable[[VectorStore], T]", empty: T) -> T:
         """Run a query; when the embedded store's in-memory view is stale (another process
         wrote), reopen it and retry once; if that is not possible, answer without vectors."""
-        from chromadb.errors import ChromaError, InternalError
+        from chromadb.errors import ChromaError, InternalError, NotFoundError
 
         try:
             return call(self)
-        except InternalError as e:
+        except (InternalError, NotFoundError) as e:  # ids or a collection this view lacks
             log.warning("vector query failed (%s); reopening the vector store", e)
         except ChromaError as e:
             raise StoreUnavailable(f"the vector store failed: {e}") from e
