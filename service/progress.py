@@ -88,16 +88,24 @@ def print_report(report: Any) -> None:
 
 
 def print_documents(docs: list[Any]) -> None:
+    """A table on a terminal; tab-separated columns with a header line when piped."""
     if not docs:
         out.print("No documents yet. Add some with: kb ingest PATH")
+        return
+    columns = ("id", "file", "kind", "title", "pages", "chunks", "updated")
+    rows = [
+        (d.doc_id, d.file_name, d.kind, d.title, str(d.pages), str(d.chunks), d.updated_at)
+        for d in docs
+    ]
+    if not out.is_terminal:
+        for row in (columns, *rows):
+            print("\t".join(" ".join(cell.split()) for cell in row))  # no tabs or newlines inside
         return
     table = Table()
     table.add_column("id", no_wrap=True, overflow="fold")
     table.add_column("file", overflow="fold")
-    for name in ("kind", "title", "pages", "chunks", "updated"):
+    for name in columns[2:]:
         table.add_column(name, overflow="ellipsis", max_width=40 if name == "title" else None)
-    for d in docs:
-        table.add_row(
-            d.doc_id, d.file_name, d.kind, d.title[:50], str(d.pages), str(d.chunks), d.updated_at
-        )
+    for row in rows:
+        table.add_row(*(escape(cell) for cell in row[:3]), escape(row[3][:50]), *row[4:])
     out.print(table)
