@@ -24,12 +24,14 @@ from kb.store.vectors import SENTENCE_SUFFIX, VectorStore, vacuum
 
 Outcome = Literal["added", "replaced", "unchanged"]
 Progress = Callable[[int], None]
+Step = Callable[[str], None]  # told at every point where a crash must leave a consistent KB
 
 
 class Indexer:
-    def __init__(self, store: Store, embedder: CachedEmbedder) -> None:
+    def __init__(self, store: Store, embedder: CachedEmbedder, on_step: Step | None = None) -> None:
         self.store = store
         self.embedder = embedder
+        self._step = on_step or (lambda name: None)
         self._purged_texts: set[str] = set()
         self._removed = False
 
@@ -75,9 +77,13 @@ class Indexer:
         assert vectors is not None
         original = self.store.files.relative(doc.doc_id, doc.version, doc.file_name)
         registry.stage(doc, original)  # first the row, so a crash never orphans the file
+        self._step("staged")
         self.store.files.save(original, doc.source_bytes)
+        self._step("original saved")
         self._embed_into(vectors, doc.chunks, on_progress)
+        self._step("vectors added")
         retired = registry.activate(doc.doc_id, doc.version)
+        self._step("activated")
         if retired:
             self._purge(vectors, doc.doc_id, retired)
         return "replaced" if previous else "added"
@@ -101,10 +107,13 @@ class Indexer:
             still_used = set(_indexed_texts(registry.active_chunks()))
             self.embedder.forget(sorted(self._purged_texts - still_used))
             self._purged_texts.clear()
+            self._step("embeddings forgotten")
         if self._removed:
             self.compact()
             self._removed = False
+            self._step("compacted")
         registry.checkpoint()
+        self._step("checkpointed")
 
     def compact(self) -> int:
         """Rebuild the collections from the remaining vectors (no re-embedding) and drop the old
@@ -153,6 +162,7 @@ class Indexer:
 
         def report(n: int) -> None:
             nonlocal reported, embedded
+            self._step("embedded a batch")
             embedded += n
             due = min(len(chunks), int(embedded * scale))
             if on_progress is not None and due > reported:
@@ -172,8 +182,11 @@ class Indexer:
         self._purged_texts.update(_indexed_texts(registry.version_chunks(doc_id, version)))
         if vectors is not None:
             vectors.delete_version(doc_id, version)
+            self._step("old vectors deleted")
         registry.purge_version(doc_id, version)
+        self._step("old rows purged")
         self.store.files.delete(original)
+        self._step("old original deleted")
 
 
 def _indexed_texts(chunks: list[Chunk]) -> list[str]:

@@ -1,6 +1,9 @@
 """The knowledge base as readers and writers use it; ``build_kb`` wires the components."""
 
 import logging
+import os
+import signal
+import sys
 import threading
 import time
 from collections import Counter
@@ -266,7 +269,7 @@ class KnowledgeBase:
             raise ReadOnly(f"the data dir {self.settings.data_dir} is read-only")
         with writer_lock(self.settings.data_dir, self.settings.writer_wait_s, on_wait, command):
             self.store.begin_writing()
-            indexer = Indexer(self.store, self.embedder)
+            indexer = Indexer(self.store, self.embedder, _crash_switch(self.settings.crash_at_step))
             indexer.recover()
             try:
                 yield indexer
@@ -278,6 +281,23 @@ class KnowledgeBase:
     def close(self) -> None:
         self.store.close()
         self.embedder.cache.close()
+
+
+def _crash_switch(at: int) -> Callable[[str], None] | None:
+    """The fault suite's switch: count the writer's steps on stderr (-1), or kill this process
+    with SIGKILL at step ``at`` (a crash at an exact point of a write). 0: off."""
+    if at == 0:
+        return None
+    count = 0
+
+    def step(name: str) -> None:
+        nonlocal count
+        count += 1
+        print(f"writer step {count}: {name}", file=sys.stderr, flush=True)
+        if count == at:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    return step
 
 
 def _finish_after_failure(indexer: Indexer) -> None:

@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     chroma_url: str | None = None
     # How long a writer waits for another writer (e.g. `kb ingest` while the server ingests).
     writer_wait_s: float = Field(600.0, ge=0)
+    # For the fault suite only: a writer kills itself (SIGKILL) at this step; -1 prints the steps.
+    crash_at_step: int = Field(0, ge=-1)
     # A read-only data dir is served from a private copy of its embedded vector store, if small.
     readonly_copy_max_mb: int = Field(1024, ge=0)
 
