@@ -34,6 +34,7 @@ from kb.retrieval.catalog import Catalog
 from kb.retrieval.retriever import Retrieval, Retriever
 from kb.settings import RetrievalMode, Settings
 from kb.store.lock import writable, writer_idle, writer_lock
+from kb.store.sqlite import disk_full
 from kb.store.store import Store
 from kb.store.vectors import VectorStore
 
@@ -273,10 +274,15 @@ class KnowledgeBase:
             indexer.recover()
             try:
                 yield indexer
-            except BaseException:
+            except BaseException as e:
                 _finish_after_failure(indexer)
+                _raise_if_disk_full(e)
                 raise
-            indexer.finish()
+            try:
+                indexer.finish()
+            except Exception as e:
+                _raise_if_disk_full(e)
+                raise
 
     def close(self) -> None:
         self.store.close()
@@ -298,6 +304,13 @@ def _crash_switch(at: int) -> Callable[[str], None] | None:
             os.kill(os.getpid(), signal.SIGKILL)
 
     return step
+
+
+def _raise_if_disk_full(e: BaseException) -> None:
+    """A full disk becomes one clear error (the old versions stay: nothing is half-written)."""
+    full = disk_full(e)
+    if full is not None:
+        raise full from e
 
 
 def _finish_after_failure(indexer: Indexer) -> None:

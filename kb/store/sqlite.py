@@ -5,6 +5,7 @@ Deleted rows are overwritten (``secure_delete``) and ``checkpoint`` empties the 
 withdrawn text does not linger in free pages or the write-ahead log.
 """
 
+import errno
 import sqlite3
 from pathlib import Path
 
@@ -58,3 +59,15 @@ def storage_error(e: sqlite3.Error, what: str) -> Exception:
     if code == sqlite3.SQLITE_READONLY or "readonly" in text or "read-only" in text:
         return ReadOnly(f"cannot store {what}: the data dir is read-only")
     return e
+
+
+def disk_full(e: BaseException) -> StorageFull | None:
+    """A full disk (from SQLite, Chroma or the file system) as StorageFull, else None."""
+    if isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT):
+        return StorageFull(f"the disk is full ({e.strerror}); free space and try again")
+    if getattr(e, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+        return StorageFull("the disk is full (database or disk is full); free space and try again")
+    text = str(e).lower()
+    if "disk is full" in text or "no space left" in text:
+        return StorageFull(f"the disk is full ({e}); free space and try again")
+    return None
