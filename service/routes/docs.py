@@ -25,6 +25,7 @@ _PAGE = f"""<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>API – Wissensdatenbank</title>
 <link rel="stylesheet" href="{ASSETS_URL}/swagger-ui.css">
+<link rel="icon" href="{ASSETS_URL}/favicon.png">
 </head>
 <body>
 <div id="swagger-ui" data-openapi-url="/openapi.json"></div>
