@@ -99,12 +99,16 @@ class KnowledgeBase:
         self._catalog = Catalog.build(gen, chunks)
 
     def _warm_vectors(self) -> None:
+        """Load the new view's index now, while no writer can touch its files; a failure here
+        is reported by the query that needs the vectors (or handled there), not by the refresh."""
         try:
             vectors = self.store.vectors()
+            if vectors is not None:
+                vectors.warm()
         except ModelMismatch:
-            return  # reported when a question needs the vectors
-        if vectors is not None:
-            vectors.warm()
+            return
+        except Exception as e:  # chromadb's own error types
+            log.warning("loading the vector index failed (%s); queries will retry", e)
 
     def readiness(self) -> tuple[int, int]:
         """(documents, chunks) from a real registry query, after a real vector query: raises
