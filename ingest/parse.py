@@ -1,7 +1,19 @@
-"""One file → a ParsedDocument (cleaned pages, headings, chunks), or an IngestError saying why."""
+"""One file → a ParsedDocument (cleaned pages, headings, chunks), or an IngestError saying why.
 
+Sizes are checked before work is done: a file's size before it is read (``read_file``), a DOCX's
+unpacked size before it is unpacked, and the characters of every page before it is cleaned and
+split. Untrusted files are parsed in a child process with CPU and memory limits
+(``ingest.sandbox.parse_isolated``).
+"""
+
+import errno
+import io
+import os
 import re
+import stat
+import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.blocks import LoadedDocument, LoadedPage, merge_broken_paragraphs, render_page
@@ -13,8 +25,6 @@ from ingest.loaders.pdf import load_pdf
 from ingest.loaders.text import load_text
 from kb.errors import IngestError, UnsupportedFormat
 from kb.models import Chunk, ParsedDocument, chunk_id, content_version, document_id
-
-MAX_FILE_BYTES = 200 * 1024 * 1024
 
 _BINARY_LOADERS: dict[str, Callable[[bytes], LoadedDocument]] = {
     ".pdf": load_pdf,
@@ -52,16 +62,54 @@ def check_supported(path: Path) -> None:
         raise UnsupportedFormat(f"unsupported file type '{suffix or path.name}' ({hint})")
 
 
-def read_file(path: Path) -> bytes:
+@dataclass(frozen=True)
+class Limits:
+    """How much one file may cost (KB_MAX_FILE_MB, KB_MAX_PAGE_CHARS, KB_PARSE_*)."""
+
+    max_file_bytes: int = 50 * 2**20
+    max_page_chars: int = 1_000_000
+    cpu_seconds: int = 60
+    memory_bytes: int = 1024 * 2**20
+    max_pages: int = 2000
+    max_chunks: int = 20000
+
+    @property
+    def max_unpacked_bytes(self) -> int:
+        """A DOCX may unpack to this much (its XML is parsed into memory several times over)."""
+        return self.memory_bytes // 4
+
+
+def read_file(path: Path, max_bytes: int, follow_symlinks: bool = True) -> bytes:
+    """The file's bytes, its size checked before reading (a sparse 1.5 GB file costs nothing).
+    Inside walked folders ``follow_symlinks`` is False: a link swapped in is refused."""
     check_supported(path)
+    flags = os.O_RDONLY | (0 if follow_symlinks else os.O_NOFOLLOW)
     try:
-        return path.read_bytes()
+        fd = os.open(path, flags)
     except OSError as e:
+        if e.errno == errno.ELOOP:  # the last component is a symbolic link
+            raise IngestError("skipped: symbolic link") from e
         raise IngestError(f"cannot read file: {e.strerror or e}") from e
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(f.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise IngestError("not a regular file")
+        if info.st_size > max_bytes:
+            raise IngestError(too_big(info.st_size, max_bytes))
+        try:
+            data = f.read(max_bytes + 1)  # never more, even if the file grows meanwhile
+        except OSError as e:
+            raise IngestError(f"cannot read file: {e.strerror or e}") from e
+    if len(data) > max_bytes:
+        raise IngestError(too_big(len(data), max_bytes))
+    return data
 
 
-def parse_file(path: Path, chunker: Chunker) -> ParsedDocument:
-    return parse_bytes(path.name, read_file(path), chunker)
+def too_big(size: int, limit: int) -> str:
+    return (
+        f"the file has {size / 2**20:.1f} MB, more than the {limit / 2**20:g} MB allowed "
+        "(KB_MAX_FILE_MB)"
+    )
 
 
 Stage = Callable[[str], None]
@@ -71,23 +119,82 @@ def _quiet(stage: str) -> None:
     pass
 
 
+def parse_file(path: Path, chunker: Chunker, limits: Limits | None = None) -> ParsedDocument:
+    limits = limits or Limits()
+    return parse_bytes(path.name, read_file(path, limits.max_file_bytes), chunker, limits=limits)
+
+
 def parse_bytes(
-    file_name: str, data: bytes, chunker: Chunker, on_stage: Stage = _quiet
+    file_name: str,
+    data: bytes,
+    chunker: Chunker,
+    doc_id: str | None = None,
+    limits: Limits | None = None,
+    on_stage: Stage = _quiet,
 ) -> ParsedDocument:
-    """``on_stage`` hears "reading", "cleaning" and "chunking" as they begin (job progress)."""
+    """Parse in this process (trusted input, tests); ``doc_id`` defaults to the name's slug.
+    ``on_stage`` hears "reading", "cleaning" and "chunking" as they begin (job progress)."""
+    limits = limits or Limits()
     suffix = Path(file_name).suffix.lower()
     check_supported(Path(file_name))
     if not data.strip():
         raise IngestError("the file is empty")
-    if len(data) > MAX_FILE_BYTES:
-        raise IngestError(f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+    if len(data) > limits.max_file_bytes:
+        raise IngestError(too_big(len(data), limits.max_file_bytes))
 
     on_stage("reading")
+    if suffix == ".docx":
+        _check_unpacked_size(data, limits.max_unpacked_bytes)
+    if suffix == ".pdf":
+        _check_page_count(data, limits.max_pages)
     if suffix in _BINARY_LOADERS:
         loaded = _BINARY_LOADERS[suffix](data)
     else:
-        loaded = _TEXT_LOADERS[suffix](decode_text(data))
-    return build_document(file_name, data, loaded, chunker, on_stage)
+        text = decode_text(data)
+        _check_page_chars(None, len(text), limits.max_page_chars)
+        loaded = _TEXT_LOADERS[suffix](text)
+    for page in loaded.pages:
+        _check_page_chars(page.number, sum(len(b.text) for b in page.blocks), limits.max_page_chars)
+    doc = build_document(file_name, data, loaded, chunker, doc_id, on_stage)
+    if len(doc.chunks) > limits.max_chunks:
+        raise IngestError(
+            f"the file makes {len(doc.chunks)} chunks, more than {limits.max_chunks} "
+            "(KB_MAX_CHUNKS)"
+        )
+    return doc
+
+
+def _check_page_count(data: bytes, max_pages: int) -> None:
+    """Count before reading: a PDF with thousands of pages fails at once, with the reason."""
+    from pypdf import PdfReader
+
+    try:
+        pages = len(PdfReader(io.BytesIO(data)).pages)
+    except Exception:
+        return  # a damaged PDF: the loader says what is wrong with it
+    if pages > max_pages:
+        raise IngestError(f"the PDF has {pages} pages, more than {max_pages} (KB_MAX_PAGES)")
+
+
+def _check_unpacked_size(data: bytes, limit: int) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            unpacked = sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, ValueError):
+        return  # the loader reports what is wrong with it
+    if unpacked > limit:
+        raise IngestError(
+            f"the DOCX unpacks to {unpacked / 2**20:.0f} MB, more than {limit / 2**20:g} MB "
+            "(a zip bomb? KB_PARSE_MEMORY_MB / 4)"
+        )
+
+
+def _check_page_chars(number: int | None, chars: int, limit: int) -> None:
+    if chars > limit:
+        where = f"page {number}" if number else "the text"
+        raise IngestError(
+            f"{where} has {chars:,} characters, more than {limit:,} (KB_MAX_PAGE_CHARS)"
+        )
 
 
 def build_document(
@@ -95,6 +202,7 @@ def build_document(
     data: bytes,
     loaded: LoadedDocument,
     chunker: Chunker,
+    doc_id: str | None = None,
     on_stage: Stage = _quiet,
 ) -> ParsedDocument:
     on_stage("cleaning")
@@ -102,7 +210,7 @@ def build_document(
         render_page(LoadedPage(p.number, merge_broken_paragraphs(p.blocks))) for p in loaded.pages
     ]
     title = loaded.title or _first_heading(pages) or Path(file_name).stem
-    doc_id = document_id(file_name)
+    doc_id = doc_id or document_id(file_name)
     version = content_version(data, pipeline_signature(chunker))
     on_stage("chunking")
     spans = chunker.chunk(pages)

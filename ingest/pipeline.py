@@ -1,6 +1,7 @@
 """Ingest files and folders into the knowledge base, one file at a time, reporting each."""
 
 import os
+import stat
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -8,13 +9,14 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from ingest.chunking import Chunker
-from ingest.parse import SUPPORTED_SUFFIXES, parse_bytes, pipeline_signature, read_file
+from ingest.parse import SUPPORTED_SUFFIXES, pipeline_signature, read_file
+from ingest.sandbox import parse_isolated
 from kb.errors import IngestError
 from kb.index import Indexer
 from kb.knowledge_base import KnowledgeBase
-from kb.models import content_version, document_id
+from kb.models import content_version
 
-Status = Literal["added", "replaced", "unchanged", "failed"]
+Status = Literal["added", "replaced", "unchanged", "skipped", "failed"]
 
 
 @dataclass
@@ -67,22 +69,61 @@ class _Silent:
 
 
 def discover(paths: list[Path]) -> tuple[list[Path], list[FileResult]]:
-    """Files to ingest (folders walked, hidden files skipped) and failures for missing paths."""
+    """Files to ingest, and a result for every path that is not ingested: missing ones
+    (failed), and inside folders hidden files and folders, symbolic links and special files
+    (skipped, with the reason). Links inside folders are never followed, so nothing outside the
+    given folders is read; a path named on the command line is used as named."""
     files: list[Path] = []
-    missing: list[FileResult] = []
+    notes: list[FileResult] = []
     for path in paths:
         if path.is_dir():
-            files.extend(
-                p
-                for p in sorted(path.rglob("*"))
-                if p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
+            _walk(path, files, notes)
         elif path.is_file():
             files.append(path)
+        elif path.exists():
+            notes.append(FileResult(str(path), "failed", reason="not a regular file or folder"))
         else:
-            missing.append(FileResult(str(path), "failed", reason="no such file or folder"))
-    return files, missing
+            notes.append(FileResult(str(path), "failed", reason="no such file or folder"))
+    return files, notes
+
+
+def _walk(root: Path, files: list[Path], notes: list[FileResult]) -> None:
+    found: list[Path] = []
+    skipped: list[FileResult] = []
+    for folder, dirs, names in os.walk(root, followlinks=False):
+        keep = []
+        for name in dirs:
+            path = Path(folder) / name
+            if path.is_symlink():
+                skipped.append(FileResult(str(path), "skipped", reason="symbolic link"))
+            elif name.startswith("."):
+                skipped.append(FileResult(str(path), "skipped", reason="hidden folder"))
+            else:
+                keep.append(name)
+        dirs[:] = keep
+        for name in names:
+            path = Path(folder) / name
+            reason = _skip_reason(path)
+            if reason:
+                skipped.append(FileResult(str(path), "skipped", reason=reason))
+            else:
+                found.append(path)
+    files.extend(sorted(found))
+    notes.extend(sorted(skipped, key=lambda r: r.path))
+
+
+def _skip_reason(path: Path) -> str | None:
+    try:
+        mode = path.lstat().st_mode
+    except OSError as e:
+        return f"cannot read file: {e.strerror or e}"
+    if stat.S_ISLNK(mode):
+        return "symbolic link"
+    if path.name.startswith("."):
+        return "hidden file"
+    if not stat.S_ISREG(mode):
+        return "not a regular file"
+    return None
 
 
 def ingest_paths(
@@ -91,17 +132,17 @@ def ingest_paths(
     progress: Progress | None = None,
     on_wait: Callable[[str], None] | None = None,
 ) -> IngestReport:
-    """``on_wait`` hears whom this run waits for while another writer (a web job) works."""
+    """``on_wait`` is told once when another writer (e.g. a web job) must finish first."""
     progress = progress or _Silent()
     t0 = time.perf_counter()
     chunker = Chunker(kb.settings.chunk_size, kb.settings.chunk_overlap)
     files, results = discover(paths)
+    named = set(paths)
     seen: dict[str, Path] = {}
-    holder = f"kb ingest (pid {os.getpid()})"
-    with kb.writer(holder=holder, on_wait=on_wait) as writer:
+    with kb.writer(on_wait=on_wait, command="kb ingest") as writer:
         for i, path in enumerate(files):
             progress.file_started(path, i, len(files))
-            doc_id = document_id(path.name)
+            doc_id, note = writer.document_id_for(path.name, set(seen))
             if doc_id in seen:
                 result = FileResult(
                     str(path),
@@ -114,37 +155,44 @@ def ingest_paths(
                 )
             else:
                 seen[doc_id] = path
-                result = _ingest_one(kb, writer, path, chunker, progress)
+                result = _ingest_one(
+                    kb, writer, path, doc_id, chunker, progress, follow=path in named
+                )
+                if note:
+                    result.warnings.insert(0, note)
             results.append(result)
             progress.file_finished(result)
     return IngestReport(results, time.perf_counter() - t0)
 
 
 def _ingest_one(
-    kb: KnowledgeBase, writer: Indexer, path: Path, chunker: Chunker, progress: Progress
+    kb: KnowledgeBase,
+    writer: Indexer,
+    path: Path,
+    doc_id: str,
+    chunker: Chunker,
+    progress: Progress,
+    follow: bool,
 ) -> FileResult:
     t0 = time.perf_counter()
-    doc_id = document_id(path.name)
 
     def failed(reason: str) -> FileResult:
-        return FileResult(
-            str(path), "failed", doc_id, reason=reason, seconds=time.perf_counter() - t0
-        )
+        status: Status = "skipped" if reason.startswith("skipped: ") else "failed"
+        reason = reason.removeprefix("skipped: ")
+        seconds = time.perf_counter() - t0
+        return FileResult(str(path), status, doc_id, reason=reason, seconds=seconds)
 
     try:
-        data = read_file(path)
+        data = read_file(path, kb.settings.max_file_mb * 2**20, follow_symlinks=follow)
         if kb.store.registry.active_version(doc_id) == content_version(
             data, pipeline_signature(chunker)
         ):
             return FileResult(str(path), "unchanged", doc_id, seconds=time.perf_counter() - t0)
-        doc = parse_bytes(path.name, data, chunker)
+        doc = parse_isolated(path.name, data, kb.settings, doc_id=doc_id)
     except IngestError as e:
         return failed(str(e))
-    except Exception as e:  # a loader bug on odd input must not stop the other files
+    except Exception as e:  # a bug on odd input must not stop the other files
         return failed(f"unexpected error while reading ({type(e).__name__}: {e})")
-    previous = kb.store.registry.document(doc_id)
-    if previous is not None and previous.file_name != path.name:
-        doc.warnings.append(f"replaces '{previous.file_name}' (same document id '{doc_id}')")
     progress.chunks_started(len(doc.chunks))
     # Errors while storing (model mismatch, an unreachable Chroma server, a full disk) are not
     # about this file: they stop the run; the old version stays intact.

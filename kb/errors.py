@@ -8,6 +8,10 @@ KBError                      anything the user can act on; never shown as a trac
 ├── NotFound                 unknown document id or page
 ├── EmptyKnowledgeBase       nothing ingested yet
 ├── WriterBusy               another process is changing the knowledge base
+├── ReadOnly                 the data directory cannot be written (served read-only)
+├── StorageFull              the disk or a storage budget is full
+├── StoreUnavailable         the vector store failed (e.g. the Chroma server is down)
+├── Overloaded               too many questions at once; try again shortly
 ├── InvalidInput             a question or request parameter that cannot be answered as given
 │   └── TooLarge             a body or an upload over its limit
 ├── Conflict                 the action does not fit the current state (a job not in review)
@@ -51,6 +55,24 @@ class EmptyKnowledgeBase(KBError):
 
 class WriterBusy(KBError):
     pass
+
+
+class ReadOnly(KBError):
+    pass
+
+
+class StorageFull(KBError):
+    pass
+
+
+class StoreUnavailable(KBError):
+    pass
+
+
+class Overloaded(KBError):
+    def __init__(self, message: str, retry_after_s: int = 1) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
 
 
 class InvalidInput(KBError):

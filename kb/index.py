@@ -6,35 +6,57 @@ version in one registry transaction → retire the old version (its vectors go, 
 original stay for undo, up to KB_KEEP_VERSIONS). A crash at any point leaves the old version
 visible; a half-staged version is purged by ``recover`` on the next write. A version staged for
 review waits, invisible, until a maintainer publishes or discards it.
+
+Purged text leaves no trace (``finish``, at the end of every writer session): registry rows are
+overwritten (secure_delete) and the write-ahead log emptied, the cached embeddings of texts no
+longer stored in any version are dropped, stored originals deleted. Chroma never holds the text,
+only vectors; after a document is purged for good its collections are rebuilt from the remaining
+vectors and its file vacuumed, so its vectors are gone as well. A withdrawal is undoable, so the
+withdrawn version's rows and original stay (not public) until purged or beyond KB_KEEP_VERSIONS.
 """
 
+import hashlib
 from collections.abc import Callable
 from typing import Literal
 
 from kb.embedding.cache import CachedEmbedder
 from kb.errors import InvalidInput, NotFound
-from kb.models import Chunk, DocumentInfo, ParsedDocument, VersionInfo
+from kb.models import Chunk, DocumentInfo, ParsedDocument, VersionInfo, document_id
 from kb.retrieval.units import context_text, sentence_units
 from kb.store.store import COLLECTION_KEY, Store, new_collection_name
-from kb.store.vectors import SENTENCE_SUFFIX, VectorStore
+from kb.store.vectors import SENTENCE_SUFFIX, VectorStore, vacuum
 
 Outcome = Literal["added", "replaced", "unchanged"]
 Progress = Callable[[int], None]
+Step = Callable[[str], None]  # told at every point where a crash must leave a consistent KB
 
 
 class Indexer:
-    def __init__(self, store: Store, embedder: CachedEmbedder, keep_versions: int = 3) -> None:
+    def __init__(
+        self,
+        store: Store,
+        embedder: CachedEmbedder,
+        keep_versions: int = 3,
+        on_step: Step | None = None,
+    ) -> None:
         self.store = store
         self.embedder = embedder
         self.keep_versions = keep_versions
+        self._step = on_step or (lambda name: None)
+        self._purged_texts: set[str] = set()
+        self._compact = False
 
     def recover(self) -> int:
         """Purge versions and collections a crashed writer left behind; returns how many."""
         registry = self.store.registry
         leftovers = registry.inactive_versions()
-        vectors = self.store.vectors_for_deleting() if leftovers else None
+        retiring = registry.retiring()
+        vectors = self.store.vectors_for_deleting() if leftovers or retiring else None
         for doc_id, version, _ in leftovers:
             self._purge(vectors, doc_id, version)
+        for doc_id, version in retiring:  # a writer died between the flip and its clean-up
+            self._keep_latest(doc_id)
+            self._retire(doc_id, version)
         swept = self.store.files.sweep(registry.original_paths())
         active = registry.get_meta(COLLECTION_KEY)
         keep = {active, f"{active}{SENTENCE_SUFFIX}"}
@@ -43,7 +65,23 @@ class Indexer:
         ]
         for name in stale:
             self.store.client.delete_collection(name)
-        return len(leftovers) + len(stale) + swept
+        return len(leftovers) + len(retiring) + len(stale) + swept
+
+    def document_id_for(self, file_name: str, taken: set[str] | None = None) -> tuple[str, str]:
+        """(id, warning) for a file: the id of the document already stored from a file of this
+        name, else the name's slug; if that belongs to a document from another file (or to one
+        in ``taken``), the slug with a short hash of the name, and a warning saying so. A
+        different file never silently replaces a document."""
+        known = self.store.registry.documents_named(file_name)
+        if known:
+            return known[0], ""
+        base = document_id(file_name)
+        owner = self.store.registry.document(base)
+        if owner is None and base not in (taken or set()):
+            return base, ""
+        alt = f"{base[:100]}-{hashlib.sha256(file_name.encode()).hexdigest()[:8]}"
+        other = f"'{owner.file_name}'" if owner else "another file in this run"
+        return alt, f"the id '{base}' belongs to {other}; this document gets the id '{alt}'"
 
     def upsert(self, doc: ParsedDocument, on_progress: Progress | None = None) -> Outcome:
         """Stage and publish in one go (the command line's ingest)."""
@@ -66,17 +104,21 @@ class Indexer:
         assert vectors is not None
         original = self.store.files.relative(doc.doc_id, doc.version, doc.file_name)
         registry.stage(doc, original)  # first the row, so a crash never orphans the file
+        self._step("staged")
         self.store.files.save(original, doc.source_bytes)
+        self._step("original saved")
         self._embed_into(vectors, doc.chunks, on_progress)
+        self._step("vectors added")
         if review:
             registry.mark_review(doc.doc_id, doc.version)
 
     def publish(self, doc_id: str, version: str) -> str | None:
         """The atomic flip; the version it replaces is retired (kept for undo, without vectors)."""
         retired = self.store.registry.activate(doc_id, version)
-        if retired:
-            self._retire(doc_id, retired)
+        self._step("activated")
         self._keep_latest(doc_id)
+        if retired:  # last: until its vectors are gone, recovery redoes both steps
+            self._retire(doc_id, retired)
         return retired
 
     def withdraw(self, doc_id: str) -> DocumentInfo:
@@ -85,9 +127,9 @@ class Indexer:
         if info is None:
             raise NotFound(f"no published document with id '{doc_id}'")
         version = self.store.registry.deactivate(doc_id)
+        self._keep_latest(doc_id)
         if version:
             self._retire(doc_id, version)
-        self._keep_latest(doc_id)
         return info
 
     def restore(self, doc_id: str, version: str, on_progress: Progress | None = None) -> None:
@@ -123,6 +165,7 @@ class Indexer:
         for v in versions:
             self._purge(vectors, doc_id, v.version)
         registry.delete_doc_meta(doc_id)
+        self._compact = True
         return versions
 
     def remove(self, doc_id: str) -> DocumentInfo:
@@ -132,6 +175,40 @@ class Indexer:
             raise NotFound(f"no document with id '{doc_id}' (see `kb docs list`)")
         self.purge_document(doc_id)
         return info
+
+    def finish(self) -> None:
+        """End of a writer session: purge every trace of what was purged (see the docstring)."""
+        registry = self.store.registry
+        if self._purged_texts:
+            still_used = set(_indexed_texts(registry.stored_chunks()))
+            self.embedder.forget(sorted(self._purged_texts - still_used))
+            self._purged_texts.clear()
+            self._step("embeddings forgotten")
+        if self._compact:
+            self.compact()
+            self._compact = False
+            self._step("compacted")
+        registry.checkpoint()
+        self._step("checkpointed")
+
+    def compact(self) -> int:
+        """Rebuild the collections from the remaining vectors (no re-embedding) and drop the old
+        ones: vectors of purged versions are gone from the index files too. Returns how many
+        vectors were kept."""
+        registry = self.store.registry
+        old = registry.get_meta(COLLECTION_KEY)
+        source = self.store.vectors_for_deleting()
+        if old is None or source is None:
+            return 0
+        name = new_collection_name()
+        target = VectorStore(self.store.client, name, source.built_with, create=True)
+        kept = source.copy_into(target)
+        registry.switch_collection(COLLECTION_KEY, name)
+        for stale in (old, old + SENTENCE_SUFFIX):
+            self.store.client.delete_collection(stale)
+        if self.store.embedded:
+            vacuum(self.store.data_dir / "chroma")
+        return kept
 
     def reindex(self, on_progress: Progress | None = None) -> int:
         """Re-embed all active chunks with the configured model into a new collection; switch."""
@@ -161,6 +238,7 @@ class Indexer:
 
         def report(n: int) -> None:
             nonlocal reported, embedded
+            self._step("embedded a batch")
             embedded += n
             due = min(len(chunks), int(embedded * scale))
             if on_progress is not None and due > reported:
@@ -187,6 +265,8 @@ class Indexer:
         vectors = self.store.vectors_for_deleting()
         if vectors is not None:
             vectors.delete_version(doc_id, version)
+            self._step("old vectors deleted")
+        self.store.registry.retired_vectors_gone(doc_id, version)
 
     def _keep_latest(self, doc_id: str) -> None:
         """Purge retired versions beyond KB_KEEP_VERSIONS (the active one counts)."""
@@ -197,10 +277,21 @@ class Indexer:
                 self._purge(vectors, doc_id, version)
 
     def _purge(self, vectors: VectorStore | None, doc_id: str, version: str) -> None:
-        """Delete a version everywhere: vectors, registry rows, stored original."""
+        """Delete a version everywhere: vectors, registry rows, stored original (cached
+        embeddings of its texts at the end of the session)."""
         registry = self.store.registry
         original = registry.original_of(doc_id, version)
+        self._purged_texts.update(_indexed_texts(registry.version_chunks(doc_id, version)))
         if vectors is not None:
             vectors.delete_version(doc_id, version)
+            self._step("old vectors deleted")
         registry.purge_version(doc_id, version)
+        registry.retired_vectors_gone(doc_id, version)
+        self._step("old rows purged")
         self.store.files.delete(original)
+        self._step("old original deleted")
+
+
+def _indexed_texts(chunks: list[Chunk]) -> list[str]:
+    """What was embedded for these chunks: their context texts and their sentences."""
+    return [context_text(c) for c in chunks] + [s.text for c in chunks for s in sentence_units(c)]

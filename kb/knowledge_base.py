@@ -1,10 +1,13 @@
 """The knowledge base as readers and writers use it; ``build_kb`` wires the components."""
 
 import logging
+import os
+import signal
+import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -17,7 +20,15 @@ from kb.answer.refusal import RefusalGate
 from kb.conversation import Turn, resolve
 from kb.embedding import make_embedder
 from kb.embedding.cache import CachedEmbedder, EmbeddingCache
-from kb.errors import BackendError, EmptyKnowledgeBase, InvalidInput, NotFound
+from kb.errors import (
+    BackendError,
+    EmptyKnowledgeBase,
+    InvalidInput,
+    ModelMismatch,
+    NotFound,
+    ReadOnly,
+    StoreUnavailable,
+)
 from kb.facets.filters import Filters, facet_counts
 from kb.index import Indexer
 from kb.llm.rewrite import FollowUpRewriter
@@ -26,7 +37,8 @@ from kb.retrieval.catalog import Catalog
 from kb.retrieval.retriever import Retrieval, Retriever
 from kb.settings import RetrievalMode, Settings
 from kb.site import load_site
-from kb.store.lock import Waiting, writer_lock
+from kb.store.lock import writable, writer_idle, writer_lock
+from kb.store.sqlite import disk_full
 from kb.store.store import Store
 from kb.store.vectors import VectorStore
 
@@ -62,6 +74,7 @@ class KnowledgeBase:
         """The current snapshot; rebuilt when a writer (any process) changed the registry.
 
         One thread rebuilds; meanwhile the others keep answering from the previous snapshot.
+        While a writer is at work, everyone does: the snapshot moves on when it has finished.
         """
         generation = self.store.registry.generation()
         current = self._catalog
@@ -72,11 +85,51 @@ class KnowledgeBase:
             return current
         try:
             if self._catalog is None or self._catalog.generation != generation:
-                gen, chunks = self.store.registry.snapshot()
-                self._catalog = Catalog.build(gen, chunks)
+                self._refresh()
+            assert self._catalog is not None
             return self._catalog
         finally:
             self._catalog_lock.release()
+
+    def _refresh(self) -> None:
+        """Read the registry, then make sure the vector store's view is at least as new (a view
+        older than the catalog fails on ids it has not seen; a newer one only lacks purged ids).
+        """
+        with writer_idle(self.settings.data_dir) as idle:
+            if not idle and self._catalog is not None:
+                return  # a writer is at work: keep the consistent previous snapshot
+            gen, chunks = self.store.registry.snapshot()
+            if not idle or not self.store.is_current():
+                self.store.reopen()
+                self._warm_vectors()
+        self._catalog = Catalog.build(gen, chunks)
+
+    def _warm_vectors(self) -> None:
+        """Load the new view's index now, while no writer can touch its files; a failure here
+        is reported by the query that needs the vectors (or handled there), not by the refresh."""
+        try:
+            vectors = self.store.vectors()
+            if vectors is not None:
+                vectors.warm()
+        except ModelMismatch:
+            return
+        except Exception as e:  # chromadb's own error types
+            log.warning("loading the vector index failed (%s); queries will retry", e)
+
+    def readiness(self) -> tuple[int, int]:
+        """(documents, chunks) from a real registry query, after a real vector query: raises
+        when either store fails."""
+        docs = self.documents()
+        catalog = self.catalog()
+        if docs and catalog.chunks:
+            vectors = self.store.vectors()
+            if vectors is None:
+                raise StoreUnavailable("documents are registered but the vector store is empty")
+            try:
+                vectors.warm()
+            except Exception as e:  # chromadb's own error types
+                raise StoreUnavailable(f"the vector store failed: {e}") from e
+        return len(docs), sum(d.chunks for d in docs)
 
     def warm_up(self) -> None:
         """Load what the first question would otherwise pay for: catalog, collection, model."""
@@ -291,22 +344,76 @@ class KnowledgeBase:
     # -- writing -------------------------------------------------------------------------------
     @contextmanager
     def writer(
-        self, holder: str = "", timeout_s: float | None = None, on_wait: Waiting | None = None
+        self,
+        on_wait: Callable[[str], None] | None = None,
+        command: str = "",
+        timeout_s: float | None = None,
     ) -> Iterator[Indexer]:
         """Exclusive write access; leftovers of a crashed writer are purged first.
 
-        ``holder`` says who writes (shown to a writer that has to wait); ``on_wait`` hears once
-        whom this writer waits for, up to ``timeout_s`` (default KB_WRITER_WAIT_S).
+        ``on_wait`` is told once if another writer holds the lock (it is waited for up to
+        ``timeout_s``, default KB_WRITER_WAIT_S). ``command`` says who writes, for the message
+        others get.
         """
+        if self.store.read_only:
+            raise ReadOnly(f"the data dir {self.settings.data_dir} is read-only")
         wait = self.settings.writer_wait_s if timeout_s is None else timeout_s
-        with writer_lock(self.settings.data_dir, wait, holder, on_wait):
-            indexer = Indexer(self.store, self.embedder, self.settings.keep_versions)
+        with writer_lock(self.settings.data_dir, wait, on_wait, command):
+            self.store.begin_writing()
+            indexer = Indexer(
+                self.store,
+                self.embedder,
+                self.settings.keep_versions,
+                _crash_switch(self.settings.crash_at_step),
+            )
             indexer.recover()
-            yield indexer
+            try:
+                yield indexer
+            except BaseException as e:
+                _finish_after_failure(indexer)
+                _raise_if_disk_full(e)
+                raise
+            try:
+                indexer.finish()
+            except Exception as e:
+                _raise_if_disk_full(e)
+                raise
 
     def close(self) -> None:
         self.store.close()
         self.embedder.cache.close()
+
+
+def _crash_switch(at: int) -> Callable[[str], None] | None:
+    """The fault suite's switch: count the writer's steps on stderr (-1), or kill this process
+    with SIGKILL at step ``at`` (a crash at an exact point of a write). 0: off."""
+    if at == 0:
+        return None
+    count = 0
+
+    def step(name: str) -> None:
+        nonlocal count
+        count += 1
+        print(f"writer step {count}: {name}", file=sys.stderr, flush=True)
+        if count == at:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    return step
+
+
+def _raise_if_disk_full(e: BaseException) -> None:
+    """A full disk becomes one clear error (the old versions stay: nothing is half-written)."""
+    full = disk_full(e)
+    if full is not None:
+        raise full from e
+
+
+def _finish_after_failure(indexer: Indexer) -> None:
+    """Purge what the session withdrew before it failed, without hiding its error."""
+    try:
+        indexer.finish()
+    except Exception:
+        log.warning("purging after a failed write did not complete", exc_info=True)
 
 
 def _check_question(question: str, settings: Settings) -> str:
@@ -322,11 +429,19 @@ def _check_question(question: str, settings: Settings) -> str:
 
 
 def build_kb(settings: Settings) -> KnowledgeBase:
-    """The one place that decides which embedder and store are used."""
+    """The one place that decides which embedder and store are used. A data dir this process
+    cannot write is opened read-only: answering works, writing raises ReadOnly."""
     inner = make_embedder(settings)
-    cache = EmbeddingCache(settings.embedding_cache_dir / "embeddings.sqlite3")
+    cache = EmbeddingCache.open(settings.embedding_cache_dir / "embeddings.sqlite3")
     embedder = CachedEmbedder(inner, cache, batch_size=settings.embed_batch_size)
-    store = Store(settings.data_dir, embedder.model_id, settings.chroma_url)
+    read_only = not writable(settings.data_dir)
+    store = Store(
+        settings.data_dir,
+        embedder.model_id,
+        settings.chroma_url,
+        read_only=read_only,
+        max_copy_mb=settings.readonly_copy_max_mb,
+    )
     generator, rewriter = None, None
     if settings.answer_mode == "generative":
         from kb.llm.factory import make_generation

@@ -11,14 +11,51 @@ SECTION_SEPARATOR = " › "  # between the headings of a chunk's section path
 
 
 def document_id(file_name: str) -> str:
-    """Stable id of a document: a slug of its base file name (the same file keeps its id)."""
-    name = unicodedata.normalize("NFKD", Path(file_name).name.lower())
-    name = name.replace("ß", "ss")
-    ascii_name = name.encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-")
-    if not slug:
-        slug = "doc-" + hashlib.sha256(file_name.encode()).hexdigest()[:12]
-    return slug[:120]
+    """Stable id of a document: a slug of its base file name (the same file keeps its id).
+
+    Latin letters lose their accents ("Förder" → "forder"); letters of other scripts are
+    transliterated ("Отчет" → "otchet"), so names in them do not all become "txt"; a name with
+    nothing left gets a short hash of the name. Collisions between different names are resolved
+    against the registry by the writer (``Indexer.document_id_for``).
+    """
+    name = unicodedata.normalize("NFKD", Path(file_name).name.lower()).replace("ß", "ss")
+    stem, dot, suffix = name.rpartition(".") if "." in name.lstrip(".") else (name, "", "")
+    stem_slug = _slug(_transliterate(stem))
+    if not stem_slug:
+        stem_slug = "doc-" + hashlib.sha256(file_name.encode()).hexdigest()[:10]
+    suffix_slug = _slug(suffix) if dot else ""
+    return (stem_slug + ("-" + suffix_slug if suffix_slug else ""))[:120].rstrip("-")
+
+
+def _slug(text: str) -> str:
+    ascii_text = text.encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+
+
+def _transliterate(text: str) -> str:
+    """Runs of letters and digits of non-Latin scripts in lowercase ASCII; the rest as it is."""
+    from anyascii import anyascii
+
+    def foreign(ch: str) -> bool:
+        return (
+            ord(ch) >= 128
+            and unicodedata.category(ch)[0] in "LN"
+            and "LATIN" not in unicodedata.name(ch, "")
+        )
+
+    out: list[str] = []
+    run: list[str] = []
+    for ch in text + " ":
+        if foreign(ch):
+            run.append(ch)
+            continue
+        if run and unicodedata.category(ch).startswith("M"):
+            continue  # an accent split off by NFKD inside a foreign word
+        if run:
+            out.append(f" {anyascii(''.join(run)).lower()} ")
+            run = []
+        out.append(ch)
+    return "".join(out)[:-1]
 
 
 def content_version(data: bytes, pipeline: str = "") -> str:

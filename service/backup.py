@@ -44,7 +44,7 @@ def backup(
         with tempfile.TemporaryDirectory(prefix="kb-backup-") as tmp:
             stage = Path(tmp) / "backup"
             stage.mkdir()
-            with kb.writer(holder="kb backup", on_wait=on_wait):
+            with kb.writer(command="kb backup", on_wait=on_wait):
                 say("writer lock held: copying databases, originals and vectors")
                 manifest = _snapshot(kb, settings.data_dir, stage)
             _pack(stage, target)

@@ -45,6 +45,16 @@ def _open_kb() -> "KnowledgeBase":
     return build_kb(_settings())
 
 
+def _say(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def _waiting(holder: str) -> None:
+    typer.echo(
+        f"Waiting for another process that is changing the knowledge base ({holder}) …", err=True
+    )
+
+
 def _fail(message: str, code: int = 1) -> NoReturn:
     typer.echo(f"Error: {message}", err=True)
     raise typer.Exit(code)
@@ -94,15 +104,12 @@ def ingest(
         raise typer.Exit(1)
 
 
-def _waiting(holder: str) -> None:
-    typer.echo(f"Waiting: {holder} is changing the knowledge base …", err=True)
-
-
 def _report_dict(report: Any) -> dict[str, Any]:
     return {
         "added": report.count("added"),
         "replaced": report.count("replaced"),
         "unchanged": report.count("unchanged"),
+        "skipped": report.count("skipped"),
         "failed": report.count("failed"),
         "chunks": report.chunks,
         "seconds": round(report.seconds, 2),
@@ -135,7 +142,7 @@ def docs_remove(
     """Remove a published document and every kept version of it, for good (= purge)."""
     kb = _open_kb()
     try:
-        with kb.writer(on_wait=_waiting) as writer:
+        with kb.writer(on_wait=_waiting, command="kb docs remove") as writer:
             info = writer.remove(doc_id)
         cli_ops.audit(kb.settings, "purge", doc_id, info.version, file=info.file_name)
     finally:
@@ -260,7 +267,10 @@ def reindex() -> None:
     kb = _open_kb()
     try:
         total = len(kb.store.registry.active_chunks())
-        with RichProgress(enabled=sys.stderr.isatty()) as progress, kb.writer() as writer:
+        with (
+            RichProgress(enabled=sys.stderr.isatty()) as progress,
+            kb.writer(on_wait=_waiting, command="kb reindex") as writer,
+        ):
             progress.chunks_started(total)
             n = writer.reindex(on_progress=progress.chunks_done)
     finally:
@@ -317,27 +327,39 @@ def serve(
     """Serve the chat API, the widget and the offer finder over KB_DATA_DIR."""
     import uvicorn
 
-    settings = _settings()
-    kb = _open_kb()  # fail here with one line (e.g. a model mismatch), not in the server's startup
-    try:
-        kb.store.vectors()
-    finally:
-        kb.close()
+    from kb.store.lock import ServerLock
+
+    base = _settings()
+    settings = base.model_copy(update={"host": host or base.host, "port": port or base.port})
     if workers > 1 and not settings.chroma_url:
         _fail(
             "several workers need a Chroma server: start `chroma run --path DIR --port 8001` "
             "and set KB_CHROMA_URL=http://127.0.0.1:8001",
             2,
         )
-    uvicorn.run(
-        "service.app:app_from_environment",
-        factory=True,
-        host=host or settings.host,
-        port=port or settings.port,
-        workers=workers,
-        log_level="info",
-        proxy_headers=False,
-    )
+    kb = _open_kb()  # fail here with one line (e.g. a model mismatch), not in the server's startup
+    try:
+        kb.store.vectors()
+        if not settings.chroma_url and not kb.store.read_only:
+            probe = ServerLock(settings.data_dir)  # refuse now, before loading anything more
+            probe.acquire("")
+            probe.release()
+        if kb.store.read_only:
+            _say(f"{settings.data_dir} is read-only: serving without feedback")
+    finally:
+        kb.close()
+    common: dict[str, Any] = {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": "info",
+        "proxy_headers": False,  # the client IP comes from KB_TRUSTED_PROXIES only
+    }
+    if workers == 1:
+        from service.app import create_app
+
+        uvicorn.run(create_app(settings), **common)
+    else:
+        uvicorn.run("service.app:app_from_environment", factory=True, workers=workers, **common)
 
 
 @app.command()

@@ -118,7 +118,7 @@ def sync(
             print_report(report)
             failed = report.failed
         if plan.withdraw:
-            with kb.writer(holder="kb sync", on_wait=_waiting) as writer:
+            with kb.writer(command="kb sync", on_wait=_waiting) as writer:
                 for doc_id in plan.withdraw:
                     info = writer.withdraw(doc_id)
                     audit(kb.settings, "withdraw", doc_id, info.version, via="kb sync")

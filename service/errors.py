@@ -23,6 +23,10 @@ from kb.errors import (
     KBError,
     ModelMismatch,
     NotFound,
+    Overloaded,
+    ReadOnly,
+    StorageFull,
+    StoreUnavailable,
     TooLarge,
     TooManyAttempts,
     UnsupportedFormat,
@@ -44,6 +48,10 @@ STATUS = [
     (EmptyKnowledgeBase, 503, "Die Wissensdatenbank ist noch leer"),
     (ModelMismatch, 503, "Der Index passt nicht zum Embedding-Modell"),
     (WriterBusy, 503, "Die Wissensdatenbank wird gerade aktualisiert"),
+    (Overloaded, 503, "Gerade sind zu viele Anfragen in Arbeit"),
+    (ReadOnly, 503, "Der Dienst läuft nur lesend"),
+    (StorageFull, 507, "Der Speicher ist voll"),
+    (StoreUnavailable, 503, "Der Vektorspeicher ist nicht erreichbar"),
     (BackendError, 502, "Der Sprachmodell-Dienst ist nicht erreichbar"),
     (ConfigError, 500, "Fehlerhafte Konfiguration"),
 ]
@@ -62,7 +70,7 @@ def install(app: FastAPI) -> None:
             if page is not None:
                 return page
         headers = {}
-        if isinstance(exc, TooManyAttempts):
+        if isinstance(exc, TooManyAttempts | Overloaded):
             headers["Retry-After"] = str(exc.retry_after_s)
         elif status == 401:
             headers["WWW-Authenticate"] = "Bearer"
@@ -76,19 +84,22 @@ def install(app: FastAPI) -> None:
         for err in exc.errors():
             where = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
             problems.append(f"{where}: {err.get('msg')}" if where else str(err.get("msg")))
-        return JSONResponse(
-            {"detail": detail("Ungültige Anfrage", "; ".join(problems) or "invalid request")},
-            status_code=422,
-        )
+        text = detail("Ungültige Anfrage", "; ".join(problems)[:2000] or "invalid request")
+        # what the client sent is echoed: it must still encode (a lone surrogate cannot)
+        text = text.encode("utf-8", "replace").decode("utf-8")
+        return JSONResponse({"detail": text}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         text = exc.detail if isinstance(exc.detail, str) else "error"
+        headers = dict(exc.headers or {})
         if exc.status_code == 404 and text == "Not Found":
             text = detail("Nicht gefunden", "not found")
         elif exc.status_code == 405:
             text = detail("Methode nicht erlaubt", "method not allowed")
-        return JSONResponse({"detail": text}, status_code=exc.status_code, headers=exc.headers)
+        if exc.status_code in (408, 413):
+            headers["Connection"] = "close"  # the rest of the body is not read
+        return JSONResponse({"detail": text}, status_code=exc.status_code, headers=headers)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -1,4 +1,9 @@
-"""Thumbs up/down with an optional comment, stored durably in SQLite under KB_DATA_DIR."""
+"""Thumbs up/down with an optional comment, stored durably in SQLite under KB_DATA_DIR.
+
+Bounded: every field has a size cap (service/schemas.py), the whole store a budget
+(KB_FEEDBACK_MAX_MB); past the budget, a full disk or a read-only data dir, adding feedback is
+refused with a clear error while everything else keeps working.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from kb.store.sqlite import connect
+from kb.errors import ReadOnly, StorageFull
+from kb.store.sqlite import connect, connect_read_only, storage_error
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (
@@ -37,9 +43,17 @@ def _migrate(db: sqlite3.Connection) -> None:
 
 
 class FeedbackStore:
-    def __init__(self, path: Path) -> None:
-        self._db = connect(path, _SCHEMA)
-        _migrate(self._db)
+    def __init__(self, path: Path, max_bytes: int = 100 * 2**20, read_only: bool = False) -> None:
+        self.read_only = read_only
+        self.max_bytes = max_bytes
+        self._db: sqlite3.Connection | None
+        if not read_only:
+            self._db = connect(path, _SCHEMA)
+            _migrate(self._db)
+        elif path.is_file():
+            self._db = connect_read_only(path)
+        else:
+            self._db = None  # read-only and never written: nothing to list
         self._lock = threading.Lock()
 
     def add(
@@ -51,6 +65,8 @@ class FeedbackStore:
         citations: list[dict[str, Any]],
         comment: str | None,
     ) -> dict[str, Any]:
+        if self.read_only or self._db is None:
+            raise ReadOnly("the service runs read-only: feedback cannot be stored")
         row = {
             "id": uuid.uuid4().hex,
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -61,28 +77,29 @@ class FeedbackStore:
             "answer": answer,
             "citations": citations,
         }
+        values = [row[k] for k in _KEYS]
+        values[-1] = json.dumps(citations, ensure_ascii=False)
         with self._lock:
-            self._db.execute(
-                "INSERT INTO feedback (id, created_at, answer_id, rating, comment, question,"
-                " answer, citations) VALUES (?,?,?,?,?,?,?,?)",
-                (
-                    row["id"],
-                    row["created_at"],
-                    answer_id,
-                    rating,
-                    comment,
-                    question,
-                    answer,
-                    json.dumps(citations, ensure_ascii=False),
-                ),
-            )
+            if self._size() >= self.max_bytes:
+                raise StorageFull(
+                    f"the feedback store has reached its budget of "
+                    f"{self.max_bytes // 2**20} MB (KB_FEEDBACK_MAX_MB)"
+                )
+            try:
+                self._db.execute(
+                    f"INSERT INTO feedback ({', '.join(_KEYS)}) VALUES (?,?,?,?,?,?,?,?)", values
+                )
+            except sqlite3.Error as e:
+                raise storage_error(e, "feedback") from e
         return row
 
-    def list(self, limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
+    def list(self, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+        if self._db is None:
+            return []
         with self._lock:
             rows = self._db.execute(
-                f"SELECT {', '.join(_KEYS)} FROM feedback ORDER BY created_at DESC, id"
-                " LIMIT ? OFFSET ?",
+                "SELECT id, created_at, answer_id, rating, comment, question, answer, citations"
+                " FROM feedback ORDER BY created_at DESC, id LIMIT ? OFFSET ?",
                 (limit, offset),
             ).fetchall()
         return [{**dict(zip(_KEYS, r, strict=True)), "citations": json.loads(r[7])} for r in rows]
@@ -94,6 +111,8 @@ class FeedbackStore:
         where = ""
         if handled is not None:
             where = "WHERE handled_at IS NOT NULL" if handled else "WHERE handled_at IS NULL"
+        if self._db is None:
+            return []
         with self._lock:
             rows = self._db.execute(
                 f"SELECT {', '.join(_ADMIN_KEYS)} FROM feedback {where}"
@@ -103,6 +122,8 @@ class FeedbackStore:
         return [_admin_row(r) for r in rows]
 
     def get(self, feedback_id: str) -> dict[str, Any] | None:
+        if self._db is None:
+            return None
         with self._lock:
             row = self._db.execute(
                 f"SELECT {', '.join(_ADMIN_KEYS)} FROM feedback WHERE id=?", (feedback_id,)
@@ -110,6 +131,8 @@ class FeedbackStore:
         return _admin_row(row) if row else None
 
     def counts(self) -> dict[str, int]:
+        if self._db is None:
+            return {"up": 0, "down": 0}
         with self._lock:
             rows = self._db.execute(
                 "SELECT rating, count(*) FROM feedback WHERE handled_at IS NULL GROUP BY rating"
@@ -117,6 +140,8 @@ class FeedbackStore:
         return {"up": 0, "down": 0, **{r[0]: r[1] for r in rows}}
 
     def mark_handled(self, feedback_id: str, by: str, handled: bool = True) -> bool:
+        if self.read_only or self._db is None:
+            raise ReadOnly("the service runs read-only: feedback cannot be changed")
         at = datetime.now(UTC).isoformat(timespec="seconds") if handled else None
         with self._lock:
             cur = self._db.execute(
@@ -125,8 +150,17 @@ class FeedbackStore:
             )
         return cur.rowcount > 0
 
+    def _size(self) -> int:
+        """Bytes in use (the logical database, write-ahead log included)."""
+        assert self._db is not None
+        pages = self._db.execute("PRAGMA page_count").fetchone()[0]
+        free = self._db.execute("PRAGMA freelist_count").fetchone()[0]
+        size = self._db.execute("PRAGMA page_size").fetchone()[0]
+        return int((pages - free) * size)
+
     def close(self) -> None:
-        self._db.close()
+        if self._db is not None:
+            self._db.close()
 
 
 def _admin_row(r: tuple[Any, ...]) -> dict[str, Any]:

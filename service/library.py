@@ -142,5 +142,5 @@ class Library:
 
     def _writer(self, actor: str, what: str) -> Any:
         return self.kb.writer(
-            holder=f"{actor}: {what}", timeout_s=self.settings.request_writer_wait_s
+            command=f"{actor}: {what}", timeout_s=self.settings.request_writer_wait_s
         )

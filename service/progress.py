@@ -5,6 +5,7 @@ from types import TracebackType
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -69,31 +70,42 @@ class RichProgress:
 def print_report(report: Any) -> None:
     for r in report.results:
         if r.status == "failed":
-            out.print(f"[red]failed[/red]    {r.path}: {r.reason}", highlight=False)
+            out.print(f"[red]failed[/red]    {escape(r.path)}: {escape(r.reason)}", highlight=False)
+        elif r.status == "skipped":
+            out.print(f"skipped   {r.path}: {r.reason}", highlight=False, markup=False)
         else:
             extra = f" ({r.chunks} chunks)" if r.status != "unchanged" else ""
-            out.print(f"{r.status:<10}{r.path}{extra}", highlight=False)
+            out.print(f"{r.status:<10}{r.path}{extra}", highlight=False, markup=False)
         for w in r.warnings:
-            out.print(f"          warning: {w}", highlight=False, style="yellow")
+            out.print(f"          warning: {w}", highlight=False, markup=False, style="yellow")
     out.print(
         f"\n{report.count('added')} added, {report.count('replaced')} replaced, "
-        f"{report.count('unchanged')} unchanged, {report.count('failed')} failed; "
+        f"{report.count('unchanged')} unchanged, {report.count('skipped')} skipped, "
+        f"{report.count('failed')} failed; "
         f"{report.chunks} chunks embedded in {report.seconds:.1f} s",
         highlight=False,
     )
 
 
 def print_documents(docs: list[Any]) -> None:
+    """A table on a terminal; tab-separated columns with a header line when piped."""
     if not docs:
         out.print("No documents yet. Add some with: kb ingest PATH")
+        return
+    columns = ("id", "file", "kind", "title", "pages", "chunks", "updated")
+    rows = [
+        (d.doc_id, d.file_name, d.kind, d.title, str(d.pages), str(d.chunks), d.updated_at)
+        for d in docs
+    ]
+    if not out.is_terminal:
+        for row in (columns, *rows):
+            print("\t".join(" ".join(cell.split()) for cell in row))  # no tabs or newlines inside
         return
     table = Table()
     table.add_column("id", no_wrap=True, overflow="fold")
     table.add_column("file", overflow="fold")
-    for name in ("kind", "title", "pages", "chunks", "updated"):
+    for name in columns[2:]:
         table.add_column(name, overflow="ellipsis", max_width=40 if name == "title" else None)
-    for d in docs:
-        table.add_row(
-            d.doc_id, d.file_name, d.kind, d.title[:50], str(d.pages), str(d.chunks), d.updated_at
-        )
+    for row in rows:
+        table.add_row(*(escape(cell) for cell in row[:3]), escape(row[3][:50]), *row[4:])
     out.print(table)

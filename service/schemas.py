@@ -1,11 +1,15 @@
 """Pydantic models of the HTTP API. The answer object has exactly the keys of `kb ask --json`
 plus additive fields the widget needs (answer_id, searched, uncertain, doc_id/url per citation)."""
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+# Per-field caps: no field can be larger than a real use needs (the body limit bounds the sum).
 MAX_TURN_CHARS = 4000
+MAX_QUESTION_CHARS = 20000  # KB_MAX_QUESTION_CHARS (at most this) is checked after trimming
+MAX_TURNS = 200
+Short = Annotated[str, StringConstraints(max_length=200)]
 
 
 class Turn(BaseModel):
@@ -16,16 +20,16 @@ class Turn(BaseModel):
 
 class FiltersIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    place: str | None = None
-    topic: str | None = None
-    kind: str | None = None
-    doc_id: str | None = None
+    place: Short | None = None
+    topic: Short | None = None
+    kind: Short | None = None
+    doc_id: Short | None = None
 
 
 class ChatRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    question: str
-    history: list[Turn] = Field(default_factory=list)
+    question: str = Field(max_length=MAX_QUESTION_CHARS)
+    history: list[Turn] = Field(default_factory=list, max_length=MAX_TURNS)
     filters: FiltersIn | None = None
 
     @field_validator("question")
@@ -120,6 +124,15 @@ class PageOut(BaseModel):
     headings: list[str]
 
 
+CitationIn = Annotated[
+    dict[
+        Annotated[str, StringConstraints(max_length=40)],
+        Annotated[str, StringConstraints(max_length=5000)] | int | None,
+    ],
+    Field(max_length=12),
+]
+
+
 class FeedbackIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     answer_id: str = Field(min_length=1, max_length=100)
@@ -127,7 +140,7 @@ class FeedbackIn(BaseModel):
     question: str = Field(min_length=1, max_length=5000)
     answer: str | None = Field(default=None, max_length=20000)
     comment: str | None = Field(default=None, max_length=2000)
-    citations: list[dict[str, str | int | None]] = Field(default_factory=list, max_length=20)
+    citations: list[CitationIn] = Field(default_factory=list, max_length=20)
 
 
 class FeedbackOut(BaseModel):

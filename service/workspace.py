@@ -120,7 +120,7 @@ class Workspace:
         doc, replaces = self._identify(doc, job)
         preview = self._preview(doc, job, replaces)
         holder = f"Web-Job {job.id[:8]} ({job.file_name})"
-        with self.kb.writer(holder=holder, on_wait=report.waiting) as writer:
+        with self.kb.writer(command=holder, on_wait=report.waiting) as writer:
             self._check_still_new(doc)
             report.embedding(len(doc.chunks))
             writer.stage(doc, on_progress=report.embedded, review=True)
@@ -325,5 +325,5 @@ class Workspace:
 
     def _writer(self, actor: str, what: str) -> Any:
         return self.kb.writer(
-            holder=f"{actor}: {what}", timeout_s=self.settings.request_writer_wait_s
+            command=f"{actor}: {what}", timeout_s=self.settings.request_writer_wait_s
         )

@@ -150,7 +150,7 @@ def kb_env(data_dir: Path, **extra: str) -> dict[str, str]:
         for k, v in os.environ.items()
         if not k.startswith("KB_") and k not in ("COLUMNS", "LINES")
     }
-    env.update(KB_DATA_DIR=str(data_dir), KB_CACHE_DIR=str(EMBED_CACHE), **extra)
+    env.update({"KB_DATA_DIR": str(data_dir), "KB_CACHE_DIR": str(EMBED_CACHE), **extra})
     env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
     return env
 

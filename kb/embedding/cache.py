@@ -1,6 +1,8 @@
 """Disk cache of passage embeddings keyed by (model id, text hash), shared across KBs and runs."""
 
 import hashlib
+import logging
+import sqlite3
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -8,17 +10,33 @@ from pathlib import Path
 import numpy as np
 
 from kb.embedding.base import Embedder, Vectors
-from kb.store.sqlite import connect
+from kb.store.sqlite import checkpoint, connect
+
+log = logging.getLogger("kb")
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS embeddings (model TEXT, hash TEXT, vector BLOB,"
+    " PRIMARY KEY (model, hash));"
+)
 
 
 class EmbeddingCache:
-    def __init__(self, path: Path) -> None:
-        self._db = connect(
-            path,
-            "CREATE TABLE IF NOT EXISTS embeddings (model TEXT, hash TEXT, vector BLOB,"
-            " PRIMARY KEY (model, hash));",
-        )
+    def __init__(self, path: Path | None) -> None:
+        """``path`` None: a cache in memory only (for a read-only data dir)."""
+        if path is None:
+            self._db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+            self._db.executescript(_SCHEMA)
+        else:
+            self._db = connect(path, _SCHEMA)
         self._lock = threading.Lock()
+
+    @classmethod
+    def open(cls, path: Path) -> "EmbeddingCache":
+        """The cache at ``path``, or one in memory when it cannot be written there."""
+        try:
+            return cls(path)
+        except (OSError, sqlite3.Error) as e:
+            log.warning("embedding cache %s not writable (%s): caching in memory only", path, e)
+            return cls(None)
 
     def get_many(self, model: str, hashes: list[str]) -> dict[str, Vectors]:
         found: dict[str, Vectors] = {}
@@ -42,6 +60,17 @@ class EmbeddingCache:
                 [(model, h, np.asarray(v, dtype=np.float32).tobytes()) for h, v in items.items()],
             )
 
+    def delete_many(self, model: str, hashes: list[str]) -> None:
+        """Forget vectors of withdrawn texts (overwritten on disk, WAL emptied)."""
+        with self._lock:
+            for i in range(0, len(hashes), 500):
+                part = hashes[i : i + 500]
+                marks = ",".join("?" * len(part))
+                self._db.execute(
+                    f"DELETE FROM embeddings WHERE model=? AND hash IN ({marks})", [model, *part]
+                )
+            checkpoint(self._db)
+
     def close(self) -> None:
         self._db.close()
 
@@ -61,6 +90,10 @@ class CachedEmbedder:
     @property
     def model_id(self) -> str:
         return self.inner.model_id
+
+    def forget(self, texts: list[str]) -> None:
+        """Drop the cached vectors of these passages (withdrawn text leaves no trace here)."""
+        self.cache.delete_many("passage:" + self.model_id, sorted({text_hash(t) for t in texts}))
 
     def embed_query(self, text: str) -> Vectors:
         return self.inner.embed_query(text)

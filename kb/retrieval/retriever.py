@@ -52,14 +52,14 @@ class Retriever:
         k = k or s.top_k
         mode = mode or s.retrieval_mode
         expanded = catalog.glossary.expand(query).text if s.expand_acronyms else query
-        terms = catalog.analyzer.query_terms(expanded)
+        terms = catalog.analyzer.query_terms(expanded)[: s.max_query_terms]
         pool = s.candidates * (4 if keep else 1)
 
         dense: dict[str, tuple[int, float]] = {}
         sentences: dict[str, tuple[int, float]] = {}
         vector = None
         if mode in ("hybrid", "dense") and (store := self._vectors()) is not None:
-            vector = self._embedder.embed_query(expanded)
+            vector = self._embedder.embed_query(_head(expanded, s.query_embed_chars))
             dense, sentences = self._dense(store, catalog, vector, pool)
         lexical: dict[str, tuple[int, float]] = {}
         if mode in ("hybrid", "bm25"):
@@ -126,6 +126,15 @@ class Retriever:
             )
         hits.sort(key=lambda h: (-h.score, h.chunk.file_name, h.chunk.position))
         return hits
+
+
+def _head(text: str, limit: int) -> str:
+    """At most ``limit`` characters, cut at a word boundary: the embedding model's cost grows
+    with the length of its input, and a question's meaning is in its first sentences."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit + 1)
+    return text[: cut if cut > limit // 2 else limit]
 
 
 def _fingerprint(text: str) -> frozenset[str]:

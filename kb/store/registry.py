@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from kb.models import Chunk, DocumentInfo, Heading, Page, ParsedDocument
-from kb.store.sqlite import connect
+from kb.store.sqlite import checkpoint, connect, connect_read_only
 from kb.store.versions import VERSIONS_SCHEMA, VersionsMixin, migrate
 
 _SCHEMA = """
@@ -54,9 +54,16 @@ def _precise_now() -> str:
 
 
 class Registry(VersionsMixin):
-    def __init__(self, path: Path) -> None:
-        self._db = connect(path, _SCHEMA + VERSIONS_SCHEMA)
-        migrate(self._db)
+    def __init__(self, path: Path, read_only: bool = False) -> None:
+        self.read_only = read_only
+        if read_only and not path.exists():
+            self._db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+            self._db.executescript(_SCHEMA + VERSIONS_SCHEMA)  # nothing ingested yet: empty
+        elif read_only:
+            self._db = connect_read_only(path)
+        else:
+            self._db = connect(path, _SCHEMA + VERSIONS_SCHEMA)
+            migrate(self._db)
         self._lock = threading.RLock()
 
     def close(self) -> None:
@@ -92,6 +99,24 @@ class Registry(VersionsMixin):
     def generation(self) -> int:
         """Bumped by every change readers can see; readers reload when it moves."""
         return int(self.get_meta("generation") or 0)
+
+    def write_count(self) -> int:
+        """How many writer sessions have started (in any process): a reader whose vector store
+        view is older than the last of them must reopen it."""
+        return int(self.get_meta("writes") or 0)
+
+    def begin_write(self) -> int:
+        """Count a new writer session (under the writer lock); returns the new count."""
+        with self._tx() as db:
+            row = db.execute("SELECT value FROM meta WHERE key='writes'").fetchone()
+            count = int(row[0] if row else 0) + 1
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('writes', ?)", (str(count),))
+        return count
+
+    def checkpoint(self) -> None:
+        """Empty the write-ahead log (deleted rows must not linger there)."""
+        with self._lock:
+            checkpoint(self._db)
 
     # -- writing --------------------------------------------------------------------------------
     def stage(self, doc: ParsedDocument, original: str) -> None:
@@ -171,6 +196,7 @@ class Registry(VersionsMixin):
                     " WHERE doc_id=? AND version=?",
                     (_precise_now(), doc_id, old),
                 )
+                self._add_retiring(db, doc_id, old)
             self._bump(db)
         return old if old != version else None
 
@@ -185,8 +211,34 @@ class Registry(VersionsMixin):
                 "UPDATE versions SET state='retired', retired_at=? WHERE doc_id=? AND version=?",
                 (_precise_now(), doc_id, row[0]),
             )
+            self._add_retiring(db, doc_id, row[0])
             self._bump(db)
         return str(row[0])
+
+    # A retired version keeps no vectors; until they are deleted (right after the flip, or by
+    # the next writer's recovery after a crash) it is listed under this meta key.
+    _RETIRING = "retiring"
+
+    def _add_retiring(self, db: sqlite3.Connection, doc_id: str, version: str) -> None:
+        row = db.execute("SELECT value FROM meta WHERE key=?", (self._RETIRING,)).fetchone()
+        pending = json.loads(row[0]) if row else []
+        pending.append([doc_id, version])
+        db.execute(
+            "INSERT OR REPLACE INTO meta VALUES (?, ?)", (self._RETIRING, json.dumps(pending))
+        )
+
+    def retiring(self) -> list[tuple[str, str]]:
+        """Retired versions whose vectors may still be in the vector store."""
+        raw = self.get_meta(self._RETIRING)
+        return [(d, v) for d, v in json.loads(raw)] if raw else []
+
+    def retired_vectors_gone(self, doc_id: str, version: str) -> None:
+        with self._tx() as db:
+            row = db.execute("SELECT value FROM meta WHERE key=?", (self._RETIRING,)).fetchone()
+            pending = [p for p in (json.loads(row[0]) if row else []) if p != [doc_id, version]]
+            db.execute(
+                "INSERT OR REPLACE INTO meta VALUES (?, ?)", (self._RETIRING, json.dumps(pending))
+            )
 
     def purge_version(self, doc_id: str, version: str) -> None:
         with self._tx() as db:
@@ -243,6 +295,16 @@ class Registry(VersionsMixin):
         with self._lock:
             row = self._db.execute(self._DOCUMENTS + " WHERE d.doc_id=?", (doc_id,)).fetchone()
         return DocumentInfo(*row) if row else None
+
+    def documents_named(self, file_name: str) -> list[str]:
+        """Ids of the documents whose active version came from a file of exactly this name."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT d.doc_id FROM documents d JOIN versions v ON v.doc_id=d.doc_id"
+                " AND v.version=d.version WHERE v.file_name=? ORDER BY d.added_at",
+                (file_name,),
+            ).fetchall()
+        return [r[0] for r in rows]
 
     def original_of(self, doc_id: str, version: str) -> str | None:
         """The stored original of a given version (active or not)."""

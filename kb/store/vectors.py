@@ -5,19 +5,25 @@ Each collection's metadata records the embedding model that built it; opening it
 model is refused (ModelMismatch → `kb reindex`). Embeddings are always passed explicitly.
 """
 
+import logging
 import math
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
-from kb.errors import ConfigError, ModelMismatch
+from kb.errors import ConfigError, ModelMismatch, StoreUnavailable
 from kb.models import Chunk
 
 MODEL_KEY = "embed_model"
 SENTENCE_SUFFIX = "-s"
+
+log = logging.getLogger("kb.store")
+T = TypeVar("T")
+_OPENING = threading.Lock()
 
 
 def chroma_client(path: Path, url: str | None = None) -> Any:
@@ -42,7 +48,52 @@ def chroma_client(path: Path, url: str | None = None) -> Any:
         except Exception as e:  # the client checks the server at once
             raise ConfigError(f"cannot reach the Chroma server at {url}: {e}") from e
     path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(path), settings=settings)
+    with _OPENING:
+        _forget_system(path)  # never share a System another client of this path opened
+        client = chromadb.PersistentClient(path=str(path), settings=settings)
+        _forget_system(path)  # ...and never let another client share or release ours
+    return client
+
+
+def _forget_system(path: Path) -> None:
+    """Drop chromadb's per-process cache entry for an embedded path.
+
+    chromadb shares one System (Rust bindings, in-memory HNSW) per path in a process and can
+    only reset that cache for all paths at once (``clear_system_cache``), which would break
+    every other live client. A client keeps its own reference to its bindings, so removing
+    just this path's entry gives the next client a fresh view of the files, while clients
+    opened before keep working until they are released.
+    """
+    from chromadb.api.shared_system_client import SharedSystemClient as Shared
+
+    with Shared._refcount_lock:
+        Shared._identifier_to_system.pop(str(path), None)
+        Shared._identifier_to_refcount.pop(str(path), None)
+
+
+def release_client(client: Any) -> None:
+    """Free a client for good: an embedded one stops its own System, a server one closes."""
+    server = getattr(client, "_server", None)
+    system = getattr(server, "_system", None)
+    if system is not None and getattr(system.settings, "is_persistent", False):
+        client._closed = True  # its System is private (see chroma_client): stop it directly
+        system.stop()
+    elif hasattr(client, "close"):
+        client.close()
+
+
+def vacuum(path: Path) -> None:
+    """Rewrite the embedded store's SQLite file without its free pages (deleted records)."""
+    import sqlite3
+
+    db_path = path / "chroma.sqlite3"
+    if not db_path.is_file():
+        return
+    db = sqlite3.connect(db_path, timeout=30, isolation_level=None)
+    try:
+        db.execute("VACUUM")
+    finally:
+        db.close()
 
 
 def doc_version_key(doc_id: str, version: str) -> str:
@@ -64,12 +115,19 @@ class VectorStore:
     """``check_model=False`` is for deleting only: removing vectors doesn't depend on the model."""
 
     def __init__(
-        self, client: Any, name: str, model_id: str, create: bool, check_model: bool = True
+        self,
+        client: Any,
+        name: str,
+        model_id: str,
+        create: bool,
+        check_model: bool = True,
+        recover: "Callable[[], VectorStore | None] | None" = None,
     ) -> None:
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
         self.name = name
         self.model_id = model_id
+        self._recover = recover
         self._chunks = _open(client, name, model_id, create, check_model)
         self._sentences = _open(client, name + SENTENCE_SUFFIX, model_id, create, check_model)
         self._chunk_store = ChromaVectorStore(chroma_collection=self._chunks)
@@ -96,19 +154,50 @@ class VectorStore:
 
     def query(self, vector: Any, k: int, doc_versions: list[str]) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) of the k nearest chunks among the given versions."""
-        return _query(self._chunk_store, vector, k, doc_versions)
+        return self._guarded(lambda v: _query(v._chunk_store, vector, k, doc_versions), [])
 
     def query_sentences(
         self, vector: Any, k: int, doc_versions: list[str]
     ) -> list[tuple[str, str, float]]:
         """(sentence id, chunk id, cosine) of the k nearest sentences."""
-        found = _query(self._sentence_store, vector, k, doc_versions, with_metadata=True)
+        found: list[Any] = self._guarded(
+            lambda v: _query(v._sentence_store, vector, k, doc_versions, with_metadata=True), []
+        )
         return [(sid, meta["chunk_id"], score) for sid, score, meta in found]
 
     def sentence_similarities(self, vector: Any, ids: list[str]) -> dict[str, float]:
         """Cosine of the query with the given sentences (for picking answer sentences)."""
         if not ids:
             return {}
+        return self._guarded(lambda v: v._similarities(vector, ids), {})
+
+    def warm(self) -> None:
+        """Load both indexes into memory now (a query loads them lazily otherwise)."""
+        for collection in (self._chunks, self._sentences):
+            got = collection.get(limit=1, include=["embeddings"])
+            if got["embeddings"] is not None and len(got["embeddings"]):
+                collection.query(query_embeddings=[list(got["embeddings"][0])], n_results=1)
+
+    def _guarded(self, call: "Callable[[VectorStore], T]", empty: T) -> T:
+        """Run a query; when the embedded store's in-memory view is stale (another process
+        wrote), reopen it and retry once; if that is not possible, answer without vectors."""
+        from chromadb.errors import ChromaError, InternalError, NotFoundError
+
+        try:
+            return call(self)
+        except (InternalError, NotFoundError) as e:  # ids or a collection this view lacks
+            log.warning("vector query failed (%s); reopening the vector store", e)
+        except ChromaError as e:
+            raise StoreUnavailable(f"the vector store failed: {e}") from e
+        fresh = self._recover() if self._recover is not None else None
+        if fresh is not None:
+            try:
+                return call(fresh)
+            except ChromaError as e:
+                log.warning("vector query failed again (%s); answering without vectors", e)
+        return empty
+
+    def _similarities(self, vector: Any, ids: list[str]) -> dict[str, float]:
         got = self._sentences.get(ids=ids, include=["embeddings"])
         if got["embeddings"] is None or len(got["ids"]) == 0:
             return {}
@@ -149,6 +238,25 @@ class VectorStore:
                 metadatas=batch["metadatas"],
             )
 
+    @property
+    def built_with(self) -> str:
+        """The embedding model the collection's vectors come from."""
+        return str((self._chunks.metadata or {}).get(MODEL_KEY) or self.model_id)
+
+    def copy_into(self, target: "VectorStore", batch: int = 1000) -> int:
+        """Copy every vector (ids, embeddings, metadata; no text) into ``target``."""
+        copied = 0
+        for source, sink in ((self._chunks, target._chunks), (self._sentences, target._sentences)):
+            offset = 0
+            while True:
+                got = source.get(include=["embeddings", "metadatas"], limit=batch, offset=offset)
+                if not len(got["ids"]):
+                    break
+                sink.add(ids=got["ids"], embeddings=got["embeddings"], metadatas=got["metadatas"])
+                offset += len(got["ids"])
+                copied += len(got["ids"])
+        return copied
+
 
 def _open(client: Any, name: str, model_id: str, create: bool, check_model: bool = True) -> Any:
     if create:
@@ -184,7 +292,7 @@ def _add(store: Any, entries: list[tuple[str, str, Chunk, dict[str, Any]]], vect
     nodes = [
         TextNode(
             id_=node_id,
-            text=text,
+            text="",  # the text lives in the registry only: one place to purge it from
             embedding=[float(x) for x in vector],
             metadata={
                 "doc_id": chunk.doc_id,
@@ -196,7 +304,7 @@ def _add(store: Any, entries: list[tuple[str, str, Chunk, dict[str, Any]]], vect
                 **extra,
             },
         )
-        for (node_id, text, chunk, extra), vector in zip(entries, vectors, strict=True)
+        for (node_id, _text, chunk, extra), vector in zip(entries, vectors, strict=True)
     ]
     store.delete_nodes(node_ids=[n.node_id for n in nodes])  # idempotent re-add
     store.add(list[Any](nodes))

@@ -132,6 +132,16 @@ class VersionsMixin:
             ).fetchall()
         return [Chunk(*r) for r in rows]
 
+    def stored_chunks(self) -> list[Chunk]:
+        """The chunks of every stored version: active, in review and kept for undo."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT c.id, c.doc_id, c.version, c.position, c.page, c.section, c.text, c.start,"
+                " c.end, v.file_name, v.title, v.kind FROM chunks c JOIN versions v"
+                " ON v.doc_id=c.doc_id AND v.version=c.version"
+            ).fetchall()
+        return [Chunk(*r) for r in rows]
+
     def version_pages(self, doc_id: str, version: str) -> list[Page]:
         with self._lock:
             rows = self._db.execute(

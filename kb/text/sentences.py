@@ -1,7 +1,11 @@
-"""German sentence splitting with character offsets.
+"""German sentence splitting with character offsets, in time linear in the text's length.
 
 Abbreviations ("z. B.", "bzw.", "Dr."), single letters (initials), ordinals ("16. Auflage",
 "29. Juni") and dates never end a sentence; a newline always does.
+
+Linear because every character is looked at a bounded number of times: a punctuation run is
+matched only from its first character (possessive, no backtracking), and the word before a
+period is found by scanning back to the previous space, never from the start of the text.
 """
 
 import re
@@ -16,9 +20,8 @@ ABBREVIATIONS = frozenset(
 )
 # "etc." and "usw." usually end a list mid-sentence; a capital after them is most often a noun.
 
-_BOUNDARY = re.compile(r"[.!?…]+[\"“”’')\]]*(?=\s)")
+_BOUNDARY = re.compile(r"(?<![.!?…])[.!?…]++[\"“”’')\]]*+(?=\s)")
 _NEXT_START = re.compile(r"\s+[\"„“‚'(\[]?[A-ZÄÖÜ0-9§]")
-_TOKEN_BEFORE = re.compile(r"(\S+)$")
 
 
 def _ends_sentence(text: str, dot: int, end: int) -> bool:
@@ -27,8 +30,7 @@ def _ends_sentence(text: str, dot: int, end: int) -> bool:
         return True  # ! ? … end sentences
     if not _NEXT_START.match(text, end):
         return False
-    m = _TOKEN_BEFORE.search(text, 0, dot)
-    token = m.group(1).lstrip("([„\"'") if m else ""
+    token = _word_before(text, dot).lstrip("([„\"'")
     bare = token.rstrip(".").lower()
     if not bare:
         return True
@@ -39,6 +41,14 @@ def _ends_sentence(text: str, dot: int, end: int) -> bool:
     if "." in bare and len(bare) <= 8:
         return False  # "u.a", "z.B", "i.d.R", "e.V"
     return bare not in ABBREVIATIONS
+
+
+def _word_before(text: str, end: int) -> str:
+    """The run of non-space characters that ends at ``end`` ("" after a space)."""
+    start = end
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    return text[start:end]
 
 
 def split_sentences(text: str, max_words: int = 80) -> list[tuple[int, int]]:

@@ -12,6 +12,7 @@ from fastapi import Depends, Request, Response
 from kb.errors import AccessDenied, Forbidden
 from kb.settings import Settings
 from service.accounts import AccountStore, Principal, verify_api_token
+from service.deps import writable_state
 
 SESSION_COOKIE = "kb_session"
 LOGIN_CSRF_COOKIE = "kb_login_csrf"
@@ -26,7 +27,7 @@ class CsrfError(Forbidden):
 
 
 def accounts_of(request: Request) -> AccountStore:
-    return request.app.state.accounts  # type: ignore[no-any-return]
+    return writable_state(request, "accounts")  # type: ignore[no-any-return]
 
 
 def principal(request: Request) -> Principal | None:

@@ -16,7 +16,7 @@ from kb.conversation import Turn
 from kb.errors import InvalidInput, NotFound
 from kb.facets.filters import Filters
 from kb.knowledge_base import KnowledgeBase
-from service.deps import KB, AppSettings
+from service.deps import CHAT, KB, SEARCH, AppSettings
 from service.present import answer_out, facets_out, file_url, filters_in, search_passages
 from service.schemas import (
     AnswerOut,
@@ -57,7 +57,12 @@ def _answer(kb: KnowledgeBase, body: ChatRequest, max_turns: int) -> AnswerOut:
     return answer_out(answer, uuid.uuid4().hex)
 
 
-@router.post("/chat", response_model=AnswerOut, summary="Answer a question with citations")
+@router.post(
+    "/chat",
+    response_model=AnswerOut,
+    summary="Answer a question with citations",
+    dependencies=CHAT,
+)
 def chat(body: ChatRequest, kb: KB, settings: AppSettings) -> AnswerOut:
     return _answer(kb, body, settings.max_history_turns)
 
@@ -67,6 +72,7 @@ def chat(body: ChatRequest, kb: KB, settings: AppSettings) -> AnswerOut:
     summary="The same answer as Server-Sent Events",
     response_description="events: meta, answer (text pieces), replace (the text so far is "
     "replaced: the generated answer could not be used), citations, done",
+    dependencies=CHAT,
 )
 async def chat_stream(body: ChatRequest, kb: KB, settings: AppSettings) -> StreamingResponse:
     history = _history(body, settings.max_history_turns)
@@ -148,14 +154,16 @@ def _sse(event: str, data: object) -> str:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
-@router.get("/search", response_model=SearchResponse, summary="Ranked passages")
+@router.get(
+    "/search", response_model=SearchResponse, summary="Ranked passages", dependencies=SEARCH
+)
 def search(
     kb: KB,
     q: Annotated[str, Query(max_length=1000)] = "",
-    kind: str | None = None,
-    place: str | None = None,
-    topic: str | None = None,
-    doc_id: str | None = None,
+    kind: Annotated[str | None, Query(max_length=200)] = None,
+    place: Annotated[str | None, Query(max_length=200)] = None,
+    topic: Annotated[str | None, Query(max_length=200)] = None,
+    doc_id: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> SearchResponse:
     filters = Filters(

@@ -29,9 +29,11 @@ from kb.errors import (
     KBError,
     ModelMismatch,
     NotFound,
+    Overloaded,
+    StoreUnavailable,
     WriterBusy,
 )
-from service.deps import KB, AppSettings
+from service.deps import CHAT, KB, AppSettings
 from service.openai_format import (
     FALLBACK_NOTE,
     ChatCompletionRequest,
@@ -84,6 +86,10 @@ def openai_error(e: Exception, request: Request) -> OpenAIError:
         return _kb_error(e)
     if isinstance(e, StarletteHTTPException):
         kind = "invalid_request_error" if e.status_code < 500 else "server_error"
+        if e.status_code == 429:
+            return OpenAIError(
+                429, str(e.detail), "requests", code="rate_limit_exceeded", headers=e.headers
+            )
         return OpenAIError(e.status_code, str(e.detail), kind, headers=e.headers)
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return OpenAIError(500, "Internal error; see the server log.", "server_error")
@@ -94,7 +100,15 @@ def _kb_error(e: KBError) -> OpenAIError:
         return OpenAIError(400, str(e))
     if isinstance(e, NotFound):
         return OpenAIError(404, str(e))
-    if isinstance(e, EmptyKnowledgeBase | WriterBusy | ModelMismatch):
+    if isinstance(e, Overloaded):
+        return OpenAIError(
+            503,
+            str(e),
+            "server_error",
+            code="service_unavailable",
+            headers={"Retry-After": str(e.retry_after_s)},
+        )
+    if isinstance(e, EmptyKnowledgeBase | WriterBusy | ModelMismatch | StoreUnavailable):
         return OpenAIError(503, str(e), "server_error", code="service_unavailable")
     if isinstance(e, BackendError):
         return OpenAIError(502, str(e), "server_error")
@@ -147,13 +161,15 @@ def model(model_id: str, settings: AppSettings, request: Request) -> dict[str, A
     return _model(settings, request)
 
 
-@router.post("/chat/completions", summary="A cited answer in the OpenAI chat format")
+@router.post(
+    "/chat/completions",
+    summary="A cited answer in the OpenAI chat format",
+    dependencies=CHAT,  # the chat rate limit per client IP and the answer gate of /api/chat
+)
 async def chat_completions(
     body: ChatCompletionRequest, request: Request, kb: KB, settings: AppSettings
 ) -> Response:
     question, history = conversation(body, settings)
-    # TODO(issue 7): apply the chat rate limit of /api/chat here, keyed by
-    # request.state.principal when a key was given, else by the client address.
     reply = Reply(
         completion_id=f"chatcmpl-{uuid.uuid4().hex}",
         created=int(time.time()),

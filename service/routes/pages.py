@@ -12,7 +12,7 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from kb.errors import KBError
 from kb.facets.filters import Filters
 from service.cards import Card, good_practice_cards
-from service.deps import KB, AppSettings
+from service.deps import KB, SEARCH, AppSettings
 from service.present import facets_out, file_url, quote_check, search_passages
 from service.schemas import SearchResult
 from service.templating import site_of, templates
@@ -50,13 +50,13 @@ def site_css(request: Request) -> Response:
     return Response(css, media_type="text/css", headers={"Cache-Control": "no-cache"})
 
 
-@router.get("/angebote", response_class=HTMLResponse)
+@router.get("/angebote", response_class=HTMLResponse, dependencies=SEARCH)
 def offers(
     request: Request,
     kb: KB,
     q: Annotated[str, Query(max_length=300)] = "",
-    place: str = "",
-    topic: str = "",
+    place: Annotated[str, Query(max_length=200)] = "",
+    topic: Annotated[str, Query(max_length=200)] = "",
 ) -> HTMLResponse:
     results: list[SearchResult] = []
     cards: list[Card] = []

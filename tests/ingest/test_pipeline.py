@@ -189,12 +189,13 @@ def test_the_report_counts_files_and_chunks(empty_kb: KnowledgeBase, tmp_path: P
     report = ingest_paths(empty_kb, [folder, missing])
 
     results = {Path(r.path).relative_to(tmp_path).as_posix(): r for r in report.results}
-    assert ".versteckt.txt" not in {Path(p).name for p in results}  # hidden files are skipped
+    hidden = results["docs/.versteckt.txt"]  # hidden files are skipped, and said so
+    assert (hidden.status, hidden.reason) == ("skipped", "hidden file")
     assert results["fehlt.pdf"].status == "failed"
     assert "no such file" in (results["fehlt.pdf"].reason or "")
     dup = results["docs/unter/notiz.txt"]
     assert dup.status == "failed" and "same document id" in (dup.reason or "")
-    assert (report.count("added"), report.count("failed")) == (5, 2)
+    assert (report.count("added"), report.count("failed"), report.count("skipped")) == (5, 2, 1)
 
     docs = {d.doc_id: d for d in empty_kb.documents()}
     added = [r for r in report.results if r.status == "added"]
@@ -240,7 +241,7 @@ def test_kb_ingest_exits_non_zero_when_a_file_failed(tmp_path: Path) -> None:
 
     text = run_kb(["ingest", str(folder)], tmp_path / "data")  # the human-readable report
     assert text.returncode == 1
-    assert f"0 added, 0 replaced, 1 unchanged, {len(expected)} failed" in text.stdout
+    assert f"0 added, 0 replaced, 1 unchanged, 0 skipped, {len(expected)} failed" in text.stdout
     assert "Traceback" not in text.stderr
 
 

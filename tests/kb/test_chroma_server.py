@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 from conftest import make_settings
+from helpers import KB_BIN, kb_env
 
 from ingest.pipeline import ingest_paths
 from kb.errors import ConfigError
@@ -70,6 +71,34 @@ def test_two_processes_share_one_chroma_server(chroma_url: str, tmp_path: Path) 
         answer = reader.ask("Wann finden die Sprachkurse statt?")
         assert not answer.refused and answer.citations
         assert not (tmp_path / "data" / "chroma").exists()  # nothing embedded on disk
+    finally:
+        reader.close()
+
+
+def test_a_reader_sees_another_process_replace_a_document(chroma_url: str, tmp_path: Path) -> None:
+    doc = tmp_path / "kurse.md"
+    doc.write_text("# Kurse\n\nDie Volkshochschule bietet Sprachkurse am Abend an.\n", "utf-8")
+    settings = make_settings(tmp_path / "data", chroma_url=chroma_url)
+    writer = build_kb(settings)
+    try:
+        assert ingest_paths(writer, [doc]).results[0].status == "added"
+    finally:
+        writer.close()
+    reader = build_kb(settings)  # stays open, like a server
+    try:
+        assert "Abend" in reader.ask("Wann sind die Sprachkurse?").citations[0].quote
+        doc.write_text("# Kurse\n\nDie Sprachkurse der Volkshochschule sind samstags.\n", "utf-8")
+        other = subprocess.run(  # another process writes through the same Chroma server
+            [str(KB_BIN), "ingest", str(doc)],
+            env=kb_env(tmp_path / "data", KB_CHROMA_URL=chroma_url),
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert other.returncode == 0 and "replaced" in other.stdout, other.stderr
+        answer = reader.ask("Wann sind die Sprachkurse?")
+        assert "samstags" in answer.citations[0].quote
+        assert all("Abend" not in h.chunk.text for h in answer.sources)
     finally:
         reader.close()
 

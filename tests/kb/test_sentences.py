@@ -3,6 +3,8 @@
 from itertools import pairwise
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kb.models import ParsedDocument
 from kb.text.sentences import split_sentences
@@ -93,3 +95,28 @@ def test_corpus_pages_split_into_ordered_non_overlapping_spans(
                 piece = page.text[s:e]
                 assert piece == piece.strip() and piece, (doc.file_name, page.number)
                 assert "\n" not in piece, (doc.file_name, page.number, piece)
+
+
+# -- the linear splitter agrees with the old quadratic one ---------------------------------------
+
+SENTENCE_ALPHABET = "aAbBzZäÄ019. \n!?…\"“”’')([„‚§\t\u00a0\u2009"
+
+
+def test_the_linear_splitter_splits_the_whole_corpus_as_before(
+    parsed_corpus: dict[str, ParsedDocument],
+) -> None:
+    from sentences_reference import reference_split
+
+    pages = [p.text for doc in parsed_corpus.values() for p in doc.pages]
+    chunks = [c.text for doc in parsed_corpus.values() for c in doc.chunks]
+    assert sum(len(t) for t in pages) > 100_000
+    for text in pages + chunks:
+        assert split_sentences(text) == reference_split(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=SENTENCE_ALPHABET, max_size=200))
+def test_the_linear_splitter_agrees_on_odd_punctuation(text: str) -> None:
+    from sentences_reference import reference_split
+
+    assert split_sentences(text) == reference_split(text)

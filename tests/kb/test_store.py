@@ -364,3 +364,35 @@ def test_kill_while_parsing_keeps_the_old_version(tmp_path: Path) -> None:
         new_version,
         old["version"],
     }
+
+
+# -- two views of one embedded store in one process ----------------------------------------------
+
+
+def test_reopening_one_view_leaves_every_other_client_working(
+    kb: KnowledgeBase, settings: Settings, tmp_path: Path
+) -> None:
+    """chromadb caches one System per path; reopening must not break other live clients (another
+    KB on the same path, or a query still running on the client being replaced)."""
+    path = tmp_path / "bericht.md"
+    path.write_text(OLD, encoding="utf-8")
+    ingest_paths(kb, [path])
+    other = build_kb(settings)
+    try:
+        question = "Was macht die Geschäftsführende Stelle?"
+        before = [h.chunk.id for h in other.search(question).hits]
+        in_flight = kb.store.vectors()  # a query holding the old client
+        assert in_flight is not None
+        vector = kb.embedder.embed_query(question)
+        catalog = kb.catalog()
+        kb.store.reopen()
+        assert in_flight.query(vector, 3, catalog.doc_versions)  # still answers
+        assert [h.chunk.id for h in other.search(question).hits] == before
+        assert [h.chunk.id for h in kb.search(question).hits] == before
+        path.write_text(NEW, encoding="utf-8")
+        assert ingest_paths(other, [path]).results[0].status == "replaced"  # the other view writes
+        hits = kb.search("Neufassung des Berichts").hits  # and this one follows, no errors
+        assert hits and all(h.chunk.text in active_texts(other) for h in hits)
+        assert any(h.dense_score is not None for h in hits)  # with vectors, not BM25 alone
+    finally:
+        other.close()

@@ -112,6 +112,14 @@ def test_docs_list_shows_every_document_id_in_full(two_docs: Path) -> None:
         assert doc_id in table.stdout, table.stdout
 
 
+def test_docs_list_prints_tab_separated_columns_when_piped(two_docs: Path) -> None:
+    lines = run_kb(["docs", "list"], two_docs).stdout.splitlines()
+    rows = [line.split("\t") for line in lines]
+    assert rows[0] == ["id", "file", "kind", "title", "pages", "chunks", "updated"]
+    assert {r[0] for r in rows[1:]} == {"stelle-md", "begleitung-txt"}
+    assert all(len(r) == 7 for r in rows)  # one line per document, nothing wrapped
+
+
 def test_docs_list_on_an_empty_kb(tmp_path: Path) -> None:
     result = run_kb(["docs", "list"], tmp_path / "data")
     assert result.returncode == 0 and "No documents yet" in result.stdout

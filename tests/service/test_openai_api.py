@@ -15,6 +15,8 @@ from live_server import copy_data_dir, serve_app
 from markdown_it import MarkdownIt
 
 from kb.knowledge_base import KnowledgeBase
+from kb.settings import Settings
+from service.accounts import AccountStore
 from service.app import create_app
 
 KEY = "kb-test-key-0f3b9a7c51d2"
@@ -24,11 +26,15 @@ PUBLIC = "https://wissen.example.org"
 
 
 @pytest.fixture(scope="module")
-def server(corpus_kb: KnowledgeBase, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def v1_settings(corpus_kb: KnowledgeBase, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     data = copy_data_dir(corpus_kb.settings.data_dir, tmp_path_factory.mktemp("v1") / "data")
     hashed = "sha256:" + hashlib.sha256(OTHER_KEY.encode()).hexdigest()
-    settings = make_settings(data, api_keys=f"{KEY}, {hashed}", public_url=PUBLIC)
-    with serve_app(create_app(settings)) as url:
+    return make_settings(data, api_keys=f"{KEY}, {hashed}", public_url=PUBLIC)
+
+
+@pytest.fixture(scope="module")
+def server(v1_settings: Settings) -> Iterator[str]:
+    with serve_app(create_app(v1_settings)) as url:
         yield url
 
 
@@ -154,6 +160,25 @@ def test_without_a_valid_key_the_answer_is_401(server: str, key: str | None, cod
 def test_a_hashed_key_works(server: str) -> None:
     other = openai.OpenAI(base_url=server + "/v1", api_key=OTHER_KEY, max_retries=0)
     assert [m.id for m in other.models.list().data] == ["kb"]
+
+
+def test_a_maintainers_token_works_and_stops_working_when_revoked(
+    server: str, v1_settings: Settings
+) -> None:
+    accounts = AccountStore(v1_settings.data_dir / "accounts.sqlite3", v1_settings)
+    try:
+        accounts.add_user("redaktion", "maintainer", "ein-langes-passwort-123")
+        token, raw = accounts.create_token("redaktion", "open-webui")
+        own = openai.OpenAI(base_url=server + "/v1", api_key=raw, max_retries=0, timeout=60)
+        reply = own.chat.completions.create(
+            model="kb", messages=[{"role": "user", "content": QUESTION}]
+        )
+        assert "Quellen" in (reply.choices[0].message.content or "")
+        accounts.revoke_token(token.id)
+        with pytest.raises(openai.AuthenticationError):
+            own.models.list()
+    finally:
+        accounts.close()
 
 
 @pytest.mark.parametrize(
