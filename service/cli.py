@@ -201,11 +201,14 @@ def eval_command(
         "eval/reports"
     ),
     curve: Annotated[bool, typer.Option(help="Also compute the refusal trade-off curve.")] = True,
+    split: Annotated[
+        str | None, typer.Option(help="Only the 'tune' or the 'test' items (default both).")
+    ] = None,
 ) -> None:
-    """Evaluate on the curated Q&A: configurations side by side, reports with a chart."""
+    """Evaluate on the curated Q&A: configurations side by side, per split, with a chart."""
     from service.evaluating import run_eval
 
-    run_eval(_settings(), configs, qa, corpus, out_dir, curve)
+    run_eval(_settings(), configs, qa, corpus, out_dir, curve, split)
 
 
 @app.command()

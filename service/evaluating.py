@@ -20,7 +20,13 @@ def _relative(path: Path) -> Path:
 
 
 def run_eval(
-    settings: Settings, configs: str, qa: Path | None, corpus: Path, out_dir: Path, curve: bool
+    settings: Settings,
+    configs: str,
+    qa: Path | None,
+    corpus: Path,
+    out_dir: Path,
+    curve: bool,
+    split: str | None = None,
 ) -> None:
     names = [c.strip() for c in configs.split(",") if c.strip()] or DEFAULT_RUN
     unknown = [n for n in names if n not in CONFIGURATIONS]
@@ -28,7 +34,7 @@ def run_eval(
         raise InvalidInput(f"unknown configuration(s) {unknown}; known: {sorted(CONFIGURATIONS)}")
     if not corpus.is_dir():
         raise InvalidInput(f"corpus folder not found: {corpus}")
-    items = load_items(qa or DEFAULT_QA)
+    items = load_items(qa or DEFAULT_QA, split)
     results = []
     with Progress(console=console, transient=True) as bar:
         for name in names:
@@ -39,7 +45,7 @@ def run_eval(
                 )
             )
     trade_off = calibration_run(settings, corpus, items) if curve else None
-    table = Table("configuration", *COLUMNS, title=f"{len(items)} curated questions")
+    table = Table("configuration", "split", *COLUMNS, title=f"{len(items)} curated questions")
     for row in table_rows(results):
         table.add_row(*row)
     console.print(table)
@@ -49,6 +55,7 @@ def run_eval(
         out_dir,
         {
             "questions": len(items),
+            "split": split or "tune+test",
             "qa": str(qa or _relative(DEFAULT_QA)),
             "corpus": str(corpus),
             "embedder": settings.embed_backend,

@@ -51,6 +51,7 @@ def answer_to_dict(answer: Answer, item_id: Any = None) -> dict[str, Any]:
         "question": answer.question,
         "answer": answer.answer,
         "refused": answer.refused,
+        "uncertain": answer.uncertain,
         "citations": [
             {"n": c.n, "file": c.file, "title": c.title, "page": c.page, "quote": c.quote}
             for c in answer.citations
@@ -77,6 +78,7 @@ def answer_error(question: str, item_id: Any, message: str) -> dict[str, Any]:
         "question": question,
         "answer": f"Error: {message}",
         "refused": True,
+        "uncertain": False,
         "citations": [],
         "sources": [],
         "timings_ms": {"retrieve": 0.0, "answer": 0.0, "total": 0.0},
@@ -94,9 +96,7 @@ def answer_out(answer: Answer, answer_id: str) -> AnswerOut:
         {**d, **_source_links(h.chunk)}
         for d, h in zip(base["sources"], answer.sources, strict=True)
     ]
-    return AnswerOut(
-        **base, answer_id=answer_id, searched=answer.searched, uncertain=answer.uncertain
-    )
+    return AnswerOut(**base, answer_id=answer_id, searched=answer.searched)
 
 
 def _citation_links(c: Citation) -> dict[str, Any]:

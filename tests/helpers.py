@@ -249,10 +249,13 @@ def stored_originals(data_dir: Path) -> set[str]:
 
 def check_schema(d: dict[str, Any]) -> None:
     """The shape `kb ask --json`, the batch output and the HTTP API share."""
-    assert set(d) == {"id", "question", "answer", "refused", "citations", "sources", "timings_ms"}
+    assert set(d) == {
+        "id", "question", "answer", "refused", "uncertain", "citations", "sources", "timings_ms"
+    }  # fmt: skip
     assert isinstance(d["question"], str) and d["question"]
     assert isinstance(d["answer"], str) and d["answer"]
-    assert isinstance(d["refused"], bool)
+    assert isinstance(d["refused"], bool) and isinstance(d["uncertain"], bool)
+    assert not (d["refused"] and d["uncertain"])  # a refusal is not also a hedge
     for c in d["citations"]:
         assert set(c) == {"n", "file", "title", "page", "quote"}
         assert isinstance(c["n"], int) and isinstance(c["quote"], str) and c["quote"].strip()
