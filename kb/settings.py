@@ -42,6 +42,24 @@ class Settings(BaseSettings):
     bm25_weight: float = Field(1.0, ge=0.0)
     max_per_document: int = Field(3, ge=1, le=50)
     expand_acronyms: bool = True
+    # Chosen on the tune split (docs/retrieval.md). BM25 ranks passages without the words that
+    # name a document; the top rerank_pool fused passages are re-scored (kb/retrieval/rerank.py,
+    # 0 = off) with these weights.
+    doc_terms_select_only: bool = True
+    rerank_pool: int = Field(40, ge=0, le=500)
+    rerank_weights: dict[str, float] = Field(
+        default_factory=lambda: {
+            "k": 5.0,
+            "dense": 0.25,
+            "sentence": 0.25,
+            "bm25": 0.25,
+            "coverage": 0.25,
+            "rare": 0.25,
+            "closeness": 0.1,
+            "answer_type": 0.25,
+            "nonprose": -0.5,
+        }
+    )
 
     # Answering
     answer_mode: AnswerMode = "extractive"
@@ -72,6 +90,16 @@ class Settings(BaseSettings):
     @classmethod
     def _expand(cls, v: Path | None) -> Path | None:
         return v.expanduser() if v is not None else None
+
+    @field_validator("rerank_weights")
+    @classmethod
+    def _known_weights(cls, v: dict[str, float]) -> dict[str, float]:
+        known = {"k", "dense", "sentence", "bm25", "coverage", "rare", "closeness"}
+        known |= {"answer_type", "nonprose"}
+        unknown = set(v) - known
+        if unknown:
+            raise ValueError(f"unknown rerank weights {sorted(unknown)}; known: {sorted(known)}")
+        return v
 
     @model_validator(mode="after")
     def _check(self) -> "Settings":
