@@ -6,12 +6,15 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from kb.answer.calibration import META_KEY as CALIBRATION_KEY
+from kb.answer.calibration import Calibration, calibrate
 from kb.answer.compose import lead_in, refusal
-from kb.answer.extractive import SentencePicker
+from kb.answer.extractive import Extract, SentencePicker, Weights
 from kb.answer.generative import Generated, GenerativeAnswerer, OpenAICompatibleLLM
-from kb.answer.refusal import RefusalGate
+from kb.answer.refusal import RefusalGate, Verdict
 from kb.conversation import Turn, resolve
 from kb.embedding import make_embedder
 from kb.embedding.cache import CachedEmbedder, EmbeddingCache
@@ -25,8 +28,17 @@ from kb.settings import RetrievalMode, Settings
 from kb.store.lock import writer_lock
 from kb.store.store import Store
 from kb.store.vectors import VectorStore
+from kb.text.qtype import classify
 
 log = logging.getLogger("kb")
+
+
+@dataclass
+class Composed:
+    text: str
+    citations: list[Citation] = field(default_factory=list)  # none: a refusal
+    confidence: float = 0.0
+    uncertain: bool = False  # answered, but saying that no clear answer was found
 
 
 class KnowledgeBase:
@@ -44,12 +56,20 @@ class KnowledgeBase:
         self._catalog: Catalog | None = None
         self._catalog_lock = threading.Lock()
         self.retriever = Retriever(settings, embedder, self._vectors)
-        self.picker = SentencePicker(max_sentences=settings.max_answer_sentences)
+        self.picker = SentencePicker(
+            max_sentences=settings.max_answer_sentences,
+            weights=Weights(**settings.answer_weights),
+        )
         self.gate = RefusalGate(
             threshold=settings.refusal_threshold,
+            hedge=settings.caution_threshold,
             similarity_low=settings.refusal_similarity_low,
             similarity_high=settings.refusal_similarity_high,
+            cross_lingual=settings.refusal_cross_lingual,
+            check_slots=settings.refusal_check_slots,
         )
+        self._calibration: Calibration | None = None
+        self._calibration_read = -1e9
 
     # -- reading -------------------------------------------------------------------------------
     def catalog(self) -> Catalog:
@@ -118,13 +138,13 @@ class KnowledgeBase:
         keep = filters.predicate(catalog) if filters else None
         retrieval = self.retriever.retrieve(searched, catalog, self.settings.top_k, mode, keep)
         t1 = time.perf_counter()
-        text, citations, confidence = self._compose(searched, retrieval)
+        composed = self._compose(searched, retrieval)
         t2 = time.perf_counter()
         return Answer(
             question=question,
-            answer=text,
-            refused=not citations,
-            citations=citations,
+            answer=composed.text,
+            refused=not composed.citations,
+            citations=composed.citations,
             sources=retrieval.hits,
             timings_ms={
                 "retrieve": round((t1 - t0) * 1000, 1),
@@ -132,32 +152,98 @@ class KnowledgeBase:
                 "total": round((t2 - t0) * 1000, 1),
             },
             searched=retrieval.expanded,
-            confidence=round(confidence, 4),
-            uncertain=bool(citations) and confidence < self.settings.caution_threshold,
+            confidence=round(composed.confidence, 4),
+            uncertain=bool(composed.citations) and composed.uncertain,
         )
 
-    def _compose(self, question: str, retrieval: Retrieval) -> tuple[str, list[Citation], float]:
-        """(answer text, citations, confidence); no citations means a refusal."""
+    def _compose(self, question: str, retrieval: Retrieval) -> "Composed":
+        """The answer text and its citations; no citations means a refusal."""
         catalog = retrieval.catalog
-        confidence, answerable = self.gate.assess(question, retrieval, catalog)
-        if answerable:
-            pages = {
-                h.chunk.id: self._page_text(h.chunk.doc_id, h.chunk.version, h.chunk.page) or ""
-                for h in retrieval.hits
-            }
-            generated = self._generate(question, retrieval, catalog, pages)
-            if generated is not None:
-                if generated.refused:
-                    return refusal(question, retrieval.hits), [], confidence
-                return generated.text, generated.citations, confidence
-            similarity = self.retriever.sentence_similarities(
-                retrieval, self.picker.candidate_ids(retrieval)
-            )
-            extract = self.picker.pick(question, retrieval, catalog, similarity, pages)
-            if extract.citations:
-                uncertain = confidence < self.settings.caution_threshold
-                return lead_in(question, uncertain) + extract.text, extract.citations, confidence
-        return refusal(question, retrieval.hits), [], confidence
+        gate = self.gate.calibrated(self.calibration())
+        confidence, answerable = gate.assess(question, retrieval, catalog)
+        if not answerable:
+            return Composed(refusal(question, retrieval.hits), [], confidence)
+        pages = {
+            h.chunk.id: self._page_text(h.chunk.doc_id, h.chunk.version, h.chunk.page) or ""
+            for h in retrieval.hits
+        }
+        generated = self._generate(question, retrieval, catalog, pages)
+        if generated is not None:
+            if generated.refused:
+                return Composed(refusal(question, retrieval.hits), [], confidence)
+            return Composed(generated.text, generated.citations, confidence)
+        extract, verdict = self._extract(question, retrieval, pages, gate, confidence)
+        if verdict.band == "refuse":
+            return Composed(refusal(question, retrieval.hits), [], confidence)
+        uncertain = verdict.band == "hedge"
+        missing = verdict.missing
+        intro = lead_in(question, uncertain, missing.kind, missing.words)
+        return Composed(intro + extract.text, extract.citations, confidence, uncertain)
+
+    def _extract(
+        self,
+        question: str,
+        retrieval: Retrieval,
+        pages: dict[str, str],
+        gate: RefusalGate,
+        confidence: float,
+    ) -> tuple[Extract, Verdict]:
+        """The extractive answer and its band (answer, hedge or refuse)."""
+        catalog = retrieval.catalog
+        similarity = self.retriever.sentence_similarities(
+            retrieval, self.picker.candidate_ids(retrieval)
+        )
+        extract = self.picker.pick(question, retrieval, catalog, similarity, pages)
+        cited = {(c.doc_id, c.page) for c in extract.citations}
+        cited_pages = [
+            pages[h.chunk.id] for h in retrieval.hits if (h.chunk.doc_id, h.chunk.page) in cited
+        ]
+        qtype = classify(question)
+        return extract, gate.verdict(confidence, question, qtype, extract, cited_pages, catalog)
+
+    # -- calibration ---------------------------------------------------------------------------
+    def calibration(self) -> Calibration | None:
+        """The refusal calibration stored with the collection (re-read at most every 30 s, so
+        that a calibration written by another process is picked up)."""
+        now = time.monotonic()
+        if now - self._calibration_read > 30:
+            raw = self.store.registry.get_meta(CALIBRATION_KEY)
+            self._calibration = Calibration.from_json(raw)
+            self._calibration_read = now
+        return self._calibration
+
+    def calibrate(self, force: bool = False) -> Calibration | None:
+        """Measure the refusal calibration of the current corpus and store it, unless the stored
+        one still fits (same model, chunk count within 10 %). None for an empty corpus."""
+        catalog = self.catalog()
+        if not catalog.chunks:
+            return None
+        stored = Calibration.from_json(self.store.registry.get_meta(CALIBRATION_KEY))
+        model = self.embedder.model_id
+        if stored is not None and not force and not stored.stale(model, len(catalog.chunks)):
+            return stored
+        sentences = [u.text for c in catalog.chunks for u in catalog.sentences(c)]
+        record = calibrate(model, len(catalog.chunks), sentences, self._probe)
+        if record is not None:
+            self.store.registry.set_meta(CALIBRATION_KEY, record.to_json())
+            self._calibration, self._calibration_read = record, time.monotonic()
+        return record
+
+    def _probe(self, question: str) -> tuple[float | None, bool]:
+        """(best similarity, slot check flagged) of a calibration probe question."""
+        catalog = self.catalog()
+        vector = self.embedder.embed_queries_cached([question])[0]
+        retrieval = self.retriever.retrieve(question, catalog, self.settings.top_k, vector=vector)
+        gate = self.gate
+        evidence = gate.evidence(question, retrieval, catalog)
+        if not retrieval.hits:
+            return evidence.similarity, False
+        pages = {
+            h.chunk.id: self._page_text(h.chunk.doc_id, h.chunk.version, h.chunk.page) or ""
+            for h in retrieval.hits
+        }
+        _, verdict = self._extract(question, retrieval, pages, replace(gate, threshold=0.0), 1.0)
+        return evidence.similarity, bool(verdict.missing)
 
     def _generate(
         self, question: str, retrieval: Retrieval, catalog: Catalog, pages: dict[str, str]

@@ -11,6 +11,7 @@ the sentence after it when that one holds the asked fact. A supporting quote mus
 another document's view, the asked kind of fact, or question words the answer lacks.
 """
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -35,15 +36,16 @@ _ANAPHORIC_START = re.compile(
 class Weights:
     """How a sentence's evidence adds up; defaults chosen on the tune split (docs/retrieval.md)."""
 
-    similarity: float = 0.35
+    similarity: float = 0.5
     coverage: float = 0.5
-    context: float = 0.25
+    focus: float = 0.0
+    context: float = 0.5
     rank: float = 0.15
     answer_type: float = 0.3
     nonprose: float = 0.5
     similarity_span: float = 0.08  # cosine below the best that still earns some similarity credit
-    support_ratio: float = 0.75  # a supporting quote scores at least this share of the answer
-    support_gain: float = 0.2  # ... or adds this share of the question's weight the answer lacks
+    support_ratio: float = 0.7  # a supporting quote scores at least this share of the answer
+    support_gain: float = 0.15  # ... and adds this share of the question's weight the answer lacks
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class Features:
     """The evidence a sentence brings, each 0..1, before weighting."""
 
     coverage: float  # share of the question's IDF weight the sentence holds
+    focus: float  # ... weighting words by how few of the candidate sentences hold them
     context: float  # ... that only its document title or section heading holds
     similarity: float  # closeness to the best sentence's cosine with the question
     rank: float  # its passage's fused score relative to the top passage
@@ -60,6 +63,7 @@ class Features:
     def score(self, w: "Weights") -> float:
         return (
             w.coverage * self.coverage
+            + w.focus * self.focus
             + w.context * self.context
             + w.similarity * self.similarity
             + w.rank * self.rank
@@ -96,6 +100,7 @@ class Extract:
     best: Sentence | None = None
     covered: frozenset[str] = frozenset()  # question terms the quoted text holds
     documents: list[str] = field(default_factory=list)  # titles of the cited documents
+    chunks: list[Chunk] = field(default_factory=list)  # the passages the quotes come from
 
 
 class SentencePicker:
@@ -134,45 +139,47 @@ class SentencePicker:
     ) -> list[Sentence]:
         w = self.weights
         qtype = qtype or classify(question)
-        weights = term_weights(retrieval.query_terms, catalog)
+        weights = term_weights(retrieval.passage_terms or retrieval.query_terms, catalog)
         total = sum(weights.values()) or 1.0
         analyze = catalog.analyzer.terms
         counted = counted_terms(qtype, analyze)
         hits = retrieval.hits[: self.passages]
         top_score = hits[0].score if hits else 1.0
         best_sim = max(similarity.values(), default=0.0)
+        units = [
+            (rank, hit, unit, catalog.sentence_terms(unit))
+            for rank, hit in enumerate(hits)
+            if page_text.get(hit.chunk.id)  # a version purged mid-question cannot be quoted
+            for unit in catalog.sentences(hit.chunk)
+        ]
+        focus = _focus_weights(weights, [terms for _, _, _, terms in units])
+        focus_total = sum(focus.values()) or 1.0
         out: list[Sentence] = []
-        for rank, hit in enumerate(hits):
-            page = page_text.get(hit.chunk.id)
-            if not page:
-                continue  # a version purged mid-question cannot be quoted
-            prior = hit.score / top_score if top_score else 0.0
-            around = set(catalog.analyzer.terms(f"{hit.chunk.title}\n{hit.chunk.section or ''}"))
-            for unit in catalog.sentences(hit.chunk):
-                terms = catalog.sentence_terms(unit)
-                coverage = sum(v for t, v in weights.items() if t in terms) / total
-                sim = similarity.get(unit.id)
-                if coverage == 0 and sim is None:
-                    continue  # a heading-like fragment with nothing to say
-                kind = _kind(unit, page)
-                features = Features(
-                    coverage=coverage,
-                    context=sum(v for t, v in weights.items() if t in around - terms) / total,
-                    similarity=max(0.0, 1 - (best_sim - sim) / w.similarity_span)
-                    if sim is not None
-                    else 0.0,
-                    rank=prior,
-                    fits_type=type_fit(
-                        unit.text, qtype, counted, catalog.analyzer.terms, page, unit.end
-                    ),
-                    nonprose=1.0 if kind is not None and not _allowed(kind, qtype) else 0.0,
+        for rank, hit, unit, terms in units:
+            page = page_text[hit.chunk.id]
+            coverage = sum(v for t, v in weights.items() if t in terms) / total
+            sim = similarity.get(unit.id)
+            if coverage == 0 and sim is None:
+                continue  # a heading-like fragment with nothing to say
+            around = set(analyze(f"{hit.chunk.title}\n{hit.chunk.section or ''}"))
+            kind = _kind(unit, page)
+            features = Features(
+                coverage=coverage,
+                focus=sum(v for t, v in focus.items() if t in terms) / focus_total,
+                context=sum(v for t, v in weights.items() if t in around - terms) / total,
+                similarity=max(0.0, 1 - (best_sim - sim) / w.similarity_span)
+                if sim is not None
+                else 0.0,
+                rank=hit.score / top_score if top_score else 0.0,
+                fits_type=type_fit(unit.text, qtype, counted, analyze, page, unit.end),
+                nonprose=1.0 if kind is not None and not _allowed(kind, qtype) else 0.0,
+            )
+            out.append(
+                Sentence(
+                    rank, hit.chunk, unit.start, unit.end, unit.text,
+                    features.score(w), features, kind, terms,
                 )
-                out.append(
-                    Sentence(
-                        rank, hit.chunk, unit.start, unit.end, unit.text,
-                        features.score(w), features, kind, terms,
-                    )
-                )  # fmt: skip
+            )  # fmt: skip
         out.sort(key=lambda x: -x.score)
         return out
 
@@ -294,7 +301,8 @@ class SentencePicker:
             prefix = f"{short_title(sentence.chunk.title)}: " if label else ""
             parts.append(f"{prefix}{citation.quote} [{n}]")
         joiner = "\n" if label or any("\n" in p for p in parts) else " "
-        return Extract(citations, joiner.join(parts), best, covered, titles)
+        chunks = list({id(s.chunk): s.chunk for s, _, _ in spans}.values())
+        return Extract(citations, joiner.join(parts), best, covered, titles, chunks)
 
     def _extend_list(self, page: str, end: int, always: bool = False) -> int:
         """List items right after the sentence join the quote (if it ends with ':' or always)."""
@@ -379,6 +387,15 @@ def _merge_adjacent(spans: list[tuple[Sentence, int, int]]) -> list[tuple[Senten
         else:
             out.append((sentence, start, end))
     return out
+
+
+def _focus_weights(weights: dict[str, float], held: list[frozenset[str]]) -> dict[str, float]:
+    """The question's words weighted by how rare they are among the candidate sentences: the
+    words every candidate shares (the topic) tell them apart less than the one few hold."""
+    n = len(held)
+    return {
+        t: v * math.log((n + 1) / (sum(t in h for h in held) + 0.5)) for t, v in weights.items()
+    }
 
 
 def term_weights(terms: list[str], catalog: Catalog) -> dict[str, float]:

@@ -29,6 +29,7 @@ class Retrieval:
     hits: list[Hit]  # top-k, in rank order
     catalog: Catalog  # the snapshot the hits come from: answer and tags use the same one
     query_vector: Any = None  # None when no dense ranking was used
+    passage_terms: list[str] = field(default_factory=list)  # terms without document names
 
 
 @dataclass
@@ -61,7 +62,9 @@ class Retriever:
         k: int | None = None,
         mode: RetrievalMode | None = None,
         keep: ChunkFilter | None = None,
+        vector: Any = None,
     ) -> Retrieval:
+        """The top ``k`` passages; ``vector`` is the query's embedding when already known."""
         s = self._settings
         k = k or s.top_k
         mode = mode or s.retrieval_mode
@@ -71,15 +74,16 @@ class Retriever:
 
         dense: dict[str, tuple[int, float]] = {}
         sentences: dict[str, tuple[int, float]] = {}
-        vector = None
         if mode in ("hybrid", "dense") and (store := self._vectors()) is not None:
-            vector = self._embedder.embed_query(expanded)
+            if vector is None:
+                vector = self._embedder.embed_query(expanded)
             dense, sentences = self._dense(store, catalog, vector, pool)
+        else:
+            vector = None
         lexical: dict[str, tuple[int, float]] = {}
+        passage_terms = self._passage_terms(terms, catalog)
         if mode in ("hybrid", "bm25"):
-            for rank, (i, score) in enumerate(
-                catalog.bm25.search(self._passage_terms(terms, catalog), pool)
-            ):
+            for rank, (i, score) in enumerate(catalog.bm25.search(passage_terms, pool)):
                 lexical[catalog.chunks[i].id] = (rank, score)
 
         fused = self._fuse(catalog, dense, sentences, lexical)
@@ -93,7 +97,7 @@ class Retriever:
             fused = [h for h in fused if keep(h.chunk)]
         head = _drop_near_duplicates(fused[: 4 * k])
         top = _diversify(head + fused[4 * k :], k, s.max_per_document)
-        return Retrieval(query, expanded, terms, top, catalog, vector)
+        return Retrieval(query, expanded, terms, top, catalog, vector, passage_terms)
 
     def sentence_similarities(self, retrieval: Retrieval, ids: list[str]) -> dict[str, float]:
         store = self._vectors()
@@ -165,7 +169,7 @@ class Retriever:
             return current
         names: dict[str, str] = {}
         for c in catalog.chunks:
-            names.setdefault(c.doc_id, f"{c.title} {_file_words(c.file_name)}")
+            names.setdefault(c.doc_id, f"{c.title} {file_words(c.file_name)}")
         doc_terms = {d: frozenset(catalog.analyzer.terms(n)) for d, n in names.items()}
         df: dict[str, int] = {}
         for ts in doc_terms.values():
@@ -178,7 +182,7 @@ class Retriever:
         return profiles
 
 
-def _file_words(file_name: str) -> str:
+def file_words(file_name: str) -> str:
     """ "rhein-kreis-neuss-mitteilung-2019.docx" → "rhein kreis neuss mitteilung 2019", with the
     ASCII spellings of umlauts ("gespraech") restored, so a file name can be matched to words."""
     stem = re.sub(r"\.[a-z0-9]+$", "", file_name.lower())

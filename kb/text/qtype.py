@@ -43,9 +43,10 @@ _NUMBER = re.compile(
     r"what (share|percentage|proportion|number))\b",
     _I,
 )
-_COUNTED = re.compile(
-    r"\b(?:wie ?viele?n?|how many)\s+(?:der\s+|die\s+|junge[nr]?\s+)?([A-Za-zÄÖÜäöüß-]{3,})", _I
-)
+# What a number counts: the first noun after "wie viele" (German capitalises nouns, so the
+# adjectives in "wie viele lokale Bündnisse" are skipped), the next word after "how many".
+_COUNTED_DE_NOUN = re.compile(r"\b(?i:wie ?viele?n?)\s+(?:[a-zäöüß-]+\s+){0,3}([A-ZÄÖÜ][\w-]{2,})")
+_COUNTED_EN = re.compile(r"\bhow (?:many|much)\s+([a-z][\w-]{2,})", _I)
 _NAME = re.compile(
     r"(^|\s)(wer|wen|wem|bei wem|an wen|mit wem|von wem|who|whom|welche[rsm]? (stelle|person|"
     r"institution|organisation|behörde|ministerium|träger|ansprechp\w*)|wie (heißt|lautet)|"
@@ -92,7 +93,7 @@ def classify(question: str) -> QuestionType:
     if _DATE.search(q):
         return QuestionType(AnswerType.DATE)
     if _NUMBER.search(q):
-        m = _COUNTED.search(q)
+        m = _COUNTED_DE_NOUN.search(q) or _COUNTED_EN.search(q)
         return QuestionType(AnswerType.NUMBER, m.group(1) if m else None)
     if _DEFINITION.search(q):
         return QuestionType(AnswerType.DEFINITION)
@@ -158,8 +159,8 @@ def type_fit(
     if kind == AnswerType.NAME:
         return 1.0 if _HAS_NAME.search(text) else 0.0
     if kind in (AnswerType.LIST, AnswerType.PROCEDURE):
-        introduces = text.rstrip().endswith(":") and page is not None and end is not None
-        if introduces and page[end : end + 3].startswith("\n- "):  # type: ignore[index]
+        introduces = page is not None and end is not None and text.rstrip().endswith(":")
+        if introduces and page[end : end + 3].startswith("\n- "):  # type: ignore[index,operator]
             return 1.0
         if kind == AnswerType.PROCEDURE:
             return 0.7 if SEQUENCE.search(text) else 0.0
@@ -169,8 +170,15 @@ def type_fit(
     return 0.0
 
 
+_MONEY_ASKED = frozenset("geld mittel budget betrag summe kosten money funding funds".split())
+_MONEY = re.compile(r"\d[\d.,]*\s*(Mio\.?|Millionen|Mrd\.?|Milliarden|Tsd\.?|Euro|EUR|€)|€\s*\d")
+
+
 def _counts(text: str, counted: set[str], terms: Terms) -> bool:
-    """A number stands within three words before a word of the counted noun ("120 Menschen")."""
+    """A number stands within three words before a word of the counted noun ("120 Menschen"),
+    or, when money is asked for, an amount of money stands in the text ("50 Millionen Euro")."""
+    if counted & _MONEY_ASKED and _MONEY.search(text):
+        return True
     words = re.findall(r"[\w.,%/-]+", text)
     for i, word in enumerate(words):
         if not _HAS_NUMBER.search(word):
@@ -182,5 +190,9 @@ def _counts(text: str, counted: set[str], terms: Terms) -> bool:
 
 
 def counted_terms(qtype: QuestionType, terms: Terms) -> set[str]:
-    """The index terms of what a number question counts ("Menschen" → {"mensch"})."""
-    return set(terms(qtype.counted)) if qtype.counted else set()
+    """The index terms of what a number question counts ("Menschen" → {"mensch"}); money words
+    are kept as they are, so that an amount of money can stand for them."""
+    if not qtype.counted:
+        return set()
+    word = qtype.counted.lower()
+    return set(terms(qtype.counted)) | ({word} if word in _MONEY_ASKED else set())
