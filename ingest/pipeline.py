@@ -110,6 +110,8 @@ def ingest_paths(
                 result = _ingest_one(kb, writer, path, chunker, progress)
             results.append(result)
             progress.file_finished(result)
+    if any(r.status in ("added", "replaced") for r in results):
+        kb.calibrate()  # the refusal calibration follows the corpus when it changed materially
     return IngestReport(results, time.perf_counter() - t0)
 
 

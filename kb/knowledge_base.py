@@ -33,6 +33,17 @@ from kb.text.qtype import classify
 log = logging.getLogger("kb")
 
 
+@dataclass(frozen=True)
+class Searched:
+    """A question on its way: checked, resolved against the history, its passages found."""
+
+    question: str
+    searched: str  # the question as searched (follow-ups are expanded)
+    retrieval: Retrieval
+    started: float  # perf_counter timestamps
+    retrieved: float
+
+
 @dataclass
 class Composed:
     text: str
@@ -131,17 +142,32 @@ class KnowledgeBase:
         mode: RetrievalMode | None = None,
     ) -> Answer:
         """Answer from the documents; a follow-up is resolved against ``history`` first."""
+        return self.answer(self.search_for_answer(question, history, filters, mode))
+
+    def search_for_answer(
+        self,
+        question: str,
+        history: list[Turn] | None = None,
+        filters: Filters | None = None,
+        mode: RetrievalMode | None = None,
+    ) -> "Searched":
+        """The first half of ``ask``: the passages, known before the answer is composed (a
+        stream sends them at once)."""
         t0 = time.perf_counter()
         question = _check_question(question, self.settings)
         catalog = self._require_documents()
         searched = resolve(question, history or [])
         keep = filters.predicate(catalog) if filters else None
         retrieval = self.retriever.retrieve(searched, catalog, self.settings.top_k, mode, keep)
-        t1 = time.perf_counter()
-        composed = self._compose(searched, retrieval)
-        t2 = time.perf_counter()
+        return Searched(question, searched, retrieval, t0, time.perf_counter())
+
+    def answer(self, searched: "Searched") -> Answer:
+        """The second half of ``ask``: the answer composed from the passages found."""
+        retrieval = searched.retrieval
+        composed = self._compose(searched.searched, retrieval)
+        t0, t1, t2 = searched.started, searched.retrieved, time.perf_counter()
         return Answer(
-            question=question,
+            question=searched.question,
             answer=composed.text,
             refused=not composed.citations,
             citations=composed.citations,

@@ -128,6 +128,7 @@ def docs_remove(
     try:
         with kb.writer() as writer:
             info = writer.remove(doc_id)
+        kb.calibrate()  # re-measured when the corpus shrank materially
     finally:
         kb.close()
     typer.echo(f"Removed {info.doc_id} ({info.file_name}, {info.chunks} chunks).")
@@ -185,9 +186,15 @@ def reindex() -> None:
         with RichProgress(enabled=sys.stderr.isatty()) as progress, kb.writer() as writer:
             progress.chunks_started(total)
             n = writer.reindex(on_progress=progress.chunks_done)
+        record = kb.calibrate(force=True)  # the refusal range of the new model on this corpus
     finally:
         kb.close()
     typer.echo(f"Re-embedded {n} chunks with {kb.embedder.model_id}.")
+    if record is not None:
+        typer.echo(
+            f"Refusal calibration: similarity {record.similarity_low:.3f}–"
+            f"{record.similarity_high:.3f} from {record.positives} corpus probes."
+        )
 
 
 @app.command("eval")

@@ -121,10 +121,12 @@ Probe = Callable[[str], tuple[float | None, bool]]  # question → (best similar
 def calibrate(model: str, chunks: int, sentences: list[str], probe: Probe) -> Calibration | None:
     """Run the probes; None when the corpus is too small to measure anything."""
     positives = positive_probes(sentences)
+    if len(positives) < MIN_POSITIVES:
+        return None  # too small a corpus to measure: the fallback range of Settings applies
     on_topic = [s for s in (probe(p)[0] for p in positives) if s is not None]
     off_topic = [s for s in (probe(q)[0] for q in OFF_TOPIC) if s is not None]
     if len(on_topic) < MIN_POSITIVES or not off_topic:
-        return None  # too small a corpus to measure: the fallback range of Settings applies
+        return None
     swapped = [q for q in (swap_number(p) for p in positives) if q]
     flagged = [probe(q)[1] for q in swapped]
     low = statistics.median(off_topic)

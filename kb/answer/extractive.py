@@ -46,6 +46,7 @@ class Weights:
     similarity_span: float = 0.08  # cosine below the best that still earns some similarity credit
     support_ratio: float = 0.7  # a supporting quote scores at least this share of the answer
     support_gain: float = 0.15  # ... and adds this share of the question's weight the answer lacks
+    window_chars: float = 350  # the next sentence joins when both together are no longer
 
 
 @dataclass(frozen=True)
@@ -251,7 +252,8 @@ class SentencePicker:
             and type_fit(text, qtype, set(), catalog.analyzer.terms)
         )
         steps = qtype.kind == AnswerType.PROCEDURE and bool(SEQUENCE.search(text))
-        if type_missing or steps or gain > 0.15 or len(best.text) < 90:
+        short = n_end - best.start <= self.weights.window_chars  # both fit a short answer
+        if type_missing or steps or gain > 0.15 or short:
             return self._extend_list(page, n_end, always=False)
         return best.end
 
@@ -329,9 +331,12 @@ def short_title(title: str, limit: int = 48) -> str:
 
 
 def _kind(unit: SentenceUnit, page: str) -> str | None:
-    """The layout kind of the line holding the sentence (running text starts with a URL)."""
+    """The layout kind of the line holding the sentence, as tagged at ingest (running text
+    starts with a URL); for chunks indexed before tagging, the line is looked at now."""
     if unit.text.lstrip().lower().startswith(("www.", "http")):
         return layout.RUNNING
+    if unit.chunk.layout:
+        return layout.kind_at(unit.chunk.layout, unit.start, unit.end)
     line_start = page.rfind("\n", 0, unit.start) + 1
     line_end = page.find("\n", unit.end)
     return layout.line_kind(page[line_start : line_end if line_end >= 0 else len(page)])

@@ -17,12 +17,19 @@ passages do not name; docs/retrieval.md.)
 """
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from kb.text.qtype import AnswerType, QuestionType
 
-PlaceFinder = Callable[[str], list[object]]  # text → the places it names (the facet gazetteer)
+
+class Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+PlaceFinder = Callable[[str], Sequence[Named]]  # text → the places it names (the gazetteer)
 
 _NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:\.\d{3})+|\d+(?:,\d+)?)(?![\w,])")
 # Each kind of contact detail asked for, and what it looks like when given.
@@ -77,7 +84,7 @@ _PLACES_ASKED = re.compile(
 )
 
 
-def places_missing(question: str, quotes: str, find_places: "PlaceFinder") -> bool:
+def places_missing(question: str, quotes: str, find_places: PlaceFinder) -> bool:
     """The question asks which towns or districts; the quotes name none."""
     return bool(_PLACES_ASKED.search(question)) and not find_places(quotes)
 
@@ -85,11 +92,11 @@ def places_missing(question: str, quotes: str, find_places: "PlaceFinder") -> bo
 def places_unnamed(question: str, cited: str, find_places: PlaceFinder) -> list[str]:
     """Places the question names that the cited passages (with their section, their document's
     title and file name) never name: a question about one town answered from another's."""
-    asked = [p.name for p in find_places(question)]  # type: ignore[attr-defined]
+    asked = [p.name for p in find_places(question)]
     if not asked:
         return []
     # "Kreis Neuss" (the town's name) and "Rhein-Kreis Neuss" (the district) count as the same.
-    named = {w for p in find_places(cited) for w in _name_words(p.name)}  # type: ignore[attr-defined]
+    named = {w for p in find_places(cited) for w in _name_words(p.name)}
     return [name for name in asked if not _name_words(name) & named]
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from kb.models import Hit
 from kb.retrieval.catalog import Catalog
-from kb.text.layout import nonprose_share
+from kb.text.layout import NOISE, nonprose_share
 from kb.text.qtype import QuestionType, counted_terms, type_fit
 
 Ranks = Mapping[str, tuple[int, float]]  # chunk id → (0-based rank, score) in one ranking
@@ -71,7 +71,7 @@ def rerank(
         held = catalog.terms_of(h.chunk)
         share = nonprose.get(cid)
         if share is None:
-            share = nonprose[cid] = nonprose_share(h.chunk.text)
+            share = nonprose[cid] = _noise_share(h)
         closeness = (
             max(0.0, 1 - (best_sentence - h.sentence_score) / 0.05)
             if h.sentence_score is not None
@@ -97,3 +97,13 @@ def rerank(
         out.append(Hit(h.chunk, score, h.dense_score, h.bm25_score, h.sentence_score))
     out.sort(key=lambda h: (-h.score, h.chunk.file_name, h.chunk.position))
     return out
+
+
+def _noise_share(hit: Hit) -> float:
+    """The share of the passage on lines that never answer, from the tags of ingest (or, for
+    passages indexed before tagging, from the text)."""
+    c = hit.chunk
+    if not c.layout:
+        return nonprose_share(c.text)
+    noise = sum(min(e, c.end) - max(s, c.start) for s, e, kind in c.layout if kind in NOISE)
+    return noise / max(c.end - c.start, 1)

@@ -1,8 +1,6 @@
 """The JSON API: chat (plain and streamed), search, documents, pages, facets."""
 
-import asyncio
 import json
-import re
 import uuid
 from collections.abc import AsyncIterator
 from typing import Annotated
@@ -14,9 +12,16 @@ from fastapi.responses import FileResponse, StreamingResponse
 from kb.conversation import Turn
 from kb.errors import InvalidInput, NotFound
 from kb.facets.filters import Filters
-from kb.knowledge_base import KnowledgeBase
+from kb.knowledge_base import KnowledgeBase, Searched
 from service.deps import KB, AppSettings
-from service.present import answer_out, facets_out, file_url, filters_in, search_passages
+from service.present import (
+    answer_out,
+    facets_out,
+    file_url,
+    filters_in,
+    search_passages,
+    sources_out,
+)
 from service.schemas import (
     AnswerOut,
     ChatRequest,
@@ -35,53 +40,54 @@ MEDIA_TYPES = {
     "markdown": "text/markdown; charset=utf-8",
     "text": "text/plain; charset=utf-8",
 }
-STREAM_PIECE_WORDS = 8
-STREAM_PAUSE_S = 0.004  # lets pieces arrive one by one; ~60 ms for a long answer
 
 
-def _answer(kb: KnowledgeBase, body: ChatRequest, max_turns: int) -> AnswerOut:
+def _search(kb: KnowledgeBase, body: ChatRequest, max_turns: int) -> Searched:
+    """The question checked and its passages found (bad input fails here, before any byte of a
+    stream is sent, so it gets a proper error status)."""
     if len(body.history) > max_turns:
         raise InvalidInput(
             f"history has {len(body.history)} turns, at most {max_turns} are allowed"
         )
     history = [Turn(t.role, t.content) for t in body.history]
-    answer = kb.ask(body.question, history=history, filters=filters_in(body.filters))
-    return answer_out(answer, uuid.uuid4().hex)
+    return kb.search_for_answer(body.question, history=history, filters=filters_in(body.filters))
 
 
 @router.post("/chat", response_model=AnswerOut, summary="Answer a question with citations")
 def chat(body: ChatRequest, kb: KB, settings: AppSettings) -> AnswerOut:
-    return _answer(kb, body, settings.max_history_turns)
+    searched = _search(kb, body, settings.max_history_turns)
+    return answer_out(kb.answer(searched), uuid.uuid4().hex)
 
 
 @router.post(
     "/chat/stream",
     summary="The same answer as Server-Sent Events",
-    response_description="events: meta, answer (text pieces), citations, done",
+    response_description="events: meta (with the sources found), answer, citations, done",
 )
 async def chat_stream(body: ChatRequest, kb: KB, settings: AppSettings) -> StreamingResponse:
-    out = await run_in_threadpool(_answer, kb, body, settings.max_history_turns)
+    searched = await run_in_threadpool(_search, kb, body, settings.max_history_turns)
     return StreamingResponse(
-        _events(out),
+        _events(kb, searched, uuid.uuid4().hex),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
 
 
-async def _events(out: AnswerOut) -> AsyncIterator[str]:
+async def _events(kb: KnowledgeBase, searched: Searched, answer_id: str) -> AsyncIterator[str]:
+    """Meta and the passages as soon as they are found, then the answer when it exists; no
+    pacing: every event leaves when its content does."""
+    sources = sources_out(searched.retrieval.hits)
     yield _sse(
         "meta",
         {
-            "answer_id": out.answer_id,
-            "question": out.question,
-            "searched": out.searched,
-            "refused": out.refused,
-            "uncertain": out.uncertain,
+            "answer_id": answer_id,
+            "question": searched.question,
+            "searched": searched.retrieval.expanded,
+            "sources": [s.model_dump() for s in sources],
         },
     )
-    for piece in re.findall(rf"(?:\S+\s*){{1,{STREAM_PIECE_WORDS}}}", out.answer):
-        yield _sse("answer", {"text": piece})
-        await asyncio.sleep(STREAM_PAUSE_S)
+    out = answer_out(await run_in_threadpool(kb.answer, searched), answer_id)
+    yield _sse("answer", {"text": out.answer})
     yield _sse(
         "citations",
         {
