@@ -275,7 +275,7 @@ class SentencePicker:
         for cand in ranked[1:]:
             if len(chosen) >= self.max_sentences or cand.score < w.support_ratio * best.score:
                 break
-            if any(_overlaps(cand, s, e) for _, s, e in chosen):
+            if any(_overlaps(cand, other, s, e) for other, s, e in chosen):
                 continue
             gain = sum(v for t, v in weights.items() if t in cand.terms and t not in covered)
             other_doc = cand.chunk.doc_id not in docs
@@ -373,8 +373,10 @@ def _previous_sentence_start(page: str, start: int) -> int:
     return line_start + spans[-1][0] if spans else start
 
 
-def _overlaps(a: Sentence, start: int, end: int) -> bool:
-    return a.start < end and start < a.end
+def _overlaps(a: Sentence, b: Sentence, start: int, end: int) -> bool:
+    """Does ``a`` overlap the span [start, end) quoted from ``b``'s page?"""
+    same_page = (a.chunk.doc_id, a.chunk.page) == (b.chunk.doc_id, b.chunk.page)
+    return same_page and a.start < end and start < a.end
 
 
 def _merge_adjacent(spans: list[tuple[Sentence, int, int]]) -> list[tuple[Sentence, int, int]]:

@@ -22,7 +22,7 @@ from kb.answer.extractive import Extract, best_passage_coverage
 from kb.facets.places import Gazetteer
 from kb.retrieval.catalog import Catalog
 from kb.retrieval.retriever import Retrieval, file_words
-from kb.text.qtype import QuestionType, counted_terms, type_fit
+from kb.text.qtype import QuestionType, counted_terms, focus, type_fit
 
 Band = Literal["answer", "hedge", "refuse"]
 
@@ -117,7 +117,8 @@ class RefusalGate:
         if not self.check_slots:
             return slots.Missing()
         quotes = " ".join(c.quote for c in extract.citations)
-        numbers = slots.numbers_missing(question, "\n".join(pages))
+        # numbers of a preamble ("Ich bin 25 …") describe the asker, not the asked fact
+        numbers = slots.numbers_missing(focus(question), "\n".join(pages))
         if numbers:
             return slots.Missing(tuple(numbers), "number")
         if slots.contact_missing(question, quotes):

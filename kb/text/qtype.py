@@ -118,6 +118,10 @@ _HAS_DATE = re.compile(
     rf"Winter|Anfang|Ende|Mitte)\s+(19|20)\d\d\b|\b\d{{1,2}}\.\s({_MONTHS})\b|"
     rf"\b(Ende|Anfang|Mitte)\s({_MONTHS})\b|\b({_MONTHS})\b|\b(seit|bis|ab|im|von)\s(19|20)\d\d\b"
     rf"|\b\d{{2}}/(19|20)\d\d\b"
+    # times of day and week: a "wann" may be answered by opening hours
+    r"|\b(montags?|dienstags?|mittwochs?|donnerstags?|freitags?|samstags?|sonntags?|werktags|"
+    r"täglich|wöchentlich|monatlich|jährlich|mondays?|tuesdays?|wednesdays?|thursdays?|"
+    r"fridays?|saturdays?|sundays?|daily|weekly)\b|\b\d{1,2}([:.]\d\d)?\s?(Uhr|h\b)"
 )
 _HAS_YEAR = re.compile(r"\b(19|20)\d\d\b")
 _NUMBER_WORDS = (
