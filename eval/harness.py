@@ -48,7 +48,20 @@ CONFIGURATIONS = {
             "hybrid-no-acronyms", "hybrid without acronym expansion", {"expand_acronyms": False}
         ),
         Configuration(
-            "hybrid", "chunk vectors + sentence vectors + BM25 fused, acronyms (the default)", {}
+            "hybrid-no-rerank",
+            "hybrid without the second-stage re-scoring of the fused passages",
+            {"rerank_pool": 0},
+        ),
+        Configuration(
+            "hybrid-no-slots",
+            "hybrid without the slot check of the refusal gate (similarity and coverage only)",
+            {"refusal_check_slots": False},
+        ),
+        Configuration(
+            "hybrid",
+            "chunk vectors + sentence vectors + BM25 fused and re-scored, acronyms, slot check"
+            " (the default)",
+            {},
         ),
         Configuration(
             "hybrid-chunk60", "hybrid with 60-word chunks", {"chunk_size": 60, "chunk_overlap": 10}
@@ -60,7 +73,16 @@ CONFIGURATIONS = {
         ),
     ]
 }
-DEFAULT_RUN = ["baseline", "dense", "bm25", "hybrid-no-sentences", "hybrid-no-acronyms", "hybrid"]
+DEFAULT_RUN = [
+    "baseline",
+    "dense",
+    "bm25",
+    "hybrid-no-sentences",
+    "hybrid-no-acronyms",
+    "hybrid-no-rerank",
+    "hybrid-no-slots",
+    "hybrid",
+]
 
 
 @dataclass
