@@ -114,11 +114,14 @@ class Baseline:
     def close(self) -> None:
         self._client.close()
 
-    def retrieve(self, question: str) -> list[tuple[str, int | None]]:
+    def retrieve(self, question: str) -> list[tuple[str, int | None, str]]:
+        """(file, page, passage text) of the top passages, in rank order."""
         results = self._retriever.retrieve(question)
         ranked = []
         for r in results:
             meta = r.node.metadata
             page = meta.get("page_label")
-            ranked.append((str(meta.get("file_name")), int(page) if page else None))
+            ranked.append(
+                (str(meta.get("file_name")), int(page) if page else None, r.node.get_content())
+            )
         return ranked

@@ -1,6 +1,18 @@
-"""The curated Q&A set (eval/qa.jsonl)."""
+"""The curated Q&A set (eval/qa.jsonl) and its fixed tune/test split.
 
+Every line carries ``split``: ``tune`` items are the only ones any threshold or weight may be
+chosen on; ``test`` items are frozen and reported. The split was drawn once by
+``stratified_split`` (stratified by type and document, at least 40 % test) and is stored on
+each line, so that adding questions later never moves an old one to the other side.
+
+``tags`` mark what a question asks for beyond its type: ``number``, ``date``, ``name``,
+``list``, ``yes_no``, ``procedure``, ``colloquial``, ``near_miss`` (topic present, fact
+absent), ``cross_doc``.
+"""
+
+import hashlib
 import json
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -8,6 +20,11 @@ from kb.errors import InvalidInput
 
 DEFAULT_QA = Path(__file__).resolve().parent / "qa.jsonl"
 _KEYS = {"id", "question", "lang", "type", "answer", "must_include", "sources"}
+# Optional so that an outside set in the old format loads; it counts as test (held out).
+_OPTIONAL = {"tags", "split"}
+SPLITS = ("tune", "test")
+TAGS = frozenset("number date name list yes_no procedure colloquial near_miss cross_doc".split())
+TEST_SHARE = 0.45
 
 
 @dataclass(frozen=True)
@@ -26,6 +43,8 @@ class QAItem:
     answer: str
     must_include: list[list[str]]
     sources: list[Source]
+    split: str = "tune"
+    tags: tuple[str, ...] = ()
 
     @property
     def answerable(self) -> bool:
@@ -35,8 +54,16 @@ class QAItem:
     def documents(self) -> list[str]:
         return sorted({s.file for s in self.sources})
 
+    @property
+    def stratum(self) -> str:
+        """What the split is stratified by: the type and the (first) document."""
+        return f"{self.type}|{self.documents[0] if self.documents else '-'}"
 
-def load_items(path: Path = DEFAULT_QA) -> list[QAItem]:
+
+def load_items(path: Path = DEFAULT_QA, split: str | None = None) -> list[QAItem]:
+    """All items, or those of one split ("tune" or "test")."""
+    if split is not None and split not in SPLITS:
+        raise InvalidInput(f"unknown split '{split}'; use one of {', '.join(SPLITS)}")
     items: list[QAItem] = []
     for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
@@ -45,20 +72,60 @@ def load_items(path: Path = DEFAULT_QA) -> list[QAItem]:
             raw = json.loads(line)
         except json.JSONDecodeError as e:
             raise InvalidInput(f"{path}:{no}: not JSON ({e.msg})") from e
-        if set(raw) != _KEYS:
-            raise InvalidInput(f"{path}:{no}: keys must be exactly {sorted(_KEYS)}")
-        items.append(
-            QAItem(
-                id=raw["id"],
-                question=raw["question"],
-                lang=raw["lang"],
-                type=raw["type"],
-                answer=raw["answer"],
-                must_include=raw["must_include"],
-                sources=[Source(s["file"], s["page"], s["quote"]) for s in raw["sources"]],
-            )
-        )
+        items.append(_item(raw, f"{path}:{no}"))
     ids = [i.id for i in items]
     if len(set(ids)) != len(ids):
         raise InvalidInput(f"{path}: duplicate ids")
-    return items
+    return [i for i in items if split is None or i.split == split]
+
+
+def _item(raw: dict, where: str) -> QAItem:  # type: ignore[type-arg]
+    if not isinstance(raw, dict) or not _KEYS <= set(raw) <= _KEYS | _OPTIONAL:
+        raise InvalidInput(
+            f"{where}: keys must be {sorted(_KEYS)}, optionally with {sorted(_OPTIONAL)}"
+        )
+    raw = {"split": "test", "tags": [], **raw}
+    if raw["split"] not in SPLITS:
+        raise InvalidInput(f"{where}: split must be one of {SPLITS}")
+    unknown = set(raw["tags"]) - TAGS
+    if unknown:
+        raise InvalidInput(f"{where}: unknown tags {sorted(unknown)}; known: {sorted(TAGS)}")
+    return QAItem(
+        id=raw["id"],
+        question=raw["question"],
+        lang=raw["lang"],
+        type=raw["type"],
+        answer=raw["answer"],
+        must_include=raw["must_include"],
+        sources=[Source(s["file"], s["page"], s["quote"]) for s in raw["sources"]],
+        split=raw["split"],
+        tags=tuple(raw["tags"]),
+    )
+
+
+def stratified_split(ids_by_stratum: dict[str, list[str]], share: float = TEST_SHARE) -> set[str]:
+    """The ids that go to ``test``: in every stratum the whole part of ``share`` of its items;
+    the fractional parts add up to a few more, drawn from the strata's leftovers. Items are
+    ordered by a hash of their id, so no question text or result decides the side."""
+
+    def ordered(ids: list[str]) -> list[str]:
+        return sorted(ids, key=lambda i: hashlib.sha256(i.encode()).hexdigest())
+
+    test: set[str] = set()
+    leftovers: list[str] = []
+    fractions = 0.0
+    for ids in ids_by_stratum.values():
+        ids = ordered(ids)
+        n = int(len(ids) * share)
+        test.update(ids[:n])
+        leftovers.extend(ids[n:])
+        fractions += len(ids) * share - n
+    test.update(ordered(leftovers)[: round(fractions)])
+    return test
+
+
+def strata(items: list[QAItem]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = defaultdict(list)
+    for item in items:
+        out[item.stratum].append(item.id)
+    return dict(out)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from eval.dataset import QAItem
-from eval.metrics import Judgement, breakdown, refusal_curve, summarize
+from eval.metrics import Judgement, Passage, breakdown, refusal_curve, summarize
 from kb.errors import KBError
 from kb.knowledge_base import KnowledgeBase, build_kb
 from kb.models import Answer, document_id
@@ -48,7 +48,20 @@ CONFIGURATIONS = {
             "hybrid-no-acronyms", "hybrid without acronym expansion", {"expand_acronyms": False}
         ),
         Configuration(
-            "hybrid", "chunk vectors + sentence vectors + BM25 fused, acronyms (the default)", {}
+            "hybrid-no-rerank",
+            "hybrid without the second-stage re-scoring of the fused passages",
+            {"rerank_pool": 0},
+        ),
+        Configuration(
+            "hybrid-no-slots",
+            "hybrid without the slot check of the refusal gate (similarity and coverage only)",
+            {"refusal_check_slots": False},
+        ),
+        Configuration(
+            "hybrid",
+            "chunk vectors + sentence vectors + BM25 fused and re-scored, acronyms, slot check"
+            " (the default)",
+            {},
         ),
         Configuration(
             "hybrid-chunk60", "hybrid with 60-word chunks", {"chunk_size": 60, "chunk_overlap": 10}
@@ -60,7 +73,16 @@ CONFIGURATIONS = {
         ),
     ]
 }
-DEFAULT_RUN = ["baseline", "dense", "bm25", "hybrid-no-sentences", "hybrid-no-acronyms", "hybrid"]
+DEFAULT_RUN = [
+    "baseline",
+    "dense",
+    "bm25",
+    "hybrid-no-sentences",
+    "hybrid-no-acronyms",
+    "hybrid-no-rerank",
+    "hybrid-no-slots",
+    "hybrid",
+]
 
 # `kb eval --answer-mode generative`: the deployment's LLM (KB_LLM_*) next to the extractive
 # default, on the same retrieval; fallback_rate is the share answered extractively instead.
@@ -77,16 +99,22 @@ class ConfigResult:
     config: Configuration
     judgements: list[Judgement]
     ingest_seconds: float
-    summary: dict[str, Any] = field(default_factory=dict)
-    by_type: dict[str, Any] = field(default_factory=dict)
+    summary: dict[str, Any] = field(default_factory=dict)  # all items
+    by_split: dict[str, Any] = field(default_factory=dict)  # "tune" and "test"
+    by_type: dict[str, Any] = field(default_factory=dict)  # test split only
+    by_tag: dict[str, Any] = field(default_factory=dict)
     by_document: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.summary = summarize(self.judgements)
-        self.by_type = breakdown(self.judgements, lambda j: [j.item.type])
-        self.by_document = breakdown(
-            self.judgements, lambda j: j.item.documents or ["(unanswerable)"]
-        )
+        self.by_split = breakdown(self.judgements, lambda j: [j.item.split])
+        test = [j for j in self.judgements if j.item.split == "test"] or self.judgements
+        self.by_type = breakdown(test, lambda j: [j.item.type])
+        self.by_tag = breakdown(test, lambda j: list(j.item.tags) or ["(none)"])
+        self.by_document = breakdown(test, lambda j: j.item.documents or ["(unanswerable)"])
+
+    def split_summary(self, split: str) -> dict[str, Any]:
+        return self.by_split.get(split, {})
 
 
 def config_settings(base: Settings, overrides: dict[str, Any]) -> Settings:
@@ -121,9 +149,10 @@ def judge(kb: KnowledgeBase, item: QAItem, answer: Answer) -> Judgement:
             valid.append(False)
     return Judgement(
         item=item,
-        ranked=[(h.chunk.file_name, h.chunk.page) for h in answer.sources],
+        ranked=[Passage(h.chunk.file_name, h.chunk.page, h.chunk.text) for h in answer.sources],
         answer=answer.answer,
         refused=answer.refused,
+        uncertain=answer.uncertain,
         citations_valid=valid,
         confidence=answer.confidence,
         latency_ms=answer.timings_ms["total"],
@@ -169,10 +198,11 @@ def run_config(
 
 
 def calibration_run(base: Settings, corpus: Path, items: list[QAItem]) -> list[dict[str, float]]:
-    """The default configuration with the refusal gate open: the threshold trade-off curve."""
+    """The default configuration with the refusal gate open, on the ``tune`` items only: the
+    threshold trade-off curve thresholds may be chosen from."""
     kb, _ = prepare_kb(config_settings(base, {"refusal_threshold": 0.0}), corpus)
     try:
-        return refusal_curve(ask_all(kb, items))
+        return refusal_curve(ask_all(kb, [i for i in items if i.split == "tune"]))
     finally:
         kb.close()
 
@@ -196,7 +226,7 @@ def _run_baseline(
         judgements = []
         for item in items:
             t0 = time.perf_counter()
-            ranked = baseline.retrieve(item.question)
+            ranked = [Passage(*p) for p in baseline.retrieve(item.question)]
             latency = (time.perf_counter() - t0) * 1000
             judgements.append(Judgement(item, ranked, latency_ms=latency))
             if on_item:

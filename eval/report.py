@@ -8,17 +8,23 @@ from typing import Any
 from eval.harness import ConfigResult
 
 COLUMNS = [
+    "n",
     "hit@1",
     "hit@5",
     "mrr",
     "must_include",
     "citation_validity",
-    "refusal_recall",
-    "false_refusal_rate",
+    "answerable_refused",
+    "answerable_hedged",
+    "near_miss_refused",
+    "near_miss_declined",
+    "answer_chars_median",
+    "answer_chars_p90",
     "latency_p50_ms",
     "latency_p95_ms",
     "fallback_rate",  # generative configurations only
 ]
+SPLIT_ORDER = ("test", "tune")
 CHART_METRICS = ["hit@1", "hit@5", "mrr", "must_include"]
 
 
@@ -31,7 +37,14 @@ def _fmt(value: Any) -> str:
 
 
 def table_rows(results: list[ConfigResult]) -> list[list[str]]:
-    return [[r.config.name, *(_fmt(r.summary.get(c)) for c in COLUMNS)] for r in results]
+    """One row per configuration and split (test first: the numbers to report)."""
+    rows = []
+    for r in results:
+        for split in SPLIT_ORDER:
+            summary = r.split_summary(split)
+            if summary:
+                rows.append([r.config.name, split, *(_fmt(summary.get(c)) for c in COLUMNS)])
+    return rows
 
 
 def write_reports(
@@ -56,7 +69,9 @@ def write_reports(
                 "description": r.config.description,
                 "ingest_seconds": round(r.ingest_seconds, 2),
                 "summary": r.summary,
+                "by_split": r.by_split,
                 "by_type": r.by_type,
+                "by_tag": r.by_tag,
                 "by_document": r.by_document,
                 "items": [_item(j) for j in r.judgements],
             }
@@ -73,14 +88,17 @@ def write_reports(
 def _item(j: Any) -> dict[str, Any]:
     return {
         "id": j.item.id,
+        "split": j.item.split,
         "type": j.item.type,
+        "tags": list(j.item.tags),
         "first_hit": j.first_hit,
         "includes_facts": j.includes_facts if j.answer is not None else None,
         "refused": j.refused,
+        "uncertain": j.uncertain,
         "confidence": j.confidence,
         "latency_ms": j.latency_ms,
         "citations_valid": j.citations_valid,
-        "ranked": j.ranked[:5],
+        "ranked": [(p.file, p.page) for p in j.ranked[:5]],
         "answer": j.answer,
     }
 
@@ -98,8 +116,8 @@ def _markdown(
         f"corpus `{meta.get('corpus')}`, "
         f"embedder `{meta.get('embedder')}`.",
         "",
-        "| configuration | " + " | ".join(COLUMNS) + " |",
-        "|---" * (len(COLUMNS) + 1) + "|",
+        "| configuration | split | " + " | ".join(COLUMNS) + " |",
+        "|---" * (len(COLUMNS) + 2) + "|",
     ]
     lines += ["| " + " | ".join(row) + " |" for row in table_rows(results)]
     lines += ["", f"![metrics per configuration]({chart})", ""]
@@ -108,30 +126,37 @@ def _markdown(
             f"- **{r.config.name}**: {r.config.description} (ingest {r.ingest_seconds:.1f} s)"
         )
     default = next((r for r in results if r.config.name == "hybrid"), results[-1])
-    for title, groups in (("type", default.by_type), ("document", default.by_document)):
+    groups_by = (
+        ("type", default.by_type),
+        ("tag", default.by_tag),
+        ("document", default.by_document),
+    )
+    for title, groups in groups_by:
         lines += [
             "",
-            f"## {default.config.name} by {title}",
+            f"## {default.config.name} on the test split by {title}",
             "",
-            f"| {title} | n | hit@5 | mrr | must_include | refused (unanswerable) |",
-            "|---|---|---|---|---|---|",
+            f"| {title} | n | hit@5 | mrr | must_include | answerable refused | "
+            "answerable hedged | near-miss declined |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         for name, s in groups.items():
             lines.append(
                 f"| {name} | {s['n']} | {_fmt(s.get('hit@5'))} | {_fmt(s.get('mrr'))} | "
-                f"{_fmt(s.get('must_include'))} | {_fmt(s.get('refusal_recall'))} |"
+                f"{_fmt(s.get('must_include'))} | {_fmt(s.get('answerable_refused'))} | "
+                f"{_fmt(s.get('answerable_hedged'))} | {_fmt(s.get('near_miss_declined'))} |"
             )
     if curve:
         lines += [
             "",
-            "## Refusal threshold trade-off (default configuration, gate open)",
+            "## Refusal threshold trade-off (default configuration, gate open, tune split)",
             "",
-            "| threshold | refusal recall | false refusals | must_include |",
+            "| threshold | near-miss refused | answerable refused | must_include |",
             "|---|---|---|---|",
         ]
         lines += [
-            f"| {row['threshold']:.2f} | {row['refusal_recall']:.2f} | "
-            f"{row['false_refusal_rate']:.2f} | {row['must_include']:.2f} |"
+            f"| {row['threshold']:.2f} | {row['near_miss_refused']:.2f} | "
+            f"{row['answerable_refused']:.2f} | {row['must_include']:.2f} |"
             for row in curve
         ]
     return "\n".join(lines) + "\n"
@@ -146,7 +171,8 @@ def _chart(results: list[ConfigResult], path: Path) -> None:
     fig, ax = plt.subplots(figsize=(9, 4), dpi=110)
     width = 0.8 / max(len(results), 1)
     for i, r in enumerate(results):
-        shown = [(x, r.summary.get(m)) for x, m in enumerate(CHART_METRICS)]
+        summary = r.split_summary("test") or r.summary
+        shown = [(x, summary.get(m)) for x, m in enumerate(CHART_METRICS)]
         shown = [(x, v) for x, v in shown if v is not None]  # the baseline has no answers
         xs = [x + i * width for x, _ in shown]
         bars = ax.bar(xs, [v for _, v in shown], width, label=r.config.name)
@@ -155,7 +181,7 @@ def _chart(results: list[ConfigResult], path: Path) -> None:
     ax.set_xticklabels(CHART_METRICS)
     ax.set_ylim(0, 1.1)
     ax.set_ylabel("score")
-    ax.set_title("Curated Q&A: metric per configuration")
+    ax.set_title("Curated Q&A, test split: metric per configuration")
     ax.legend(fontsize=8, ncols=len(results), loc="upper center", bbox_to_anchor=(0.5, -0.08))
     fig.tight_layout()
     fig.savefig(path)

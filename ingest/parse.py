@@ -25,6 +25,7 @@ from ingest.loaders.pdf import load_pdf
 from ingest.loaders.text import load_text
 from kb.errors import IngestError, UnsupportedFormat
 from kb.models import Chunk, ParsedDocument, chunk_id, content_version, document_id
+from kb.text.layout import layout_spans
 
 _BINARY_LOADERS: dict[str, Callable[[bytes], LoadedDocument]] = {
     ".pdf": load_pdf,
@@ -48,7 +49,7 @@ _HINTS = {
 }
 
 
-PIPELINE_REVISION = "2"
+PIPELINE_REVISION = "3"  # 3: non-prose lines tagged (kb/text/layout.py)
 
 
 def pipeline_signature(chunker: Chunker) -> str:
@@ -216,6 +217,7 @@ def build_document(
     spans = chunker.chunk(pages)
     if not spans:
         raise IngestError("no text left after cleaning")
+    layouts = {p.number: layout_spans(p.text) for p in pages}  # tag non-prose lines
     chunks = [
         Chunk(
             id=chunk_id(doc_id, version, i),
@@ -230,6 +232,11 @@ def build_document(
             file_name=file_name,
             title=title,
             kind=loaded.kind,
+            layout=tuple(
+                (start, end, kind)
+                for start, end, kind in layouts[s.page]
+                if start < s.end and s.start < end
+            ),
         )
         for i, s in enumerate(spans)
     ]

@@ -9,14 +9,17 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from kb.answer.calibration import META_KEY as CALIBRATION_KEY
+from kb.answer.calibration import Calibration, calibrate
 from kb.answer.compose import lead_in, refusal
 from kb.answer.events import AnswerEvent, Delta, Finished, Restart, Started
-from kb.answer.extractive import SentencePicker
+from kb.answer.extractive import Extract, SentencePicker, Weights
 from kb.answer.generative import GenerativeAnswerer
-from kb.answer.refusal import RefusalGate
+from kb.answer.refusal import RefusalGate, Verdict
 from kb.conversation import Turn, resolve
 from kb.embedding import make_embedder
 from kb.embedding.cache import CachedEmbedder, EmbeddingCache
@@ -41,8 +44,28 @@ from kb.store.lock import writable, writer_idle, writer_lock
 from kb.store.sqlite import disk_full
 from kb.store.store import Store
 from kb.store.vectors import VectorStore
+from kb.text.qtype import classify
 
 log = logging.getLogger("kb")
+
+
+@dataclass(frozen=True)
+class Searched:
+    """A question on its way: checked, resolved against the history, its passages found."""
+
+    question: str
+    searched: str  # the question as searched (follow-ups are expanded)
+    retrieval: Retrieval
+    started: float  # perf_counter timestamps
+    retrieved: float
+
+
+@dataclass
+class Composed:
+    text: str
+    citations: list[Citation] = field(default_factory=list)  # none: a refusal
+    confidence: float = 0.0
+    uncertain: bool = False  # answered, but saying that no clear answer was found
 
 
 class KnowledgeBase:
@@ -62,12 +85,20 @@ class KnowledgeBase:
         self._catalog: Catalog | None = None
         self._catalog_lock = threading.Lock()
         self.retriever = Retriever(settings, embedder, self._vectors)
-        self.picker = SentencePicker(max_sentences=settings.max_answer_sentences)
+        self.picker = SentencePicker(
+            max_sentences=settings.max_answer_sentences,
+            weights=Weights(**settings.answer_weights),
+        )
         self.gate = RefusalGate(
             threshold=settings.refusal_threshold,
+            hedge=settings.caution_threshold,
             similarity_low=settings.refusal_similarity_low,
             similarity_high=settings.refusal_similarity_high,
+            cross_lingual=settings.refusal_cross_lingual,
+            check_slots=settings.refusal_check_slots,
         )
+        self._calibration: Calibration | None = None
+        self._calibration_read = -1e9
 
     # -- reading -------------------------------------------------------------------------------
     def catalog(self) -> Catalog:
@@ -182,8 +213,9 @@ class KnowledgeBase:
         filters: Filters | None = None,
         mode: RetrievalMode | None = None,
     ) -> Iterator[AnswerEvent]:
-        """The answer as it comes into being (kb.answer.events). Bad input and an empty
-        knowledge base raise before the first event."""
+        """The answer as it comes into being (kb.answer.events): the passages found first, then
+        the answer as soon as it is composed. Bad input and an empty knowledge base raise before
+        the first event."""
         clock = _Clock()
         question = _check_question(question, self.settings)
         catalog = self._require_documents()
@@ -191,19 +223,20 @@ class KnowledgeBase:
         keep = filters.predicate(catalog) if filters else None
         retrieval = self.retriever.retrieve(searched, catalog, self.settings.top_k, mode, keep)
         clock.lap("retrieve")
+        gate = self.gate.calibrated(self.calibration())
         if self.generator is not None:
-            confidence, answerable = self.gate.assess(searched, retrieval, catalog)
+            confidence, answerable = gate.assess(searched, retrieval, catalog)
             if answerable:
                 yield from self._generated(
-                    question, searched, retrieval, confidence, clock, rewrite
+                    question, searched, retrieval, confidence, clock, rewrite, gate
                 )
                 return
-        text, citations, confidence = self._compose(searched, retrieval)
+        yield Started(question, retrieval.expanded, retrieval.hits)
+        composed = self._compose(searched, retrieval, gate)
         clock.lap("answer")
-        answer = self._answer(question, retrieval, (text, citations, confidence), clock)
+        answer = self._answer(question, retrieval, composed, clock)
         answer.generation = rewrite or None
-        yield Started(question, retrieval.expanded, answer.refused, answer.uncertain)
-        yield Delta(text)
+        yield Delta(composed.text)
         yield Finished(answer)
 
     def _searched(self, question: str, history: list[Turn]) -> tuple[str, dict[str, str]]:
@@ -223,11 +256,11 @@ class KnowledgeBase:
         confidence: float,
         clock: "_Clock",
         rewrite: dict[str, str],
+        gate: RefusalGate,
     ) -> Iterator[AnswerEvent]:
         """Stream the model's answer; on any failure the extractive answer replaces it."""
         assert self.generator is not None
-        uncertain = confidence < self.settings.caution_threshold
-        yield Started(question, retrieval.expanded, False, uncertain)
+        yield Started(question, retrieval.expanded, retrieval.hits)
         pages = self._pages(retrieval)
         generation: dict[str, Any] = {**rewrite, **self.generator.info}
         run = self.generator.start(searched, retrieval.hits, pages)
@@ -246,53 +279,113 @@ class KnowledgeBase:
                 clock.laps["first_token"] = run.first_token_ms
         if result is not None:
             mode = "generative"
-            text = refusal(searched, retrieval.hits) if result.refused else result.text
-            parts = (text, result.citations, confidence)
+            if result.refused:
+                composed = Composed(refusal(searched, retrieval.hits), [], confidence)
+            else:
+                uncertain = confidence < gate.hedge
+                composed = Composed(result.text, result.citations, confidence, uncertain)
         else:
             log.warning("generative answer unusable, answering extractively: %s", reason)
             mode, generation["fallback"] = "extractive-fallback", reason
-            parts = self._compose(searched, retrieval)
+            composed = self._compose(searched, retrieval, gate)
         if result is None or result.refused:
-            yield Restart(parts[0], reason) if said else Delta(parts[0])
+            yield Restart(composed.text, reason) if said else Delta(composed.text)
         clock.lap("answer")
-        answer = self._answer(question, retrieval, parts, clock)
+        answer = self._answer(question, retrieval, composed, clock)
         answer.mode, answer.generation = mode, generation
         yield Finished(answer)
 
     def _answer(
-        self,
-        question: str,
-        retrieval: Retrieval,
-        parts: tuple[str, list[Citation], float],
-        clock: "_Clock",
+        self, question: str, retrieval: Retrieval, composed: Composed, clock: "_Clock"
     ) -> Answer:
-        text, citations, confidence = parts
         return Answer(
             question=question,
-            answer=text,
-            refused=not citations,
-            citations=citations,
+            answer=composed.text,
+            refused=not composed.citations,
+            citations=composed.citations,
             sources=retrieval.hits,
             timings_ms=clock.timings(),
             searched=retrieval.expanded,
-            confidence=round(confidence, 4),
-            uncertain=bool(citations) and confidence < self.settings.caution_threshold,
+            confidence=round(composed.confidence, 4),
+            uncertain=bool(composed.citations) and composed.uncertain,
         )
 
-    def _compose(self, question: str, retrieval: Retrieval) -> tuple[str, list[Citation], float]:
-        """(answer text, citations, confidence); no citations means a refusal."""
+    def _compose(self, question: str, retrieval: Retrieval, gate: RefusalGate) -> Composed:
+        """The extractive answer and its citations; no citations means a refusal."""
         catalog = retrieval.catalog
-        confidence, answerable = self.gate.assess(question, retrieval, catalog)
-        if answerable:
-            pages = self._pages(retrieval)
-            similarity = self.retriever.sentence_similarities(
-                retrieval, self.picker.candidate_ids(retrieval)
-            )
-            extract = self.picker.pick(question, retrieval, catalog, similarity, pages)
-            if extract.citations:
-                uncertain = confidence < self.settings.caution_threshold
-                return lead_in(question, uncertain) + extract.text, extract.citations, confidence
-        return refusal(question, retrieval.hits), [], confidence
+        confidence, answerable = gate.assess(question, retrieval, catalog)
+        if not answerable:
+            return Composed(refusal(question, retrieval.hits), [], confidence)
+        pages = self._pages(retrieval)
+        extract, verdict = self._extract(question, retrieval, pages, gate, confidence)
+        if verdict.band == "refuse" or not extract.citations:
+            return Composed(refusal(question, retrieval.hits), [], confidence)
+        uncertain = verdict.band == "hedge"
+        missing = verdict.missing
+        intro = lead_in(question, uncertain, missing.kind, missing.words)
+        return Composed(intro + extract.text, extract.citations, confidence, uncertain)
+
+    def _extract(
+        self,
+        question: str,
+        retrieval: Retrieval,
+        pages: dict[str, str],
+        gate: RefusalGate,
+        confidence: float,
+    ) -> tuple[Extract, Verdict]:
+        """The extractive answer and its band (answer, hedge or refuse)."""
+        catalog = retrieval.catalog
+        similarity = self.retriever.sentence_similarities(
+            retrieval, self.picker.candidate_ids(retrieval)
+        )
+        extract = self.picker.pick(question, retrieval, catalog, similarity, pages)
+        cited = {(c.doc_id, c.page) for c in extract.citations}
+        cited_pages = [
+            pages[h.chunk.id] for h in retrieval.hits if (h.chunk.doc_id, h.chunk.page) in cited
+        ]
+        qtype = classify(question)
+        return extract, gate.verdict(confidence, question, qtype, extract, cited_pages, catalog)
+
+    # -- calibration ---------------------------------------------------------------------------
+    def calibration(self) -> Calibration | None:
+        """The refusal calibration stored with the collection (re-read at most every 30 s, so
+        that a calibration written by another process is picked up)."""
+        now = time.monotonic()
+        if now - self._calibration_read > 30:
+            raw = self.store.registry.get_meta(CALIBRATION_KEY)
+            self._calibration = Calibration.from_json(raw)
+            self._calibration_read = now
+        return self._calibration
+
+    def calibrate(self, force: bool = False) -> Calibration | None:
+        """Measure the refusal calibration of the current corpus and store it, unless the stored
+        one still fits (same model, chunk count within 10 %). None for an empty corpus."""
+        catalog = self.catalog()
+        if not catalog.chunks:
+            return None
+        stored = Calibration.from_json(self.store.registry.get_meta(CALIBRATION_KEY))
+        model = self.embedder.model_id
+        if stored is not None and not force and not stored.stale(model, len(catalog.chunks)):
+            return stored
+        sentences = [u.text for c in catalog.chunks for u in catalog.sentences(c)]
+        record = calibrate(model, len(catalog.chunks), sentences, self._probe)
+        if record is not None:
+            self.store.registry.set_meta(CALIBRATION_KEY, record.to_json())
+            self._calibration, self._calibration_read = record, time.monotonic()
+        return record
+
+    def _probe(self, question: str) -> tuple[float | None, bool]:
+        """(best similarity, slot check flagged) of a calibration probe question."""
+        catalog = self.catalog()
+        vector = self.embedder.embed_queries_cached([question])[0]
+        retrieval = self.retriever.retrieve(question, catalog, self.settings.top_k, vector=vector)
+        gate = self.gate
+        evidence = gate.evidence(question, retrieval, catalog)
+        if not retrieval.hits:
+            return evidence.similarity, False
+        pages = self._pages(retrieval)
+        _, verdict = self._extract(question, retrieval, pages, replace(gate, threshold=0.0), 1.0)
+        return evidence.similarity, bool(verdict.missing)
 
     def _pages(self, retrieval: Retrieval) -> dict[str, str]:
         return {
@@ -378,6 +471,17 @@ class KnowledgeBase:
             except Exception as e:
                 _raise_if_disk_full(e)
                 raise
+        self._recalibrate()
+
+    def _recalibrate(self) -> None:
+        """After every write (ingest, replace, withdraw, purge, restore, from any entry point):
+        the refusal calibration follows the corpus when it changed materially. Done outside the
+        writer lock (it reads through the catalog like any reader); a failure only costs the
+        fresh calibration, never the write."""
+        try:
+            self.calibrate()
+        except Exception:
+            log.exception("re-measuring the refusal calibration failed; the stored one is used")
 
     def close(self) -> None:
         self.store.close()

@@ -107,6 +107,9 @@ class Chunk:
     file_name: str
     title: str
     kind: str
+    # Non-prose lines inside the chunk, tagged at ingest: (start, end, kind) in page offsets,
+    # kinds from kb/text/layout.py. Empty for prose, and for chunks indexed before tagging.
+    layout: tuple[tuple[int, int, str], ...] = ()
 
 
 @dataclass

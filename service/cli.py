@@ -273,9 +273,15 @@ def reindex() -> None:
         ):
             progress.chunks_started(total)
             n = writer.reindex(on_progress=progress.chunks_done)
+        record = kb.calibrate(force=True)  # the refusal range of the new model on this corpus
     finally:
         kb.close()
     typer.echo(f"Re-embedded {n} chunks with {kb.embedder.model_id}.")
+    if record is not None:
+        typer.echo(
+            f"Refusal calibration: similarity {record.similarity_low:.3f}–"
+            f"{record.similarity_high:.3f} from {record.positives} corpus probes."
+        )
 
 
 @app.command("eval")
@@ -295,6 +301,9 @@ def eval_command(
         "eval/reports"
     ),
     curve: Annotated[bool, typer.Option(help="Also compute the refusal trade-off curve.")] = True,
+    split: Annotated[
+        str | None, typer.Option(help="Only the 'tune' or the 'test' items (default both).")
+    ] = None,
     answer_mode: Annotated[
         str,
         typer.Option(
@@ -303,7 +312,7 @@ def eval_command(
         ),
     ] = "extractive",
 ) -> None:
-    """Evaluate on the curated Q&A: configurations side by side, reports with a chart."""
+    """Evaluate on the curated Q&A: configurations side by side, per split, with a chart."""
     if qa is not None and corpus is None:
         from service.eval_live import run_live_eval
 
@@ -313,8 +322,17 @@ def eval_command(
 
     if answer_mode not in ("extractive", "generative"):
         _fail("--answer-mode is 'extractive' or 'generative'", code=2)
+    if split not in (None, "tune", "test"):
+        _fail("--split is 'tune' or 'test'", code=2)
     run_eval(
-        _settings(), configs, qa, corpus or Path("../shared/corpus"), out_dir, curve, answer_mode
+        _settings(),
+        configs,
+        qa,
+        corpus or Path("../shared/corpus"),
+        out_dir,
+        curve,
+        answer_mode,
+        split,
     )
 
 

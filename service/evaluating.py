@@ -33,6 +33,7 @@ def run_eval(
     out_dir: Path,
     curve: bool,
     answer_mode: str = "extractive",
+    split: str | None = None,
 ) -> None:
     default = DEFAULT_RUN
     if answer_mode == "generative":  # the deployment's LLM next to the extractive answers
@@ -45,7 +46,7 @@ def run_eval(
         raise InvalidInput(f"unknown configuration(s) {unknown}; known: {sorted(CONFIGURATIONS)}")
     if not corpus.is_dir():
         raise InvalidInput(f"corpus folder not found: {corpus}")
-    items = load_items(qa or DEFAULT_QA)
+    items = load_items(qa or DEFAULT_QA, split)
     results = []
     with Progress(console=console, transient=True) as bar:
         for name in names:
@@ -56,7 +57,7 @@ def run_eval(
                 )
             )
     trade_off = calibration_run(settings, corpus, items) if curve else None
-    table = Table("configuration", *COLUMNS, title=f"{len(items)} curated questions")
+    table = Table("configuration", "split", *COLUMNS, title=f"{len(items)} curated questions")
     for row in table_rows(results):
         table.add_row(*row)
     console.print(table)
@@ -66,6 +67,7 @@ def run_eval(
         out_dir,
         {
             "questions": len(items),
+            "split": split or "tune+test",
             "qa": str(qa or _relative(DEFAULT_QA)),
             "corpus": str(corpus),
             "embedder": settings.embed_backend,

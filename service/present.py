@@ -10,7 +10,7 @@ from kb.facets.filters import Filters
 from kb.facets.places import Gazetteer
 from kb.facets.topics import TOPICS
 from kb.knowledge_base import KnowledgeBase
-from kb.models import Answer, Chunk, Citation
+from kb.models import Answer, Chunk, Citation, Hit
 from kb.retrieval.catalog import Catalog
 from kb.retrieval.highlight import snippet
 from service.schemas import (
@@ -20,6 +20,7 @@ from service.schemas import (
     FiltersIn,
     SearchResponse,
     SearchResult,
+    SourceOut,
 )
 
 
@@ -51,24 +52,26 @@ def answer_to_dict(answer: Answer, item_id: Any = None) -> dict[str, Any]:
         "question": answer.question,
         "answer": answer.answer,
         "refused": answer.refused,
+        "uncertain": answer.uncertain,
         "citations": [
             {"n": c.n, "file": c.file, "title": c.title, "page": c.page, "quote": c.quote}
             for c in answer.citations
         ],
-        "sources": [
-            {
-                "file": h.chunk.file_name,
-                "title": h.chunk.title,
-                "page": h.chunk.page,
-                "section": h.chunk.section,
-                "score": round(h.score, 6),
-                "text": h.chunk.text,
-            }
-            for h in answer.sources
-        ],
+        "sources": [_source_dict(h) for h in answer.sources],
         "timings_ms": dict(answer.timings_ms),
         "mode": answer.mode,
         "generation": answer.generation,
+    }
+
+
+def _source_dict(h: Hit) -> dict[str, Any]:
+    return {
+        "file": h.chunk.file_name,
+        "title": h.chunk.title,
+        "page": h.chunk.page,
+        "section": h.chunk.section,
+        "score": round(h.score, 6),
+        "text": h.chunk.text,
     }
 
 
@@ -79,6 +82,7 @@ def answer_error(question: str, item_id: Any, message: str) -> dict[str, Any]:
         "question": question,
         "answer": f"Error: {message}",
         "refused": True,
+        "uncertain": False,
         "citations": [],
         "sources": [],
         "timings_ms": {"retrieve": 0.0, "answer": 0.0, "total": 0.0},
@@ -98,9 +102,12 @@ def answer_out(answer: Answer, answer_id: str) -> AnswerOut:
         {**d, **_source_links(h.chunk)}
         for d, h in zip(base["sources"], answer.sources, strict=True)
     ]
-    return AnswerOut(
-        **base, answer_id=answer_id, searched=answer.searched, uncertain=answer.uncertain
-    )
+    return AnswerOut(**base, answer_id=answer_id, searched=answer.searched)
+
+
+def sources_out(hits: list[Hit]) -> list[SourceOut]:
+    """The passages an answer draws on, as the API shows them (also before the answer)."""
+    return [SourceOut(**_source_dict(h), **_source_links(h.chunk)) for h in hits]
 
 
 def _citation_links(c: Citation) -> dict[str, Any]:

@@ -254,6 +254,7 @@ def check_schema(d: dict[str, Any]) -> None:
         "question",
         "answer",
         "refused",
+        "uncertain",
         "citations",
         "sources",
         "timings_ms",
@@ -265,7 +266,8 @@ def check_schema(d: dict[str, Any]) -> None:
         assert {"model", "prompt"} <= set(d["generation"])
     assert isinstance(d["question"], str) and d["question"]
     assert isinstance(d["answer"], str) and d["answer"]
-    assert isinstance(d["refused"], bool)
+    assert isinstance(d["refused"], bool) and isinstance(d["uncertain"], bool)
+    assert not (d["refused"] and d["uncertain"])  # a refusal is not also a hedge
     for c in d["citations"]:
         assert set(c) == {"n", "file", "title", "page", "quote"}
         assert isinstance(c["n"], int) and isinstance(c["quote"], str) and c["quote"].strip()

@@ -28,14 +28,33 @@ def refusal(question: str, related: list[Hit]) -> str:
     return text
 
 
-CAUTION_DE = (
-    "Eine eindeutige Antwort habe ich in den Dokumenten nicht gefunden. Am nächsten kommt: "
-)
-CAUTION_EN = "I found no clear answer in the documents. The closest passages (in German): "
+CAUTION_DE = "Eine eindeutige Antwort habe ich in den Dokumenten nicht gefunden."
+CAUTION_EN = "I found no clear answer in the documents."
+_NOT_FOUND_DE = {
+    "number": "Zu {} steht dort nichts.",
+    "contact": "Kontaktdaten dazu stehen dort nicht.",
+    "place": "Zu {} steht dort nichts.",
+    "type": "Die gefragte Angabe steht dort nicht.",
+}
+_NOT_FOUND_EN = {
+    "number": "They say nothing about {}.",
+    "contact": "They give no such contact details.",
+    "place": "They say nothing about {}.",
+    "type": "They do not give the figure or date asked for.",
+}
 
 
-def lead_in(question: str, uncertain: bool = False) -> str:
+def lead_in(
+    question: str, uncertain: bool = False, missing_kind: str | None = None, words: tuple = ()
+) -> str:
+    """What comes before the quotes; a hedge says what was not found and what was instead."""
     english = is_english(question)
-    if uncertain:
-        return CAUTION_EN if english else CAUTION_DE
-    return "The documents say (in German): " if english else ""
+    if not uncertain:
+        return "The documents say (in German): " if english else ""
+    parts = [CAUTION_EN if english else CAUTION_DE]
+    if missing_kind is not None:
+        template = (_NOT_FOUND_EN if english else _NOT_FOUND_DE)[missing_kind]
+        quoted = ", ".join(f"„{w}“" for w in words)
+        parts.append(template.format(quoted) if "{}" in template else template)
+    parts.append("Found instead (in German):" if english else "Gefunden habe ich:")
+    return " ".join(parts) + " "

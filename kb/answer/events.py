@@ -1,21 +1,21 @@
 """What ``KnowledgeBase.ask_stream`` yields: the answer as it comes into being.
 
-Started (what is searched), then Delta pieces of the answer text, possibly a Restart that
-replaces everything said so far (the generated answer could not be used), then Finished with
-the complete Answer, whose text equals what was streamed since the last restart.
+Started (what is searched and the passages found, before any answer is composed), then Delta
+pieces of the answer text, possibly a Restart that replaces everything said so far (the
+generated answer could not be used), then Finished with the complete Answer, whose text equals
+what was streamed since the last restart.
 """
 
 from dataclasses import dataclass
 
-from kb.models import Answer
+from kb.models import Answer, Hit
 
 
 @dataclass(frozen=True)
 class Started:
     question: str
     searched: str
-    refused: bool
-    uncertain: bool
+    hits: list[Hit]
 
 
 @dataclass(frozen=True)

@@ -1,47 +1,76 @@
-"""Extractive answers: real sentences from the retrieved passages, each with a citation.
+"""Extractive answers: a direct answer first — the sentence (or list) that answers — then at most
+two supporting quotes, each an exact span of the cleaned page text with its citation.
 
-A sentence's score mixes three signals: how close it is to the question in embedding space,
-how much of the question's IDF-weighted vocabulary it covers, and the rank of its passage; a
-sentence holding what the question asks for (a date for "wann", a number for "wie viele")
-gets a small bonus. The best sentence brings the one after it (facts often sit right behind
-the sentence that matches), and a sentence introducing a list ("… sechs Förderbausteine:")
-brings its items. Quotes are exact spans of the cleaned page text.
+A sentence's score mixes how close it is to the question in embedding space, how much of the
+question's IDF-weighted vocabulary it covers, the rank of its passage, and whether it holds what
+the question asks for (kb/answer/qtype.py: the number that counts the asked noun, a date, a
+name, a list, the steps of a procedure). Lines that are not prose (form fields, contents lines,
+running lines, reference lists; kb/text/layout.py) are never the answer on their own. The best
+sentence brings its list items, the sentence before it when it opens with a reference back, and
+the sentence after it when that one holds the asked fact. A supporting quote must add something:
+another document's view, the asked kind of fact, or question words the answer lacks.
 """
 
+import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kb.models import Chunk, Citation, Hit
 from kb.retrieval.catalog import Catalog
 from kb.retrieval.retriever import Retrieval
 from kb.retrieval.units import MIN_SENTENCE_WORDS
+from kb.store.vectors import SentenceUnit
+from kb.text import layout
+from kb.text.qtype import SEQUENCE, AnswerType, QuestionType, classify, counted_terms, type_fit
 from kb.text.sentences import split_sentences
 
 _LIST_LINE = re.compile(r"- [^\n]+")
-_DATE = re.compile(
-    r"\b\d{1,2}\.\s?\d{1,2}\.\s?(19|20)\d\d\b|\b\d{1,2}\.\s(Januar|Februar|März|April|Mai|Juni|Juli|"
-    r"August|September|Oktober|November|Dezember)\b|\b(Januar|Februar|März|April|Mai|Juni|Juli|"
-    r"August|September|Oktober|November|Dezember|Sommer|Herbst|Frühjahr|Winter)\s(19|20)\d\d\b"
-)
-_NUMBER = re.compile(
-    r"\d|\b(ein|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|hundert)\b"
-)
-_ASKS_DATE = re.compile(r"\b(wann|seit wann|bis wann|when|which date|what date)\b", re.I)
-_ASKS_NUMBER = re.compile(
-    r"\b(wie viele|wie viel|wie hoch|wie lange|wie alt|welches alter|altersgrenze|anzahl|anteil|"
-    r"how many|how much|how long|how old|what age|what share|welcher anteil)\b",
-    re.I,
-)
 # A sentence opening like this leans on the one before it, which the quote then includes.
 _ANAPHORIC_START = re.compile(
-    r"^(Diese[rsmn]?|Dies|Das|Dabei|Dazu|Dafür|Daher|Dort|Hier|Damit|Deshalb|Darüber hinaus|"
-    r"Außerdem|Zudem|Sie|Er|Es|Ihr|Ihre|Denn|So)\b"
+    r"^(Diese[rsmn]?|Dies|Dabei|Dazu|Dafür|Daher|Dort|Hier|Damit|Deshalb|Darüber hinaus|"
+    r"Außerdem|Zudem|Sie|Er|Es|Ihr|Ihre|Denn|So|Letztere?)\b"
 )
 
-W_SIMILARITY = 0.3
-W_COVERAGE = 0.5
-W_RANK = 0.2
-W_ANSWER_TYPE = 0.15
+
+@dataclass(frozen=True)
+class Weights:
+    """How a sentence's evidence adds up; defaults chosen on the tune split (docs/retrieval.md)."""
+
+    similarity: float = 0.5
+    coverage: float = 0.5
+    focus: float = 0.0
+    context: float = 0.5
+    rank: float = 0.15
+    answer_type: float = 0.3
+    nonprose: float = 0.5
+    similarity_span: float = 0.08  # cosine below the best that still earns some similarity credit
+    support_ratio: float = 0.7  # a supporting quote scores at least this share of the answer
+    support_gain: float = 0.15  # ... and adds this share of the question's weight the answer lacks
+    window_chars: float = 350  # the next sentence joins when both together are no longer
+
+
+@dataclass(frozen=True)
+class Features:
+    """The evidence a sentence brings, each 0..1, before weighting."""
+
+    coverage: float  # share of the question's IDF weight the sentence holds
+    focus: float  # ... weighting words by how few of the candidate sentences hold them
+    context: float  # ... that only its document title or section heading holds
+    similarity: float  # closeness to the best sentence's cosine with the question
+    rank: float  # its passage's fused score relative to the top passage
+    fits_type: float  # holds the asked kind of fact (qtype)
+    nonprose: float  # 1 when the line is not prose and may not answer this question
+
+    def score(self, w: "Weights") -> float:
+        return (
+            w.coverage * self.coverage
+            + w.focus * self.focus
+            + w.context * self.context
+            + w.similarity * self.similarity
+            + w.rank * self.rank
+            + w.answer_type * self.fits_type
+            - w.nonprose * self.nonprose
+        )
 
 
 @dataclass(frozen=True)
@@ -50,22 +79,45 @@ class Sentence:
     chunk: Chunk
     start: int  # offsets in the chunk's page text
     end: int
+    text: str
     score: float
+    features: Features
+    kind: str | None  # layout kind when not prose
+    terms: frozenset[str] = frozenset()
+
+    @property
+    def coverage(self) -> float:
+        return self.features.coverage
+
+    @property
+    def fits_type(self) -> float:
+        return self.features.fits_type
 
 
 @dataclass(frozen=True)
 class Extract:
     citations: list[Citation]
     text: str  # the composed answer: quotes with [n] markers
+    best: Sentence | None = None
+    covered: frozenset[str] = frozenset()  # question terms the quoted text holds
+    documents: list[str] = field(default_factory=list)  # titles of the cited documents
+    chunks: list[Chunk] = field(default_factory=list)  # the passages the quotes come from
 
 
 class SentencePicker:
-    def __init__(self, max_sentences: int = 3, passages: int = 5, max_list_items: int = 10) -> None:
+    def __init__(
+        self,
+        max_sentences: int = 3,
+        passages: int = 5,
+        max_list_items: int = 15,
+        weights: Weights | None = None,
+    ) -> None:
         if max_sentences < 1 or passages < 1:
             raise ValueError("max_sentences and passages must be >= 1")
         self.max_sentences = max_sentences
         self.passages = passages
         self.max_list_items = max_list_items
+        self.weights = weights or Weights()
 
     def candidate_ids(self, retrieval: Retrieval) -> list[str]:
         """Ids of the sentences the picker will want similarities for."""
@@ -78,29 +130,57 @@ class SentencePicker:
         ]
 
     def candidates(
-        self, question: str, retrieval: Retrieval, catalog: Catalog, similarity: dict[str, float]
+        self,
+        question: str,
+        retrieval: Retrieval,
+        catalog: Catalog,
+        similarity: dict[str, float],
+        page_text: dict[str, str],
+        qtype: QuestionType | None = None,
     ) -> list[Sentence]:
-        weights = _term_weights(retrieval.query_terms, catalog)
+        w = self.weights
+        qtype = qtype or classify(question)
+        weights = term_weights(retrieval.passage_terms or retrieval.query_terms, catalog)
         total = sum(weights.values()) or 1.0
+        analyze = catalog.analyzer.terms
+        counted = counted_terms(qtype, analyze)
         hits = retrieval.hits[: self.passages]
         top_score = hits[0].score if hits else 1.0
-        sims = list(similarity.values())
-        lo, hi = (min(sims), max(sims)) if sims else (0.0, 1.0)
-        wants = _answer_type(question)
+        best_sim = max(similarity.values(), default=0.0)
+        units = [
+            (rank, hit, unit, catalog.sentence_terms(unit))
+            for rank, hit in enumerate(hits)
+            if page_text.get(hit.chunk.id)  # a version purged mid-question cannot be quoted
+            for unit in catalog.sentences(hit.chunk)
+        ]
+        focus = _focus_weights(weights, [terms for _, _, _, terms in units])
+        focus_total = sum(focus.values()) or 1.0
         out: list[Sentence] = []
-        for rank, hit in enumerate(hits):
-            prior = W_RANK * (hit.score / top_score if top_score else 0.0)
-            for unit in catalog.sentences(hit.chunk):
-                terms = catalog.sentence_terms(unit)
-                coverage = sum(w for t, w in weights.items() if t in terms) / total
-                sim = similarity.get(unit.id)
-                if coverage == 0 and sim is None:
-                    continue  # a heading-like fragment with nothing to say
-                sim_norm = (sim - lo) / (hi - lo) if sim is not None and hi > lo else 0.0
-                score = W_COVERAGE * coverage + W_SIMILARITY * sim_norm + prior
-                if wants is not None and wants.search(unit.text):
-                    score += W_ANSWER_TYPE
-                out.append(Sentence(rank, hit.chunk, unit.start, unit.end, score))
+        for rank, hit, unit, terms in units:
+            page = page_text[hit.chunk.id]
+            coverage = sum(v for t, v in weights.items() if t in terms) / total
+            sim = similarity.get(unit.id)
+            if coverage == 0 and sim is None:
+                continue  # a heading-like fragment with nothing to say
+            around = set(analyze(f"{hit.chunk.title}\n{hit.chunk.section or ''}"))
+            kind = _kind(unit, page)
+            features = Features(
+                coverage=coverage,
+                focus=sum(v for t, v in focus.items() if t in terms) / focus_total,
+                context=sum(v for t, v in weights.items() if t in around - terms) / total,
+                similarity=max(0.0, 1 - (best_sim - sim) / w.similarity_span)
+                if sim is not None
+                else 0.0,
+                rank=hit.score / top_score if top_score else 0.0,
+                fits_type=type_fit(unit.text, qtype, counted, analyze, page, unit.end),
+                nonprose=1.0 if kind is not None and not _allowed(kind, qtype) else 0.0,
+            )
+            out.append(
+                Sentence(
+                    rank, hit.chunk, unit.start, unit.end, unit.text,
+                    features.score(w), features, kind, terms,
+                )
+            )  # fmt: skip
         out.sort(key=lambda x: -x.score)
         return out
 
@@ -112,49 +192,119 @@ class SentencePicker:
         similarity: dict[str, float],
         page_text: dict[str, str],
     ) -> Extract:
-        """Choose sentences; ``page_text`` maps chunk id → the cleaned text of its page."""
+        """Choose the answer; ``page_text`` maps chunk id → the cleaned text of its page."""
+        qtype = classify(question)
         ranked = [
-            s
-            for s in self.candidates(question, retrieval, catalog, similarity)
-            if page_text.get(s.chunk.id)  # a version purged mid-question cannot be quoted
+            c
+            for c in self.candidates(question, retrieval, catalog, similarity, page_text, qtype)
+            if c.kind is None or _allowed(c.kind, qtype)  # never the answer on their own
         ]
         if not ranked:
             return Extract([], "")
-        chosen: list[Sentence] = []
-        for cand in ranked:
-            if len(chosen) >= self.max_sentences or cand.score < 0.6 * ranked[0].score:
-                break
-            if not any(_same_place(cand, c) for c in chosen):
-                chosen.append(cand)
-        spans = [self._span(s, page_text[s.chunk.id], i == 0) for i, s in enumerate(chosen)]
-        return self._compose(_merge_adjacent(spans), page_text)
+        best = ranked[0]
+        weights = term_weights(retrieval.query_terms, catalog)
+        direct = self._direct(best, ranked, page_text[best.chunk.id], qtype, weights, catalog)
+        spans = [direct, *self._supports(best, direct, ranked, qtype, weights, catalog)]
+        covered = frozenset(t for s in spans for t in _span_terms(s, catalog) if t in weights)
+        return self._compose(spans, page_text, best, covered)
 
-    def _span(self, sentence: Sentence, page: str, is_best: bool) -> tuple[Sentence, int, int]:
-        """The quote for a sentence; the best one gets context: its list, or the next sentence,
-        and the previous sentence when it opens with a reference back ("Dabei", "Diese")."""
-        start, end = sentence.start, self._extend_list(page, sentence.end, always=is_best)
-        if not is_best:
-            return sentence, start, end
-        if end == sentence.end:
-            end = _next_sentence_end(page, end)
+    # -- the direct answer ---------------------------------------------------------------------
+    def _direct(
+        self,
+        best: Sentence,
+        ranked: list[Sentence],
+        page: str,
+        qtype: QuestionType,
+        weights: dict[str, float],
+        catalog: Catalog,
+    ) -> tuple[Sentence, int, int]:
+        start, end = best.start, best.end
+        wants_items = qtype.kind in (AnswerType.LIST, AnswerType.PROCEDURE)
+        end = self._extend_list(page, end, always=wants_items)
+        if end == best.end:
+            end = self._maybe_next(best, page, qtype, weights, catalog)
         if _ANAPHORIC_START.match(page[start:end]):
             start = _previous_sentence_start(page, start)
-        return sentence, start, end
+        return best, start, end
+
+    def _maybe_next(
+        self,
+        best: Sentence,
+        page: str,
+        qtype: QuestionType,
+        weights: dict[str, float],
+        catalog: Catalog,
+    ) -> int:
+        """The end of the sentence after the best one, when it holds what the best one lacks:
+        the asked number or date, more of the question's words, or the steps that follow."""
+        nxt = _next_sentence(page, best.end)
+        if nxt is None:
+            return best.end
+        n_start, n_end = nxt
+        text = page[n_start:n_end]
+        total = sum(weights.values()) or 1.0
+        gain = sum(v for t, v in weights.items() if t in catalog.analyzer.terms(text)) / total
+        gain -= sum(v for t, v in weights.items() if t in best.terms) / total
+        wants_type = qtype.kind in (AnswerType.NUMBER, AnswerType.DATE, AnswerType.NAME)
+        type_missing = (
+            wants_type
+            and best.fits_type == 0
+            and type_fit(text, qtype, set(), catalog.analyzer.terms)
+        )
+        steps = qtype.kind == AnswerType.PROCEDURE and bool(SEQUENCE.search(text))
+        short = n_end - best.start <= self.weights.window_chars  # both fit a short answer
+        if type_missing or steps or gain > 0.15 or short:
+            return self._extend_list(page, n_end, always=False)
+        return best.end
+
+    # -- supporting quotes ----------------------------------------------------------------------
+    def _supports(
+        self,
+        best: Sentence,
+        direct: tuple[Sentence, int, int],
+        ranked: list[Sentence],
+        qtype: QuestionType,
+        weights: dict[str, float],
+        catalog: Catalog,
+    ) -> list[tuple[Sentence, int, int]]:
+        w = self.weights
+        total = sum(weights.values()) or 1.0
+        chosen = [direct]
+        covered = set(best.terms)
+        docs = {best.chunk.doc_id}
+        for cand in ranked[1:]:
+            if len(chosen) >= self.max_sentences or cand.score < w.support_ratio * best.score:
+                break
+            if any(_overlaps(cand, other, s, e) for other, s, e in chosen):
+                continue
+            gain = sum(v for t, v in weights.items() if t in cand.terms and t not in covered)
+            other_doc = cand.chunk.doc_id not in docs
+            if other_doc or gain / total >= w.support_gain or cand.fits_type > best.fits_type:
+                chosen.append((cand, cand.start, cand.end))
+                covered |= cand.terms
+                docs.add(cand.chunk.doc_id)
+        return chosen[1:]
 
     def _compose(
         self,
         spans: list[tuple[Sentence, int, int]],
         page_text: dict[str, str],
+        best: Sentence,
+        covered: frozenset[str],
     ) -> Extract:
         citations: list[Citation] = []
         parts: list[str] = []
-        for sentence, start, end in spans:
+        titles = list(dict.fromkeys(s.chunk.title for s, _, _ in spans))
+        label = len(titles) > 1  # several documents: say which says what
+        for sentence, start, end in _merge_adjacent(spans):
             n = len(citations) + 1
             citation = Citation.of(n, sentence.chunk, start, end, page_text[sentence.chunk.id])
             citations.append(citation)
-            parts.append(f"{citation.quote} [{n}]")
-        joiner = "\n" if any("\n" in p for p in parts) else " "
-        return Extract(citations, joiner.join(parts))
+            prefix = f"{short_title(sentence.chunk.title)}: " if label else ""
+            parts.append(f"{prefix}{citation.quote} [{n}]")
+        joiner = "\n" if label or any("\n" in p for p in parts) else " "
+        chunks = list({id(s.chunk): s.chunk for s, _, _ in spans}.values())
+        return Extract(citations, joiner.join(parts), best, covered, titles, chunks)
 
     def _extend_list(self, page: str, end: int, always: bool = False) -> int:
         """List items right after the sentence join the quote (if it ends with ':' or always)."""
@@ -169,22 +319,51 @@ class SentencePicker:
         return pos
 
 
-def _answer_type(question: str) -> re.Pattern[str] | None:
-    if _ASKS_DATE.search(question):
-        return _DATE
-    if _ASKS_NUMBER.search(question):
-        return _NUMBER
-    return None
+def short_title(title: str, limit: int = 48) -> str:
+    """A document's title short enough to label a quote: its part before ':' or ' – '."""
+    for sep in (": ", " – ", " - "):
+        head = title.split(sep)[0]
+        if 3 <= len(head) <= limit and head != title:
+            return head
+    if len(title) <= limit:
+        return title
+    return title[:limit].rsplit(" ", 1)[0] + " …"
 
 
-def _next_sentence_end(page: str, end: int) -> int:
-    """End of the sentence after ``end`` when it continues the same paragraph."""
+def _kind(unit: SentenceUnit, page: str) -> str | None:
+    """The layout kind of the line holding the sentence, as tagged at ingest (running text
+    starts with a URL); for chunks indexed before tagging, the line is looked at now."""
+    if unit.text.lstrip().lower().startswith(("www.", "http")):
+        return layout.RUNNING
+    if unit.chunk.layout:
+        return layout.kind_at(unit.chunk.layout, unit.start, unit.end)
+    line_start = page.rfind("\n", 0, unit.start) + 1
+    line_end = page.find("\n", unit.end)
+    return layout.line_kind(page[line_start : line_end if line_end >= 0 else len(page)])
+
+
+def _allowed(kind: str, qtype: QuestionType) -> bool:
+    """Non-prose that may answer: a number table for "how many", a contact line for "who"."""
+    if kind == layout.TABLE:
+        return qtype.kind in (AnswerType.NUMBER, AnswerType.LIST)
+    if kind == layout.CONTACT:
+        return qtype.kind == AnswerType.NAME
+    return False
+
+
+def _span_terms(span: tuple[Sentence, int, int], catalog: Catalog) -> frozenset[str]:
+    sentence, _, _ = span
+    return sentence.terms
+
+
+def _next_sentence(page: str, end: int) -> tuple[int, int] | None:
+    """The sentence after ``end`` when it continues the same paragraph."""
     if not page.startswith(" ", end):
-        return end  # a line break (new paragraph, list item, table row) or the page end
+        return None  # a line break (new paragraph, list item, table row) or the page end
     line_end = page.find("\n", end)
     rest = page[end : line_end if line_end >= 0 else len(page)]
     spans = split_sentences(rest)
-    return end + spans[0][1] if spans else end
+    return (end + spans[0][0], end + spans[0][1]) if spans else None
 
 
 def _previous_sentence_start(page: str, start: int) -> int:
@@ -194,10 +373,10 @@ def _previous_sentence_start(page: str, start: int) -> int:
     return line_start + spans[-1][0] if spans else start
 
 
-def _same_place(a: Sentence, b: Sentence) -> bool:
-    return (a.chunk.doc_id, a.chunk.page) == (b.chunk.doc_id, b.chunk.page) and (
-        a.start < b.end and b.start < a.end
-    )
+def _overlaps(a: Sentence, b: Sentence, start: int, end: int) -> bool:
+    """Does ``a`` overlap the span [start, end) quoted from ``b``'s page?"""
+    same_page = (a.chunk.doc_id, a.chunk.page) == (b.chunk.doc_id, b.chunk.page)
+    return same_page and a.start < end and start < a.end
 
 
 def _merge_adjacent(spans: list[tuple[Sentence, int, int]]) -> list[tuple[Sentence, int, int]]:
@@ -217,7 +396,16 @@ def _merge_adjacent(spans: list[tuple[Sentence, int, int]]) -> list[tuple[Senten
     return out
 
 
-def _term_weights(terms: list[str], catalog: Catalog) -> dict[str, float]:
+def _focus_weights(weights: dict[str, float], held: list[frozenset[str]]) -> dict[str, float]:
+    """The question's words weighted by how rare they are among the candidate sentences: the
+    words every candidate shares (the topic) tell them apart less than the one few hold."""
+    n = len(held)
+    return {
+        t: v * math.log((n + 1) / (sum(t in h for h in held) + 0.5)) for t, v in weights.items()
+    }
+
+
+def term_weights(terms: list[str], catalog: Catalog) -> dict[str, float]:
     return {t: catalog.bm25.idf(t) for t in dict.fromkeys(terms)}
 
 
@@ -225,7 +413,7 @@ def best_passage_coverage(
     hits: list[Hit], terms: list[str], catalog: Catalog, top: int = 3
 ) -> float:
     """Share of the question's IDF-weighted terms found in the best of the top passages."""
-    weights = _term_weights(terms, catalog)
+    weights = term_weights(terms, catalog)
     total = sum(weights.values())
     if not total:
         return 0.0

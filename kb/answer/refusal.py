@@ -1,20 +1,30 @@
-"""Is the question answered by the retrieved passages? A calibrated score, not a keyword rule.
+"""Three bands for every question: answer, hedge (say plainly that no clear answer was found and
+what was found instead), or refuse.
 
-Evidence: how close the best sentence of the top passages is to the question in embedding space
-(scaled to the range the embedder produces for this corpus), and, for German questions, how much
-of the question's IDF-weighted vocabulary the best passage covers. English questions are judged
-by similarity alone (their words cannot match German text), shifted up by ``cross_lingual``
-because an English question meets German text at a lower cosine than a German one. The
-threshold is calibrated on the curated Q&A set; `kb eval` reports the trade-off curve
-(docs/retrieval.md).
+Confidence: the best sentence similarity among the top passages, scaled into the range this
+embedder gives on this corpus (the calibration record, kb/answer/calibration.py), averaged with
+the share of the question's IDF-weighted vocabulary the best passage covers (German questions;
+English ones are judged by similarity alone, shifted up by ``cross_lingual`` because they meet
+German text at a lower cosine). Below ``refuse`` → refusal; below ``hedge`` → hedge.
+
+A confident answer is hedged all the same when it misses the specific thing the question names
+or asks for (kb/answer/slots.py): near-miss questions meet the documents as closely as real
+ones, but their number, contact detail or asked kind of fact is not in the quotes.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from typing import Literal
 
+from kb.answer import slots
+from kb.answer.calibration import Calibration
 from kb.answer.compose import is_english
-from kb.answer.extractive import best_passage_coverage
+from kb.answer.extractive import Extract, best_passage_coverage
+from kb.facets.places import Gazetteer
 from kb.retrieval.catalog import Catalog
-from kb.retrieval.retriever import Retrieval
+from kb.retrieval.retriever import Retrieval, file_words
+from kb.text.qtype import QuestionType, counted_terms, focus, type_fit
+
+Band = Literal["answer", "hedge", "refuse"]
 
 
 @dataclass(frozen=True)
@@ -24,12 +34,29 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class Verdict:
+    confidence: float
+    band: Band
+    missing: slots.Missing = field(default_factory=slots.Missing)
+
+
+@dataclass(frozen=True)
 class RefusalGate:
-    threshold: float
-    similarity_low: float = 0.80
+    threshold: float  # refuse below
+    hedge: float = 0.5  # hedge below
+    similarity_low: float = 0.80  # the fallback range until a calibration record exists
     similarity_high: float = 0.93
     coverage_weight: float = 0.5
     cross_lingual: float = 0.03
+    check_slots: bool = True
+    check_places: bool = True
+
+    def calibrated(self, record: Calibration | None) -> "RefusalGate":
+        if record is None:
+            return self
+        return replace(
+            self, similarity_low=record.similarity_low, similarity_high=record.similarity_high
+        )
 
     def evidence(self, question: str, retrieval: Retrieval, catalog: Catalog) -> Evidence:
         top = retrieval.hits[:3]
@@ -40,14 +67,15 @@ class RefusalGate:
             is not None
         ]
         english = is_english(question)
-        coverage = None if english else best_passage_coverage(top, retrieval.query_terms, catalog)
+        terms = retrieval.passage_terms or retrieval.query_terms
+        coverage = None if english else best_passage_coverage(top, terms, catalog)
         similarity = max(sims) + (self.cross_lingual if english else 0.0) if sims else None
         return Evidence(similarity=similarity, coverage=coverage)
 
     def confidence(self, evidence: Evidence) -> float:
         parts: list[tuple[float, float]] = []
         if evidence.similarity is not None:
-            span = self.similarity_high - self.similarity_low
+            span = max(self.similarity_high - self.similarity_low, 1e-6)
             scaled = min(1.0, max(0.0, (evidence.similarity - self.similarity_low) / span))
             parts.append((scaled, 1 - self.coverage_weight))
         if evidence.coverage is not None:
@@ -56,8 +84,57 @@ class RefusalGate:
         return sum(v * w for v, w in parts) / total if total else 0.0
 
     def assess(self, question: str, retrieval: Retrieval, catalog: Catalog) -> tuple[float, bool]:
-        """(confidence, answerable)."""
+        """(confidence, answerable): the refusal band, decided before any answer is built."""
         if not retrieval.hits:
             return 0.0, False
         conf = self.confidence(self.evidence(question, retrieval, catalog))
         return conf, conf >= self.threshold
+
+    def verdict(
+        self,
+        confidence: float,
+        question: str,
+        qtype: QuestionType,
+        extract: Extract,
+        pages: list[str],
+        catalog: Catalog,
+    ) -> Verdict:
+        """The band of an answer that was built; ``pages`` are the cited pages' texts."""
+        if confidence < self.threshold or not extract.citations:
+            return Verdict(confidence, "refuse")
+        missing = self.missing(question, qtype, extract, pages, catalog)
+        band: Band = "hedge" if confidence < self.hedge or missing else "answer"
+        return Verdict(confidence, band, missing)
+
+    def missing(
+        self,
+        question: str,
+        qtype: QuestionType,
+        extract: Extract,
+        pages: list[str],
+        catalog: Catalog,
+    ) -> slots.Missing:
+        if not self.check_slots:
+            return slots.Missing()
+        quotes = " ".join(c.quote for c in extract.citations)
+        # numbers of a preamble ("Ich bin 25 …") describe the asker, not the asked fact
+        numbers = slots.numbers_missing(focus(question), "\n".join(pages))
+        if numbers:
+            return slots.Missing(tuple(numbers), "number")
+        if slots.contact_missing(question, quotes):
+            return slots.Missing((), "contact")
+        if self.check_places:
+            where = "\n".join(
+                f"{c.title}\n{file_words(c.file_name).title()}\n{c.section or ''}\n{c.text}"
+                for c in extract.chunks
+            )
+            unnamed = slots.places_unnamed(question, where, Gazetteer.load().find)
+            if unnamed:
+                return slots.Missing(tuple(unnamed), "place")
+        analyze = catalog.analyzer.terms
+        fits = type_fit(quotes, qtype, counted_terms(qtype, analyze), analyze)
+        if slots.type_missing(qtype, fits) or slots.places_missing(
+            question, quotes, Gazetteer.load().find
+        ):
+            return slots.Missing((), "type")
+        return slots.Missing()

@@ -80,7 +80,8 @@ def text_hash(text: str) -> str:
 
 
 class CachedEmbedder:
-    """Wraps an embedder: passages come from the cache when known, queries are never cached."""
+    """Wraps an embedder: passages come from the cache when known; queries are not cached,
+    except the calibration probes (``embed_queries_cached``)."""
 
     def __init__(self, inner: Embedder, cache: EmbeddingCache, batch_size: int = 16) -> None:
         self.inner = inner
@@ -97,6 +98,23 @@ class CachedEmbedder:
 
     def embed_query(self, text: str) -> Vectors:
         return self.inner.embed_query(text)
+
+    def embed_queries_cached(self, texts: list[str]) -> list[Vectors]:
+        """Query vectors through the cache: for the fixed probe questions of the refusal
+        calibration, re-run on every material change of the corpus. Users' questions are
+        never stored."""
+        key = "query:" + self.model_id
+        hashes = [text_hash(t) for t in texts]
+        known = self.cache.get_many(key, list(set(hashes)))
+        new = {
+            h: self.inner.embed_query(t)
+            for h, t in zip(hashes, texts, strict=True)
+            if h not in known
+        }
+        if new:
+            self.cache.put_many(key, new)
+            known.update(new)
+        return [known[h] for h in hashes]
 
     def embed_passages(
         self, texts: list[str], on_batch: Callable[[int], None] | None = None

@@ -7,14 +7,16 @@ and one document may fill at most ``max_per_document`` of the top ranks while ot
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from kb.embedding.base import Embedder
 from kb.models import Chunk, Hit
 from kb.retrieval.catalog import Catalog
+from kb.retrieval.rerank import Evidence, RerankWeights, rerank
 from kb.settings import RetrievalMode, Settings
 from kb.store.vectors import VectorStore
+from kb.text.qtype import classify
 
 ChunkFilter = Callable[[Chunk], bool]
 
@@ -27,6 +29,18 @@ class Retrieval:
     hits: list[Hit]  # top-k, in rank order
     catalog: Catalog  # the snapshot the hits come from: answer and tags use the same one
     query_vector: Any = None  # None when no dense ranking was used
+    passage_terms: list[str] = field(default_factory=list)  # terms without document names
+
+
+@dataclass
+class _Profiles:
+    """Per catalog: the words that name each document (title, file name) and how much of each
+    chunk is not prose. Computed on first use and kept while the catalog is current."""
+
+    generation: int
+    doc_terms: dict[str, frozenset[str]] = field(default_factory=dict)
+    naming: frozenset[str] = frozenset()  # words naming some documents but not all
+    nonprose: dict[str, float] = field(default_factory=dict)
 
 
 class Retriever:
@@ -39,6 +53,7 @@ class Retriever:
         self._settings = settings
         self._embedder = embedder
         self._vectors = vectors
+        self._profiles: _Profiles | None = None
 
     def retrieve(
         self,
@@ -47,7 +62,9 @@ class Retriever:
         k: int | None = None,
         mode: RetrievalMode | None = None,
         keep: ChunkFilter | None = None,
+        vector: Any = None,
     ) -> Retrieval:
+        """The top ``k`` passages; ``vector`` is the query's embedding when already known."""
         s = self._settings
         k = k or s.top_k
         mode = mode or s.retrieval_mode
@@ -57,21 +74,30 @@ class Retriever:
 
         dense: dict[str, tuple[int, float]] = {}
         sentences: dict[str, tuple[int, float]] = {}
-        vector = None
         if mode in ("hybrid", "dense") and (store := self._vectors()) is not None:
-            vector = self._embedder.embed_query(_head(expanded, s.query_embed_chars))
+            if vector is None:
+                vector = self._embedder.embed_query(_head(expanded, s.query_embed_chars))
             dense, sentences = self._dense(store, catalog, vector, pool)
+        else:
+            vector = None
         lexical: dict[str, tuple[int, float]] = {}
+        passage_terms = self._passage_terms(terms, catalog)
         if mode in ("hybrid", "bm25"):
-            for rank, (i, score) in enumerate(catalog.bm25.search(terms, pool)):
+            for rank, (i, score) in enumerate(catalog.bm25.search(passage_terms, pool)):
                 lexical[catalog.chunks[i].id] = (rank, score)
 
         fused = self._fuse(catalog, dense, sentences, lexical)
+        if s.rerank_pool and fused:
+            evidence = Evidence(dense, sentences, lexical, terms, classify(query))
+            weights = RerankWeights(**s.rerank_weights)
+            nonprose = self._profiles_of(catalog).nonprose
+            head = rerank(fused[: s.rerank_pool], evidence, catalog, weights, nonprose)
+            fused = head + fused[s.rerank_pool :]
         if keep is not None:
             fused = [h for h in fused if keep(h.chunk)]
         head = _drop_near_duplicates(fused[: 4 * k])
         top = _diversify(head + fused[4 * k :], k, s.max_per_document)
-        return Retrieval(query, expanded, terms, top, catalog, vector)
+        return Retrieval(query, expanded, terms, top, catalog, vector, passage_terms)
 
     def sentence_similarities(self, retrieval: Retrieval, ids: list[str]) -> dict[str, float]:
         store = self._vectors()
@@ -126,6 +152,51 @@ class Retriever:
             )
         hits.sort(key=lambda h: (-h.score, h.chunk.file_name, h.chunk.position))
         return hits
+
+    def _passage_terms(self, terms: list[str], catalog: Catalog) -> list[str]:
+        """The words BM25 ranks passages by: without those that name a document ("laut der
+        Mitteilung des Rhein-Kreises Neuss") — they would favour whichever passage repeats
+        the title, while the dense rankings still see the whole question. All words are kept
+        when nothing else is left."""
+        if not self._settings.doc_terms_select_only:
+            return terms
+        naming = self._profiles_of(catalog).naming
+        return [t for t in terms if t not in naming] or terms
+
+    def _profiles_of(self, catalog: Catalog) -> _Profiles:
+        current = self._profiles
+        if current is not None and current.generation == catalog.generation:
+            return current
+        names: dict[str, str] = {}
+        for c in catalog.chunks:
+            names.setdefault(c.doc_id, f"{c.title} {file_words(c.file_name)}")
+        doc_terms = {d: frozenset(catalog.analyzer.terms(n)) for d, n in names.items()}
+        df: dict[str, int] = {}
+        for ts in doc_terms.values():
+            for t in ts:
+                df[t] = df.get(t, 0) + 1
+        # A word in every document's name ("Gemeinsam klappt's" everywhere) names none of them.
+        naming = frozenset(t for t, d in df.items() if d < len(doc_terms))
+        profiles = _Profiles(catalog.generation, doc_terms, naming)
+        self._profiles = profiles
+        return profiles
+
+
+def file_words(file_name: str) -> str:
+    """ "rhein-kreis-neuss-mitteilung-2019.docx" → "rhein kreis neuss mitteilung 2019", with the
+    ASCII spellings of umlauts ("gespraech") restored, so a file name can be matched to words."""
+    stem = re.sub(r"\.[a-z0-9]+$", "", file_name.lower())
+    words = re.split(r"[^a-z0-9äöüß]+", stem)
+    umlauts = (("ae", "ä"), ("oe", "ö"), ("ue", "ü"))
+    out = []
+    for w in words:
+        out.append(w)
+        restored = w
+        for a, b in umlauts:
+            restored = restored.replace(a, b)
+        if restored != w:
+            out.append(restored)
+    return " ".join(out)
 
 
 def _head(text: str, limit: int) -> str:

@@ -10,6 +10,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -36,12 +37,24 @@ CREATE TABLE IF NOT EXISTS pages (
 );
 CREATE TABLE IF NOT EXISTS chunks (
     id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, version TEXT NOT NULL, position INTEGER NOT NULL,
-    page INTEGER, section TEXT, start INTEGER NOT NULL, end INTEGER NOT NULL, text TEXT NOT NULL
+    page INTEGER, section TEXT, start INTEGER NOT NULL, end INTEGER NOT NULL, text TEXT NOT NULL,
+    layout TEXT NOT NULL DEFAULT '[]'
 );
 CREATE INDEX IF NOT EXISTS chunks_by_version ON chunks (doc_id, version, position);
 """
 
 UNPAGED = 0  # unpaged documents store their single text as page 0
+
+
+def _add_layout_column(db: sqlite3.Connection) -> None:
+    """Registries from before layout tagging get the column (empty: treated as prose)."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(chunks)")}
+    if "layout" not in columns:
+        db.execute("ALTER TABLE chunks ADD COLUMN layout TEXT NOT NULL DEFAULT '[]'")
+
+
+def _layout(raw: str | None) -> tuple[tuple[int, int, str], ...]:
+    return tuple((int(s), int(e), str(k)) for s, e, k in json.loads(raw or "[]"))
 
 
 def _now() -> str:
@@ -65,6 +78,7 @@ class Registry(VersionsMixin):
             self._db = connect(path, _SCHEMA + VERSIONS_SCHEMA)
             migrate(self._db)
         self._lock = threading.RLock()
+        _add_layout_column(self._db)
 
     def close(self) -> None:
         self._db.close()
@@ -159,7 +173,8 @@ class Registry(VersionsMixin):
                 ],
             )
             db.executemany(
-                "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO chunks (id, doc_id, version, position, page, section, start, end,"
+                " text, layout) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 [
                     (
                         c.id,
@@ -171,6 +186,7 @@ class Registry(VersionsMixin):
                         c.start,
                         c.end,
                         c.text,
+                        json.dumps(c.layout),
                     )
                     for c in doc.chunks
                 ],
@@ -348,12 +364,12 @@ class Registry(VersionsMixin):
         with self._lock:
             rows = self._db.execute(
                 "SELECT c.id, c.doc_id, c.version, c.position, c.page, c.section, c.text, c.start,"
-                " c.end, v.file_name, v.title, v.kind FROM chunks c"
+                " c.end, v.file_name, v.title, v.kind, c.layout FROM chunks c"
                 " JOIN documents d ON d.doc_id=c.doc_id AND d.version=c.version"
                 " JOIN versions v ON v.doc_id=c.doc_id AND v.version=c.version"
                 " ORDER BY v.file_name, c.position"
             ).fetchall()
-        return [Chunk(*r) for r in rows]
+        return [replace(Chunk(*r[:-1]), layout=_layout(r[-1])) for r in rows]
 
     def snapshot(self) -> tuple[int, list[Chunk]]:
         """Generation and active chunks read in one transaction (no mix of two states)."""

@@ -1,9 +1,7 @@
 """The JSON API: chat (plain and streamed), search, documents, pages, facets."""
 
-import asyncio
 import json
 import logging
-import re
 import uuid
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
@@ -17,7 +15,14 @@ from kb.errors import InvalidInput, NotFound
 from kb.facets.filters import Filters
 from kb.knowledge_base import KnowledgeBase
 from service.deps import CHAT, KB, SEARCH, AppSettings
-from service.present import answer_out, facets_out, file_url, filters_in, search_passages
+from service.present import (
+    answer_out,
+    facets_out,
+    file_url,
+    filters_in,
+    search_passages,
+    sources_out,
+)
 from service.schemas import (
     AnswerOut,
     ChatRequest,
@@ -39,8 +44,6 @@ MEDIA_TYPES = {
     "markdown": "text/markdown; charset=utf-8",
     "text": "text/plain; charset=utf-8",
 }
-STREAM_PIECE_WORDS = 8
-STREAM_PAUSE_S = 0.004  # lets pieces arrive one by one; ~60 ms for a long answer
 
 
 def _history(body: ChatRequest, max_turns: int) -> list[Turn]:
@@ -70,7 +73,8 @@ def chat(body: ChatRequest, kb: KB, settings: AppSettings) -> AnswerOut:
 @router.post(
     "/chat/stream",
     summary="The same answer as Server-Sent Events",
-    response_description="events: meta, answer (text pieces), replace (the text so far is "
+    response_description="events: meta (with the passages found), answer (the text, or a "
+    "model's pieces as they come), replace (the text so far is "
     "replaced: the generated answer could not be used), citations, done",
     dependencies=CHAT,
 )
@@ -98,14 +102,12 @@ async def _events(
                 "answer_id": answer_id,
                 "question": first.question,
                 "searched": first.searched,
-                "refused": first.refused,
-                "uncertain": first.uncertain,
+                "sources": [s.model_dump() for s in sources_out(first.hits)],
             },
         )
         while (event := await events.next()) is not None:
             if isinstance(event, Delta):
-                async for piece in _pieces(event.text):
-                    yield piece
+                yield _sse("answer", {"text": event.text})
             elif isinstance(event, Restart):
                 yield _sse("replace", {"text": event.text})
             elif isinstance(event, Finished):
@@ -116,16 +118,6 @@ async def _events(
         yield _sse("error", {"detail": "Interner Fehler (internal error; see the server log)"})
     finally:
         await events.aclose()
-
-
-async def _pieces(text: str) -> AsyncIterator[str]:
-    """A whole (extractive) answer goes out in pieces of a few words; a model's tokens as they
-    come."""
-    pieces = re.findall(rf"\s*(?:\S+\s*){{1,{STREAM_PIECE_WORDS}}}|\s+", text)
-    for i, piece in enumerate(pieces):
-        if i:
-            await asyncio.sleep(STREAM_PAUSE_S)
-        yield _sse("answer", {"text": piece})
 
 
 def _final(out: AnswerOut) -> list[tuple[str, dict[str, Any]]]:

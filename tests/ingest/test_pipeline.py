@@ -16,7 +16,7 @@ from helpers import (
 
 from ingest.pipeline import FileResult, IngestReport, ingest_paths
 from kb.knowledge_base import KnowledgeBase, build_kb
-from kb.models import document_id
+from kb.models import ParsedDocument, document_id
 
 PNG_BYTES = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4
 BINARY_TEXT = b"\x00\x01\x02\x03Daten\x81\x8d\x8f\x90\x9d\x00\x1b[0m" * 40
@@ -252,3 +252,18 @@ def test_kb_ingest_report_keeps_one_line_per_file_when_piped(tmp_path: Path) -> 
     result = run_kb(["ingest", str(locked)], tmp_path / "data")
     assert result.returncode == 1
     assert f"{locked}: the PDF is encrypted with a password" in result.stdout.splitlines()[0]
+
+
+def test_non_prose_lines_are_tagged_at_ingest(parsed_corpus: dict[str, ParsedDocument]) -> None:
+    """Contents lines, form fields and number tables keep their text (searchable) and carry
+    their kind, so that answers never quote them on their own."""
+    report = parsed_corpus["iaq-zwischenbericht-gemeinsam-klappts-2019.pdf"]
+    kinds = {kind for c in report.chunks for _, _, kind in c.layout}
+    assert {"toc", "form", "table", "reference"} <= kinds
+    for chunk in report.chunks:
+        for start, end, _ in chunk.layout:
+            assert start < chunk.end and chunk.start < end  # spans touch their chunk
+    toc = next(c for c in report.chunks if any(k == "toc" for _, _, k in c.layout))
+    page = next(p for p in report.pages if p.number == toc.page)
+    start, end, _ = next(s for s in toc.layout if s[2] == "toc")
+    assert page.text[start:end].rstrip()[-1].isdigit()  # "… Vorbemerkung\t4"

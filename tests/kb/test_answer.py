@@ -135,3 +135,78 @@ def test_sources_are_in_rank_order(lopsided_kb: KnowledgeBase) -> None:
     scores = [s["score"] for s in d["sources"]]
     assert len(scores) == 5
     assert scores == sorted(scores, reverse=True), [(s["file"], s["score"]) for s in d["sources"]]
+
+
+# -- the shape of an answer ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("question", ANSWERABLE)
+def test_the_direct_answer_comes_first_with_at_most_two_supporting_quotes(
+    ask: Ask, question: str
+) -> None:
+    answer = ask(question)
+    assert 1 <= len(answer.citations) <= 3
+    first = answer.citations[0].quote
+    body = answer.answer.split("Gefunden habe ich: ", 1)[-1]
+    assert body.split(": ", 1)[-1].startswith(first[:40]) or body.startswith(first[:40])
+
+
+def test_a_number_question_is_answered_by_a_sentence_with_the_number(ask: Ask) -> None:
+    answer = ask("Wie viele lokale Bündnisse gab es im Sommer 2019 landesweit?")
+    assert not answer.refused and re.search(r"\d", answer.citations[0].quote)
+
+
+def test_a_year_the_documents_do_not_report_is_hedged_and_named(ask: Ask) -> None:
+    answer = ask("Wie viele lokale Bündnisse gab es im Sommer 2031 landesweit?")
+    assert answer.uncertain and not answer.refused and answer.citations
+    assert answer.answer.startswith("Eine eindeutige Antwort habe ich")
+    assert "„2031“" in answer.answer  # says what was not found, then what was found instead
+
+
+def test_the_refusal_calibration_is_stored_with_the_collection(corpus_kb: KnowledgeBase) -> None:
+    record = corpus_kb.calibration()
+    assert record is not None and record.model == corpus_kb.embedder.model_id
+    assert record.similarity_low < record.similarity_high
+    assert record.chunks == len(corpus_kb.catalog().chunks)
+    assert record.near_miss_flagged >= 0.5  # the self-test: swapped numbers get hedged
+    assert corpus_kb.calibrate() == record  # unchanged corpus: nothing is re-measured
+
+
+@pytest.fixture
+def small_kb(settings: Settings, tmp_path: Path) -> Iterator[KnowledgeBase]:
+    """Two short documents; the gate is opened (a corpus this small has no calibration) so
+    that the tests see how answers are composed."""
+    docs = {
+        "adorf.md": "# Beratung in Adorf\n\n"
+        "## Fragebogen\n\n"
+        "2.1 Wann ist die Beratungsstelle in Adorf geöffnet?\n\n"
+        "## Öffnungszeiten\n\n"
+        "Die Beratungsstelle für junge Geflüchtete in Adorf ist montags von 9 bis 12 Uhr "
+        "geöffnet. Termine vergibt das Integrationszentrum.",
+        "bedorf.md": "# Beratung in Bedorf\n\n"
+        "Die Beratungsstelle für junge Geflüchtete in Bedorf ist dienstags von 14 bis 18 Uhr "
+        "geöffnet. Eine Anmeldung ist nicht nötig.",
+    }
+    paths = []
+    for name, text in docs.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        paths.append(tmp_path / name)
+    kb = build_kb(settings.model_copy(update={"refusal_threshold": 0.0, "caution_threshold": 0.0}))
+    ingest_paths(kb, paths)
+    yield kb
+    kb.close()
+
+
+def test_a_form_field_is_never_the_answer_on_its_own(small_kb: KnowledgeBase) -> None:
+    answer = small_kb.ask("Wann ist die Beratungsstelle in Adorf geöffnet?")
+    assert answer.citations
+    assert all("2.1 Wann" not in c.quote for c in answer.citations)
+    assert "montags" in answer.citations[0].quote
+
+
+def test_when_two_documents_answer_both_are_quoted_and_named(small_kb: KnowledgeBase) -> None:
+    answer = small_kb.ask("Wann hat die Beratungsstelle für junge Geflüchtete geöffnet?")
+    files = {c.file for c in answer.citations}
+    assert files == {"adorf.md", "bedorf.md"}
+    for title in ("Beratung in Adorf", "Beratung in Bedorf"):
+        assert f"{title}: " in answer.answer  # which document says what

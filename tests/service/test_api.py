@@ -27,6 +27,7 @@ ASK_KEYS = {
     "question",
     "answer",
     "refused",
+    "uncertain",
     "citations",
     "sources",
     "timings_ms",
@@ -87,7 +88,7 @@ def test_chat_answer_has_the_keys_of_kb_ask_json_plus_the_widget_fields(
     r = client.post("/api/chat", json={"question": QUESTION})
     assert r.status_code == 200, r.text
     d = r.json()
-    assert set(d) == ASK_KEYS | {"answer_id", "searched", "uncertain"}
+    assert set(d) == ASK_KEYS | {"answer_id", "searched"}
     shared = {k: d[k] for k in ASK_KEYS}
     shared["citations"] = [{k: c[k] for k in CITATION_KEYS} for c in d["citations"]]
     shared["sources"] = [{k: s[k] for k in SOURCE_KEYS} for s in d["sources"]]
@@ -130,7 +131,7 @@ def test_an_off_topic_question_is_refused(client: TestClient) -> None:
     assert "nichts gefunden" in d["answer"]
 
 
-def test_stream_sends_meta_then_answer_pieces_then_citations_then_done(
+def test_stream_sends_meta_and_sources_then_the_answer_then_citations_then_done(
     client: TestClient,
 ) -> None:
     plain = client.post("/api/chat", json={"question": QUESTION}).json()
@@ -140,11 +141,13 @@ def test_stream_sends_meta_then_answer_pieces_then_citations_then_done(
     assert r.headers["cache-control"] == "no-cache"
     events = sse_events(r.text)
     names = [name for name, _ in events]
-    assert names[0] == "meta" and names[-2:] == ["citations", "done"]
-    assert set(names[1:-2]) == {"answer"} and len(names) - 3 > 3  # many pieces
+    assert names == ["meta", "answer", "citations", "done"]
     meta = events[0][1]
-    assert set(meta) == {"answer_id", "question", "searched", "refused", "uncertain"}
+    assert set(meta) == {"answer_id", "question", "searched", "sources"}
     assert re.fullmatch(r"[0-9a-f]{32}", meta["answer_id"])
+    # the passages go out with the meta, before the answer is composed
+    assert [s["file"] for s in meta["sources"]] == [s["file"] for s in plain["sources"]]
+    assert all(s["url"] and s["context_url"] for s in meta["sources"])
     assert "".join(data["text"] for name, data in events if name == "answer") == plain["answer"]
     assert events[-2][1]["citations"] == plain["citations"]
     assert [s["file"] for s in events[-2][1]["sources"]] == [s["file"] for s in plain["sources"]]

@@ -1,0 +1,142 @@
+"""The refusal calibration of one collection: how close this embedder brings questions to this
+corpus's sentences, measured at index time without any curated Q&A.
+
+Three kinds of probe questions are run through retrieval:
+
+- *off-topic*: a fixed set of everyday questions no document collection about a social
+  programme answers (baking, weather, sports, programming; German and English). The middle of
+  their best-sentence similarity is what "nothing here" looks like;
+- *positive*: questions built from the corpus's own prose sentences (their content words, in
+  order). The middle of their similarity is what "the answer is here" looks like;
+- *near-miss*: the positive probes that hold a number, with the number changed. The slot check
+  (kb/answer/slots.py) should flag them; the share it flags is recorded as a self-test.
+
+The record is stored with the collection (registry meta ``calibration``), recomputed by
+``kb reindex`` and by ingest when the corpus changed materially (the model, or the number of
+chunks by more than ``MATERIAL_CHANGE``). The refusal thresholds themselves live in Settings
+and act on the similarity scaled into this record's range, so that they carry over to another
+corpus or embedder.
+"""
+
+import json
+import re
+import statistics
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+
+from kb.retrieval.analyzer import STOPWORDS, words
+
+PROBE_VERSION = 1
+MATERIAL_CHANGE = 0.1
+MIN_POSITIVES = 20
+META_KEY = "calibration"
+
+OFF_TOPIC = (
+    "Wie backe ich einen Apfelkuchen?",
+    "Wie wird das Wetter morgen in Hamburg?",
+    "Wer hat die Fußball-Weltmeisterschaft 2014 gewonnen?",
+    "Wie installiere ich Python unter Windows?",
+    "Was kostet ein Flug nach Mallorca im August?",
+    "Welche Zutaten braucht man für eine Lasagne?",
+    "Wie wechsle ich einen Fahrradreifen?",
+    "Wann ist die nächste Mondfinsternis?",
+    "Wie lange muss ein Ei kochen?",
+    "Welche Aktien steigen gerade?",
+    "Wie hoch ist die Zugspitze?",
+    "Wer schrieb den Faust?",
+    "What is the capital of Australia?",
+    "How do I reset my router?",
+    "Who won the Champions League final?",
+    "How many calories are in a banana?",
+    "What time does the supermarket close on Sundays?",
+    "How do I train for a marathon?",
+)
+
+
+@dataclass(frozen=True)
+class Calibration:
+    model: str
+    chunks: int
+    similarity_low: float  # where off-topic questions typically land (their median)
+    similarity_high: float  # questions about the corpus's own sentences reach this
+    positives: int
+    near_misses: int
+    near_miss_flagged: float  # self-test: share of number-swapped probes the slot check flags
+    version: int = PROBE_VERSION
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str | None) -> "Calibration | None":
+        if not text:
+            return None
+        try:
+            data = json.loads(text)
+            record = cls(**data)
+        except (ValueError, TypeError):
+            return None  # an older or damaged record: calibrate again
+        return record if record.version == PROBE_VERSION else None
+
+    def stale(self, model: str, chunks: int) -> bool:
+        """Recompute when the model changed or the corpus grew or shrank materially."""
+        return self.model != model or abs(chunks - self.chunks) > MATERIAL_CHANGE * max(
+            self.chunks, 1
+        )
+
+
+def positive_probes(sentences: list[str], n: int = 60) -> list[str]:
+    """Question-like probes from prose sentences: their content words in order, at most 12."""
+    usable = [s for s in sentences if len(s.split()) >= 8]
+    if not usable:
+        return []
+    step = max(1, len(usable) // n)
+    probes = []
+    for sentence in usable[::step][:n]:
+        tokens = (w.strip(".,;:") for w in re.findall(r"[\wÄÖÜäöüß.,/-]+", sentence))
+        content = [w for w in tokens if w and _content(w)]
+        if len(content) >= 4:
+            probes.append(" ".join(content[:12]) + "?")
+    return probes
+
+
+def swap_number(probe: str) -> str | None:
+    """The probe with its first number of two or more digits changed (a fact it cannot hold)."""
+    m = re.search(r"(?<![\d.,])(\d{2,4})(?![\d,])", probe)
+    if m is None:
+        return None
+    n = int(m.group(1))
+    other = n + 3 if 1900 <= n <= 2100 else n * 3 + 7
+    return probe[: m.start(1)] + str(other) + probe[m.end(1) :]
+
+
+def _content(word: str) -> bool:
+    analyzed = words(word)
+    return bool(analyzed) and analyzed[0] not in STOPWORDS
+
+
+Probe = Callable[[str], tuple[float | None, bool]]  # question → (best similarity, slot flagged)
+
+
+def calibrate(model: str, chunks: int, sentences: list[str], probe: Probe) -> Calibration | None:
+    """Run the probes; None when the corpus is too small to measure anything."""
+    positives = positive_probes(sentences)
+    if len(positives) < MIN_POSITIVES:
+        return None  # too small a corpus to measure: the fallback range of Settings applies
+    on_topic = [s for s in (probe(p)[0] for p in positives) if s is not None]
+    off_topic = [s for s in (probe(q)[0] for q in OFF_TOPIC) if s is not None]
+    if len(on_topic) < MIN_POSITIVES or not off_topic:
+        return None
+    swapped = [q for q in (swap_number(p) for p in positives) if q]
+    flagged = [probe(q)[1] for q in swapped]
+    low = statistics.median(off_topic)
+    high = max(statistics.median(on_topic), low + 0.02)
+    return Calibration(
+        model=model,
+        chunks=chunks,
+        similarity_low=round(low, 4),
+        similarity_high=round(high, 4),
+        positives=len(on_topic),
+        near_misses=len(swapped),
+        near_miss_flagged=round(sum(flagged) / len(flagged), 3) if flagged else 0.0,
+    )

@@ -1,0 +1,114 @@
+"""Does the answer hold the specific thing the question names or asks for?
+
+A near-miss question is about a topic the documents cover, but asks for a fact they do not
+hold: a year they do not report ("im Sommer 2020"), a phone number that is not listed, a place
+or group the passage never mentions ("Familien aus Syrien"). Such a question meets passages as
+close as a real one would, so similarity cannot tell; what tells is a missing slot:
+
+- a number or year of the question that the quoted passages do not contain;
+- a contact detail asked for (telephone, e-mail, address) that the quotes do not contain;
+- a number or date asked for ("wie viele Familien", "wann") that the quotes do not hold;
+- towns or districts asked for ("welche Kommunen …") where the quotes name none.
+
+Nothing here knows the corpus; only the question's form and the quoted text are read. (A rare
+word of the question missing from the quoted passages was tried as well: it flagged more
+answerable questions than near-misses, and so did a place of the question that the cited
+passages do not name; docs/retrieval.md.)
+"""
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from kb.text.qtype import AnswerType, QuestionType
+
+
+class Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+PlaceFinder = Callable[[str], Sequence[Named]]  # text → the places it names (the gazetteer)
+
+_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:\.\d{3})+|\d+(?:,\d+)?)(?![\w,])")
+# Each kind of contact detail asked for, and what it looks like when given.
+_CONTACTS = (
+    (
+        re.compile(r"telefon|\bphone\b|\brufnummer", re.I),
+        re.compile(
+            r"\b(tel|fon|phone)\b\.?:?\s*[\d+(]|\+\d{2}[\s-]?\d|\b0\d{2,5}[\s/-]\d{3,}", re.I
+        ),
+    ),
+    (re.compile(r"e-?mail", re.I), re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")),
+    (
+        re.compile(r"adresse|anschrift|\baddress\b", re.I),
+        re.compile(r"\b\d{5}\s[A-ZÄÖÜ]|[\w.+-]+@[\w-]+\.[\w.-]+"),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Missing:
+    """What the question names or asks for that the answer does not hold (surface words)."""
+
+    words: tuple[str, ...] = ()
+    kind: str | None = None  # "number", "contact" or "type": the first that applied
+
+    def __bool__(self) -> bool:
+        return bool(self.words) or self.kind is not None
+
+
+def numbers_missing(question: str, held: str) -> list[str]:
+    """Numbers and years of the question (not list markers like "1." at the start) that the
+    held text does not contain."""
+    found = []
+    for m in _NUMBER.finditer(question):
+        n = m.group(1)
+        if len(n) < 2 and question[m.end() : m.end() + 1] != ".":
+            continue  # single digits are mostly counting words, not facts
+        if not re.search(rf"(?<![\d.,]){re.escape(n)}(?![\d,]|\.\d)", held):
+            found.append(n)
+    return found
+
+
+def contact_missing(question: str, held: str) -> bool:
+    """A telephone number, e-mail or postal address is asked for, and the held text has none."""
+    return any(asked.search(question) and not given.search(held) for asked, given in _CONTACTS)
+
+
+_PLACES_ASKED = re.compile(
+    r"\b(welche[nrsm]?|in welchen|which|what)\s+(\w+\s+){0,2}(kommunen|städte|städten|kreise|"
+    r"kreisen|gemeinden|orte|orten|cities|towns|districts|municipalities)\b",
+    re.I,
+)
+
+
+def places_missing(question: str, quotes: str, find_places: PlaceFinder) -> bool:
+    """The question asks which towns or districts; the quotes name none."""
+    return bool(_PLACES_ASKED.search(question)) and not find_places(quotes)
+
+
+def places_unnamed(question: str, cited: str, find_places: PlaceFinder) -> list[str]:
+    """Places the question names that the cited passages (with their section, their document's
+    title and file name) never name: a question about one town answered from another's."""
+    asked = [p.name for p in find_places(question)]
+    if not asked:
+        return []
+    # "Kreis Neuss" (the town's name) and "Rhein-Kreis Neuss" (the district) count as the same.
+    named = {w for p in find_places(cited) for w in _name_words(p.name)}
+    return [name for name in asked if not _name_words(name) & named]
+
+
+def _name_words(name: str) -> set[str]:
+    return {w for w in re.split(r"[\s-]+", name.lower()) if w not in ("kreis", "stadt", "rhein")}
+
+
+def type_missing(qtype: QuestionType, fits: float) -> bool:
+    """A number question whose answer has no number for the counted thing, or a date question
+    whose answer holds no date."""
+    if qtype.kind == AnswerType.NUMBER:
+        return fits < (1.0 if qtype.counted else 0.5)
+    if qtype.kind == AnswerType.DATE:
+        return fits < 1.0
+    return False

@@ -1,0 +1,100 @@
+"""Lines that are not prose: tables of contents, form fields and questionnaires, reference
+lists, running URL or title lines, tables of numbers, contact blocks.
+
+They stay searchable, but an answer must not consist of them alone: a contents line or a form
+field never answers a question (a number table may answer a "how many", a contact line a "who
+can I reach"). Ingest tags every page with these spans (``layout_spans``); the answer picker
+reads the tags. Only the shape of a line is used — no word list of one corpus.
+"""
+
+import re
+from collections.abc import Iterable
+
+TOC = "toc"
+FORM = "form"
+REFERENCE = "reference"
+RUNNING = "running"
+TABLE = "table"
+CONTACT = "contact"
+KINDS = (TOC, FORM, REFERENCE, RUNNING, TABLE, CONTACT)
+
+_URL = re.compile(r"(https?://|www\.)\S+", re.I)
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
+_PHONE = re.compile(r"(\b(tel|fon|fax|phone)\b\.?:?\s*|\+\d{2}[\s-]?)\d[\d /-]{5,}", re.I)
+_POSTCODE = re.compile(r"\b\d{5} [A-ZÄÖÜ][a-zäöüß]+")
+# A contents line: entry, then a tab or dot leader, then the page number.
+_TOC_LINE = re.compile(r"^\S.*[A-Za-zÄÖÜäöüß)“\"].*(\t|\.{3,}\s*)\d{1,3}$")
+_NUMBERED_QUESTION = re.compile(r"^(-\s*)?\d{1,2}(\.\d{1,2})+\.?\s.*\?(\s|$)")
+_FORM_PLACEHOLDER = re.compile(r"(Klicken oder tippen Sie hier|Wählen Sie ein Element aus)")
+_FIELD = re.compile(r"(^|\t)[^\t:]{1,40}:(\t|$)")
+_REFERENCE = re.compile(
+    r"^(-\s*)?[A-ZÄÖÜ][\w'-]+,\s[A-ZÄÖÜ]\.(\s?[A-ZÄÖÜ]\.)*(\s/\s[A-ZÄÖÜ][\w'-]+,\s[A-ZÄÖÜ]\.)*"
+    r".*\b(19|20)\d\d[a-z]?\b"
+)
+_NUMERIC = re.compile(r"^[(\[]?[-+]?\d[\d.,]*%?[)\]]?[,;]?$|^\(?\d+([.,]\d+)?\s?%\)?$")
+
+
+def line_kind(line: str) -> str | None:
+    """The non-prose kind of one line of cleaned page text, or None for prose."""
+    text = line.strip()
+    if not text:
+        return None
+    if _FORM_PLACEHOLDER.search(text) or _NUMBERED_QUESTION.match(text):
+        return FORM
+    if _TOC_LINE.match(text) and len(text) < 160:
+        return TOC
+    if _URL.match(text):
+        return RUNNING
+    if _REFERENCE.match(text):
+        return REFERENCE
+    if _is_table(text):
+        return TABLE
+    if _is_contact(text):
+        return CONTACT
+    cells = [c for c in text.split("\t") if c.strip()]
+    questions = sum(c.rstrip().endswith("?") for c in cells)
+    if len(cells) >= 2 and (questions >= 2 or len(_FIELD.findall(text)) >= 2):
+        return FORM
+    return None
+
+
+def _is_table(text: str) -> bool:
+    tokens = text.replace("\t", " ").split()
+    numeric = sum(bool(_NUMERIC.match(t)) for t in tokens)
+    return numeric >= 3 and numeric >= 0.35 * len(tokens)
+
+
+def _is_contact(text: str) -> bool:
+    marks = len(_EMAIL.findall(text)) + len(_PHONE.findall(text)) + len(_POSTCODE.findall(text))
+    words = len(text.split())
+    return marks >= 1 and words <= 12 * marks + 8
+
+
+def layout_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of every non-prose line of a page text, in order."""
+    spans = []
+    for m in re.finditer(r"[^\n]+", text):
+        kind = line_kind(m.group(0))
+        if kind is not None:
+            spans.append((m.start(), m.end(), kind))
+    return spans
+
+
+def kind_at(spans: Iterable[tuple[int, int, str]], start: int, end: int) -> str | None:
+    """The kind covering most of [start, end), if it covers at least half of it."""
+    best, covered = None, 0
+    for s, e, kind in spans:
+        overlap = min(e, end) - max(s, start)
+        if overlap > covered:
+            best, covered = kind, overlap
+    return best if covered * 2 >= max(end - start, 1) else None
+
+
+NOISE = (TOC, FORM, REFERENCE, RUNNING)  # never an answer; tables and contacts can be
+
+
+def nonprose_share(text: str) -> float:
+    """The share of a passage's characters on lines that never answer (contents lines, form
+    fields, references, running lines): 0 for plain prose."""
+    total = len(text.strip()) or 1
+    return sum(e - s for s, e, kind in layout_spans(text) if kind in NOISE) / total

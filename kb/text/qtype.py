@@ -1,0 +1,202 @@
+"""What a question asks for, from its wording: a number, a date, a name, a list, yes or no, the
+steps of a procedure, a definition — so that extraction can look for the sentence that holds it.
+
+Only general German and English question words are used, nothing about one corpus. A question
+may bring a preamble ("Ich bin 25. Gehöre ich …?"): its last sentence decides the type.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+
+Terms = Callable[[str], list[str]]  # the analyzer: text → index terms
+
+
+class AnswerType(Enum):
+    NUMBER = "number"
+    DATE = "date"
+    NAME = "name"
+    LIST = "list"
+    YES_NO = "yes_no"
+    PROCEDURE = "procedure"
+    DEFINITION = "definition"
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class QuestionType:
+    kind: AnswerType
+    counted: str | None = None  # "Menschen" in "Wie viele Menschen …": what a number counts
+
+
+_I = re.I
+_DATE = re.compile(
+    r"\b(wann|seit wann|bis wann|ab wann|in welche[mn]? (jahr|monat|zeitraum)|an welchem tag|"
+    r"welche[sm]? datum|zu welchem zeitpunkt|wie lange (läuft|lief|dauert|dauerte|gilt)|"
+    r"when|since when|until when|which year|what date|in what year)\b",
+    _I,
+)
+_NUMBER = re.compile(
+    r"\b(wie ?viele?n?|wie (hoch|groß|lange|oft|alt|weit)|in wie vielen|an wie vielen|"
+    r"für wie viele|mit wie vielen|anzahl|anteil|prozent|how (many|much|long|often|old)|"
+    r"what (share|percentage|proportion|number))\b",
+    _I,
+)
+# What a number counts: the first noun after "wie viele" (German capitalises nouns, so the
+# adjectives in "wie viele lokale Bündnisse" are skipped), the next word after "how many".
+_COUNTED_DE_NOUN = re.compile(r"\b(?i:wie ?viele?n?)\s+(?:[a-zäöüß-]+\s+){0,3}([A-ZÄÖÜ][\w-]{2,})")
+_COUNTED_EN = re.compile(r"\bhow (?:many|much)\s+([a-z][\w-]{2,})", _I)
+_NAME = re.compile(
+    r"(^|\s)(wer|wen|wem|bei wem|an wen|mit wem|von wem|who|whom|welche[rsm]? (stelle|person|"
+    r"institution|organisation|behörde|ministerium|träger|ansprechp\w*)|wie (heißt|lautet)|"
+    r"\w*(nummer|telefon|adresse|e-mail|kontakt)|erreiche|address|phone|e-mail|contact)\b",
+    _I,
+)
+_PROCEDURE = re.compile(
+    r"\b(wie (läuft|laufen|lief|gehe|gehen|geht|kann|können|komme|kommt|funktioniert|startet|"
+    r"starten|fange|fangen|wird .{0,40} (gemacht|organisiert|abgestimmt))|schritt|vorgehen|"
+    r"ablauf|womit fangen|was (muss|müssen|soll|sollen) .{0,40} (tun|machen|vorbereiten)|"
+    r"how (do|does|can|should|to)|what steps)\b",
+    _I,
+)
+_DEFINITION = re.compile(
+    r"^\s*(was (ist|sind|bedeutet|bedeuten|heißt|meint|versteht man unter)|"
+    r"what (is|are|does .{1,40} mean))\b",
+    _I,
+)
+_LIST = re.compile(
+    r"\b((welche[nrsm]?|which|what) "
+    r"([a-zäöüß-]+ )?[a-zäöüß-]+(en|ern|nen|e|er|s)|was gehört|welche .{0,40} gibt es|"
+    r"what are)\b",
+    _I,
+)
+_YES_NO = re.compile(
+    r"^\s*(gibt|gibt's|kann|können|darf|dürfen|muss|müssen|ist|sind|hat|haben|wird|werden|soll|"
+    r"sollen|stimmt|stimmt's|macht|machen|gilt|gelten|bekommt|bekommen|kümmert|spielt|spielen|"
+    r"zieht|ziehen|sitzt|nimmt|nehmen|wurde|wurden|war|waren|hilft|does|do|is|are|can|may|"
+    r"must|will|has|have|did|should)\b",
+    _I,
+)
+# A sentence ends at ?/! or at a full stop after a word (not "14." or "z. B.") before a capital.
+_BOUNDARY = re.compile(r"(?<=[?!])\s+|(?<=[a-zäöüß]{3}\.)\s+(?=[A-ZÄÖÜ])")
+
+
+def focus(question: str) -> str:
+    """The sentence that asks: the last one ending with '?', else the whole question."""
+    asked = [s.strip() for s in _BOUNDARY.split(question) if s.strip().endswith("?")]
+    return asked[-1] if asked else question.strip()
+
+
+def classify(question: str) -> QuestionType:
+    q = focus(question)
+    if _DATE.search(q):
+        return QuestionType(AnswerType.DATE)
+    if _NUMBER.search(q):
+        m = _COUNTED_DE_NOUN.search(q) or _COUNTED_EN.search(q)
+        return QuestionType(AnswerType.NUMBER, m.group(1) if m else None)
+    if _DEFINITION.search(q):
+        return QuestionType(AnswerType.DEFINITION)
+    if _PROCEDURE.search(q):
+        return QuestionType(AnswerType.PROCEDURE)
+    if _NAME.search(q):
+        return QuestionType(AnswerType.NAME)
+    if _YES_NO.search(q):
+        return QuestionType(AnswerType.YES_NO)
+    if _LIST.search(q):
+        return QuestionType(AnswerType.LIST)
+    return QuestionType(AnswerType.OTHER)
+
+
+# -- what a sentence holds ------------------------------------------------------------------
+_MONTHS = (
+    "Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember|"
+    "January|February|March|May|June|July|October|December"
+)
+_HAS_DATE = re.compile(
+    rf"\b\d{{1,2}}\.\s?\d{{1,2}}\.(\s?(19|20)\d\d)?(?!\d)|\b({_MONTHS}|Sommer|Herbst|Frühjahr|"
+    rf"Winter|Anfang|Ende|Mitte)\s+(19|20)\d\d\b|\b\d{{1,2}}\.\s({_MONTHS})\b|"
+    rf"\b(Ende|Anfang|Mitte)\s({_MONTHS})\b|\b({_MONTHS})\b|\b(seit|bis|ab|im|von)\s(19|20)\d\d\b"
+    rf"|\b\d{{2}}/(19|20)\d\d\b"
+    # times of day and week: a "wann" may be answered by opening hours
+    r"|\b(montags?|dienstags?|mittwochs?|donnerstags?|freitags?|samstags?|sonntags?|werktags|"
+    r"täglich|wöchentlich|monatlich|jährlich|mondays?|tuesdays?|wednesdays?|thursdays?|"
+    r"fridays?|saturdays?|sundays?|daily|weekly)\b|\b\d{1,2}([:.]\d\d)?\s?(Uhr|h\b)"
+)
+_HAS_YEAR = re.compile(r"\b(19|20)\d\d\b")
+_NUMBER_WORDS = (
+    r"zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|hundert|tausend|"
+    r"einmal|zweimal|dreimal|Hälfte|Drittel|Viertel|Dutzend"
+)
+_HAS_NUMBER = re.compile(rf"\d|\b({_NUMBER_WORDS})\b", re.I)
+# German capitalises every noun, so only titles, addresses and acronyms mark a name.
+_HAS_NAME = re.compile(
+    r"\b(Dr|Prof|Frau|Herr|Herrn)\.?\s[A-ZÄÖÜ]|@|\b(Tel|Fon|Fax)\b|\b\d{5}\s[A-ZÄÖÜ]|"
+    r"\b[A-ZÄÖÜ]{2,}[a-z]*\b|\b(Amt|Stelle|Behörde|Ministerium|Institut|Zentrum|Agentur|Referat|"
+    r"Dienst|Team|Koordinator\w*|Leiter\w*|Leitung)\b"
+)
+SEQUENCE = re.compile(
+    r"\b(zunächst|dann|danach|anschließend|schließlich|zuerst|erst|im ersten Schritt|im nächsten "
+    r"Schritt|Schritt|nach (einem|dem|der)|vor (dem|der)|daraufhin|abschließend|first|then|"
+    r"finally|after)\b",
+    re.I,
+)
+_DEFINES = re.compile(r"\b(ist|sind|bezeichnet|bedeutet|heißt|steht für|meint|is|are|means)\b|\(")
+
+
+def type_fit(
+    text: str,
+    qtype: QuestionType,
+    counted: set[str],
+    terms: Terms,
+    page: str | None = None,
+    end: int | None = None,
+) -> float:
+    """0..1: does the sentence hold what the question asks for?"""
+    kind = qtype.kind
+    if kind == AnswerType.DATE:
+        return 1.0 if _HAS_DATE.search(text) else 0.4 if _HAS_YEAR.search(text) else 0.0
+    if kind == AnswerType.NUMBER:
+        if not _HAS_NUMBER.search(text):
+            return 0.0
+        return 1.0 if counted and _counts(text, counted, terms) else 0.6
+    if kind == AnswerType.NAME:
+        return 1.0 if _HAS_NAME.search(text) else 0.0
+    if kind in (AnswerType.LIST, AnswerType.PROCEDURE):
+        introduces = page is not None and end is not None and text.rstrip().endswith(":")
+        if introduces and page[end : end + 3].startswith("\n- "):  # type: ignore[index,operator]
+            return 1.0
+        if kind == AnswerType.PROCEDURE:
+            return 0.7 if SEQUENCE.search(text) else 0.0
+        return 0.6 if text.count(",") >= 2 else 0.0
+    if kind == AnswerType.DEFINITION:
+        return 0.5 if _DEFINES.search(text) else 0.0
+    return 0.0
+
+
+_MONEY_ASKED = frozenset("geld mittel budget betrag summe kosten money funding funds".split())
+_MONEY = re.compile(r"\d[\d.,]*\s*(Mio\.?|Millionen|Mrd\.?|Milliarden|Tsd\.?|Euro|EUR|€)|€\s*\d")
+
+
+def _counts(text: str, counted: set[str], terms: Terms) -> bool:
+    """A number stands within three words before a word of the counted noun ("120 Menschen"),
+    or, when money is asked for, an amount of money stands in the text ("50 Millionen Euro")."""
+    if counted & _MONEY_ASKED and _MONEY.search(text):
+        return True
+    words = re.findall(r"[\w.,%/-]+", text)
+    for i, word in enumerate(words):
+        if not _HAS_NUMBER.search(word):
+            continue
+        after = " ".join(words[i + 1 : i + 4])
+        if counted & set(terms(after)):
+            return True
+    return False
+
+
+def counted_terms(qtype: QuestionType, terms: Terms) -> set[str]:
+    """The index terms of what a number question counts ("Menschen" → {"mensch"}); money words
+    are kept as they are, so that an amount of money can stand for them."""
+    if not qtype.counted:
+        return set()
+    word = qtype.counted.lower()
+    return set(terms(qtype.counted)) | ({word} if word in _MONEY_ASKED else set())

@@ -1,0 +1,73 @@
+"""What a question asks for, and whether a sentence holds it (kb/text/qtype.py)."""
+
+import pytest
+
+from kb.text.qtype import AnswerType, classify, counted_terms, focus, type_fit
+
+
+def analyze(text: str) -> list[str]:
+    """A stand-in analyzer: lowercase words (the real one stems; the logic is the same)."""
+    return [w.strip(".,;:?!").lower() for w in text.split() if w.strip(".,;:?!")]
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Wann fand der Starterworkshop statt?", AnswerType.DATE),
+        ("Seit wann gibt es die Regelung?", AnswerType.DATE),
+        ("Wie viele Familien nehmen teil?", AnswerType.NUMBER),
+        ("Wie oft trifft sich die Gruppe?", AnswerType.NUMBER),
+        ("How many people benefit?", AnswerType.NUMBER),
+        ("Wer hat die Federführung?", AnswerType.NAME),
+        ("Unter welcher Telefonnummer erreiche ich das Amt?", AnswerType.NAME),
+        ("Welche Aufgaben hat die Kerngruppe?", AnswerType.LIST),
+        ("Wie läuft das Fallmanagement ab?", AnswerType.PROCEDURE),
+        ("Was ist eine ZAB?", AnswerType.DEFINITION),
+        ("Gibt es dafür ein Angebot?", AnswerType.YES_NO),
+        ("Ich bin geduldet. Gilt die Initiative auch für mich?", AnswerType.YES_NO),
+    ],
+)
+def test_the_question_type_comes_from_the_wording(question: str, kind: AnswerType) -> None:
+    assert classify(question).kind == kind
+
+
+def test_a_preamble_does_not_decide_the_type() -> None:
+    assert focus("Ich bin 25 Jahre alt. Wie viele Kurse gibt es?") == "Wie viele Kurse gibt es?"
+    # an ordinal is not a sentence end
+    assert focus("Wie viele Menschen kamen zum 14. Treffen?") == (
+        "Wie viele Menschen kamen zum 14. Treffen?"
+    )
+
+
+def test_a_number_question_knows_what_it_counts() -> None:
+    assert classify("Wie viele lokale Bündnisse gab es?").counted == "Bündnisse"
+    assert classify("Wie viele junge volljährige Geflüchtete leben hier?").counted == "Geflüchtete"
+    assert classify("How many people benefit?").counted == "people"
+
+
+def test_the_number_that_counts_the_asked_noun_fits_best() -> None:
+    q = classify("Wie viele Menschen nahmen teil?")
+    counted = counted_terms(q, analyze)
+    assert type_fit("Es kamen über 120 Menschen.", q, counted, analyze) == 1.0
+    assert type_fit("Vertreten waren 38 Zentren.", q, counted, analyze) == 0.6
+    assert type_fit("Es war ein schöner Tag.", q, counted, analyze) == 0.0
+
+
+def test_money_is_counted_in_currency() -> None:
+    q = classify("Wie viel Geld steht bereit?")
+    counted = counted_terms(q, analyze)
+    assert type_fit("Es stehen 5 Millionen Euro zur Verfügung.", q, counted, analyze) == 1.0
+
+
+def test_a_date_question_wants_a_date() -> None:
+    q = classify("Wann war das Treffen?")
+    assert type_fit("Am 13.03.2019 traf man sich.", q, set(), analyze) == 1.0
+    assert type_fit("Im Sommer 2019 gab es 58 Bündnisse.", q, set(), analyze) == 1.0
+    assert type_fit("Man traf sich oft.", q, set(), analyze) == 0.0
+
+
+def test_a_list_question_wants_the_sentence_that_introduces_the_list() -> None:
+    q = classify("Welche Aufgaben hat die Gruppe?")
+    page = "Die Aufgaben sind:\n- Planung\n- Beratung"
+    end = page.index(":") + 1
+    assert type_fit(page[:end], q, set(), analyze, page, end) == 1.0

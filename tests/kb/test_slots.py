@@ -1,0 +1,55 @@
+"""The slot check: what a near-miss question names or asks for and the quotes lack."""
+
+from dataclasses import dataclass
+
+from kb.answer import slots
+from kb.text.qtype import classify
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str
+
+
+def find_places(text: str) -> list[Place]:
+    """A two-place gazetteer, typed like the real one (the logic under test is the matching)."""
+    known = ["Rhein-Kreis Neuss", "Gelsenkirchen", "Bielefeld"]
+    return [Place(n) for n in known if n in text or n.split()[-1] in text]
+
+
+def test_a_number_of_the_question_must_be_in_the_cited_pages() -> None:
+    assert slots.numbers_missing("Wie viele Bündnisse gab es im Sommer 2020?", "Sommer 2019: 58")
+    assert not slots.numbers_missing("Wie viele Bündnisse gab es 2019?", "Im Sommer 2019: 58")
+    assert slots.numbers_missing("Wann ist das 17. Treffen?", "das 16. Treffen") == ["17"]
+    assert slots.numbers_missing("Wie viele Kurse gab es 2018 und 2019?", "2019") == ["2018"]
+
+
+def test_each_contact_detail_asked_for_must_be_given() -> None:
+    address = "Sozialamt, Hafenstraße 8, 48153 Münster"
+    assert slots.contact_missing("Unter welcher Telefonnummer erreiche ich das Amt?", address)
+    assert not slots.contact_missing("Wie lautet die Anschrift des Amts?", address)
+    assert slots.contact_missing("Wie lautet die E-Mail-Adresse?", "Kontakt: Dr. Muster")
+    assert not slots.contact_missing("Wer leitet das Amt?", address)
+
+
+def test_places_the_cited_passages_never_name() -> None:
+    question = "Gibt es in Gelsenkirchen eine Messe?"
+    assert slots.places_unnamed(question, "Die Messe in Bielefeld", find_places) == [
+        "Gelsenkirchen"
+    ]
+    assert not slots.places_unnamed(question, "In Gelsenkirchen gibt es", find_places)
+    # the town's name and the district named after it count as the same
+    assert not slots.places_unnamed("Was plant der Kreis Neuss?", "Rhein-Kreis Neuss", find_places)
+
+
+def test_towns_asked_for_and_none_given() -> None:
+    assert slots.places_missing("Welche Kommunen haben zugesagt?", "Es gab Zusagen.", find_places)
+    assert not slots.places_missing("Welche Kommunen?", "Bielefeld und andere.", find_places)
+
+
+def test_the_asked_kind_of_fact_must_be_held() -> None:
+    assert slots.type_missing(classify("Wie viele Familien nehmen teil?"), 0.6)
+    assert not slots.type_missing(classify("Wie viele Familien nehmen teil?"), 1.0)
+    assert slots.type_missing(classify("Wann ist das Treffen?"), 0.4)
+    assert not slots.type_missing(classify("Was ist eine ZAB?"), 0.0)
+    assert not slots.Missing() and slots.Missing(("2020",), "number")
