@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CORPUS ?= ../shared/corpus
 
-.PHONY: setup run serve test lint format bench eval browser clean
+.PHONY: setup run serve test lint format bench bench-scale eval browser clean
 
 setup: $(STAMP)
 
@@ -52,6 +52,11 @@ eval: setup
 
 bench: setup
 	$(BIN)/python bench/run.py
+
+# ×1, ×10, ×100 the sample corpus (about 45 min on 2 cores); SCALES=1,10 for a quick run.
+SCALES ?= 1,10,100
+bench-scale: setup
+	$(BIN)/python -m bench.scale.run --scales $(SCALES)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -11,7 +11,16 @@ from typing import Literal
 from kb.embedding.cache import CachedEmbedder
 from kb.errors import NotFound
 from kb.models import Chunk, DocumentInfo, ParsedDocument
+from kb.retrieval.analysis import (
+    ANALYSIS_REVISION,
+    Analyzer,
+    corpus_lexicon,
+    document_vocabulary,
+    vocabulary_blob,
+    vocabulary_from_blob,
+)
 from kb.retrieval.units import context_text, sentence_units
+from kb.store.analyses import Analysis
 from kb.store.store import COLLECTION_KEY, Store, new_collection_name
 from kb.store.vectors import SENTENCE_SUFFIX, VectorStore
 
@@ -20,9 +29,13 @@ Progress = Callable[[int], None]
 
 
 class Indexer:
-    def __init__(self, store: Store, embedder: CachedEmbedder) -> None:
+    def __init__(
+        self, store: Store, embedder: CachedEmbedder, lexicon_refresh_drift: float = 0.1
+    ) -> None:
         self.store = store
         self.embedder = embedder
+        self.lexicon_refresh_drift = lexicon_refresh_drift
+        self._analyzer: tuple[int, Analyzer] | None = None  # the stored lexicon's, once loaded
 
     def recover(self) -> int:
         """Purge versions and collections a crashed writer left behind; returns how many."""
@@ -52,6 +65,7 @@ class Indexer:
         registry.stage(doc, original)  # first the row, so a crash never orphans the file
         self.store.files.save(original, doc.source_bytes)
         self._embed_into(vectors, doc.chunks, on_progress)
+        self._store_analysis(doc.doc_id, doc.version, doc.chunks)
         retired = registry.activate(doc.doc_id, doc.version)
         if retired:
             self._purge(vectors, doc.doc_id, retired)
@@ -106,6 +120,66 @@ class Indexer:
         if on_progress is not None and reported < len(chunks):
             on_progress(len(chunks) - reported)
         vectors.add(chunks, matrix[: len(chunks)], sentences, matrix[len(chunks) :])
+
+    # -- the catalog's stored parts (kb/retrieval/analysis.py) -------------------------------------
+    def finish(self) -> None:
+        """End of a write session: analyses stored for every active version, and the lexicon
+        renewed when the corpus drifted from it (or there is none yet)."""
+        registry = self.store.registry
+        current = self._current_analyzer()
+        if current is None:
+            self._renew_lexicon()
+            return
+        number, _ = current
+        for (doc_id, version), stored in registry.active_analyses(with_data=False).items():
+            if stored is None or (stored.lexicon, stored.revision) != (number, ANALYSIS_REVISION):
+                self._store_analysis(doc_id, version, registry.chunks_of(doc_id, version))
+        drift = registry.lexicon_drift()
+        if drift is None or drift > self.lexicon_refresh_drift:
+            self._renew_lexicon()
+
+    def _current_analyzer(self) -> tuple[int, Analyzer] | None:
+        number = self.store.registry.lexicon_id()
+        if number is None:
+            return None
+        if self._analyzer is None or self._analyzer[0] != number:
+            loaded, lexicon = self.store.registry.lexicon()
+            self._analyzer = (loaded or number, Analyzer(lexicon))
+        return self._analyzer
+
+    def _store_analysis(self, doc_id: str, version: str, chunks: list[Chunk]) -> None:
+        """Before the version is activated, so readers find it stored (else they compute it)."""
+        current = self._current_analyzer()
+        if current is None:  # no lexicon yet: the end of the session makes one and analyses all
+            return
+        number, analyzer = current
+        a = analyzer.document(chunks)
+        record = Analysis(
+            number, ANALYSIS_REVISION, a.tokens, vocabulary_blob(a.vocabulary), a.to_blob()
+        )
+        self.store.registry.store_analysis(doc_id, version, record)
+
+    def _renew_lexicon(self) -> None:
+        """The lexicon of the active corpus, and every version analysed against it."""
+        registry = self.store.registry
+        docs = []
+        for (doc_id, version), stored in registry.active_analyses(with_data=False).items():
+            chunks = registry.chunks_of(doc_id, version)
+            vocab = (
+                vocabulary_from_blob(stored.vocabulary)
+                if stored is not None and stored.revision == ANALYSIS_REVISION
+                else dict(document_vocabulary(chunks))
+            )
+            docs.append((doc_id, version, chunks, vocab))
+        analyzer = Analyzer(corpus_lexicon(vocab for *_, vocab in docs))
+        records = []
+        for doc_id, version, chunks, vocab in docs:
+            a = analyzer.document(chunks)
+            tokens = sum(vocab.values())
+            record = Analysis(0, ANALYSIS_REVISION, tokens, vocabulary_blob(vocab), a.to_blob())
+            records.append((doc_id, version, record))
+        number = registry.replace_lexicon(analyzer.lexicon, records)
+        self._analyzer = (number, analyzer)
 
     def _purge(self, vectors: VectorStore | None, doc_id: str, version: str) -> None:
         """Delete a version everywhere: vectors, registry rows, stored original."""

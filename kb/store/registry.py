@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from kb.models import Chunk, DocumentInfo, Heading, Page, ParsedDocument
+from kb.store import analyses
+from kb.store.analyses import AnalysisRecords
 from kb.store.sqlite import connect
 
 _SCHEMA = """
@@ -47,9 +49,10 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class Registry:
+class Registry(AnalysisRecords):
     def __init__(self, path: Path) -> None:
-        self._db = connect(path, _SCHEMA)
+        self._path = path
+        self._db = connect(path, _SCHEMA + analyses.SCHEMA)
         self._lock = threading.RLock()
 
     def close(self) -> None:
@@ -192,7 +195,7 @@ class Registry:
 
     @staticmethod
     def _delete_version(db: sqlite3.Connection, doc_id: str, version: str) -> None:
-        for table in ("chunks", "pages", "versions"):
+        for table in ("chunks", "pages", "versions", "analyses"):
             db.execute(f"DELETE FROM {table} WHERE doc_id=? AND version=?", (doc_id, version))
 
     @staticmethod

@@ -1,11 +1,14 @@
-"""The Chroma collections, used through llama-index's ChromaVectorStore: one for chunks, one for
-the sentences inside them (sentence-level matching finds paraphrased facts in long chunks).
+"""The Chroma collections: one for chunks, one for the sentences inside them (sentence-level
+matching finds paraphrased facts in long chunks). Vectors are added through llama-index's
+ChromaVectorStore; searches go to the collection directly, asking only for ids, distances and
+(for sentences) the owning chunk, not for texts the caller already has in its catalog.
 
 Each collection's metadata records the embedding model that built it; opening it with another
 model is refused (ModelMismatch → `kb reindex`). Embeddings are always passed explicitly.
 """
 
 import math
+from collections.abc import Container
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +19,7 @@ from kb.errors import ConfigError, ModelMismatch
 from kb.models import Chunk
 
 MODEL_KEY = "embed_model"
+OVERSAMPLE = 1.5  # unfiltered searches ask for this many more (see _nearest)
 SENTENCE_SUFFIX = "-s"
 
 
@@ -93,16 +97,19 @@ class VectorStore:
         self._chunks.delete(where=where)
         self._sentences.delete(where=where)
 
-    def query(self, vector: Any, k: int, doc_versions: list[str]) -> list[tuple[str, float]]:
-        """(chunk id, cosine similarity) of the k nearest chunks among the given versions."""
-        return _query(self._chunk_store, vector, k, doc_versions)
+    def query(
+        self, vector: Any, k: int, doc_versions: list[str], known: Container[str]
+    ) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) of the k nearest chunks of the given versions;
+        ``known``: the chunk ids of exactly those versions (the reader's catalog)."""
+        found = _nearest(self._chunks, vector, k, doc_versions, known, sentences=False)
+        return [(cid, score) for _, cid, score in found]
 
     def query_sentences(
-        self, vector: Any, k: int, doc_versions: list[str]
+        self, vector: Any, k: int, doc_versions: list[str], known: Container[str]
     ) -> list[tuple[str, str, float]]:
         """(sentence id, chunk id, cosine) of the k nearest sentences."""
-        found = _query(self._sentence_store, vector, k, doc_versions, with_metadata=True)
-        return [(sid, meta["chunk_id"], score) for sid, score, meta in found]
+        return _nearest(self._sentences, vector, k, doc_versions, known, sentences=True)
 
     def sentence_similarities(self, vector: Any, ids: list[str]) -> dict[str, float]:
         """Cosine of the query with the given sentences (for picking answer sentences)."""
@@ -171,31 +178,47 @@ def _add(store: Any, entries: list[tuple[str, str, Chunk, dict[str, Any]]], vect
     store.add(list[Any](nodes))
 
 
-def _query(
-    store: Any, vector: Any, k: int, doc_versions: list[str], with_metadata: bool = False
-) -> list[Any]:
-    from llama_index.core.vector_stores.types import (
-        FilterOperator,
-        MetadataFilter,
-        MetadataFilters,
-        VectorStoreQuery,
-    )
+def _nearest(
+    collection: Any,
+    vector: Any,
+    k: int,
+    doc_versions: list[str],
+    known: Container[str],
+    sentences: bool,
+) -> list[tuple[str, str, float]]:
+    """(id, chunk id, cosine) of the k nearest vectors whose chunk is ``known``.
 
+    Chroma filters by metadata before it searches, which costs time in proportion to the whole
+    collection (at 100 times the sample corpus, seconds per query). Vectors outside the reader's
+    snapshot are rare (a version being staged or purged, a crashed writer's leftovers), so the
+    search runs unfiltered with some room to spare and drops them; only when too many fall out
+    does it ask Chroma to filter.
+    """
     if not doc_versions or k <= 0:
         return []
-    filters = MetadataFilters(
-        filters=[MetadataFilter(key="doc_version", value=doc_versions, operator=FilterOperator.IN)]
+    wanted = math.ceil(k * OVERSAMPLE) + 8
+    found = _search(collection, vector, wanted, None, sentences)
+    kept = [hit for hit in found if hit[1] in known]
+    if len(kept) >= k or len(found) < wanted:  # enough, or the collection holds no more
+        return kept[:k]
+    where = {"doc_version": {"$in": doc_versions}}
+    return [hit for hit in _search(collection, vector, k, where, sentences) if hit[1] in known]
+
+
+def _search(
+    collection: Any, vector: Any, n: int, where: dict[str, Any] | None, sentences: bool
+) -> list[tuple[str, str, float]]:
+    result = collection.query(
+        query_embeddings=[[float(x) for x in vector]],
+        n_results=n,
+        where=where,
+        include=["distances", "metadatas"] if sentences else ["distances"],
     )
-    result = store.query(
-        VectorStoreQuery(
-            query_embedding=[float(x) for x in vector], similarity_top_k=k, filters=filters
-        )
-    )
-    out: list[Any] = []
-    for node, node_id, sim in zip(
-        result.nodes or [], result.ids or [], result.similarities or [], strict=True
-    ):
-        # ChromaVectorStore reports exp(-distance); in cosine space, distance = 1 - cosine.
-        cosine = 1.0 + math.log(max(sim, 1e-30))
-        out.append((node_id, cosine, node.metadata) if with_metadata else (node_id, cosine))
-    return out
+    ids = result["ids"][0]
+    distances = result["distances"][0]
+    metas = result["metadatas"][0] if sentences else [None] * len(ids)
+    # In cosine space Chroma's distance is 1 - cosine.
+    return [
+        (node_id, meta["chunk_id"] if sentences else node_id, 1.0 - float(d))
+        for node_id, d, meta in zip(ids, distances, metas, strict=True)
+    ]
