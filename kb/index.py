@@ -8,6 +8,9 @@ version visible; the leftovers are purged by ``recover`` on the next write.
 from collections.abc import Callable
 from typing import Literal
 
+import numpy as np
+
+from kb.embedding.base import normalize_rows
 from kb.embedding.cache import CachedEmbedder
 from kb.errors import NotFound
 from kb.models import Chunk, DocumentInfo, ParsedDocument
@@ -20,6 +23,7 @@ from kb.retrieval.analysis import (
     vocabulary_from_blob,
 )
 from kb.retrieval.units import context_text, sentence_units
+from kb.settings import ChunkVectors
 from kb.store.analyses import Analysis
 from kb.store.store import COLLECTION_KEY, Store, new_collection_name
 from kb.store.vectors import SENTENCE_SUFFIX, VectorStore
@@ -30,10 +34,15 @@ Progress = Callable[[int], None]
 
 class Indexer:
     def __init__(
-        self, store: Store, embedder: CachedEmbedder, lexicon_refresh_drift: float = 0.1
+        self,
+        store: Store,
+        embedder: CachedEmbedder,
+        lexicon_refresh_drift: float = 0.1,
+        chunk_vectors: ChunkVectors = "pooled",
     ) -> None:
         self.store = store
         self.embedder = embedder
+        self.chunk_vectors = chunk_vectors
         self.lexicon_refresh_drift = lexicon_refresh_drift
         self._analyzer: tuple[int, Analyzer] | None = None  # the stored lexicon's, once loaded
 
@@ -87,7 +96,7 @@ class Indexer:
         registry = self.store.registry
         old = registry.get_meta(COLLECTION_KEY)
         name = new_collection_name()
-        vectors = VectorStore(self.store.client, name, self.embedder.model_id, create=True)
+        vectors = VectorStore(self.store.client, name, self.store.model_id, create=True)
         chunks = registry.active_chunks()
         for i in range(0, len(chunks), 256):
             self._embed_into(vectors, chunks[i : i + 256], on_progress)
@@ -103,7 +112,11 @@ class Indexer:
     ) -> None:
         """Chunk vectors and sentence vectors; progress is counted in chunks."""
         sentences = [s for c in chunks for s in sentence_units(c)]
-        texts = [context_text(c) for c in chunks] + [s.text for s in sentences]
+        if self.chunk_vectors == "pooled":
+            pieces = [_pieces(c) for c in chunks]
+            texts = list(dict.fromkeys(t for p in pieces for t in p))
+        else:
+            texts = [context_text(c) for c in chunks] + [s.text for s in sentences]
         scale = len(chunks) / max(len(texts), 1)
         reported = 0
         embedded = 0
@@ -119,6 +132,14 @@ class Indexer:
         matrix = self.embedder.embed_passages(texts, on_batch=report)
         if on_progress is not None and reported < len(chunks):
             on_progress(len(chunks) - reported)
+        if self.chunk_vectors == "pooled":
+            row = {t: i for i, t in enumerate(texts)}
+            chunk_matrix = normalize_rows(
+                np.stack([sum(len(t) * matrix[row[t]] for t in p) for p in pieces])
+            )
+            sentence_matrix = matrix[[row[s.text] for s in sentences]]
+            vectors.add(chunks, chunk_matrix, sentences, sentence_matrix)
+            return
         vectors.add(chunks, matrix[: len(chunks)], sentences, matrix[len(chunks) :])
 
     # -- the catalog's stored parts (kb/retrieval/analysis.py) -------------------------------------
@@ -126,12 +147,11 @@ class Indexer:
         """End of a write session: analyses stored for every active version, and the lexicon
         renewed when the corpus drifted from it (or there is none yet)."""
         registry = self.store.registry
-        current = self._current_analyzer()
-        if current is None:
+        number = registry.lexicon_id()
+        if number is None:
             self._renew_lexicon()
             return
-        number, _ = current
-        for (doc_id, version), stored in registry.active_analyses(with_data=False).items():
+        for (doc_id, version), stored in registry.active_analyses().items():
             if stored is None or (stored.lexicon, stored.revision) != (number, ANALYSIS_REVISION):
                 self._store_analysis(doc_id, version, registry.chunks_of(doc_id, version))
         drift = registry.lexicon_drift()
@@ -163,7 +183,7 @@ class Indexer:
         """The lexicon of the active corpus, and every version analysed against it."""
         registry = self.store.registry
         docs = []
-        for (doc_id, version), stored in registry.active_analyses(with_data=False).items():
+        for (doc_id, version), stored in registry.active_analyses(vocabulary=True).items():
             chunks = registry.chunks_of(doc_id, version)
             vocab = (
                 vocabulary_from_blob(stored.vocabulary)
@@ -189,3 +209,10 @@ class Indexer:
             vectors.delete_version(doc_id, version)
         registry.purge_version(doc_id, version)
         self.store.files.delete(original)
+
+
+def _pieces(chunk: Chunk) -> list[str]:
+    """What a pooled chunk vector averages: its heading and every sentence (length-weighted, as
+    the model's own mean over tokens would weigh them)."""
+    head = chunk.section or chunk.title
+    return [head] + [u.text for u in sentence_units(chunk, min_words=1)]

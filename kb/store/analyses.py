@@ -95,14 +95,17 @@ class AnalysisRecords:
         with self._tx() as db:
             _put(db, doc_id, version, analysis)
 
-    def active_analyses(self, with_data: bool = True) -> dict[tuple[str, str], Analysis | None]:
-        """Every active version with its stored analysis (None when there is none);
-        ``with_data=False``: the analysis' ``data`` is left out (empty)."""
-        data = "a.data" if with_data else "x''"
+    def active_analyses(
+        self, vocabulary: bool = False, data: bool = False
+    ) -> dict[tuple[str, str], Analysis | None]:
+        """Every active version with its stored analysis (None when there is none); the
+        blobs not asked for are left empty."""
+        vocab_column = "a.vocabulary" if vocabulary else "x''"
+        data_column = "a.data" if data else "x''"
         with self._lock:
             rows = self._db.execute(
-                "SELECT d.doc_id, d.version, a.lexicon, a.revision, a.tokens, a.vocabulary,"
-                f" {data} FROM documents d LEFT JOIN analyses a"
+                "SELECT d.doc_id, d.version, a.lexicon, a.revision, a.tokens,"
+                f" {vocab_column}, {data_column} FROM documents d LEFT JOIN analyses a"
                 " ON a.doc_id=d.doc_id AND a.version=d.version"
             ).fetchall()
         return {(r[0], r[1]): Analysis(*r[2:]) if r[2] is not None else None for r in rows}

@@ -20,6 +20,9 @@ from kb.models import Chunk
 
 MODEL_KEY = "embed_model"
 OVERSAMPLE = 1.5  # unfiltered searches ask for this many more (see _nearest)
+# HNSW search breadth: with Chroma's default (100) an unfiltered search for the 188 nearest
+# sentences misses some of the exact ones (a filtered search scans exactly at small sizes).
+EF_SEARCH = 400
 SENTENCE_SUFFIX = "-s"
 
 
@@ -131,7 +134,7 @@ def _open(client: Any, name: str, model_id: str, create: bool, check_model: bool
         collection = client.get_or_create_collection(
             name,
             metadata={MODEL_KEY: model_id},
-            configuration={"hnsw": {"space": "cosine"}},
+            configuration={"hnsw": {"space": "cosine", "ef_search": EF_SEARCH}},
             embedding_function=None,
         )
     else:

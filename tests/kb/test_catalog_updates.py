@@ -219,7 +219,7 @@ def test_stale_or_missing_analyses_are_computed_by_readers_and_renewed_by_the_ne
             Catalog.build(catalog.generation, kb.store.registry.active_chunks())
         )
         ingest(kb, *files.values())  # nothing changed, but the session stores the analyses
-        stored = kb.store.registry.active_analyses(with_data=False)
+        stored = kb.store.registry.active_analyses()
         assert len(stored) == 4 and all(a is not None for a in stored.values())
         assert kb.store.registry.lexicon_id() == 1
         assert fingerprint(kb.catalog()) == expected
