@@ -112,8 +112,8 @@ class Indexer:
     ) -> None:
         """Chunk vectors and sentence vectors; progress is counted in chunks."""
         sentences = [s for c in chunks for s in sentence_units(c)]
-        if self.chunk_vectors == "pooled":
-            pieces = [_pieces(c) for c in chunks]
+        pieces = [_pieces(c) for c in chunks] if self.chunk_vectors == "pooled" else []
+        if pieces:
             texts = list(dict.fromkeys(t for p in pieces for t in p))
         else:
             texts = [context_text(c) for c in chunks] + [s.text for s in sentences]
@@ -132,7 +132,7 @@ class Indexer:
         matrix = self.embedder.embed_passages(texts, on_batch=report)
         if on_progress is not None and reported < len(chunks):
             on_progress(len(chunks) - reported)
-        if self.chunk_vectors == "pooled":
+        if pieces:
             row = {t: i for i, t in enumerate(texts)}
             chunk_matrix = normalize_rows(
                 np.stack([sum(len(t) * matrix[row[t]] for t in p) for p in pieces])
@@ -209,6 +209,13 @@ class Indexer:
             vectors.delete_version(doc_id, version)
         registry.purge_version(doc_id, version)
         self.store.files.delete(original)
+
+
+def texts_to_embed(chunks: list[Chunk], chunk_vectors: ChunkVectors) -> set[str]:
+    """The distinct passages ingest embeds for these chunks (what the embedding cache holds)."""
+    if chunk_vectors == "pooled":
+        return {t for c in chunks for t in _pieces(c)}
+    return {context_text(c) for c in chunks} | {s.text for c in chunks for s in sentence_units(c)}
 
 
 def _pieces(chunk: Chunk) -> list[str]:

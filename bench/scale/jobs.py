@@ -166,7 +166,7 @@ def embed_sample(size: int, backend: str) -> dict[str, Any]:
     """What ingest would embed for the stored corpus (chunk and sentence texts, distinct), and
     the real model's speed on a deterministic sample of it: the cost extrapolated to all."""
     from kb.embedding import make_embedder
-    from kb.retrieval.units import context_text, sentence_units
+    from kb.index import texts_to_embed
 
     settings = Settings()
     kb = build_kb(settings)
@@ -174,9 +174,7 @@ def embed_sample(size: int, backend: str) -> dict[str, Any]:
         chunks = kb.store.registry.active_chunks()
     finally:
         kb.close()
-    texts = sorted(
-        {context_text(c) for c in chunks} | {s.text for c in chunks for s in sentence_units(c)}
-    )
+    texts = sorted(texts_to_embed(chunks, settings.chunk_vectors))
     sample = random.Random(7).sample(texts, min(size, len(texts)))
     model = make_embedder(settings.model_copy(update={"embed_backend": backend}))
     model.embed_passages(sample[:4])  # load the weights outside the timing

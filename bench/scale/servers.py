@@ -35,6 +35,13 @@ def rss_mb(pid: int, peak: bool = True) -> float | None:
     return round(int(value.split()[0]) / 1024, 1) if value else None
 
 
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
 def children(pid: int) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
@@ -136,7 +143,9 @@ class Service:
 
     @property
     def pids(self) -> list[int]:
-        return children(self.proc.pid) if self.workers > 1 else [self.proc.pid]
+        if self.workers == 1:
+            return [self.proc.pid]
+        return [p for p in children(self.proc.pid) if b"spawn_main" in _cmdline(p)]
 
     def peak_rss_mb(self) -> list[float]:
         return [r for pid in self.pids if (r := rss_mb(pid)) is not None]
