@@ -164,7 +164,8 @@ class Indexer:
             return None
         if self._analyzer is None or self._analyzer[0] != number:
             loaded, lexicon = self.store.registry.lexicon()
-            self._analyzer = (loaded or number, Analyzer(lexicon))
+            splits = self.store.registry.lexicon_splits()
+            self._analyzer = (loaded or number, Analyzer(lexicon, splits))
         return self._analyzer
 
     def _store_analysis(self, doc_id: str, version: str, chunks: list[Chunk]) -> None:
@@ -198,7 +199,7 @@ class Indexer:
             tokens = sum(vocab.values())
             record = Analysis(0, ANALYSIS_REVISION, tokens, vocabulary_blob(vocab), a.to_blob())
             records.append((doc_id, version, record))
-        number = registry.replace_lexicon(analyzer.lexicon, records)
+        number = registry.replace_lexicon(analyzer.lexicon, analyzer.splitter.decisions(), records)
         self._analyzer = (number, analyzer)
 
     def _purge(self, vectors: VectorStore | None, doc_id: str, version: str) -> None:

@@ -195,8 +195,8 @@ def _configurations(results: dict[str, Any]) -> list[str]:
         "## Serving configurations",
         "",
         "| scale | configuration | ready s | chat p50/p95/p99 ms | search p50/p95/p99 ms | "
-        "10 clients rps, p95, errors, 503 | 50 clients rps, p95, errors, 503 | RSS MB per "
-        "process | Chroma server RSS MB |",
+        "10 clients: rps, p95, errors, 503 (cores: service/Chroma/machine) | 50 clients: the "
+        "same | RSS MB per process | Chroma server RSS MB |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for k, r in results.items():
@@ -210,7 +210,10 @@ def _configurations(results: dict[str, Any]) -> list[str]:
             def conc(c: str, cfg: dict[str, Any] = cfg) -> str:
                 d = cfg.get(c) or {}
                 keys = ("rps", "p95_ms", "errors", "rejected_503")
-                return ", ".join(_fmt(d.get(x)) for x in keys) if d else "–"
+                text = ", ".join(_fmt(d.get(x)) for x in keys) if d else "–"
+                if cores := d.get("cores"):
+                    text += f" ({cores['service']}/{cores['chroma']}/{cores['machine']})"
+                return text
 
             out.append(
                 f"| ×{k} | {name} | {_fmt(cfg.get('ready_s'))} | {lat('chat')} | {lat('search')} "

@@ -29,7 +29,14 @@ sys.path.insert(0, str(ROOT))
 import httpx  # noqa: E402
 
 from bench.scale import corpus, report  # noqa: E402
-from bench.scale.servers import chroma_server, rss_mb, service  # noqa: E402
+from bench.scale.servers import (  # noqa: E402
+    Service,
+    chroma_server,
+    cpu_seconds,
+    machine_cpu,
+    rss_mb,
+    service,
+)
 
 PY = str(ROOT / ".venv" / "bin" / "python")
 # The refusal gate's cosine range for hashed vectors (their cosines are far lower than
@@ -88,6 +95,27 @@ class Bench:
             raise RuntimeError(f"load {args} failed:\n{done.stderr[-3000:]}")
         result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
         return result
+
+    def concurrent(self, svc: Service, clients: int, chroma_pid: int | None) -> dict[str, Any]:
+        """N clients for the configured time, and the CPU the service, the Chroma server and
+        the whole machine used meanwhile (in cores: 2.0 is all of this machine)."""
+        pids = svc.pids
+        before = (cpu_seconds(pids), cpu_seconds([chroma_pid] if chroma_pid else []))
+        busy0, total0 = machine_cpu()
+        t0 = time.perf_counter()
+        out = self.load(
+            svc.url, "concurrent", "--clients", str(clients), "--seconds", str(self.args.seconds)
+        )
+        wall = time.perf_counter() - t0
+        busy1, total1 = machine_cpu()
+        after = (cpu_seconds(pids), cpu_seconds([chroma_pid] if chroma_pid else []))
+        cores = os.cpu_count() or 1
+        out["cores"] = {
+            "service": round((after[0] - before[0]) / wall, 2),
+            "chroma": round((after[1] - before[1]) / wall, 2),
+            "machine": round(cores * (busy1 - busy0) / max(total1 - total0, 1e-9), 2),
+        }
+        return out
 
     # -- one scale ---------------------------------------------------------------------------
     def scale(
@@ -149,7 +177,6 @@ class Bench:
         return out
 
     def serving(self, scale_dir: Path, backend: str, label: str) -> dict[str, Any]:
-        s = self.args.seconds
         results: dict[str, Any] = {}
         env = self.env(scale_dir, backend)
         self.log(f"×{label}: one process, embedded Chroma …")
@@ -164,15 +191,15 @@ class Bench:
                     "--search",
                     str(self.args.requests),
                 ),
-                "c10": self.load(svc.url, "concurrent", "--clients", "10", "--seconds", str(s)),
-                "c50": self.load(svc.url, "concurrent", "--clients", "50", "--seconds", str(s)),
+                "c10": self.concurrent(svc, 10, None),
+                "c50": self.concurrent(svc, 50, None),
                 "rss_mb": svc.peak_rss_mb(),
             }
         self.log(f"×{label}: embedded {summary(results['embedded'])}")
         with chroma_server(
             scale_dir / "data" / "chroma", self.logs / f"x{label}-chroma.log"
-        ) as url:
-            env = self.env(scale_dir, backend, url)
+        ) as chroma:
+            env = self.env(scale_dir, backend, chroma.url)
             for workers in (1, 4, 2):
                 name = f"workers{workers}"
                 self.log(f"×{label}: {workers} worker(s) on the Chroma server …")
@@ -180,17 +207,13 @@ class Bench:
                 log.unlink(missing_ok=True)
                 with service(env, workers, log) as svc:
                     r: dict[str, Any] = {"ready_s": round(svc.ready_s, 1)}
-                    r["c10"] = self.load(
-                        svc.url, "concurrent", "--clients", "10", "--seconds", str(s)
-                    )
-                    r["c50"] = self.load(
-                        svc.url, "concurrent", "--clients", "50", "--seconds", str(s)
-                    )
+                    r["c10"] = self.concurrent(svc, 10, chroma.pid)
+                    r["c50"] = self.concurrent(svc, 50, chroma.pid)
                     if workers == 2:
                         r["single"] = self.load(svc.url, "single", "--chat", "30", "--search", "30")
                         r["new_doc"] = self.new_doc(svc.url, env, scale_dir)
                     r["rss_mb"] = svc.peak_rss_mb()
-                    r["chroma_rss_mb"] = chroma_rss(url)
+                    r["chroma_rss_mb"] = rss_mb(chroma.pid)
                 results[name] = r
                 self.log(f"×{label}: {name} {summary(r)}")
         return results
@@ -245,20 +268,6 @@ def new_document(folder: Path, tag: str) -> Path:
     path = folder / f"neu-{tag}-{nonce.lower()}.md"
     path.write_text(text, encoding="utf-8")
     return path
-
-
-def chroma_rss(url: str) -> float | None:
-    port = url.rsplit(":", 1)[1]
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            cmd = (entry / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if any(c.endswith(b"chroma") for c in cmd[:2]) and port.encode() in cmd:
-            return rss_mb(int(entry.name))
-    return None
 
 
 def du(path: Path) -> int:

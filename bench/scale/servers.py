@@ -7,6 +7,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -74,8 +75,34 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
             proc.wait(timeout=10)
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time the processes have used so far."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (after pid and comm)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def machine_cpu() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine since boot."""
+    values = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]
+    tick = os.sysconf("SC_CLK_TCK")
+    return (sum(values) - idle) / tick, sum(values) / tick
+
+
+@dataclass(frozen=True)
+class Chroma:
+    url: str
+    pid: int
+
+
 @contextmanager
-def chroma_server(path: Path, log: Path) -> Iterator[str]:
+def chroma_server(path: Path, log: Path) -> Iterator[Chroma]:
     port = free_port()
     with log.open("ab") as out:
         proc = subprocess.Popen(
@@ -96,7 +123,7 @@ def chroma_server(path: Path, log: Path) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     try:
         _wait(url, proc, 120, "/api/v2/heartbeat")
-        yield url
+        yield Chroma(url, proc.pid)
     finally:
         _stop(proc)
 

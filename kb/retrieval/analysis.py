@@ -89,11 +89,13 @@ def document_vocabulary(chunks: list[Chunk]) -> Counter[str]:
 
 
 class Analyzer:
-    """Analyses documents against one lexicon (``None``: each document only counted)."""
+    """Analyses documents against one lexicon; ``splits``: compound decisions already made
+    against it (stored with the lexicon), so they need not be searched again."""
 
-    def __init__(self, lexicon: Counter[str]) -> None:
+    def __init__(self, lexicon: Counter[str], splits: dict[str, list[str]] | None = None) -> None:
         self.lexicon = lexicon
-        self.terms = GermanAnalyzer(CompoundSplitter(lexicon), lexicon)
+        self.splitter = CompoundSplitter(lexicon, known=splits)
+        self.terms = GermanAnalyzer(self.splitter, lexicon)
         self._places = Gazetteer.load()
         self._topics = TopicClassifier()
 

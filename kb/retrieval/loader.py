@@ -37,7 +37,7 @@ class CatalogLoader:
         if state.lexicon_id is None:
             return self._load_unstored(state)
         if state.lexicon is not None:  # a new lexicon: every document is analysed again
-            self._lexicon = _Lexicon(state.lexicon_id, Analyzer(state.lexicon))
+            self._lexicon = _Lexicon(state.lexicon_id, Analyzer(state.lexicon, state.splits))
             self._parts = {}
         assert self._lexicon is not None
         parts: dict[tuple[str, str], DocPart] = {}

@@ -2,9 +2,10 @@
 reads a catalog update needs (kb/retrieval/analysis.py explains what they hold and why).
 
 ``analyses``: one row per document version (deleted with it). ``lexicon``: word counts of the
-corpus when the lexicon was last renewed; ``lexicon_sources``: the versions (and their sizes) it
-was made from, so the drift since then is a cheap query. ``meta.lexicon``: its number; absent
-until the first writer made one.
+corpus when the lexicon was last renewed; ``lexicon_splits``: the compound splits of the
+corpus' long words against it (empty: not a compound); ``lexicon_sources``: the versions (and
+their sizes) it was made from, so the drift since then is a cheap query. ``meta.lexicon``: its
+number; absent until the first writer made one.
 """
 
 import sqlite3
@@ -24,6 +25,7 @@ CREATE TABLE IF NOT EXISTS analyses (
     PRIMARY KEY (doc_id, version)
 );
 CREATE TABLE IF NOT EXISTS lexicon (word TEXT PRIMARY KEY, count INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS lexicon_splits (word TEXT PRIMARY KEY, parts TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS lexicon_sources (
     doc_id TEXT NOT NULL, version TEXT NOT NULL, tokens INTEGER NOT NULL,
     PRIMARY KEY (doc_id, version)
@@ -57,6 +59,7 @@ class CatalogState:
     generation: int
     lexicon_id: int | None
     lexicon: Counter[str] | None  # loaded only when lexicon_id is not the one the reader has
+    splits: dict[str, list[str]] | None
     active: list[tuple[str, str]]  # (doc_id, version) ordered by file name
     chunks: dict[tuple[str, str], list[Chunk]] = field(default_factory=dict)
     analyses: dict[tuple[str, str], Analysis] = field(default_factory=dict)
@@ -90,6 +93,10 @@ class AnalysisRecords:
             finally:
                 self._db.execute("COMMIT")
         return (int(found[0]) if found else None), Counter(dict(rows))
+
+    def lexicon_splits(self) -> dict[str, list[str]]:
+        with self._lock:
+            return _splits(self._db)
 
     def store_analysis(self, doc_id: str, version: str, analysis: Analysis) -> None:
         with self._tx() as db:
@@ -137,6 +144,7 @@ class AnalysisRecords:
     def replace_lexicon(
         self,
         lexicon: Counter[str],
+        splits: dict[str, list[str]],
         analyses: Iterable[tuple[str, str, Analysis]],
     ) -> int:
         """A new lexicon and every active version's analysis against it, visible at once."""
@@ -145,6 +153,11 @@ class AnalysisRecords:
             number = int(row[0]) + 1 if row else 1
             db.execute("DELETE FROM lexicon")
             db.executemany("INSERT INTO lexicon VALUES (?, ?)", lexicon.items())
+            db.execute("DELETE FROM lexicon_splits")
+            db.executemany(
+                "INSERT INTO lexicon_splits VALUES (?, ?)",
+                ((word, " ".join(parts)) for word, parts in splits.items()),
+            )
             db.execute("DELETE FROM lexicon_sources")
             for doc_id, version, analysis in analyses:
                 _put(db, doc_id, version, replace(analysis, lexicon=number))
@@ -169,6 +182,7 @@ class AnalysisRecords:
                 generation=int(gen_row[0]) if gen_row else 0,
                 lexicon_id=current,
                 lexicon=None,
+                splits=None,
                 active=[
                     (r[0], r[1])
                     for r in db.execute(
@@ -179,6 +193,7 @@ class AnalysisRecords:
             )
             if current is not None and current != lexicon_id:
                 state.lexicon = Counter(dict(db.execute("SELECT word, count FROM lexicon")))
+                state.splits = _splits(db)
                 known = set()
             for key in state.active:
                 if key in known:
@@ -195,6 +210,10 @@ class AnalysisRecords:
             return state
         finally:
             db.close()
+
+
+def _splits(db: sqlite3.Connection) -> dict[str, list[str]]:
+    return {w: p.split() for w, p in db.execute("SELECT word, parts FROM lexicon_splits")}
 
 
 def _put(db: sqlite3.Connection, doc_id: str, version: str, a: Analysis) -> None:

@@ -225,3 +225,38 @@ def test_stale_or_missing_analyses_are_computed_by_readers_and_renewed_by_the_ne
         assert fingerprint(kb.catalog()) == expected
     finally:
         kb.close()
+
+
+def test_readers_reuse_the_writers_compound_splits(
+    tmp_path: Path, files: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kb.retrieval.analyzer import CompoundSplitter
+    from kb.retrieval.units import context_text
+
+    settings = make_settings(tmp_path / "data")
+    writer = build_kb(settings)
+    try:
+        ingest(writer, *files.values())
+        expected = fingerprint(writer.catalog())
+        assert writer.store.registry.lexicon_splits()  # the long words of the corpus
+    finally:
+        writer.close()
+    searches: list[str] = []
+    best = CompoundSplitter._best
+
+    def counting(self: Any, word: str, budget: int, memo: Any) -> Any:
+        searches.append(word)
+        return best(self, word, budget, memo)
+
+    monkeypatch.setattr(CompoundSplitter, "_best", counting)
+    reader = build_kb(settings)
+    try:
+        catalog = reader.catalog()
+        for chunk in catalog.chunks:
+            catalog.analyzer.terms(context_text(chunk))
+        assert searches == []  # every corpus word's split came with the lexicon
+        assert fingerprint(catalog) == expected
+        catalog.analyzer.terms("Sprachpatenschaftsbörse")  # a new word is still split here
+        assert searches
+    finally:
+        reader.close()
