@@ -139,11 +139,19 @@ def _drop_near_duplicates(hits: list[Hit], threshold: float = 0.9) -> list[Hit]:
     prints: list[frozenset[str]] = []
     for hit in hits:
         fp = _fingerprint(hit.chunk.text)
-        if any(len(fp & p) / max(len(fp | p), 1) >= threshold for p in prints):
+        if any(_jaccard_at_least(fp, p, threshold) for p in prints):
             continue
         kept.append(hit)
         prints.append(fp)
     return kept
+
+
+def _jaccard_at_least(a: frozenset[str], b: frozenset[str], threshold: float) -> bool:
+    small, large = sorted((len(a), len(b)))
+    if small / max(large, 1) < threshold:  # the Jaccard index is at most small / large
+        return False
+    common = len(a & b)
+    return common / max(len(a) + len(b) - common, 1) >= threshold
 
 
 def _diversify(
