@@ -26,11 +26,11 @@ from kb.facets.topics import TopicClassifier
 from kb.models import Chunk
 from kb.retrieval.analyzer import CompoundSplitter, GermanAnalyzer, vocabulary
 from kb.retrieval.glossary import GlossaryParts
-from kb.retrieval.units import context_text
+from kb.retrieval.units import context_text, sentence_units
 
 # Stored analyses of another revision are ignored (and renewed by the next writer): bump it
 # whenever analyzer, tagging or glossary code changes what they produce.
-ANALYSIS_REVISION = "1"
+ANALYSIS_REVISION = "2"
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,7 @@ class DocAnalysis:
     terms: list[dict[str, int]]
     places: list[tuple[str, ...]]
     topics: list[tuple[str, ...]]
+    sentences: list[list[str]]  # ids of the sentences with a vector (units.sentence_units)
     glossary: GlossaryParts
     vocabulary: dict[str, int]  # what the document adds to the lexicon
 
@@ -53,6 +54,7 @@ class DocAnalysis:
             "terms": self.terms,
             "places": self.places,
             "topics": self.topics,
+            "sentences": self.sentences,
             "glossary": [g.table_rows, g.patterns, list(g.lowercase)],
         }
         return zlib.compress(json.dumps(data, ensure_ascii=False).encode("utf-8"), 3)
@@ -66,6 +68,7 @@ class DocAnalysis:
             terms=[{sys.intern(t): n for t, n in c.items()} for c in data["terms"]],
             places=[tuple(p) for p in data["places"]],
             topics=[tuple(t) for t in data["topics"]],
+            sentences=data["sentences"],
             glossary=GlossaryParts(
                 [(a, b) for a, b in rows],
                 [(a, b) for a, b in patterns],
@@ -108,6 +111,7 @@ class Analyzer:
                 for c in chunks
             ],
             topics=[tuple(self._topics.classify(c.text)) for c in chunks],
+            sentences=[[u.id for u in sentence_units(c)] for c in chunks],
             glossary=GlossaryParts.of([c.text for c in chunks]),
             vocabulary=dict(vocabulary(texts)),
         )

@@ -7,6 +7,9 @@ read in one registry transaction, so a query never mixes two versions of a docum
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
+import numpy as np
+import numpy.typing as npt
+
 from kb.models import Chunk
 from kb.retrieval.analysis import Analyzer, DocAnalysis, document_vocabulary
 from kb.retrieval.analyzer import STOPWORDS, GermanAnalyzer
@@ -32,15 +35,26 @@ class DocPart:
     postings: Postings
     tags: list[Tags]
     glossary: GlossaryParts
+    sentence_keys: npt.NDArray[np.uint64]  # of the sentences with a vector (see sentence_key)
+    sentence_chunks: npt.NDArray[np.int32]  # their chunk, counted within the document
 
     @classmethod
     def of(cls, chunks: list[Chunk], analysis: DocAnalysis, ids: TermIds) -> "DocPart":
+        keys = [sentence_key(sid) for sentences in analysis.sentences for sid in sentences]
+        owners = [i for i, sentences in enumerate(analysis.sentences) for _ in sentences]
         return cls(
             chunks=chunks,
             postings=Postings.from_counts(analysis.terms, ids),
             tags=[Tags(p, t) for p, t in zip(analysis.places, analysis.topics, strict=True)],
             glossary=analysis.glossary,
+            sentence_keys=np.array(keys, dtype=np.uint64),
+            sentence_chunks=np.array(owners, dtype=np.int32),
         )
+
+
+def sentence_key(sentence_id: str) -> int:
+    """A sentence id (hex digest) as a number: sorted arrays instead of a dict of strings."""
+    return int(sentence_id[:16], 16)
 
 
 @dataclass
@@ -53,6 +67,13 @@ class Catalog:
     by_id: dict[str, int] = field(default_factory=dict)
     doc_versions: list[str] = field(default_factory=list)
     tags: list[Tags] = field(default_factory=list)  # parallel to chunks
+    # Sentence key → chunk index, sorted by key (see chunks_of_sentences).
+    sentence_keys: npt.NDArray[np.uint64] = field(
+        default_factory=lambda: np.zeros(0, dtype=np.uint64), repr=False
+    )
+    sentence_chunks: npt.NDArray[np.int32] = field(
+        default_factory=lambda: np.zeros(0, dtype=np.int32), repr=False
+    )
     # Filled on first use by a question (the same top chunks come back again and again).
     _sentences: OrderedDict[str, list[SentenceUnit]] = field(
         default_factory=OrderedDict, repr=False
@@ -65,6 +86,18 @@ class Catalog:
     def terms_of(self, chunk: Chunk) -> frozenset[str]:
         """The chunk's BM25 terms (analysed on demand: keeping them all costs memory)."""
         return frozenset(self.analyzer.terms(context_text(chunk)))
+
+    def chunks_of_sentences(self, sentence_ids: list[str]) -> list[str | None]:
+        """The chunk of each indexed sentence of this snapshot (None: not in it)."""
+        if not sentence_ids or not len(self.sentence_keys):
+            return [None] * len(sentence_ids)
+        keys = np.array([sentence_key(s) for s in sentence_ids], dtype=np.uint64)
+        at = np.searchsorted(self.sentence_keys, keys).clip(0, len(self.sentence_keys) - 1)
+        found = self.sentence_keys[at] == keys
+        return [
+            self.chunks[int(self.sentence_chunks[i])].id if hit else None
+            for i, hit in zip(at.tolist(), found.tolist(), strict=True)
+        ]
 
     def sentences(self, chunk: Chunk) -> list[SentenceUnit]:
         """All sentences of a chunk (also the short ones the vector index leaves out)."""
@@ -94,6 +127,12 @@ class Catalog:
     ) -> "Catalog":
         """The snapshot of these documents, in this order."""
         chunks = [c for p in parts for c in p.chunks]
+        offsets = np.cumsum([0] + [len(p.chunks) for p in parts])
+        keys = np.concatenate([p.sentence_keys for p in parts] or [np.zeros(0, np.uint64)])
+        owners = np.concatenate(
+            [p.sentence_chunks + offsets[i] for i, p in enumerate(parts)] or [np.zeros(0, np.int32)]
+        )
+        order = np.argsort(keys, kind="stable")
         return cls(
             generation=generation,
             chunks=chunks,
@@ -103,6 +142,8 @@ class Catalog:
             by_id={c.id: i for i, c in enumerate(chunks)},
             doc_versions=sorted({doc_version_key(c.doc_id, c.version) for c in chunks}),
             tags=[t for p in parts for t in p.tags],
+            sentence_keys=keys[order],
+            sentence_chunks=owners[order].astype(np.int32),
         )
 
     @classmethod

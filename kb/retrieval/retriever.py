@@ -90,7 +90,7 @@ class Retriever:
         chunks = store.query(vector, pool, catalog.doc_versions, known)
         best: dict[str, float] = {}
         for _sid, cid, score in store.query_sentences(
-            vector, pool * 3, catalog.doc_versions, known
+            vector, pool * 3, catalog.doc_versions, catalog.chunks_of_sentences
         ):
             if score > best.get(cid, -1.0):
                 best[cid] = score

@@ -8,7 +8,7 @@ model is refused (ModelMismatch → `kb reindex`). Embeddings are always passed 
 """
 
 import math
-from collections.abc import Container
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from kb.errors import ConfigError, ModelMismatch
 from kb.models import Chunk
 
 MODEL_KEY = "embed_model"
+ChunksOf = Callable[[list[str]], list[str | None]]
 OVERSAMPLE = 1.5  # unfiltered searches ask for this many more (see _nearest)
 # HNSW search breadth: with Chroma's default (100) an unfiltered search for the 188 nearest
 # sentences misses some of the exact ones (a filtered search scans exactly at small sizes).
@@ -105,14 +106,21 @@ class VectorStore:
     ) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) of the k nearest chunks of the given versions;
         ``known``: the chunk ids of exactly those versions (the reader's catalog)."""
-        found = _nearest(self._chunks, vector, k, doc_versions, known, sentences=False)
+        found = _nearest(
+            self._chunks,
+            vector,
+            k,
+            doc_versions,
+            lambda ids: [i if i in known else None for i in ids],
+        )
         return [(cid, score) for _, cid, score in found]
 
     def query_sentences(
-        self, vector: Any, k: int, doc_versions: list[str], known: Container[str]
+        self, vector: Any, k: int, doc_versions: list[str], chunks_of: ChunksOf
     ) -> list[tuple[str, str, float]]:
-        """(sentence id, chunk id, cosine) of the k nearest sentences."""
-        return _nearest(self._sentences, vector, k, doc_versions, known, sentences=True)
+        """(sentence id, chunk id, cosine) of the k nearest sentences; ``chunks_of`` maps
+        sentence ids to their chunk ids (None: not a sentence of the given versions)."""
+        return _nearest(self._sentences, vector, k, doc_versions, chunks_of)
 
     def sentence_similarities(self, vector: Any, ids: list[str]) -> dict[str, float]:
         """Cosine of the query with the given sentences (for picking answer sentences)."""
@@ -182,46 +190,42 @@ def _add(store: Any, entries: list[tuple[str, str, Chunk, dict[str, Any]]], vect
 
 
 def _nearest(
-    collection: Any,
-    vector: Any,
-    k: int,
-    doc_versions: list[str],
-    known: Container[str],
-    sentences: bool,
+    collection: Any, vector: Any, k: int, doc_versions: list[str], chunks_of: ChunksOf
 ) -> list[tuple[str, str, float]]:
-    """(id, chunk id, cosine) of the k nearest vectors whose chunk is ``known``.
+    """(id, chunk id, cosine) of the k nearest vectors whose chunk the caller knows.
 
     Chroma filters by metadata before it searches, which costs time in proportion to the whole
-    collection (at 100 times the sample corpus, seconds per query). Vectors outside the reader's
-    snapshot are rare (a version being staged or purged, a crashed writer's leftovers), so the
-    search runs unfiltered with some room to spare and drops them; only when too many fall out
-    does it ask Chroma to filter.
+    collection (at 100 times the sample corpus, seconds per query), and fetching each result's
+    metadata costs more than the search itself, so the owning chunk comes from the caller's
+    catalog. Vectors outside the reader's snapshot are rare (a version being staged or purged,
+    a crashed writer's leftovers): the search runs unfiltered with some room to spare and drops
+    them; only when too many fall out does it ask Chroma to filter.
     """
     if not doc_versions or k <= 0:
         return []
     wanted = math.ceil(k * OVERSAMPLE) + 8
-    found = _search(collection, vector, wanted, None, sentences)
-    kept = [hit for hit in found if hit[1] in known]
-    if len(kept) >= k or len(found) < wanted:  # enough, or the collection holds no more
-        return kept[:k]
+    found, seen = _search(collection, vector, wanted, None, chunks_of)
+    if len(found) >= k or seen < wanted:  # enough, or the collection holds no more
+        return found[:k]
     where = {"doc_version": {"$in": doc_versions}}
-    return [hit for hit in _search(collection, vector, k, where, sentences) if hit[1] in known]
+    return _search(collection, vector, k, where, chunks_of)[0]
 
 
 def _search(
-    collection: Any, vector: Any, n: int, where: dict[str, Any] | None, sentences: bool
-) -> list[tuple[str, str, float]]:
+    collection: Any, vector: Any, n: int, where: dict[str, Any] | None, chunks_of: ChunksOf
+) -> tuple[list[tuple[str, str, float]], int]:
+    """The hits whose chunk is known, and how many vectors the search returned."""
     result = collection.query(
         query_embeddings=[[float(x) for x in vector]],
         n_results=n,
         where=where,
-        include=["distances", "metadatas"] if sentences else ["distances"],
+        include=["distances"],
     )
     ids = result["ids"][0]
-    distances = result["distances"][0]
-    metas = result["metadatas"][0] if sentences else [None] * len(ids)
     # In cosine space Chroma's distance is 1 - cosine.
-    return [
-        (node_id, meta["chunk_id"] if sentences else node_id, 1.0 - float(d))
-        for node_id, d, meta in zip(ids, distances, metas, strict=True)
+    hits = [
+        (node_id, chunk, 1.0 - float(d))
+        for node_id, chunk, d in zip(ids, chunks_of(ids), result["distances"][0], strict=True)
+        if chunk is not None
     ]
+    return hits, len(ids)
