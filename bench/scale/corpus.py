@@ -25,6 +25,7 @@ import io
 import random
 import re
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 from kb.retrieval.analyzer import STOPWORDS
@@ -142,6 +143,7 @@ def _vary_pdf(data: bytes, v: Variation, font: Path) -> bytes:
 
     reader = PdfReader(io.BytesIO(data))
     pdf = FPDF(format="A4")
+    pdf.set_creation_date(datetime(2024, 1, 1, tzinfo=UTC))  # the same bytes every time
     pdf.set_auto_page_break(False)
     pdf.add_font("DejaVu", fname=str(font))
     pdf.set_font("DejaVu", size=7)
