@@ -158,7 +158,7 @@ def _open(client: Any, name: str, model_id: str, create: bool, check_model: bool
         raise ModelMismatch(
             f"The index was built with the embedding model '{built_with}', but the configured "
             f"model is '{model_id}'. Run `kb reindex` to re-embed all documents with the "
-            "configured model, or set KB_EMBED_BACKEND/KB_EMBED_MODEL back."
+            "configured model, or set KB_EMBED_BACKEND/KB_EMBED_MODEL/KB_CHUNK_VECTORS back."
         )
     return collection
 
