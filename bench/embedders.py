@@ -487,7 +487,7 @@ def quality_table(results: dict, mode: str) -> str:
                     _f(s["hit@5"]),
                     _f(s["mrr"]),
                     _f(s["must_include"]),
-                    _f(s["false_refusal_rate"]),
+                    _f(s["answerable_refused"]),
                     _f(o["must_include"]),
                 ]
             )
@@ -622,7 +622,7 @@ def conclusion(results: dict) -> str:
         f"English has only {bs[best]['quality']['hybrid']['answerable']['en']} answerable "
         "questions, so its rows are indicative only.",
     ]
-    miscalibrated = [b for b in bs if (_german(results, b)["false_refusal_rate"] or 0) >= 0.5]
+    miscalibrated = [b for b in bs if (_german(results, b)["answerable_refused"] or 0) >= 0.5]
     if miscalibrated:
         lo_hi = results.get("gate_range")
         gate = f" ({lo_hi[0]:.2f}–{lo_hi[1]:.2f})" if lo_hi else ""

@@ -16,7 +16,7 @@ from kb.models import Answer, document_id
 from kb.settings import Settings
 from kb.text.normalize import quote_in_text
 
-INGEST_KEYS = ("embed_backend", "embed_model", "chunk_size", "chunk_overlap")
+INGEST_KEYS = ("embed_backend", "embed_model", "chunk_vectors", "chunk_size", "chunk_overlap")
 
 
 @dataclass(frozen=True)

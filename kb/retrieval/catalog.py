@@ -1,24 +1,60 @@
-"""An immutable snapshot of what readers may see: active chunks, BM25 index, glossary.
+"""An immutable snapshot of what readers may see: active chunks, BM25 index, glossary, tags.
 
-Built from one registry transaction, so a query never mixes two versions of a document.
+Assembled from per-document parts (kb/retrieval/loader.py keeps them across generations), all
+read in one registry transaction, so a query never mixes two versions of a document.
 """
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from kb.facets.places import Gazetteer
-from kb.facets.topics import TopicClassifier
+import numpy as np
+import numpy.typing as npt
+
 from kb.models import Chunk
-from kb.retrieval.analyzer import STOPWORDS, CompoundSplitter, GermanAnalyzer, vocabulary
-from kb.retrieval.bm25 import BM25Index
-from kb.retrieval.glossary import Glossary
+from kb.retrieval.analysis import Analyzer, DocAnalysis, document_vocabulary
+from kb.retrieval.analyzer import STOPWORDS, GermanAnalyzer
+from kb.retrieval.bm25 import BM25Index, Postings, TermIds
+from kb.retrieval.glossary import Glossary, GlossaryParts
 from kb.retrieval.units import context_text, sentence_units
 from kb.store.vectors import SentenceUnit, doc_version_key
+
+_CACHED_CHUNKS = 4096  # sentence units kept per snapshot: the chunks questions keep hitting
 
 
 @dataclass(frozen=True)
 class Tags:
     places: tuple[str, ...]
     topics: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DocPart:
+    """One document version's share of a catalog, reused while the version stays active."""
+
+    chunks: list[Chunk]
+    postings: Postings
+    tags: list[Tags]
+    glossary: GlossaryParts
+    sentence_keys: npt.NDArray[np.uint64]  # of the sentences with a vector (see sentence_key)
+    sentence_chunks: npt.NDArray[np.int32]  # their chunk, counted within the document
+
+    @classmethod
+    def of(cls, chunks: list[Chunk], analysis: DocAnalysis, ids: TermIds) -> "DocPart":
+        keys = [sentence_key(sid) for sentences in analysis.sentences for sid in sentences]
+        owners = [i for i, sentences in enumerate(analysis.sentences) for _ in sentences]
+        return cls(
+            chunks=chunks,
+            postings=Postings.from_counts(analysis.terms, ids),
+            tags=[Tags(p, t) for p, t in zip(analysis.places, analysis.topics, strict=True)],
+            glossary=analysis.glossary,
+            sentence_keys=np.array(keys, dtype=np.uint64),
+            sentence_chunks=np.array(owners, dtype=np.int32),
+        )
+
+
+def sentence_key(sentence_id: str) -> int:
+    """A sentence id (hex digest) as a number: sorted arrays instead of a dict of strings."""
+    return int(sentence_id[:16], 16)
 
 
 @dataclass
@@ -31,16 +67,37 @@ class Catalog:
     by_id: dict[str, int] = field(default_factory=dict)
     doc_versions: list[str] = field(default_factory=list)
     tags: list[Tags] = field(default_factory=list)  # parallel to chunks
-    terms: list[frozenset[str]] = field(default_factory=list)  # of each chunk's context text
+    # Sentence key → chunk index, sorted by key (see chunks_of_sentences).
+    sentence_keys: npt.NDArray[np.uint64] = field(
+        default_factory=lambda: np.zeros(0, dtype=np.uint64), repr=False
+    )
+    sentence_chunks: npt.NDArray[np.int32] = field(
+        default_factory=lambda: np.zeros(0, dtype=np.int32), repr=False
+    )
     # Filled on first use by a question (the same top chunks come back again and again).
-    _sentences: dict[str, list[SentenceUnit]] = field(default_factory=dict, repr=False)
+    _sentences: OrderedDict[str, list[SentenceUnit]] = field(
+        default_factory=OrderedDict, repr=False
+    )
     _sentence_terms: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
     def tags_of(self, chunk: Chunk) -> Tags:
         return self.tags[self.by_id[chunk.id]]
 
     def terms_of(self, chunk: Chunk) -> frozenset[str]:
-        return self.terms[self.by_id[chunk.id]]
+        """The chunk's BM25 terms (analysed on demand: keeping them all costs memory)."""
+        return frozenset(self.analyzer.terms(context_text(chunk)))
+
+    def chunks_of_sentences(self, sentence_ids: list[str]) -> list[str | None]:
+        """The chunk of each indexed sentence of this snapshot (None: not in it)."""
+        if not sentence_ids or not len(self.sentence_keys):
+            return [None] * len(sentence_ids)
+        keys = np.array([sentence_key(s) for s in sentence_ids], dtype=np.uint64)
+        at = np.searchsorted(self.sentence_keys, keys).clip(0, len(self.sentence_keys) - 1)
+        found = self.sentence_keys[at] == keys
+        return [
+            self.chunks[int(self.sentence_chunks[i])].id if hit else None
+            for i, hit in zip(at.tolist(), found.tolist(), strict=True)
+        ]
 
     def sentences(self, chunk: Chunk) -> list[SentenceUnit]:
         """All sentences of a chunk (also the short ones the vector index leaves out)."""
@@ -48,6 +105,13 @@ class Catalog:
         if units is None:
             units = sentence_units(chunk, min_words=1)
             self._sentences[chunk.id] = units
+            if len(self._sentences) > _CACHED_CHUNKS:
+                try:  # first in, first out; another thread may have made room already
+                    _, dropped = self._sentences.popitem(last=False)
+                except KeyError:
+                    dropped = []
+                for unit in dropped:
+                    self._sentence_terms.pop(unit.id, None)
         return units
 
     def sentence_terms(self, unit: SentenceUnit) -> frozenset[str]:
@@ -58,32 +122,38 @@ class Catalog:
         return terms
 
     @classmethod
-    def build(cls, generation: int, chunks: list[Chunk]) -> "Catalog":
-        texts = [context_text(c) for c in chunks]
-        vocab = vocabulary(texts)
-        analyzer = GermanAnalyzer(CompoundSplitter(vocab), vocab)
-        analyzed = [analyzer.terms(t) for t in texts]
-        bm25 = BM25Index(analyzed)
-        glossary = Glossary.from_texts([c.text for c in chunks], STOPWORDS, analyzer.terms)
-        gazetteer = Gazetteer.load()
-        classifier = TopicClassifier()
-        tags = [
-            Tags(
-                places=tuple(
-                    p.name for p in gazetteer.find(f"{c.title}\n{c.section or ''}\n{c.text}")
-                ),
-                topics=tuple(classifier.classify(c.text)),
-            )
-            for c in chunks
-        ]
+    def assemble(
+        cls, generation: int, parts: list[DocPart], analyzer: GermanAnalyzer, ids: TermIds
+    ) -> "Catalog":
+        """The snapshot of these documents, in this order."""
+        chunks = [c for p in parts for c in p.chunks]
+        offsets = np.cumsum([0] + [len(p.chunks) for p in parts])
+        keys = np.concatenate([p.sentence_keys for p in parts] or [np.zeros(0, np.uint64)])
+        owners = np.concatenate(
+            [p.sentence_chunks + offsets[i] for i, p in enumerate(parts)] or [np.zeros(0, np.int32)]
+        )
+        order = np.argsort(keys, kind="stable")
         return cls(
-            tags=tags,
-            terms=[frozenset(t) for t in analyzed],
             generation=generation,
             chunks=chunks,
             analyzer=analyzer,
-            bm25=bm25,
-            glossary=glossary,
+            bm25=BM25Index.assemble([p.postings for p in parts], ids),
+            glossary=Glossary.merge([p.glossary for p in parts], STOPWORDS, analyzer.terms),
             by_id={c.id: i for i, c in enumerate(chunks)},
             doc_versions=sorted({doc_version_key(c.doc_id, c.version) for c in chunks}),
+            tags=[t for p in parts for t in p.tags],
+            sentence_keys=keys[order],
+            sentence_chunks=owners[order].astype(np.int32),
         )
+
+    @classmethod
+    def build(cls, generation: int, chunks: list[Chunk]) -> "Catalog":
+        """From chunks alone (in document order), with the lexicon of exactly these chunks."""
+        by_doc: dict[tuple[str, str], list[Chunk]] = {}
+        for c in chunks:
+            by_doc.setdefault((c.doc_id, c.version), []).append(c)
+        lexicon = document_vocabulary(chunks)
+        analyzer = Analyzer(lexicon)
+        ids = TermIds()
+        parts = [DocPart.of(c, analyzer.document(c), ids) for c in by_doc.values()]
+        return cls.assemble(generation, parts, analyzer.terms, ids)

@@ -6,6 +6,7 @@ is matched to the acronym's letters (Schwartz & Hearst 2003).
 """
 
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -40,25 +41,26 @@ class Glossary:
         terms: Callable[[str], list[str]] | None = None,
     ) -> "Glossary":
         """Collect acronyms; one that also occurs as a lowercase word ("best") is left out."""
+        return cls.merge([GlossaryParts.of(texts)], stopwords, terms)
+
+    @classmethod
+    def merge(
+        cls,
+        parts: list["GlossaryParts"],
+        stopwords: frozenset[str] = frozenset(),
+        terms: Callable[[str], list[str]] | None = None,
+    ) -> "Glossary":
+        """The glossary of several documents' parts, as if from all their texts in order."""
         found: dict[str, str] = {}
-        for text in texts:
-            for short, long in _TABLE_ROW.findall(text):
-                found.setdefault(short, _clean(long))
-        for text in texts:
-            for m in _PARENTHESIZED.finditer(text):
-                before = text[max(0, m.start() - 160) : m.start()]
-                before = re.split(r"[()\n]", before)[-1]
-                long = _schwartz_hearst(m.group(1), before)
-                if long:
-                    found.setdefault(m.group(1), long)
-            for m in _SHORT_THEN_LONG.finditer(text):
-                long = _clean(m.group(2))
-                if _initials_match(m.group(1), long):
-                    found.setdefault(m.group(1), long)
-        lowercase_words = {
-            w for t in texts for w in _TOKEN.findall(_ADDRESS.sub(" ", t)) if w.islower()
-        }
-        common = lowercase_words | stopwords
+        for part in parts:
+            for short, long in part.table_rows:
+                found.setdefault(short, long)
+        for part in parts:
+            for short, long in part.patterns:
+                found.setdefault(short, long)
+        common = set(stopwords)
+        for part in parts:
+            common.update(part.lowercase)
         entries = {k: v for k, v in found.items() if k.lower() not in common and len(k) >= 2}
         return cls(entries, terms)
 
@@ -89,6 +91,34 @@ class Glossary:
         if not added:
             return Expansion(query, [])
         return Expansion(f"{query} ({'; '.join(extra)})", added)
+
+
+@dataclass(frozen=True)
+class GlossaryParts:
+    """What one document contributes: candidate pairs in text order, and its lowercase words
+    (an acronym that is also a lowercase word anywhere is dropped when parts are merged)."""
+
+    table_rows: list[tuple[str, str]]
+    patterns: list[tuple[str, str]]
+    lowercase: tuple[str, ...]  # interned: hundreds of documents share most of them
+
+    @classmethod
+    def of(cls, texts: list[str]) -> "GlossaryParts":
+        rows = [(short, _clean(long)) for t in texts for short, long in _TABLE_ROW.findall(t)]
+        patterns: list[tuple[str, str]] = []
+        for text in texts:
+            for m in _PARENTHESIZED.finditer(text):
+                before = text[max(0, m.start() - 160) : m.start()]
+                before = re.split(r"[()\n]", before)[-1]
+                long = _schwartz_hearst(m.group(1), before)
+                if long:
+                    patterns.append((m.group(1), long))
+            for m in _SHORT_THEN_LONG.finditer(text):
+                long = _clean(m.group(2))
+                if _initials_match(m.group(1), long):
+                    patterns.append((m.group(1), long))
+        lowercase = {w for t in texts for w in _TOKEN.findall(_ADDRESS.sub(" ", t)) if w.islower()}
+        return cls(rows, patterns, tuple(sys.intern(w) for w in sorted(lowercase)))
 
 
 def _clean(text: str) -> str:

@@ -112,11 +112,13 @@ class Retriever:
         """Chunk ranking by chunk vector, and by the best of the chunk's sentence vectors."""
         if not catalog.doc_versions:
             return {}, {}
-        found = store.query(vector, pool, catalog.doc_versions)
-        chunks = [(cid, score) for cid, score in found if cid in catalog.by_id]
+        known = catalog.by_id
+        chunks = store.query(vector, pool, catalog.doc_versions, known)
         best: dict[str, float] = {}
-        for _sid, cid, score in store.query_sentences(vector, pool * 3, catalog.doc_versions):
-            if cid in catalog.by_id and score > best.get(cid, -1.0):
+        for _sid, cid, score in store.query_sentences(
+            vector, pool * 3, catalog.doc_versions, catalog.chunks_of_sentences
+        ):
+            if score > best.get(cid, -1.0):
                 best[cid] = score
         by_sentence = sorted(best.items(), key=lambda x: -x[1])
         return (
@@ -217,11 +219,19 @@ def _drop_near_duplicates(hits: list[Hit], threshold: float = 0.9) -> list[Hit]:
     prints: list[frozenset[str]] = []
     for hit in hits:
         fp = _fingerprint(hit.chunk.text)
-        if any(len(fp & p) / max(len(fp | p), 1) >= threshold for p in prints):
+        if any(_jaccard_at_least(fp, p, threshold) for p in prints):
             continue
         kept.append(hit)
         prints.append(fp)
     return kept
+
+
+def _jaccard_at_least(a: frozenset[str], b: frozenset[str], threshold: float) -> bool:
+    small, large = sorted((len(a), len(b)))
+    if small / max(large, 1) < threshold:  # the Jaccard index is at most small / large
+        return False
+    common = len(a & b)
+    return common / max(len(a) + len(b) - common, 1) >= threshold
 
 
 def _diversify(

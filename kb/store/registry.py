@@ -10,11 +10,13 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from kb.models import Chunk, DocumentInfo, Heading, Page, ParsedDocument
+from kb.store import analyses
+from kb.store.analyses import AnalysisRecords
+from kb.store.rows import CHUNK_COLUMNS, chunk_from_row
 from kb.store.sqlite import checkpoint, connect, connect_read_only
 from kb.store.versions import VERSIONS_SCHEMA, VersionsMixin, migrate
 
@@ -53,10 +55,6 @@ def _add_layout_column(db: sqlite3.Connection) -> None:
         db.execute("ALTER TABLE chunks ADD COLUMN layout TEXT NOT NULL DEFAULT '[]'")
 
 
-def _layout(raw: str | None) -> tuple[tuple[int, int, str], ...]:
-    return tuple((int(s), int(e), str(k)) for s, e, k in json.loads(raw or "[]"))
-
-
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -66,19 +64,21 @@ def _precise_now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
-class Registry(VersionsMixin):
+class Registry(VersionsMixin, AnalysisRecords):
     def __init__(self, path: Path, read_only: bool = False) -> None:
+        self._path = path
         self.read_only = read_only
+        schema = _SCHEMA + VERSIONS_SCHEMA + analyses.SCHEMA
         if read_only and not path.exists():
             self._db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
-            self._db.executescript(_SCHEMA + VERSIONS_SCHEMA)  # nothing ingested yet: empty
+            self._db.executescript(schema)  # nothing ingested yet: empty
         elif read_only:
             self._db = connect_read_only(path)
         else:
-            self._db = connect(path, _SCHEMA + VERSIONS_SCHEMA)
+            self._db = connect(path, schema)
             migrate(self._db)
+            _add_layout_column(self._db)
         self._lock = threading.RLock()
-        _add_layout_column(self._db)
 
     def close(self) -> None:
         self._db.close()
@@ -276,7 +276,7 @@ class Registry(VersionsMixin):
 
     @staticmethod
     def _delete_version(db: sqlite3.Connection, doc_id: str, version: str) -> None:
-        for table in ("chunks", "pages", "versions"):
+        for table in ("chunks", "pages", "versions", "analyses"):
             db.execute(f"DELETE FROM {table} WHERE doc_id=? AND version=?", (doc_id, version))
 
     @staticmethod
@@ -363,13 +363,12 @@ class Registry(VersionsMixin):
         """All chunks readers may see, in document order."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT c.id, c.doc_id, c.version, c.position, c.page, c.section, c.text, c.start,"
-                " c.end, v.file_name, v.title, v.kind, c.layout FROM chunks c"
+                f"SELECT {CHUNK_COLUMNS} FROM chunks c"
                 " JOIN documents d ON d.doc_id=c.doc_id AND d.version=c.version"
                 " JOIN versions v ON v.doc_id=c.doc_id AND v.version=c.version"
                 " ORDER BY v.file_name, c.position"
             ).fetchall()
-        return [replace(Chunk(*r[:-1]), layout=_layout(r[-1])) for r in rows]
+        return [chunk_from_row(r) for r in rows]
 
     def snapshot(self) -> tuple[int, list[Chunk]]:
         """Generation and active chunks read in one transaction (no mix of two states)."""

@@ -1,5 +1,7 @@
-"""The Chroma collections, used through llama-index's ChromaVectorStore: one for chunks, one for
-the sentences inside them (sentence-level matching finds paraphrased facts in long chunks).
+"""The Chroma collections: one for chunks, one for the sentences inside them (sentence-level
+matching finds paraphrased facts in long chunks). Vectors are added through llama-index's
+ChromaVectorStore; searches go to the collection directly, asking only for ids, distances and
+(for sentences) the owning chunk, not for texts the caller already has in its catalog.
 
 Each collection's metadata records the embedding model that built it; opening it with another
 model is refused (ModelMismatch → `kb reindex`). Embeddings are always passed explicitly.
@@ -8,7 +10,7 @@ model is refused (ModelMismatch → `kb reindex`). Embeddings are always passed 
 import logging
 import math
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -19,6 +21,11 @@ from kb.errors import ConfigError, ModelMismatch, StoreUnavailable
 from kb.models import Chunk
 
 MODEL_KEY = "embed_model"
+ChunksOf = Callable[[list[str]], list[str | None]]
+OVERSAMPLE = 1.5  # unfiltered searches ask for this many more (see _nearest)
+# HNSW search breadth: with Chroma's default (100) an unfiltered search for the 188 nearest
+# sentences misses some of the exact ones (a filtered search scans exactly at small sizes).
+EF_SEARCH = 400
 SENTENCE_SUFFIX = "-s"
 
 log = logging.getLogger("kb.store")
@@ -152,18 +159,30 @@ class VectorStore:
         self._chunks.delete(where=where)
         self._sentences.delete(where=where)
 
-    def query(self, vector: Any, k: int, doc_versions: list[str]) -> list[tuple[str, float]]:
-        """(chunk id, cosine similarity) of the k nearest chunks among the given versions."""
-        return self._guarded(lambda v: _query(v._chunk_store, vector, k, doc_versions), [])
+    def query(
+        self, vector: Any, k: int, doc_versions: list[str], known: Container[str]
+    ) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) of the k nearest chunks of the given versions;
+        ``known``: the chunk ids of exactly those versions (the reader's catalog)."""
+
+        def chunks_of(ids: list[str]) -> list[str | None]:
+            return [i if i in known else None for i in ids]
+
+        empty: list[tuple[str, str, float]] = []
+        found = self._guarded(
+            lambda v: _nearest(v._chunks, vector, k, doc_versions, chunks_of), empty
+        )
+        return [(cid, score) for _, cid, score in found]
 
     def query_sentences(
-        self, vector: Any, k: int, doc_versions: list[str]
+        self, vector: Any, k: int, doc_versions: list[str], chunks_of: ChunksOf
     ) -> list[tuple[str, str, float]]:
-        """(sentence id, chunk id, cosine) of the k nearest sentences."""
-        found: list[Any] = self._guarded(
-            lambda v: _query(v._sentence_store, vector, k, doc_versions, with_metadata=True), []
+        """(sentence id, chunk id, cosine) of the k nearest sentences; ``chunks_of`` maps
+        sentence ids to their chunk ids (None: not a sentence of the given versions)."""
+        empty: list[tuple[str, str, float]] = []
+        return self._guarded(
+            lambda v: _nearest(v._sentences, vector, k, doc_versions, chunks_of), empty
         )
-        return [(sid, meta["chunk_id"], score) for sid, score, meta in found]
 
     def sentence_similarities(self, vector: Any, ids: list[str]) -> dict[str, float]:
         """Cosine of the query with the given sentences (for picking answer sentences)."""
@@ -263,7 +282,7 @@ def _open(client: Any, name: str, model_id: str, create: bool, check_model: bool
         collection = client.get_or_create_collection(
             name,
             metadata={MODEL_KEY: model_id},
-            configuration={"hnsw": {"space": "cosine"}},
+            configuration={"hnsw": {"space": "cosine", "ef_search": EF_SEARCH}},
             embedding_function=None,
         )
     else:
@@ -279,7 +298,7 @@ def _open(client: Any, name: str, model_id: str, create: bool, check_model: bool
         raise ModelMismatch(
             f"The index was built with the embedding model '{built_with}', but the configured "
             f"model is '{model_id}'. Run `kb reindex` to re-embed all documents with the "
-            "configured model, or set KB_EMBED_BACKEND/KB_EMBED_MODEL back."
+            "configured model, or set KB_EMBED_BACKEND/KB_EMBED_MODEL/KB_CHUNK_VECTORS back."
         )
     return collection
 
@@ -310,31 +329,43 @@ def _add(store: Any, entries: list[tuple[str, str, Chunk, dict[str, Any]]], vect
     store.add(list[Any](nodes))
 
 
-def _query(
-    store: Any, vector: Any, k: int, doc_versions: list[str], with_metadata: bool = False
-) -> list[Any]:
-    from llama_index.core.vector_stores.types import (
-        FilterOperator,
-        MetadataFilter,
-        MetadataFilters,
-        VectorStoreQuery,
-    )
+def _nearest(
+    collection: Any, vector: Any, k: int, doc_versions: list[str], chunks_of: ChunksOf
+) -> list[tuple[str, str, float]]:
+    """(id, chunk id, cosine) of the k nearest vectors whose chunk the caller knows.
 
+    Chroma filters by metadata before it searches, which costs time in proportion to the whole
+    collection (at 100 times the sample corpus, seconds per query), and fetching each result's
+    metadata costs more than the search itself, so the owning chunk comes from the caller's
+    catalog. Vectors outside the reader's snapshot are rare (a version being staged or purged,
+    a crashed writer's leftovers): the search runs unfiltered with some room to spare and drops
+    them; only when too many fall out does it ask Chroma to filter.
+    """
     if not doc_versions or k <= 0:
         return []
-    filters = MetadataFilters(
-        filters=[MetadataFilter(key="doc_version", value=doc_versions, operator=FilterOperator.IN)]
+    wanted = math.ceil(k * OVERSAMPLE) + 8
+    found, seen = _search(collection, vector, wanted, None, chunks_of)
+    if len(found) >= k or seen < wanted:  # enough, or the collection holds no more
+        return found[:k]
+    where = {"doc_version": {"$in": doc_versions}}
+    return _search(collection, vector, k, where, chunks_of)[0]
+
+
+def _search(
+    collection: Any, vector: Any, n: int, where: dict[str, Any] | None, chunks_of: ChunksOf
+) -> tuple[list[tuple[str, str, float]], int]:
+    """The hits whose chunk is known, and how many vectors the search returned."""
+    result = collection.query(
+        query_embeddings=[[float(x) for x in vector]],
+        n_results=n,
+        where=where,
+        include=["distances"],
     )
-    result = store.query(
-        VectorStoreQuery(
-            query_embedding=[float(x) for x in vector], similarity_top_k=k, filters=filters
-        )
-    )
-    out: list[Any] = []
-    for node, node_id, sim in zip(
-        result.nodes or [], result.ids or [], result.similarities or [], strict=True
-    ):
-        # ChromaVectorStore reports exp(-distance); in cosine space, distance = 1 - cosine.
-        cosine = 1.0 + math.log(max(sim, 1e-30))
-        out.append((node_id, cosine, node.metadata) if with_metadata else (node_id, cosine))
-    return out
+    ids = result["ids"][0]
+    # In cosine space Chroma's distance is 1 - cosine.
+    hits = [
+        (node_id, chunk, 1.0 - float(d))
+        for node_id, chunk, d in zip(ids, chunks_of(ids), result["distances"][0], strict=True)
+        if chunk is not None
+    ]
+    return hits, len(ids)

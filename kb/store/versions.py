@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from kb.models import Chunk, DocumentMeta, Heading, Page, VersionInfo
+from kb.store.rows import CHUNK_COLUMNS, chunk_from_row
 
 VERSIONS_SCHEMA = """
 CREATE TABLE IF NOT EXISTS doc_meta (
@@ -124,23 +125,21 @@ class VersionsMixin:
     def version_chunks(self, doc_id: str, version: str) -> list[Chunk]:
         with self._lock:
             rows = self._db.execute(
-                "SELECT c.id, c.doc_id, c.version, c.position, c.page, c.section, c.text, c.start,"
-                " c.end, v.file_name, v.title, v.kind FROM chunks c JOIN versions v"
+                f"SELECT {CHUNK_COLUMNS} FROM chunks c JOIN versions v"
                 " ON v.doc_id=c.doc_id AND v.version=c.version"
                 " WHERE c.doc_id=? AND c.version=? ORDER BY c.position",
                 (doc_id, version),
             ).fetchall()
-        return [Chunk(*r) for r in rows]
+        return [chunk_from_row(r) for r in rows]
 
     def stored_chunks(self) -> list[Chunk]:
         """The chunks of every stored version: active, in review and kept for undo."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT c.id, c.doc_id, c.version, c.position, c.page, c.section, c.text, c.start,"
-                " c.end, v.file_name, v.title, v.kind FROM chunks c JOIN versions v"
+                f"SELECT {CHUNK_COLUMNS} FROM chunks c JOIN versions v"
                 " ON v.doc_id=c.doc_id AND v.version=c.version"
             ).fetchall()
-        return [Chunk(*r) for r in rows]
+        return [chunk_from_row(r) for r in rows]
 
     def version_pages(self, doc_id: str, version: str) -> list[Page]:
         with self._lock:

@@ -42,7 +42,7 @@ def test_generative_and_extractive_side_by_side(
     assert list(configs) == ["hybrid", "generative"]
     assert report["refusal_curve"] is None and report["meta"]["llm"] == "fake"
     generative = configs["generative"]["summary"]
-    for key in ("must_include", "citation_validity", "refusal_recall", "latency_p50_ms"):
+    for key in ("must_include", "citation_validity", "near_miss_declined", "latency_p50_ms"):
         assert key in generative
     assert generative["fallback_rate"] == 0.0  # the stand-in always cites
     assert generative["citation_validity"] == 1.0  # grounded quotes are verbatim
