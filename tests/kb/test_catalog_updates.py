@@ -96,9 +96,11 @@ def test_a_reader_that_follows_every_change_ends_where_a_fresh_reader_starts(
         for name in ("notiz.md", "ausbildung.md", "wohnen.md"):
             ingest(writer, files[name])
             assert reader.catalog().generation > first.generation
+        assert writer.store.registry.lexicon_id() == 1  # made once, by the first session
         remove(writer, "notiz-md")
         followed = reader.catalog()
-        assert writer.store.registry.lexicon_id() == 1  # made once, by the first session
+        # a removal purges: the lexicon is made again without the removed text's words
+        assert writer.store.registry.lexicon_id() == 2
         fresh = build_kb(settings)
         try:
             assert fingerprint(followed) == fingerprint(fresh.catalog())

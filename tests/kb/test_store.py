@@ -386,7 +386,7 @@ def test_reopening_one_view_leaves_every_other_client_working(
         vector = kb.embedder.embed_query(question)
         catalog = kb.catalog()
         kb.store.reopen()
-        assert in_flight.query(vector, 3, catalog.doc_versions)  # still answers
+        assert in_flight.query(vector, 3, catalog.doc_versions, catalog.by_id)  # still answers
         assert [h.chunk.id for h in other.search(question).hits] == before
         assert [h.chunk.id for h in kb.search(question).hits] == before
         path.write_text(NEW, encoding="utf-8")
