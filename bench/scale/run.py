@@ -59,7 +59,9 @@ class Bench:
 
     def env(self, scale_dir: Path, backend: str, chroma_url: str | None = None) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("KB_")}
+        paths = [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
         env.update(
+            PYTHONPATH=os.pathsep.join(paths),  # `bench` is not installed: jobs run from the work dir
             KB_DATA_DIR=str(scale_dir / "data"),
             KB_CACHE_DIR=str(scale_dir / "cache"),
             KB_EMBED_BACKEND=backend,
