@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from kb.errors import InvalidInput
-from kb.knowledge_base import KnowledgeBase, build_kb
+from kb.knowledge_base import KnowledgeBase, build_kb, index_id
 from kb.settings import Settings
 from kb.store.store import COLLECTION_KEY
 from kb.store.vectors import VectorStore
@@ -68,7 +68,7 @@ def _snapshot(kb: KnowledgeBase, data_dir: Path, stage: Path) -> dict[str, Any]:
     manifest = {
         "format": FORMAT,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "model": kb.embedder.model_id,
+        "model": kb.store.model_id,  # the index id: model and how chunk vectors are made
         "collection": kb.store.registry.get_meta(COLLECTION_KEY),
         "documents": len(kb.documents()),
         "vectors": counts,
@@ -143,11 +143,12 @@ def restore(settings: Settings, source: Path, say: Say) -> dict[str, Any]:
 def _check_model(settings: Settings, manifest: dict[str, Any]) -> None:
     from kb.embedding import make_embedder
 
-    configured = make_embedder(settings).model_id
+    configured = index_id(make_embedder(settings).model_id, settings)
     if configured != manifest["model"]:
         raise InvalidInput(
             f"the backup was made with the embedding model {manifest['model']}, but "
-            f"{configured} is configured: set KB_EMBED_BACKEND/KB_EMBED_MODEL to match"
+            f"{configured} is configured: set KB_EMBED_BACKEND/KB_EMBED_MODEL/KB_CHUNK_VECTORS "
+            "to match"
         )
 
 

