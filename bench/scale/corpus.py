@@ -22,8 +22,10 @@ reused while the generator version and the sample corpus are unchanged.
 import hashlib
 import html
 import io
+import os
 import random
 import re
+import shutil
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -280,8 +282,19 @@ def build(
                 (copies_dir / copy_name(f, k), copy_name(f, k)) for k in range(1, n)
             ]
             for target, name in links:
-                link = folder / name
-                if not link.exists():
-                    link.symlink_to(target.resolve())
+                _place(target, folder / name)
         out[n] = folder
     return out
+
+
+def _place(target: Path, path: Path) -> None:
+    """A regular file (ingest skips symbolic links in folders): a hard link where the file system
+    allows one, else a copy. Links left by older runs are replaced."""
+    if path.is_symlink():
+        path.unlink()
+    if path.exists():
+        return
+    try:
+        os.link(target, path)
+    except OSError:
+        shutil.copy2(target, path)

@@ -61,7 +61,7 @@ class Bench:
         env = {k: v for k, v in os.environ.items() if not k.startswith("KB_")}
         paths = [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
         env.update(
-            PYTHONPATH=os.pathsep.join(paths),  # `bench` is not installed: jobs run from the work dir
+            PYTHONPATH=os.pathsep.join(paths),  # jobs run from the work dir
             KB_DATA_DIR=str(scale_dir / "data"),
             KB_CACHE_DIR=str(scale_dir / "cache"),
             KB_EMBED_BACKEND=backend,

@@ -68,6 +68,8 @@ def test_corpora_are_folders_of_links_to_the_originals_and_copies(
     assert len(names) == 3 * len(originals)
     assert set(originals) <= set(names)
     assert all((folders[3] / n).resolve().is_file() for n in names)
+    # regular files, not symbolic links: ingest skips links inside a folder
+    assert not any((folders[3] / n).is_symlink() for n in names)
     before = {n: (folders[3] / n).resolve().stat().st_mtime_ns for n in names}
     corpus.build(source, tmp_path / "work", [3], log=lambda _: None)  # made once, reused
     assert before == {n: (folders[3] / n).resolve().stat().st_mtime_ns for n in names}
