@@ -46,7 +46,10 @@ class Weights:
     similarity_span: float = 0.08  # cosine below the best that still earns some similarity credit
     support_ratio: float = 0.7  # a supporting quote scores at least this share of the answer
     support_gain: float = 0.15  # ... and adds this share of the question's weight the answer lacks
+    typed_support_ratio: float = 0.5  # ... or this share, when it holds the asked kind of fact
+    # that the direct answer lacks (a number, date or name question answered by its topic)
     window_chars: float = 350  # the next sentence joins when both together are no longer
+    steps_chars: float = 600  # the steps of a procedure join while the quote is no longer
 
 
 @dataclass(frozen=True)
@@ -203,8 +206,13 @@ class SentencePicker:
             return Extract([], "")
         best = ranked[0]
         weights = term_weights(retrieval.query_terms, catalog)
-        direct = self._direct(best, ranked, page_text[best.chunk.id], qtype, weights, catalog)
-        spans = [direct, *self._supports(best, direct, ranked, qtype, weights, catalog)]
+        page = page_text[best.chunk.id]
+        direct = self._direct(best, ranked, page, qtype, weights, catalog)
+        analyze = catalog.analyzer.terms
+        fits = type_fit(
+            page[direct[1] : direct[2]], qtype, counted_terms(qtype, analyze), analyze, page, best.end
+        )
+        spans = [direct, *self._supports(best, direct, ranked, qtype, weights, fits)]
         covered = frozenset(t for s in spans for t in _span_terms(s, catalog) if t in weights)
         return self._compose(spans, page_text, best, covered)
 
@@ -223,6 +231,8 @@ class SentencePicker:
         end = self._extend_list(page, end, always=wants_items)
         if end == best.end:
             end = self._maybe_next(best, page, qtype, weights, catalog)
+        if qtype.kind == AnswerType.PROCEDURE:
+            end = self._more_steps(page, start, end)
         if _ANAPHORIC_START.match(page[start:end]):
             start = _previous_sentence_start(page, start)
         return best, start, end
@@ -257,6 +267,16 @@ class SentencePicker:
             return self._extend_list(page, n_end, always=False)
         return best.end
 
+    def _more_steps(self, page: str, start: int, end: int) -> int:
+        """A procedure's steps in order: once the quote has begun a sequence ("zunächst",
+        "dann"), the following sentences of the paragraph join while the quote stays short."""
+        limit = start + self.weights.steps_chars
+        while (nxt := _next_sentence(page, end)) is not None and nxt[1] <= limit:
+            if not SEQUENCE.search(page[start : nxt[1]]):
+                break
+            end = nxt[1]
+        return end
+
     # -- supporting quotes ----------------------------------------------------------------------
     def _supports(
         self,
@@ -265,24 +285,29 @@ class SentencePicker:
         ranked: list[Sentence],
         qtype: QuestionType,
         weights: dict[str, float],
-        catalog: Catalog,
+        direct_fits: float,
     ) -> list[tuple[Sentence, int, int]]:
         w = self.weights
         total = sum(weights.values()) or 1.0
         chosen = [direct]
         covered = set(best.terms)
         docs = {best.chunk.doc_id}
+        fits = direct_fits
         for cand in ranked[1:]:
-            if len(chosen) >= self.max_sentences or cand.score < w.support_ratio * best.score:
+            if len(chosen) >= self.max_sentences:
                 break
+            typed = cand.fits_type > fits and fits < 1.0
+            if cand.score < (w.typed_support_ratio if typed else w.support_ratio) * best.score:
+                continue
             if any(_overlaps(cand, other, s, e) for other, s, e in chosen):
                 continue
             gain = sum(v for t, v in weights.items() if t in cand.terms and t not in covered)
             other_doc = cand.chunk.doc_id not in docs
-            if other_doc or gain / total >= w.support_gain or cand.fits_type > best.fits_type:
+            if other_doc or gain / total >= w.support_gain or typed:
                 chosen.append((cand, cand.start, cand.end))
                 covered |= cand.terms
                 docs.add(cand.chunk.doc_id)
+                fits = max(fits, cand.fits_type)
         return chosen[1:]
 
     def _compose(
