@@ -95,7 +95,7 @@ class Settings(BaseSettings):
     # similarity scaled into the range the calibration record of the collection measured
     # (computed at ingest/reindex); refusal_similarity_low/high are the range until one exists.
     refusal_threshold: float = Field(0.25, ge=0.0, le=1.0)
-    caution_threshold: float = Field(0.30, ge=0.0, le=1.0)
+    caution_threshold: float = Field(0.32, ge=0.0, le=1.0)
     refusal_check_slots: bool = True
     refusal_cross_lingual: float = Field(0.03, ge=0.0, le=0.5)
     refusal_similarity_low: float = Field(0.80, ge=-1.0, le=1.0)
