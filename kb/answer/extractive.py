@@ -21,7 +21,15 @@ from kb.retrieval.retriever import Retrieval
 from kb.retrieval.units import MIN_SENTENCE_WORDS
 from kb.store.vectors import SentenceUnit
 from kb.text import layout
-from kb.text.qtype import SEQUENCE, AnswerType, QuestionType, classify, counted_terms, type_fit
+from kb.text.qtype import (
+    SEQUENCE,
+    AnswerType,
+    QuestionType,
+    classify,
+    counted_terms,
+    second_part,
+    type_fit,
+)
 from kb.text.sentences import split_sentences
 
 _LIST_LINE = re.compile(r"- [^\n]+")
@@ -212,7 +220,9 @@ class SentencePicker:
         fits = type_fit(
             page[direct[1] : direct[2]], qtype, counted_terms(qtype, analyze), analyze, page, best.end
         )
-        spans = [direct, *self._supports(best, direct, ranked, qtype, weights, fits)]
+        # two questions in one ("Wie viel …, und aus wie vielen …?") get one more quote
+        limit = self.max_sentences + (second_part(question) is not None)
+        spans = [direct, *self._supports(best, [direct], ranked, weights, fits, limit)]
         covered = frozenset(t for s in spans for t in _span_terms(s, catalog) if t in weights)
         return self._compose(spans, page_text, best, covered)
 
@@ -281,20 +291,20 @@ class SentencePicker:
     def _supports(
         self,
         best: Sentence,
-        direct: tuple[Sentence, int, int],
+        spans: list[tuple[Sentence, int, int]],
         ranked: list[Sentence],
-        qtype: QuestionType,
         weights: dict[str, float],
         direct_fits: float,
+        limit: int,
     ) -> list[tuple[Sentence, int, int]]:
         w = self.weights
         total = sum(weights.values()) or 1.0
-        chosen = [direct]
-        covered = set(best.terms)
-        docs = {best.chunk.doc_id}
+        chosen = list(spans)
+        covered = set(_held_terms(spans))
+        docs = {s.chunk.doc_id for s, _, _ in spans}
         fits = direct_fits
         for cand in ranked[1:]:
-            if len(chosen) >= self.max_sentences:
+            if len(chosen) >= limit:
                 break
             typed = cand.fits_type > fits and fits < 1.0
             if cand.score < (w.typed_support_ratio if typed else w.support_ratio) * best.score:
@@ -308,7 +318,7 @@ class SentencePicker:
                 covered |= cand.terms
                 docs.add(cand.chunk.doc_id)
                 fits = max(fits, cand.fits_type)
-        return chosen[1:]
+        return chosen[len(spans) :]
 
     def _compose(
         self,
@@ -374,6 +384,10 @@ def _allowed(kind: str, qtype: QuestionType) -> bool:
     if kind == layout.CONTACT:
         return qtype.kind == AnswerType.NAME
     return False
+
+
+def _held_terms(spans: list[tuple[Sentence, int, int]]) -> frozenset[str]:
+    return frozenset(t for s, _, _ in spans for t in s.terms)
 
 
 def _span_terms(span: tuple[Sentence, int, int], catalog: Catalog) -> frozenset[str]:
