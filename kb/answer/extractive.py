@@ -217,9 +217,8 @@ class SentencePicker:
         page = page_text[best.chunk.id]
         direct = self._direct(best, ranked, page, qtype, weights, catalog)
         analyze = catalog.analyzer.terms
-        fits = type_fit(
-            page[direct[1] : direct[2]], qtype, counted_terms(qtype, analyze), analyze, page, best.end
-        )
+        counted = counted_terms(qtype, analyze)
+        fits = type_fit(page[direct[1] : direct[2]], qtype, counted, analyze, page, best.end)
         # two questions in one ("Wie viel …, und aus wie vielen …?") get one more quote
         limit = self.max_sentences + (second_part(question) is not None)
         spans = [direct, *self._supports(best, [direct], ranked, weights, fits, limit)]
