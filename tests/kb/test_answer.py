@@ -210,3 +210,28 @@ def test_when_two_documents_answer_both_are_quoted_and_named(small_kb: Knowledge
     assert files == {"adorf.md", "bedorf.md"}
     for title in ("Beratung in Adorf", "Beratung in Bedorf"):
         assert f"{title}: " in answer.answer  # which document says what
+
+
+@pytest.fixture
+def steps_kb(settings: Settings, tmp_path: Path) -> Iterator[KnowledgeBase]:
+    doc = tmp_path / "verfahren.md"
+    doc.write_text(
+        "# Übergangsberatung in Cedorf\n\n"
+        "Die Berufskollegs in Cedorf haben eine mehrstufige Übergangsberatung eingeführt. "
+        "Die Lehrkräfte erfassen zunächst im Gespräch, welche Hilfen nötig sind. "
+        "Die Ergebnisse fließen in eine Übergangskonferenz der Fachleute ein. "
+        "Diese Konferenz vermittelt passende Anschlussangebote.\n\n"
+        "Für Fragen steht das Bildungsbüro zur Verfügung.",
+        encoding="utf-8",
+    )
+    kb = build_kb(settings.model_copy(update={"refusal_threshold": 0.0, "caution_threshold": 0.0}))
+    ingest_paths(kb, [doc])
+    yield kb
+    kb.close()
+
+
+def test_a_procedure_is_quoted_with_its_steps_in_order(steps_kb: KnowledgeBase) -> None:
+    answer = steps_kb.ask("Wie läuft die mehrstufige Übergangsberatung in Cedorf ab?")
+    quote = answer.citations[0].quote
+    assert "zunächst" in quote and "Übergangskonferenz" in quote, quote
+    assert quote.index("zunächst") < quote.index("Übergangskonferenz")
