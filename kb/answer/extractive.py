@@ -237,6 +237,8 @@ class SentencePicker:
     ) -> tuple[Sentence, int, int]:
         start, end = best.start, best.end
         wants_items = qtype.kind in (AnswerType.LIST, AnswerType.PROCEDURE)
+        if wants_items and page.startswith("- ", start):  # one item: quote the whole list
+            start = self._list_start(page, start)
         end = self._extend_list(page, end, always=wants_items)
         if end == best.end:
             end = self._maybe_next(best, page, qtype, weights, catalog)
@@ -339,6 +341,22 @@ class SentencePicker:
         joiner = "\n" if label or any("\n" in p for p in parts) else " "
         chunks = list({id(s.chunk): s.chunk for s, _, _ in spans}.values())
         return Extract(citations, joiner.join(parts), best, covered, titles, chunks)
+
+    def _list_start(self, page: str, start: int) -> int:
+        """The start of the list an item belongs to: the items before it, and the line that
+        introduces them when it ends with ':'."""
+        for _ in range(self.max_list_items):
+            line = page.rfind("\n", 0, start - 1) + 1
+            if start == 0 or page[start - 1] != "\n":
+                break
+            text = page[line : start - 1]
+            if text.startswith("- "):
+                start = line
+                continue
+            if text.rstrip().endswith(":"):
+                start = line
+            break
+        return start
 
     def _extend_list(self, page: str, end: int, always: bool = False) -> int:
         """List items right after the sentence join the quote (if it ends with ':' or always)."""

@@ -235,3 +235,29 @@ def test_a_procedure_is_quoted_with_its_steps_in_order(steps_kb: KnowledgeBase) 
     quote = answer.citations[0].quote
     assert "zunächst" in quote and "Übergangskonferenz" in quote, quote
     assert quote.index("zunächst") < quote.index("Übergangskonferenz")
+
+
+@pytest.fixture
+def list_kb(settings: Settings, tmp_path: Path) -> Iterator[KnowledgeBase]:
+    doc = tmp_path / "bausteine.md"
+    doc.write_text(
+        "# Förderung in Dedorf\n\n"
+        "Das Förderprogramm in Dedorf besteht aus drei Bausteinen:\n\n"
+        "- Coaching für junge Erwachsene auf dem Weg in die Ausbildung\n"
+        "- Sprachkurse, die neben der Ausbildung im Betrieb besucht werden können\n"
+        "- Kurse zum Nachholen des Hauptschulabschlusses\n\n"
+        "Die Anträge nimmt das Integrationszentrum entgegen.",
+        encoding="utf-8",
+    )
+    kb = build_kb(settings.model_copy(update={"refusal_threshold": 0.0, "caution_threshold": 0.0}))
+    ingest_paths(kb, [doc])
+    yield kb
+    kb.close()
+
+
+def test_a_list_question_answered_by_one_item_quotes_the_whole_list(list_kb: KnowledgeBase) -> None:
+    answer = list_kb.ask("Welche Sprachkurse neben der Ausbildung im Betrieb gibt es in Dedorf?")
+    quote = answer.citations[0].quote
+    assert all(w in quote for w in ("drei Bausteinen", "Coaching", "Sprachkurse", "Hauptschul")), (
+        quote
+    )
