@@ -53,7 +53,7 @@ class Weights:
     nonprose: float = 0.5
     similarity_span: float = 0.08  # cosine below the best that still earns some similarity credit
     support_ratio: float = 0.7  # a supporting quote scores at least this share of the answer
-    support_gain: float = 0.15  # ... and adds this share of the question's weight the answer lacks
+    support_gain: float = 0.08  # ... and adds this share of the question's weight the answer lacks
     typed_support_ratio: float = 0.5  # ... or this share, when it holds the asked kind of fact
     # that the direct answer lacks (a number, date or name question answered by its topic)
     window_chars: float = 350  # the next sentence joins when both together are no longer
