@@ -226,7 +226,7 @@ class Settings(BaseSettings):
     def _known_answer_weights(cls, v: dict[str, float]) -> dict[str, float]:
         known = {"similarity", "coverage", "focus", "context", "rank", "answer_type", "nonprose"}
         known |= {"similarity_span", "support_ratio", "support_gain", "window_chars"}
-        known |= {"typed_support_ratio", "steps_chars"}
+        known |= {"typed_support_ratio", "steps_chars", "lean_chars"}
         unknown = set(v) - known
         if unknown:
             raise ValueError(f"unknown answer weights {sorted(unknown)}; known: {sorted(known)}")

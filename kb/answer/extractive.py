@@ -7,7 +7,8 @@ the question asks for (kb/answer/qtype.py: the number that counts the asked noun
 name, a list, the steps of a procedure). Lines that are not prose (form fields, contents lines,
 running lines, reference lists; kb/text/layout.py) are never the answer on their own. The best
 sentence brings its list items, the sentence before it when it opens with a reference back, and
-the sentence after it when that one holds the asked fact. A supporting quote must add something:
+the sentence after it when that one holds the asked fact or leans on it ("Dazu gehören …"); a
+procedure's quote goes on with the paragraph's steps, and a list item brings its whole list. A supporting quote must add something:
 another document's view, the asked kind of fact, or question words the answer lacks.
 """
 
@@ -57,6 +58,7 @@ class Weights:
     typed_support_ratio: float = 0.5  # ... or this share, when it holds the asked kind of fact
     # that the direct answer lacks (a number, date or name question answered by its topic)
     window_chars: float = 350  # the next sentence joins when both together are no longer
+    lean_chars: float = 450  # ... and one that leans on it ("Dazu gehören …") while no longer
     steps_chars: float = 600  # the steps of a procedure join while the quote is no longer
 
 
@@ -274,7 +276,9 @@ class SentencePicker:
         )
         steps = qtype.kind == AnswerType.PROCEDURE and bool(SEQUENCE.search(text))
         short = n_end - best.start <= self.weights.window_chars  # both fit a short answer
-        if type_missing or steps or gain > 0.15 or short:
+        # a sentence that leans on the best one ("Dazu gehören …") goes on with its topic
+        leans = bool(_ANAPHORIC_START.match(text)) and n_end - best.start <= self.weights.lean_chars
+        if type_missing or steps or gain > 0.15 or short or leans:
             return self._extend_list(page, n_end, always=False)
         return best.end
 

@@ -261,3 +261,30 @@ def test_a_list_question_answered_by_one_item_quotes_the_whole_list(list_kb: Kno
     assert all(w in quote for w in ("drei Bausteinen", "Coaching", "Sprachkurse", "Hauptschul")), (
         quote
     )
+
+
+@pytest.fixture
+def lean_kb(settings: Settings, tmp_path: Path) -> Iterator[KnowledgeBase]:
+    doc = tmp_path / "instrumente.md"
+    doc.write_text(
+        "# Teilhabemanagement in Edorf\n\n"
+        "Die Kommunen in Edorf brauchen für die Einführung des Teilhabemanagements im Rahmen "
+        "der vorgesehenen Ressourcen eine konkretisierende Anpassung an den Kontext der "
+        "Landesinitiative sowie eine ganze Reihe entsprechender, gut abgestimmter und in der "
+        "Praxis erprobter Arbeitsinstrumente. "
+        "Dazu gehören Datenschutzhinweise, Leitfäden für ein Assessment und Muster für "
+        "Stellenprofile sowie Falldokumentationen.\n\n"
+        "Das Land fördert die Stellen seit dem Frühjahr.",
+        encoding="utf-8",
+    )
+    kb = build_kb(settings.model_copy(update={"refusal_threshold": 0.0, "caution_threshold": 0.0}))
+    ingest_paths(kb, [doc])
+    yield kb
+    kb.close()
+
+
+def test_a_sentence_that_leans_on_the_answer_joins_it(lean_kb: KnowledgeBase) -> None:
+    answer = lean_kb.ask("Was brauchen die Kommunen in Edorf für das Teilhabemanagement?")
+    quote = answer.citations[0].quote
+    assert len(quote) > 350  # longer than two sentences that join for being short
+    assert quote.startswith("Die Kommunen") and "Datenschutzhinweise" in quote, quote
