@@ -8,8 +8,9 @@ name, a list, the steps of a procedure). Lines that are not prose (form fields, 
 running lines, reference lists; kb/text/layout.py) are never the answer on their own. The best
 sentence brings its list items, the sentence before it when it opens with a reference back, and
 the sentence after it when that one holds the asked fact or leans on it ("Dazu gehören …"); a
-procedure's quote goes on with the paragraph's steps, and a list item brings its whole list. A supporting quote must add something:
-another document's view, the asked kind of fact, or question words the answer lacks.
+procedure's quote goes on with the paragraph's steps, and a list item brings its whole list. A
+supporting quote must add something: another document's view, the asked kind of fact the direct
+answer lacks, or question words it lacks; a question of two parts gets one more.
 """
 
 import math
