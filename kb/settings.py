@@ -95,7 +95,7 @@ class Settings(BaseSettings):
     # similarity scaled into the range the calibration record of the collection measured
     # (computed at ingest/reindex); refusal_similarity_low/high are the range until one exists.
     refusal_threshold: float = Field(0.25, ge=0.0, le=1.0)
-    caution_threshold: float = Field(0.30, ge=0.0, le=1.0)
+    caution_threshold: float = Field(0.32, ge=0.0, le=1.0)
     refusal_check_slots: bool = True
     refusal_cross_lingual: float = Field(0.03, ge=0.0, le=0.5)
     refusal_similarity_low: float = Field(0.80, ge=-1.0, le=1.0)
@@ -226,6 +226,7 @@ class Settings(BaseSettings):
     def _known_answer_weights(cls, v: dict[str, float]) -> dict[str, float]:
         known = {"similarity", "coverage", "focus", "context", "rank", "answer_type", "nonprose"}
         known |= {"similarity_span", "support_ratio", "support_gain", "window_chars"}
+        known |= {"typed_support_ratio", "steps_chars", "lean_chars"}
         unknown = set(v) - known
         if unknown:
             raise ValueError(f"unknown answer weights {sorted(unknown)}; known: {sorted(known)}")

@@ -7,8 +7,10 @@ the question asks for (kb/answer/qtype.py: the number that counts the asked noun
 name, a list, the steps of a procedure). Lines that are not prose (form fields, contents lines,
 running lines, reference lists; kb/text/layout.py) are never the answer on their own. The best
 sentence brings its list items, the sentence before it when it opens with a reference back, and
-the sentence after it when that one holds the asked fact. A supporting quote must add something:
-another document's view, the asked kind of fact, or question words the answer lacks.
+the sentence after it when that one holds the asked fact or leans on it ("Dazu gehören …"); a
+procedure's quote goes on with the paragraph's steps, and a list item brings its whole list. A
+supporting quote must add something: another document's view, the asked kind of fact the direct
+answer lacks, or question words it lacks; a question of two parts gets one more.
 """
 
 import math
@@ -21,7 +23,15 @@ from kb.retrieval.retriever import Retrieval
 from kb.retrieval.units import MIN_SENTENCE_WORDS
 from kb.store.vectors import SentenceUnit
 from kb.text import layout
-from kb.text.qtype import SEQUENCE, AnswerType, QuestionType, classify, counted_terms, type_fit
+from kb.text.qtype import (
+    SEQUENCE,
+    AnswerType,
+    QuestionType,
+    classify,
+    counted_terms,
+    second_part,
+    type_fit,
+)
 from kb.text.sentences import split_sentences
 
 _LIST_LINE = re.compile(r"- [^\n]+")
@@ -45,8 +55,12 @@ class Weights:
     nonprose: float = 0.5
     similarity_span: float = 0.08  # cosine below the best that still earns some similarity credit
     support_ratio: float = 0.7  # a supporting quote scores at least this share of the answer
-    support_gain: float = 0.15  # ... and adds this share of the question's weight the answer lacks
+    support_gain: float = 0.08  # ... and adds this share of the question's weight the answer lacks
+    typed_support_ratio: float = 0.5  # ... or this share, when it holds the asked kind of fact
+    # that the direct answer lacks (a number, date or name question answered by its topic)
     window_chars: float = 350  # the next sentence joins when both together are no longer
+    lean_chars: float = 450  # ... and one that leans on it ("Dazu gehören …") while no longer
+    steps_chars: float = 600  # the steps of a procedure join while the quote is no longer
 
 
 @dataclass(frozen=True)
@@ -203,8 +217,14 @@ class SentencePicker:
             return Extract([], "")
         best = ranked[0]
         weights = term_weights(retrieval.query_terms, catalog)
-        direct = self._direct(best, ranked, page_text[best.chunk.id], qtype, weights, catalog)
-        spans = [direct, *self._supports(best, direct, ranked, qtype, weights, catalog)]
+        page = page_text[best.chunk.id]
+        direct = self._direct(best, ranked, page, qtype, weights, catalog)
+        analyze = catalog.analyzer.terms
+        counted = counted_terms(qtype, analyze)
+        fits = type_fit(page[direct[1] : direct[2]], qtype, counted, analyze, page, best.end)
+        # two questions in one ("Wie viel …, und aus wie vielen …?") get one more quote
+        limit = self.max_sentences + (second_part(question) is not None)
+        spans = [direct, *self._supports(best, [direct], ranked, weights, fits, limit)]
         covered = frozenset(t for s in spans for t in _span_terms(s, catalog) if t in weights)
         return self._compose(spans, page_text, best, covered)
 
@@ -220,9 +240,13 @@ class SentencePicker:
     ) -> tuple[Sentence, int, int]:
         start, end = best.start, best.end
         wants_items = qtype.kind in (AnswerType.LIST, AnswerType.PROCEDURE)
+        if wants_items and page.startswith("- ", start):  # one item: quote the whole list
+            start = self._list_start(page, start)
         end = self._extend_list(page, end, always=wants_items)
         if end == best.end:
             end = self._maybe_next(best, page, qtype, weights, catalog)
+        if qtype.kind == AnswerType.PROCEDURE:
+            end = self._more_steps(page, start, end)
         if _ANAPHORIC_START.match(page[start:end]):
             start = _previous_sentence_start(page, start)
         return best, start, end
@@ -253,37 +277,54 @@ class SentencePicker:
         )
         steps = qtype.kind == AnswerType.PROCEDURE and bool(SEQUENCE.search(text))
         short = n_end - best.start <= self.weights.window_chars  # both fit a short answer
-        if type_missing or steps or gain > 0.15 or short:
+        # a sentence that leans on the best one ("Dazu gehören …") goes on with its topic
+        leans = bool(_ANAPHORIC_START.match(text)) and n_end - best.start <= self.weights.lean_chars
+        if type_missing or steps or gain > 0.15 or short or leans:
             return self._extend_list(page, n_end, always=False)
         return best.end
+
+    def _more_steps(self, page: str, start: int, end: int) -> int:
+        """A procedure's steps in order: once the quote has begun a sequence ("zunächst",
+        "dann"), the following sentences of the paragraph join while the quote stays short."""
+        limit = start + self.weights.steps_chars
+        while (nxt := _next_sentence(page, end)) is not None and nxt[1] <= limit:
+            if not SEQUENCE.search(page[start : nxt[1]]):
+                break
+            end = nxt[1]
+        return end
 
     # -- supporting quotes ----------------------------------------------------------------------
     def _supports(
         self,
         best: Sentence,
-        direct: tuple[Sentence, int, int],
+        spans: list[tuple[Sentence, int, int]],
         ranked: list[Sentence],
-        qtype: QuestionType,
         weights: dict[str, float],
-        catalog: Catalog,
+        direct_fits: float,
+        limit: int,
     ) -> list[tuple[Sentence, int, int]]:
         w = self.weights
         total = sum(weights.values()) or 1.0
-        chosen = [direct]
-        covered = set(best.terms)
-        docs = {best.chunk.doc_id}
+        chosen = list(spans)
+        covered = set(_held_terms(spans))
+        docs = {s.chunk.doc_id for s, _, _ in spans}
+        fits = direct_fits
         for cand in ranked[1:]:
-            if len(chosen) >= self.max_sentences or cand.score < w.support_ratio * best.score:
+            if len(chosen) >= limit:
                 break
+            typed = cand.fits_type > fits and fits < 1.0
+            if cand.score < (w.typed_support_ratio if typed else w.support_ratio) * best.score:
+                continue
             if any(_overlaps(cand, other, s, e) for other, s, e in chosen):
                 continue
             gain = sum(v for t, v in weights.items() if t in cand.terms and t not in covered)
             other_doc = cand.chunk.doc_id not in docs
-            if other_doc or gain / total >= w.support_gain or cand.fits_type > best.fits_type:
+            if other_doc or gain / total >= w.support_gain or typed:
                 chosen.append((cand, cand.start, cand.end))
                 covered |= cand.terms
                 docs.add(cand.chunk.doc_id)
-        return chosen[1:]
+                fits = max(fits, cand.fits_type)
+        return chosen[len(spans) :]
 
     def _compose(
         self,
@@ -305,6 +346,22 @@ class SentencePicker:
         joiner = "\n" if label or any("\n" in p for p in parts) else " "
         chunks = list({id(s.chunk): s.chunk for s, _, _ in spans}.values())
         return Extract(citations, joiner.join(parts), best, covered, titles, chunks)
+
+    def _list_start(self, page: str, start: int) -> int:
+        """The start of the list an item belongs to: the items before it, and the line that
+        introduces them when it ends with ':'."""
+        for _ in range(self.max_list_items):
+            line = page.rfind("\n", 0, start - 1) + 1
+            if start == 0 or page[start - 1] != "\n":
+                break
+            text = page[line : start - 1]
+            if text.startswith("- "):
+                start = line
+                continue
+            if text.rstrip().endswith(":"):
+                start = line
+            break
+        return start
 
     def _extend_list(self, page: str, end: int, always: bool = False) -> int:
         """List items right after the sentence join the quote (if it ends with ':' or always)."""
@@ -349,6 +406,10 @@ def _allowed(kind: str, qtype: QuestionType) -> bool:
     if kind == layout.CONTACT:
         return qtype.kind == AnswerType.NAME
     return False
+
+
+def _held_terms(spans: list[tuple[Sentence, int, int]]) -> frozenset[str]:
+    return frozenset(t for s, _, _ in spans for t in s.terms)
 
 
 def _span_terms(span: tuple[Sentence, int, int], catalog: Catalog) -> frozenset[str]:

@@ -88,6 +88,21 @@ def focus(question: str) -> str:
     return asked[-1] if asked else question.strip()
 
 
+_COMPOUND = re.compile(
+    r"\b(und|and)\s+(wer|wen|wem|was|wie|wo|wann|warum|wozu|welche[nrsm]?|mit wem|an wen|"
+    r"aus wie|in wie|who|what|how|when|where|which|why)\b",
+    _I,
+)
+
+
+def second_part(question: str) -> str | None:
+    """The second of two questions in one ("Wie viel Geld …, und aus wie vielen Bausteinen
+    …?"), which may need its own quote; None for a simple question."""
+    asked = focus(question)
+    m = _COMPOUND.search(asked)
+    return asked[m.start(2) :] if m else None
+
+
 def classify(question: str) -> QuestionType:
     q = focus(question)
     if _DATE.search(q):

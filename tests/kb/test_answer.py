@@ -210,3 +210,81 @@ def test_when_two_documents_answer_both_are_quoted_and_named(small_kb: Knowledge
     assert files == {"adorf.md", "bedorf.md"}
     for title in ("Beratung in Adorf", "Beratung in Bedorf"):
         assert f"{title}: " in answer.answer  # which document says what
+
+
+@pytest.fixture
+def steps_kb(settings: Settings, tmp_path: Path) -> Iterator[KnowledgeBase]:
+    doc = tmp_path / "verfahren.md"
+    doc.write_text(
+        "# Übergangsberatung in Cedorf\n\n"
+        "Die Berufskollegs in Cedorf haben eine mehrstufige Übergangsberatung eingeführt. "
+        "Die Lehrkräfte erfassen zunächst im Gespräch, welche Hilfen nötig sind. "
+        "Die Ergebnisse fließen in eine Übergangskonferenz der Fachleute ein. "
+        "Diese Konferenz vermittelt passende Anschlussangebote.\n\n"
+        "Für Fragen steht das Bildungsbüro zur Verfügung.",
+        encoding="utf-8",
+    )
+    kb = build_kb(settings.model_copy(update={"refusal_threshold": 0.0, "caution_threshold": 0.0}))
+    ingest_paths(kb, [doc])
+    yield kb
+    kb.close()
+
+
+def test_a_procedure_is_quoted_with_its_steps_in_order(steps_kb: KnowledgeBase) -> None:
+    answer = steps_kb.ask("Wie läuft die mehrstufige Übergangsberatung in Cedorf ab?")
+    quote = answer.citations[0].quote
+    assert "zunächst" in quote and "Übergangskonferenz" in quote, quote
+    assert quote.index("zunächst") < quote.index("Übergangskonferenz")
+
+
+@pytest.fixture
+def list_kb(settings: Settings, tmp_path: Path) -> Iterator[KnowledgeBase]:
+    doc = tmp_path / "bausteine.md"
+    doc.write_text(
+        "# Förderung in Dedorf\n\n"
+        "Das Förderprogramm in Dedorf besteht aus drei Bausteinen:\n\n"
+        "- Coaching für junge Erwachsene auf dem Weg in die Ausbildung\n"
+        "- Sprachkurse, die neben der Ausbildung im Betrieb besucht werden können\n"
+        "- Kurse zum Nachholen des Hauptschulabschlusses\n\n"
+        "Die Anträge nimmt das Integrationszentrum entgegen.",
+        encoding="utf-8",
+    )
+    kb = build_kb(settings.model_copy(update={"refusal_threshold": 0.0, "caution_threshold": 0.0}))
+    ingest_paths(kb, [doc])
+    yield kb
+    kb.close()
+
+
+def test_a_list_question_answered_by_one_item_quotes_the_whole_list(list_kb: KnowledgeBase) -> None:
+    answer = list_kb.ask("Welche Sprachkurse neben der Ausbildung im Betrieb gibt es in Dedorf?")
+    quote = answer.citations[0].quote
+    assert all(w in quote for w in ("drei Bausteinen", "Coaching", "Sprachkurse", "Hauptschul")), (
+        quote
+    )
+
+
+@pytest.fixture
+def lean_kb(settings: Settings, tmp_path: Path) -> Iterator[KnowledgeBase]:
+    doc = tmp_path / "instrumente.md"
+    doc.write_text(
+        "# Teilhabemanagement in Edorf\n\n"
+        "Die Kommunen in Edorf brauchen für die Einführung des Teilhabemanagements im Rahmen "
+        "der vorgesehenen Ressourcen eine konkretisierende Anpassung an den Kontext der "
+        "Landesinitiative sowie eine ganze Reihe entsprechender, gut abgestimmter und in der "
+        "Praxis erprobter Arbeitsinstrumente. "
+        "Dazu gehören Datenschutzhinweise, Leitfäden für ein Assessment und Muster für "
+        "Stellenprofile sowie Falldokumentationen.\n\n"
+        "Das Land fördert die Stellen seit dem Frühjahr.",
+        encoding="utf-8",
+    )
+    kb = build_kb(settings.model_copy(update={"refusal_threshold": 0.0, "caution_threshold": 0.0}))
+    ingest_paths(kb, [doc])
+    yield kb
+    kb.close()
+
+
+def test_a_sentence_that_leans_on_the_answer_joins_it(lean_kb: KnowledgeBase) -> None:
+    answer = lean_kb.ask("Was brauchen die Kommunen in Edorf für das Teilhabemanagement?")
+    quote = answer.citations[0].quote
+    assert len(quote) > 350  # longer than two sentences that join for being short
+    assert quote.startswith("Die Kommunen") and "Datenschutzhinweise" in quote, quote

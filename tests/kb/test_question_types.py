@@ -2,7 +2,7 @@
 
 import pytest
 
-from kb.text.qtype import AnswerType, classify, counted_terms, focus, type_fit
+from kb.text.qtype import AnswerType, classify, counted_terms, focus, second_part, type_fit
 
 
 def analyze(text: str) -> list[str]:
@@ -71,3 +71,18 @@ def test_a_list_question_wants_the_sentence_that_introduces_the_list() -> None:
     page = "Die Aufgaben sind:\n- Planung\n- Beratung"
     end = page.index(":") + 1
     assert type_fit(page[:end], q, set(), analyze, page, end) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("question", "part"),
+    [
+        ("Wie viel Geld gibt das Land, und aus wie vielen Bausteinen besteht sie?", "aus wie"),
+        ("Wer macht die Prozessbegleitung und wer die wissenschaftliche Begleitung?", "wer die"),
+        ("What is KAoA, and what do pupils go through?", "what do"),
+        ("Wie viele Familien und Kinder nehmen teil?", None),
+        ("Welche Aufgaben hat die Kerngruppe?", None),
+    ],
+)
+def test_two_questions_in_one_are_told_apart(question: str, part: str | None) -> None:
+    found = second_part(question)
+    assert (found is None) if part is None else (found is not None and found.startswith(part))
