@@ -41,7 +41,7 @@ def line_kind(line: str) -> str | None:
         return None
     if _FORM_PLACEHOLDER.search(text) or _NUMBERED_QUESTION.match(text):
         return FORM
-    if _TOC_LINE.match(text) and len(text) < 160:
+    if len(text) < 160 and _TOC_LINE.match(text):  # length first: the pattern backtracks
         return TOC
     if _URL.match(text):
         return RUNNING
