@@ -100,7 +100,7 @@ def write(
     body = markdown(main, results, runtime_s, paths["png"].name)
     paths["md"].write_text(f"# Scale benchmark {stamp}\n\n{body}")
     if docs:
-        update_docs(markdown(main, results, runtime_s, "../bench/reports/scale-latest.png"), stamp)
+        update_docs(markdown(main, results, runtime_s, "scale-latest.png"), stamp)
     print(body)
     return paths
 
