@@ -19,7 +19,7 @@ from typing import Literal
 
 from kb.errors import AccessDenied, InvalidInput, NotFound, TooManyAttempts
 from kb.settings import Settings
-from kb.store.sqlite import connect
+from kb.store.sqlite import connect, write_transaction
 
 Role = Literal["maintainer", "admin"]
 ROLES: tuple[Role, ...] = ("maintainer", "admin")
@@ -140,16 +140,14 @@ class AccountStore:
     def remove_user(self, name: str) -> None:
         """The user, their sessions and tokens (a removed user can do nothing any more)."""
         self._require_user(name)
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
+        with write_transaction(self._db, self._lock) as db:
             for sql in (
                 "DELETE FROM users WHERE name=?",
                 "DELETE FROM sessions WHERE user=?",
                 "UPDATE tokens SET revoked_at=strftime('%s','now') WHERE user=?"
                 " AND revoked_at IS NULL",
             ):
-                self._db.execute(sql, (name,))
-            self._db.execute("COMMIT")
+                db.execute(sql, (name,))
 
     def unlock(self, name: str) -> None:
         with self._lock:

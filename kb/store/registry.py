@@ -8,8 +8,7 @@ what makes a replace atomic.
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from kb.models import Chunk, DocumentInfo, Heading, Page, ParsedDocument
 from kb.store import analyses
 from kb.store.analyses import AnalysisRecords
 from kb.store.rows import CHUNK_COLUMNS, chunk_from_row
-from kb.store.sqlite import checkpoint, connect, connect_read_only
+from kb.store.sqlite import checkpoint, connect, connect_read_only, write_transaction
 from kb.store.versions import VERSIONS_SCHEMA, VersionsMixin, migrate
 
 _SCHEMA = """
@@ -83,16 +82,8 @@ class Registry(VersionsMixin, AnalysisRecords):
     def close(self) -> None:
         self._db.close()
 
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+    def _tx(self) -> AbstractContextManager[sqlite3.Connection]:
+        return write_transaction(self._db, self._lock)
 
     # -- meta ---------------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:

@@ -7,6 +7,9 @@ withdrawn text does not linger in free pages or the write-ahead log.
 
 import errno
 import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from kb.errors import ReadOnly, StorageFull
@@ -71,3 +74,20 @@ def disk_full(e: BaseException) -> StorageFull | None:
     if "disk is full" in text or "no space left" in text:
         return StorageFull(f"the disk is full ({e}); free space and try again")
     return None
+
+
+@contextmanager
+def write_transaction(
+    db: sqlite3.Connection, lock: threading.RLock
+) -> Iterator[sqlite3.Connection]:
+    """One write transaction on a shared autocommit connection: taken at once (``BEGIN
+    IMMEDIATE``, so it never fails half-way for a lock), committed at the end, rolled back on
+    any error."""
+    with lock:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")

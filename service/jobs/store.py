@@ -14,13 +14,12 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kb.store.sqlite import connect
+from kb.store.sqlite import connect, write_transaction
 
 STATUSES = ("queued", "running", "review", "published", "failed", "discarded")
 FINISHED = frozenset({"published", "failed", "discarded"})
@@ -127,16 +126,8 @@ class JobStore:
     def close(self) -> None:
         self._db.close()
 
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+    def _tx(self) -> AbstractContextManager[sqlite3.Connection]:
+        return write_transaction(self._db, self._lock)
 
     def create(self, **values: Any) -> Job:
         now = time.time()
