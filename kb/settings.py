@@ -63,22 +63,11 @@ class Settings(BaseSettings):
     expand_acronyms: bool = True
     # Chosen on the tune split (docs/retrieval.md). BM25 ranks passages without the words that
     # name a document; the top rerank_pool fused passages are re-scored (kb/retrieval/rerank.py,
-    # 0 = off) with these weights.
+    # 0 = off) with these weights (any of kb.retrieval.rerank.RerankWeights; the rest keep its
+    # defaults).
     doc_terms_select_only: bool = True
     rerank_pool: int = Field(40, ge=0, le=500)
-    rerank_weights: dict[str, float] = Field(
-        default_factory=lambda: {
-            "k": 5.0,
-            "dense": 0.25,
-            "sentence": 0.25,
-            "bm25": 0.25,
-            "coverage": 0.25,
-            "rare": 0.25,
-            "closeness": 0.1,
-            "answer_type": 0.25,
-            "nonprose": -0.5,
-        }
-    )
+    rerank_weights: dict[str, float] = Field(default_factory=dict)  # defaults: RerankWeights
     # The compound lexicon of BM25 is renewed (every document analysed again) when this share
     # of the corpus' words was added or removed since it was made (kb/retrieval/analysis.py).
     lexicon_refresh_drift: float = Field(0.1, ge=0.0, le=1.0)

@@ -54,6 +54,7 @@ class Retriever:
         self._embedder = embedder
         self._vectors = vectors
         self._profiles: _Profiles | None = None
+        self._rerank_weights = RerankWeights(**settings.rerank_weights)
 
     def retrieve(
         self,
@@ -89,9 +90,8 @@ class Retriever:
         fused = self._fuse(catalog, dense, sentences, lexical)
         if s.rerank_pool and fused:
             evidence = Evidence(dense, sentences, lexical, terms, classify(query))
-            weights = RerankWeights(**s.rerank_weights)
             nonprose = self._profiles_of(catalog).nonprose
-            head = rerank(fused[: s.rerank_pool], evidence, catalog, weights, nonprose)
+            head = rerank(fused[: s.rerank_pool], evidence, catalog, self._rerank_weights, nonprose)
             fused = head + fused[s.rerank_pool :]
         if keep is not None:
             fused = [h for h in fused if keep(h.chunk)]
