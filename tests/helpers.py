@@ -247,20 +247,23 @@ def stored_originals(data_dir: Path) -> set[str]:
 # -- answers --------------------------------------------------------------------------------------
 
 
+ASK_KEYS = {
+    "id",
+    "question",
+    "answer",
+    "refused",
+    "uncertain",
+    "citations",
+    "sources",
+    "timings_ms",
+    "mode",
+    "generation",
+}
+
+
 def check_schema(d: dict[str, Any]) -> None:
     """The shape `kb ask --json`, the batch output and the HTTP API share."""
-    assert set(d) == {
-        "id",
-        "question",
-        "answer",
-        "refused",
-        "uncertain",
-        "citations",
-        "sources",
-        "timings_ms",
-        "mode",
-        "generation",
-    }
+    assert set(d) == ASK_KEYS
     assert d["mode"] in ("extractive", "generative", "extractive-fallback")
     if d["mode"] != "extractive":  # the model and prompt version that were asked
         assert {"model", "prompt"} <= set(d["generation"])

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from conftest import make_settings
 from fastapi.testclient import TestClient
-from helpers import check_schema
+from helpers import ASK_KEYS, check_schema
 from live_server import copy_data_dir
 from markupsafe import escape
 
@@ -22,18 +22,6 @@ from service.present import answer_to_dict
 ALLOWED = "https://www.gfs-musterstadt.de"
 TOKEN = "test-admin-token-7f3a9c"
 QUESTION = "Welche Förderbausteine gibt es?"
-ASK_KEYS = {
-    "id",
-    "question",
-    "answer",
-    "refused",
-    "uncertain",
-    "citations",
-    "sources",
-    "timings_ms",
-    "mode",
-    "generation",
-}
 CITATION_KEYS = ("n", "file", "title", "page", "quote")
 SOURCE_KEYS = ("file", "title", "page", "section", "score", "text")
 PDF = "iaq-zwischenbericht-gemeinsam-klappts-2019-pdf"
