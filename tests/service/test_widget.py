@@ -317,7 +317,8 @@ def api_answer(site: Site, question: str, history: list[dict[str, str]] | None =
 
 def screenshot(page: Page, artifacts: Path, name: str, docs_name: str | None = None) -> Path:
     path = artifacts / name
-    page.screenshot(path=str(path))
+    # a page whose server is busy embedding can take longer than Playwright's 30 s to paint
+    page.screenshot(path=str(path), timeout=90_000)
     assert path.stat().st_size > 5_000
     if docs_name and os.environ.get("KB_UPDATE_DOCS_SCREENSHOTS") == "1":
         target = ROOT / "docs" / "screenshots" / docs_name
