@@ -25,6 +25,12 @@ def analyze(text: str) -> list[str]:
         ("Was ist eine ZAB?", AnswerType.DEFINITION),
         ("Gibt es dafür ein Angebot?", AnswerType.YES_NO),
         ("Ich bin geduldet. Gilt die Initiative auch für mich?", AnswerType.YES_NO),
+        ("What is the postal address of the office?", AnswerType.NAME),
+        ("Was ist die E-Mail-Adresse der Koordinierungsstelle?", AnswerType.NAME),
+        ("In welcher Reihenfolge werden die Kurse belegt?", AnswerType.PROCEDURE),
+        ("In what order are the modules taken?", AnswerType.PROCEDURE),
+        ("Ab welcher Einwohnerzahl gibt es ein eigenes Amt?", AnswerType.NUMBER),
+        ("At what age does the programme end?", AnswerType.NUMBER),
     ],
 )
 def test_the_question_type_comes_from_the_wording(question: str, kind: AnswerType) -> None:
