@@ -34,6 +34,18 @@ from kb.text.qtype import (
 )
 from kb.text.sentences import split_sentences
 
+# Sentences about the document itself (what a chapter gives, where something is described)
+# restate a topic without stating a fact: never the answer or a supporting quote. ("im
+# Folgenden" only as capitalised: "im folgenden Jahr" is about the subject.)
+_META = re.compile(
+    r"\b(in (diesem|dem vorliegenden|folgendem) (Kapitel|Abschnitt|Bericht|Beitrag|Teil|Papier)|"
+    r"im (folgenden|nächsten|vorigen|letzten) (Kapitel|Abschnitt|Teil)|(?-i:[Ii]m Folgenden)|"
+    r"(wird|werden) (dort|hier|unten|oben) (ausführlicher |näher |genauer )?"
+    r"(beschrieben|dargestellt|erläutert|vorgestellt)|"
+    r"(this|the following|the next) (chapter|section|report|paper)|in the following|"
+    r"(is|are) (described|outlined|presented) (below|above|in))\b",
+    re.I,
+)
 _LIST_LINE = re.compile(r"- [^\n]+")
 # A sentence opening like this leans on the one before it, which the quote then includes.
 _ANAPHORIC_START = re.compile(
@@ -213,6 +225,8 @@ class SentencePicker:
             for c in self.candidates(question, retrieval, catalog, similarity, page_text, qtype)
             if c.kind is None or _allowed(c.kind, qtype)  # never the answer on their own
         ]
+        # a sentence about the document ("In diesem Kapitel wird …") only when nothing else is
+        ranked = [c for c in ranked if not _about_document(c.text)] or ranked
         if not ranked:
             return Extract([], "")
         best = ranked[0]
@@ -397,6 +411,12 @@ def _kind(unit: SentenceUnit, page: str) -> str | None:
     line_start = page.rfind("\n", 0, unit.start) + 1
     line_end = page.find("\n", unit.end)
     return layout.line_kind(page[line_start : line_end if line_end >= 0 else len(page)])
+
+
+def _about_document(text: str) -> bool:
+    """Does the sentence talk about the document rather than its subject? One that introduces
+    a list (ends with ':') is kept: its items are the content."""
+    return bool(_META.search(text)) and not text.rstrip().endswith(":")
 
 
 def _allowed(kind: str, qtype: QuestionType) -> bool:
