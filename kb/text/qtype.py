@@ -161,6 +161,7 @@ SEQUENCE = re.compile(
     r"finally|after)\b",
     re.I,
 )
+_LIST_ITEMS = re.compile(r"\n- [^\n]*(\n- )?")  # the first item, and whether a second follows
 _DEFINES = re.compile(r"\b(ist|sind|bezeichnet|bedeutet|heißt|steht für|meint|is|are|means)\b|\(")
 
 
@@ -183,9 +184,10 @@ def type_fit(
     if kind == AnswerType.NAME:
         return 1.0 if _HAS_NAME.search(text) else 0.0
     if kind in (AnswerType.LIST, AnswerType.PROCEDURE):
-        introduces = page is not None and end is not None and text.rstrip().endswith(":")
-        if introduces and page[end : end + 3].startswith("\n- "):  # type: ignore[index,operator]
-            return 1.0
+        if page is not None and end is not None and text.rstrip().endswith(":"):
+            items = _LIST_ITEMS.match(page, end)
+            if items:  # a list of one on this page is most often cut by a page break
+                return 1.0 if items.group(1) else 0.6
         if kind == AnswerType.PROCEDURE:
             return 0.7 if SEQUENCE.search(text) else 0.0
         return 0.6 if text.count(",") >= 2 else 0.0

@@ -77,6 +77,9 @@ def test_a_list_question_wants_the_sentence_that_introduces_the_list() -> None:
     page = "Die Aufgaben sind:\n- Planung\n- Beratung"
     end = page.index(":") + 1
     assert type_fit(page[:end], q, set(), analyze, page, end) == 1.0
+    # one item before the page ends: the list goes on elsewhere, a whole list is better
+    cut = "Die Aufgaben sind:\n- Planung"
+    assert type_fit(cut[:end], q, set(), analyze, cut, end) == 0.6
 
 
 @pytest.mark.parametrize(
