@@ -7,7 +7,7 @@ and one document may fill at most ``max_per_document`` of the top ranks while ot
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kb.embedding.base import Embedder
@@ -97,6 +97,8 @@ class Retriever:
             fused = [h for h in fused if keep(h.chunk)]
         head = _drop_near_duplicates(fused[: 4 * k])
         top = _diversify(head + fused[4 * k :], k, s.max_per_document)
+        if s.list_tail_chars:
+            top = [_with_list_end(h, catalog, s.list_tail_chars) for h in top]
         return Retrieval(query, expanded, terms, top, catalog, vector, passage_terms)
 
     def sentence_similarities(self, retrieval: Retrieval, ids: list[str]) -> dict[str, float]:
@@ -182,6 +184,38 @@ class Retriever:
         profiles = _Profiles(catalog.generation, doc_terms, naming)
         self._profiles = profiles
         return profiles
+
+
+def _with_list_end(hit: Hit, catalog: Catalog, limit: int) -> Hit:
+    """The passage carried on to the end of the list it stops in: chunks are cut by length,
+    and a list cut after its second item answers "welche …?" with two items of five. The rest
+    of the list comes from the next chunk of the same page, at most ``limit`` characters."""
+    chunk = hit.chunk
+    last = chunk.text.rstrip().rsplit("\n", 1)[-1]
+    if not (last.startswith("- ") or last.endswith(":")):
+        return hit
+    at = catalog.by_id.get(chunk.id)
+    nxt = catalog.chunks[at + 1] if at is not None and at + 1 < len(catalog.chunks) else None
+    if (
+        nxt is None
+        or (nxt.doc_id, nxt.version, nxt.page) != (chunk.doc_id, chunk.version, chunk.page)
+        or not nxt.start <= chunk.end < nxt.end
+    ):
+        return hit
+    tail = nxt.text[chunk.end - nxt.start :]
+    lines = tail.split("\n")
+    taken = [lines[0]]  # the rest of the line the chunk stops in
+    for line in lines[1:]:
+        if not line.startswith("- ") or sum(map(len, taken)) + len(line) >= limit:
+            break
+        taken.append(line)
+    extra = "\n".join(taken).rstrip()
+    if not extra.strip() or len(extra) > limit:
+        return hit
+    end = chunk.end + len(extra)
+    layout = chunk.layout + tuple(t for t in nxt.layout if t[0] >= chunk.end and t[1] <= end)
+    longer = replace(chunk, text=chunk.text + extra, end=end, layout=layout)
+    return Hit(longer, hit.score, hit.dense_score, hit.bm25_score, hit.sentence_score)
 
 
 def file_words(file_name: str) -> str:
