@@ -207,7 +207,7 @@ class Settings(BaseSettings):
     @classmethod
     def _known_weights(cls, v: dict[str, float]) -> dict[str, float]:
         known = {"k", "dense", "sentence", "bm25", "coverage", "rare", "closeness"}
-        known |= {"answer_type", "nonprose"}
+        known |= {"answer_type", "nonprose", "named"}
         unknown = set(v) - known
         if unknown:
             raise ValueError(f"unknown rerank weights {sorted(unknown)}; known: {sorted(known)}")
