@@ -6,7 +6,6 @@ and one document may fill at most ``max_per_document`` of the top ranks while ot
 """
 
 import re
-from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -42,9 +41,8 @@ class _Profiles:
     doc_terms: dict[str, frozenset[str]] = field(default_factory=dict)
     naming: frozenset[str] = frozenset()  # words naming some documents but not all
     nonprose: dict[str, float] = field(default_factory=dict)
-    # doc id → the words of its name that single it out: most of the word's uses in the
-    # corpus's text are in that document, or the text never uses it (see _owners).
-    owners: dict[str, frozenset[str]] = field(default_factory=dict)
+    # doc id → the words of its name that can single it out (see _owners)
+    rare_names: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 class Retriever:
@@ -175,12 +173,12 @@ class Retriever:
     def _named(self, terms: list[str], catalog: Catalog) -> dict[str, float]:
         """How much the question names each document ("laut der Mitteilung des Kreises", "im
         Münsteraner Projekt"): the share of its IDF-weighted words that are, or begin with, a
-        word of the document's title or file name that names only some documents."""
+        rare word of the document's title or file name that names only some documents."""
         profiles = self._profiles_of(catalog)
         weights = {t: catalog.bm25.idf(t) for t in dict.fromkeys(terms)}
         total = sum(weights.values())
         out: dict[str, float] = {}
-        for doc, names in profiles.owners.items():
+        for doc, names in profiles.rare_names.items():
             held = sum(v for t, v in weights.items() if _names(t, names))
             if held and total:
                 out[doc] = held / total
@@ -200,35 +198,24 @@ class Retriever:
                 df[t] = df.get(t, 0) + 1
         # A word in every document's name ("Gemeinsam klappt's" everywhere) names none of them.
         naming = frozenset(t for t, d in df.items() if d < len(doc_terms))
-        owners = _owners(catalog, doc_terms, naming)
-        profiles = _Profiles(catalog.generation, doc_terms, naming, owners=owners)
+        rare_names = _rare_names(catalog, doc_terms, naming)
+        profiles = _Profiles(catalog.generation, doc_terms, naming, rare_names=rare_names)
         self._profiles = profiles
         return profiles
 
 
-def _owners(
+_RARE_NAME_SHARE = 0.1
+
+
+def _rare_names(
     catalog: Catalog, doc_terms: dict[str, frozenset[str]], naming: frozenset[str]
 ) -> dict[str, frozenset[str]]:
-    """Per document, the words of its name that single it out: the text never uses them
-    (an institute's acronym, "Mitteilung"), or uses them in that document at least as often
-    per passage as in all others together — a town's name in that town's report, not
-    "Kreis", which every report about districts uses. Per passage, so that a short document
-    is not outvoted by a long one that mentions it in passing."""
-    doc_of = [c.doc_id for c in catalog.chunks]
-    size = Counter(doc_of)
-    out: dict[str, frozenset[str]] = {}
-    for doc, names in doc_terms.items():
-        own = set()
-        for term in names & naming:
-            rows, tf = catalog.bm25.counts(term)
-            rate: Counter[str] = Counter()
-            for row, n in zip(rows.tolist(), tf.tolist(), strict=True):
-                rate[doc_of[row]] += n / size[doc_of[row]]
-            total = sum(rate.values())
-            if not total or rate[doc] / total >= 0.5:
-                own.add(term)
-        out[doc] = frozenset(own)
-    return out
+    """Per document, the words of its name that can single it out: rare in the corpus's text
+    (in at most a tenth of its passages) — "Mitteilung", a town's or an institute's name, not
+    the topic words every document uses ("Projekt", "Ausbildung") that a title shares."""
+    most = max(1.0, _RARE_NAME_SHARE * len(catalog.chunks))
+    rare = {t for t in naming if len(catalog.bm25.counts(t)[0]) <= most}
+    return {doc: frozenset(names & rare) for doc, names in doc_terms.items()}
 
 
 def _names(term: str, names: frozenset[str]) -> bool:

@@ -56,17 +56,17 @@ def test_the_named_kind_of_document_ranks_first(named_kb: KnowledgeBase) -> None
     assert _first_file(named_kb, asked) == "bericht-stadt-beispielheim.md"
 
 
-def test_words_of_a_name_that_other_texts_use_more_name_nothing(
+def test_only_rare_words_of_a_name_name_a_document(
     named_kb: KnowledgeBase,
 ) -> None:
     catalog = named_kb.catalog()
-    owners = named_kb.retriever._profiles_of(catalog).owners
-    by_file = {c.file_name: owners[c.doc_id] for c in catalog.chunks}
+    rare_names = named_kb.retriever._profiles_of(catalog).rare_names
+    by_file = {c.file_name: rare_names[c.doc_id] for c in catalog.chunks}
     analyze = catalog.analyzer.terms
     assert set(analyze("Mitteilung")) <= by_file["mitteilung-kreis-musterland.md"]
     assert set(analyze("Bericht")) <= by_file["bericht-stadt-beispielheim.md"]
-    # "Werkstatt" is in the protocol's name and only its text uses it; "Kreis" is in the
-    # Mitteilung's name, but the protocol's text uses it at least as much.
+    # "Werkstatt" is in the protocol's name and only its passage uses it; "Kreis" is in the
+    # Mitteilung's name, but more than one passage (of three) uses it.
     assert set(analyze("Werkstatt")) <= by_file["werkstatt-protokoll-2020.md"]
     assert not set(analyze("Kreis")) & by_file["mitteilung-kreis-musterland.md"]
 
