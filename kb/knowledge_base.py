@@ -342,9 +342,11 @@ class KnowledgeBase:
         )
         extract = self.picker.pick(question, retrieval, catalog, similarity, pages)
         cited = {(c.doc_id, c.page) for c in extract.citations}
-        cited_pages = [
-            pages[h.chunk.id] for h in retrieval.hits if (h.chunk.doc_id, h.chunk.page) in cited
-        ]
+        cited_pages = {
+            (h.chunk.doc_id, h.chunk.page): pages[h.chunk.id]
+            for h in retrieval.hits
+            if (h.chunk.doc_id, h.chunk.page) in cited
+        }
         qtype = classify(question)
         return extract, gate.verdict(confidence, question, qtype, extract, cited_pages, catalog)
 

@@ -8,7 +8,10 @@ close as a real one would, so similarity cannot tell; what tells is a missing sl
 - a number or year of the question that the quoted passages do not contain;
 - a contact detail asked for (telephone, e-mail, address) that the quotes do not contain;
 - a number or date asked for ("wie viele Familien", "wann") that the quotes do not hold;
-- towns or districts asked for ("welche Kommunen …") where the quotes name none.
+- towns or districts asked for ("welche Kommunen …") where the quotes name none;
+- for a number, date or yes/no question: a year or place of the question that the paragraph of
+  the quote holding the asked fact does not name ("Wie viele … im Rhein-Kreis Neuss?" answered
+  with a figure for all of NRW, from a page that mentions the district elsewhere).
 
 Nothing here knows the corpus; only the question's form and the quoted text are read. (A rare
 word of the question missing from the quoted passages was tried as well: it flagged more
@@ -95,9 +98,23 @@ def places_unnamed(question: str, cited: str, find_places: PlaceFinder) -> list[
     asked = [p.name for p in find_places(question)]
     if not asked:
         return []
-    # "Kreis Neuss" (the town's name) and "Rhein-Kreis Neuss" (the district) count as the same.
+    # "Kreis Neuss" (the town's name) and "Rhein-Kreis Neuss" (the district) count as the same;
+    # so do word orders the place list does not know ("Kreis Ennepe-Ruhr", "Ennepe-Ruhr-Kreis").
     named = {w for p in find_places(cited) for w in _name_words(p.name)}
-    return [name for name in asked if not _name_words(name) & named]
+    cited_words = set(re.findall(r"\w+", cited.lower()))
+    return [
+        name
+        for name in asked
+        if not _name_words(name) & named and not _name_words(name) <= cited_words
+    ]
+
+
+def unscoped(question: str, context: str, find_places: PlaceFinder) -> list[str]:
+    """Years and numbers (two digits or more) and places of the question that the context of
+    the quote holding the asked fact does not name: a figure for another year or town is not
+    the figure asked for, even when the asked one is named elsewhere on the cited page."""
+    numbers = [n for n in numbers_missing(question, context) if len(n) >= 2]
+    return numbers + places_unnamed(question, context, find_places)
 
 
 def _name_words(name: str) -> set[str]:

@@ -53,3 +53,25 @@ def test_the_asked_kind_of_fact_must_be_held() -> None:
     assert slots.type_missing(classify("Wann ist das Treffen?"), 0.4)
     assert not slots.type_missing(classify("Was ist eine ZAB?"), 0.0)
     assert not slots.Missing() and slots.Missing(("2020",), "number")
+
+
+def test_a_place_counts_as_named_in_another_word_order() -> None:
+    """The place list spells "Ennepe-Ruhr-Kreis"; a text saying "Kreis Ennepe-Ruhr" names it."""
+
+    def listed_only(text: str) -> list[Place]:
+        return [Place("Ennepe-Ruhr-Kreis")] if "Ennepe-Ruhr-Kreis" in text else []
+
+    question = "Was bietet die Messe im Ennepe-Ruhr-Kreis?"
+    assert not slots.places_unnamed(question, "die Messe des Kreises Ennepe-Ruhr", listed_only)
+    assert slots.places_unnamed(question, "die Messe in Hagen", listed_only) == [
+        "Ennepe-Ruhr-Kreis"
+    ]
+
+
+def test_the_quote_holding_the_fact_must_be_about_the_asked_year_and_place() -> None:
+    question = "Wie viele Besucher kamen 2019 zur Messe in Gelsenkirchen?"
+    context = "Zur Messe in Bielefeld kamen 2018 rund 500 Besucher."
+    assert slots.unscoped(question, context, find_places) == ["2019", "Gelsenkirchen"]
+    assert not slots.unscoped(question, "In Gelsenkirchen kamen 2019 rund 300.", find_places)
+    # single digits are counting words, not a scope
+    assert not slots.unscoped("Gibt es 3 Messen in Bielefeld?", "Bielefeld: Messen", find_places)
