@@ -154,8 +154,7 @@ class RefusalGate:
             context = "\n".join(_context(c, pages) for c in facts or extract.citations[:1])
             unscoped = slots.unscoped(focus(question), context, find)
             if unscoped:
-                kind = "number" if unscoped[0][0].isdigit() else "place"
-                return slots.Missing(tuple(unscoped), kind)
+                return slots.Missing(tuple(unscoped), "scope")
         return slots.Missing()
 
 

@@ -56,7 +56,9 @@ class Missing:
     """What the question names or asks for that the answer does not hold (surface words)."""
 
     words: tuple[str, ...] = ()
-    kind: str | None = None  # "number", "contact" or "type": the first that applied
+    # "number", "contact", "place", "type" or "scope" (the fact is given, for another year or
+    # place): the first that applied
+    kind: str | None = None
 
     def __bool__(self) -> bool:
         return bool(self.words) or self.kind is not None
