@@ -72,7 +72,9 @@ def numbers_missing(question: str, held: str) -> list[str]:
         n = m.group(1)
         if len(n) < 2 and question[m.end() : m.end() + 1] != ".":
             continue  # single digits are mostly counting words, not facts
-        if not re.search(rf"(?<![\d.,]){re.escape(n)}(?![\d,]|\.\d)", held):
+        # a year also stands at the end of a date ("13.03.2019")
+        before = r"(?<!\d)" if re.fullmatch(r"(19|20)\d\d", n) else r"(?<![\d.,])"
+        if not re.search(rf"{before}{re.escape(n)}(?![\d,]|\.\d)", held):
             found.append(n)
     return found
 

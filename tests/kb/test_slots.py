@@ -22,6 +22,8 @@ def test_a_number_of_the_question_must_be_in_the_cited_pages() -> None:
     assert not slots.numbers_missing("Wie viele Bündnisse gab es 2019?", "Im Sommer 2019: 58")
     assert slots.numbers_missing("Wann ist das 17. Treffen?", "das 16. Treffen") == ["17"]
     assert slots.numbers_missing("Wie viele Kurse gab es 2018 und 2019?", "2019") == ["2018"]
+    assert not slots.numbers_missing("Was geschah im März 2019?", "am 13.03.2019 begann")
+    assert slots.numbers_missing("Gab es 13 Kurse?", "am 13.03.2019 begann") == ["13"]
 
 
 def test_each_contact_detail_asked_for_must_be_given() -> None:
