@@ -45,6 +45,14 @@ _CONTACTS = (
     ),
     (re.compile(r"e-?mail", re.I), re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")),
     (
+        re.compile(r"\bfax", re.I),
+        re.compile(r"\bfax\b\.?:?\s*[\d+(]|\btelefax\b", re.I),
+    ),
+    (
+        re.compile(r"\b(website|webseite|internetseite|internetadresse|homepage|url)\b", re.I),
+        re.compile(r"\bwww\.[\w-]+|https?://", re.I),
+    ),
+    (
         re.compile(r"adresse|anschrift|\baddress\b", re.I),
         re.compile(r"\b\d{5}\s[A-ZÄÖÜ]|[\w.+-]+@[\w-]+\.[\w.-]+"),
     ),

@@ -32,6 +32,10 @@ def test_each_contact_detail_asked_for_must_be_given() -> None:
     assert not slots.contact_missing("Wie lautet die Anschrift des Amts?", address)
     assert slots.contact_missing("Wie lautet die E-Mail-Adresse?", "Kontakt: Dr. Muster")
     assert not slots.contact_missing("Wer leitet das Amt?", address)
+    assert slots.contact_missing("Welche Faxnummer hat das Amt?", address)
+    assert not slots.contact_missing("Welche Faxnummer hat das Amt?", "Fax: 0251 492-0")
+    assert slots.contact_missing("Hat das Projekt eine Website?", address)
+    assert not slots.contact_missing("Which website?", "siehe www.example.org")
 
 
 def test_places_the_cited_passages_never_name() -> None:
