@@ -28,9 +28,10 @@ from kb.text.qtype import AnswerType, QuestionType, counted_terms, focus, type_f
 
 Band = Literal["answer", "hedge", "refuse"]
 Pages = Mapping[tuple[str, int | None], str]  # (doc_id, page) → the cleaned text of a cited page
-# Questions whose answer is one assertion about a scope (a figure, a date, yes or no): the quote
-# that makes it must be about the asked year and place, not just stand on a page that names them.
-_SCOPED = (AnswerType.NUMBER, AnswerType.DATE, AnswerType.YES_NO)
+# Questions whose answer is one assertion about a scope (a figure, a date, yes or no, who): the
+# quote that makes it must be about the asked year and place, not just stand on a page that
+# names them. (Lists and descriptions too cost answerable questions on tune and caught nothing.)
+_SCOPED = (AnswerType.NUMBER, AnswerType.DATE, AnswerType.YES_NO, AnswerType.NAME)
 
 
 @dataclass(frozen=True)
@@ -144,11 +145,11 @@ class RefusalGate:
         if slots.type_missing(qtype, fits) or slots.places_missing(question, quotes, find):
             return slots.Missing((), "type")
         if self.check_places and qtype.kind in _SCOPED:
-            # the quotes that state a figure or date; for yes or no, the direct answer
+            # the quotes that state a figure or date; else the direct answer
             facts = [
                 c
                 for c in extract.citations
-                if qtype.kind != AnswerType.YES_NO
+                if qtype.kind in (AnswerType.NUMBER, AnswerType.DATE)
                 and not slots.type_missing(qtype, type_fit(c.quote, qtype, counted, analyze))
             ]
             context = "\n".join(_context(c, pages) for c in facts or extract.citations[:1])
