@@ -9,7 +9,10 @@ German text at a lower cosine). Below ``refuse`` → refusal; below ``hedge`` �
 
 A confident answer is hedged all the same when it misses the specific thing the question names
 or asks for (kb/answer/slots.py): near-miss questions meet the documents as closely as real
-ones, but their number, contact detail or asked kind of fact is not in the quotes.
+ones, but their number, contact detail or asked kind of fact is not in the quotes — or the fact
+is there, but for another year or place than the one asked for (the *scope* check: the
+paragraph of the quote that states a figure, date, yes/no or name must name the question's
+years and places).
 """
 
 from collections.abc import Mapping
@@ -145,18 +148,28 @@ class RefusalGate:
         if slots.type_missing(qtype, fits) or slots.places_missing(question, quotes, find):
             return slots.Missing((), "type")
         if self.check_places and qtype.kind in _SCOPED:
-            # the quotes that state a figure or date; else the direct answer
-            facts = [
-                c
-                for c in extract.citations
-                if qtype.kind in (AnswerType.NUMBER, AnswerType.DATE)
-                and not slots.type_missing(qtype, type_fit(c.quote, qtype, counted, analyze))
-            ]
-            context = "\n".join(_context(c, pages) for c in facts or extract.citations[:1])
-            unscoped = slots.unscoped(focus(question), context, find)
+            unscoped = _unscoped(question, qtype, extract, pages, catalog)
             if unscoped:
                 return slots.Missing(tuple(unscoped), "scope")
         return slots.Missing()
+
+
+def _unscoped(
+    question: str, qtype: QuestionType, extract: Extract, pages: Pages, catalog: Catalog
+) -> list[str]:
+    """Years and places of the question that the paragraph of the quote stating the fact does
+    not name: the quotes with the figure or date for number and date questions, else the
+    direct answer."""
+    analyze = catalog.analyzer.terms
+    counted = counted_terms(qtype, analyze)
+    facts = [
+        c
+        for c in extract.citations
+        if qtype.kind in (AnswerType.NUMBER, AnswerType.DATE)
+        and not slots.type_missing(qtype, type_fit(c.quote, qtype, counted, analyze))
+    ]
+    context = "\n".join(_context(c, pages) for c in facts or extract.citations[:1])
+    return slots.unscoped(focus(question), context, Gazetteer.load().find)
 
 
 def _context(citation: Citation, pages: Pages) -> str:

@@ -14,9 +14,9 @@ close as a real one would, so similarity cannot tell; what tells is a missing sl
   with a figure for all of NRW, from a page that mentions the district elsewhere).
 
 Nothing here knows the corpus; only the question's form and the quoted text are read. (A rare
-word of the question missing from the quoted passages was tried as well: it flagged more
-answerable questions than near-misses, and so did a place of the question that the cited
-passages do not name; docs/retrieval.md.)
+word or noun of the question missing from the quotes or the cited passages was tried as well:
+it flagged more answerable questions than near-misses, since answerable questions bring
+everyday words the documents do not use; docs/retrieval.md.)
 """
 
 import re
