@@ -133,6 +133,40 @@ def _name_words(name: str) -> set[str]:
     return {w for w in re.split(r"[\s-]+", name.lower()) if w not in ("kreis", "stadt", "rhein")}
 
 
+_COUNT_WORDS = (
+    r"zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|dreißig|vierzig|fünfzig|"
+    r"hundert|tausend|Dutzend"
+)
+_COUNT = re.compile(
+    rf"(?<![\w.,])(\d{{1,3}}(?:\.\d{{3}})+|\d+)(?![\w,]|\.\d)(?!\s*(%|Prozent|Mio|Millionen|Mrd|"
+    rf"Milliarden|Euro|EUR|€))|\b({_COUNT_WORDS})\b",
+    re.I,
+)
+
+
+# "Übersicht 6", "Tabelle 1", "S. 12": a number that points somewhere counts nothing
+_REFERENCE = re.compile(
+    r"\b(Übersicht|Tabelle|Abbildung|Abb|Anhang|Anlage|Kapitel|Abschnitt|Seite|S|Nr|Ziffer|"
+    r"Figure|Table|Page|Section|No)\.?\s*$",
+    re.I,
+)
+
+
+def holds_count(text: str) -> bool:
+    """A count ("58 Bündnisse", "alle acht Kommunen"): a number that is no year, date, sum of
+    money or percentage. English number questions need it, since their counted noun ("how many
+    people") cannot be matched against German text."""
+    for m in _COUNT.finditer(text):
+        n = m.group(1)
+        if n is None:
+            return True
+        year = re.fullmatch(r"(19|20)\d\d", n) is not None
+        ordinal = text[m.end(1) : m.end(1) + 1] == "."  # "16. Auflage", "13.03."
+        if not year and not ordinal and not _REFERENCE.search(text[: m.start(1)]):
+            return True
+    return False
+
+
 def type_missing(qtype: QuestionType, fits: float) -> bool:
     """A number question whose answer has no number for the counted thing, or a date question
     whose answer holds no date."""

@@ -51,3 +51,11 @@ def test_a_figure_for_another_place_on_the_same_page_is_hedged(fairs_kb: Knowled
 def test_a_figure_for_another_year_on_the_same_page_is_hedged(fairs_kb: KnowledgeBase) -> None:
     answer = fairs_kb.ask("Wie viele Besucher kamen 2021 zur Ausbildungsmesse in Bielefeld?")
     assert answer.uncertain and "„2021“" in answer.answer
+
+
+def test_an_english_count_question_is_answered_by_a_german_count(fairs_kb: KnowledgeBase) -> None:
+    """ "how many visitors" cannot be matched with "Besucher": any count will do, but a year
+    or a sum of money is no answer to it."""
+    answer = fairs_kb.ask("How many visitors came to the training fair in Bielefeld?")
+    assert answer.citations and not answer.uncertain
+    assert "500" in answer.citations[0].quote

@@ -81,3 +81,10 @@ def test_the_quote_holding_the_fact_must_be_about_the_asked_year_and_place() -> 
     assert not slots.unscoped(question, "In Gelsenkirchen kamen 2019 rund 300.", find_places)
     # single digits are counting words, not a scope
     assert not slots.unscoped("Gibt es 3 Messen in Bielefeld?", "Bielefeld: Messen", find_places)
+
+
+def test_a_count_is_a_number_that_is_no_year_date_sum_or_reference() -> None:
+    assert slots.holds_count("rund 500 Besucher") and slots.holds_count("alle acht Kommunen")
+    for text in ("50 Mio. Euro", "im Sommer 2019", "am 09.04.2019", "knapp 70 % der Städte"):
+        assert not slots.holds_count(text), text
+    assert not slots.holds_count("die 16. Auflage (vgl. Übersicht 6)")
