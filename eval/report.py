@@ -136,7 +136,7 @@ def _markdown(
     for title, groups in groups_by:
         lines += [
             "",
-            f"## {default.config.name} on the test split by {title}",
+            f"## {default.config.name} on the {default.breakdown_split} split by {title}",
             "",
             f"| {title} | n | hit@5 | mrr | fact_in_top5 | must_include | answerable refused | "
             "answerable hedged | near-miss declined |",
