@@ -104,11 +104,15 @@ class ConfigResult:
     by_type: dict[str, Any] = field(default_factory=dict)  # test split only
     by_tag: dict[str, Any] = field(default_factory=dict)
     by_document: dict[str, Any] = field(default_factory=dict)
+    breakdown_split: str = "test"  # the split the breakdowns describe
 
     def __post_init__(self) -> None:
         self.summary = summarize(self.judgements)
         self.by_split = breakdown(self.judgements, lambda j: [j.item.split])
-        test = [j for j in self.judgements if j.item.split == "test"] or self.judgements
+        test = [j for j in self.judgements if j.item.split == "test"]
+        if not test:  # a run of the tune split alone: its breakdowns describe tune
+            test = self.judgements
+            self.breakdown_split = "/".join(sorted({j.item.split for j in test})) or "test"
         self.by_type = breakdown(test, lambda j: [j.item.type])
         self.by_tag = breakdown(test, lambda j: list(j.item.tags) or ["(none)"])
         self.by_document = breakdown(test, lambda j: j.item.documents or ["(unanswerable)"])

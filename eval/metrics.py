@@ -4,6 +4,8 @@ Scoring rules (docs/retrieval.md):
 - a retrieved passage is a hit for a PDF source when it is on the right file and page ±1; for an
   unpaged source (Markdown, HTML, DOCX) it must hold the expected quote (or its first or last
   half, when the quote straddles two passages) — the right file alone is not enough;
+- fact_in_top5: every must_include group is mentioned in the text of the top-5 passages
+  (what the answer step can quote at best), matched like must_include;
 - a must_include fact counts when it starts at a word beginning and the word ends there or with
   an inflection ("Kommunalen" for "Kommunale"), so "acht" misses "beachtet" and "vier" misses
   "Viersen";
@@ -62,6 +64,13 @@ class Judgement:
         return self.answer is not None and not self.refused
 
     @property
+    def fact_in_top5(self) -> bool:
+        """Every must_include group is mentioned in the text of the top-5 retrieved passages:
+        the answer step can only quote a fact that retrieval handed it."""
+        text = "\n".join(p.text for p in self.ranked[:5])
+        return all(any(mentions(text, alt) for alt in group) for group in self.item.must_include)
+
+    @property
     def includes_facts(self) -> bool:
         if self.answer is None or self.refused:
             return False
@@ -112,6 +121,7 @@ def summarize(judgements: list[Judgement]) -> dict[str, float | int | None]:
         "hit@1": _rate([r == 1 for r in ranks]),
         "hit@5": _rate([r is not None and r <= 5 for r in ranks]),
         "mrr": round(statistics.fmean([1 / r if r else 0.0 for r in ranks]), 4) if ranks else None,
+        "fact_in_top5": _rate([j.fact_in_top5 for j in answerable]),
     }
     if any(j.answer is not None for j in judgements):
         out.update(_answer_metrics(judgements, answerable, unanswerable))

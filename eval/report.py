@@ -12,6 +12,7 @@ COLUMNS = [
     "hit@1",
     "hit@5",
     "mrr",
+    "fact_in_top5",
     "must_include",
     "citation_validity",
     "answerable_refused",
@@ -92,6 +93,7 @@ def _item(j: Any) -> dict[str, Any]:
         "type": j.item.type,
         "tags": list(j.item.tags),
         "first_hit": j.first_hit,
+        "fact_in_top5": j.fact_in_top5 if j.item.answerable else None,
         "includes_facts": j.includes_facts if j.answer is not None else None,
         "refused": j.refused,
         "uncertain": j.uncertain,
@@ -134,16 +136,17 @@ def _markdown(
     for title, groups in groups_by:
         lines += [
             "",
-            f"## {default.config.name} on the test split by {title}",
+            f"## {default.config.name} on the {default.breakdown_split} split by {title}",
             "",
-            f"| {title} | n | hit@5 | mrr | must_include | answerable refused | "
+            f"| {title} | n | hit@5 | mrr | fact_in_top5 | must_include | answerable refused | "
             "answerable hedged | near-miss declined |",
-            "|---|---|---|---|---|---|---|---|",
+            "|---|---|---|---|---|---|---|---|---|",
         ]
         for name, s in groups.items():
             lines.append(
                 f"| {name} | {s['n']} | {_fmt(s.get('hit@5'))} | {_fmt(s.get('mrr'))} | "
-                f"{_fmt(s.get('must_include'))} | {_fmt(s.get('answerable_refused'))} | "
+                f"{_fmt(s.get('fact_in_top5'))} | {_fmt(s.get('must_include'))} | "
+                f"{_fmt(s.get('answerable_refused'))} | "
                 f"{_fmt(s.get('answerable_hedged'))} | {_fmt(s.get('near_miss_declined'))} |"
             )
     if curve:

@@ -33,6 +33,7 @@ from kb.errors import (
     StoreUnavailable,
 )
 from kb.facets.filters import Filters, facet_counts
+from kb.facets.places import Gazetteer
 from kb.index import Indexer
 from kb.llm.rewrite import FollowUpRewriter
 from kb.models import Answer, Chunk, Citation, DocumentInfo, DocumentMeta, Page
@@ -342,9 +343,11 @@ class KnowledgeBase:
         )
         extract = self.picker.pick(question, retrieval, catalog, similarity, pages)
         cited = {(c.doc_id, c.page) for c in extract.citations}
-        cited_pages = [
-            pages[h.chunk.id] for h in retrieval.hits if (h.chunk.doc_id, h.chunk.page) in cited
-        ]
+        cited_pages = {
+            (h.chunk.doc_id, h.chunk.page): pages[h.chunk.id]
+            for h in retrieval.hits
+            if (h.chunk.doc_id, h.chunk.page) in cited
+        }
         qtype = classify(question)
         return extract, gate.verdict(confidence, question, qtype, extract, cited_pages, catalog)
 
@@ -370,7 +373,7 @@ class KnowledgeBase:
         if stored is not None and not force and not stored.stale(model, len(catalog.chunks)):
             return stored
         sentences = [u.text for c in catalog.chunks for u in catalog.sentences(c)]
-        record = calibrate(model, len(catalog.chunks), sentences, self._probe)
+        record = calibrate(model, len(catalog.chunks), sentences, self._probe, _place_mentions)
         if record is not None:
             self.store.registry.set_meta(CALIBRATION_KEY, record.to_json())
             self._calibration, self._calibration_read = record, time.monotonic()
@@ -579,3 +582,8 @@ class _Clock:
 
     def timings(self) -> dict[str, float]:
         return {**self.laps, "total": round((time.perf_counter() - self.t0) * 1000, 1)}
+
+
+def _place_mentions(text: str) -> list[tuple[str, int, int]]:
+    """The places a text names, with where (the calibration's place-swap probes)."""
+    return [(place.label, start, end) for place, start, end in Gazetteer.load().mentions(text)]

@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     sentence_weight: float = Field(1.0, ge=0.0)
     bm25_weight: float = Field(1.0, ge=0.0)
     max_per_document: int = Field(3, ge=1, le=50)
+    # A passage that stops inside a list is carried on to the list's end, by at most this many
+    # characters from the next chunk of the same page (0 = off).
+    list_tail_chars: int = Field(800, ge=0, le=5000)
     expand_acronyms: bool = True
     # Chosen on the tune split (docs/retrieval.md). BM25 ranks passages without the words that
     # name a document; the top rerank_pool fused passages are re-scored (kb/retrieval/rerank.py,
@@ -206,7 +209,7 @@ class Settings(BaseSettings):
     @classmethod
     def _known_weights(cls, v: dict[str, float]) -> dict[str, float]:
         known = {"k", "dense", "sentence", "bm25", "coverage", "rare", "closeness"}
-        known |= {"answer_type", "nonprose"}
+        known |= {"answer_type", "nonprose", "named"}
         unknown = set(v) - known
         if unknown:
             raise ValueError(f"unknown rerank weights {sorted(unknown)}; known: {sorted(known)}")

@@ -282,6 +282,11 @@ def reindex() -> None:
             f"Refusal calibration: similarity {record.similarity_low:.3f}–"
             f"{record.similarity_high:.3f} from {record.positives} corpus probes."
         )
+        typer.echo(
+            f"Slot check self-test: flags {record.near_miss_flagged:.0%} of {record.near_misses}"
+            f" number-swapped and {record.place_swap_flagged:.0%} of {record.place_swaps}"
+            f" place-swapped probes, {record.positive_flagged:.0%} of unchanged ones."
+        )
 
 
 @app.command("eval")

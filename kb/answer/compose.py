@@ -35,12 +35,14 @@ _NOT_FOUND_DE = {
     "contact": "Kontaktdaten dazu stehen dort nicht.",
     "place": "Zu {} steht dort nichts.",
     "type": "Die gefragte Angabe steht dort nicht.",
+    "scope": "Für {} nennen sie die gefragte Angabe nicht.",
 }
 _NOT_FOUND_EN = {
     "number": "They say nothing about {}.",
     "contact": "They give no such contact details.",
     "place": "They say nothing about {}.",
     "type": "They do not give the figure or date asked for.",
+    "scope": "They do not give it for {}.",
 }
 
 

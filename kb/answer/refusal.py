@@ -9,9 +9,13 @@ German text at a lower cosine). Below ``refuse`` → refusal; below ``hedge`` �
 
 A confident answer is hedged all the same when it misses the specific thing the question names
 or asks for (kb/answer/slots.py): near-miss questions meet the documents as closely as real
-ones, but their number, contact detail or asked kind of fact is not in the quotes.
+ones, but their number, contact detail or asked kind of fact is not in the quotes — or the fact
+is there, but for another year or place than the one asked for (the *scope* check: the
+paragraph of the quote that states a figure, date, yes/no or name must name the question's
+years and places).
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -20,11 +24,17 @@ from kb.answer.calibration import Calibration
 from kb.answer.compose import is_english
 from kb.answer.extractive import Extract, best_passage_coverage
 from kb.facets.places import Gazetteer
+from kb.models import Citation
 from kb.retrieval.catalog import Catalog
 from kb.retrieval.retriever import Retrieval, file_words
-from kb.text.qtype import QuestionType, counted_terms, focus, type_fit
+from kb.text.qtype import AnswerType, QuestionType, counted_terms, focus, type_fit
 
 Band = Literal["answer", "hedge", "refuse"]
+Pages = Mapping[tuple[str, int | None], str]  # (doc_id, page) → the cleaned text of a cited page
+# Questions whose answer is one assertion about a scope (a figure, a date, yes or no, who): the
+# quote that makes it must be about the asked year and place, not just stand on a page that
+# names them. (Lists and descriptions too cost answerable questions on tune and caught nothing.)
+_SCOPED = (AnswerType.NUMBER, AnswerType.DATE, AnswerType.YES_NO, AnswerType.NAME)
 
 
 @dataclass(frozen=True)
@@ -96,10 +106,10 @@ class RefusalGate:
         question: str,
         qtype: QuestionType,
         extract: Extract,
-        pages: list[str],
+        pages: Pages,
         catalog: Catalog,
     ) -> Verdict:
-        """The band of an answer that was built; ``pages`` are the cited pages' texts."""
+        """The band of an answer that was built; ``pages`` holds the cited pages' texts."""
         if confidence < self.threshold or not extract.citations:
             return Verdict(confidence, "refuse")
         missing = self.missing(question, qtype, extract, pages, catalog)
@@ -111,30 +121,68 @@ class RefusalGate:
         question: str,
         qtype: QuestionType,
         extract: Extract,
-        pages: list[str],
+        pages: Pages,
         catalog: Catalog,
     ) -> slots.Missing:
         if not self.check_slots:
             return slots.Missing()
         quotes = " ".join(c.quote for c in extract.citations)
         # numbers of a preamble ("Ich bin 25 …") describe the asker, not the asked fact
-        numbers = slots.numbers_missing(focus(question), "\n".join(pages))
+        numbers = slots.numbers_missing(focus(question), "\n".join(pages.values()))
         if numbers:
             return slots.Missing(tuple(numbers), "number")
         if slots.contact_missing(question, quotes):
             return slots.Missing((), "contact")
+        find = Gazetteer.load().find
         if self.check_places:
             where = "\n".join(
                 f"{c.title}\n{file_words(c.file_name).title()}\n{c.section or ''}\n{c.text}"
                 for c in extract.chunks
             )
-            unnamed = slots.places_unnamed(question, where, Gazetteer.load().find)
+            unnamed = slots.places_unnamed(question, where, find)
             if unnamed:
                 return slots.Missing(tuple(unnamed), "place")
         analyze = catalog.analyzer.terms
-        fits = type_fit(quotes, qtype, counted_terms(qtype, analyze), analyze)
-        if slots.type_missing(qtype, fits) or slots.places_missing(
-            question, quotes, Gazetteer.load().find
-        ):
+        counted = counted_terms(qtype, analyze)
+        fits = type_fit(quotes, qtype, counted, analyze)
+        if qtype.kind == AnswerType.NUMBER and is_english(question) and slots.holds_count(quotes):
+            fits = 1.0  # "how many people" cannot be matched against German nouns
+        if slots.type_missing(qtype, fits) or slots.places_missing(question, quotes, find):
             return slots.Missing((), "type")
+        if self.check_places and qtype.kind in _SCOPED:
+            unscoped = _unscoped(question, qtype, extract, pages, catalog)
+            if unscoped:
+                return slots.Missing(tuple(unscoped), "scope")
         return slots.Missing()
+
+
+def _unscoped(
+    question: str, qtype: QuestionType, extract: Extract, pages: Pages, catalog: Catalog
+) -> list[str]:
+    """Years and places of the question that the paragraph of the quote stating the fact does
+    not name: the quotes with the figure or date for number and date questions, else the
+    direct answer."""
+    analyze = catalog.analyzer.terms
+    counted = counted_terms(qtype, analyze)
+    facts = [
+        c
+        for c in extract.citations
+        if qtype.kind in (AnswerType.NUMBER, AnswerType.DATE)
+        and not slots.type_missing(qtype, type_fit(c.quote, qtype, counted, analyze))
+    ]
+    context = "\n".join(_context(c, pages) for c in facts or extract.citations[:1])
+    return slots.unscoped(focus(question), context, Gazetteer.load().find)
+
+
+def _context(citation: Citation, pages: Pages) -> str:
+    """What a quote is about: its document's title and file name, its section, and the
+    paragraph (line of the cleaned page) it stands in."""
+    page = pages.get((citation.doc_id, citation.page), "")
+    if page and citation.start is not None and citation.end is not None:
+        start = page.rfind("\n", 0, citation.start) + 1
+        end = page.find("\n", citation.end)
+        paragraph = page[start : end if end >= 0 else len(page)]
+    else:
+        paragraph = citation.quote
+    name = file_words(citation.file).title()
+    return f"{citation.title}\n{name}\n{citation.section or ''}\n{paragraph}"

@@ -8,12 +8,15 @@ close as a real one would, so similarity cannot tell; what tells is a missing sl
 - a number or year of the question that the quoted passages do not contain;
 - a contact detail asked for (telephone, e-mail, address) that the quotes do not contain;
 - a number or date asked for ("wie viele Familien", "wann") that the quotes do not hold;
-- towns or districts asked for ("welche Kommunen …") where the quotes name none.
+- towns or districts asked for ("welche Kommunen …") where the quotes name none;
+- for a number, date or yes/no question: a year or place of the question that the paragraph of
+  the quote holding the asked fact does not name ("Wie viele … im Rhein-Kreis Neuss?" answered
+  with a figure for all of NRW, from a page that mentions the district elsewhere).
 
 Nothing here knows the corpus; only the question's form and the quoted text are read. (A rare
-word of the question missing from the quoted passages was tried as well: it flagged more
-answerable questions than near-misses, and so did a place of the question that the cited
-passages do not name; docs/retrieval.md.)
+word or noun of the question missing from the quotes or the cited passages was tried as well:
+it flagged more answerable questions than near-misses, since answerable questions bring
+everyday words the documents do not use; docs/retrieval.md.)
 """
 
 import re
@@ -42,6 +45,14 @@ _CONTACTS = (
     ),
     (re.compile(r"e-?mail", re.I), re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")),
     (
+        re.compile(r"\bfax", re.I),
+        re.compile(r"\bfax\b\.?:?\s*[\d+(]|\btelefax\b", re.I),
+    ),
+    (
+        re.compile(r"\b(website|webseite|internetseite|internetadresse|homepage|url)\b", re.I),
+        re.compile(r"\bwww\.[\w-]+|https?://", re.I),
+    ),
+    (
         re.compile(r"adresse|anschrift|\baddress\b", re.I),
         re.compile(r"\b\d{5}\s[A-ZÄÖÜ]|[\w.+-]+@[\w-]+\.[\w.-]+"),
     ),
@@ -53,7 +64,9 @@ class Missing:
     """What the question names or asks for that the answer does not hold (surface words)."""
 
     words: tuple[str, ...] = ()
-    kind: str | None = None  # "number", "contact" or "type": the first that applied
+    # "number", "contact", "place", "type" or "scope" (the fact is given, for another year or
+    # place): the first that applied
+    kind: str | None = None
 
     def __bool__(self) -> bool:
         return bool(self.words) or self.kind is not None
@@ -67,7 +80,9 @@ def numbers_missing(question: str, held: str) -> list[str]:
         n = m.group(1)
         if len(n) < 2 and question[m.end() : m.end() + 1] != ".":
             continue  # single digits are mostly counting words, not facts
-        if not re.search(rf"(?<![\d.,]){re.escape(n)}(?![\d,]|\.\d)", held):
+        # a year also stands at the end of a date ("13.03.2019")
+        before = r"(?<!\d)" if re.fullmatch(r"(19|20)\d\d", n) else r"(?<![\d.,])"
+        if not re.search(rf"{before}{re.escape(n)}(?![\d,]|\.\d)", held):
             found.append(n)
     return found
 
@@ -95,13 +110,61 @@ def places_unnamed(question: str, cited: str, find_places: PlaceFinder) -> list[
     asked = [p.name for p in find_places(question)]
     if not asked:
         return []
-    # "Kreis Neuss" (the town's name) and "Rhein-Kreis Neuss" (the district) count as the same.
+    # "Kreis Neuss" (the town's name) and "Rhein-Kreis Neuss" (the district) count as the same;
+    # so do word orders the place list does not know ("Kreis Ennepe-Ruhr", "Ennepe-Ruhr-Kreis").
     named = {w for p in find_places(cited) for w in _name_words(p.name)}
-    return [name for name in asked if not _name_words(name) & named]
+    cited_words = set(re.findall(r"\w+", cited.lower()))
+    return [
+        name
+        for name in asked
+        if not _name_words(name) & named and not _name_words(name) <= cited_words
+    ]
+
+
+def unscoped(question: str, context: str, find_places: PlaceFinder) -> list[str]:
+    """Years and numbers (two digits or more) and places of the question that the context of
+    the quote holding the asked fact does not name: a figure for another year or town is not
+    the figure asked for, even when the asked one is named elsewhere on the cited page."""
+    numbers = [n for n in numbers_missing(question, context) if len(n) >= 2]
+    return numbers + places_unnamed(question, context, find_places)
 
 
 def _name_words(name: str) -> set[str]:
     return {w for w in re.split(r"[\s-]+", name.lower()) if w not in ("kreis", "stadt", "rhein")}
+
+
+_COUNT_WORDS = (
+    r"zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|dreißig|vierzig|fünfzig|"
+    r"hundert|tausend|Dutzend"
+)
+_COUNT = re.compile(
+    rf"(?<![\w.,])(\d{{1,3}}(?:\.\d{{3}})+|\d+)(?![\w,]|\.\d)(?!\s*(%|Prozent|Mio|Millionen|Mrd|"
+    rf"Milliarden|Euro|EUR|€))|\b({_COUNT_WORDS})\b",
+    re.I,
+)
+
+
+# "Übersicht 6", "Tabelle 1", "S. 12": a number that points somewhere counts nothing
+_REFERENCE = re.compile(
+    r"\b(Übersicht|Tabelle|Abbildung|Abb|Anhang|Anlage|Kapitel|Abschnitt|Seite|S|Nr|Ziffer|"
+    r"Figure|Table|Page|Section|No)\.?\s*$",
+    re.I,
+)
+
+
+def holds_count(text: str) -> bool:
+    """A count ("58 Bündnisse", "alle acht Kommunen"): a number that is no year, date, sum of
+    money or percentage. English number questions need it, since their counted noun ("how many
+    people") cannot be matched against German text."""
+    for m in _COUNT.finditer(text):
+        n = m.group(1)
+        if n is None:
+            return True
+        year = re.fullmatch(r"(19|20)\d\d", n) is not None
+        ordinal = text[m.end(1) : m.end(1) + 1] == "."  # "16. Auflage", "13.03."
+        if not year and not ordinal and not _REFERENCE.search(text[: m.start(1)]):
+            return True
+    return False
 
 
 def type_missing(qtype: QuestionType, fits: float) -> bool:

@@ -108,6 +108,13 @@ class BM25Index:
             return None
         return self._rows[start:end], self._tf[start:end]
 
+    def counts(self, term: str) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]:
+        """The chunks (row numbers) holding ``term`` and how often each holds it."""
+        posting = self._posting(term)
+        if posting is None:
+            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
+        return posting
+
     def idf(self, term: str) -> float:
         posting = self._posting(term)
         df = len(posting[0]) if posting is not None else 0

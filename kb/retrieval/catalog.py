@@ -101,10 +101,13 @@ class Catalog:
 
     def sentences(self, chunk: Chunk) -> list[SentenceUnit]:
         """All sentences of a chunk (also the short ones the vector index leaves out)."""
-        units = self._sentences.get(chunk.id)
+        # Keyed by the span too: a passage carried on to the end of its list (Retriever) keeps
+        # its chunk's id, and its first sentences keep theirs.
+        key = f"{chunk.id}:{chunk.end}"
+        units = self._sentences.get(key)
         if units is None:
             units = sentence_units(chunk, min_words=1)
-            self._sentences[chunk.id] = units
+            self._sentences[key] = units
             if len(self._sentences) > _CACHED_CHUNKS:
                 try:  # first in, first out; another thread may have made room already
                     _, dropped = self._sentences.popitem(last=False)

@@ -10,7 +10,7 @@ The weights were chosen on the tune split (docs/retrieval.md); the features are 
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kb.models import Hit
 from kb.retrieval.catalog import Catalog
@@ -31,6 +31,7 @@ class RerankWeights:
     closeness: float = 0.1
     answer_type: float = 0.25
     nonprose: float = -0.5
+    named: float = 0.75
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class Evidence:
     lexical: Ranks
     terms: list[str]  # the question's analyzed terms
     qtype: QuestionType
+    named: Mapping[str, float] = field(default_factory=dict)  # doc id → share naming it
 
 
 def rerank(
@@ -93,6 +95,7 @@ def rerank(
             + w.closeness * closeness
             + w.answer_type * fits
             + w.nonprose * share
+            + w.named * evidence.named.get(h.chunk.doc_id, 0.0)
         )
         out.append(Hit(h.chunk, score, h.dense_score, h.bm25_score, h.sentence_score))
     out.sort(key=lambda h: (-h.score, h.chunk.file_name, h.chunk.position))

@@ -7,7 +7,7 @@ and one document may fill at most ``max_per_document`` of the top ranks while ot
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kb.embedding.base import Embedder
@@ -41,6 +41,8 @@ class _Profiles:
     doc_terms: dict[str, frozenset[str]] = field(default_factory=dict)
     naming: frozenset[str] = frozenset()  # words naming some documents but not all
     nonprose: dict[str, float] = field(default_factory=dict)
+    # doc id → the words of its name that can single it out (see _owners)
+    rare_names: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 class Retriever:
@@ -89,7 +91,8 @@ class Retriever:
 
         fused = self._fuse(catalog, dense, sentences, lexical)
         if s.rerank_pool and fused:
-            evidence = Evidence(dense, sentences, lexical, terms, classify(query))
+            named = self._named(terms, catalog)
+            evidence = Evidence(dense, sentences, lexical, terms, classify(query), named)
             nonprose = self._profiles_of(catalog).nonprose
             head = rerank(fused[: s.rerank_pool], evidence, catalog, self._rerank_weights, nonprose)
             fused = head + fused[s.rerank_pool :]
@@ -97,6 +100,8 @@ class Retriever:
             fused = [h for h in fused if keep(h.chunk)]
         head = _drop_near_duplicates(fused[: 4 * k])
         top = _diversify(head + fused[4 * k :], k, s.max_per_document)
+        if s.list_tail_chars:
+            top = [_with_list_end(h, catalog, s.list_tail_chars) for h in top]
         return Retrieval(query, expanded, terms, top, catalog, vector, passage_terms)
 
     def sentence_similarities(self, retrieval: Retrieval, ids: list[str]) -> dict[str, float]:
@@ -165,6 +170,20 @@ class Retriever:
         naming = self._profiles_of(catalog).naming
         return [t for t in terms if t not in naming] or terms
 
+    def _named(self, terms: list[str], catalog: Catalog) -> dict[str, float]:
+        """How much the question names each document ("laut der Mitteilung des Kreises", "im
+        Münsteraner Projekt"): the share of its IDF-weighted words that are, or begin with, a
+        rare word of the document's title or file name that names only some documents."""
+        profiles = self._profiles_of(catalog)
+        weights = {t: catalog.bm25.idf(t) for t in dict.fromkeys(terms)}
+        total = sum(weights.values())
+        out: dict[str, float] = {}
+        for doc, names in profiles.rare_names.items():
+            held = sum(v for t, v in weights.items() if _names(t, names))
+            if held and total:
+                out[doc] = held / total
+        return out
+
     def _profiles_of(self, catalog: Catalog) -> _Profiles:
         current = self._profiles
         if current is not None and current.generation == catalog.generation:
@@ -179,9 +198,60 @@ class Retriever:
                 df[t] = df.get(t, 0) + 1
         # A word in every document's name ("Gemeinsam klappt's" everywhere) names none of them.
         naming = frozenset(t for t, d in df.items() if d < len(doc_terms))
-        profiles = _Profiles(catalog.generation, doc_terms, naming)
+        rare_names = _rare_names(catalog, doc_terms, naming)
+        profiles = _Profiles(catalog.generation, doc_terms, naming, rare_names=rare_names)
         self._profiles = profiles
         return profiles
+
+
+_RARE_NAME_SHARE = 0.1
+
+
+def _rare_names(
+    catalog: Catalog, doc_terms: dict[str, frozenset[str]], naming: frozenset[str]
+) -> dict[str, frozenset[str]]:
+    """Per document, the words of its name that can single it out: rare in the corpus's text
+    (in at most a tenth of its passages) — "Mitteilung", a town's or an institute's name, not
+    the topic words every document uses ("Projekt", "Ausbildung") that a title shares."""
+    most = max(1.0, _RARE_NAME_SHARE * len(catalog.chunks))
+    rare = {t for t in naming if len(catalog.bm25.counts(t)[0]) <= most}
+    return {doc: frozenset(names & rare) for doc, names in doc_terms.items()}
+
+
+def _names(term: str, names: frozenset[str]) -> bool:
+    return term in names or any(len(n) >= 4 and term.startswith(n) for n in names)
+
+
+def _with_list_end(hit: Hit, catalog: Catalog, limit: int) -> Hit:
+    """The passage carried on to the end of the list it stops in: chunks are cut by length,
+    and a list cut after its second item answers "welche …?" with two items of five. The rest
+    of the list comes from the next chunk of the same page, at most ``limit`` characters."""
+    chunk = hit.chunk
+    last = chunk.text.rstrip().rsplit("\n", 1)[-1]
+    if not (last.startswith("- ") or last.endswith(":")):
+        return hit
+    at = catalog.by_id.get(chunk.id)
+    nxt = catalog.chunks[at + 1] if at is not None and at + 1 < len(catalog.chunks) else None
+    if (
+        nxt is None
+        or (nxt.doc_id, nxt.version, nxt.page) != (chunk.doc_id, chunk.version, chunk.page)
+        or not nxt.start <= chunk.end < nxt.end
+    ):
+        return hit
+    tail = nxt.text[chunk.end - nxt.start :]
+    lines = tail.split("\n")
+    taken = [lines[0]]  # the rest of the line the chunk stops in
+    for line in lines[1:]:
+        if not line.startswith("- ") or sum(map(len, taken)) + len(line) >= limit:
+            break
+        taken.append(line)
+    extra = "\n".join(taken).rstrip()
+    if not extra.strip() or len(extra) > limit:
+        return hit
+    end = chunk.end + len(extra)
+    layout = chunk.layout + tuple(t for t in nxt.layout if t[0] >= chunk.end and t[1] <= end)
+    longer = replace(chunk, text=chunk.text + extra, end=end, layout=layout)
+    return Hit(longer, hit.score, hit.dense_score, hit.bm25_score, hit.sentence_score)
 
 
 def file_words(file_name: str) -> str:

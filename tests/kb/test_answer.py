@@ -169,6 +169,10 @@ def test_the_refusal_calibration_is_stored_with_the_collection(corpus_kb: Knowle
     assert record.similarity_low < record.similarity_high
     assert record.chunks == len(corpus_kb.catalog().chunks)
     assert record.near_miss_flagged >= 0.5  # the self-test: swapped numbers get hedged
+    # ... and so do places swapped for another town the corpus names, far more often than the
+    # unchanged probes (what the check costs questions the corpus answers)
+    assert record.place_swaps > 0 and record.place_swap_flagged >= 0.5
+    assert record.positive_flagged < record.place_swap_flagged / 2
     assert corpus_kb.calibrate() == record  # unchanged corpus: nothing is re-measured
 
 

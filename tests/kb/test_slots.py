@@ -22,6 +22,8 @@ def test_a_number_of_the_question_must_be_in_the_cited_pages() -> None:
     assert not slots.numbers_missing("Wie viele Bündnisse gab es 2019?", "Im Sommer 2019: 58")
     assert slots.numbers_missing("Wann ist das 17. Treffen?", "das 16. Treffen") == ["17"]
     assert slots.numbers_missing("Wie viele Kurse gab es 2018 und 2019?", "2019") == ["2018"]
+    assert not slots.numbers_missing("Was geschah im März 2019?", "am 13.03.2019 begann")
+    assert slots.numbers_missing("Gab es 13 Kurse?", "am 13.03.2019 begann") == ["13"]
 
 
 def test_each_contact_detail_asked_for_must_be_given() -> None:
@@ -30,6 +32,10 @@ def test_each_contact_detail_asked_for_must_be_given() -> None:
     assert not slots.contact_missing("Wie lautet die Anschrift des Amts?", address)
     assert slots.contact_missing("Wie lautet die E-Mail-Adresse?", "Kontakt: Dr. Muster")
     assert not slots.contact_missing("Wer leitet das Amt?", address)
+    assert slots.contact_missing("Welche Faxnummer hat das Amt?", address)
+    assert not slots.contact_missing("Welche Faxnummer hat das Amt?", "Fax: 0251 492-0")
+    assert slots.contact_missing("Hat das Projekt eine Website?", address)
+    assert not slots.contact_missing("Which website?", "siehe www.example.org")
 
 
 def test_places_the_cited_passages_never_name() -> None:
@@ -53,3 +59,32 @@ def test_the_asked_kind_of_fact_must_be_held() -> None:
     assert slots.type_missing(classify("Wann ist das Treffen?"), 0.4)
     assert not slots.type_missing(classify("Was ist eine ZAB?"), 0.0)
     assert not slots.Missing() and slots.Missing(("2020",), "number")
+
+
+def test_a_place_counts_as_named_in_another_word_order() -> None:
+    """The place list spells "Ennepe-Ruhr-Kreis"; a text saying "Kreis Ennepe-Ruhr" names it."""
+
+    def listed_only(text: str) -> list[Place]:
+        return [Place("Ennepe-Ruhr-Kreis")] if "Ennepe-Ruhr-Kreis" in text else []
+
+    question = "Was bietet die Messe im Ennepe-Ruhr-Kreis?"
+    assert not slots.places_unnamed(question, "die Messe des Kreises Ennepe-Ruhr", listed_only)
+    assert slots.places_unnamed(question, "die Messe in Hagen", listed_only) == [
+        "Ennepe-Ruhr-Kreis"
+    ]
+
+
+def test_the_quote_holding_the_fact_must_be_about_the_asked_year_and_place() -> None:
+    question = "Wie viele Besucher kamen 2019 zur Messe in Gelsenkirchen?"
+    context = "Zur Messe in Bielefeld kamen 2018 rund 500 Besucher."
+    assert slots.unscoped(question, context, find_places) == ["2019", "Gelsenkirchen"]
+    assert not slots.unscoped(question, "In Gelsenkirchen kamen 2019 rund 300.", find_places)
+    # single digits are counting words, not a scope
+    assert not slots.unscoped("Gibt es 3 Messen in Bielefeld?", "Bielefeld: Messen", find_places)
+
+
+def test_a_count_is_a_number_that_is_no_year_date_sum_or_reference() -> None:
+    assert slots.holds_count("rund 500 Besucher") and slots.holds_count("alle acht Kommunen")
+    for text in ("50 Mio. Euro", "im Sommer 2019", "am 09.04.2019", "knapp 70 % der Städte"):
+        assert not slots.holds_count(text), text
+    assert not slots.holds_count("die 16. Auflage (vgl. Übersicht 6)")

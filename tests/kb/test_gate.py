@@ -1,0 +1,61 @@
+"""The three bands on a real knowledge base: a figure stated for another place or year than the
+one asked for is hedged and says what it lacks, even when the page names the asked one."""
+
+from collections.abc import Iterator
+
+import pytest
+from conftest import make_settings
+
+from ingest.pipeline import ingest_paths
+from kb.knowledge_base import KnowledgeBase, build_kb
+
+pytestmark = pytest.mark.slow
+
+FAIRS = (
+    "# Ausbildungsmessen für junge Geflüchtete\n\n"
+    "Zur Ausbildungsmesse für junge Geflüchtete in Bielefeld kamen im Jahr 2018 rund 500 "
+    "Besucher, die sich bei 40 Betrieben über Ausbildungsplätze informierten.\n\n"
+    "In Gelsenkirchen gibt es für junge Geflüchtete vor allem Sprachkurse und eine offene "
+    "Sprechstunde im Jobcenter, die seit 2021 jeden Dienstag stattfindet.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def fairs_kb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeBase]:
+    """One page about two towns; the gate is opened (a corpus this small has no calibration),
+    so only the slot check can hedge."""
+    folder = tmp_path_factory.mktemp("fairs")
+    (folder / "messen.md").write_text(FAIRS, encoding="utf-8")
+    settings = make_settings(folder / "data", refusal_threshold=0.0, caution_threshold=0.0)
+    kb = build_kb(settings)
+    ingest_paths(kb, [folder / "messen.md"])
+    yield kb
+    kb.close()
+
+
+def test_a_figure_for_the_asked_place_is_answered(fairs_kb: KnowledgeBase) -> None:
+    answer = fairs_kb.ask("Wie viele Besucher kamen zur Ausbildungsmesse in Bielefeld?")
+    assert answer.citations and not answer.uncertain
+    assert "500" in answer.citations[0].quote
+
+
+def test_a_figure_for_another_place_on_the_same_page_is_hedged(fairs_kb: KnowledgeBase) -> None:
+    answer = fairs_kb.ask("Wie viele Besucher kamen zur Ausbildungsmesse in Gelsenkirchen?")
+    assert answer.uncertain and answer.citations and not answer.refused
+    assert answer.answer.startswith("Eine eindeutige Antwort habe ich")
+    # what was not found, then what was found instead
+    assert "Für „Gelsenkirchen“ nennen sie die gefragte Angabe nicht." in answer.answer
+    assert "Gefunden habe ich:" in answer.answer and "500" in answer.answer
+
+
+def test_a_figure_for_another_year_on_the_same_page_is_hedged(fairs_kb: KnowledgeBase) -> None:
+    answer = fairs_kb.ask("Wie viele Besucher kamen 2021 zur Ausbildungsmesse in Bielefeld?")
+    assert answer.uncertain and "„2021“" in answer.answer
+
+
+def test_an_english_count_question_is_answered_by_a_german_count(fairs_kb: KnowledgeBase) -> None:
+    """ "how many visitors" cannot be matched with "Besucher": any count will do, but a year
+    or a sum of money is no answer to it."""
+    answer = fairs_kb.ask("How many visitors came to the training fair in Bielefeld?")
+    assert answer.citations and not answer.uncertain
+    assert "500" in answer.citations[0].quote
