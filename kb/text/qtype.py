@@ -40,7 +40,8 @@ _DATE = re.compile(
 _NUMBER = re.compile(
     r"\b(wie ?viele?n?|wie (hoch|groß|lange|oft|alt|weit)|in wie vielen|an wie vielen|"
     r"für wie viele|mit wie vielen|anzahl|anteil|prozent|how (many|much|long|often|old)|"
-    r"what (share|percentage|proportion|number))\b",
+    r"what (share|percentage|proportion|number)|welche[rsmn]? \w*(zahl|summe|betrag|höhe|quote)|"
+    r"(which|what) (age|amount|number))\b",
     _I,
 )
 # What a number counts: the first noun after "wie viele" (German capitalises nouns, so the
@@ -53,11 +54,15 @@ _NAME = re.compile(
     r"\w*(nummer|telefon|adresse|e-mail|kontakt)|erreiche|address|phone|e-mail|contact)\b",
     _I,
 )
+# Contact details are a name-like answer even when asked as "What is the address …?".
+_CONTACT = re.compile(
+    r"\b(adresse|anschrift|address|telefon\w*|phone|e-mail|email|kontakt\w*)\b", _I
+)
 _PROCEDURE = re.compile(
     r"\b(wie (läuft|laufen|lief|gehe|gehen|geht|kann|können|komme|kommt|funktioniert|startet|"
     r"starten|fange|fangen|wird .{0,40} (gemacht|organisiert|abgestimmt))|schritt|vorgehen|"
     r"ablauf|womit fangen|was (muss|müssen|soll|sollen) .{0,40} (tun|machen|vorbereiten)|"
-    r"how (do|does|can|should|to)|what steps)\b",
+    r"how (do|does|can|should|to)|what steps|in welcher reihenfolge|in (what|which) order)\b",
     _I,
 )
 _DEFINITION = re.compile(
@@ -110,7 +115,7 @@ def classify(question: str) -> QuestionType:
     if _NUMBER.search(q):
         m = _COUNTED_DE_NOUN.search(q) or _COUNTED_EN.search(q)
         return QuestionType(AnswerType.NUMBER, m.group(1) if m else None)
-    if _DEFINITION.search(q):
+    if _DEFINITION.search(q) and not _CONTACT.search(q):  # "What is the address …?" asks a name
         return QuestionType(AnswerType.DEFINITION)
     if _PROCEDURE.search(q):
         return QuestionType(AnswerType.PROCEDURE)
@@ -156,6 +161,7 @@ SEQUENCE = re.compile(
     r"finally|after)\b",
     re.I,
 )
+_LIST_ITEMS = re.compile(r"\n- [^\n]*(\n- )?")  # the first item, and whether a second follows
 _DEFINES = re.compile(r"\b(ist|sind|bezeichnet|bedeutet|heißt|steht für|meint|is|are|means)\b|\(")
 
 
@@ -178,9 +184,10 @@ def type_fit(
     if kind == AnswerType.NAME:
         return 1.0 if _HAS_NAME.search(text) else 0.0
     if kind in (AnswerType.LIST, AnswerType.PROCEDURE):
-        introduces = page is not None and end is not None and text.rstrip().endswith(":")
-        if introduces and page[end : end + 3].startswith("\n- "):  # type: ignore[index,operator]
-            return 1.0
+        if page is not None and end is not None and text.rstrip().endswith(":"):
+            items = _LIST_ITEMS.match(page, end)
+            if items:  # a list of one on this page is most often cut by a page break
+                return 1.0 if items.group(1) else 0.6
         if kind == AnswerType.PROCEDURE:
             return 0.7 if SEQUENCE.search(text) else 0.0
         return 0.6 if text.count(",") >= 2 else 0.0

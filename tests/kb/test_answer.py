@@ -292,3 +292,28 @@ def test_a_sentence_that_leans_on_the_answer_joins_it(lean_kb: KnowledgeBase) ->
     quote = answer.citations[0].quote
     assert len(quote) > 350  # longer than two sentences that join for being short
     assert quote.startswith("Die Kommunen") and "Datenschutzhinweise" in quote, quote
+
+
+@pytest.fixture
+def meta_kb(settings: Settings, tmp_path: Path) -> Iterator[KnowledgeBase]:
+    doc = tmp_path / "sprachkurse.md"
+    doc.write_text(
+        "# Sprachkurse in Fedorf\n\n"
+        "In diesem Kapitel wird ein Überblick über die Sprachkurse für junge Geflüchtete in "
+        "Fedorf gegeben.\n\n"
+        "Die Volkshochschule bietet an zwei Abenden pro Woche Sprachkurse für junge Geflüchtete "
+        "an.\n\n"
+        "Die Anmeldung erfolgt im Rathaus.",
+        encoding="utf-8",
+    )
+    kb = build_kb(settings.model_copy(update={"refusal_threshold": 0.0, "caution_threshold": 0.0}))
+    ingest_paths(kb, [doc])
+    yield kb
+    kb.close()
+
+
+def test_a_sentence_about_the_document_does_not_answer(meta_kb: KnowledgeBase) -> None:
+    # the sentence about the chapter holds every word of the question; the answer holds fewer
+    answer = meta_kb.ask("Welche Sprachkurse gibt es für junge Geflüchtete in Fedorf?")
+    assert answer.citations[0].quote.startswith("Die Volkshochschule"), answer.answer
+    assert "Kapitel" not in answer.answer

@@ -25,6 +25,12 @@ def analyze(text: str) -> list[str]:
         ("Was ist eine ZAB?", AnswerType.DEFINITION),
         ("Gibt es dafür ein Angebot?", AnswerType.YES_NO),
         ("Ich bin geduldet. Gilt die Initiative auch für mich?", AnswerType.YES_NO),
+        ("What is the postal address of the office?", AnswerType.NAME),
+        ("Was ist die E-Mail-Adresse der Koordinierungsstelle?", AnswerType.NAME),
+        ("In welcher Reihenfolge werden die Kurse belegt?", AnswerType.PROCEDURE),
+        ("In what order are the modules taken?", AnswerType.PROCEDURE),
+        ("Ab welcher Einwohnerzahl gibt es ein eigenes Amt?", AnswerType.NUMBER),
+        ("At what age does the programme end?", AnswerType.NUMBER),
     ],
 )
 def test_the_question_type_comes_from_the_wording(question: str, kind: AnswerType) -> None:
@@ -71,6 +77,9 @@ def test_a_list_question_wants_the_sentence_that_introduces_the_list() -> None:
     page = "Die Aufgaben sind:\n- Planung\n- Beratung"
     end = page.index(":") + 1
     assert type_fit(page[:end], q, set(), analyze, page, end) == 1.0
+    # one item before the page ends: the list goes on elsewhere, a whole list is better
+    cut = "Die Aufgaben sind:\n- Planung"
+    assert type_fit(cut[:end], q, set(), analyze, cut, end) == 0.6
 
 
 @pytest.mark.parametrize(

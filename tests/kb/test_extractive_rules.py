@@ -1,0 +1,31 @@
+"""Rules of the extractive answer that need no knowledge base (kb/answer/extractive.py)."""
+
+import pytest
+
+from kb.answer.extractive import _about_document
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "In diesem Kapitel wird ein erster Überblick über den Start der Bündnisse gegeben.",
+        "Im Folgenden werden die Grundlagen der Initiative dargestellt.",
+        "Der Ansatz ist identisch mit Aktivität 3.1 und wird dort ausführlicher beschrieben.",
+        "This chapter gives an overview of the first year.",
+    ],
+)
+def test_a_sentence_about_the_document_is_recognised(sentence: str) -> None:
+    assert _about_document(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Die Volkshochschule bietet an zwei Abenden pro Woche Sprachkurse an.",
+        "Im folgenden Jahr wurden 14 Familien begleitet.",  # a year, not a chapter
+        # it introduces a list: the items that follow are the content
+        "Im Folgenden wird aufgeführt, welche Aufenthaltstitel infrage kommen:",
+    ],
+)
+def test_a_sentence_about_the_subject_is_not(sentence: str) -> None:
+    assert not _about_document(sentence)
