@@ -7,7 +7,10 @@ from kb.text.sentences import ABBREVIATIONS, _trimmed
 
 _BOUNDARY = re.compile(r"[.!?…]+[\"“”’')\]]*(?=\s)")
 _NEXT_START = re.compile(r"\s+[\"„“‚'(\[]?[A-ZÄÖÜ0-9§]")
-_TOKEN_BEFORE = re.compile(r"(\S+)$")
+# "\Z", not "$": "$" also matches before a newline, so the old splitter took the word at the end
+# of the previous line as the one before a period that opens a line ("0\n. 0"); the linear
+# splitter rightly does not look across the line break (found by Hypothesis).
+_TOKEN_BEFORE = re.compile(r"(\S+)\Z")
 
 
 def _ends_sentence(text: str, dot: int, end: int) -> bool:
