@@ -23,6 +23,7 @@ from kb.answer import slots
 from kb.answer.calibration import Calibration
 from kb.answer.compose import is_english
 from kb.answer.extractive import Extract, best_passage_coverage
+from kb.facets.countries import Countries
 from kb.facets.places import Gazetteer
 from kb.models import Citation
 from kb.retrieval.catalog import Catalog
@@ -133,7 +134,8 @@ class RefusalGate:
             return slots.Missing(tuple(numbers), "number")
         if slots.contact_missing(question, quotes):
             return slots.Missing((), "contact")
-        find = Gazetteer.load().find
+        towns = Gazetteer.load().find
+        find = _places_and_countries
         if self.check_places:
             where = "\n".join(
                 f"{c.title}\n{file_words(c.file_name).title()}\n{c.section or ''}\n{c.text}"
@@ -147,7 +149,7 @@ class RefusalGate:
         fits = type_fit(quotes, qtype, counted, analyze)
         if qtype.kind == AnswerType.NUMBER and is_english(question) and slots.holds_count(quotes):
             fits = 1.0  # "how many people" cannot be matched against German nouns
-        if slots.type_missing(qtype, fits) or slots.places_missing(question, quotes, find):
+        if slots.type_missing(qtype, fits) or slots.places_missing(question, quotes, towns):
             return slots.Missing((), "type")
         if self.check_places and qtype.kind in _SCOPED:
             unscoped = _unscoped(question, qtype, extract, pages, catalog)
@@ -171,7 +173,12 @@ def _unscoped(
         and not slots.type_missing(qtype, type_fit(c.quote, qtype, counted, analyze))
     ]
     context = "\n".join(_context(c, pages) for c in facts or extract.citations[:1])
-    return slots.unscoped(focus(question), context, Gazetteer.load().find)
+    return slots.unscoped(focus(question), context, _places_and_countries)
+
+
+def _places_and_countries(text: str) -> list[slots.Named]:
+    """The towns and districts (NRW) and the countries a text names."""
+    return [*Gazetteer.load().find(text), *Countries.load().find(text)]
 
 
 def _context(citation: Citation, pages: Pages) -> str:

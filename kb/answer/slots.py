@@ -107,7 +107,7 @@ def places_missing(question: str, quotes: str, find_places: PlaceFinder) -> bool
 def places_unnamed(question: str, cited: str, find_places: PlaceFinder) -> list[str]:
     """Places the question names that the cited passages (with their section, their document's
     title and file name) never name: a question about one town answered from another's."""
-    asked = [p.name for p in find_places(question)]
+    asked = find_places(question)
     if not asked:
         return []
     # "Kreis Neuss" (the town's name) and "Rhein-Kreis Neuss" (the district) count as the same;
@@ -115,10 +115,18 @@ def places_unnamed(question: str, cited: str, find_places: PlaceFinder) -> list[
     named = {w for p in find_places(cited) for w in _name_words(p.name)}
     cited_words = set(re.findall(r"\w+", cited.lower()))
     return [
-        name
-        for name in asked
-        if not _name_words(name) & named and not _name_words(name) <= cited_words
+        p.name
+        for p in asked
+        if not _name_words(p.name) & named
+        and not _name_words(p.name) <= cited_words
+        and not _stem_named(p, cited_words)
     ]
+
+
+def _stem_named(place: Named, words: set[str]) -> bool:
+    """A country counts as named by a word beginning like it ("syrische" for "Syrien")."""
+    stems: tuple[str, ...] = getattr(place, "stems", ())
+    return any(w.startswith(stems) for w in words) if stems else False
 
 
 def unscoped(question: str, context: str, find_places: PlaceFinder) -> list[str]:

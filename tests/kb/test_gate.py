@@ -2,6 +2,7 @@
 one asked for is hedged and says what it lacks, even when the page names the asked one."""
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from conftest import make_settings
@@ -18,17 +19,35 @@ FAIRS = (
     "In Gelsenkirchen gibt es für junge Geflüchtete vor allem Sprachkurse und eine offene "
     "Sprechstunde im Jobcenter, die seit 2021 jeden Dienstag stattfindet.\n"
 )
+COURSES = (
+    "# Sprachkurse für Familien\n\n"
+    "Am Sprachkurs in Bielefeld nehmen 14 Familien aus den Westbalkanstaaten teil.\n\n"
+    "Den Elterntreff in Gelsenkirchen besuchen jede Woche 9 syrische Familien.\n"
+)
+
+
+def _one_page_kb(folder: Path, text: str) -> KnowledgeBase:
+    """The gate is opened (a corpus this small has no calibration), so only the slot check can
+    hedge."""
+    (folder / "page.md").write_text(text, encoding="utf-8")
+    settings = make_settings(folder / "data", refusal_threshold=0.0, caution_threshold=0.0)
+    kb = build_kb(settings)
+    ingest_paths(kb, [folder / "page.md"])
+    return kb
 
 
 @pytest.fixture(scope="module")
 def fairs_kb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeBase]:
-    """One page about two towns; the gate is opened (a corpus this small has no calibration),
-    so only the slot check can hedge."""
-    folder = tmp_path_factory.mktemp("fairs")
-    (folder / "messen.md").write_text(FAIRS, encoding="utf-8")
-    settings = make_settings(folder / "data", refusal_threshold=0.0, caution_threshold=0.0)
-    kb = build_kb(settings)
-    ingest_paths(kb, [folder / "messen.md"])
+    """One page about two towns."""
+    kb = _one_page_kb(tmp_path_factory.mktemp("fairs"), FAIRS)
+    yield kb
+    kb.close()
+
+
+@pytest.fixture(scope="module")
+def courses_kb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeBase]:
+    """One page about families from several countries."""
+    kb = _one_page_kb(tmp_path_factory.mktemp("courses"), COURSES)
     yield kb
     kb.close()
 
@@ -59,3 +78,18 @@ def test_an_english_count_question_is_answered_by_a_german_count(fairs_kb: Knowl
     answer = fairs_kb.ask("How many visitors came to the training fair in Bielefeld?")
     assert answer.citations and not answer.uncertain
     assert "500" in answer.citations[0].quote
+
+
+def test_a_figure_for_people_from_another_country_is_hedged(courses_kb: KnowledgeBase) -> None:
+    answer = courses_kb.ask(
+        "Wie viele Familien aus Afghanistan nehmen am Sprachkurs in Bielefeld teil?"
+    )
+    assert answer.uncertain and "„Afghanistan“" in answer.answer
+
+
+def test_a_country_named_by_its_adjective_is_answered(courses_kb: KnowledgeBase) -> None:
+    answer = courses_kb.ask(
+        "Wie viele Familien aus Syrien besuchen den Elterntreff in Gelsenkirchen?"
+    )
+    assert answer.citations and not answer.uncertain
+    assert "9 syrische" in " ".join(c.quote for c in answer.citations)

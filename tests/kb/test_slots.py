@@ -88,3 +88,22 @@ def test_a_count_is_a_number_that_is_no_year_date_sum_or_reference() -> None:
     for text in ("50 Mio. Euro", "im Sommer 2019", "am 09.04.2019", "knapp 70 % der Städte"):
         assert not slots.holds_count(text), text
     assert not slots.holds_count("die 16. Auflage (vgl. Übersicht 6)")
+
+
+def test_a_country_of_the_question_must_be_named_where_the_fact_is() -> None:
+    from kb.facets.countries import Countries
+
+    countries = Countries.load().find
+    question = "Wie viele Familien aus Syrien nehmen am Projekt teil?"
+    elsewhere = "14 Familien aus den Westbalkanstaaten nehmen teil."
+    assert slots.unscoped(question, elsewhere, countries) == ["Syrien"]
+    # the adjective names it too, and so does the other language's name
+    assert not slots.unscoped(question, "14 syrische Familien nehmen teil.", countries)
+    assert not slots.unscoped("How many families from Syria?", "Familien aus Syrien", countries)
+    # the documents' own country is seldom named: asking "in Deutschland" hedges nothing
+    assert not countries("Wie viele Geflüchtete leben in Deutschland?")
+    assert [c.name for c in countries("aus Afghanistan, dem Irak und Eritrea")] == [
+        "Afghanistan",
+        "Irak",
+        "Eritrea",
+    ]
