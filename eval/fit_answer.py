@@ -70,6 +70,10 @@ def choices(kb: KnowledgeBase, items: list[QAItem]) -> list[Choice]:
 def fit(data: list[Choice], l2: float, steps: int = 3000, rate: float = 0.05) -> np.ndarray:
     """Coefficients minimising Σ −log P(a labelled candidate) + l2·|w|² (Adam steps)."""
     usable = [c for c in data if c.holds.any()]
+    if not usable:
+        raise SystemExit(
+            "nothing to fit: no tune question has a candidate whose quote holds its facts"
+        )
     x = np.vstack([c.features for c in usable])
     y = np.concatenate([c.holds for c in usable])
     sizes = [len(c.holds) for c in usable]

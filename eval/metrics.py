@@ -121,7 +121,7 @@ def summarize(judgements: list[Judgement]) -> dict[str, float | int | None]:
         "hit@1": _rate([r == 1 for r in ranks]),
         "hit@5": _rate([r is not None and r <= 5 for r in ranks]),
         "mrr": round(statistics.fmean([1 / r if r else 0.0 for r in ranks]), 4) if ranks else None,
-        "fact_in_top5": _rate([j.fact_in_top5 for j in answerable]),
+        "fact_in_top5": _rate([j.fact_in_top5 for j in answerable if j.item.must_include]),
     }
     if any(j.answer is not None for j in judgements):
         out.update(_answer_metrics(judgements, answerable, unanswerable))

@@ -43,7 +43,8 @@ _META = re.compile(
     r"im (folgenden|nächsten|vorigen|letzten) (Kapitel|Abschnitt|Teil)|(?-i:[Ii]m Folgenden)|"
     r"(wird|werden) (dort|hier|unten|oben) (ausführlicher |näher |genauer )?"
     r"(beschrieben|dargestellt|erläutert|vorgestellt)|"
-    r"(this|the following|the next) (chapter|section|report|paper)|in the following|"
+    r"(this|the following|the next) (chapter|section|report|paper)|"
+    r"in the following(?! (year|month|week|day)s?\b)|"
     r"(is|are) (described|outlined|presented) (below|above|in))\b",
     re.I,
 )
@@ -406,6 +407,9 @@ def _kind(unit: SentenceUnit, page: str) -> str | None:
 def _about_document(text: str) -> bool:
     """Does the sentence talk about the document rather than its subject? One that introduces
     a list (ends with ':') is kept: its items are the content."""
+    # "In diesem Bericht wurden 58 Bündnisse gezählt." states a fact (a year does not)
+    if re.search(r"(?<![\d.])(?!(19|20)\d\d\b)\d+(?![\d.])", text):  # not "3.1" (a section)
+        return False
     return bool(_META.search(text)) and not text.rstrip().endswith(":")
 
 

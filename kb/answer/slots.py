@@ -9,9 +9,10 @@ close as a real one would, so similarity cannot tell; what tells is a missing sl
 - a contact detail asked for (telephone, e-mail, address) that the quotes do not contain;
 - a number or date asked for ("wie viele Familien", "wann") that the quotes do not hold;
 - towns or districts asked for ("welche Kommunen …") where the quotes name none;
-- for a number, date or yes/no question: a year or place of the question that the paragraph of
-  the quote holding the asked fact does not name ("Wie viele … im Rhein-Kreis Neuss?" answered
-  with a figure for all of NRW, from a page that mentions the district elsewhere).
+- for a number, date, yes/no or who-question: a year, place or country of the question that
+  the paragraph of the quote holding the asked fact does not name ("Wie viele … im Rhein-Kreis
+  Neuss?" answered with a figure for all of NRW, from a page that mentions the district
+  elsewhere).
 
 Nothing here knows the corpus; only the question's form and the quoted text are read. (A rare
 word or noun of the question missing from the quotes or the cited passages was tried as well:
@@ -113,20 +114,23 @@ def places_unnamed(question: str, cited: str, find_places: PlaceFinder) -> list[
     # "Kreis Neuss" (the town's name) and "Rhein-Kreis Neuss" (the district) count as the same;
     # so do word orders the place list does not know ("Kreis Ennepe-Ruhr", "Ennepe-Ruhr-Kreis").
     named = {w for p in find_places(cited) for w in _name_words(p.name)}
-    cited_words = set(re.findall(r"\w+", cited.lower()))
+    # proper nouns keep their capital ("Essen" the town, not "essen" the verb)
+    cited_words = {w.lower() for w in re.findall(r"\w+", cited) if w[:1].isupper()}
+    adjectives = {w.lower() for w in re.findall(r"\w+isch\w*", cited)}
     return [
         p.name
         for p in asked
         if not _name_words(p.name) & named
         and not _name_words(p.name) <= cited_words
-        and not _stem_named(p, cited_words)
+        and not _stem_named(p, adjectives)
     ]
 
 
-def _stem_named(place: Named, words: set[str]) -> bool:
-    """A country counts as named by a word beginning like it ("syrische" for "Syrien")."""
+def _stem_named(place: Named, adjectives: set[str]) -> bool:
+    """A country counts as named by its adjective: an "-isch" word beginning like it
+    ("syrische" for "Syrien", "afghanischen" for "Afghanistan")."""
     stems: tuple[str, ...] = getattr(place, "stems", ())
-    return any(w.startswith(stems) for w in words) if stems else False
+    return any(w.startswith(stems) for w in adjectives) if stems else False
 
 
 def unscoped(question: str, context: str, find_places: PlaceFinder) -> list[str]:
@@ -137,8 +141,15 @@ def unscoped(question: str, context: str, find_places: PlaceFinder) -> list[str]
     return numbers + places_unnamed(question, context, find_places)
 
 
+# Words many place names share ("Bad Salzuflen", "Bad Oeynhausen"; "Mülheim an der Ruhr",
+# "Ennepe-Ruhr-Kreis"): alone they name no one place.
+_GENERIC_NAME_WORDS = frozenset(
+    "kreis stadt rhein ruhr bad an der die am im in sankt st westf rhld".split()
+)
+
+
 def _name_words(name: str) -> set[str]:
-    return {w for w in re.split(r"[\s-]+", name.lower()) if w not in ("kreis", "stadt", "rhein")}
+    return {w for w in re.split(r"[\s()./-]+", name.lower()) if w and w not in _GENERIC_NAME_WORDS}
 
 
 _COUNT_WORDS = (
@@ -170,9 +181,31 @@ def holds_count(text: str) -> bool:
             return True
         year = re.fullmatch(r"(19|20)\d\d", n) is not None
         ordinal = text[m.end(1) : m.end(1) + 1] == "."  # "16. Auflage", "13.03."
-        if not year and not ordinal and not _REFERENCE.search(text[: m.start(1)]):
+        if year or ordinal or _REFERENCE.search(text[: m.start(1)]):
+            continue
+        if not _contact_number(text, m.start(1), m.end(1)):
             return True
     return False
+
+
+# "Tel.: 0251 / 492-0", "Hafenstraße 8", "48153 Münster": numbers of an address or a line
+_CONTACT_BEFORE = re.compile(
+    r"\b(Tel|Telefon|Fon|Fax|Phone|PLZ|Postfach|\w*(straße|str|weg|platz))\.?:?\s*$", re.I
+)
+
+
+def _contact_number(text: str, start: int, end: int) -> bool:
+    """Is the number at [start, end) part of a postcode, telephone number or street address?"""
+    digits = text[start:end].replace(".", "")
+    joined = text[end : end + 2].lstrip(" ")[:1] in ("/", "-") or text[
+        max(0, start - 2) : start
+    ].rstrip(" ")[-1:] in ("/", "-")
+    return (
+        len(digits) >= 5
+        or digits.startswith("0")
+        or joined
+        or bool(_CONTACT_BEFORE.search(text[max(0, start - 20) : start]))
+    )
 
 
 def type_missing(qtype: QuestionType, fits: float) -> bool:

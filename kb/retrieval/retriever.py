@@ -212,9 +212,10 @@ def _rare_names(
 ) -> dict[str, frozenset[str]]:
     """Per document, the words of its name that can single it out: rare in the corpus's text
     (in at most a tenth of its passages) — "Mitteilung", a town's or an institute's name, not
-    the topic words every document uses ("Projekt", "Ausbildung") that a title shares."""
+    the topic words every document uses ("Projekt", "Ausbildung") that a title shares. A
+    year in a file name names nothing: a question about 2019 asks about the year."""
     most = max(1.0, _RARE_NAME_SHARE * len(catalog.chunks))
-    rare = {t for t in naming if len(catalog.bm25.counts(t)[0]) <= most}
+    rare = {t for t in naming if not t.isdigit() and len(catalog.bm25.counts(t)[0]) <= most}
     return {doc: frozenset(names & rare) for doc, names in doc_terms.items()}
 
 
@@ -242,7 +243,8 @@ def _with_list_end(hit: Hit, catalog: Catalog, limit: int) -> Hit:
     lines = tail.split("\n")
     taken = [lines[0]]  # the rest of the line the chunk stops in
     for line in lines[1:]:
-        if not line.startswith("- ") or sum(map(len, taken)) + len(line) >= limit:
+        # the lines taken so far, with the line breaks between them
+        if not line.startswith("- ") or sum(len(t) + 1 for t in taken) + len(line) > limit:
             break
         taken.append(line)
     extra = "\n".join(taken).rstrip()

@@ -56,7 +56,9 @@ _NAME = re.compile(
 )
 # Contact details are a name-like answer even when asked as "What is the address …?".
 _CONTACT = re.compile(
-    r"\b(adresse|anschrift|address|telefon\w*|phone|e-mail|email|kontakt\w*)\b", _I
+    r"\b(die|der|the|eine?|an|your|their|its)\s+(\w+[\s-])?(adresse|anschrift|address|telefonnummer|"
+    r"telefon|phone(\s+number)?|e-mail(-adresse)?|email|kontaktdaten|kontaktperson|kontakt)\b",
+    _I,
 )
 _PROCEDURE = re.compile(
     r"\b(wie (läuft|laufen|lief|gehe|gehen|geht|kann|können|komme|kommt|funktioniert|startet|"

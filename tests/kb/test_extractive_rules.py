@@ -12,6 +12,7 @@ from kb.answer.extractive import _about_document
         "Im Folgenden werden die Grundlagen der Initiative dargestellt.",
         "Der Ansatz ist identisch mit Aktivität 3.1 und wird dort ausführlicher beschrieben.",
         "This chapter gives an overview of the first year.",
+        "Im Frühjahr 2019 wird in diesem Kapitel ein Überblick gegeben.",  # a year is no fact
     ],
 )
 def test_a_sentence_about_the_document_is_recognised(sentence: str) -> None:
@@ -23,6 +24,8 @@ def test_a_sentence_about_the_document_is_recognised(sentence: str) -> None:
     [
         "Die Volkshochschule bietet an zwei Abenden pro Woche Sprachkurse an.",
         "Im folgenden Jahr wurden 14 Familien begleitet.",  # a year, not a chapter
+        "In the following year, 14 families were supported.",
+        "In diesem Bericht wurden 58 Bündnisse gezählt.",  # it states a figure
         # it introduces a list: the items that follow are the content
         "Im Folgenden wird aufgeführt, welche Aufenthaltstitel infrage kommen:",
     ],

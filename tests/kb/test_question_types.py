@@ -95,3 +95,10 @@ def test_a_list_question_wants_the_sentence_that_introduces_the_list() -> None:
 def test_two_questions_in_one_are_told_apart(question: str, part: str | None) -> None:
     found = second_part(question)
     assert (found is None) if part is None else (found is not None and found.startswith(part))
+
+
+def test_a_contact_word_makes_a_name_question_only_when_it_is_what_is_asked() -> None:
+    assert classify("What is the postal address of the institute?").kind == AnswerType.NAME
+    assert classify("Was ist die Telefonnummer des Jobcenters?").kind == AnswerType.NAME
+    assert classify("Was ist eine Kontaktstelle?").kind == AnswerType.DEFINITION
+    assert classify("Was bedeutet Telefonseelsorge?").kind == AnswerType.DEFINITION

@@ -107,3 +107,41 @@ def test_a_country_of_the_question_must_be_named_where_the_fact_is() -> None:
         "Irak",
         "Eritrea",
     ]
+
+
+def test_place_names_match_as_proper_nouns_and_not_by_shared_generic_words() -> None:
+    from kb.facets.places import Gazetteer
+
+    towns = Gazetteer.load().find
+    # the verb "essen" does not name the town Essen
+    assert slots.places_unnamed("Was gibt es in Essen?", "Wir essen gern", towns) == ["Essen"]
+    assert not slots.places_unnamed("Was gibt es in Essen?", "In Essen gibt es", towns)
+    # "Bad" is shared by many towns and names none of them
+    other_spa = "Zur Messe in Bad Oeynhausen kamen 2019 rund 500 Besucher."
+    assert slots.places_unnamed("Wer kam in Bad Salzuflen?", other_spa, towns) == ["Bad Salzuflen"]
+    # another word order of the same district still counts
+    assert not slots.places_unnamed("Was plant der Ennepe-Ruhr-Kreis?", "Kreis Ennepe-Ruhr", towns)
+
+
+def test_a_country_is_named_by_its_own_adjective_not_by_any_word_beginning_alike() -> None:
+    from kb.facets.countries import Countries
+
+    countries = Countries.load().find
+    question = "Wie viele Familien aus Nordmazedonien nehmen teil?"
+    assert slots.unscoped(question, "In Nordrhein-Westfalen nehmen 14 Familien teil.", countries)
+    assert not slots.unscoped(question, "14 nordmazedonische Familien", countries)
+    # proper nouns only: the English "island" is not Iceland
+    assert not countries("How many people live on the island?")
+    # everyday names the standard spells otherwise
+    assert [c.name for c in countries("aus Russland, der Türkei und dem Kosovo")] == [
+        "Russland",
+        "Türkei",
+        "Kosovo",
+    ]
+
+
+def test_numbers_of_a_contact_block_are_no_count() -> None:
+    assert not slots.holds_count("Universität, 47057 Duisburg")
+    assert not slots.holds_count("Tel.: 0203 / 379-1234")
+    assert not slots.holds_count("Hafenstraße 8")
+    assert slots.holds_count("Es kamen rund 500 Besucher.")

@@ -63,4 +63,7 @@ def test_the_passage_holding_the_list_intro_ends_with_the_list(list_kb: Knowledg
 def test_the_tail_is_bounded(list_kb: KnowledgeBase) -> None:
     cut = _intro_hit(list_kb, 0).chunk
     short = _intro_hit(list_kb, 60).chunk
-    assert len(short.text) - len(cut.text) <= 60
+    added = short.text[len(cut.text) :]
+    assert short.text.startswith(cut.text) and 0 < len(added) <= 60
+    assert ITEMS[-1] not in short.text  # whole items only, as many as fit
+    assert all(line.startswith("- ") for line in added.strip().split("\n")[1:])
