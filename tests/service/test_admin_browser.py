@@ -136,7 +136,7 @@ def test_upload_review_publish_ask_replace_withdraw_undo(
         "Hochladen",
     )
     expect(page.locator("progress#job-progress, #job-status")).not_to_have_count(0)
-    screenshot(page, artifacts, "admin-job.png", "admin-job.png")
+    screenshot(page, artifacts, "admin-job.png", "admin-job.png", transient=True)
     wait_for(page, "zur Prüfung")
     expect(page.get_by_role("heading", name=re.compile("Vorschau"))).to_be_visible()
     facts = page.locator("dl.facts")
