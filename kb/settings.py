@@ -81,7 +81,7 @@ class Settings(BaseSettings):
     answer_mode: AnswerMode = "extractive"
     # The direct answer plus supporting quotes; the sentence weights (kb/answer/extractive.py
     # Weights) were chosen on the tune split.
-    max_answer_sentences: int = Field(2, ge=1, le=3)
+    max_answer_sentences: int = Field(3, ge=1, le=3)
     answer_weights: dict[str, float] = Field(default_factory=dict)
     # Three bands (kb/answer/refusal.py), chosen on the tune split (docs/retrieval.md): below
     # refusal_threshold a refusal; below caution_threshold, or when the quotes miss the number,

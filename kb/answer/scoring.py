@@ -34,8 +34,8 @@ class Weights:
     answer_type: float = 0.3
     nonprose: float = 0.5
     similarity_span: float = 0.08  # cosine below the best that still earns some similarity credit
-    support_ratio: float = 0.7  # a supporting quote scores at least this share of the answer
-    support_gain: float = 0.08  # ... and adds this share of the question's weight the answer lacks
+    support_ratio: float = 0.6  # a supporting quote scores at least this share of the answer
+    support_gain: float = 0.04  # ... and adds this share of the question's weight the answer lacks
     typed_support_ratio: float = 0.5  # ... or this share, when it holds the asked kind of fact
     # that the direct answer lacks (a number, date or name question answered by its topic)
     window_chars: float = 350  # the next sentence joins when both together are no longer
