@@ -13,9 +13,13 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from conftest import EMBED_CACHE
+
+if TYPE_CHECKING:
+    from kb.knowledge_base import KnowledgeBase
+    from kb.settings import Settings
 
 KB_BIN = Path(sys.executable).with_name("kb")
 
@@ -245,6 +249,20 @@ def stored_originals(data_dir: Path) -> set[str]:
 
 
 # -- answers --------------------------------------------------------------------------------------
+
+
+def one_document_kb(settings: "Settings", folder: Path, name: str, text: str) -> "KnowledgeBase":
+    """A knowledge base of one small document, its refusal gate opened (a corpus this small has
+    no calibration), so that only the answer step and the slot checks decide."""
+    from ingest.pipeline import ingest_paths
+    from kb.knowledge_base import build_kb
+
+    doc = folder / name
+    doc.write_text(text, encoding="utf-8")
+    gate_open = {"refusal_threshold": 0.0, "caution_threshold": 0.0}
+    kb = build_kb(settings.model_copy(update=gate_open))
+    ingest_paths(kb, [doc])
+    return kb
 
 
 ASK_KEYS = {

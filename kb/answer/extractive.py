@@ -136,6 +136,8 @@ class SentencePicker:
             if page_text.get(hit.chunk.id)  # a version purged mid-question cannot be quoted
             for unit in catalog.sentences(hit.chunk)
         ]
+        # the words of each passage's document title and section heading, once per passage
+        headings = [set(analyze(f"{h.chunk.title}\n{h.chunk.section or ''}")) for h in hits]
         focus = _focus_weights(weights, [terms for _, _, _, terms in units])
         focus_total = sum(focus.values()) or 1.0
         covers = [sum(v for t, v in weights.items() if t in terms) / total for *_, terms in units]
@@ -145,7 +147,7 @@ class SentencePicker:
             sim = similarity.get(unit.id)
             if covers[i] == 0 and sim is None:
                 continue  # a heading-like fragment with nothing to say
-            around = set(analyze(f"{hit.chunk.title}\n{hit.chunk.section or ''}"))
+            around = headings[rank]
             kind = _kind(unit, page)
             before = i > 0 and units[i - 1][1] is hit  # the neighbours in the same passage
             after = i + 1 < len(units) and units[i + 1][1] is hit
@@ -230,7 +232,7 @@ class SentencePicker:
         # two questions in one ("Wie viel …, und aus wie vielen …?") get one more quote
         limit = self.max_sentences + (second_part(question) is not None)
         spans = [direct, *self._supports(best, [direct], ranked, weights, fits, limit)]
-        covered = frozenset(t for s in spans for t in _span_terms(s, catalog) if t in weights)
+        covered = frozenset(t for t in _held_terms(spans) if t in weights)
         return self._compose(spans, page_text, best, covered)
 
     # -- the direct answer ---------------------------------------------------------------------
@@ -424,11 +426,6 @@ def _allowed(kind: str, qtype: QuestionType) -> bool:
 
 def _held_terms(spans: list[tuple[Sentence, int, int]]) -> frozenset[str]:
     return frozenset(t for s, _, _ in spans for t in s.terms)
-
-
-def _span_terms(span: tuple[Sentence, int, int], catalog: Catalog) -> frozenset[str]:
-    sentence, _, _ = span
-    return sentence.terms
 
 
 def _next_sentence(page: str, end: int) -> tuple[int, int] | None:

@@ -5,7 +5,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from helpers import check_schema
+from helpers import check_schema, one_document_kb
 
 from ingest.pipeline import ingest_paths
 from kb.errors import EmptyKnowledgeBase, InvalidInput
@@ -218,18 +218,17 @@ def test_when_two_documents_answer_both_are_quoted_and_named(small_kb: Knowledge
 
 @pytest.fixture
 def steps_kb(settings: Settings, tmp_path: Path) -> Iterator[KnowledgeBase]:
-    doc = tmp_path / "verfahren.md"
-    doc.write_text(
+    kb = one_document_kb(
+        settings,
+        tmp_path,
+        "verfahren.md",
         "# Übergangsberatung in Cedorf\n\n"
         "Die Berufskollegs in Cedorf haben eine mehrstufige Übergangsberatung eingeführt. "
         "Die Lehrkräfte erfassen zunächst im Gespräch, welche Hilfen nötig sind. "
         "Die Ergebnisse fließen in eine Übergangskonferenz der Fachleute ein. "
         "Diese Konferenz vermittelt passende Anschlussangebote.\n\n"
         "Für Fragen steht das Bildungsbüro zur Verfügung.",
-        encoding="utf-8",
     )
-    kb = build_kb(settings.model_copy(update={"refusal_threshold": 0.0, "caution_threshold": 0.0}))
-    ingest_paths(kb, [doc])
     yield kb
     kb.close()
 
@@ -243,18 +242,17 @@ def test_a_procedure_is_quoted_with_its_steps_in_order(steps_kb: KnowledgeBase) 
 
 @pytest.fixture
 def list_kb(settings: Settings, tmp_path: Path) -> Iterator[KnowledgeBase]:
-    doc = tmp_path / "bausteine.md"
-    doc.write_text(
+    kb = one_document_kb(
+        settings,
+        tmp_path,
+        "bausteine.md",
         "# Förderung in Dedorf\n\n"
         "Das Förderprogramm in Dedorf besteht aus drei Bausteinen:\n\n"
         "- Coaching für junge Erwachsene auf dem Weg in die Ausbildung\n"
         "- Sprachkurse, die neben der Ausbildung im Betrieb besucht werden können\n"
         "- Kurse zum Nachholen des Hauptschulabschlusses\n\n"
         "Die Anträge nimmt das Integrationszentrum entgegen.",
-        encoding="utf-8",
     )
-    kb = build_kb(settings.model_copy(update={"refusal_threshold": 0.0, "caution_threshold": 0.0}))
-    ingest_paths(kb, [doc])
     yield kb
     kb.close()
 
@@ -269,8 +267,10 @@ def test_a_list_question_answered_by_one_item_quotes_the_whole_list(list_kb: Kno
 
 @pytest.fixture
 def lean_kb(settings: Settings, tmp_path: Path) -> Iterator[KnowledgeBase]:
-    doc = tmp_path / "instrumente.md"
-    doc.write_text(
+    kb = one_document_kb(
+        settings,
+        tmp_path,
+        "instrumente.md",
         "# Teilhabemanagement in Edorf\n\n"
         "Die Kommunen in Edorf brauchen für die Einführung des Teilhabemanagements im Rahmen "
         "der vorgesehenen Ressourcen eine konkretisierende Anpassung an den Kontext der "
@@ -279,10 +279,7 @@ def lean_kb(settings: Settings, tmp_path: Path) -> Iterator[KnowledgeBase]:
         "Dazu gehören Datenschutzhinweise, Leitfäden für ein Assessment und Muster für "
         "Stellenprofile sowie Falldokumentationen.\n\n"
         "Das Land fördert die Stellen seit dem Frühjahr.",
-        encoding="utf-8",
     )
-    kb = build_kb(settings.model_copy(update={"refusal_threshold": 0.0, "caution_threshold": 0.0}))
-    ingest_paths(kb, [doc])
     yield kb
     kb.close()
 
@@ -296,18 +293,17 @@ def test_a_sentence_that_leans_on_the_answer_joins_it(lean_kb: KnowledgeBase) ->
 
 @pytest.fixture
 def meta_kb(settings: Settings, tmp_path: Path) -> Iterator[KnowledgeBase]:
-    doc = tmp_path / "sprachkurse.md"
-    doc.write_text(
+    kb = one_document_kb(
+        settings,
+        tmp_path,
+        "sprachkurse.md",
         "# Sprachkurse in Fedorf\n\n"
         "In diesem Kapitel wird ein Überblick über die Sprachkurse für junge Geflüchtete in "
         "Fedorf gegeben.\n\n"
         "Die Volkshochschule bietet an zwei Abenden pro Woche Sprachkurse für junge Geflüchtete "
         "an.\n\n"
         "Die Anmeldung erfolgt im Rathaus.",
-        encoding="utf-8",
     )
-    kb = build_kb(settings.model_copy(update={"refusal_threshold": 0.0, "caution_threshold": 0.0}))
-    ingest_paths(kb, [doc])
     yield kb
     kb.close()
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 from conftest import make_settings
+from helpers import one_document_kb
 
-from ingest.pipeline import ingest_paths
-from kb.knowledge_base import KnowledgeBase, build_kb
+from kb.knowledge_base import KnowledgeBase
 
 pytestmark = pytest.mark.slow
 
@@ -27,13 +27,7 @@ COURSES = (
 
 
 def _one_page_kb(folder: Path, text: str) -> KnowledgeBase:
-    """The gate is opened (a corpus this small has no calibration), so only the slot check can
-    hedge."""
-    (folder / "page.md").write_text(text, encoding="utf-8")
-    settings = make_settings(folder / "data", refusal_threshold=0.0, caution_threshold=0.0)
-    kb = build_kb(settings)
-    ingest_paths(kb, [folder / "page.md"])
-    return kb
+    return one_document_kb(make_settings(folder / "data"), folder, "page.md", text)
 
 
 @pytest.fixture(scope="module")
