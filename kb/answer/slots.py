@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from kb.text.qtype import AnswerType, QuestionType
+from kb.text.qtype import CARDINAL_WORDS, AnswerType, QuestionType
 
 
 class Named(Protocol):
@@ -152,10 +152,7 @@ def _name_words(name: str) -> set[str]:
     return {w for w in re.split(r"[\s()./-]+", name.lower()) if w and w not in _GENERIC_NAME_WORDS}
 
 
-_COUNT_WORDS = (
-    r"zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|dreißig|vierzig|fünfzig|"
-    r"hundert|tausend|Dutzend"
-)
+_COUNT_WORDS = rf"{CARDINAL_WORDS}|dreißig|vierzig|fünfzig|Dutzend"
 _COUNT = re.compile(
     rf"(?<![\w.,])(\d{{1,3}}(?:\.\d{{3}})+|\d+)(?![\w,]|\.\d)(?!\s*(%|Prozent|Mio|Millionen|Mrd|"
     rf"Milliarden|Euro|EUR|€))|\b({_COUNT_WORDS})\b",

@@ -146,10 +146,11 @@ _HAS_DATE = re.compile(
     r"fridays?|saturdays?|sundays?|daily|weekly)\b|\b\d{1,2}([:.]\d\d)?\s?(Uhr|h\b)"
 )
 _HAS_YEAR = re.compile(r"\b(19|20)\d\d\b")
-_NUMBER_WORDS = (
-    r"zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|hundert|tausend|"
-    r"einmal|zweimal|dreimal|Hälfte|Drittel|Viertel|Dutzend"
+# Numbers written as words (a regex alternation); kb/answer/slots.py counts with them too.
+CARDINAL_WORDS = (
+    r"zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|hundert|tausend"
 )
+_NUMBER_WORDS = rf"{CARDINAL_WORDS}|einmal|zweimal|dreimal|Hälfte|Drittel|Viertel|Dutzend"
 _HAS_NUMBER = re.compile(rf"\d|\b({_NUMBER_WORDS})\b", re.I)
 # German capitalises every noun, so only titles, addresses and acronyms mark a name.
 _HAS_NAME = re.compile(
