@@ -15,6 +15,7 @@ class Block:
     kind: BlockKind
     text: str
     level: int = 0  # heading level, 1 = top
+    closed: bool = False  # the loader saw the paragraph end here, with or without a full stop
 
 
 @dataclass
@@ -59,6 +60,7 @@ def merge_broken_paragraphs(blocks: list[Block]) -> list[Block]:
             prev is not None
             and prev.kind == "paragraph"
             and block.kind == "paragraph"
+            and not prev.closed
             and not prev.text.rstrip().endswith(_CLOSED)
         ):
             out[-1] = Block("paragraph", join_lines(prev.text, block.text))

@@ -49,7 +49,7 @@ _HINTS = {
 }
 
 
-PIPELINE_REVISION = "3"  # 3: non-prose lines tagged (kb/text/layout.py)
+PIPELINE_REVISION = "4"  # 3: non-prose lines tagged (kb/text/layout.py); 4: PDF captions alone
 
 
 def pipeline_signature(chunker: Chunker) -> str:

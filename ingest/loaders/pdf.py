@@ -6,6 +6,7 @@ import re
 import statistics
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 
 from ingest.blocks import Block, LoadedDocument, LoadedPage
 from ingest.cleaning import (
@@ -21,6 +22,7 @@ from kb.errors import IngestError
 
 _COLUMN_GAP = re.compile(r"\S(\s{3,}|\t)\S|\[\s?\]|☐")
 _SENTENCE_END = re.compile(r"[.!?:“\"”)]$")
+_LABEL = re.compile(r"^[A-ZÄÖÜ][\wäöüß-]*( \d+(\.\d+)*)?: ")  # "Quelle: …", "Übersicht 2: …"
 
 
 def load_pdf(data: bytes) -> LoadedDocument:
@@ -126,6 +128,11 @@ def _blocks_from_lines(raw_lines: list[str], detector: HeadingDetector) -> list[
                 or bool(_SENTENCE_END.search(current.text))
             )
         )
+        ends = _ends_block(line, nxt, typical)
+        # a caption or title line: labelled, or a line of its own after a finished sentence
+        caption = ends and (
+            bool(_LABEL.match(line)) or bool(i and _SENTENCE_END.search(lines[i - 1]))
+        )
         if pairs[i][1] and not starts_item:
             blocks.append(Block("table_row", line))
             current = None
@@ -133,14 +140,20 @@ def _blocks_from_lines(raw_lines: list[str], detector: HeadingDetector) -> list[
             text = strip_bullet(line)
             current = Block("list_item", text)
             blocks.append(current)
-        elif current is not None and current.kind in ("paragraph", "list_item"):
+        elif current is not None and current.kind in ("paragraph", "list_item") and not caption:
             current = Block(current.kind, join_lines(current.text, line))
             blocks[-1] = current
         else:
+            if current is not None:  # a caption stands apart from the text above it too
+                blocks[-1] = replace(current, closed=True)
             current = Block("paragraph", line)
             blocks.append(current)
-        # A short line that ends a sentence closes its paragraph; a short list line its item.
-        if (
+        # A short line that ends a sentence closes its paragraph; a short list line its item;
+        # a caption or label line its block, for good.
+        if current is not None and ends:
+            blocks[-1] = replace(current, closed=True)
+            current = None
+        elif (
             current is not None
             and len(line) < 0.8 * typical
             and (
@@ -150,7 +163,25 @@ def _blocks_from_lines(raw_lines: list[str], detector: HeadingDetector) -> list[
         ):
             current = None
         i += 1
-    return [Block(b.kind, b.text.strip(), b.level) for b in blocks if b.text.strip()]
+    return [replace(b, text=b.text.strip()) for b in blocks if b.text.strip()]
+
+
+def _ends_block(line: str, nxt: str | None, typical: float) -> bool:
+    """A line far shorter than the text's lines was not wrapped at the margin: when it ends in a
+    noun, name or number and the next line does not go on in lower case, it is a caption, label,
+    title or address line ("Quelle: Eigene Berechnungen", "Schulabschlüsse und Allgemeinbildung"),
+    not the start of the paragraph below it. A line ending in a function word ("zwischen Städten
+    und"), a hyphen, comma or slash, or followed by a lower-case word, runs on. A labelled line
+    ("Quelle: …", "Übersicht 2: …") counts as short sooner."""
+    words = line.split()
+    last = words[-1] if words else ""
+    return (
+        len(line) < (0.8 if _LABEL.match(line) else 0.6) * typical
+        and (last[:1].isupper() or last[:1].isdigit())
+        and not _SENTENCE_END.search(line)
+        and not line.endswith(("-", ",", "/"))
+        and not (nxt or "")[:1].islower()
+    )
 
 
 def _typical_length(lines: list[str]) -> float:

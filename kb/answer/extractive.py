@@ -416,7 +416,10 @@ def _about_document(text: str) -> bool:
 
 
 def _allowed(kind: str, qtype: QuestionType) -> bool:
-    """Non-prose that may answer: a number table for "how many", a contact line for "who"."""
+    """Non-prose that may answer: a number table for "how many", a contact line for "who", the
+    questions and fields of a form for what it asks."""
+    if kind == layout.FORM:
+        return qtype.about_form
     if kind == layout.TABLE:
         return qtype.kind in (AnswerType.NUMBER, AnswerType.LIST)
     if kind == layout.CONTACT:

@@ -7,7 +7,7 @@ may bring a preamble ("Ich bin 25. Gehöre ich …?"): its last sentence decides
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 Terms = Callable[[str], list[str]]  # the analyzer: text → index terms
@@ -28,6 +28,9 @@ class AnswerType(Enum):
 class QuestionType:
     kind: AnswerType
     counted: str | None = None  # "Menschen" in "Wie viele Menschen …": what a number counts
+    # asks what a form or questionnaire asks ("Was fragt die Arbeitshilfe ab?"): its own
+    # questions and fields may answer
+    about_form: bool = False
 
 
 _I = re.I
@@ -110,7 +113,19 @@ def second_part(question: str) -> str | None:
     return asked[m.start(2) :] if m else None
 
 
+_ABOUT_FORM = re.compile(
+    r"\b(fragt|gefragt|abgefragt|erfragt|fragebogens?|formulars?|formularen|asks|asked|"
+    r"questionnaires?)\b",
+    _I,
+)
+
+
 def classify(question: str) -> QuestionType:
+    kind = _classify(question)
+    return replace(kind, about_form=bool(_ABOUT_FORM.search(question)))
+
+
+def _classify(question: str) -> QuestionType:
     q = focus(question)
     if _DATE.search(q):
         return QuestionType(AnswerType.DATE)

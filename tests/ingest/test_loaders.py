@@ -114,6 +114,37 @@ def test_pdf_text_is_nfc(tmp_path: Path) -> None:
     assert parse_file(path, CHUNKER).pages[0].text == "Für Geflüchtete in Münster sind willkommen."
 
 
+CAPTIONED_PAGE = (
+    "Die Kommunen haben im ersten Jahr eigene Bündnisse gegründet und dazu Kerngruppen mit den\n"
+    "wichtigsten Akteuren vor Ort eingerichtet, die sich regelmäßig zu Arbeitstreffen sehen und\n"
+    "dort über die nächsten Schritte der lokalen Initiative für junge Geflüchtete beraten.\n"
+    "Quelle: Eigene Berechnungen\n"
+    "Einige Grundlagen für die Arbeit der Bündnisse wurden in einer Broschüre zusammengestellt,\n"
+    "die allen beteiligten Kommunen zu Beginn der Initiative im Herbst zugeschickt worden ist.\n"
+    "Schulabschlüsse und Allgemeinbildung\n"
+    "Schulische Angebote sind für junge Geflüchtete eine Möglichkeit, Abschlüsse nachzuholen,\n"
+    "und sie werden in vielen Kommunen von Berufskollegs und Weiterbildungskollegs gemacht.\n"
+    "Eine Vertreterin sprach von einer klaren Trennung zwischen Städten und\n"
+    "Kreisen. Die Zusammenarbeit der Kreise mit ihren Kommunen sei dagegen noch im Aufbau."
+)
+
+
+def test_pdf_caption_and_label_lines_stand_alone(tmp_path: Path) -> None:
+    """A short line ending in a noun after a finished sentence or with a label ("Quelle: Eigene
+    Berechnungen", a title line) was not wrapped: it is a line of its own, neither the end of
+    the paragraph above nor the start of the one below. A short line that ends in a function
+    word runs on."""
+    text = parse_file(make_pdf(tmp_path / "bericht.pdf", [CAPTIONED_PAGE]), CHUNKER).pages[0].text
+    lines = text.split("\n")
+    assert "Quelle: Eigene Berechnungen" in lines
+    assert "Schulabschlüsse und Allgemeinbildung" in lines
+    assert lines[0].endswith("junge Geflüchtete beraten.")
+    assert lines[2].startswith("Einige Grundlagen für die Arbeit")
+    assert lines[4].startswith("Schulische Angebote")
+    assert "zwischen Städten und Kreisen. Die Zusammenarbeit" in lines[4]
+    assert len(lines) == 5
+
+
 def test_pdf_without_metadata_title_is_named_by_its_first_heading(tmp_path: Path) -> None:
     doc = parse_file(make_pdf(tmp_path / "bericht.pdf", PDF_PAGES[:2]), CHUNKER)
     assert doc.title == "1 Einleitung"

@@ -208,6 +208,11 @@ def test_a_form_field_is_never_the_answer_on_its_own(small_kb: KnowledgeBase) ->
     assert "montags" in answer.citations[0].quote
 
 
+def test_what_a_form_asks_is_answered_by_the_form(small_kb: KnowledgeBase) -> None:
+    answer = small_kb.ask("Was fragt der Fragebogen zur Beratungsstelle in Adorf ab?")
+    assert any("2.1 Wann ist die Beratungsstelle" in c.quote for c in answer.citations)
+
+
 def test_when_two_documents_answer_both_are_quoted_and_named(small_kb: KnowledgeBase) -> None:
     answer = small_kb.ask("Wann hat die Beratungsstelle für junge Geflüchtete geöffnet?")
     files = {c.file for c in answer.citations}

@@ -37,6 +37,21 @@ def test_the_question_type_comes_from_the_wording(question: str, kind: AnswerTyp
     assert classify(question).kind == kind
 
 
+@pytest.mark.parametrize(
+    ("question", "about_form"),
+    [
+        ("Was fragt die Arbeitshilfe zur Jugendhilfe ab?", True),
+        ("Welche Angaben werden im Formular abgefragt?", True),
+        ("What does the questionnaire ask about housing?", True),
+        ("An wen kann ich mich mit Fragen wenden?", False),  # a contact, not a form
+        ("Whom should I ask about language courses?", False),
+        ("Wann ist die Beratungsstelle geöffnet?", False),
+    ],
+)
+def test_a_question_about_what_a_form_asks_is_recognised(question: str, about_form: bool) -> None:
+    assert classify(question).about_form is about_form
+
+
 def test_a_preamble_does_not_decide_the_type() -> None:
     assert focus("Ich bin 25 Jahre alt. Wie viele Kurse gibt es?") == "Wie viele Kurse gibt es?"
     # an ordinal is not a sentence end
