@@ -114,7 +114,7 @@ def second_part(question: str) -> str | None:
 
 
 _ABOUT_FORM = re.compile(
-    r"\b(fragt|gefragt|abgefragt|erfragt|fragebogens?|formulars?|formularen|asks|asked|"
+    r"\b(fragt|abgefragt|erfragt|fragebogens?|formulars?|formularen|asks|asked|"
     r"questionnaires?)\b",
     _I,
 )

@@ -45,6 +45,7 @@ def test_the_question_type_comes_from_the_wording(question: str, kind: AnswerTyp
         ("What does the questionnaire ask about housing?", True),
         ("An wen kann ich mich mit Fragen wenden?", False),  # a contact, not a form
         ("Whom should I ask about language courses?", False),
+        ("Welche Berufe sind auf dem Arbeitsmarkt gefragt?", False),  # in demand
         ("Wann ist die Beratungsstelle geöffnet?", False),
     ],
 )
