@@ -341,7 +341,9 @@ class KnowledgeBase:
         similarity = self.retriever.sentence_similarities(
             retrieval, self.picker.candidate_ids(retrieval)
         )
-        extract = self.picker.pick(question, retrieval, catalog, similarity, pages)
+        extract = self.picker.pick(
+            question, retrieval, catalog, similarity, pages, self._next_page(catalog)
+        )
         cited = {(c.doc_id, c.page) for c in extract.citations}
         cited_pages = {
             (h.chunk.doc_id, h.chunk.page): pages[h.chunk.id]
@@ -397,6 +399,26 @@ class KnowledgeBase:
             h.chunk.id: self._page_text(h.chunk.doc_id, h.chunk.version, h.chunk.page) or ""
             for h in retrieval.hits
         }
+
+    def _next_page(self, catalog: Catalog) -> Callable[[Chunk], tuple[Chunk, str] | None]:
+        """The first chunk and the text of the page after a chunk's, when that page goes on in
+        the same section (a new heading there ends the sentence)."""
+
+        def after(chunk: Chunk) -> tuple[Chunk, str] | None:
+            if chunk.page is None:
+                return None
+            following = [
+                c
+                for c in catalog.chunks
+                if (c.doc_id, c.version, c.page) == (chunk.doc_id, chunk.version, chunk.page + 1)
+            ]
+            first = min(following, key=lambda c: c.start, default=None)
+            if first is None or first.start != 0 or first.section != chunk.section:
+                return None
+            text = self._page_text(first.doc_id, first.version, first.page)
+            return (first, text) if text else None
+
+        return after
 
     def _page_text(self, doc_id: str, version: str, page: int | None) -> str | None:
         return self.store.registry.page_text(doc_id, version, page)

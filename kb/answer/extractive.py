@@ -15,6 +15,7 @@ answer lacks, or question words it lacks; a question of two parts gets one more.
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kb.answer.scoring import Features, Weights, text_features
@@ -49,6 +50,9 @@ _META = re.compile(
     re.I,
 )
 _LIST_LINE = re.compile(r"- [^\n]+")
+_SENTENCE_CLOSE = re.compile(r"[.!?;:…“”\"»)]$")
+# the page after a chunk's (its first chunk and its text), when a sentence may go on there
+NextPage = Callable[[Chunk], "tuple[Chunk, str] | None"]
 # A sentence opening like this leans on the one before it, which the quote then includes.
 _ANAPHORIC_START = re.compile(
     r"^(Diese[rsmn]?|Dies|Dabei|Dazu|Dafür|Daher|Dort|Hier|Damit|Deshalb|Darüber hinaus|"
@@ -214,8 +218,10 @@ class SentencePicker:
         catalog: Catalog,
         similarity: dict[str, float],
         page_text: dict[str, str],
+        next_page: NextPage | None = None,
     ) -> Extract:
-        """Choose the answer; ``page_text`` maps chunk id → the cleaned text of its page."""
+        """Choose the answer; ``page_text`` maps chunk id → the cleaned text of its page;
+        ``next_page`` gives the page after a chunk's, where a quote cut by a page break goes on."""
         qtype = classify(question)
         ranked = self.quotable(question, retrieval, catalog, similarity, page_text, qtype)
         if not ranked:
@@ -233,7 +239,7 @@ class SentencePicker:
         limit = self.max_sentences + (second_part(question) is not None)
         spans = [direct, *self._supports(best, [direct], ranked, weights, fits, limit)]
         covered = frozenset(t for t in _held_terms(spans) if t in weights)
-        return self._compose(spans, page_text, best, covered)
+        return self._compose(spans, page_text, best, covered, next_page)
 
     # -- the direct answer ---------------------------------------------------------------------
     def _direct(
@@ -339,17 +345,26 @@ class SentencePicker:
         page_text: dict[str, str],
         best: Sentence,
         covered: frozenset[str],
+        next_page: NextPage | None = None,
     ) -> Extract:
         citations: list[Citation] = []
         parts: list[str] = []
         titles = list(dict.fromkeys(s.chunk.title for s, _, _ in spans))
         label = len(titles) > 1  # several documents: say which says what
-        for sentence, start, end in _merge_adjacent(spans):
+        merged = _merge_adjacent(spans)
+        for sentence, start, end in merged:
             n = len(citations) + 1
-            citation = Citation.of(n, sentence.chunk, start, end, page_text[sentence.chunk.id])
+            page = page_text[sentence.chunk.id]
+            citation = Citation.of(n, sentence.chunk, start, end, page)
             citations.append(citation)
             prefix = f"{short_title(sentence.chunk.title)}: " if label else ""
-            parts.append(f"{prefix}{citation.quote} [{n}]")
+            part = f"{prefix}{citation.quote} [{n}]"
+            overleaf = _overleaf(sentence.chunk, page, end, next_page) if next_page else None
+            if overleaf and not any(_overlaps_span(overleaf, s.chunk, b) for s, b, _ in merged):
+                rest = Citation.of(n + 1, *overleaf)
+                citations.append(rest)
+                part += f" {rest.quote} [{n + 1}]"
+            parts.append(part)
         joiner = "\n" if label or any("\n" in p for p in parts) else " "
         chunks = list({id(s.chunk): s.chunk for s, _, _ in spans}.values())
         return Extract(citations, joiner.join(parts), best, covered, titles, chunks)
@@ -429,6 +444,35 @@ def _allowed(kind: str, qtype: QuestionType) -> bool:
 
 def _held_terms(spans: list[tuple[Sentence, int, int]]) -> frozenset[str]:
     return frozenset(t for s, _, _ in spans for t in s.terms)
+
+
+def _overleaf(
+    chunk: Chunk, page: str, end: int, next_page: NextPage
+) -> tuple[Chunk, int, int, str] | None:
+    """Where a quote ending at ``end`` goes on when it stops at the end of its page inside a
+    sentence: the end of that sentence on the next page (its chunk, start, end, page text)."""
+    if page[end:].strip() or _SENTENCE_CLOSE.search(page[:end].rstrip()):
+        return None
+    following = next_page(chunk)
+    stop = _sentence_end_at_start(following[1]) if following else None
+    return (following[0], 0, stop, following[1]) if following and stop else None
+
+
+def _overlaps_span(overleaf: tuple[Chunk, int, int, str], chunk: Chunk, start: int) -> bool:
+    """Does a quote starting at ``start`` on ``chunk``'s page take in the overleaf part?"""
+    other, _, stop, _ = overleaf
+    return (chunk.doc_id, chunk.page) == (other.doc_id, other.page) and start < stop
+
+
+def _sentence_end_at_start(page: str, reach: int = 300) -> int | None:
+    """The end of the sentence a page begins with, when it ends within ``reach`` characters
+    on the page's first line."""
+    line = page.split("\n", 1)[0]
+    spans = split_sentences(line)
+    if not spans or spans[0][0] != 0 or spans[0][1] > reach:
+        return None
+    stop = spans[0][1]
+    return stop if _SENTENCE_CLOSE.search(line[:stop]) else None
 
 
 def _next_sentence(page: str, end: int) -> tuple[int, int] | None:

@@ -5,7 +5,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from helpers import check_schema, one_document_kb
+from helpers import check_schema, make_pdf, one_document_kb
 
 from ingest.pipeline import ingest_paths
 from kb.errors import EmptyKnowledgeBase, InvalidInput
@@ -318,3 +318,47 @@ def test_a_sentence_about_the_document_does_not_answer(meta_kb: KnowledgeBase) -
     answer = meta_kb.ask("Welche Sprachkurse gibt es für junge Geflüchtete in Fedorf?")
     assert answer.citations[0].quote.startswith("Die Volkshochschule"), answer.answer
     assert "Kapitel" not in answer.answer
+
+
+# -- a sentence that goes on overleaf ---------------------------------------------------------
+PAGE_ONE = (
+    "Der Landtag hat den Haushalt des Landes für das Jahr 2019 im Dezember verabschiedet.\n"
+    "Die Kommunen in Beispielkreis haben ihre Bündnisse im Frühjahr vollständig gegründet.\n"
+    "Dazu wurden zusätzliche Förderprogramme für Sprachkurse angekündigt, mit denen Lücken\n"
+    "im bestehenden"
+)
+OVERLEAF = "Angebot für junge Geflüchtete geschlossen werden sollten. Die Kurse beginnen im Mai."
+
+
+def _two_pages(settings: Settings, tmp_path: Path, second: str) -> KnowledgeBase:
+    path = make_pdf(tmp_path / "bericht.pdf", [PAGE_ONE, second], title="Bericht Beispielkreis")
+    kb = build_kb(settings.model_copy(update={"refusal_threshold": 0.0, "caution_threshold": 0.0}))
+    ingest_paths(kb, [path])
+    return kb
+
+
+def test_a_quote_cut_by_a_page_break_goes_on_overleaf(settings: Settings, tmp_path: Path) -> None:
+    kb = _two_pages(settings, tmp_path, OVERLEAF)
+    try:
+        answer = kb.ask("Wozu wurden die zusätzlichen Förderprogramme für Sprachkurse angekündigt?")
+        cut = next(c for c in answer.citations if c.quote.endswith("im bestehenden"))
+        rest = answer.citations[answer.citations.index(cut) + 1]
+        assert (rest.page, rest.start) == (2, 0)
+        assert rest.quote == "Angebot für junge Geflüchtete geschlossen werden sollten."
+        assert f"im bestehenden [{cut.n}] {rest.quote} [{rest.n}]" in answer.answer
+        for c in answer.citations:  # every quote stays verbatim on its own page
+            assert quote_in_text(c.quote, kb.page(c.doc_id, c.page).text)
+    finally:
+        kb.close()
+
+
+def test_a_new_section_overleaf_does_not_continue_the_quote(
+    settings: Settings, tmp_path: Path
+) -> None:
+    kb = _two_pages(settings, tmp_path, "2 Ausblick\n" + OVERLEAF)
+    try:
+        answer = kb.ask("Wozu wurden die zusätzlichen Förderprogramme für Sprachkurse angekündigt?")
+        assert any(c.quote.endswith("im bestehenden") for c in answer.citations)
+        assert all(c.page == 1 for c in answer.citations if c.quote.startswith("Angebot"))
+    finally:
+        kb.close()
