@@ -358,6 +358,8 @@ class SentencePicker:
             citation = Citation.of(n, sentence.chunk, start, end, page)
             citations.append(citation)
             prefix = f"{short_title(sentence.chunk.title)}: " if label else ""
+            if _begun_before(page, start):  # the sentence began on the page before
+                prefix += "… "
             part = f"{prefix}{citation.quote} [{n}]"
             overleaf = _overleaf(sentence.chunk, page, end, next_page) if next_page else None
             if overleaf and not any(_overlaps_span(overleaf, s.chunk, b) for s, b, _ in merged):
@@ -456,6 +458,11 @@ def _overleaf(
     following = next_page(chunk)
     stop = _sentence_end_at_start(following[1]) if following else None
     return (following[0], 0, stop, following[1]) if following and stop else None
+
+
+def _begun_before(page: str, start: int) -> bool:
+    """Does a quote starting at ``start`` open its page in the middle of a sentence?"""
+    return not page[:start].strip() and page[start : start + 1].islower()
 
 
 def _overlaps_span(overleaf: tuple[Chunk, int, int, str], chunk: Chunk, start: int) -> bool:

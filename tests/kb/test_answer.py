@@ -330,8 +330,10 @@ PAGE_ONE = (
 OVERLEAF = "Angebot für junge Geflüchtete geschlossen werden sollten. Die Kurse beginnen im Mai."
 
 
-def _two_pages(settings: Settings, tmp_path: Path, second: str) -> KnowledgeBase:
-    path = make_pdf(tmp_path / "bericht.pdf", [PAGE_ONE, second], title="Bericht Beispielkreis")
+def _two_pages(
+    settings: Settings, tmp_path: Path, second: str, first: str = PAGE_ONE
+) -> KnowledgeBase:
+    path = make_pdf(tmp_path / "bericht.pdf", [first, second], title="Bericht Beispielkreis")
     kb = build_kb(settings.model_copy(update={"refusal_threshold": 0.0, "caution_threshold": 0.0}))
     ingest_paths(kb, [path])
     return kb
@@ -360,5 +362,20 @@ def test_a_new_section_overleaf_does_not_continue_the_quote(
         answer = kb.ask("Wozu wurden die zusätzlichen Förderprogramme für Sprachkurse angekündigt?")
         assert any(c.quote.endswith("im bestehenden") for c in answer.citations)
         assert all(c.page == 1 for c in answer.citations if c.quote.startswith("Angebot"))
+    finally:
+        kb.close()
+
+
+def test_a_quote_that_begins_overleaf_is_marked_as_begun_before(
+    settings: Settings, tmp_path: Path
+) -> None:
+    first = PAGE_ONE.rsplit("\n", 2)[0] + "\nDie neuen Sprachkurse im Beispielkreis sollen jeweils"
+    second = "zwölf Wochen lang dauern und mit einer Prüfung enden. Weitere Angebote folgen."
+    kb = _two_pages(settings, tmp_path, second, first)
+    try:
+        answer = kb.ask("Mit welcher Prüfung enden die zwölf Wochen?")
+        first = answer.citations[0]
+        assert first.page == 2 and first.quote.startswith("zwölf Wochen lang dauern")
+        assert f"… {first.quote} [1]" in answer.answer
     finally:
         kb.close()
