@@ -452,12 +452,27 @@ def _overleaf(
     chunk: Chunk, page: str, end: int, next_page: NextPage
 ) -> tuple[Chunk, int, int, str] | None:
     """Where a quote ending at ``end`` goes on when it stops at the end of its page inside a
-    sentence: the end of that sentence on the next page (its chunk, start, end, page text)."""
+    sentence or a list: the end of that sentence, or the items that open the next page (its
+    chunk, start, end, page text)."""
     if page[end:].strip() or _SENTENCE_CLOSE.search(page[:end].rstrip()):
         return None
     following = next_page(chunk)
-    stop = _sentence_end_at_start(following[1]) if following else None
-    return (following[0], 0, stop, following[1]) if following and stop else None
+    if following is None:
+        return None
+    text = following[1]
+    in_list = page[page.rfind("\n", 0, end) + 1 :].startswith("- ")
+    stop = _items_at_start(text) if in_list else _sentence_end_at_start(text)
+    return (following[0], 0, stop, text) if stop else None
+
+
+def _items_at_start(page: str, reach: int = 600) -> int | None:
+    """The end of the list items a page begins with, within ``reach`` characters."""
+    stop = 0
+    for m in _LIST_LINE.finditer(page):
+        if m.start() != (stop + 1 if stop else 0) or m.end() > reach:
+            break
+        stop = m.end()
+    return stop or None
 
 
 def _begun_before(page: str, start: int) -> bool:

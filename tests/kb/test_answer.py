@@ -379,3 +379,21 @@ def test_a_quote_that_begins_overleaf_is_marked_as_begun_before(
         assert f"… {first.quote} [1]" in answer.answer
     finally:
         kb.close()
+
+
+def test_a_list_cut_by_a_page_break_goes_on_overleaf(settings: Settings, tmp_path: Path) -> None:
+    first = (
+        PAGE_ONE.rsplit("\n", 2)[0]
+        + "\nIn der Steuerungsgruppe des Beispielkreises arbeiten zusammen:\n"
+        + "- das Jobcenter Beispielkreis,\n- das Jugendamt des Kreises,"
+    )
+    second = "- die Volkshochschule und\n- der Integrationsrat.\nDie Gruppe trifft sich monatlich."
+    kb = _two_pages(settings, tmp_path, second, first)
+    try:
+        answer = kb.ask("Wer arbeitet in der Steuerungsgruppe des Beispielkreises zusammen?")
+        rest = next(c for c in answer.citations if c.page == 2)
+        assert rest.start == 0
+        assert rest.quote.startswith("- die Volkshochschule und\n- der Integrationsrat.")
+        assert "Jugendamt" in answer.citations[rest.n - 2].quote  # the quote it goes on from
+    finally:
+        kb.close()
