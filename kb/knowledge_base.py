@@ -19,6 +19,7 @@ from kb.answer.compose import lead_in, refusal
 from kb.answer.events import AnswerEvent, Delta, Finished, Restart, Started
 from kb.answer.extractive import Extract, SentencePicker, Weights
 from kb.answer.generative import GenerativeAnswerer
+from kb.answer.overleaf import PageTurn
 from kb.answer.refusal import RefusalGate, Verdict
 from kb.conversation import Turn, resolve
 from kb.embedding import make_embedder
@@ -342,13 +343,15 @@ class KnowledgeBase:
             retrieval, self.picker.candidate_ids(retrieval)
         )
         extract = self.picker.pick(
-            question, retrieval, catalog, similarity, pages, self._next_page(catalog)
+            question, retrieval, catalog, similarity, pages, self._page_turn(catalog)
         )
         cited = {(c.doc_id, c.page) for c in extract.citations}
-        cited_pages = {
-            (h.chunk.doc_id, h.chunk.page): pages[h.chunk.id]
-            for h in retrieval.hits
-            if (h.chunk.doc_id, h.chunk.page) in cited
+        cited_pages = {  # a quote carried over a page break cites a page no passage is on
+            (c.doc_id, c.page): pages.get(c.id)
+            or self._page_text(c.doc_id, c.version, c.page)
+            or ""
+            for c in extract.chunks
+            if (c.doc_id, c.page) in cited
         }
         qtype = classify(question)
         return extract, gate.verdict(confidence, question, qtype, extract, cited_pages, catalog)
@@ -400,25 +403,34 @@ class KnowledgeBase:
             for h in retrieval.hits
         }
 
-    def _next_page(self, catalog: Catalog) -> Callable[[Chunk], tuple[Chunk, str] | None]:
-        """The first chunk and the text of the page after a chunk's, when that page goes on in
-        the same section (a new heading there ends the sentence)."""
+    def _page_turn(self, catalog: Catalog) -> PageTurn:
+        """Where a chunk's page goes on: the first chunk of the page after it and the last of
+        the page before, with their texts, while the section stays the same (a heading there
+        ends the sentence)."""
 
-        def after(chunk: Chunk) -> tuple[Chunk, str] | None:
-            if chunk.page is None:
+        def neighbour(chunk: Chunk, step: int) -> tuple[Chunk, str] | None:
+            i = catalog.by_id.get(chunk.id)
+            if i is None or chunk.page is None:
                 return None
-            following = [
-                c
-                for c in catalog.chunks
-                if (c.doc_id, c.version, c.page) == (chunk.doc_id, chunk.version, chunk.page + 1)
-            ]
-            first = min(following, key=lambda c: c.start, default=None)
-            if first is None or first.start != 0 or first.section != chunk.section:
-                return None
-            text = self._page_text(first.doc_id, first.version, first.page)
-            return (first, text) if text else None
+            want = chunk.page + step
+            j = i + step
+            while 0 <= j < len(catalog.chunks):  # a document's chunks stand in page order
+                c = catalog.chunks[j]
+                if (c.doc_id, c.version) != (chunk.doc_id, chunk.version) or c.page is None:
+                    return None
+                if c.page == want:
+                    if c.section != chunk.section or (step > 0 and c.start != 0):
+                        return None
+                    text = self._page_text(c.doc_id, c.version, c.page)
+                    return (c, text) if text else None
+                if (c.page - want) * step > 0:
+                    return None
+                j += step
+            return None
 
-        return after
+        return PageTurn(
+            after=lambda chunk: neighbour(chunk, 1), before=lambda chunk: neighbour(chunk, -1)
+        )
 
     def _page_text(self, doc_id: str, version: str, page: int | None) -> str | None:
         return self.store.registry.page_text(doc_id, version, page)

@@ -168,9 +168,10 @@ def _blocks_from_lines(raw_lines: list[str], detector: HeadingDetector) -> list[
 
 def _ends_block(line: str, nxt: str | None, typical: float) -> bool:
     """A line far shorter than the text's lines was not wrapped at the margin: when it ends in a
-    noun, name or number and the next line does not go on in lower case, it is a caption, label,
-    title or address line ("Quelle: Eigene Berechnungen", "Schulabschlüsse und Allgemeinbildung"),
-    not the start of the paragraph below it. A line ending in a function word ("zwischen Städten
+    capitalised word (in German a noun or a name) or a number and the next line does not go on
+    in lower case, it is a caption, label, title or address line ("Quelle: Eigene
+    Berechnungen", "Schulabschlüsse und Allgemeinbildung"), not the start of the paragraph below
+    it. A line ending in a function word ("zwischen Städten
     und"), a hyphen, comma or slash, or followed by a lower-case word, runs on. A labelled line
     ("Quelle: …", "Übersicht 2: …") counts as short sooner."""
     words = line.split()

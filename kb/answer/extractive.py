@@ -1,5 +1,6 @@
 """Extractive answers: a direct answer first — the sentence (or list) that answers — then at most
-two supporting quotes, each an exact span of the cleaned page text with its citation.
+two supporting quotes, each an exact span of the cleaned page text with its citation (a quote
+that a page break cuts goes on over it, one citation per page: kb/answer/overleaf.py).
 
 A sentence's score mixes how close it is to the question in embedding space, how much of the
 question's IDF-weighted vocabulary it covers, the rank of its passage, and whether it holds what
@@ -15,9 +16,9 @@ answer lacks, or question words it lacks; a question of two parts gets one more.
 
 import math
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from kb.answer.overleaf import PageTurn, Part, begun_before, carried_over
 from kb.answer.scoring import Features, Weights, text_features
 from kb.models import Chunk, Citation, Hit
 from kb.retrieval.catalog import Catalog
@@ -50,9 +51,6 @@ _META = re.compile(
     re.I,
 )
 _LIST_LINE = re.compile(r"- [^\n]+")
-_SENTENCE_CLOSE = re.compile(r"[.!?;:…“”\"»)]$")
-# the page after a chunk's (its first chunk and its text), when a sentence may go on there
-NextPage = Callable[[Chunk], "tuple[Chunk, str] | None"]
 # A sentence opening like this leans on the one before it, which the quote then includes.
 _ANAPHORIC_START = re.compile(
     r"^(Diese[rsmn]?|Dies|Dabei|Dazu|Dafür|Daher|Dort|Hier|Damit|Deshalb|Darüber hinaus|"
@@ -218,10 +216,11 @@ class SentencePicker:
         catalog: Catalog,
         similarity: dict[str, float],
         page_text: dict[str, str],
-        next_page: NextPage | None = None,
+        turn: PageTurn | None = None,
     ) -> Extract:
         """Choose the answer; ``page_text`` maps chunk id → the cleaned text of its page;
-        ``next_page`` gives the page after a chunk's, where a quote cut by a page break goes on."""
+        ``turn`` finds the pages before and after a chunk's, where a quote cut by a page break
+        goes on (kb/answer/overleaf.py)."""
         qtype = classify(question)
         ranked = self.quotable(question, retrieval, catalog, similarity, page_text, qtype)
         if not ranked:
@@ -239,7 +238,7 @@ class SentencePicker:
         limit = self.max_sentences + (second_part(question) is not None)
         spans = [direct, *self._supports(best, [direct], ranked, weights, fits, limit)]
         covered = frozenset(t for t in _held_terms(spans) if t in weights)
-        return self._compose(spans, page_text, best, covered, next_page)
+        return self._compose(spans, page_text, best, covered, turn)
 
     # -- the direct answer ---------------------------------------------------------------------
     def _direct(
@@ -345,31 +344,35 @@ class SentencePicker:
         page_text: dict[str, str],
         best: Sentence,
         covered: frozenset[str],
-        next_page: NextPage | None = None,
+        turn: PageTurn | None = None,
     ) -> Extract:
         citations: list[Citation] = []
         parts: list[str] = []
+        chunks: dict[str, Chunk] = {}
+        quoted: list[Part] = []  # what is quoted so far: a later span it holds is left out
         titles = list(dict.fromkeys(s.chunk.title for s, _, _ in spans))
         label = len(titles) > 1  # several documents: say which says what
-        merged = _merge_adjacent(spans)
-        for sentence, start, end in merged:
-            n = len(citations) + 1
-            page = page_text[sentence.chunk.id]
-            citation = Citation.of(n, sentence.chunk, start, end, page)
-            citations.append(citation)
+        for sentence, start, end in _merge_adjacent(spans):
+            main = Part(sentence.chunk, start, end, page_text[sentence.chunk.id])
+            if any(_same_span(main, q) for q in quoted):
+                continue
+            before, after = carried_over(main, turn) if turn else (None, None)
+            unit = [p for p in (before, main, after) if p is not None]
+            unit = [p for p in unit if p is main or not any(_same_span(p, q) for q in quoted)]
+            text = ""
+            for part in unit:
+                n = len(citations) + 1
+                citation = Citation.of(n, part.chunk, part.start, part.end, part.page)
+                citations.append(citation)
+                chunks.setdefault(part.chunk.id, part.chunk)
+                quoted.append(part)
+                text += f"{citation.quote} [{n}] "
             prefix = f"{short_title(sentence.chunk.title)}: " if label else ""
-            if _begun_before(page, start):  # the sentence began on the page before
+            if unit[0] is main and begun_before(main):  # begun on a page it cannot quote
                 prefix += "… "
-            part = f"{prefix}{citation.quote} [{n}]"
-            overleaf = _overleaf(sentence.chunk, page, end, next_page) if next_page else None
-            if overleaf and not any(_overlaps_span(overleaf, s.chunk, b) for s, b, _ in merged):
-                rest = Citation.of(n + 1, *overleaf)
-                citations.append(rest)
-                part += f" {rest.quote} [{n + 1}]"
-            parts.append(part)
+            parts.append(prefix + text.rstrip())
         joiner = "\n" if label or any("\n" in p for p in parts) else " "
-        chunks = list({id(s.chunk): s.chunk for s, _, _ in spans}.values())
-        return Extract(citations, joiner.join(parts), best, covered, titles, chunks)
+        return Extract(citations, joiner.join(parts), best, covered, titles, list(chunks.values()))
 
     def _list_start(self, page: str, start: int) -> int:
         """The start of the list an item belongs to: the items before it, and the line that
@@ -448,53 +451,10 @@ def _held_terms(spans: list[tuple[Sentence, int, int]]) -> frozenset[str]:
     return frozenset(t for s, _, _ in spans for t in s.terms)
 
 
-def _overleaf(
-    chunk: Chunk, page: str, end: int, next_page: NextPage
-) -> tuple[Chunk, int, int, str] | None:
-    """Where a quote ending at ``end`` goes on when it stops at the end of its page inside a
-    sentence or a list: the end of that sentence, or the items that open the next page (its
-    chunk, start, end, page text)."""
-    if page[end:].strip() or _SENTENCE_CLOSE.search(page[:end].rstrip()):
-        return None
-    following = next_page(chunk)
-    if following is None:
-        return None
-    text = following[1]
-    in_list = page[page.rfind("\n", 0, end) + 1 :].startswith("- ")
-    stop = _items_at_start(text) if in_list else _sentence_end_at_start(text)
-    return (following[0], 0, stop, text) if stop else None
-
-
-def _items_at_start(page: str, reach: int = 600) -> int | None:
-    """The end of the list items a page begins with, within ``reach`` characters."""
-    stop = 0
-    for m in _LIST_LINE.finditer(page):
-        if m.start() != (stop + 1 if stop else 0) or m.end() > reach:
-            break
-        stop = m.end()
-    return stop or None
-
-
-def _begun_before(page: str, start: int) -> bool:
-    """Does a quote starting at ``start`` open its page in the middle of a sentence?"""
-    return not page[:start].strip() and page[start : start + 1].islower()
-
-
-def _overlaps_span(overleaf: tuple[Chunk, int, int, str], chunk: Chunk, start: int) -> bool:
-    """Does a quote starting at ``start`` on ``chunk``'s page take in the overleaf part?"""
-    other, _, stop, _ = overleaf
-    return (chunk.doc_id, chunk.page) == (other.doc_id, other.page) and start < stop
-
-
-def _sentence_end_at_start(page: str, reach: int = 300) -> int | None:
-    """The end of the sentence a page begins with, when it ends within ``reach`` characters
-    on the page's first line."""
-    line = page.split("\n", 1)[0]
-    spans = split_sentences(line)
-    if not spans or spans[0][0] != 0 or spans[0][1] > reach:
-        return None
-    stop = spans[0][1]
-    return stop if _SENTENCE_CLOSE.search(line[:stop]) else None
+def _same_span(a: Part, b: Part) -> bool:
+    """Do two parts overlap on the same page?"""
+    same_page = (a.chunk.doc_id, a.chunk.page) == (b.chunk.doc_id, b.chunk.page)
+    return same_page and a.start < b.end and b.start < a.end
 
 
 def _next_sentence(page: str, end: int) -> tuple[int, int] | None:

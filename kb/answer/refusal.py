@@ -23,6 +23,7 @@ from kb.answer import slots
 from kb.answer.calibration import Calibration
 from kb.answer.compose import is_english
 from kb.answer.extractive import Extract, best_passage_coverage
+from kb.answer.overleaf import quote_units
 from kb.facets.countries import Countries
 from kb.facets.places import Gazetteer
 from kb.models import Citation
@@ -163,16 +164,19 @@ def _unscoped(
 ) -> list[str]:
     """Years and places of the question that the paragraph of the quote stating the fact does
     not name: the quotes with the figure or date for number and date questions, else the
-    direct answer."""
+    direct answer (a quote carried over a page break counts whole)."""
     analyze = catalog.analyzer.terms
     counted = counted_terms(qtype, analyze)
+    units = quote_units(extract.citations)  # a quote carried over a page break is one
     facts = [
-        c
-        for c in extract.citations
+        unit
+        for unit in units
         if qtype.kind in (AnswerType.NUMBER, AnswerType.DATE)
-        and not slots.type_missing(qtype, type_fit(c.quote, qtype, counted, analyze))
+        and not slots.type_missing(
+            qtype, type_fit(" ".join(c.quote for c in unit), qtype, counted, analyze)
+        )
     ]
-    context = "\n".join(_context(c, pages) for c in facts or extract.citations[:1])
+    context = "\n".join(_context(c, pages) for unit in facts or units[:1] for c in unit)
     return slots.unscoped(focus(question), context, _places_and_countries)
 
 

@@ -114,8 +114,9 @@ def second_part(question: str) -> str | None:
 
 
 _ABOUT_FORM = re.compile(
-    r"\b(fragt|abgefragt|erfragt|fragebogens?|formulars?|formularen|asks|asked|"
-    r"questionnaires?)\b",
+    r"\bfrag(t|en)\b[^?]{0,80}\bab\b|\b(abgefragt|erfragt)\b|"
+    r"\bwelche fragen (stellt|stellen|enthält|enthalten|hat|umfasst)\b|"
+    r"\bwhat (does|do) [^?]{0,60}\bask\b|\bwhich questions\b",
     _I,
 )
 

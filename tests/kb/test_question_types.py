@@ -46,6 +46,10 @@ def test_the_question_type_comes_from_the_wording(question: str, kind: AnswerTyp
         ("An wen kann ich mich mit Fragen wenden?", False),  # a contact, not a form
         ("Whom should I ask about language courses?", False),
         ("Welche Berufe sind auf dem Arbeitsmarkt gefragt?", False),  # in demand
+        ("Was fragen die Fragebögen zur Sprachförderung ab?", True),
+        ("Welche Fragen enthält die Arbeitshilfe zur Datenlage?", True),
+        ("Wer hat den Fragebogen entwickelt?", False),  # who made it, not what it asks
+        ("Wie viele Personen haben den Fragebogen ausgefüllt?", False),
         ("Wann ist die Beratungsstelle geöffnet?", False),
     ],
 )

@@ -1,0 +1,162 @@
+"""Quotes that a page break cuts: a sentence (or list) that runs from the end of one page onto
+the next is quoted whole, as one citation per page ("… mit denen Lücken im bestehenden [1]
+Angebot … geschlossen werden sollten. [2]"). Every part stays an exact span of its own page.
+
+Only prose is carried over: the quote's last line must stop inside a sentence (it ends in a
+lower-case word or a comma) or inside a list, and neither side may be a non-prose line
+(kb/text/layout.py); a caption, a heading or a table row at a page end ends there. The page on
+the other side must go on in the same section.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from kb.models import Chunk, Citation
+from kb.text import layout
+from kb.text.sentences import split_sentences
+
+_CLOSED = re.compile(r"[.!?;…“”\"»)]$")
+_ITEM = re.compile(r"- [^\n]+")
+_NUMBERED = re.compile(r"\d+(\.\d+)*\.?\s")
+_REACH = 300  # at most this many characters are carried over for a sentence
+_LIST_REACH = 600  # ... and for list items
+
+
+@dataclass(frozen=True)
+class Part:
+    """A span [start, end) of a chunk's page, with that page's text."""
+
+    chunk: Chunk
+    start: int
+    end: int
+    page: str
+
+
+# The chunk and page text on the other side of a chunk's page: its first chunk on the page
+# after, its last chunk on the page before; None when there is none or a new section begins.
+Neighbour = Callable[[Chunk], "tuple[Chunk, str] | None"]
+
+
+@dataclass(frozen=True)
+class PageTurn:
+    after: Neighbour
+    before: Neighbour
+
+
+def carried_over(part: Part, turn: PageTurn) -> tuple[Part | None, Part | None]:
+    """The parts of the sentence (or list) the quote ``part`` belongs to that stand on the page
+    before it and on the page after it."""
+    return _before(part, turn), _after(part, turn)
+
+
+def begun_before(part: Part) -> bool:
+    """Does the quote open a page (not the first) in the middle of a sentence?"""
+    first = part.page[part.start : part.start + 1]
+    return bool(part.chunk.page and part.chunk.page > 1) and (
+        not part.page[: part.start].strip() and first.islower()
+    )
+
+
+def quote_units(citations: list[Citation]) -> list[list[Citation]]:
+    """The citations grouped into quotes: a part carried over a page break belongs with the
+    citation before it (the next page of the same document, from its start)."""
+    units: list[list[Citation]] = []
+    for c in citations:
+        prev = units[-1][-1] if units else None
+        turned = (
+            prev is not None
+            and prev.doc_id == c.doc_id
+            and prev.page is not None
+            and c.page == prev.page + 1
+            and c.start == 0
+        )
+        if turned:
+            units[-1].append(c)
+        else:
+            units.append([c])
+    return units
+
+
+def _after(part: Part, turn: PageTurn) -> Part | None:
+    page, end = part.page, part.end
+    if page[end:].strip():
+        return None  # the quote does not reach the page end
+    line_start = page.rfind("\n", 0, end) + 1
+    line = page[line_start:end].rstrip()
+    if not line or not _prose(part.chunk, line_start, end):
+        return None
+    cut = _cut(line)
+    in_list = line.endswith(":") or (line.startswith("- ") and cut)
+    if not in_list and not cut:
+        return None
+    following = turn.after(part.chunk)
+    if following is None:
+        return None
+    chunk, text = following
+    stop = _items_at_start(text) if in_list else _sentence_end_at_start(text)
+    if not stop or not _prose(chunk, 0, stop):
+        return None
+    return Part(chunk, 0, stop, text)
+
+
+def _before(part: Part, turn: PageTurn) -> Part | None:
+    if not begun_before(part) or not _prose(part.chunk, part.start, part.end):
+        return None
+    preceding = turn.before(part.chunk)
+    if preceding is None:
+        return None
+    chunk, text = preceding
+    body = text.rstrip()
+    line_start = body.rfind("\n") + 1
+    line = body[line_start:]
+    if not _cut(line):
+        return None
+    spans = split_sentences(line)
+    start = line_start + spans[-1][0] if spans else line_start
+    if len(body) - start > _REACH or not _prose(chunk, start, len(body)):
+        return None
+    return Part(chunk, start, len(body), text)
+
+
+def _cut(line: str) -> bool:
+    """Does a line stop inside a sentence: after a lower-case word or a comma?"""
+    words = line.split()
+    if not words or _CLOSED.search(line) or line.endswith(":"):
+        return False
+    return words[-1][:1].islower() or line.endswith(",")
+
+
+def _prose(chunk: Chunk, start: int, end: int) -> bool:
+    return not chunk.layout or layout.kind_at(chunk.layout, start, end) is None
+
+
+def _sentence_end_at_start(page: str) -> int | None:
+    """The end of the sentence a page begins with, when it ends on the page's first line
+    within _REACH characters; not when that line opens with a number, as a heading or a
+    numbered item does ("2 Wie geht es weiter?")."""
+    line = page.split("\n", 1)[0]
+    if _NUMBERED.match(line):
+        return None
+    spans = split_sentences(line)
+    if not spans or spans[0][0] != 0:
+        return None
+    stop = spans[0][1]
+    for start, end in spans[1:]:  # "(Was lief gut? Was nicht?) besprochen." is one sentence
+        open_bracket = line[:stop].count("(") > line[:stop].count(")")
+        if not open_bracket and not line[start : start + 1].islower():
+            break
+        stop = end
+    if stop > _REACH:
+        return None
+    return stop if _CLOSED.search(line[:stop]) or line[:stop].endswith(":") else None
+
+
+def _items_at_start(page: str) -> int | None:
+    """The end of the list items a page begins with, within _LIST_REACH characters."""
+    stop = 0
+    for m in _ITEM.finditer(page):
+        if m.start() != (stop + 1 if stop else 0) or m.end() > _LIST_REACH:
+            break
+        stop = m.end()
+    return stop or None
