@@ -40,6 +40,11 @@ from kb.text.sentences import split_sentences
 # Sentences about the document itself (what a chapter gives, where something is described)
 # restate a topic without stating a fact: never the answer or a supporting quote. ("im
 # Folgenden" only as capitalised: "im folgenden Jahr" is about the subject.)
+_POINTER = re.compile(
+    r"\s*(Übersicht|Abbildung|Abb\.|Tabelle|Tab\.|Grafik|Schaubild|Figure|Fig\.|Table)"
+    r"\s+\d+(\.\d+)*\s+(gibt|zeigt|fasst|stellt|bietet|enthält|gives|shows|summari[sz]es)\b",
+    re.I,
+)
 _META = re.compile(
     r"\b(in (diesem|dem vorliegenden|folgendem) (Kapitel|Abschnitt|Bericht|Beitrag|Teil|Papier)|"
     r"im (folgenden|nächsten|vorigen|letzten) (Kapitel|Abschnitt|Teil)|(?-i:[Ii]m Folgenden)|"
@@ -429,10 +434,12 @@ def _kind(unit: SentenceUnit, page: str) -> str | None:
 def _about_document(text: str) -> bool:
     """Does the sentence talk about the document rather than its subject? One that introduces
     a list (ends with ':') is kept: its items are the content."""
+    pointer = _POINTER.match(text)  # "Übersicht 10 gibt einen Überblick über …"
+    rest = text[pointer.end() :] if pointer else text
     # "In diesem Bericht wurden 58 Bündnisse gezählt." states a fact (a year does not)
-    if re.search(r"(?<![\d.])(?!(19|20)\d\d\b)\d+(?![\d.])", text):  # not "3.1" (a section)
+    if re.search(r"(?<![\d.])(?!(19|20)\d\d\b)\d+(?![\d.])", rest):  # not "3.1" (a section)
         return False
-    return bool(_META.search(text)) and not text.rstrip().endswith(":")
+    return (bool(pointer) or bool(_META.search(text))) and not text.rstrip().endswith(":")
 
 
 def _allowed(kind: str, qtype: QuestionType) -> bool:

@@ -13,6 +13,7 @@ from kb.answer.extractive import _about_document
         "Der Ansatz ist identisch mit Aktivität 3.1 und wird dort ausführlicher beschrieben.",
         "This chapter gives an overview of the first year.",
         "Im Frühjahr 2019 wird in diesem Kapitel ein Überblick gegeben.",  # a year is no fact
+        "Übersicht 10 gibt einen Überblick über die an den BKG beteiligten Akteure.",  # a figure
     ],
 )
 def test_a_sentence_about_the_document_is_recognised(sentence: str) -> None:
@@ -26,6 +27,7 @@ def test_a_sentence_about_the_document_is_recognised(sentence: str) -> None:
         "Im folgenden Jahr wurden 14 Familien begleitet.",  # a year, not a chapter
         "In the following year, 14 families were supported.",
         "In diesem Bericht wurden 58 Bündnisse gezählt.",  # it states a figure
+        "Übersicht 1 zeigt, dass es im Sommer 58 Bündnisse gab.",  # ... through a figure
         # it introduces a list: the items that follow are the content
         "Im Folgenden wird aufgeführt, welche Aufenthaltstitel infrage kommen:",
     ],
