@@ -19,10 +19,10 @@ from ingest.cleaning import (
 )
 from ingest.headings import HeadingDetector
 from kb.errors import IngestError
+from kb.text.layout import LABEL
 
 _COLUMN_GAP = re.compile(r"\S(\s{3,}|\t)\S|\[\s?\]|☐")
 _SENTENCE_END = re.compile(r"[.!?:“\"”)]$")
-_LABEL = re.compile(r"^[A-ZÄÖÜ][\wäöüß-]*( \d+(\.\d+)*)?: ")  # "Quelle: …", "Übersicht 2: …"
 
 
 def load_pdf(data: bytes) -> LoadedDocument:
@@ -131,7 +131,7 @@ def _blocks_from_lines(raw_lines: list[str], detector: HeadingDetector) -> list[
         ends = _ends_block(line, nxt, typical)
         # a caption or title line: labelled, or a line of its own after a finished sentence
         caption = ends and (
-            bool(_LABEL.match(line)) or bool(i and _SENTENCE_END.search(lines[i - 1]))
+            bool(LABEL.match(line)) or bool(i and _SENTENCE_END.search(lines[i - 1]))
         )
         if pairs[i][1] and not starts_item:
             blocks.append(Block("table_row", line))
@@ -177,7 +177,7 @@ def _ends_block(line: str, nxt: str | None, typical: float) -> bool:
     words = line.split()
     last = words[-1] if words else ""
     return (
-        len(line) < (0.8 if _LABEL.match(line) else 0.6) * typical
+        len(line) < (0.8 if LABEL.match(line) else 0.6) * typical
         and (last[:1].isupper() or last[:1].isdigit())
         and not _SENTENCE_END.search(line)
         and not line.endswith(("-", ",", "/"))

@@ -133,10 +133,10 @@ def _prose(chunk: Chunk, start: int, end: int) -> bool:
 
 def _sentence_end_at_start(page: str) -> int | None:
     """The end of the sentence a page begins with, when it ends on the page's first line
-    within _REACH characters; not when that line opens with a number, as a heading or a
-    numbered item does ("2 Wie geht es weiter?")."""
+    within _REACH characters; not when that line opens with a number or a label, as a heading,
+    a numbered item or a caption does ("2 Wie geht es weiter?", "Übersicht 2: …")."""
     line = page.split("\n", 1)[0]
-    if _NUMBERED.match(line):
+    if _NUMBERED.match(line) or layout.LABEL.match(line):
         return None
     spans = split_sentences(line)
     if not spans or spans[0][0] != 0:

@@ -18,6 +18,8 @@ TABLE = "table"
 CONTACT = "contact"
 KINDS = (TOC, FORM, REFERENCE, RUNNING, TABLE, CONTACT)
 
+# A labelled line: a caption or a field ("Quelle: Eigene Berechnungen", "Übersicht 2: …").
+LABEL = re.compile(r"^[A-ZÄÖÜ][\wäöüß-]*( \d+(\.\d+)*)?: ")
 _URL = re.compile(r"(https?://|www\.)\S+", re.I)
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
 _PHONE = re.compile(r"(\b(tel|fon|fax|phone)\b\.?:?\s*|\+\d{2}[\s-]?)\d[\d /-]{5,}", re.I)

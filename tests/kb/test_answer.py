@@ -355,8 +355,17 @@ def test_a_quote_cut_by_a_page_break_goes_on_overleaf(settings: Settings, tmp_pa
         kb.close()
 
 
-def test_a_heading_overleaf_does_not_continue_the_quote(settings: Settings, tmp_path: Path) -> None:
-    kb = _two_pages(settings, tmp_path, "2 Wie geht es weiter?\n" + OVERLEAF)
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "2 Wie geht es weiter?",  # a numbered line
+        "Übersicht 2: Die Förderprogramme im Überblick.",  # a caption: a new section begins
+    ],
+)
+def test_a_heading_overleaf_does_not_continue_the_quote(
+    settings: Settings, tmp_path: Path, heading: str
+) -> None:
+    kb = _two_pages(settings, tmp_path, f"{heading}\n{OVERLEAF}")
     try:
         answer = kb.ask("Wozu wurden die zusätzlichen Förderprogramme für Sprachkurse angekündigt?")
         assert any(c.quote.endswith("im bestehenden") for c in answer.citations)

@@ -47,6 +47,7 @@ def test_a_caption_a_name_or_a_finished_sentence_is_not_cut(line: str) -> None:
 def test_the_sentence_a_page_begins_with_ends_on_its_first_line() -> None:
     assert _sentence_end_at_start("Angebot geschlossen werden sollten. Die Kurse …") == 35
     assert _sentence_end_at_start("2 Wie geht es weiter?\nText") is None  # a heading
+    assert _sentence_end_at_start("Übersicht 2: Die Kurse im Überblick.\nText") is None  # caption
     assert _sentence_end_at_start("Angebot ohne Ende\nDie Kurse beginnen.") is None
     assert _sentence_end_at_start("x" * 400 + ".") is None  # too long to carry over
     page = "Zusammenarbeit (Was lief gut? Was nicht?) besprochen. Dann …"
