@@ -342,9 +342,9 @@ class KnowledgeBase:
         similarity = self.retriever.sentence_similarities(
             retrieval, self.picker.candidate_ids(retrieval)
         )
-        extract = self.picker.pick(
-            question, retrieval, catalog, similarity, pages, self._page_turn(catalog)
-        )
+        qtype = classify(question)
+        turn = self._page_turn(catalog)
+        extract = self.picker.pick(question, retrieval, catalog, similarity, pages, turn, qtype)
         cited = {(c.doc_id, c.page) for c in extract.citations}
         cited_pages = {  # a quote carried over a page break cites a page no passage is on
             (c.doc_id, c.page): pages.get(c.id)
@@ -353,7 +353,6 @@ class KnowledgeBase:
             for c in extract.chunks
             if (c.doc_id, c.page) in cited
         }
-        qtype = classify(question)
         return extract, gate.verdict(confidence, question, qtype, extract, cited_pages, catalog)
 
     # -- calibration ---------------------------------------------------------------------------

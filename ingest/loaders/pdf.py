@@ -171,9 +171,9 @@ def _ends_block(line: str, nxt: str | None, typical: float) -> bool:
     capitalised word (in German a noun or a name) or a number and the next line does not go on
     in lower case, it is a caption, label, title or address line ("Quelle: Eigene
     Berechnungen", "Schulabschlüsse und Allgemeinbildung"), not the start of the paragraph below
-    it. A line ending in a function word ("zwischen Städten
-    und"), a hyphen, comma or slash, or followed by a lower-case word, runs on. A labelled line
-    ("Quelle: …", "Übersicht 2: …") counts as short sooner."""
+    it. A line ending in a function word ("zwischen Städten und"), a hyphen, comma or slash, or
+    followed by a lower-case word, runs on. A labelled line ("Quelle: …", "Übersicht 2: …")
+    counts as short sooner."""
     words = line.split()
     last = words[-1] if words else ""
     return (

@@ -183,8 +183,9 @@ def calibrate(
 
 def _place_swaps(sentences: list[str], find: PlaceFinder) -> list[str]:
     """Probes from sentences that name a place, the place swapped for another the corpus names."""
-    named = [s for s in sentences if find(s)]
-    places = sorted({name for s in named for name, _, _ in find(s)})
+    mentions = {s: find(s) for s in sentences}
+    named = [s for s in sentences if mentions[s]]
+    places = sorted({name for s in named for name, _, _ in mentions[s]})
     probes = positive_probes(named, PLACE_PROBES)
     return [q for q in (swap_place(p, find, places) for p in probes) if q]
 

@@ -37,9 +37,9 @@ from kb.text.qtype import (
 )
 from kb.text.sentences import split_sentences
 
-# Sentences about the document itself (what a chapter gives, where something is described)
-# restate a topic without stating a fact: never the answer or a supporting quote. ("im
-# Folgenden" only as capitalised: "im folgenden Jahr" is about the subject.)
+# Sentences about the document itself (what a chapter gives, where something is described, what
+# a figure shows) restate a topic without stating a fact: never the answer or a supporting
+# quote. ("im Folgenden" only as capitalised: "im folgenden Jahr" is about the subject.)
 _POINTER = re.compile(
     r"\s*(Übersicht|Abbildung|Abb\.|Tabelle|Tab\.|Grafik|Schaubild|Figure|Fig\.|Table)"
     r"\s+\d+(\.\d+)*\s+(gibt|zeigt|fasst|stellt|bietet|enthält|gives|shows|summari[sz]es)\b",
@@ -55,7 +55,6 @@ _META = re.compile(
     r"(is|are) (described|outlined|presented) (below|above|in))\b",
     re.I,
 )
-_LIST_LINE = re.compile(r"- [^\n]+")
 # A sentence opening like this leans on the one before it, which the quote then includes.
 _ANAPHORIC_START = re.compile(
     r"^(Diese[rsmn]?|Dies|Dabei|Dazu|Dafür|Daher|Dort|Hier|Damit|Deshalb|Darüber hinaus|"
@@ -222,11 +221,12 @@ class SentencePicker:
         similarity: dict[str, float],
         page_text: dict[str, str],
         turn: PageTurn | None = None,
+        qtype: QuestionType | None = None,
     ) -> Extract:
         """Choose the answer; ``page_text`` maps chunk id → the cleaned text of its page;
         ``turn`` finds the pages before and after a chunk's, where a quote cut by a page break
         goes on (kb/answer/overleaf.py)."""
-        qtype = classify(question)
+        qtype = qtype or classify(question)
         ranked = self.quotable(question, retrieval, catalog, similarity, page_text, qtype)
         if not ranked:
             return Extract([], "")
@@ -401,7 +401,7 @@ class SentencePicker:
             return end
         pos = end
         for _ in range(self.max_list_items):
-            m = _LIST_LINE.match(page, pos + 1) if page[pos : pos + 1] == "\n" else None
+            m = layout.LIST_ITEM.match(page, pos + 1) if page[pos : pos + 1] == "\n" else None
             if not m:
                 break
             pos = m.end()
@@ -458,10 +458,13 @@ def _held_terms(spans: list[tuple[Sentence, int, int]]) -> frozenset[str]:
     return frozenset(t for s, _, _ in spans for t in s.terms)
 
 
+def _same_page(a: Chunk, b: Chunk) -> bool:
+    return (a.doc_id, a.page) == (b.doc_id, b.page)
+
+
 def _same_span(a: Part, b: Part) -> bool:
     """Do two parts overlap on the same page?"""
-    same_page = (a.chunk.doc_id, a.chunk.page) == (b.chunk.doc_id, b.chunk.page)
-    return same_page and a.start < b.end and b.start < a.end
+    return _same_page(a.chunk, b.chunk) and a.start < b.end and b.start < a.end
 
 
 def _next_sentence(page: str, end: int) -> tuple[int, int] | None:
@@ -483,8 +486,7 @@ def _previous_sentence_start(page: str, start: int) -> int:
 
 def _overlaps(a: Sentence, b: Sentence, start: int, end: int) -> bool:
     """Does ``a`` overlap the span [start, end) quoted from ``b``'s page?"""
-    same_page = (a.chunk.doc_id, a.chunk.page) == (b.chunk.doc_id, b.chunk.page)
-    return same_page and a.start < end and start < a.end
+    return _same_page(a.chunk, b.chunk) and a.start < end and start < a.end
 
 
 def _merge_adjacent(spans: list[tuple[Sentence, int, int]]) -> list[tuple[Sentence, int, int]]:
@@ -492,11 +494,7 @@ def _merge_adjacent(spans: list[tuple[Sentence, int, int]]) -> list[tuple[Senten
     out: list[tuple[Sentence, int, int]] = []
     for sentence, start, end in spans:
         for i, (other, s2, e2) in enumerate(out):
-            same_page = (other.chunk.doc_id, other.chunk.page) == (
-                sentence.chunk.doc_id,
-                sentence.chunk.page,
-            )
-            if same_page and start <= e2 + 1 and s2 <= end + 1:
+            if _same_page(other.chunk, sentence.chunk) and start <= e2 + 1 and s2 <= end + 1:
                 out[i] = (other, min(s2, start), max(e2, end))
                 break
         else:

@@ -17,7 +17,6 @@ from kb.text import layout
 from kb.text.sentences import split_sentences
 
 _CLOSED = re.compile(r"[.!?;…“”\"»)]$")
-_ITEM = re.compile(r"- [^\n]+")
 _NUMBERED = re.compile(r"\d+(\.\d+)*\.?\s")
 _REACH = 300  # at most this many characters are carried over for a sentence
 _LIST_REACH = 600  # ... and for list items
@@ -155,7 +154,7 @@ def _sentence_end_at_start(page: str) -> int | None:
 def _items_at_start(page: str) -> int | None:
     """The end of the list items a page begins with, within _LIST_REACH characters."""
     stop = 0
-    for m in _ITEM.finditer(page):
+    for m in layout.LIST_ITEM.finditer(page):
         if m.start() != (stop + 1 if stop else 0) or m.end() > _LIST_REACH:
             break
         stop = m.end()

@@ -29,7 +29,7 @@ from kb.facets.places import Gazetteer
 from kb.models import Citation
 from kb.retrieval.catalog import Catalog
 from kb.retrieval.retriever import Retrieval, file_words
-from kb.text.qtype import AnswerType, QuestionType, counted_terms, focus, type_fit
+from kb.text.qtype import AnswerType, QuestionType, Terms, counted_terms, focus, type_fit
 
 Band = Literal["answer", "hedge", "refuse"]
 Pages = Mapping[tuple[str, int | None], str]  # (doc_id, page) → the cleaned text of a cited page
@@ -135,14 +135,12 @@ class RefusalGate:
             return slots.Missing(tuple(numbers), "number")
         if slots.contact_missing(question, quotes):
             return slots.Missing((), "contact")
-        towns = Gazetteer.load().find
-        find = _places_and_countries
         if self.check_places:
             where = "\n".join(
                 f"{c.title}\n{file_words(c.file_name).title()}\n{c.section or ''}\n{c.text}"
                 for c in extract.chunks
             )
-            unnamed = slots.places_unnamed(question, where, find)
+            unnamed = slots.places_unnamed(question, where, _places_and_countries)
             if unnamed:
                 return slots.Missing(tuple(unnamed), "place")
         analyze = catalog.analyzer.terms
@@ -150,23 +148,27 @@ class RefusalGate:
         fits = type_fit(quotes, qtype, counted, analyze)
         if qtype.kind == AnswerType.NUMBER and is_english(question) and slots.holds_count(quotes):
             fits = 1.0  # "how many people" cannot be matched against German nouns
+        towns = Gazetteer.load().find
         if slots.type_missing(qtype, fits) or slots.places_missing(question, quotes, towns):
             return slots.Missing((), "type")
         if self.check_places and qtype.kind in _SCOPED:
-            unscoped = _unscoped(question, qtype, extract, pages, catalog)
+            unscoped = _unscoped(question, qtype, extract, pages, counted, analyze)
             if unscoped:
                 return slots.Missing(tuple(unscoped), "scope")
         return slots.Missing()
 
 
 def _unscoped(
-    question: str, qtype: QuestionType, extract: Extract, pages: Pages, catalog: Catalog
+    question: str,
+    qtype: QuestionType,
+    extract: Extract,
+    pages: Pages,
+    counted: set[str],
+    analyze: Terms,
 ) -> list[str]:
     """Years and places of the question that the paragraph of the quote stating the fact does
     not name: the quotes with the figure or date for number and date questions, else the
     direct answer (a quote carried over a page break counts whole)."""
-    analyze = catalog.analyzer.terms
-    counted = counted_terms(qtype, analyze)
     units = quote_units(extract.citations)  # a quote carried over a page break is one
     facts = [
         unit

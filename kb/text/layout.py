@@ -18,6 +18,8 @@ TABLE = "table"
 CONTACT = "contact"
 KINDS = (TOC, FORM, REFERENCE, RUNNING, TABLE, CONTACT)
 
+# A list item as page text writes it ("- …"; ingest puts the dash before every item).
+LIST_ITEM = re.compile(r"- [^\n]+")
 # A labelled line: a caption or a field ("Quelle: Eigene Berechnungen", "Übersicht 2: …").
 LABEL = re.compile(r"^[A-ZÄÖÜ][\wäöüß-]*( \d+(\.\d+)*)?: ")
 _URL = re.compile(r"(https?://|www\.)\S+", re.I)

@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -331,18 +332,24 @@ PAGE_ONE = (
 OVERLEAF = "Angebot für junge Geflüchtete geschlossen werden sollten. Die Kurse beginnen im Mai."
 
 
+@contextmanager
 def _two_pages(
-    settings: Settings, tmp_path: Path, second: str, first: str = PAGE_ONE
-) -> KnowledgeBase:
+    settings: Settings, tmp_path: Path, second: str, page_end: str | None = None
+) -> Iterator[KnowledgeBase]:
+    """A PDF of two pages, ingested: PAGE_ONE, or its first two lines and ``page_end``, then
+    ``second``; the refusal gate opened, as in one_document_kb."""
+    first = PAGE_ONE if page_end is None else PAGE_ONE.rsplit("\n", 2)[0] + "\n" + page_end
     path = make_pdf(tmp_path / "bericht.pdf", [first, second], title="Bericht Beispielkreis")
     kb = build_kb(settings.model_copy(update={"refusal_threshold": 0.0, "caution_threshold": 0.0}))
-    ingest_paths(kb, [path])
-    return kb
+    try:
+        ingest_paths(kb, [path])
+        yield kb
+    finally:
+        kb.close()
 
 
 def test_a_quote_cut_by_a_page_break_goes_on_overleaf(settings: Settings, tmp_path: Path) -> None:
-    kb = _two_pages(settings, tmp_path, OVERLEAF)
-    try:
+    with _two_pages(settings, tmp_path, OVERLEAF) as kb:
         answer = kb.ask("Wozu wurden die zusätzlichen Förderprogramme für Sprachkurse angekündigt?")
         cut = next(c for c in answer.citations if c.quote.endswith("im bestehenden"))
         rest = answer.citations[answer.citations.index(cut) + 1]
@@ -351,8 +358,6 @@ def test_a_quote_cut_by_a_page_break_goes_on_overleaf(settings: Settings, tmp_pa
         assert f"im bestehenden [{cut.n}] {rest.quote} [{rest.n}]" in answer.answer
         for c in answer.citations:  # every quote stays verbatim on its own page
             assert quote_in_text(c.quote, kb.page(c.doc_id, c.page).text)
-    finally:
-        kb.close()
 
 
 @pytest.mark.parametrize(
@@ -365,22 +370,18 @@ def test_a_quote_cut_by_a_page_break_goes_on_overleaf(settings: Settings, tmp_pa
 def test_a_heading_overleaf_does_not_continue_the_quote(
     settings: Settings, tmp_path: Path, heading: str
 ) -> None:
-    kb = _two_pages(settings, tmp_path, f"{heading}\n{OVERLEAF}")
-    try:
+    with _two_pages(settings, tmp_path, f"{heading}\n{OVERLEAF}") as kb:
         answer = kb.ask("Wozu wurden die zusätzlichen Förderprogramme für Sprachkurse angekündigt?")
         assert any(c.quote.endswith("im bestehenden") for c in answer.citations)
         assert all(c.page == 1 for c in answer.citations)
-    finally:
-        kb.close()
 
 
 def test_a_quote_that_begins_overleaf_is_completed_from_the_page_before(
     settings: Settings, tmp_path: Path
 ) -> None:
-    first = PAGE_ONE.rsplit("\n", 2)[0] + "\nDie neuen Sprachkurse im Beispielkreis sollen jeweils"
+    page_end = "Die neuen Sprachkurse im Beispielkreis sollen jeweils"
     second = "zwölf Wochen lang dauern und mit einer Prüfung enden. Weitere Angebote folgen."
-    kb = _two_pages(settings, tmp_path, second, first)
-    try:
+    with _two_pages(settings, tmp_path, second, page_end) as kb:
         answer = kb.ask("Mit welcher Prüfung enden die zwölf Wochen?")
         head, rest = answer.citations[0], answer.citations[1]
         assert (head.page, head.quote) == (
@@ -389,60 +390,42 @@ def test_a_quote_that_begins_overleaf_is_completed_from_the_page_before(
         )
         assert rest.page == 2 and rest.quote.startswith("zwölf Wochen lang dauern")
         assert answer.answer.startswith(f"{head.quote} [1] {rest.quote} [2]")
-    finally:
-        kb.close()
 
 
 def test_a_figure_whose_year_stands_overleaf_is_not_hedged(
     settings: Settings, tmp_path: Path
 ) -> None:
-    first = (
-        PAGE_ONE.rsplit("\n", 2)[0]
-        + "\nEnde 2016 hatten in Beispielstadt 335 Personen eine Duldung; von ihnen waren"
-    )
+    page_end = "Ende 2016 hatten in Beispielstadt 335 Personen eine Duldung; von ihnen waren"
     second = "bereits vor dem Jahr 2014 nach Deutschland eingereist. Weitere Angaben folgen."
-    kb = _two_pages(settings, tmp_path, second, first)
-    try:
+    with _two_pages(settings, tmp_path, second, page_end) as kb:
         answer = kb.ask("Wie viele Personen mit Duldung waren vor 2014 eingereist?")
         assert "335 Personen" in answer.citations[0].quote
         overleaf = [c for c in answer.citations if c.page == 2]
         assert overleaf and overleaf[0].quote.startswith("bereits vor dem Jahr 2014")
         assert not answer.uncertain, answer.answer  # the year is in the quote, overleaf
-    finally:
-        kb.close()
 
 
 def test_a_list_cut_by_a_page_break_goes_on_overleaf(settings: Settings, tmp_path: Path) -> None:
-    first = (
-        PAGE_ONE.rsplit("\n", 2)[0]
-        + "\nIn der Steuerungsgruppe des Beispielkreises arbeiten zusammen:\n"
+    page_end = (
+        "In der Steuerungsgruppe des Beispielkreises arbeiten zusammen:\n"
         + "- das Jobcenter Beispielkreis,\n- das Jugendamt des Kreises,"
     )
     second = "- die Volkshochschule und\n- der Integrationsrat.\nDie Gruppe trifft sich monatlich."
-    kb = _two_pages(settings, tmp_path, second, first)
-    try:
+    with _two_pages(settings, tmp_path, second, page_end) as kb:
         answer = kb.ask("Wer arbeitet in der Steuerungsgruppe des Beispielkreises zusammen?")
         rest = next(c for c in answer.citations if c.page == 2)
         assert rest.start == 0
         assert rest.quote.startswith("- die Volkshochschule und\n- der Integrationsrat.")
         assert "Jugendamt" in answer.citations[rest.n - 2].quote  # the quote it goes on from
-    finally:
-        kb.close()
 
 
 def test_a_list_introduced_at_a_page_end_goes_on_overleaf(
     settings: Settings, tmp_path: Path
 ) -> None:
-    first = (
-        PAGE_ONE.rsplit("\n", 2)[0]
-        + "\nIn der Steuerungsgruppe des Beispielkreises arbeiten diese Stellen zusammen:"
-    )
+    page_end = "In der Steuerungsgruppe des Beispielkreises arbeiten diese Stellen zusammen:"
     second = "- das Jobcenter,\n- die Volkshochschule und\n- der Integrationsrat.\nMehr folgt."
-    kb = _two_pages(settings, tmp_path, second, first)
-    try:
+    with _two_pages(settings, tmp_path, second, page_end) as kb:
         answer = kb.ask("Wer arbeitet in der Steuerungsgruppe des Beispielkreises zusammen?")
         intro = next(c for c in answer.citations if c.quote.endswith("zusammen:"))
         items = answer.citations[intro.n]  # the citation after it
         assert items.page == 2 and items.quote.startswith("- das Jobcenter,\n- die Volkshochschule")
-    finally:
-        kb.close()
