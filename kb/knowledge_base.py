@@ -345,15 +345,7 @@ class KnowledgeBase:
         qtype = classify(question)
         turn = self._page_turn(catalog)
         extract = self.picker.pick(question, retrieval, catalog, similarity, pages, turn, qtype)
-        cited = {(c.doc_id, c.page) for c in extract.citations}
-        cited_pages = {  # a quote carried over a page break cites a page no passage is on
-            (c.doc_id, c.page): pages.get(c.id)
-            or self._page_text(c.doc_id, c.version, c.page)
-            or ""
-            for c in extract.chunks
-            if (c.doc_id, c.page) in cited
-        }
-        return extract, gate.verdict(confidence, question, qtype, extract, cited_pages, catalog)
+        return extract, gate.verdict(confidence, question, qtype, extract, extract.pages, catalog)
 
     # -- calibration ---------------------------------------------------------------------------
     def calibration(self) -> Calibration | None:

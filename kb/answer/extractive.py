@@ -91,6 +91,8 @@ class Extract:
     covered: frozenset[str] = frozenset()  # question terms the quoted text holds
     documents: list[str] = field(default_factory=list)  # titles of the cited documents
     chunks: list[Chunk] = field(default_factory=list)  # the passages the quotes come from
+    # (doc_id, page) → the cleaned text of each cited page (the refusal gate reads them)
+    pages: dict[tuple[str, int | None], str] = field(default_factory=dict)
 
 
 class SentencePicker:
@@ -354,6 +356,7 @@ class SentencePicker:
         citations: list[Citation] = []
         parts: list[str] = []
         chunks: dict[str, Chunk] = {}
+        pages: dict[tuple[str, int | None], str] = {}
         quoted: list[Part] = []  # what is quoted so far: a later span it holds is left out
         titles = list(dict.fromkeys(s.chunk.title for s, _, _ in spans))
         label = len(titles) > 1  # several documents: say which says what
@@ -370,6 +373,7 @@ class SentencePicker:
                 citation = Citation.of(n, part.chunk, part.start, part.end, part.page)
                 citations.append(citation)
                 chunks.setdefault(part.chunk.id, part.chunk)
+                pages.setdefault((part.chunk.doc_id, part.chunk.page), part.page)
                 quoted.append(part)
                 text += f"{citation.quote} [{n}] "
             prefix = f"{short_title(sentence.chunk.title)}: " if label else ""
@@ -377,7 +381,8 @@ class SentencePicker:
                 prefix += "… "
             parts.append(prefix + text.rstrip())
         joiner = "\n" if label or any("\n" in p for p in parts) else " "
-        return Extract(citations, joiner.join(parts), best, covered, titles, list(chunks.values()))
+        answer = joiner.join(parts)
+        return Extract(citations, answer, best, covered, titles, list(chunks.values()), pages)
 
     def _list_start(self, page: str, start: int) -> int:
         """The start of the list an item belongs to: the items before it, and the line that
