@@ -4,6 +4,8 @@ Every line carries ``split``: ``tune`` items are the only ones any threshold or 
 chosen on; ``test`` items are frozen and reported. The split was drawn once by
 ``stratified_split`` (stratified by type and document, at least 40 % test) and is stored on
 each line, so that adding questions later never moves an old one to the other side.
+Questions written after the draw carry ``added`` (a date) and join ``tune``: the frozen
+``test`` part stays the same questions, and stays at least 40 % of the set.
 
 ``tags`` mark what a question asks for beyond its type: ``number``, ``date``, ``name``,
 ``list``, ``yes_no``, ``procedure``, ``colloquial``, ``near_miss`` (topic present, fact
@@ -21,7 +23,8 @@ from kb.errors import InvalidInput
 DEFAULT_QA = Path(__file__).resolve().parent / "qa.jsonl"
 _KEYS = {"id", "question", "lang", "type", "answer", "must_include", "sources"}
 # Optional so that an outside set in the old format loads; it counts as test (held out).
-_OPTIONAL = {"tags", "split"}
+# "added": the date a question joined after the split was drawn (it goes to tune; see below).
+_OPTIONAL = {"tags", "split", "added"}
 SPLITS = ("tune", "test")
 TAGS = frozenset("number date name list yes_no procedure colloquial near_miss cross_doc".split())
 TEST_SHARE = 0.45
@@ -45,6 +48,7 @@ class QAItem:
     sources: list[Source]
     split: str = "tune"
     tags: tuple[str, ...] = ()
+    added: str | None = None  # the date it joined, when written after the split was drawn
 
     @property
     def answerable(self) -> bool:
@@ -100,6 +104,7 @@ def _item(raw: dict, where: str) -> QAItem:  # type: ignore[type-arg]
         sources=[Source(s["file"], s["page"], s["quote"]) for s in raw["sources"]],
         split=raw["split"],
         tags=tuple(raw["tags"]),
+        added=raw.get("added"),
     )
 
 
