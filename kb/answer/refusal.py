@@ -145,11 +145,15 @@ class RefusalGate:
                 return slots.Missing(tuple(unnamed), "place")
         analyze = catalog.analyzer.terms
         counted = counted_terms(qtype, analyze)
-        fits = type_fit(quotes, qtype, counted, analyze)
+        fits = type_fit(slots.without_numbers_of(focus(question), quotes), qtype, counted, analyze)
         if qtype.kind == AnswerType.NUMBER and is_english(question) and slots.holds_count(quotes):
             fits = 1.0  # "how many people" cannot be matched against German nouns
         towns = Gazetteer.load().find
-        if slots.type_missing(qtype, fits) or slots.places_missing(question, quotes, towns):
+        if (
+            slots.type_missing(qtype, fits)
+            or slots.amount_missing(qtype, focus(question), quotes)
+            or slots.places_missing(question, quotes, towns)
+        ):
             return slots.Missing((), "type")
         if self.check_places and qtype.kind in _SCOPED:
             unscoped = _unscoped(question, qtype, extract, pages, counted, analyze)

@@ -83,9 +83,37 @@ def numbers_missing(question: str, held: str) -> list[str]:
             continue  # single digits are mostly counting words, not facts
         # a year also stands at the end of a date ("13.03.2019")
         before = r"(?<!\d)" if re.fullmatch(r"(19|20)\d\d", n) else r"(?<![\d.,])"
-        if not re.search(rf"{before}{re.escape(n)}(?![\d,]|\.\d)", held):
+        # an ordinal ("das 15. Werkstattgespräch") is not the count "15 Workshops"
+        after = r"\.(?!\d)" if _ORDINAL.match(question, m.end()) else r"(?![\d,]|\.\d)"
+        if not re.search(rf"{before}{re.escape(n)}{after}", held):
             found.append(n)
     return found
+
+
+def without_numbers_of(question: str, text: str) -> str:
+    """``text`` with the numbers the question itself gives blanked out: a quote that restates
+    the question's "50 Millionen Euro" does not tell how much of it a county gets."""
+    for m in _NUMBER.finditer(question):
+        n = m.group(1)
+        text = re.sub(rf"(?<![\d.,]){re.escape(n)}(?![\d,]|\.\d)", "…", text)
+    return text
+
+
+_ORDINAL = re.compile(r"\.\s+[^\W\d]")  # right after a number: "15. Werkstattgespräch"
+
+# A sum of money or a rate given: money, a percentage, a fraction ("knapp zwei Drittel")
+_AMOUNT = re.compile(
+    r"\d[\d.,]*\s*(Mio\.?|Millionen|Mrd\.?|Milliarden|Tsd\.?|Euro|EUR|€|%|Prozent|percent)|€\s*\d|"
+    r"\b(Hälfte|\w*(drittel|viertel|fünftel|zehntel))\b|\bjede[rn]?\s(zweite|dritte|vierte|fünfte)|"
+    r"\b\d+\s(von|aus)\s\d+\b",
+    re.I,
+)
+
+
+def amount_missing(qtype: QuestionType, question: str, quotes: str) -> bool:
+    """A sum of money or a rate is asked for (QuestionType.amount), and the quotes give none;
+    the question's own figures, restated, do not count."""
+    return qtype.amount and not _AMOUNT.search(without_numbers_of(question, quotes))
 
 
 def contact_missing(question: str, held: str) -> bool:

@@ -31,6 +31,9 @@ class QuestionType:
     # asks what a form or questionnaire asks ("Was fragt die Arbeitshilfe ab?"): its own
     # questions and fields may answer
     about_form: bool = False
+    # the number asked is a sum of money or a rate ("Wie hoch ist die Pauschale?", "Welcher
+    # Anteil …?", "Wie viel Geld …?"): a count of something else does not answer it
+    amount: bool = False
 
 
 _I = re.I
@@ -50,7 +53,31 @@ _NUMBER = re.compile(
 # What a number counts: the first noun after "wie viele" (German capitalises nouns, so the
 # adjectives in "wie viele lokale Bündnisse" are skipped), the next word after "how many".
 _COUNTED_DE_NOUN = re.compile(r"\b(?i:wie ?viele?n?)\s+(?:[a-zäöüß-]+\s+){0,3}([A-ZÄÖÜ][\w-]{2,})")
-_COUNTED_EN = re.compile(r"\bhow (?:many|much)\s+([a-z][\w-]{2,})", _I)
+_COUNTED_EN = re.compile(
+    r"\bhow (?:many|much)\s+(?!(?:does|did|are|was|were|has|have|had|will|can|of)\b)"
+    r"([a-z][\w-]{2,})",
+    _I,
+)
+# What "wie hoch ist …" or "welcher …" measures: the noun after the article and adjectives.
+_MEASURED = re.compile(
+    r"\b(?i:wie hoch (?:ist|sind|war|waren|wäre|liegt|lag|fällt|fiel))\s+(?i:der|die|das|den)?\s*"
+    r"(?:[a-zäöüß-]+\s+){0,2}([A-ZÄÖÜ][\w-]{2,})|\b(?i:welche[rsmn]?)\s+([A-ZÄÖÜ][\w-]{2,})|"
+    r"\b(?i:what|how (?:high|large|big) is the)\s+(?:[a-z-]+\s+){0,2}?(share|percentage|"
+    r"proportion|rate|amount|cost|costs|budget|salary|fee)\b|"
+    # "wie viel von den 50 Millionen Euro …": a part of a sum
+    r"\b(?i:wie ?viel)\s+(?i:von|aus)\s+(?:\S+\s+){0,3}?([A-ZÄÖÜ][\w-]{2,})"
+)
+_COSTS = re.compile(
+    r"\bwie ?viel (kostet|kosten|kostete|kosteten)\b|\bhow much (does|do|did)\b[^?]{1,60}\bcost\b",
+    _I,
+)
+# Nouns that name a sum of money or a rate, by their ending ("Eigenanteil", "Abbruchquote").
+_AMOUNT_NOUN = re.compile(
+    r"(geld|gelder|budget|betrag|summe|kosten|pauschale|gehalt|entgelt|zuschuss|mittel|euro|"
+    r"quote|rate|anteil|prozentsatz|prozent|share|percentage|proportion|amount|cost|costs|"
+    r"salary|fee|money|funding|funds|millionen|milliarden)$",
+    _I,
+)
 _NAME = re.compile(
     r"(^|\s)(wer|wen|wem|bei wem|an wen|mit wem|von wem|who|whom|welche[rsm]? (stelle|person|"
     r"institution|organisation|behörde|ministerium|träger|ansprechp\w*)|wie (heißt|lautet)|"
@@ -132,7 +159,11 @@ def _classify(question: str) -> QuestionType:
         return QuestionType(AnswerType.DATE)
     if _NUMBER.search(q):
         m = _COUNTED_DE_NOUN.search(q) or _COUNTED_EN.search(q)
-        return QuestionType(AnswerType.NUMBER, m.group(1) if m else None)
+        counted = m.group(1) if m else None
+        measured = _MEASURED.search(q)
+        noun = (next(g for g in measured.groups() if g) if measured else "") or counted or ""
+        amount = bool(_AMOUNT_NOUN.search(noun) or _COSTS.search(q))
+        return QuestionType(AnswerType.NUMBER, counted, amount=amount)
     if _DEFINITION.search(q) and not _CONTACT.search(q):  # "What is the address …?" asks a name
         return QuestionType(AnswerType.DEFINITION)
     if _PROCEDURE.search(q):

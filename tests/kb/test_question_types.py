@@ -69,6 +69,30 @@ def test_a_number_question_knows_what_it_counts() -> None:
     assert classify("Wie viele lokale Bündnisse gab es?").counted == "Bündnisse"
     assert classify("Wie viele junge volljährige Geflüchtete leben hier?").counted == "Geflüchtete"
     assert classify("How many people benefit?").counted == "people"
+    assert classify("How much does the course cost?").counted is None  # not "does"
+
+
+@pytest.mark.parametrize(
+    ("question", "amount"),
+    [
+        ("Wie hoch ist die Abbruchquote junger Geflüchteter?", True),
+        ("Wie hoch ist der Eigenanteil, den eine Kommune zahlen muss?", True),
+        ("Welcher Anteil der jungen Erwachsenen bezieht SGB II?", True),
+        ("Wie viel Geld bekommt der Kreis?", True),
+        ("Wie viel von den 50 Millionen Euro ist für Baustein VI vorgesehen?", True),
+        ("Wie viel kostet der Kurs?", True),
+        ("What share of the towns take part?", True),
+        ("How much does the course cost?", True),
+        ("Wie viele Menschen profitieren von den 50 Millionen Euro?", False),
+        ("How many people benefit from the funding programme?", False),
+        ("Wie hoch ist die Zahl der Teilnehmenden?", False),
+        ("Wie viele von den Kommunen machen mit?", False),
+    ],
+)
+def test_a_number_question_knows_when_it_asks_for_money_or_a_rate(
+    question: str, amount: bool
+) -> None:
+    assert classify(question).amount is amount
 
 
 def test_the_number_that_counts_the_asked_noun_fits_best() -> None:

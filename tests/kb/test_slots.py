@@ -24,6 +24,25 @@ def test_a_number_of_the_question_must_be_in_the_cited_pages() -> None:
     assert slots.numbers_missing("Wie viele Kurse gab es 2018 und 2019?", "2019") == ["2018"]
     assert not slots.numbers_missing("Was geschah im März 2019?", "am 13.03.2019 begann")
     assert slots.numbers_missing("Gab es 13 Kurse?", "am 13.03.2019 begann") == ["13"]
+    # an ordinal is not the same number counting something else
+    assert slots.numbers_missing("Wann ist das 15. Treffen?", "ca. 15 Termine") == ["15"]
+    assert not slots.numbers_missing("Wann ist das 15. Treffen?", "Das 15. Treffen ist im Mai.")
+
+
+def test_a_sum_of_money_or_a_rate_asked_for_must_be_given() -> None:
+    rate_q = "Wie hoch ist die Abbruchquote?"
+    rate = classify(rate_q)
+    assert slots.amount_missing(rate, rate_q, "Sie ist hoch.")
+    assert slots.amount_missing(rate, rate_q, "Es gab 120 Abbrüche.")  # a count is no rate
+    assert not slots.amount_missing(rate, rate_q, "Sie liegt bei 30 %.")
+    assert not slots.amount_missing(rate, rate_q, "Knapp zwei Drittel brechen ab.")
+    money_q = "Wie viel Geld aus den 50 Millionen Euro bekommt der Kreis?"
+    money = classify(money_q)
+    # the question's own sum, restated, does not answer it
+    assert slots.amount_missing(money, money_q, "Das Land stellt 50 Millionen Euro bereit.")
+    assert not slots.amount_missing(money, money_q, "Der Kreis erhält 1,2 Mio. Euro.")
+    count_q = "Wie viele Menschen profitieren?"
+    assert not slots.amount_missing(classify(count_q), count_q, "Es profitieren 13.700 Menschen.")
 
 
 def test_each_contact_detail_asked_for_must_be_given() -> None:
