@@ -8,6 +8,9 @@ close as a real one would, so similarity cannot tell; what tells is a missing sl
 - a number or year of the question that the quoted passages do not contain;
 - a contact detail asked for (telephone, e-mail, address) that the quotes do not contain;
 - a number or date asked for ("wie viele Familien", "wann") that the quotes do not hold;
+- a sum of money or a rate asked for ("Wie hoch ist die Abbruchquote?") where the quotes give
+  none, or only restate the question's own figure ("… aus den 50 Millionen Euro");
+- a person asked for by role ("Wer leitet …?") where the quotes name an office, not a person;
 - towns or districts asked for ("welche Kommunen …") where the quotes name none;
 - for a number, date, yes/no or who-question: a year, place or country of the question that
   the paragraph of the quote holding the asked fact does not name ("Wie viele … im Rhein-Kreis
@@ -234,10 +237,12 @@ def _contact_number(text: str, start: int, end: int) -> bool:
 
 
 def type_missing(qtype: QuestionType, fits: float) -> bool:
-    """A number question whose answer has no number for the counted thing, or a date question
-    whose answer holds no date."""
+    """A number question whose answer has no number for the counted thing, a date question
+    whose answer holds no date, or a question for a person whose answer names none."""
     if qtype.kind == AnswerType.NUMBER:
         return fits < (1.0 if qtype.counted else 0.5)
     if qtype.kind == AnswerType.DATE:
         return fits < 1.0
+    if qtype.kind == AnswerType.NAME and qtype.person:
+        return fits < 1.0  # a person asked for by role, and no person's name given
     return False

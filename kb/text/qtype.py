@@ -34,6 +34,9 @@ class QuestionType:
     # the number asked is a sum of money or a rate ("Wie hoch ist die Pauschale?", "Welcher
     # Anteil …?", "Wie viel Geld …?"): a count of something else does not answer it
     amount: bool = False
+    # a person is asked for by role ("Wer leitet …?", "Wie heißt die Dezernentin?", "Wer ist
+    # Ansprechpartner?"): an office or an institution does not answer it
+    person: bool = False
 
 
 _I = re.I
@@ -82,6 +85,15 @@ _NAME = re.compile(
     r"(^|\s)(wer|wen|wem|bei wem|an wen|mit wem|von wem|who|whom|welche[rsm]? (stelle|person|"
     r"institution|organisation|behörde|ministerium|träger|ansprechp\w*)|wie (heißt|lautet)|"
     r"\w*(nummer|telefon|adresse|e-mail|kontakt)|erreiche|address|phone|e-mail|contact)\b",
+    _I,
+)
+_PERSON_ASKED = re.compile(
+    r"\b((wer (ist|sind|wäre)\b[^?]{0,40}|welche[rn]?\s|wie heißt (der|die)\s)(ansprechp\w*|"
+    r"kontaktperson)|who is the contact person|wer (leitet|leitete)|"
+    r"wie (heißt|hieß|lautet) (der|die) (name (der|des) )?\w*(leiter|leiterin|dezernent|"
+    r"dezernentin|chef|chefin|vorsitzende|vorsitzender|beauftragte|beauftragter|bürgermeister|"
+    r"bürgermeisterin|koordinator|koordinatorin|referent|referentin)|who (is|was) (the )?(head|"
+    r"director|leader|chair|manager)|name of the (head|director|leader|chair|contact))\b",
     _I,
 )
 # Contact details are a name-like answer even when asked as "What is the address …?".
@@ -168,8 +180,8 @@ def _classify(question: str) -> QuestionType:
         return QuestionType(AnswerType.DEFINITION)
     if _PROCEDURE.search(q):
         return QuestionType(AnswerType.PROCEDURE)
-    if _NAME.search(q):
-        return QuestionType(AnswerType.NAME)
+    if _NAME.search(q) or _PERSON_ASKED.search(q):
+        return QuestionType(AnswerType.NAME, person=bool(_PERSON_ASKED.search(q)))
     if _YES_NO.search(q):
         return QuestionType(AnswerType.YES_NO)
     if _LIST.search(q):
@@ -202,8 +214,21 @@ _HAS_NUMBER = re.compile(rf"\d|\b({_NUMBER_WORDS})\b", re.I)
 # German capitalises every noun, so only titles, addresses and acronyms mark a name.
 _HAS_NAME = re.compile(
     r"\b(Dr|Prof|Frau|Herr|Herrn)\.?\s[A-ZÄÖÜ]|@|\b(Tel|Fon|Fax)\b|\b\d{5}\s[A-ZÄÖÜ]|"
-    r"\b[A-ZÄÖÜ]{2,}[a-z]*\b|\b(Amt|Stelle|Behörde|Ministerium|Institut|Zentrum|Agentur|Referat|"
-    r"Dienst|Team|Koordinator\w*|Leiter\w*|Leitung)\b"
+    r"\b[A-ZÄÖÜ]{2,}[a-z]*\b|\b(Koordinator\w*|Leiter\w*|Leitung)\b|"
+    # an institution, alone or as the end of a compound ("Integrationszentrum", "Sozialamt")
+    r"\b([A-ZÄÖÜ]\w*((?<!ges)amt|stelle|behörde|ministerium|institut|zentrum|zentren|agentur|referat|"
+    r"dienst|team)|Amt|Stelle|Behörde|Ministerium|Institut|Zentrum|Agentur|Referat|Dienst|Team)\b"
+)
+# A person's name: after a title or a role ("Dr. Andreas …", "Leiterin Agnes Hugo", "Kontakt:
+# Frau …"), or before a role ("Agnes Hugo, Leiterin der …").
+_ROLE = (
+    r"(Leiter|Leiterin|Dezernent|Dezernentin|Vorsitzende|Vorsitzender|Ansprechpartner|"
+    r"Ansprechpartnerin|Ansprechperson|Kontakt|Koordinator|Koordinatorin|Referent|Referentin|"
+    r"Bürgermeister|Bürgermeisterin|stellvertretende|stellvertretender|head|director)"
+)
+_HAS_PERSON = re.compile(
+    rf"\b(Dr|Prof|Frau|Herr|Herrn|Mr|Mrs|Ms)\.?\s[A-ZÄÖÜ]|\b{_ROLE}:?\s[A-ZÄÖÜ][a-zäöüß]+\s"
+    rf"[A-ZÄÖÜ][a-zäöüß]+|\b[A-ZÄÖÜ][a-zäöüß]+\s[A-ZÄÖÜ][a-zäöüß]+(-[A-ZÄÖÜ][a-zäöüß]+)?,\s{_ROLE}"
 )
 SEQUENCE = re.compile(
     r"\b(zunächst|dann|danach|anschließend|schließlich|zuerst|erst|im ersten Schritt|im nächsten "
@@ -232,6 +257,8 @@ def type_fit(
             return 0.0
         return 1.0 if counted and _counts(text, counted, terms) else 0.6
     if kind == AnswerType.NAME:
+        if qtype.person:
+            return 1.0 if _HAS_PERSON.search(text) else 0.3 if _HAS_NAME.search(text) else 0.0
         return 1.0 if _HAS_NAME.search(text) else 0.0
     if kind in (AnswerType.LIST, AnswerType.PROCEDURE):
         if page is not None and end is not None and text.rstrip().endswith(":"):

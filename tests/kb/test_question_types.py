@@ -109,6 +109,40 @@ def test_money_is_counted_in_currency() -> None:
     assert type_fit("Es stehen 5 Millionen Euro zur Verfügung.", q, counted, analyze) == 1.0
 
 
+def test_an_institution_answers_a_who_question_even_inside_a_compound() -> None:
+    q = classify("Wer berichtet über den weiteren Verlauf?")
+    for text in ("Das Kommunale Integrationszentrum berichtet.", "Das Sozialamt berichtet."):
+        assert type_fit(text, q, set(), analyze) == 1.0
+    assert type_fit("Insgesamt wird weiter berichtet.", q, set(), analyze) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("question", "person"),
+    [
+        ("Wer leitet das Referat Zuwanderung und Integration?", True),
+        ("Wie heißt die Sozialdezernentin der Stadt?", True),
+        ("Wer ist beim ies Ansprechpartner für das Projekt?", True),
+        ("Who is the head of the LaKI?", True),
+        ("Wer hat die Federführung?", False),
+        ("In welche Spalte kommen die Kontaktdaten der Ansprechpartner?", False),
+    ],
+)
+def test_a_person_asked_for_by_role_is_recognised(question: str, person: bool) -> None:
+    assert classify(question).person is person
+
+
+def test_a_person_asked_for_needs_a_persons_name() -> None:
+    q = classify("Wer leitet das Referat?")
+    for text in (
+        "Kontakt: Dr. Andreas Borchers",
+        "Agnes Hugo, Leiterin der Koordinierungsstelle, berichtete.",
+        "Es berichtete Leiterin Agnes Hugo.",
+    ):
+        assert type_fit(text, q, set(), analyze) == 1.0, text
+    assert type_fit("Das Referat Zuwanderung und Integration", q, set(), analyze) < 1.0
+    assert type_fit("unter Leitung der Sozialdezernentin", q, set(), analyze) < 1.0
+
+
 def test_a_date_question_wants_a_date() -> None:
     q = classify("Wann war das Treffen?")
     assert type_fit("Am 13.03.2019 traf man sich.", q, set(), analyze) == 1.0

@@ -76,6 +76,8 @@ def test_the_asked_kind_of_fact_must_be_held() -> None:
     assert slots.type_missing(classify("Wie viele Familien nehmen teil?"), 0.6)
     assert not slots.type_missing(classify("Wie viele Familien nehmen teil?"), 1.0)
     assert slots.type_missing(classify("Wann ist das Treffen?"), 0.4)
+    assert slots.type_missing(classify("Wer leitet das Referat?"), 0.3)  # an office, no person
+    assert not slots.type_missing(classify("Wer organisiert die Messe?"), 1.0)
     assert not slots.type_missing(classify("Was ist eine ZAB?"), 0.0)
     assert not slots.Missing() and slots.Missing(("2020",), "number")
 
