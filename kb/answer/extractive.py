@@ -197,8 +197,13 @@ class SentencePicker:
             for c in self.candidates(question, retrieval, catalog, similarity, page_text, qtype)
             if c.kind is None or _allowed(c.kind, qtype)  # never the answer on their own
         ]
-        # a sentence about the document ("In diesem Kapitel wird …") only when nothing else is
-        return [c for c in ranked if not _about_document(c.text)] or ranked
+        # a sentence about the document ("In diesem Kapitel wird …") or a question (of a
+        # questionnaire, a heading, an interview) only when nothing else is: neither states a fact
+        return [
+            c
+            for c in ranked
+            if not _about_document(c.text) and (qtype.about_form or not _asks(c.text))
+        ] or ranked
 
     def direct_quote(
         self,
@@ -434,6 +439,22 @@ def _kind(unit: SentenceUnit, page: str) -> str | None:
     line_start = page.rfind("\n", 0, unit.start) + 1
     line_end = page.find("\n", unit.end)
     return layout.line_kind(page[line_start : line_end if line_end >= 0 else len(page)])
+
+
+# A numbered item that opens like a question ("2.1\tKann die Kerngruppe …", "- 3. Wie …"): a
+# questionnaire's question, even where its line is cut before the question mark.
+_NUMBERED_ASKING = re.compile(
+    r"^(-\s*)?\d{1,2}(\.\d{1,2})*\.?\s+(Wie|Wo|Wer|Wen|Wem|Was|Wann|Warum|Wozu|Welche\w*|"
+    r"Inwiefern|Inwieweit|Gibt|Gab|Ist|Sind|War|Waren|Kann|Können|Konnte|Konnten|Hat|Haben|"
+    r"Hatte|Hatten|Wird|Werden|Wurde|Wurden|Soll|Sollen|Sollte|Muss|Müssen|Besteht|Bestehen)\b"
+)
+
+
+def _asks(text: str) -> bool:
+    """Is the sentence a question ("- 2. Ist eine Vernetzungsstruktur vorhanden?")?"""
+    return bool(_NUMBERED_ASKING.match(text.strip())) or text.rstrip().rstrip("“”\"»«‘’'").endswith(
+        "?"
+    )
 
 
 def _about_document(text: str) -> bool:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kb.answer.extractive import _about_document
+from kb.answer.extractive import _about_document, _asks
 
 
 @pytest.mark.parametrize(
@@ -34,3 +34,19 @@ def test_a_sentence_about_the_document_is_recognised(sentence: str) -> None:
 )
 def test_a_sentence_about_the_subject_is_not(sentence: str) -> None:
     assert not _about_document(sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "asks"),
+    [
+        ("- 2. Ist, Ihrer Einschätzung nach, eine Vernetzungsstruktur vorhanden?", True),
+        ("„Was machen wir dann mit denen?“", True),  # a question in an interview
+        ("2.1\tKann die lokale Bündnis-Kerngruppe an vorhandene", True),  # cut before its '?'
+        ("- 3. Wie viele junge Geflüchtete leben in Ihrer Kommune", True),
+        ("- 2. Die Förderung einer berufsbegleitenden Qualifizierung.", False),
+        ("2019 gab es 58 Bündnisse.", False),
+        ("Ist die Stelle besetzt, beginnt die Arbeit.", False),
+    ],
+)
+def test_a_question_is_recognised_as_one(sentence: str, asks: bool) -> None:
+    assert _asks(sentence) is asks
