@@ -202,7 +202,9 @@ class SentencePicker:
         return [
             c
             for c in ranked
-            if not _about_document(c.text) and (qtype.about_form or not _asks(c.text))
+            if not _about_document(c.text)
+            and (qtype.about_form or not _asks(c.text))
+            and not (c.kind is None and _heading(c.text, _line(page_text[c.chunk.id], c)))
         ] or ranked
 
     def direct_quote(
@@ -248,7 +250,8 @@ class SentencePicker:
         fits = type_fit(page[direct[1] : direct[2]], qtype, counted, analyze, page, best.end)
         # two questions in one ("Wie viel …, und aus wie vielen …?") get one more quote
         limit = self.max_sentences + (second_part(question) is not None)
-        spans = [direct, *self._supports(best, [direct], ranked, weights, fits, limit)]
+        supports = self._supports(best, [direct], ranked, weights, fits, limit, page_text)
+        spans = [direct, *supports]
         covered = frozenset(t for t in _held_terms(spans) if t in weights)
         return self._compose(spans, page_text, best, covered, turn)
 
@@ -326,6 +329,7 @@ class SentencePicker:
         weights: dict[str, float],
         direct_fits: float,
         limit: int,
+        page_text: dict[str, str],
     ) -> list[tuple[Sentence, int, int]]:
         w = self.weights
         total = sum(weights.values()) or 1.0
@@ -344,7 +348,12 @@ class SentencePicker:
             gain = sum(v for t, v in weights.items() if t in cand.terms and t not in covered)
             other_doc = cand.chunk.doc_id not in docs
             if other_doc or gain / total >= w.support_gain or typed:
-                chosen.append((cand, cand.start, cand.end))
+                page = page_text[cand.chunk.id]
+                end = self._extend_list(page, cand.end)  # "Aufgaben … sind:" and its items
+                if end == cand.end and cand.text.rstrip().endswith(":") and page[end:].strip():
+                    continue  # an introduction without its items states nothing (at the page's
+                    # end, the next page's items are carried over)
+                chosen.append((cand, cand.start, end))
                 covered |= cand.terms
                 docs.add(cand.chunk.doc_id)
                 fits = max(fits, cand.fits_type)
@@ -412,7 +421,7 @@ class SentencePicker:
         pos = end
         for _ in range(self.max_list_items):
             m = layout.LIST_ITEM.match(page, pos + 1) if page[pos : pos + 1] == "\n" else None
-            if not m:
+            if not m or _asks(m.group()[2:]):  # a questionnaire's items are no answer
                 break
             pos = m.end()
         return pos
@@ -448,6 +457,26 @@ _NUMBERED_ASKING = re.compile(
     r"Inwiefern|Inwieweit|Gibt|Gab|Ist|Sind|War|Waren|Kann|Können|Konnte|Konnten|Hat|Haben|"
     r"Hatte|Hatten|Wird|Werden|Wurde|Wurden|Soll|Sollen|Sollte|Muss|Müssen|Besteht|Bestehen)\b"
 )
+
+
+_TERMINAL = re.compile(r"[.!?:;…][\"“”»«‘’')\]]*$")
+
+
+def _line(page: str, sentence: Sentence) -> str:
+    """The whole line of the page that holds the sentence."""
+    start = page.rfind("\n", 0, sentence.start) + 1
+    end = page.find("\n", sentence.end)
+    return page[start : end if end >= 0 else len(page)]
+
+
+def _heading(text: str, line: str) -> bool:
+    """A prose line of its own, short and without a full stop, that is neither a list item nor
+    a labelled field ("Kontakt: Dr. …"): a heading ("Aufgaben der Geschäftsführenden Stelle")
+    names a topic and states nothing."""
+    text = text.strip()
+    if len(text) >= 100 or text.startswith("- ") or layout.LABEL.match(text):
+        return False
+    return line.strip() == text and not _TERMINAL.search(text)
 
 
 def _asks(text: str) -> bool:

@@ -322,6 +322,25 @@ def test_a_sentence_about_the_document_does_not_answer(meta_kb: KnowledgeBase) -
     assert "Kapitel" not in answer.answer
 
 
+def test_a_question_is_not_quoted_as_an_answer(settings: Settings, tmp_path: Path) -> None:
+    # the questionnaire's item holds every word of the question; the answer fewer
+    kb = one_document_kb(
+        settings,
+        tmp_path,
+        "koordinierung.md",
+        "# Bericht\n\n"
+        "Die Koordinierungsstelle plant die Sprachkurse und lädt die Träger zweimal im Jahr ein."
+        "\n\n- 2. Welche Aufgaben hat die Koordinierungsstelle in Fedorf?\n\n"
+        "Die Anmeldung erfolgt im Rathaus.",
+    )
+    try:
+        answer = kb.ask("Welche Aufgaben hat die Koordinierungsstelle in Fedorf?")
+    finally:
+        kb.close()
+    assert answer.citations[0].quote.startswith("Die Koordinierungsstelle plant"), answer.answer
+    assert "?" not in answer.answer, answer.answer  # not even as an item of a list
+
+
 # -- a sentence that goes on overleaf ---------------------------------------------------------
 PAGE_ONE = (
     "Der Landtag hat den Haushalt des Landes für das Jahr 2019 im Dezember verabschiedet.\n"

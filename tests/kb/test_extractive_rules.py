@@ -2,7 +2,7 @@
 
 import pytest
 
-from kb.answer.extractive import _about_document, _asks
+from kb.answer.extractive import _about_document, _asks, _heading
 
 
 @pytest.mark.parametrize(
@@ -50,3 +50,22 @@ def test_a_sentence_about_the_subject_is_not(sentence: str) -> None:
 )
 def test_a_question_is_recognised_as_one(sentence: str, asks: bool) -> None:
     assert _asks(sentence) is asks
+
+
+@pytest.mark.parametrize(
+    ("line", "heading"),
+    [
+        ("Aufgaben der Geschäftsführenden Stelle", True),
+        ("Einstiegsqualifizierung (EQ; § 54a SGB III)", True),
+        ("Die Stelle plant die Kurse.", False),  # a sentence
+        ("Kontakt: Dr. Andreas Borchers", False),  # a labelled field
+        ("- Deutschförderung", False),  # a list item
+        ("Aufgaben der Bündniskerngruppe sind:", False),  # it introduces a list
+    ],
+)
+def test_a_heading_line_is_recognised(line: str, heading: bool) -> None:
+    assert _heading(line, line) is heading
+
+
+def test_a_short_sentence_inside_a_longer_line_is_no_heading() -> None:
+    assert not _heading("Aufgaben der Stelle", "Aufgaben der Stelle sind vielfältig. Sie planen.")
