@@ -49,7 +49,8 @@ _HINTS = {
 }
 
 
-PIPELINE_REVISION = "4"  # 3: non-prose lines tagged (kb/text/layout.py); 4: PDF captions alone
+# 3: non-prose lines tagged (kb/text/layout.py); 4: PDF captions alone; 5: rows to tick are forms
+PIPELINE_REVISION = "5"
 
 
 def pipeline_signature(chunker: Chunker) -> str:

@@ -30,6 +30,7 @@ _POSTCODE = re.compile(r"\b\d{5} [A-ZÄÖÜ][a-zäöüß]+")
 _TOC_LINE = re.compile(r"^\S.*[A-Za-zÄÖÜäöüß)“\"].*(\t|\.{3,}\s*)\d{1,3}$")
 _NUMBERED_QUESTION = re.compile(r"^(-\s*)?\d{1,2}(\.\d{1,2})+\.?\s.*\?(\s|$)")
 _FORM_PLACEHOLDER = re.compile(r"(Klicken oder tippen Sie hier|Wählen Sie ein Element aus)")
+_CHECKBOX = re.compile(r"[☐☑☒□]")
 _FIELD = re.compile(r"(^|\t)[^\t:]{1,40}:(\t|$)")
 _REFERENCE = re.compile(
     r"^(-\s*)?[A-ZÄÖÜ][\w'-]+,\s[A-ZÄÖÜ]\.(\s?[A-ZÄÖÜ]\.)*(\s/\s[A-ZÄÖÜ][\w'-]+,\s[A-ZÄÖÜ]\.)*"
@@ -58,6 +59,9 @@ def line_kind(line: str) -> str | None:
     cells = [c for c in text.split("\t") if c.strip()]
     questions = sum(c.rstrip().endswith("?") for c in cells)
     if len(cells) >= 2 and (questions >= 2 or len(_FIELD.findall(text)) >= 2):
+        return FORM
+    # a row to tick ("2<TAB>Einrichtung einer Bündnis-Kerngruppe<TAB>Ja<TAB>Nein", "☐ ja")
+    if _CHECKBOX.search(text) or {"ja", "nein"} <= {c.strip().lower() for c in cells}:
         return FORM
     return None
 

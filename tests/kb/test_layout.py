@@ -15,6 +15,9 @@ from kb.text.layout import kind_at, layout_spans, line_kind, nonprose_share
         ("2.1 Welche Institutionen haben direkten Kontakt zur Zielgruppe?", layout.FORM),
         ("Duldung (D):\tKlicken oder tippen Sie hier, um Text einzugeben.", layout.FORM),
         ("Zugang für Geduldete?\tWeitere Öffnung möglich?\tBemerkungen", layout.FORM),
+        ("2\tEinrichtung einer Bündnis-Kerngruppe\tJa\tNein", layout.FORM),  # a row to tick
+        ("☐ Jobcenter ☐ Agentur für Arbeit", layout.FORM),
+        ("Ja, das stimmt. Nein, nicht immer.", None),
         ("Jobcenter\t40 (88,8%)\t16 (88,8%)\t20 (90,9%)\t4 (80%)", layout.TABLE),
         ("Oliver Muster, Tel.: 02041 767252 o.muster@example.org", layout.CONTACT),
         ("- Muster, A. / Beispiel, B., 2016: Ein Titel. Verlag", layout.REFERENCE),
