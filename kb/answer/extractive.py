@@ -205,6 +205,7 @@ class SentencePicker:
             if not _about_document(c.text)
             and (qtype.about_form or not _asks(c.text))
             and not (c.kind is None and _heading(c.text, _line(page_text[c.chunk.id], c)))
+            and not _dangling(c.text, page_text[c.chunk.id], c.end)
         ] or ranked
 
     def direct_quote(
@@ -348,11 +349,8 @@ class SentencePicker:
             gain = sum(v for t, v in weights.items() if t in cand.terms and t not in covered)
             other_doc = cand.chunk.doc_id not in docs
             if other_doc or gain / total >= w.support_gain or typed:
-                page = page_text[cand.chunk.id]
-                end = self._extend_list(page, cand.end)  # "Aufgaben … sind:" and its items
-                if end == cand.end and cand.text.rstrip().endswith(":") and page[end:].strip():
-                    continue  # an introduction without its items states nothing (at the page's
-                    # end, the next page's items are carried over)
+                # "Aufgaben … sind:" comes with its items
+                end = self._extend_list(page_text[cand.chunk.id], cand.end)
                 chosen.append((cand, cand.start, end))
                 covered |= cand.terms
                 docs.add(cand.chunk.doc_id)
@@ -460,6 +458,22 @@ _NUMBERED_ASKING = re.compile(
 
 
 _TERMINAL = re.compile(r"[.!?:;…][\"“”»«‘’')\]]*$")
+
+
+_OPENS_SPEECH = re.compile(r"\s*[„“\"»*]")
+
+
+def _dangling(text: str, page: str, end: int) -> bool:
+    """An introduction ("Aufgaben … sind:", "Ansprechpartnerinnen:") whose items or quoted
+    words do not follow: alone it states nothing. At the page's end its items are carried
+    over from the next page (kb/answer/overleaf.py)."""
+    if not text.rstrip().endswith(":"):
+        return False
+    rest = page[end:]
+    if not rest.strip():
+        return False
+    following = rest.lstrip(" ")
+    return not (following.startswith("\n- ") or _OPENS_SPEECH.match(following))
 
 
 def _line(page: str, sentence: Sentence) -> str:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kb.answer.extractive import _about_document, _asks, _heading
+from kb.answer.extractive import _about_document, _asks, _dangling, _heading
 
 
 @pytest.mark.parametrize(
@@ -69,3 +69,20 @@ def test_a_heading_line_is_recognised(line: str, heading: bool) -> None:
 
 def test_a_short_sentence_inside_a_longer_line_is_no_heading() -> None:
     assert not _heading("Aufgaben der Stelle", "Aufgaben der Stelle sind vielfältig. Sie planen.")
+
+
+@pytest.mark.parametrize(
+    ("page", "dangling"),
+    [
+        ("Aufgaben der Gruppe sind:\nKontakt: Frau Muster", True),  # no items follow
+        ("Aufgaben der Gruppe sind:\n- Planung\n- Lenkung", False),  # its items follow
+        ("Das sagt eine Befragte:\n„Wir fangen erst an.“", False),  # quoted words follow
+        ("Aufgaben der Gruppe sind:", False),  # the page ends: the next page carries them
+        ("Die Gruppe plant die Kurse.\nKontakt: Frau Muster", False),  # no introduction
+    ],
+)
+def test_an_introduction_without_what_it_introduces_is_recognised(
+    page: str, dangling: bool
+) -> None:
+    end = page.index("\n") if "\n" in page else len(page)
+    assert _dangling(page[:end], page, end) is dangling
