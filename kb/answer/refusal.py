@@ -15,6 +15,7 @@ paragraph of the quote that states a figure, date, yes/no or name must name the 
 years and places).
 """
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal
@@ -135,6 +136,9 @@ class RefusalGate:
             return slots.Missing(tuple(numbers), "number")
         if slots.contact_missing(question, quotes):
             return slots.Missing((), "contact")
+        unnamed = _contact_unscoped(question, extract, pages, catalog)
+        if unnamed:
+            return slots.Missing(tuple(unnamed), "scope")
         if self.check_places:
             where = "\n".join(
                 f"{c.title}\n{file_words(c.file_name).title()}\n{c.section or ''}\n{c.text}"
@@ -184,6 +188,42 @@ def _unscoped(
     ]
     context = "\n".join(_context(c, pages) for unit in facts or units[:1] for c in unit)
     return slots.unscoped(focus(question), context, _places_and_countries)
+
+
+_RARE_NAME_PASSAGES = 3  # a word in at most this many passages names someone or something
+
+
+def _contact_unscoped(question: str, extract: Extract, pages: Pages, catalog: Catalog) -> list[str]:
+    """Rare words of a contact question (a person's or an institution's name: "Borchers",
+    "ies") that the context of no quote giving the asked contact detail names: the telephone
+    number of one institute does not answer for another's."""
+    giving = [c for c in extract.citations if slots.gives_contact(question, c.quote)]
+    if not giving:
+        return []
+    analyze = catalog.analyzer.terms
+    context = set(analyze("\n".join(_context(c, pages) for c in giving)))
+    unnamed = []
+    asked = focus(question)
+    # English words meet German text, where even "out" may turn up once: in an English
+    # question only a capitalised word or a word of a document's name is taken for a name
+    names = _document_name_terms(catalog) if is_english(question) else None
+    for word in dict.fromkeys(re.findall(r"[\w-]{3,}", asked)):
+        terms = analyze(word)
+        if names is not None and asked.startswith(word):
+            continue
+        if names is not None and word[0].islower() and not set(terms) <= names:
+            continue
+        counts = [len(catalog.bm25.counts(t)[0]) for t in terms]
+        rare = bool(terms) and all(1 <= n <= _RARE_NAME_PASSAGES for n in counts)
+        if rare and not set(terms) <= context:
+            unnamed.append(word)
+    return unnamed
+
+
+def _document_name_terms(catalog: Catalog) -> set[str]:
+    """The terms of the documents' titles and file names."""
+    named = {c.doc_id: f"{c.title} {file_words(c.file_name)}" for c in catalog.chunks}
+    return set(catalog.analyzer.terms("\n".join(named.values())))
 
 
 def _places_and_countries(text: str) -> list[slots.Named]:

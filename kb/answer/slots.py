@@ -6,7 +6,9 @@ or group the passage never mentions ("Familien aus Syrien"). Such a question mee
 close as a real one would, so similarity cannot tell; what tells is a missing slot:
 
 - a number or year of the question that the quoted passages do not contain;
-- a contact detail asked for (telephone, e-mail, address) that the quotes do not contain;
+- a contact detail asked for (telephone, e-mail, address) that the quotes do not contain, or
+  that they give for someone else (kb/answer/refusal.py: a rare word of the question, the name
+  of a person or an institute, is not in the context of the quote that gives it);
 - a number or date asked for ("wie viele Familien", "wann") that the quotes do not hold;
 - a sum of money or a rate asked for ("Wie hoch ist die Abbruchquote?") where the quotes give
   none, or only restate the question's own figure ("… aus den 50 Millionen Euro");
@@ -117,6 +119,11 @@ def amount_missing(qtype: QuestionType, question: str, quotes: str) -> bool:
     """A sum of money or a rate is asked for (QuestionType.amount), and the quotes give none;
     the question's own figures, restated, do not count."""
     return qtype.amount and not _AMOUNT.search(without_numbers_of(question, quotes))
+
+
+def gives_contact(question: str, quote: str) -> bool:
+    """Does the quote give a contact detail of a kind the question asks for?"""
+    return any(asked.search(question) and given.search(quote) for asked, given in _CONTACTS)
 
 
 def contact_missing(question: str, held: str) -> bool:

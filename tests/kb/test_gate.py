@@ -25,6 +25,13 @@ COURSES = (
     "Den Elterntreff in Gelsenkirchen besuchen jede Woche 9 syrische Familien.\n"
 )
 
+CONTACTS = (
+    "# Beratung der Kommunen\n\n## Das Institut Alpha\n\n"
+    "Das Institut Alpha berät die Kommunen im Kreis unter Tel. 0201 123456.\n\n"
+    "## Das Institut Beta\n\n"
+    "Das Institut Beta begleitet vier Standorte der Initiative im Kreis.\n"
+)
+
 
 def _one_page_kb(folder: Path, text: str) -> KnowledgeBase:
     return one_document_kb(make_settings(folder / "data"), folder, "page.md", text)
@@ -87,3 +94,25 @@ def test_a_country_named_by_its_adjective_is_answered(courses_kb: KnowledgeBase)
     )
     assert answer.citations and not answer.uncertain
     assert "9 syrische" in " ".join(c.quote for c in answer.citations)
+
+
+@pytest.fixture(scope="module")
+def contacts_kb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeBase]:
+    """One page with the telephone number of one of two institutes."""
+    kb = _one_page_kb(tmp_path_factory.mktemp("contacts"), CONTACTS)
+    yield kb
+    kb.close()
+
+
+def test_a_contact_detail_of_the_asked_institute_is_answered(contacts_kb: KnowledgeBase) -> None:
+    answer = contacts_kb.ask("Unter welcher Telefonnummer erreiche ich das Institut Alpha?")
+    assert not answer.uncertain, answer.answer
+    assert "0201 123456" in answer.answer
+
+
+def test_a_contact_detail_of_another_institute_is_hedged(contacts_kb: KnowledgeBase) -> None:
+    q = "Wie lautet die Telefonnummer des Instituts Beta für die Beratung der Kommunen?"
+    answer = contacts_kb.ask(q)
+    assert answer.uncertain and not answer.refused, answer.answer
+    assert "0201 123456" in answer.answer  # Alpha's number, found instead
+    assert "Für „Beta“ nennen sie die gefragte Angabe nicht." in answer.answer
