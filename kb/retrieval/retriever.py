@@ -168,7 +168,8 @@ class Retriever:
         if not self._settings.doc_terms_select_only:
             return terms
         naming = self._profiles_of(catalog).naming
-        return [t for t in terms if t not in naming] or terms
+        # a year or number in a file name ("…-2019.pdf") names nothing: the question asks it
+        return [t for t in terms if t not in naming or t.isdigit()] or terms
 
     def _named(self, terms: list[str], catalog: Catalog) -> dict[str, float]:
         """How much the question names each document ("laut der Mitteilung des Kreises", "im

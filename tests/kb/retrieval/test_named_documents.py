@@ -93,3 +93,11 @@ def test_how_much_a_question_names_each_document(named_kb: KnowledgeBase) -> Non
     assert set(named("Was bieten die Musterländer Kurse?")) == {
         doc["mitteilung-kreis-musterland.md"]
     }
+
+
+def test_a_year_in_a_file_name_stays_a_word_of_the_question(named_kb: KnowledgeBase) -> None:
+    # "2020" is in the protocol's file name, "Mitteilung" in another's: only the name is dropped
+    # from the words passages are ranked by; a question about 2020 asks about the year
+    retrieval = named_kb.search("Was geschah 2020 laut der Mitteilung?")
+    assert "2020" in retrieval.passage_terms
+    assert not set(named_kb.catalog().analyzer.terms("Mitteilung")) & set(retrieval.passage_terms)
