@@ -55,6 +55,11 @@ _META = re.compile(
     r"(is|are) (described|outlined|presented) (below|above|in))\b",
     re.I,
 )
+# A sentence that gives an example of what the one before it says ("Am Kolleg besteht zum
+# Beispiel …") goes on with its topic.
+_ELABORATES = re.compile(
+    r"\b(zum Beispiel|beispielsweise|bspw\.|z\. ?B\.|for example|for instance)"
+)
 # A sentence opening like this leans on the one before it, which the quote then includes.
 _ANAPHORIC_START = re.compile(
     r"^(Diese[rsmn]?|Dies|Dabei|Dazu|Dafür|Daher|Dort|Hier|Damit|Deshalb|Darüber hinaus|"
@@ -306,7 +311,10 @@ class SentencePicker:
         steps = qtype.kind == AnswerType.PROCEDURE and bool(SEQUENCE.search(text))
         short = n_end - best.start <= self.weights.window_chars  # both fit a short answer
         # a sentence that leans on the best one ("Dazu gehören …") goes on with its topic
-        leans = bool(_ANAPHORIC_START.match(text)) and n_end - best.start <= self.weights.lean_chars
+        leans = (
+            bool(_ANAPHORIC_START.match(text) or _ELABORATES.search(text[:80]))
+            and n_end - best.start <= self.weights.lean_chars
+        )
         if type_missing or steps or gain > 0.15 or short or leans:
             return self._extend_list(page, n_end, always=False)
         return best.end

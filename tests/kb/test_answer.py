@@ -298,6 +298,28 @@ def test_a_sentence_that_leans_on_the_answer_joins_it(lean_kb: KnowledgeBase) ->
     assert quote.startswith("Die Kommunen") and "Datenschutzhinweise" in quote, quote
 
 
+def test_a_sentence_giving_an_example_joins_the_answer(settings: Settings, tmp_path: Path) -> None:
+    kb = one_document_kb(
+        settings,
+        tmp_path,
+        "angebote.md",
+        "# Angebote in Fedorf\n\n"
+        "Flexibilität beweisen die Akteure in Fedorf mit einem Angebot für junge, volljährige "
+        "Geflüchtete, die nicht länger über das Angebot der Berufskollegs und der "
+        "Internationalen Förderklassen gefördert werden können. "
+        "Am Weiterbildungskolleg besteht zum Beispiel die Möglichkeit, Vorkurse ohne Nachweis "
+        "einer Berufstätigkeit zu belegen, und der Freitag bleibt für die Arbeit frei.\n\n"
+        "Das Land fördert die Kurse seit dem Frühjahr.",
+    )
+    try:
+        answer = kb.ask("Welches Angebot gibt es in Fedorf für junge Geflüchtete?")
+    finally:
+        kb.close()
+    quote = answer.citations[0].quote
+    assert len(quote) > 350  # longer than two sentences that join for being short
+    assert quote.startswith("Flexibilität") and "Freitag" in quote, quote
+
+
 @pytest.fixture
 def meta_kb(settings: Settings, tmp_path: Path) -> Iterator[KnowledgeBase]:
     kb = one_document_kb(
