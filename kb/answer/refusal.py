@@ -27,7 +27,7 @@ from kb.answer.extractive import Extract, best_passage_coverage
 from kb.answer.overleaf import quote_units
 from kb.facets.countries import Countries
 from kb.facets.places import Gazetteer
-from kb.models import Citation
+from kb.models import Chunk, Citation
 from kb.retrieval.catalog import Catalog
 from kb.retrieval.retriever import Retrieval, file_words
 from kb.text.qtype import AnswerType, QuestionType, Terms, counted_terms, focus, type_fit
@@ -206,7 +206,7 @@ def _contact_unscoped(question: str, extract: Extract, pages: Pages, catalog: Ca
     asked = focus(question)
     # English words meet German text, where even "out" may turn up once: in an English
     # question only a capitalised word or a word of a document's name is taken for a name
-    names = _document_name_terms(catalog) if is_english(question) else None
+    names = catalog.name_terms(_name) if is_english(question) else None
     for word in dict.fromkeys(re.findall(r"[\w-]{3,}", asked)):
         terms = analyze(word)
         if names is not None and asked.startswith(word):
@@ -220,10 +220,9 @@ def _contact_unscoped(question: str, extract: Extract, pages: Pages, catalog: Ca
     return unnamed
 
 
-def _document_name_terms(catalog: Catalog) -> set[str]:
-    """The terms of the documents' titles and file names."""
-    named = {c.doc_id: f"{c.title} {file_words(c.file_name)}" for c in catalog.chunks}
-    return set(catalog.analyzer.terms("\n".join(named.values())))
+def _name(chunk: Chunk) -> str:
+    """The name of a chunk's document: its title and the words of its file name."""
+    return f"{chunk.title} {file_words(chunk.file_name)}"
 
 
 def _places_and_countries(text: str) -> list[slots.Named]:

@@ -5,6 +5,7 @@ read in one registry transaction, so a query never mixes two versions of a docum
 """
 
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -79,6 +80,7 @@ class Catalog:
         default_factory=OrderedDict, repr=False
     )
     _sentence_terms: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+    _name_terms: frozenset[str] | None = field(default=None, repr=False)
 
     def tags_of(self, chunk: Chunk) -> Tags:
         return self.tags[self.by_id[chunk.id]]
@@ -123,6 +125,14 @@ class Catalog:
             terms = frozenset(self.analyzer.terms(unit.text))
             self._sentence_terms[unit.id] = terms
         return terms
+
+    def name_terms(self, name: Callable[[Chunk], str]) -> frozenset[str]:
+        """The terms of every document's name (``name`` of any of its chunks: its title and
+        file name), computed once per snapshot."""
+        if self._name_terms is None:
+            names = {c.doc_id: name(c) for c in self.chunks}
+            self._name_terms = frozenset(self.analyzer.terms("\n".join(names.values())))
+        return self._name_terms
 
     @classmethod
     def assemble(
