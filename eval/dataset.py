@@ -16,6 +16,7 @@ import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from kb.errors import InvalidInput
@@ -91,6 +92,16 @@ def _item(raw: dict, where: str) -> QAItem:  # type: ignore[type-arg]
     raw = {"split": "test", "tags": [], **raw}
     if raw["split"] not in SPLITS:
         raise InvalidInput(f"{where}: split must be one of {SPLITS}")
+    added = raw.get("added")
+    if added is not None:
+        try:
+            date.fromisoformat(added)
+        except (TypeError, ValueError):
+            raise InvalidInput(
+                f"{where}: added must be a date (YYYY-MM-DD), not {added!r}"
+            ) from None
+        if raw["split"] != "tune":
+            raise InvalidInput(f"{where}: a question added after the split was drawn joins tune")
     unknown = set(raw["tags"]) - TAGS
     if unknown:
         raise InvalidInput(f"{where}: unknown tags {sorted(unknown)}; known: {sorted(TAGS)}")
@@ -104,7 +115,7 @@ def _item(raw: dict, where: str) -> QAItem:  # type: ignore[type-arg]
         sources=[Source(s["file"], s["page"], s["quote"]) for s in raw["sources"]],
         split=raw["split"],
         tags=tuple(raw["tags"]),
-        added=raw.get("added"),
+        added=added,
     )
 
 

@@ -58,7 +58,7 @@ _META = re.compile(
 # A sentence that gives an example of what the one before it says ("Am Kolleg besteht zum
 # Beispiel …") goes on with its topic.
 _ELABORATES = re.compile(
-    r"\b(zum Beispiel|beispielsweise|bspw\.|z\. ?B\.|for example|for instance)"
+    r"\b(zum Beispiel|beispielsweise|bspw\.|z\. ?B\.|for example|for instance)", re.I
 )
 # A sentence opening like this leans on the one before it, which the quote then includes.
 _ANAPHORIC_START = re.compile(
@@ -209,7 +209,10 @@ class SentencePicker:
             for c in ranked
             if not _about_document(c.text)
             and (qtype.about_form or not _asks(c.text))
-            and not (c.kind is None and _heading(c.text, _line(page_text[c.chunk.id], c)))
+            and not (
+                c.kind is None
+                and _heading(c.text, layout.lines_around(page_text[c.chunk.id], c.start, c.end))
+            )
             and not _dangling(c.text, page_text[c.chunk.id], c.end)
         ] or ranked
 
@@ -451,9 +454,7 @@ def _kind(unit: SentenceUnit, page: str) -> str | None:
         return layout.RUNNING
     if unit.chunk.layout:
         return layout.kind_at(unit.chunk.layout, unit.start, unit.end)
-    line_start = page.rfind("\n", 0, unit.start) + 1
-    line_end = page.find("\n", unit.end)
-    return layout.line_kind(page[line_start : line_end if line_end >= 0 else len(page)])
+    return layout.line_kind(layout.lines_around(page, unit.start, unit.end))
 
 
 # A numbered item that opens like a question ("2.1\tKann die Kerngruppe …", "- 3. Wie …"): a
@@ -481,14 +482,8 @@ def _dangling(text: str, page: str, end: int) -> bool:
     if not rest.strip():
         return False
     following = rest.lstrip(" ")
-    return not (following.startswith("\n- ") or _OPENS_SPEECH.match(following))
-
-
-def _line(page: str, sentence: Sentence) -> str:
-    """The whole line of the page that holds the sentence."""
-    start = page.rfind("\n", 0, sentence.start) + 1
-    end = page.find("\n", sentence.end)
-    return page[start : end if end >= 0 else len(page)]
+    items = following.startswith("\n") and layout.LIST_ITEM.match(following, 1)
+    return not (items or _OPENS_SPEECH.match(following))
 
 
 def _heading(text: str, line: str) -> bool:
@@ -502,10 +497,13 @@ def _heading(text: str, line: str) -> bool:
 
 
 def _asks(text: str) -> bool:
-    """Is the sentence a question ("- 2. Ist eine Vernetzungsstruktur vorhanden?")?"""
-    return bool(_NUMBERED_ASKING.match(text.strip())) or text.rstrip().rstrip("“”\"»«‘’'").endswith(
-        "?"
-    )
+    """Is the sentence a question ("- 2. Ist eine Vernetzungsstruktur vorhanden?")? A numbered
+    item that opens like one and ends with a full stop is a statement ("- 3. Sind die Kurse
+    voll, wird eine Liste geführt.")."""
+    end = text.rstrip().rstrip("“”\"»«‘’'")
+    if end.endswith("?"):
+        return True
+    return bool(_NUMBERED_ASKING.match(text.strip())) and not end.endswith((".", "!", ":", ";"))
 
 
 def _about_document(text: str) -> bool:

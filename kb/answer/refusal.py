@@ -27,9 +27,10 @@ from kb.answer.extractive import Extract, best_passage_coverage
 from kb.answer.overleaf import quote_units
 from kb.facets.countries import Countries
 from kb.facets.places import Gazetteer
-from kb.models import Chunk, Citation
-from kb.retrieval.catalog import Catalog
-from kb.retrieval.retriever import Retrieval, file_words
+from kb.models import Citation
+from kb.retrieval.catalog import Catalog, file_words
+from kb.retrieval.retriever import Retrieval
+from kb.text import layout
 from kb.text.qtype import AnswerType, QuestionType, Terms, counted_terms, focus, type_fit
 
 Band = Literal["answer", "hedge", "refuse"]
@@ -149,21 +150,28 @@ class RefusalGate:
                 return slots.Missing(tuple(unnamed), "place")
         analyze = catalog.analyzer.terms
         counted = counted_terms(qtype, analyze)
-        fits = type_fit(slots.without_numbers_of(focus(question), quotes), qtype, counted, analyze)
-        if qtype.kind == AnswerType.NUMBER and is_english(question) and slots.holds_count(quotes):
-            fits = 1.0  # "how many people" cannot be matched against German nouns
-        towns = Gazetteer.load().find
-        if (
-            slots.type_missing(qtype, fits)
-            or slots.amount_missing(qtype, focus(question), quotes)
-            or slots.places_missing(question, quotes, towns)
-        ):
+        if _kind_missing(question, qtype, quotes, counted, analyze):
             return slots.Missing((), "type")
         if self.check_places and qtype.kind in _SCOPED:
             unscoped = _unscoped(question, qtype, extract, pages, counted, analyze)
             if unscoped:
                 return slots.Missing(tuple(unscoped), "scope")
         return slots.Missing()
+
+
+def _kind_missing(
+    question: str, qtype: QuestionType, quotes: str, counted: set[str], analyze: Terms
+) -> bool:
+    """The quotes lack the kind of fact asked for: a number, date, person, sum or rate, or
+    the towns a "welche Kommunen" question asks for."""
+    fits = type_fit(quotes, qtype, counted, analyze)
+    if qtype.kind == AnswerType.NUMBER and is_english(question) and slots.holds_count(quotes):
+        fits = 1.0  # "how many people" cannot be matched against German nouns
+    return (
+        slots.type_missing(qtype, fits)
+        or slots.amount_missing(qtype, focus(question), quotes)
+        or slots.places_missing(question, quotes, Gazetteer.load().find)
+    )
 
 
 def _unscoped(
@@ -190,9 +198,6 @@ def _unscoped(
     return slots.unscoped(focus(question), context, _places_and_countries)
 
 
-_RARE_NAME_PASSAGES = 3  # a word in at most this many passages names someone or something
-
-
 def _contact_unscoped(question: str, extract: Extract, pages: Pages, catalog: Catalog) -> list[str]:
     """Rare words of a contact question (a person's or an institution's name: "Borchers",
     "ies") that the context of no quote giving the asked contact detail names: the telephone
@@ -206,23 +211,17 @@ def _contact_unscoped(question: str, extract: Extract, pages: Pages, catalog: Ca
     asked = focus(question)
     # English words meet German text, where even "out" may turn up once: in an English
     # question only a capitalised word or a word of a document's name is taken for a name
-    names = catalog.name_terms(_name) if is_english(question) else None
+    names = catalog.name_terms() if is_english(question) else None
     for word in dict.fromkeys(re.findall(r"[\w-]{3,}", asked)):
         terms = analyze(word)
         if names is not None and asked.startswith(word):
             continue
         if names is not None and word[0].islower() and not set(terms) <= names:
             continue
-        counts = [len(catalog.bm25.counts(t)[0]) for t in terms]
-        rare = bool(terms) and all(1 <= n <= _RARE_NAME_PASSAGES for n in counts)
+        rare = bool(terms) and all(catalog.names_rarely(t) for t in terms)
         if rare and not set(terms) <= context:
             unnamed.append(word)
     return unnamed
-
-
-def _name(chunk: Chunk) -> str:
-    """The name of a chunk's document: its title and the words of its file name."""
-    return f"{chunk.title} {file_words(chunk.file_name)}"
 
 
 def _places_and_countries(text: str) -> list[slots.Named]:
@@ -235,9 +234,7 @@ def _context(citation: Citation, pages: Pages) -> str:
     paragraph (line of the cleaned page) it stands in."""
     page = pages.get((citation.doc_id, citation.page), "")
     if page and citation.start is not None and citation.end is not None:
-        start = page.rfind("\n", 0, citation.start) + 1
-        end = page.find("\n", citation.end)
-        paragraph = page[start : end if end >= 0 else len(page)]
+        paragraph = layout.lines_around(page, citation.start, citation.end)
     else:
         paragraph = citation.quote
     name = file_words(citation.file).title()

@@ -108,9 +108,10 @@ _ORDINAL = re.compile(r"\.\s+[^\W\d]")  # right after a number: "15. Werkstattge
 
 # A sum of money or a rate given: money, a percentage, a fraction ("knapp zwei Drittel")
 _AMOUNT = re.compile(
-    r"\d[\d.,]*\s*(Mio\.?|Millionen|Mrd\.?|Milliarden|Tsd\.?|Euro|EUR|€|%|Prozent|percent)|€\s*\d|"
-    r"\b(Hälfte|\w*(drittel|viertel|fünftel|zehntel))\b|\bjede[rn]?\s(zweite|dritte|vierte|fünfte)|"
-    r"\b\d+\s(von|aus)\s\d+\b",
+    r"\d[\d.,]*\s*(Mio\.|Mio\b|Millionen\b|Mrd\.|Mrd\b|Milliarden\b|Tsd\.|Euro\b|EUR\b|€|%|"
+    r"Prozent\b|percent\b|per cent\b)|€\s*\d|\bHälfte\b|\bhalf\b|"
+    rf"\b({CARDINAL_WORDS}|ein|eine[mnrs]?|one|two|three)\s+(Drittel|Viertel|Fünftel|Zehntel|"
+    r"thirds?|quarters?)\b|\bjede[rn]?\s(zweite|dritte|vierte|fünfte)\b|\b\d+\s(von|aus|of)\s\d+\b",
     re.I,
 )
 

@@ -4,8 +4,8 @@ Assembled from per-document parts (kb/retrieval/loader.py keeps them across gene
 read in one registry transaction, so a query never mixes two versions of a document.
 """
 
+import re
 from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -51,6 +51,31 @@ class DocPart:
             sentence_keys=np.array(keys, dtype=np.uint64),
             sentence_chunks=np.array(owners, dtype=np.int32),
         )
+
+
+RARE_NAME_SHARE = 0.1  # a name is in at most this share of the passages (Catalog.names_rarely)
+
+
+def file_words(file_name: str) -> str:
+    """ "rhein-kreis-neuss-mitteilung-2019.docx" → "rhein kreis neuss mitteilung 2019", with the
+    ASCII spellings of umlauts ("gespraech") restored, so a file name can be matched to words."""
+    stem = re.sub(r"\.[a-z0-9]+$", "", file_name.lower())
+    words = re.split(r"[^a-z0-9äöüß]+", stem)
+    umlauts = (("ae", "ä"), ("oe", "ö"), ("ue", "ü"))
+    out = []
+    for w in words:
+        out.append(w)
+        restored = w
+        for a, b in umlauts:
+            restored = restored.replace(a, b)
+        if restored != w:
+            out.append(restored)
+    return " ".join(out)
+
+
+def document_name(chunk: Chunk) -> str:
+    """The name of a chunk's document: its title and the words of its file name."""
+    return f"{chunk.title} {file_words(chunk.file_name)}"
 
 
 def sentence_key(sentence_id: str) -> int:
@@ -126,13 +151,19 @@ class Catalog:
             self._sentence_terms[unit.id] = terms
         return terms
 
-    def name_terms(self, name: Callable[[Chunk], str]) -> frozenset[str]:
-        """The terms of every document's name (``name`` of any of its chunks: its title and
-        file name), computed once per snapshot."""
+    def name_terms(self) -> frozenset[str]:
+        """The terms of every document's name (its title and file name), once per snapshot."""
         if self._name_terms is None:
-            names = {c.doc_id: name(c) for c in self.chunks}
+            names = {c.doc_id: document_name(c) for c in self.chunks}
             self._name_terms = frozenset(self.analyzer.terms("\n".join(names.values())))
         return self._name_terms
+
+    def names_rarely(self, term: str) -> bool:
+        """Is the term rare enough to name someone or something (a town, an institute, a
+        document: "Mitteilung", "Borchers")? In at least one passage and at most a tenth of
+        them; the topic words every document uses ("Projekt", "Ausbildung") are not."""
+        held = len(self.bm25.counts(term)[0])
+        return 1 <= held <= max(1.0, RARE_NAME_SHARE * len(self.chunks))
 
     @classmethod
     def assemble(

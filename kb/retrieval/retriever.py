@@ -12,7 +12,7 @@ from typing import Any
 
 from kb.embedding.base import Embedder
 from kb.models import Chunk, Hit
-from kb.retrieval.catalog import Catalog
+from kb.retrieval.catalog import Catalog, document_name
 from kb.retrieval.rerank import Evidence, RerankWeights, rerank
 from kb.settings import RetrievalMode, Settings
 from kb.store.vectors import VectorStore
@@ -191,7 +191,7 @@ class Retriever:
             return current
         names: dict[str, str] = {}
         for c in catalog.chunks:
-            names.setdefault(c.doc_id, f"{c.title} {file_words(c.file_name)}")
+            names.setdefault(c.doc_id, document_name(c))
         doc_terms = {d: frozenset(catalog.analyzer.terms(n)) for d, n in names.items()}
         df: dict[str, int] = {}
         for ts in doc_terms.values():
@@ -205,9 +205,6 @@ class Retriever:
         return profiles
 
 
-_RARE_NAME_SHARE = 0.1
-
-
 def _rare_names(
     catalog: Catalog, doc_terms: dict[str, frozenset[str]], naming: frozenset[str]
 ) -> dict[str, frozenset[str]]:
@@ -215,8 +212,7 @@ def _rare_names(
     (in at most a tenth of its passages) — "Mitteilung", a town's or an institute's name, not
     the topic words every document uses ("Projekt", "Ausbildung") that a title shares. A
     year in a file name names nothing: a question about 2019 asks about the year."""
-    most = max(1.0, _RARE_NAME_SHARE * len(catalog.chunks))
-    rare = {t for t in naming if not t.isdigit() and len(catalog.bm25.counts(t)[0]) <= most}
+    rare = {t for t in naming if not t.isdigit() and catalog.names_rarely(t)}
     return {doc: frozenset(names & rare) for doc, names in doc_terms.items()}
 
 
@@ -255,23 +251,6 @@ def _with_list_end(hit: Hit, catalog: Catalog, limit: int) -> Hit:
     layout = chunk.layout + tuple(t for t in nxt.layout if t[0] >= chunk.end and t[1] <= end)
     longer = replace(chunk, text=chunk.text + extra, end=end, layout=layout)
     return Hit(longer, hit.score, hit.dense_score, hit.bm25_score, hit.sentence_score)
-
-
-def file_words(file_name: str) -> str:
-    """ "rhein-kreis-neuss-mitteilung-2019.docx" → "rhein kreis neuss mitteilung 2019", with the
-    ASCII spellings of umlauts ("gespraech") restored, so a file name can be matched to words."""
-    stem = re.sub(r"\.[a-z0-9]+$", "", file_name.lower())
-    words = re.split(r"[^a-z0-9äöüß]+", stem)
-    umlauts = (("ae", "ä"), ("oe", "ö"), ("ue", "ü"))
-    out = []
-    for w in words:
-        out.append(w)
-        restored = w
-        for a, b in umlauts:
-            restored = restored.replace(a, b)
-        if restored != w:
-            out.append(restored)
-    return " ".join(out)
 
 
 def _head(text: str, limit: int) -> str:

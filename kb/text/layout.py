@@ -30,13 +30,20 @@ _POSTCODE = re.compile(r"\b\d{5} [A-ZÄÖÜ][a-zäöüß]+")
 _TOC_LINE = re.compile(r"^\S.*[A-Za-zÄÖÜäöüß)“\"].*(\t|\.{3,}\s*)\d{1,3}$")
 _NUMBERED_QUESTION = re.compile(r"^(-\s*)?\d{1,2}(\.\d{1,2})+\.?\s.*\?(\s|$)")
 _FORM_PLACEHOLDER = re.compile(r"(Klicken oder tippen Sie hier|Wählen Sie ein Element aus)")
-_CHECKBOX = re.compile(r"[☐☑☒□]")
+_CHECKBOX = re.compile(r"[☐☑☒]")  # ballot boxes ("□" and "■" also serve as bullets)
 _FIELD = re.compile(r"(^|\t)[^\t:]{1,40}:(\t|$)")
 _REFERENCE = re.compile(
     r"^(-\s*)?[A-ZÄÖÜ][\w'-]+,\s[A-ZÄÖÜ]\.(\s?[A-ZÄÖÜ]\.)*(\s/\s[A-ZÄÖÜ][\w'-]+,\s[A-ZÄÖÜ]\.)*"
     r".*\b(19|20)\d\d[a-z]?\b"
 )
 _NUMERIC = re.compile(r"^[(\[]?[-+]?\d[\d.,]*%?[)\]]?[,;]?$|^\(?\d+([.,]\d+)?\s?%\)?$")
+
+
+def lines_around(page: str, start: int, end: int) -> str:
+    """The whole lines of ``page`` that hold the span [start, end)."""
+    line_start = page.rfind("\n", 0, start) + 1
+    line_end = page.find("\n", end)
+    return page[line_start : line_end if line_end >= 0 else len(page)]
 
 
 def line_kind(line: str) -> str | None:
@@ -61,7 +68,8 @@ def line_kind(line: str) -> str | None:
     if len(cells) >= 2 and (questions >= 2 or len(_FIELD.findall(text)) >= 2):
         return FORM
     # a row to tick ("2<TAB>Einrichtung einer Bündnis-Kerngruppe<TAB>Ja<TAB>Nein", "☐ ja")
-    if _CHECKBOX.search(text) or {"ja", "nein"} <= {c.strip().lower() for c in cells}:
+    lowered = {c.strip().lower() for c in cells}
+    if _CHECKBOX.search(text) or {"ja", "nein"} <= lowered or {"yes", "no"} <= lowered:
         return FORM
     return None
 

@@ -74,12 +74,17 @@ _COSTS = re.compile(
     r"\bwie ?viel (kostet|kosten|kostete|kosteten)\b|\bhow much (does|do|did)\b[^?]{1,60}\bcost\b",
     _I,
 )
-# Nouns that name a sum of money or a rate, by their ending ("Eigenanteil", "Abbruchquote").
-_AMOUNT_NOUN = re.compile(
-    r"(geld|gelder|budget|betrag|summe|kosten|pauschale|gehalt|entgelt|zuschuss|mittel|euro|"
-    r"quote|rate|anteil|prozentsatz|prozent|share|percentage|proportion|amount|cost|costs|"
-    r"salary|fee|money|funding|funds|millionen|milliarden)$",
+# Nouns that name a sum of money, by their ending ("Fördergeld", "Pauschale") — what "wie
+# viel …" may count — and, for what "wie hoch ist …" or "welcher …" measures, a rate too
+# ("Eigenanteil", "Abbruchquote"; "Rate" only as a word of its own, not in "Referate").
+_MONEY_NOUN = re.compile(
+    r"(geld|gelder|budget|betrag|summe|kosten|pauschale|gehalt|entgelt|zuschuss|fördermittel|"
+    r"haushaltsmittel|finanzmittel|euro|amount|cost|costs|salary|fee|fees|money|funding|funds|"
+    r"millionen|milliarden)$",
     _I,
+)
+_RATE_NOUN = re.compile(
+    r"(quote|anteil|prozentsatz|prozent|share|percentage|proportion)$|^(rate|raten|rates)$", _I
 )
 _NAME = re.compile(
     r"(^|\s)(wer|wen|wem|bei wem|an wen|mit wem|von wem|who|whom|welche[rsm]? (stelle|person|"
@@ -89,11 +94,11 @@ _NAME = re.compile(
 )
 _PERSON_ASKED = re.compile(
     r"\b((wer (ist|sind|wäre)\b[^?]{0,40}|welche[rn]?\s|wie heißt (der|die)\s)(ansprechp\w*|"
-    r"kontaktperson)|who is the contact person|wer (leitet|leitete)|"
-    r"wie (heißt|hieß|lautet) (der|die) (name (der|des) )?\w*(leiter|leiterin|dezernent|"
-    r"dezernentin|chef|chefin|vorsitzende|vorsitzender|beauftragte|beauftragter|bürgermeister|"
-    r"bürgermeisterin|koordinator|koordinatorin|referent|referentin)|who (is|was) (the )?(head|"
-    r"director|leader|chair|manager)|name of the (head|director|leader|chair|contact))\b",
+    r"kontaktperson)|who is the contact person|wer (leitet|leitete)|who (leads|led|heads|headed|"
+    r"runs|ran|directs|manages)|wie (heißt|hieß|lautet) (der|die) (name (der|des) )?\w*(leiter|"
+    r"dezernent|chef|vorsitzende|beauftragte|bürgermeister|koordinator|referent)(s|n|en|r|in|"
+    r"innen)?|who (is|was) (the )?(head|director|leader|chair|manager)|name of the (head|director|"
+    r"leader|chair|contact))\b",
     _I,
 )
 # Contact details are a name-like answer even when asked as "What is the address …?".
@@ -172,16 +177,20 @@ def _classify(question: str) -> QuestionType:
     if _NUMBER.search(q):
         m = _COUNTED_DE_NOUN.search(q) or _COUNTED_EN.search(q)
         counted = m.group(1) if m else None
-        measured = _MEASURED.search(q)
-        noun = (next(g for g in measured.groups() if g) if measured else "") or counted or ""
-        amount = bool(_AMOUNT_NOUN.search(noun) or _COSTS.search(q))
+        measured = [g for found in _MEASURED.finditer(q) for g in found.groups() if g]
+        amount = (
+            any(_MONEY_NOUN.search(n) or _RATE_NOUN.search(n) for n in measured)
+            or bool(counted and _MONEY_NOUN.search(counted))
+            or bool(_COSTS.search(q))
+        )
         return QuestionType(AnswerType.NUMBER, counted, amount=amount)
     if _DEFINITION.search(q) and not _CONTACT.search(q):  # "What is the address …?" asks a name
         return QuestionType(AnswerType.DEFINITION)
     if _PROCEDURE.search(q):
         return QuestionType(AnswerType.PROCEDURE)
-    if _NAME.search(q) or _PERSON_ASKED.search(q):
-        return QuestionType(AnswerType.NAME, person=bool(_PERSON_ASKED.search(q)))
+    person = bool(_PERSON_ASKED.search(q))
+    if person or _NAME.search(q):
+        return QuestionType(AnswerType.NAME, person=person)
     if _YES_NO.search(q):
         return QuestionType(AnswerType.YES_NO)
     if _LIST.search(q):
@@ -214,21 +223,28 @@ _HAS_NUMBER = re.compile(rf"\d|\b({_NUMBER_WORDS})\b", re.I)
 # German capitalises every noun, so only titles, addresses and acronyms mark a name.
 _HAS_NAME = re.compile(
     r"\b(Dr|Prof|Frau|Herr|Herrn)\.?\s[A-ZÄÖÜ]|@|\b(Tel|Fon|Fax)\b|\b\d{5}\s[A-ZÄÖÜ]|"
-    r"\b[A-ZÄÖÜ]{2,}[a-z]*\b|\b(Koordinator\w*|Leiter\w*|Leitung)\b|"
-    # an institution, alone or as the end of a compound ("Integrationszentrum", "Sozialamt")
-    r"\b([A-ZÄÖÜ]\w*((?<!ges)amt|stelle|behörde|ministerium|institut|zentrum|zentren|agentur|referat|"
-    r"dienst|team)|Amt|Stelle|Behörde|Ministerium|Institut|Zentrum|Agentur|Referat|Dienst|Team)\b"
+    r"\b[A-ZÄÖÜ]{2,}[a-z]*\b|\b(Amt|Stelle|Behörde|Ministerium|Institut|Zentrum|Agentur|Referat|"
+    r"Dienst|Team|Koordinator\w*|Leiter\w*|Leitung)\b"
 )
 # A person's name: after a title or a role ("Dr. Andreas …", "Leiterin Agnes Hugo", "Kontakt:
 # Frau …"), or before a role ("Agnes Hugo, Leiterin der …").
 _ROLE = (
-    r"(Leiter|Leiterin|Dezernent|Dezernentin|Vorsitzende|Vorsitzender|Ansprechpartner|"
+    r"(Leiter|Leiterin|Leitung|Dezernent|Dezernentin|Vorsitzende|Vorsitzender|Ansprechpartner|"
     r"Ansprechpartnerin|Ansprechperson|Kontakt|Koordinator|Koordinatorin|Referent|Referentin|"
     r"Bürgermeister|Bürgermeisterin|stellvertretende|stellvertretender|head|director)"
 )
+# A word of a personal name: a capital (accented ones too: "Ayşe Yılmaz", "José Álvarez"), then
+# letters; not a noun that German capitalises as well ("Referat Zuwanderung", "Kommunales
+# Integrationszentrum") by the endings of nouns and institutions.
+_NAME_WORD = (
+    r"(?!\w*(ung|heit|keit|schaft|tion|ität|amt|stelle|zentrum|zentren|referat|behörde|"
+    r"ministerium|institut|agentur|dienst|team|gruppe|verband|verein|kreis|stadt)\b)"
+    r"[A-ZÄÖÜÀ-ÖØ-ÞĀ-ſ][^\W\d_]+"
+)
 _HAS_PERSON = re.compile(
-    rf"\b(Dr|Prof|Frau|Herr|Herrn|Mr|Mrs|Ms)\.?\s[A-ZÄÖÜ]|\b{_ROLE}:?\s[A-ZÄÖÜ][a-zäöüß]+\s"
-    rf"[A-ZÄÖÜ][a-zäöüß]+|\b[A-ZÄÖÜ][a-zäöüß]+\s[A-ZÄÖÜ][a-zäöüß]+(-[A-ZÄÖÜ][a-zäöüß]+)?,\s{_ROLE}"
+    rf"\b(Dr|Prof|Frau|Herr|Herrn|Mr|Mrs|Ms)\.?\s+[A-ZÄÖÜÀ-ÖØ-ÞĀ-ſ]|"
+    rf"\b{_ROLE}:?\s+{_NAME_WORD}\s+{_NAME_WORD}|"
+    rf"\b{_NAME_WORD}\s+{_NAME_WORD}(-{_NAME_WORD})?,\s+(die |der )?{_ROLE}"
 )
 SEQUENCE = re.compile(
     r"\b(zunächst|dann|danach|anschließend|schließlich|zuerst|erst|im ersten Schritt|im nächsten "

@@ -2,12 +2,15 @@
 page as our ingest cleans it, the set covers what the issue asks for, and the split is the
 frozen, stratified one."""
 
+import json
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
 from eval.dataset import DEFAULT_QA, load_items, strata, stratified_split
 from eval.metrics import mentions
+from kb.errors import InvalidInput
 from kb.knowledge_base import KnowledgeBase
 from kb.models import document_id
 from kb.text.normalize import quote_in_text
@@ -80,3 +83,28 @@ def test_every_quote_is_on_its_page(corpus_kb: KnowledgeBase, item) -> None:  # 
     # every essential fact is really there, as the scorer matches it: in a cited page
     for group in item.must_include:
         assert any(mentions(text, alt) for alt in group for text in pages), (item.id, group)
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"added": "gestern", "split": "tune"}, "must be a date"),
+        ({"added": "2026-11-26", "split": "test"}, "joins tune"),
+    ],
+)
+def test_a_question_added_after_the_draw_joins_tune(
+    tmp_path: Path, extra: dict[str, str], message: str
+) -> None:
+    raw = {
+        "id": "x-1",
+        "question": "Was?",
+        "lang": "de",
+        "type": "fact",
+        "answer": "A",
+        "must_include": [["A"]],
+        "sources": [{"file": "a.md", "page": None, "quote": "A"}],
+    }
+    path = tmp_path / "qa.jsonl"
+    path.write_text(json.dumps({**raw, **extra}) + "\n", encoding="utf-8")
+    with pytest.raises(InvalidInput, match=message):
+        load_items(path)

@@ -46,6 +46,7 @@ def test_a_sentence_about_the_subject_is_not(sentence: str) -> None:
         ("- 2. Die Förderung einer berufsbegleitenden Qualifizierung.", False),
         ("2019 gab es 58 Bündnisse.", False),
         ("Ist die Stelle besetzt, beginnt die Arbeit.", False),
+        ("- 3. Sind die Kurse voll, wird eine Warteliste geführt.", False),  # a statement
     ],
 )
 def test_a_question_is_recognised_as_one(sentence: str, asks: bool) -> None:

@@ -116,3 +116,14 @@ def test_a_contact_detail_of_another_institute_is_hedged(contacts_kb: KnowledgeB
     assert answer.uncertain and not answer.refused, answer.answer
     assert "0201 123456" in answer.answer  # Alpha's number, found instead
     assert "Für „Beta“ nennen sie die gefragte Angabe nicht." in answer.answer
+
+
+def test_a_date_the_question_offers_is_an_answer(tmp_path: Path) -> None:
+    kb = _one_page_kb(
+        tmp_path, "# Kreis\n\nDie Koordinierungsstelle des Kreises gibt es seit 2018.\n"
+    )
+    try:
+        answer = kb.ask("Seit wann gibt es die Koordinierungsstelle des Kreises, seit 2018?")
+    finally:
+        kb.close()
+    assert not answer.uncertain and "seit 2018" in answer.answer, answer.answer

@@ -17,6 +17,8 @@ from kb.text.layout import kind_at, layout_spans, line_kind, nonprose_share
         ("Zugang für Geduldete?\tWeitere Öffnung möglich?\tBemerkungen", layout.FORM),
         ("2\tEinrichtung einer Bündnis-Kerngruppe\tJa\tNein", layout.FORM),  # a row to tick
         ("☐ Jobcenter ☐ Agentur für Arbeit", layout.FORM),
+        ("Existing cooperation\tYes\tNo", layout.FORM),
+        ("□ Sprachkurse am Abend", None),  # a bullet, not a box
         ("Ja, das stimmt. Nein, nicht immer.", None),
         ("Jobcenter\t40 (88,8%)\t16 (88,8%)\t20 (90,9%)\t4 (80%)", layout.TABLE),
         ("Oliver Muster, Tel.: 02041 767252 o.muster@example.org", layout.CONTACT),

@@ -86,6 +86,8 @@ def test_a_number_question_knows_what_it_counts() -> None:
         ("Wie viele Menschen profitieren von den 50 Millionen Euro?", False),
         ("How many people benefit from the funding programme?", False),
         ("Wie hoch ist die Zahl der Teilnehmenden?", False),
+        ("Wie viele Referate gibt es im Amt?", False),  # "-rate" ends the word, not a rate
+        ("Welche Kommunen erhalten wie viel Geld?", True),
         ("Wie viele von den Kommunen machen mit?", False),
     ],
 )
@@ -109,13 +111,6 @@ def test_money_is_counted_in_currency() -> None:
     assert type_fit("Es stehen 5 Millionen Euro zur Verfügung.", q, counted, analyze) == 1.0
 
 
-def test_an_institution_answers_a_who_question_even_inside_a_compound() -> None:
-    q = classify("Wer berichtet über den weiteren Verlauf?")
-    for text in ("Das Kommunale Integrationszentrum berichtet.", "Das Sozialamt berichtet."):
-        assert type_fit(text, q, set(), analyze) == 1.0
-    assert type_fit("Insgesamt wird weiter berichtet.", q, set(), analyze) == 0.0
-
-
 @pytest.mark.parametrize(
     ("question", "person"),
     [
@@ -123,6 +118,8 @@ def test_an_institution_answers_a_who_question_even_inside_a_compound() -> None:
         ("Wie heißt die Sozialdezernentin der Stadt?", True),
         ("Wer ist beim ies Ansprechpartner für das Projekt?", True),
         ("Who is the head of the LaKI?", True),
+        ("Wie lautet der Name des Leiters?", True),
+        ("Who leads the LaKI?", True),
         ("Wer hat die Federführung?", False),
         ("In welche Spalte kommen die Kontaktdaten der Ansprechpartner?", False),
     ],
@@ -137,10 +134,15 @@ def test_a_person_asked_for_needs_a_persons_name() -> None:
         "Kontakt: Dr. Andreas Borchers",
         "Agnes Hugo, Leiterin der Koordinierungsstelle, berichtete.",
         "Es berichtete Leiterin Agnes Hugo.",
+        "Ansprechpartnerin: Ayşe Yılmaz",  # accented capitals
+        "Leitung: Agnes Hugo",
     ):
         assert type_fit(text, q, set(), analyze) == 1.0, text
     assert type_fit("Das Referat Zuwanderung und Integration", q, set(), analyze) < 1.0
     assert type_fit("unter Leitung der Sozialdezernentin", q, set(), analyze) < 1.0
+    # German capitalises nouns too: an office after a role is no person
+    assert type_fit("Leiter Referat Zuwanderung und Integration", q, set(), analyze) < 1.0
+    assert type_fit("Kontakt: Kommunales Integrationszentrum", q, set(), analyze) < 1.0
 
 
 def test_a_date_question_wants_a_date() -> None:
