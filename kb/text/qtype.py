@@ -70,6 +70,13 @@ _MEASURED = re.compile(
     # "wie viel von den 50 Millionen Euro …": a part of a sum
     r"\b(?i:wie ?viel)\s+(?i:von|aus)\s+(?:\S+\s+){0,3}?([A-ZÄÖÜ][\w-]{2,})"
 )
+# The same for a question typed in lower case, where a capital cannot tell the noun: the
+# words right after "wie hoch ist (die)" or "welcher".
+_MEASURED_LOWER = re.compile(
+    r"\bwie hoch (?:ist|sind|war|waren|liegt|lag)\s+(?:der|die|das|den)?\s*(\w+)(?:\s+(\w+))?"
+    r"|\bwelche[rsmn]?\s+(\w+)",
+    _I,
+)
 _COSTS = re.compile(
     r"\bwie ?viel (kostet|kosten|kostete|kosteten)\b|\bhow much (does|do|did)\b[^?]{1,60}\bcost\b",
     _I,
@@ -178,6 +185,8 @@ def _classify(question: str) -> QuestionType:
         m = _COUNTED_DE_NOUN.search(q) or _COUNTED_EN.search(q)
         counted = m.group(1) if m else None
         measured = [g for found in _MEASURED.finditer(q) for g in found.groups() if g]
+        if not any(c.isupper() for c in q[1:]):  # typed in lower case: no noun stands out
+            measured += [g for found in _MEASURED_LOWER.finditer(q) for g in found.groups() if g]
         amount = (
             any(_MONEY_NOUN.search(n) or _RATE_NOUN.search(n) for n in measured)
             or bool(counted and _MONEY_NOUN.search(counted))

@@ -88,6 +88,9 @@ def test_a_number_question_knows_what_it_counts() -> None:
         ("Wie hoch ist die Zahl der Teilnehmenden?", False),
         ("Wie viele Referate gibt es im Amt?", False),  # "-rate" ends the word, not a rate
         ("Welche Kommunen erhalten wie viel Geld?", True),
+        ("wie hoch ist die abbruchquote bei uns?", True),  # typed in lower case
+        ("welcher anteil bekommt sgb ii?", True),
+        ("wie hoch ist die zahl der teilnehmer?", False),
         ("Wie viele von den Kommunen machen mit?", False),
     ],
 )
