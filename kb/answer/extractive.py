@@ -6,12 +6,15 @@ A sentence's score mixes how close it is to the question in embedding space, how
 question's IDF-weighted vocabulary it covers, the rank of its passage, and whether it holds what
 the question asks for (kb/answer/qtype.py: the number that counts the asked noun, a date, a
 name, a list, the steps of a procedure). Lines that are not prose (form fields, contents lines,
-running lines, reference lists; kb/text/layout.py) are never the answer on their own. The best
+running lines, reference lists; kb/text/layout.py) are never the answer on their own; nor,
+while anything else is left, are sentences about the document itself, questions (a
+questionnaire's items), headings, and introductions whose items do not follow. The best
 sentence brings its list items, the sentence before it when it opens with a reference back, and
-the sentence after it when that one holds the asked fact or leans on it ("Dazu gehören …"); a
-procedure's quote goes on with the paragraph's steps, and a list item brings its whole list. A
-supporting quote must add something: another document's view, the asked kind of fact the direct
-answer lacks, or question words it lacks; a question of two parts gets one more.
+the sentence after it when that one holds the asked fact, leans on it ("Dazu gehören …") or gives
+an example of it ("… zum Beispiel …"); a procedure's quote goes on with the paragraph's steps,
+and a list item brings its whole list. A supporting quote must add something: another
+document's view, the asked kind of fact the direct answer lacks, or question words it lacks (an
+introduction brings its list); a question of two parts gets one more.
 """
 
 import math
