@@ -50,11 +50,14 @@ def carried_over(part: Part, turn: PageTurn) -> tuple[Part | None, Part | None]:
 
 
 def begun_before(part: Part) -> bool:
-    """Does the quote open a page (not the first) in the middle of a sentence?"""
-    first = part.page[part.start : part.start + 1]
-    return bool(part.chunk.page and part.chunk.page > 1) and (
-        not part.page[: part.start].strip() and first.islower()
-    )
+    """Does the quote open a page (not the first) in the middle of a sentence, as its lower-case
+    first letter shows? (A noun's capital cannot tell: there the page before decides.)"""
+    return _opens_page(part) and part.page[part.start : part.start + 1].islower()
+
+
+def _opens_page(part: Part) -> bool:
+    """Does the quote stand at the start of a page that is not the first?"""
+    return bool(part.chunk.page and part.chunk.page > 1) and not part.page[: part.start].strip()
 
 
 def quote_units(citations: list[Citation]) -> list[list[Citation]]:
@@ -100,7 +103,10 @@ def _after(part: Part, turn: PageTurn) -> Part | None:
 
 
 def _before(part: Part, turn: PageTurn) -> Part | None:
-    if not begun_before(part) or not _prose(part.chunk, part.start, part.end):
+    """The beginning, on the page before, of the sentence the quote's page opens with: when
+    that page's last line stops inside a sentence ("… die Richtlinien zum" before
+    "Teilhabemanagement veröffentlicht worden sind.")."""
+    if not _opens_page(part) or not _prose(part.chunk, part.start, part.end):
         return None
     preceding = turn.before(part.chunk)
     if preceding is None:

@@ -433,6 +433,19 @@ def test_a_quote_that_begins_overleaf_is_completed_from_the_page_before(
         assert answer.answer.startswith(f"{head.quote} [1] {rest.quote} [2]")
 
 
+def test_a_quote_whose_page_opens_with_a_noun_is_completed_from_the_page_before(
+    settings: Settings, tmp_path: Path
+) -> None:
+    # a German noun's capital cannot tell a continued sentence; the cut line before it does
+    page_end = "Die neuen Sprachkurse im Beispielkreis enden jeweils mit einer"
+    second = "Prüfung nach zwölf Wochen Unterricht am Vormittag. Weitere Angebote folgen."
+    with _two_pages(settings, tmp_path, second, page_end) as kb:
+        answer = kb.ask("Womit enden die Sprachkurse nach zwölf Wochen Unterricht?")
+        head, rest = answer.citations[0], answer.citations[1]
+        assert (head.page, head.quote) == (1, page_end)
+        assert rest.page == 2 and rest.quote.startswith("Prüfung nach zwölf Wochen")
+
+
 def test_a_figure_whose_year_stands_overleaf_is_not_hedged(
     settings: Settings, tmp_path: Path
 ) -> None:
