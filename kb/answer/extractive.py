@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from kb.answer.overleaf import PageTurn, Part, begun_before, carried_over
 from kb.answer.scoring import Features, Weights, text_features
 from kb.models import Chunk, Citation, Hit
-from kb.retrieval.catalog import Catalog
+from kb.retrieval.catalog import Catalog, document_name
 from kb.retrieval.retriever import Retrieval
 from kb.retrieval.units import MIN_SENTENCE_WORDS
 from kb.store.vectors import SentenceUnit
@@ -252,7 +252,8 @@ class SentencePicker:
         if not ranked:
             return Extract([], "")
         # the direct answer by the fitted sum; the supports follow in the order of ``score``
-        best = max(ranked, key=lambda c: c.features.direct(self.weights))
+        named = self._people(ranked, retrieval, catalog) if qtype.person else []
+        best = max(named or ranked, key=lambda c: c.features.direct(self.weights))
         ranked = [best, *(c for c in ranked if c is not best)]
         weights = term_weights(retrieval.query_terms, catalog)
         page = page_text[best.chunk.id]
@@ -266,6 +267,23 @@ class SentencePicker:
         spans = [direct, *supports]
         covered = frozenset(t for t in _held_terms(spans) if t in weights)
         return self._compose(spans, page_text, best, covered, turn)
+
+    @staticmethod
+    def _people(ranked: list[Sentence], retrieval: Retrieval, catalog: Catalog) -> list[Sentence]:
+        """For a person asked for by role: the candidates that name a person, those whose
+        document, section or line holds the question's rarest word first ("beim ies")."""
+        people = [c for c in ranked if c.features.fits_type == 1.0]
+        terms = [t for t in retrieval.query_terms if catalog.names_rarely(t)]
+        if not people or not terms:
+            return people
+        rarest = max(terms, key=catalog.bm25.idf)
+        analyze = catalog.analyzer.terms
+        placed = [
+            c
+            for c in people
+            if rarest in analyze(f"{document_name(c.chunk)}\n{c.chunk.section or ''}\n{c.text}")
+        ]
+        return placed or people
 
     # -- the direct answer ---------------------------------------------------------------------
     def _direct(

@@ -363,6 +363,27 @@ def test_a_question_is_not_quoted_as_an_answer(settings: Settings, tmp_path: Pat
     assert "?" not in answer.answer, answer.answer  # not even as an item of a list
 
 
+def test_a_person_asked_for_by_role_is_named_first(settings: Settings, tmp_path: Path) -> None:
+    # the form's line holds every word of the question; the people hold none; the person of
+    # the asked institute (its section names it) comes before the other institute's
+    kb = one_document_kb(
+        settings,
+        tmp_path,
+        "arbeitshilfe.md",
+        "# Arbeitshilfe\n\n"
+        "Namen und Kontaktdaten der Ansprechpartner beim Institut Beta tragen Sie in die Tabelle "
+        "ein.\n\n## Das Institut Alpha\n\nKontakt: Dr. Anna Muster\n\n"
+        "## Das Institut Beta\n\nDas Institut begleitet vier Standorte der Initiative.\n\n"
+        "Kontakt: Dr. Bernd Beispiel\n",
+    )
+    try:
+        answer = kb.ask("Wer ist beim Institut Beta Ansprechpartner?")
+    finally:
+        kb.close()
+    assert not answer.uncertain, answer.answer
+    assert answer.citations[0].quote == "Kontakt: Dr. Bernd Beispiel", answer.answer
+
+
 # -- a sentence that goes on overleaf ---------------------------------------------------------
 PAGE_ONE = (
     "Der Landtag hat den Haushalt des Landes für das Jahr 2019 im Dezember verabschiedet.\n"
