@@ -152,6 +152,9 @@ class RefusalGate:
         counted = counted_terms(qtype, analyze)
         if _kind_missing(question, qtype, quotes, counted, analyze):
             return slots.Missing((), "type")
+        unplaced = _person_unplaced(question, qtype, extract, pages, catalog)
+        if unplaced:
+            return slots.Missing(tuple(unplaced), "scope")
         if self.check_places and qtype.kind in _SCOPED:
             unscoped = _unscoped(question, qtype, extract, pages, counted, analyze)
             if unscoped:
@@ -222,6 +225,34 @@ def _contact_unscoped(question: str, extract: Extract, pages: Pages, catalog: Ca
         if rare and not set(terms) <= context:
             unnamed.append(word)
     return unnamed
+
+
+_CONTACT_ROLE = re.compile(r"(ansprechp|kontakt|contact)", re.I)
+
+
+def _person_unplaced(
+    question: str, qtype: QuestionType, extract: Extract, pages: Pages, catalog: Catalog
+) -> list[str]:
+    """For a person asked for by role ("Wie heißt die Sozialdezernentin?"): the question's
+    rarest word when no quote that names a person stands where that word is named (its
+    document, section or paragraph) — a professor named elsewhere is not the asked head."""
+    if not qtype.person:
+        return []
+    analyze = catalog.analyzer.terms
+    people = [c for c in extract.citations if type_fit(c.quote, qtype, set(), analyze) == 1.0]
+    # "Ansprechpartner" is what a "Kontakt:" line says in other words: it places no one
+    words = {
+        w: analyze(w)
+        for w in re.findall(r"[\w-]{3,}", focus(question))
+        if not _CONTACT_ROLE.match(w)
+    }
+    rare = {t: w for w, terms in words.items() for t in terms if catalog.names_rarely(t)}
+    if not people or not rare:
+        return []
+    rarest = max(rare, key=catalog.bm25.idf)
+    if any(rarest in analyze(_context(c, pages)) for c in people):
+        return []
+    return [rare[rarest]]
 
 
 def _places_and_countries(text: str) -> list[slots.Named]:

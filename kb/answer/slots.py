@@ -12,7 +12,9 @@ close as a real one would, so similarity cannot tell; what tells is a missing sl
 - a number or date asked for ("wie viele Familien", "wann") that the quotes do not hold;
 - a sum of money or a rate asked for ("Wie hoch ist die Abbruchquote?") where the quotes give
   none, or only restate the question's own figure ("… aus den 50 Millionen Euro");
-- a person asked for by role ("Wer leitet …?") where the quotes name an office, not a person;
+- a person asked for by role ("Wer leitet …?") where the quotes name an office, not a person,
+  or name a person only where the question's rarest word is not named (kb/answer/refusal.py:
+  a professor in another section is not the asked "Sozialdezernentin");
 - towns or districts asked for ("welche Kommunen …") where the quotes name none;
 - for a number, date, yes/no or who-question: a year, place or country of the question that
   the paragraph of the quote holding the asked fact does not name ("Wie viele … im Rhein-Kreis

@@ -127,3 +127,23 @@ def test_a_date_the_question_offers_is_an_answer(tmp_path: Path) -> None:
     finally:
         kb.close()
     assert not answer.uncertain and "seit 2018" in answer.answer, answer.answer
+
+
+def test_a_person_named_apart_from_the_asked_role_is_hedged(tmp_path: Path) -> None:
+    kb = _one_page_kb(
+        tmp_path,
+        "# Lenkungsgruppe\n\n"
+        "Die Lenkungsgruppe des Projekts steht unter Leitung der Sozialdezernentin der Stadt.\n\n"
+        "## Hochschule\n\n"
+        "Frau Prof. Dr. Muster von der Hochschule nimmt an der Lenkungsgruppe des Projekts teil.\n",
+    )
+    try:
+        asked = kb.ask(
+            "Wie heißt die Sozialdezernentin, die die Lenkungsgruppe des Projekts leitet?"
+        )
+        present = kb.ask("Wer nimmt von der Hochschule an der Lenkungsgruppe teil?")
+    finally:
+        kb.close()
+    assert asked.uncertain, asked.answer
+    assert "Für „Sozialdezernentin“ nennen sie die gefragte Angabe nicht." in asked.answer
+    assert not present.uncertain and "Prof. Dr. Muster" in present.answer, present.answer
