@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from kb.answer.overleaf import PageTurn, Part, begun_before, carried_over
 from kb.answer.scoring import Features, Weights, text_features
 from kb.models import Chunk, Citation, Hit
-from kb.retrieval.catalog import Catalog, document_name
+from kb.retrieval.catalog import Catalog
 from kb.retrieval.retriever import Retrieval
 from kb.retrieval.units import MIN_SENTENCE_WORDS
 from kb.store.vectors import SentenceUnit
@@ -205,19 +205,8 @@ class SentencePicker:
             for c in self.candidates(question, retrieval, catalog, similarity, page_text, qtype)
             if c.kind is None or _allowed(c.kind, qtype)  # never the answer on their own
         ]
-        # a sentence about the document ("In diesem Kapitel wird …") or a question (of a
-        # questionnaire, a heading, an interview) only when nothing else is: neither states a fact
-        return [
-            c
-            for c in ranked
-            if not _about_document(c.text)
-            and (qtype.about_form or not _asks(c.text))
-            and not (
-                c.kind is None
-                and _heading(c.text, layout.lines_around(page_text[c.chunk.id], c.start, c.end))
-            )
-            and not _dangling(c.text, page_text[c.chunk.id], c.end)
-        ] or ranked
+        # what states no fact of its own only when nothing else is left
+        return [c for c in ranked if not _states_nothing(c, page_text[c.chunk.id], qtype)] or ranked
 
     def direct_quote(
         self,
@@ -273,15 +262,16 @@ class SentencePicker:
         """For a person asked for by role: the candidates that name a person, those whose
         document, section or line holds the question's rarest word first ("beim ies")."""
         people = [c for c in ranked if c.features.fits_type == 1.0]
-        terms = [t for t in retrieval.query_terms if catalog.names_rarely(t)]
-        if not people or not terms:
+        rarest = catalog.rarest_name(retrieval.query_terms)
+        if not people or rarest is None:
             return people
-        rarest = max(terms, key=catalog.bm25.idf)
+        names = catalog.document_names()
         analyze = catalog.analyzer.terms
         placed = [
             c
             for c in people
-            if rarest in analyze(f"{document_name(c.chunk)}\n{c.chunk.section or ''}\n{c.text}")
+            if rarest in names[c.chunk.doc_id]
+            or rarest in analyze(f"{c.chunk.section or ''}\n{c.text}")
         ]
         return placed or people
 
@@ -491,6 +481,22 @@ _TERMINAL = re.compile(r"[.!?:;…][\"“”»«‘’')\]]*$")
 
 
 _OPENS_SPEECH = re.compile(r"\s*[„“\"»*]")
+
+
+def _states_nothing(sentence: Sentence, page: str, qtype: QuestionType) -> bool:
+    """A sentence about the document ("In diesem Kapitel wird …"), a question (of a
+    questionnaire, a heading, an interview; unless the question asks what a form asks), a
+    heading, or an introduction whose items do not follow."""
+    text = sentence.text
+    return (
+        _about_document(text)
+        or (not qtype.about_form and _asks(text))
+        or (
+            sentence.kind is None
+            and _heading(text, layout.lines_around(page, sentence.start, sentence.end))
+        )
+        or _dangling(text, page, sentence.end)
+    )
 
 
 def _dangling(text: str, page: str, end: int) -> bool:

@@ -242,17 +242,18 @@ def _person_unplaced(
     people = [c for c in extract.citations if type_fit(c.quote, qtype, set(), analyze) == 1.0]
     # "Ansprechpartner" is what a "Kontakt:" line says in other words: it places no one
     words = {
-        w: analyze(w)
+        t: w
         for w in re.findall(r"[\w-]{3,}", focus(question))
         if not _CONTACT_ROLE.match(w)
+        for t in analyze(w)
+        if catalog.names_rarely(t)
     }
-    rare = {t: w for w, terms in words.items() for t in terms if catalog.names_rarely(t)}
-    if not people or not rare:
+    rarest = catalog.rarest_name(words)
+    if not people or rarest is None:
         return []
-    rarest = max(rare, key=catalog.bm25.idf)
     if any(rarest in analyze(_context(c, pages)) for c in people):
         return []
-    return [rare[rarest]]
+    return [words[rarest]]
 
 
 def _places_and_countries(text: str) -> list[slots.Named]:

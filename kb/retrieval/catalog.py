@@ -6,6 +6,7 @@ read in one registry transaction, so a query never mixes two versions of a docum
 
 import re
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -105,7 +106,7 @@ class Catalog:
         default_factory=OrderedDict, repr=False
     )
     _sentence_terms: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
-    _name_terms: frozenset[str] | None = field(default=None, repr=False)
+    _document_names: dict[str, frozenset[str]] | None = field(default=None, repr=False)
 
     def tags_of(self, chunk: Chunk) -> Tags:
         return self.tags[self.by_id[chunk.id]]
@@ -151,12 +152,23 @@ class Catalog:
             self._sentence_terms[unit.id] = terms
         return terms
 
+    def document_names(self) -> dict[str, frozenset[str]]:
+        """Doc id → the terms of its name (title and file name), once per snapshot."""
+        if self._document_names is None:
+            names: dict[str, str] = {}
+            for c in self.chunks:
+                names.setdefault(c.doc_id, document_name(c))
+            self._document_names = {d: frozenset(self.analyzer.terms(n)) for d, n in names.items()}
+        return self._document_names
+
     def name_terms(self) -> frozenset[str]:
-        """The terms of every document's name (its title and file name), once per snapshot."""
-        if self._name_terms is None:
-            names = {c.doc_id: document_name(c) for c in self.chunks}
-            self._name_terms = frozenset(self.analyzer.terms("\n".join(names.values())))
-        return self._name_terms
+        """The terms of every document's name."""
+        return frozenset().union(*self.document_names().values())
+
+    def rarest_name(self, terms: Iterable[str]) -> str | None:
+        """The rarest of ``terms`` that can name someone or something (names_rarely), the
+        first of equals; None when none can."""
+        return max((t for t in terms if self.names_rarely(t)), key=self.bm25.idf, default=None)
 
     def names_rarely(self, term: str) -> bool:
         """Is the term rare enough to name someone or something (a town, an institute, a

@@ -12,7 +12,7 @@ from typing import Any
 
 from kb.embedding.base import Embedder
 from kb.models import Chunk, Hit
-from kb.retrieval.catalog import Catalog, document_name
+from kb.retrieval.catalog import Catalog
 from kb.retrieval.rerank import Evidence, RerankWeights, rerank
 from kb.settings import RetrievalMode, Settings
 from kb.store.vectors import VectorStore
@@ -189,10 +189,7 @@ class Retriever:
         current = self._profiles
         if current is not None and current.generation == catalog.generation:
             return current
-        names: dict[str, str] = {}
-        for c in catalog.chunks:
-            names.setdefault(c.doc_id, document_name(c))
-        doc_terms = {d: frozenset(catalog.analyzer.terms(n)) for d, n in names.items()}
+        doc_terms = catalog.document_names()
         df: dict[str, int] = {}
         for ts in doc_terms.values():
             for t in ts:
