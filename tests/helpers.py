@@ -19,6 +19,7 @@ from conftest import EMBED_CACHE
 
 if TYPE_CHECKING:
     from kb.knowledge_base import KnowledgeBase
+    from kb.models import Answer
     from kb.settings import Settings
 
 KB_BIN = Path(sys.executable).with_name("kb")
@@ -263,6 +264,18 @@ def one_document_kb(settings: "Settings", folder: Path, name: str, text: str) ->
     kb = build_kb(settings.model_copy(update=gate_open))
     ingest_paths(kb, [doc])
     return kb
+
+
+def ask_one_document(
+    settings: "Settings", folder: Path, name: str, text: str, *questions: str
+) -> "list[Answer]":
+    """The answers to ``questions`` from a knowledge base of one document (one_document_kb),
+    closed after."""
+    kb = one_document_kb(settings, folder, name, text)
+    try:
+        return [kb.ask(q) for q in questions]
+    finally:
+        kb.close()
 
 
 ASK_KEYS = {

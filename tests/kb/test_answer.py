@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from helpers import check_schema, make_pdf, one_document_kb
+from helpers import ask_one_document, check_schema, make_pdf, one_document_kb
 
 from ingest.pipeline import ingest_paths
 from kb.answer.overleaf import quote_units
@@ -299,7 +299,7 @@ def test_a_sentence_that_leans_on_the_answer_joins_it(lean_kb: KnowledgeBase) ->
 
 
 def test_a_sentence_giving_an_example_joins_the_answer(settings: Settings, tmp_path: Path) -> None:
-    kb = one_document_kb(
+    [answer] = ask_one_document(
         settings,
         tmp_path,
         "angebote.md",
@@ -310,11 +310,8 @@ def test_a_sentence_giving_an_example_joins_the_answer(settings: Settings, tmp_p
         "Am Weiterbildungskolleg besteht zum Beispiel die Möglichkeit, Vorkurse ohne Nachweis "
         "einer Berufstätigkeit zu belegen, und der Freitag bleibt für die Arbeit frei.\n\n"
         "Das Land fördert die Kurse seit dem Frühjahr.",
+        "Welches Angebot gibt es in Fedorf für junge Geflüchtete?",
     )
-    try:
-        answer = kb.ask("Welches Angebot gibt es in Fedorf für junge Geflüchtete?")
-    finally:
-        kb.close()
     quote = answer.citations[0].quote
     assert len(quote) > 350  # longer than two sentences that join for being short
     assert quote.startswith("Flexibilität") and "Freitag" in quote, quote
@@ -346,7 +343,7 @@ def test_a_sentence_about_the_document_does_not_answer(meta_kb: KnowledgeBase) -
 
 def test_a_question_is_not_quoted_as_an_answer(settings: Settings, tmp_path: Path) -> None:
     # the questionnaire's item holds every word of the question; the answer fewer
-    kb = one_document_kb(
+    [answer] = ask_one_document(
         settings,
         tmp_path,
         "koordinierung.md",
@@ -354,11 +351,8 @@ def test_a_question_is_not_quoted_as_an_answer(settings: Settings, tmp_path: Pat
         "Die Koordinierungsstelle plant die Sprachkurse und lädt die Träger zweimal im Jahr ein."
         "\n\n- 2. Welche Aufgaben hat die Koordinierungsstelle in Fedorf?\n\n"
         "Die Anmeldung erfolgt im Rathaus.",
+        "Welche Aufgaben hat die Koordinierungsstelle in Fedorf?",
     )
-    try:
-        answer = kb.ask("Welche Aufgaben hat die Koordinierungsstelle in Fedorf?")
-    finally:
-        kb.close()
     assert answer.citations[0].quote.startswith("Die Koordinierungsstelle plant"), answer.answer
     assert "?" not in answer.answer, answer.answer  # not even as an item of a list
 
@@ -366,7 +360,7 @@ def test_a_question_is_not_quoted_as_an_answer(settings: Settings, tmp_path: Pat
 def test_a_person_asked_for_by_role_is_named_first(settings: Settings, tmp_path: Path) -> None:
     # the form's line holds every word of the question; the people hold none; the person of
     # the asked institute (its section names it) comes before the other institute's
-    kb = one_document_kb(
+    [answer] = ask_one_document(
         settings,
         tmp_path,
         "arbeitshilfe.md",
@@ -375,11 +369,8 @@ def test_a_person_asked_for_by_role_is_named_first(settings: Settings, tmp_path:
         "ein.\n\n## Das Institut Alpha\n\nKontakt: Dr. Anna Muster\n\n"
         "## Das Institut Beta\n\nDas Institut begleitet vier Standorte der Initiative.\n\n"
         "Kontakt: Dr. Bernd Beispiel\n",
+        "Wer ist beim Institut Beta Ansprechpartner?",
     )
-    try:
-        answer = kb.ask("Wer ist beim Institut Beta Ansprechpartner?")
-    finally:
-        kb.close()
     assert not answer.uncertain, answer.answer
     assert answer.citations[0].quote == "Kontakt: Dr. Bernd Beispiel", answer.answer
 
@@ -438,33 +429,33 @@ def test_a_heading_overleaf_does_not_continue_the_quote(
         assert all(c.page == 1 for c in answer.citations)
 
 
-def test_a_quote_that_begins_overleaf_is_completed_from_the_page_before(
-    settings: Settings, tmp_path: Path
-) -> None:
-    page_end = "Die neuen Sprachkurse im Beispielkreis sollen jeweils"
-    second = "zwölf Wochen lang dauern und mit einer Prüfung enden. Weitere Angebote folgen."
-    with _two_pages(settings, tmp_path, second, page_end) as kb:
-        answer = kb.ask("Mit welcher Prüfung enden die zwölf Wochen?")
-        head, rest = answer.citations[0], answer.citations[1]
-        assert (head.page, head.quote) == (
-            1,
+@pytest.mark.parametrize(
+    ("page_end", "second", "question", "carried"),
+    [
+        (
             "Die neuen Sprachkurse im Beispielkreis sollen jeweils",
-        )
-        assert rest.page == 2 and rest.quote.startswith("zwölf Wochen lang dauern")
-        assert answer.answer.startswith(f"{head.quote} [1] {rest.quote} [2]")
-
-
-def test_a_quote_whose_page_opens_with_a_noun_is_completed_from_the_page_before(
-    settings: Settings, tmp_path: Path
+            "zwölf Wochen lang dauern und mit einer Prüfung enden. Weitere Angebote folgen.",
+            "Mit welcher Prüfung enden die zwölf Wochen?",
+            "zwölf Wochen lang dauern",
+        ),
+        # a German noun's capital cannot tell a continued sentence; the cut line before it does
+        (
+            "Die neuen Sprachkurse im Beispielkreis enden jeweils mit einer",
+            "Prüfung nach zwölf Wochen Unterricht am Vormittag. Weitere Angebote folgen.",
+            "Womit enden die Sprachkurse nach zwölf Wochen Unterricht?",
+            "Prüfung nach zwölf Wochen",
+        ),
+    ],
+)
+def test_a_quote_that_begins_overleaf_is_completed_from_the_page_before(
+    settings: Settings, tmp_path: Path, page_end: str, second: str, question: str, carried: str
 ) -> None:
-    # a German noun's capital cannot tell a continued sentence; the cut line before it does
-    page_end = "Die neuen Sprachkurse im Beispielkreis enden jeweils mit einer"
-    second = "Prüfung nach zwölf Wochen Unterricht am Vormittag. Weitere Angebote folgen."
     with _two_pages(settings, tmp_path, second, page_end) as kb:
-        answer = kb.ask("Womit enden die Sprachkurse nach zwölf Wochen Unterricht?")
+        answer = kb.ask(question)
         head, rest = answer.citations[0], answer.citations[1]
         assert (head.page, head.quote) == (1, page_end)
-        assert rest.page == 2 and rest.quote.startswith("Prüfung nach zwölf Wochen")
+        assert rest.page == 2 and rest.quote.startswith(carried)
+        assert answer.answer.startswith(f"{head.quote} [1] {rest.quote} [2]")
 
 
 def test_a_figure_whose_year_stands_overleaf_is_not_hedged(

@@ -1,14 +1,15 @@
 """The three bands on a real knowledge base: a figure stated for another place or year than the
 one asked for is hedged and says what it lacks, even when the page names the asked one."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from conftest import make_settings
-from helpers import one_document_kb
+from helpers import ask_one_document, one_document_kb
 
 from kb.knowledge_base import KnowledgeBase
+from kb.models import Answer
 
 pytestmark = pytest.mark.slow
 
@@ -33,24 +34,26 @@ CONTACTS = (
 )
 
 
-def _one_page_kb(folder: Path, text: str) -> KnowledgeBase:
-    return one_document_kb(make_settings(folder / "data"), folder, "page.md", text)
+def _one_page_fixture(name: str, text: str) -> Callable[..., Iterator[KnowledgeBase]]:
+    """A module fixture ``name``: a knowledge base of one page holding ``text``."""
+
+    @pytest.fixture(scope="module", name=name)
+    def one_page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeBase]:
+        folder = tmp_path_factory.mktemp(name)
+        kb = one_document_kb(make_settings(folder / "data"), folder, "page.md", text)
+        yield kb
+        kb.close()
+
+    return one_page
 
 
-@pytest.fixture(scope="module")
-def fairs_kb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeBase]:
-    """One page about two towns."""
-    kb = _one_page_kb(tmp_path_factory.mktemp("fairs"), FAIRS)
-    yield kb
-    kb.close()
+def _ask_one_page(folder: Path, text: str, *questions: str) -> list[Answer]:
+    return ask_one_document(make_settings(folder / "data"), folder, "page.md", text, *questions)
 
 
-@pytest.fixture(scope="module")
-def courses_kb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeBase]:
-    """One page about families from several countries."""
-    kb = _one_page_kb(tmp_path_factory.mktemp("courses"), COURSES)
-    yield kb
-    kb.close()
+fairs_kb = _one_page_fixture("fairs_kb", FAIRS)  # one page about two towns
+courses_kb = _one_page_fixture("courses_kb", COURSES)  # ... about families from several countries
+contacts_kb = _one_page_fixture("contacts_kb", CONTACTS)  # ... with one of two institutes' phone
 
 
 def test_a_figure_for_the_asked_place_is_answered(fairs_kb: KnowledgeBase) -> None:
@@ -96,14 +99,6 @@ def test_a_country_named_by_its_adjective_is_answered(courses_kb: KnowledgeBase)
     assert "9 syrische" in " ".join(c.quote for c in answer.citations)
 
 
-@pytest.fixture(scope="module")
-def contacts_kb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeBase]:
-    """One page with the telephone number of one of two institutes."""
-    kb = _one_page_kb(tmp_path_factory.mktemp("contacts"), CONTACTS)
-    yield kb
-    kb.close()
-
-
 def test_a_contact_detail_of_the_asked_institute_is_answered(contacts_kb: KnowledgeBase) -> None:
     answer = contacts_kb.ask("Unter welcher Telefonnummer erreiche ich das Institut Alpha?")
     assert not answer.uncertain, answer.answer
@@ -119,31 +114,24 @@ def test_a_contact_detail_of_another_institute_is_hedged(contacts_kb: KnowledgeB
 
 
 def test_a_date_the_question_offers_is_an_answer(tmp_path: Path) -> None:
-    kb = _one_page_kb(
-        tmp_path, "# Kreis\n\nDie Koordinierungsstelle des Kreises gibt es seit 2018.\n"
+    [answer] = _ask_one_page(
+        tmp_path,
+        "# Kreis\n\nDie Koordinierungsstelle des Kreises gibt es seit 2018.\n",
+        "Seit wann gibt es die Koordinierungsstelle des Kreises, seit 2018?",
     )
-    try:
-        answer = kb.ask("Seit wann gibt es die Koordinierungsstelle des Kreises, seit 2018?")
-    finally:
-        kb.close()
     assert not answer.uncertain and "seit 2018" in answer.answer, answer.answer
 
 
 def test_a_person_named_apart_from_the_asked_role_is_hedged(tmp_path: Path) -> None:
-    kb = _one_page_kb(
+    asked, present = _ask_one_page(
         tmp_path,
         "# Lenkungsgruppe\n\n"
         "Die Lenkungsgruppe des Projekts steht unter Leitung der Sozialdezernentin der Stadt.\n\n"
         "## Hochschule\n\n"
         "Frau Prof. Dr. Muster von der Hochschule nimmt an der Lenkungsgruppe des Projekts teil.\n",
+        "Wie heißt die Sozialdezernentin, die die Lenkungsgruppe des Projekts leitet?",
+        "Wer nimmt von der Hochschule an der Lenkungsgruppe teil?",
     )
-    try:
-        asked = kb.ask(
-            "Wie heißt die Sozialdezernentin, die die Lenkungsgruppe des Projekts leitet?"
-        )
-        present = kb.ask("Wer nimmt von der Hochschule an der Lenkungsgruppe teil?")
-    finally:
-        kb.close()
     assert asked.uncertain, asked.answer
     assert "Für „Sozialdezernentin“ nennen sie die gefragte Angabe nicht." in asked.answer
     assert not present.uncertain and "Prof. Dr. Muster" in present.answer, present.answer
