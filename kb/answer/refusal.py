@@ -142,8 +142,7 @@ class RefusalGate:
             return slots.Missing(tuple(unnamed), "scope")
         if self.check_places:
             where = "\n".join(
-                f"{c.title}\n{file_words(c.file_name).title()}\n{c.section or ''}\n{c.text}"
-                for c in extract.chunks
+                _described(c.title, c.file_name, c.section, c.text) for c in extract.chunks
             )
             unnamed = slots.places_unnamed(question, where, _places_and_countries)
             if unnamed:
@@ -269,5 +268,10 @@ def _context(citation: Citation, pages: Pages) -> str:
         paragraph = layout.lines_around(page, citation.start, citation.end)
     else:
         paragraph = citation.quote
-    name = file_words(citation.file).title()
-    return f"{citation.title}\n{name}\n{citation.section or ''}\n{paragraph}"
+    return _described(citation.title, citation.file, citation.section, paragraph)
+
+
+def _described(title: str, file_name: str, section: str | None, text: str) -> str:
+    """A text with what tells what it is about: its document's title and file name (words in
+    capitals, as proper nouns are matched) and its section."""
+    return f"{title}\n{file_words(file_name).title()}\n{section or ''}\n{text}"
