@@ -36,6 +36,7 @@ _NOT_FOUND_DE = {
     "place": "Zu {} steht dort nichts.",
     "type": "Die gefragte Angabe steht dort nicht.",
     "scope": "Für {} nennen sie die gefragte Angabe nicht.",
+    "role": "Genannt ist dort nur eine Stellvertretung oder eine frühere Besetzung.",
 }
 _NOT_FOUND_EN = {
     "number": "They say nothing about {}.",
@@ -43,6 +44,7 @@ _NOT_FOUND_EN = {
     "place": "They say nothing about {}.",
     "type": "They do not give the figure or date asked for.",
     "scope": "They do not give it for {}.",
+    "role": "They only name who holds the role as a deputy, for a time or formerly.",
 }
 
 

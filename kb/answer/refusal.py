@@ -32,6 +32,7 @@ from kb.retrieval.catalog import Catalog, file_words
 from kb.retrieval.retriever import Retrieval
 from kb.text import layout
 from kb.text.qtype import AnswerType, QuestionType, Terms, counted_terms, focus, type_fit
+from kb.text.sentences import split_sentences
 
 Band = Literal["answer", "hedge", "refuse"]
 Pages = Mapping[tuple[str, int | None], str]  # (doc_id, page) → the cleaned text of a cited page
@@ -154,6 +155,8 @@ class RefusalGate:
         unplaced = _person_unplaced(question, qtype, extract, pages, catalog)
         if unplaced:
             return slots.Missing(tuple(unplaced), "scope")
+        if qtype.person and slots.role_qualified(question, [c.quote for c in extract.citations]):
+            return slots.Missing((), "role")
         if self.check_places and qtype.kind in _SCOPED:
             unscoped = _unscoped(question, qtype, extract, pages, counted, analyze)
             if unscoped:
@@ -186,7 +189,9 @@ def _unscoped(
 ) -> list[str]:
     """Years and places of the question that the paragraph of the quote stating the fact does
     not name: the quotes with the figure or date for number and date questions, else the
-    direct answer (a quote carried over a page break counts whole)."""
+    direct answer (a quote carried over a page break counts whole). An ordinal of the question
+    ("das 15. Werkstattgespräch") must be named by the sentence stating the figure or date
+    when that sentence numbers the same thing otherwise ("des 16. Werkstattgesprächs")."""
     units = quote_units(extract.citations)  # a quote carried over a page break is one
     facts = [
         unit
@@ -196,7 +201,14 @@ def _unscoped(
             qtype, type_fit(" ".join(c.quote for c in unit), qtype, counted, analyze)
         )
     ]
-    context = "\n".join(_context(c, pages) for unit in facts or units[:1] for c in unit)
+    stating = facts or units[:1]
+    quoted = [s for unit in stating for c in unit for s in sentence_texts(c.quote)]
+    if facts:  # the sentences that state the figure or date
+        quoted = [s for s in quoted if type_fit(s, qtype, counted, analyze)] or quoted
+    ordinals = slots.ordinals_unmatched(focus(question), " ".join(quoted), analyze)
+    if ordinals:
+        return ordinals
+    context = "\n".join(_context(c, pages) for unit in stating for c in unit)
     return slots.unscoped(focus(question), context, _places_and_countries)
 
 
@@ -253,6 +265,10 @@ def _person_unplaced(
     if any(rarest in analyze(_context(c, pages)) for c in people):
         return []
     return [words[rarest]]
+
+
+def sentence_texts(text: str) -> list[str]:
+    return [text[start:end] for start, end in split_sentences(text)] or [text]
 
 
 def _places_and_countries(text: str) -> list[slots.Named]:

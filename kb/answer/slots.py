@@ -32,7 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from kb.text.qtype import CARDINAL_WORDS, AnswerType, QuestionType
+from kb.text.qtype import CARDINAL_WORDS, AnswerType, QuestionType, person_spans
 
 
 class Named(Protocol):
@@ -72,8 +72,8 @@ class Missing:
     """What the question names or asks for that the answer does not hold (surface words)."""
 
     words: tuple[str, ...] = ()
-    # "number", "contact", "place", "type" or "scope" (the fact is given, for another year or
-    # place): the first that applied
+    # "number", "contact", "place", "type", "scope" (the fact is given, for another year or
+    # place) or "role" (only a deputy is named): the first that applied
     kind: str | None = None
 
     def __bool__(self) -> bool:
@@ -243,6 +243,49 @@ def _contact_number(text: str, start: int, end: int) -> bool:
         or digits.startswith("0")
         or joined
         or bool(_CONTACT_BEFORE.search(text[max(0, start - 20) : start]))
+    )
+
+
+# "das 15. Werkstattgespräch", "die 2. Sitzung": an ordinal and the noun it numbers
+_ORDINAL_NOUN = re.compile(r"(?<![\d.])(\d{1,3})\.\s+([^\W\d]{3,})")
+
+
+def ordinals_unmatched(
+    question: str, quotes: str, analyze: Callable[[str], list[str]]
+) -> list[str]:
+    """Ordinals of the question ("das 15. Werkstattgespräch") that the quotes stating the asked
+    fact do not name while they name another of the same noun ("des 16. Werkstattgesprächs"):
+    the date of the 16th is not the date of the 15th, though one paragraph names both."""
+    given: dict[tuple[str, ...], set[str]] = {}
+    for m in _ORDINAL_NOUN.finditer(quotes):
+        given.setdefault(tuple(analyze(m.group(2))), set()).add(m.group(1))
+    out = []
+    for m in _ORDINAL_NOUN.finditer(question):
+        numbers = given.get(tuple(analyze(m.group(2))), set())
+        if numbers and m.group(1) not in numbers:
+            out.append(f"{m.group(1)}. {m.group(2)}")
+    return out
+
+
+# A role held in part, for a time or no longer: "stellvertretende Leiterin", "kommissarisch",
+# "ehemaliger", "deputy", "acting", "former".
+_QUALIFIED_ROLE = re.compile(
+    r"\b(stellv\.|stellvertretende[nrms]?|kommissarische[nrms]?|kommissarisch|ehemalige[nrms]?|"
+    r"frühere[nrms]?|designierte[nrms]?|deputy|acting|former|vice)(?![\w-])",
+    re.I,
+)
+
+
+def role_qualified(question: str, quotes: Sequence[str]) -> bool:
+    """A person asked for by role ("Wer leitet …?") where every person the quotes name holds it
+    only as a deputy, for a time or formerly ("Dr. …, stellvertretender Leiter der …"), and the
+    question does not ask for that: the deputy is not the head."""
+    if _QUALIFIED_ROLE.search(question):
+        return False
+    mentions = [(quote, start, end) for quote in quotes for start, end in person_spans(quote)]
+    return bool(mentions) and all(
+        _QUALIFIED_ROLE.search(quote[max(0, start - 40) : end + 60])
+        for quote, start, end in mentions
     )
 
 

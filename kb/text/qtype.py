@@ -255,6 +255,13 @@ _HAS_PERSON = re.compile(
     rf"\b{_ROLE}:?\s+{_NAME_WORD}\s+{_NAME_WORD}|"
     rf"\b{_NAME_WORD}\s+{_NAME_WORD}(-{_NAME_WORD})?,\s+(die |der )?{_ROLE}"
 )
+
+
+def person_spans(text: str) -> list[tuple[int, int]]:
+    """Where the text names a person (after a title, or next to a role)."""
+    return [m.span() for m in _HAS_PERSON.finditer(text)]
+
+
 SEQUENCE = re.compile(
     r"\b(zunächst|dann|danach|anschließend|schließlich|zuerst|erst|im ersten Schritt|im nächsten "
     r"Schritt|Schritt|nach (einem|dem|der)|vor (dem|der)|daraufhin|abschließend|first|then|"

@@ -135,3 +135,31 @@ def test_a_person_named_apart_from_the_asked_role_is_hedged(tmp_path: Path) -> N
     assert asked.uncertain, asked.answer
     assert "Für „Sozialdezernentin“ nennen sie die gefragte Angabe nicht." in asked.answer
     assert not present.uncertain and "Prof. Dr. Muster" in present.answer, present.answer
+
+
+def test_a_deputy_named_where_the_head_is_asked_is_hedged(tmp_path: Path) -> None:
+    asked, present = _ask_one_page(
+        tmp_path,
+        "# Fachtag\n\n"
+        "Dr. Max Muster, stellvertretender Leiter der Landesfachstelle Berufsorientierung, "
+        "stellte die Arbeit der Beratungsstellen vor.\n",
+        "Wer leitet die Landesfachstelle Berufsorientierung?",
+        "Wer ist stellvertretender Leiter der Landesfachstelle Berufsorientierung?",
+    )
+    assert asked.uncertain and "Dr. Max Muster" in asked.answer, asked.answer
+    assert "nur eine Stellvertretung" in asked.answer
+    assert not present.uncertain and "Dr. Max Muster" in present.answer, present.answer
+
+
+def test_a_date_given_for_another_ordinal_is_hedged(tmp_path: Path) -> None:
+    asked, present = _ask_one_page(
+        tmp_path,
+        "# Veranstaltungsreihe\n\n"
+        "Dem Thema Arbeitgeber widmet sich das 15. Fachgespräch der Reihe. Das Thema Wohnen "
+        "wird Gegenstand des 16. Fachgesprächs sein, das im Dezember 2018 stattfinden wird.\n",
+        "Wann findet das 15. Fachgespräch der Reihe statt?",
+        "Wann findet das 16. Fachgespräch der Reihe statt?",
+    )
+    assert asked.uncertain, asked.answer
+    assert "Für „15. Fachgespräch“ nennen sie die gefragte Angabe nicht." in asked.answer
+    assert not present.uncertain and "Dezember 2018" in present.answer, present.answer

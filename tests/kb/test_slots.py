@@ -167,3 +167,34 @@ def test_numbers_of_a_contact_block_are_no_count() -> None:
     assert not slots.holds_count("Tel.: 0203 / 379-1234")
     assert not slots.holds_count("Hafenstraße 8")
     assert slots.holds_count("Es kamen rund 500 Besucher.")
+
+
+def _words(text: str) -> list[str]:
+    """A stand-in for the analyzer: lower-cased words without a genitive -s."""
+    return [w.lower().removesuffix("s") for w in text.split()]
+
+
+def test_an_ordinal_must_be_named_where_another_of_the_same_noun_is() -> None:
+    question = "Wann findet das 15. Werkstattgespräch statt?"
+    other = "Thema des 16. Werkstattgesprächs ist die Ausbildung; es findet im Dezember statt."
+    assert slots.ordinals_unmatched(question, other, _words) == ["15. Werkstattgespräch"]
+    # the asked ordinal named too, or no competing ordinal of the same noun: nothing missing
+    both = "Das 15. Werkstattgespräch findet im Mai statt, das 16. Werkstattgespräch im Juni."
+    assert not slots.ordinals_unmatched(question, both, _words)
+    assert not slots.ordinals_unmatched(question, "Es findet am 12. Mai statt.", _words)
+    assert not slots.ordinals_unmatched(question, "Das Gespräch findet im Mai statt.", _words)
+
+
+def test_a_deputy_is_not_the_head_asked_for() -> None:
+    question = "Wer leitet die Koordinierungsstelle?"
+    deputy = "Dr. Max Muster, stellvertretender Leiter der Koordinierungsstelle, sprach."
+    head = "Die Koordinierungsstelle leitet Frau Erika Beispiel."
+    assert slots.role_qualified(question, [deputy])
+    assert slots.role_qualified(
+        "Who heads the office?", ["Erika Beispiel, stellvertretende Leiterin."]
+    )
+    # a quote that names the head too answers; so does no person at all (another check)
+    assert not slots.role_qualified(question, [deputy, head])
+    assert not slots.role_qualified(question, ["Die Koordinierungsstelle berät Kommunen."])
+    # asked for the deputy, the deputy answers
+    assert not slots.role_qualified("Wer ist stellvertretender Leiter der Stelle?", [deputy])
