@@ -37,6 +37,7 @@ _NOT_FOUND_DE = {
     "type": "Die gefragte Angabe steht dort nicht.",
     "scope": "Für {} nennen sie die gefragte Angabe nicht.",
     "role": "Genannt ist dort nur eine Stellvertretung oder eine frühere Besetzung.",
+    "pending": "Ergebnisse nennen sie nicht, nur dass die Untersuchung läuft oder geplant ist.",
 }
 _NOT_FOUND_EN = {
     "number": "They say nothing about {}.",
@@ -45,6 +46,7 @@ _NOT_FOUND_EN = {
     "type": "They do not give the figure or date asked for.",
     "scope": "They do not give it for {}.",
     "role": "They only name who holds the role as a deputy, for a time or formerly.",
+    "pending": "They give no results, only that the study is under way or planned.",
 }
 
 

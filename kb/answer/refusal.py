@@ -152,6 +152,9 @@ class RefusalGate:
         counted = counted_terms(qtype, analyze)
         if _kind_missing(question, qtype, quotes, counted, analyze):
             return slots.Missing((), "type")
+        direct = " ".join(c.quote for c in quote_units(extract.citations)[0])
+        if slots.findings_pending(focus(question), direct):
+            return slots.Missing((), "pending")
         unplaced = _person_unplaced(question, qtype, extract, pages, catalog)
         if unplaced:
             return slots.Missing(tuple(unplaced), "scope")

@@ -163,3 +163,19 @@ def test_a_date_given_for_another_ordinal_is_hedged(tmp_path: Path) -> None:
     assert asked.uncertain, asked.answer
     assert "Für „15. Fachgespräch“ nennen sie die gefragte Angabe nicht." in asked.answer
     assert not present.uncertain and "Dezember 2018" in present.answer, present.answer
+
+
+def test_results_of_a_study_that_is_only_announced_are_hedged(tmp_path: Path) -> None:
+    pending, found = _ask_one_page(
+        tmp_path,
+        "# Evaluation\n\n"
+        "Das Sprachkursprogramm der Stadt wird durch ein externes Institut evaluiert. "
+        "Dazu finden Interviews mit den beteiligten Trägern statt.\n\n"
+        "# Befragung\n\n"
+        "Die Befragung der Ausbildungsbetriebe ergab, dass vor allem Sprachkenntnisse fehlen.\n",
+        "Welche Ergebnisse hat die Evaluation des Sprachkursprogramms gebracht?",
+        "Was hat die Befragung der Ausbildungsbetriebe ergeben?",
+    )
+    assert pending.uncertain and "evaluiert" in pending.answer, pending.answer
+    assert "Ergebnisse nennen sie nicht" in pending.answer
+    assert not found.uncertain and "Sprachkenntnisse" in found.answer, found.answer

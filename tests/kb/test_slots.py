@@ -198,3 +198,18 @@ def test_a_deputy_is_not_the_head_asked_for() -> None:
     assert not slots.role_qualified(question, ["Die Koordinierungsstelle berät Kommunen."])
     # asked for the deputy, the deputy answers
     assert not slots.role_qualified("Wer ist stellvertretender Leiter der Stelle?", [deputy])
+
+
+def test_results_asked_where_the_study_is_only_under_way_or_planned() -> None:
+    question = "Welche Ergebnisse hat die Befragung der Träger gebracht?"
+    assert slots.findings_pending(question, "Die Träger werden im Herbst befragt.")
+    assert slots.findings_pending(question, "Die Befragung soll 2020 ausgewertet werden.")
+    assert slots.findings_pending(question, "Die Frist für die Befragung wurde verschoben.")
+    # a finding given, or a quote that says nothing of the study's state: not pending
+    found = "Die Befragung wird jährlich durchgeführt und zeigt, dass Sprachkurse fehlen."
+    assert not slots.findings_pending(question, found)
+    assert not slots.findings_pending(question, "Die Träger bemängelten fehlende Sprachkurse.")
+    # no results asked
+    assert not slots.findings_pending(
+        "Wer führt die Befragung durch?", "Die Befragung wird vom Institut durchgeführt."
+    )
