@@ -153,7 +153,7 @@ class RefusalGate:
         if _kind_missing(question, qtype, quotes, counted, analyze):
             return slots.Missing((), "type")
         direct = " ".join(c.quote for c in quote_units(extract.citations)[0])
-        if slots.findings_pending(focus(question), direct):
+        if slots.findings_pending(qtype, direct):
             return slots.Missing((), "pending")
         unplaced = _person_unplaced(question, qtype, extract, pages, catalog)
         if unplaced:

@@ -290,16 +290,9 @@ def role_qualified(question: str, quotes: Sequence[str]) -> bool:
     )
 
 
-# A question for what a study, survey or evaluation found ("Welche Ergebnisse hat … gebracht?",
-# "Was hat die Auswertung ergeben?", "What did … find?")
-_FINDINGS_ASKED = re.compile(
-    r"\b(Ergebnisse?|Erkenntnisse?|ergeben|ergab|ergaben|herausgekommen|herausgefunden|"
-    r"results?|findings?|outcomes?|found|find|show|showed|shown)\b",
-    re.I,
-)
-# ... where the quote only says that it is under way, planned or put off: "wird … evaluiert",
-# "soll statistisch ausgewertet werden", "sollte … eingereicht werden, die Frist wurde …
-# verschoben"
+# The results of a study are asked (QuestionType.findings), and the quote only says that it is
+# under way, planned or put off: "wird … evaluiert", "soll statistisch ausgewertet werden",
+# "sollte … eingereicht werden, die Frist wurde … verschoben"
 _PENDING = re.compile(
     r"\b(wird|werden|soll|sollen|sollte|sollten|will|is being|are being|to be)\b[^.;:]{0,160}?"
     r"\b(durchgeführt|evaluiert|ausgewertet|untersucht|erhoben|eingereicht|vorgelegt|"
@@ -307,23 +300,20 @@ _PENDING = re.compile(
     r"\b(geplant|vorgesehen|angekündigt\w*|verschoben|planned|scheduled|postponed)\b",
     re.I,
 )
+
 # ... and states no finding of its own
 _FOUND = re.compile(
     r"\b(zeigt|zeigte|zeigten|gezeigt|ergab|ergaben|ergibt|festgestellt|deutlich gemacht|"
-    r"showed|shows|found)\b|\bzeigt(e|en)? sich\b",
+    r"showed|shows|found)\b",
     re.I,
 )
 
 
-def findings_pending(question: str, quote: str) -> bool:
+def findings_pending(qtype: QuestionType, quote: str) -> bool:
     """The question asks what a study or evaluation found, and the quote that answers it only
     says that the study is under way, planned or put off, with no finding of its own: the
     results are not in the documents."""
-    return (
-        bool(_FINDINGS_ASKED.search(question))
-        and bool(_PENDING.search(quote))
-        and not _FOUND.search(quote)
-    )
+    return qtype.findings and bool(_PENDING.search(quote)) and not _FOUND.search(quote)
 
 
 def type_missing(qtype: QuestionType, fits: float) -> bool:

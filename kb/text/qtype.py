@@ -37,6 +37,9 @@ class QuestionType:
     # a person is asked for by role ("Wer leitet …?", "Wie heißt die Dezernentin?", "Wer ist
     # Ansprechpartner?"): an office or an institution does not answer it
     person: bool = False
+    # what a study, survey or evaluation found is asked ("Welche Ergebnisse hat … gebracht?",
+    # "Was hat die Auswertung ergeben?"): a quote that only announces the study does not answer
+    findings: bool = False
 
 
 _I = re.I
@@ -174,7 +177,18 @@ _ABOUT_FORM = re.compile(
 
 def classify(question: str) -> QuestionType:
     kind = _classify(question)
-    return replace(kind, about_form=bool(_ABOUT_FORM.search(question)))
+    return replace(
+        kind,
+        about_form=bool(_ABOUT_FORM.search(question)),
+        findings=bool(_FINDINGS_ASKED.search(focus(question))),
+    )
+
+
+_FINDINGS_ASKED = re.compile(
+    r"\b(Ergebnisse?|Erkenntnisse?|ergeben|ergab|ergaben|herausgekommen|herausgefunden|"
+    r"results?|findings?|outcomes?|found|find|show|showed|shown)\b",
+    _I,
+)
 
 
 def _classify(question: str) -> QuestionType:

@@ -201,15 +201,16 @@ def test_a_deputy_is_not_the_head_asked_for() -> None:
 
 
 def test_results_asked_where_the_study_is_only_under_way_or_planned() -> None:
-    question = "Welche Ergebnisse hat die Befragung der Träger gebracht?"
-    assert slots.findings_pending(question, "Die Träger werden im Herbst befragt.")
-    assert slots.findings_pending(question, "Die Befragung soll 2020 ausgewertet werden.")
-    assert slots.findings_pending(question, "Die Frist für die Befragung wurde verschoben.")
+    asked = classify("Welche Ergebnisse hat die Befragung der Träger gebracht?")
+    assert asked.findings
+    assert slots.findings_pending(asked, "Die Träger werden im Herbst befragt.")
+    assert slots.findings_pending(asked, "Die Befragung soll 2020 ausgewertet werden.")
+    assert slots.findings_pending(asked, "Die Frist für die Befragung wurde verschoben.")
     # a finding given, or a quote that says nothing of the study's state: not pending
     found = "Die Befragung wird jährlich durchgeführt und zeigt, dass Sprachkurse fehlen."
-    assert not slots.findings_pending(question, found)
-    assert not slots.findings_pending(question, "Die Träger bemängelten fehlende Sprachkurse.")
+    assert not slots.findings_pending(asked, found)
+    assert not slots.findings_pending(asked, "Die Träger bemängelten fehlende Sprachkurse.")
     # no results asked
-    assert not slots.findings_pending(
-        "Wer führt die Befragung durch?", "Die Befragung wird vom Institut durchgeführt."
-    )
+    who = classify("Wer führt die Befragung durch?")
+    assert not who.findings
+    assert not slots.findings_pending(who, "Die Befragung wird vom Institut durchgeführt.")
