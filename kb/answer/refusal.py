@@ -208,7 +208,7 @@ def _unscoped(
     quoted = [s for unit in stating for c in unit for s in sentence_texts(c.quote)]
     if facts:  # the sentences that state the figure or date
         quoted = [s for s in quoted if type_fit(s, qtype, counted, analyze)] or quoted
-    ordinals = slots.ordinals_unmatched(focus(question), " ".join(quoted), analyze)
+    ordinals = slots.ordinals_unmatched(focus(question), quoted, analyze)
     if ordinals:
         return ordinals
     context = "\n".join(_context(c, pages) for unit in stating for c in unit)

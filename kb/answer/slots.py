@@ -252,18 +252,24 @@ _ORDINAL_NOUN = re.compile(r"(?<![\d.])(\d{1,3})\.\s+([^\W\d]{3,})")
 
 
 def ordinals_unmatched(
-    question: str, quotes: str, analyze: Callable[[str], list[str]]
+    question: str, sentences: Sequence[str], analyze: Callable[[str], list[str]]
 ) -> list[str]:
-    """Ordinals of the question ("das 15. Werkstattgespräch") that the quotes stating the asked
-    fact do not name while they name another of the same noun ("des 16. Werkstattgesprächs"):
-    the date of the 16th is not the date of the 15th, though one paragraph names both."""
-    given: dict[tuple[str, ...], set[str]] = {}
-    for m in _ORDINAL_NOUN.finditer(quotes):
-        given.setdefault(tuple(analyze(m.group(2))), set()).add(m.group(1))
+    """Ordinals of the question ("das 15. Werkstattgespräch") where every sentence stating the
+    asked fact that names the same noun gives it another ordinal ("des 16.
+    Werkstattgesprächs"): the date of the 16th is not the date of the 15th, though one
+    paragraph names both. A sentence naming the noun without an ordinal may be about the asked
+    one ("das Werkstattgespräch … am 29. Juni")."""
     out = []
     for m in _ORDINAL_NOUN.finditer(question):
-        numbers = given.get(tuple(analyze(m.group(2))), set())
-        if numbers and m.group(1) not in numbers:
+        noun = set(analyze(m.group(2)))
+        if not noun:
+            continue
+        naming = [s for s in sentences if noun <= set(analyze(s))]
+        numbered = [
+            {k.group(1) for k in _ORDINAL_NOUN.finditer(s) if set(analyze(k.group(2))) == noun}
+            for s in naming
+        ]
+        if naming and all(n and m.group(1) not in n for n in numbered):
             out.append(f"{m.group(1)}. {m.group(2)}")
     return out
 
