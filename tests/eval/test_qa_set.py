@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from eval.dataset import DEFAULT_QA, load_items, strata, stratified_split
+from eval.dataset import DEFAULT_PROBES, DEFAULT_QA, load_items, strata, stratified_split
 from eval.metrics import mentions
 from kb.errors import InvalidInput
 from kb.knowledge_base import KnowledgeBase
@@ -16,6 +16,7 @@ from kb.models import document_id
 from kb.text.normalize import quote_in_text
 
 ITEMS = load_items(DEFAULT_QA)
+PROBES = load_items(DEFAULT_PROBES)
 
 
 def _tagged(tag: str) -> list[str]:
@@ -72,8 +73,19 @@ def test_must_include_matches_whole_words() -> None:
     assert mentions("die Bündnisse vor Ort", "Bündnis")
 
 
+def test_probes_are_tune_questions_apart_from_the_set() -> None:
+    """Questions written to check a rule for false matches, after the test share reached its
+    floor: tune only, dated, and none of them in the set itself."""
+    assert PROBES and all(p.split == "tune" and p.added for p in PROBES)
+    assert not {p.id for p in PROBES} & {i.id for i in ITEMS}
+    assert not {p.question for p in PROBES} & {i.question for i in ITEMS}
+    for probe in PROBES:
+        for source in probe.sources:
+            assert 5 <= len(source.quote.split()) <= 60, (probe.id, source.quote)
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("item", [i for i in ITEMS if i.answerable], ids=lambda i: i.id)
+@pytest.mark.parametrize("item", [i for i in ITEMS + PROBES if i.answerable], ids=lambda i: i.id)
 def test_every_quote_is_on_its_page(corpus_kb: KnowledgeBase, item) -> None:  # type: ignore[no-untyped-def]
     pages = []
     for source in item.sources:
