@@ -22,9 +22,9 @@ from pathlib import Path
 from kb.errors import InvalidInput
 
 DEFAULT_QA = Path(__file__).resolve().parent / "qa.jsonl"
-# Questions written later to check a rule for false matches, once adding them to the set would
-# have taken the frozen test part below 40 %: tune questions, kept apart
-# (`kb eval --qa eval/probes.jsonl`).
+# Questions written later, from the documents alone, to check rules on questions no rule was
+# written from (and for false matches), once adding them to the set would have taken the frozen
+# test part below 40 %: tune questions, kept apart (`kb eval --qa eval/probes.jsonl`).
 DEFAULT_PROBES = Path(__file__).resolve().parent / "probes.jsonl"
 _KEYS = {"id", "question", "lang", "type", "answer", "must_include", "sources"}
 # Optional so that an outside set in the old format loads; it counts as test (held out).
