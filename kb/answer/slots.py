@@ -32,7 +32,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from kb.text.qtype import CARDINAL_WORDS, AnswerType, QuestionType, person_spans
+from kb.text.qtype import (
+    CARDINAL_WORDS,
+    CONTACT_DETAILS,
+    AnswerType,
+    QuestionType,
+    person_spans,
+)
 
 
 class Named(Protocol):
@@ -43,28 +49,6 @@ class Named(Protocol):
 PlaceFinder = Callable[[str], Sequence[Named]]  # text → the places it names (the gazetteer)
 
 _NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:\.\d{3})+|\d+(?:,\d+)?)(?![\w,])")
-# Each kind of contact detail asked for, and what it looks like when given.
-_CONTACTS = (
-    (
-        re.compile(r"telefon|\bphone\b|\brufnummer", re.I),
-        re.compile(
-            r"\b(tel|fon|phone)\b\.?:?\s*[\d+(]|\+\d{2}[\s-]?\d|\b0\d{2,5}[\s/-]\d{3,}", re.I
-        ),
-    ),
-    (re.compile(r"e-?mail", re.I), re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")),
-    (
-        re.compile(r"\bfax", re.I),
-        re.compile(r"\bfax\b\.?:?\s*[\d+(]|\btelefax\b", re.I),
-    ),
-    (
-        re.compile(r"\b(website|webseite|internetseite|internetadresse|homepage|url)\b", re.I),
-        re.compile(r"\bwww\.[\w-]+|https?://", re.I),
-    ),
-    (
-        re.compile(r"adresse|anschrift|\baddress\b", re.I),
-        re.compile(r"\b\d{5}\s[A-ZÄÖÜ]|[\w.+-]+@[\w-]+\.[\w.-]+"),
-    ),
-)
 
 
 @dataclass(frozen=True)
@@ -127,12 +111,14 @@ def amount_missing(qtype: QuestionType, question: str, quotes: str) -> bool:
 
 def gives_contact(question: str, quote: str) -> bool:
     """Does the quote give a contact detail of a kind the question asks for?"""
-    return any(asked.search(question) and given.search(quote) for asked, given in _CONTACTS)
+    return any(asked.search(question) and given.search(quote) for asked, given in CONTACT_DETAILS)
 
 
 def contact_missing(question: str, held: str) -> bool:
     """A telephone number, e-mail or postal address is asked for, and the held text has none."""
-    return any(asked.search(question) and not given.search(held) for asked, given in _CONTACTS)
+    return any(
+        asked.search(question) and not given.search(held) for asked, given in CONTACT_DETAILS
+    )
 
 
 _PLACES_ASKED = re.compile(

@@ -40,9 +40,38 @@ class QuestionType:
     # what a study, survey or evaluation found is asked ("Welche Ergebnisse hat … gebracht?",
     # "Was hat die Auswertung ergeben?"): a quote that only announces the study does not answer
     findings: bool = False
+    # the contact details asked for (a telephone number, an e-mail or postal address, a fax
+    # number, a website): what each looks like when given; a sentence giving one answers
+    contact: tuple[re.Pattern[str], ...] = ()
 
 
 _I = re.I
+
+# Each kind of contact detail asked for, and what it looks like when given.
+CONTACT_DETAILS = (
+    (
+        re.compile(r"telefon|\bphone\b|\brufnummer", re.I),
+        re.compile(
+            r"\b(tel|fon|phone)\b\.?:?\s*[\d+(]|\+\d{2}[\s-]?\d|\b0\d{2,5}[\s/-]\d{3,}", re.I
+        ),
+    ),
+    (re.compile(r"e-?mail", re.I), re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")),
+    (
+        re.compile(r"\bfax", re.I),
+        re.compile(r"\bfax\b\.?:?\s*[\d+(]|\btelefax\b", re.I),
+    ),
+    (
+        re.compile(r"\b(website|webseite|internetseite|internetadresse|homepage|url)\b", re.I),
+        re.compile(r"\bwww\.[\w-]+|https?://", re.I),
+    ),
+    (
+        # a postal address ("E-Mail-Adresse" and "e-mail address" are the e-mail's)
+        re.compile(r"(?<![-\w])adresse|anschrift|(?<!mail )\baddress\b", re.I),
+        re.compile(r"\b\d{5}\s[A-ZÄÖÜ]"),
+    ),
+)
+
+
 _DATE = re.compile(
     r"\b(wann|seit wann|bis wann|ab wann|in welche[mn]? (jahr|monat|zeitraum)|an welchem tag|"
     r"welche[sm]? datum|zu welchem zeitpunkt|wie lange (läuft|lief|dauert|dauerte|gilt)|"
@@ -181,6 +210,7 @@ def classify(question: str) -> QuestionType:
         kind,
         about_form=bool(_ABOUT_FORM.search(question)),
         findings=bool(_FINDINGS_ASKED.search(focus(question))),
+        contact=tuple(given for asked, given in CONTACT_DETAILS if asked.search(focus(question))),
     )
 
 
@@ -303,6 +333,10 @@ def type_fit(
             return 0.0
         return 1.0 if counted and _counts(text, counted, terms) else 0.6
     if kind == AnswerType.NAME:
+        if qtype.contact and any(given.search(text) for given in qtype.contact):
+            return 1.0
+        if qtype.contact:  # another kind of name: an office, a person without the detail
+            return 0.3 if _HAS_NAME.search(text) or _HAS_PERSON.search(text) else 0.0
         if qtype.person:
             return 1.0 if _HAS_PERSON.search(text) else 0.3 if _HAS_NAME.search(text) else 0.0
         return 1.0 if _HAS_NAME.search(text) else 0.0

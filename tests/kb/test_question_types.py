@@ -148,6 +148,19 @@ def test_a_person_asked_for_needs_a_persons_name() -> None:
     assert type_fit("Kontakt: Kommunales Integrationszentrum", q, set(), analyze) < 1.0
 
 
+def test_a_contact_detail_asked_for_is_what_fits() -> None:
+    postal = classify("What is the postal address of the institute?")
+    address = "Universität Duisburg-Essen, Gebäude LE, 47048 Duisburg"
+    phone_mail = "Fon: +49-203-379-1839 E-Mail: team@uni-due.de"
+    assert type_fit(address, postal, set(), analyze) == 1.0
+    assert type_fit(phone_mail, postal, set(), analyze) < 1.0  # not the postal address
+    mail = classify("Wie lautet die E-Mail-Adresse des Instituts?")
+    assert type_fit(phone_mail, mail, set(), analyze) == 1.0
+    assert type_fit(address, mail, set(), analyze) < 1.0
+    # no contact detail asked: any name fits as before
+    assert not classify("Wer berät die Kommunen?").contact
+
+
 def test_a_date_question_wants_a_date() -> None:
     q = classify("Wann war das Treffen?")
     assert type_fit("Am 13.03.2019 traf man sich.", q, set(), analyze) == 1.0
