@@ -36,7 +36,7 @@ _NOT_FOUND_DE = {
     "place": "Zu {} steht dort nichts.",
     "type": "Die gefragte Angabe steht dort nicht.",
     "scope": "Für {} nennen sie die gefragte Angabe nicht.",
-    "role": "Genannt ist dort nur eine Stellvertretung oder eine frühere Besetzung.",
+    "role": "Genannt ist dort nur eine Stellvertretung, kommissarische oder frühere Besetzung.",
     "pending": "Ergebnisse nennen sie nicht, nur dass die Untersuchung läuft oder geplant ist.",
 }
 _NOT_FOUND_EN = {

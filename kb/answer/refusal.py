@@ -32,7 +32,7 @@ from kb.retrieval.catalog import Catalog, file_words
 from kb.retrieval.retriever import Retrieval
 from kb.text import layout
 from kb.text.qtype import AnswerType, QuestionType, Terms, counted_terms, focus, type_fit
-from kb.text.sentences import split_sentences
+from kb.text.sentences import sentence_texts
 
 Band = Literal["answer", "hedge", "refuse"]
 Pages = Mapping[tuple[str, int | None], str]  # (doc_id, page) → the cleaned text of a cited page
@@ -136,9 +136,9 @@ class RefusalGate:
         numbers = slots.numbers_missing(focus(question), "\n".join(pages.values()))
         if numbers:
             return slots.Missing(tuple(numbers), "number")
-        if slots.contact_missing(question, quotes):
+        if slots.contact_missing(qtype, question, quotes):
             return slots.Missing((), "contact")
-        unnamed = _contact_unscoped(question, extract, pages, catalog)
+        unnamed = _contact_unscoped(question, qtype, extract, pages, catalog)
         if unnamed:
             return slots.Missing(tuple(unnamed), "scope")
         if self.check_places:
@@ -152,16 +152,22 @@ class RefusalGate:
         counted = counted_terms(qtype, analyze)
         if _kind_missing(question, qtype, quotes, counted, analyze):
             return slots.Missing((), "type")
-        direct = " ".join(c.quote for c in quote_units(extract.citations)[0])
+        units = quote_units(extract.citations)  # a quote carried over a page break is one
+        direct = " ".join(c.quote for c in units[0]) if units else ""
         if slots.findings_pending(qtype, direct):
             return slots.Missing((), "pending")
         unplaced = _person_unplaced(question, qtype, extract, pages, catalog)
         if unplaced:
             return slots.Missing(tuple(unplaced), "scope")
-        if qtype.person and slots.role_qualified(question, [c.quote for c in extract.citations]):
+        quoted = [c.quote for c in extract.citations]
+        if qtype.person and slots.role_qualified(focus(question), quoted):
             return slots.Missing((), "role")
-        if self.check_places and qtype.kind in _SCOPED:
-            unscoped = _unscoped(question, qtype, extract, pages, counted, analyze)
+        if qtype.kind in _SCOPED:
+            stating = _stating(qtype, units, counted, analyze)
+            unscoped = _ordinals_elsewhere(question, qtype, stating, counted, analyze)
+            if not unscoped and self.check_places:
+                context = "\n".join(_context(c, pages) for unit in stating for c in unit)
+                unscoped = slots.unscoped(focus(question), context, _places_and_countries)
             if unscoped:
                 return slots.Missing(tuple(unscoped), "scope")
         return slots.Missing()
@@ -182,20 +188,11 @@ def _kind_missing(
     )
 
 
-def _unscoped(
-    question: str,
-    qtype: QuestionType,
-    extract: Extract,
-    pages: Pages,
-    counted: set[str],
-    analyze: Terms,
-) -> list[str]:
-    """Years and places of the question that the paragraph of the quote stating the fact does
-    not name: the quotes with the figure or date for number and date questions, else the
-    direct answer (a quote carried over a page break counts whole). An ordinal of the question
-    ("das 15. Werkstattgespräch") must be named by the sentence stating the figure or date
-    when that sentence numbers the same thing otherwise ("des 16. Werkstattgesprächs")."""
-    units = quote_units(extract.citations)  # a quote carried over a page break is one
+def _stating(
+    qtype: QuestionType, units: list[list[Citation]], counted: set[str], analyze: Terms
+) -> list[list[Citation]]:
+    """The quotes that state the asked fact: those with the figure or date for number and
+    date questions, else the direct answer."""
     facts = [
         unit
         for unit in units
@@ -204,22 +201,32 @@ def _unscoped(
             qtype, type_fit(" ".join(c.quote for c in unit), qtype, counted, analyze)
         )
     ]
-    stating = facts or units[:1]
-    quoted = [s for unit in stating for c in unit for s in sentence_texts(c.quote)]
-    if facts:  # the sentences that state the figure or date
-        quoted = [s for s in quoted if type_fit(s, qtype, counted, analyze)] or quoted
-    ordinals = slots.ordinals_unmatched(focus(question), quoted, analyze)
-    if ordinals:
-        return ordinals
-    context = "\n".join(_context(c, pages) for unit in stating for c in unit)
-    return slots.unscoped(focus(question), context, _places_and_countries)
+    return facts or units[:1]
 
 
-def _contact_unscoped(question: str, extract: Extract, pages: Pages, catalog: Catalog) -> list[str]:
+def _ordinals_elsewhere(
+    question: str,
+    qtype: QuestionType,
+    stating: list[list[Citation]],
+    counted: set[str],
+    analyze: Terms,
+) -> list[str]:
+    """An ordinal of the question ("das 15. Werkstattgespräch") that the sentences stating the
+    fact number otherwise ("des 16. Werkstattgesprächs", slots.ordinals_unmatched); for number
+    and date questions only the sentences with a figure, date or year count."""
+    sentences = [s for unit in stating for c in unit for s in sentence_texts(c.quote)]
+    if qtype.kind in (AnswerType.NUMBER, AnswerType.DATE):
+        sentences = [s for s in sentences if type_fit(s, qtype, counted, analyze)] or sentences
+    return slots.ordinals_unmatched(focus(question), sentences, analyze)
+
+
+def _contact_unscoped(
+    question: str, qtype: QuestionType, extract: Extract, pages: Pages, catalog: Catalog
+) -> list[str]:
     """Rare words of a contact question (a person's or an institution's name: "Borchers",
     "ies") that the context of no quote giving the asked contact detail names: the telephone
     number of one institute does not answer for another's."""
-    giving = [c for c in extract.citations if slots.gives_contact(question, c.quote)]
+    giving = [c for c in extract.citations if slots.gives_contact(qtype, c.quote)]
     if not giving:
         return []
     analyze = catalog.analyzer.terms
@@ -268,10 +275,6 @@ def _person_unplaced(
     if any(rarest in analyze(_context(c, pages)) for c in people):
         return []
     return [words[rarest]]
-
-
-def sentence_texts(text: str) -> list[str]:
-    return [text[start:end] for start, end in split_sentences(text)] or [text]
 
 
 def _places_and_countries(text: str) -> list[slots.Named]:

@@ -16,6 +16,12 @@ close as a real one would, so similarity cannot tell; what tells is a missing sl
   or name a person only where the question's rarest word is not named (kb/answer/refusal.py:
   a professor in another section is not the asked "Sozialdezernentin");
 - towns or districts asked for ("welche Kommunen …") where the quotes name none;
+- a head asked for ("Wer leitet …?") where every person the quotes name holds the role only as
+  a deputy, for a time or formerly ("stellvertretender Leiter");
+- results asked of a study ("Welche Ergebnisse hat … gebracht?") where the answering quote
+  only says that it is under way, planned or put off ("wird … evaluiert");
+- an ordinal of the question ("das 15. Werkstattgespräch") that the sentences stating the
+  fact number otherwise ("des 16. Werkstattgesprächs … im Dezember 2018");
 - for a number, date, yes/no or who-question: a year, place or country of the question that
   the paragraph of the quote holding the asked fact does not name ("Wie viele … im Rhein-Kreis
   Neuss?" answered with a figure for all of NRW, from a page that mentions the district
@@ -34,11 +40,12 @@ from typing import Protocol
 
 from kb.text.qtype import (
     CARDINAL_WORDS,
-    CONTACT_DETAILS,
     AnswerType,
     QuestionType,
+    focus,
     person_spans,
 )
+from kb.text.sentences import sentence_texts
 
 
 class Named(Protocol):
@@ -109,16 +116,19 @@ def amount_missing(qtype: QuestionType, question: str, quotes: str) -> bool:
     return qtype.amount and not _AMOUNT.search(without_numbers_of(question, quotes))
 
 
-def gives_contact(question: str, quote: str) -> bool:
+def gives_contact(qtype: QuestionType, quote: str) -> bool:
     """Does the quote give a contact detail of a kind the question asks for?"""
-    return any(asked.search(question) and given.search(quote) for asked, given in CONTACT_DETAILS)
+    return any(given.search(quote) for given in qtype.contact)
 
 
-def contact_missing(question: str, held: str) -> bool:
-    """A telephone number, e-mail or postal address is asked for, and the held text has none."""
-    return any(
-        asked.search(question) and not given.search(held) for asked, given in CONTACT_DETAILS
-    )
+def contact_missing(qtype: QuestionType, question: str, held: str) -> bool:
+    """A telephone number, e-mail or postal address is asked for, and the held text lacks it:
+    any of those asked ("Telefon und E-Mail"), or all of them ("Telefon oder E-Mail")."""
+    found = [bool(given.search(held)) for given in qtype.contact]
+    if not found:
+        return False
+    either = re.search(r"\b(oder|or)\b", focus(question))
+    return not any(found) if either else not all(found)
 
 
 _PLACES_ASKED = re.compile(
@@ -233,38 +243,82 @@ def _contact_number(text: str, start: int, end: int) -> bool:
     )
 
 
-# "das 15. Werkstattgespräch", "die 2. Sitzung": an ordinal and the noun it numbers
-_ORDINAL_NOUN = re.compile(r"(?<![\d.])(\d{1,3})\.\s+([^\W\d]{3,})")
+_MONTHS = (
+    "Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember|Jan|Feb|"
+    "Mär|Apr|Jun|Jul|Aug|Sep|Sept|Okt|Nov|Dez|January|February|March|May|June|July|October|"
+    "December"
+)
+# "das 15. Werkstattgespräch", "die 2.Sitzung", "zum 2. und 3. Fachtag": ordinals and the noun
+# they number; not a date ("am 15. Mai") nor a paragraph ("§ 3. Absatz")
+_ORDINAL_NOUN = re.compile(
+    r"(?<![\d.§])(?<!§ )((?:\d{1,3}\.\s*(?:und|oder|bis|sowie|,|–|-)\s*)*)(\d{1,3})\.\s*"
+    rf"(?!(?:{_MONTHS})\b)([^\W\d]{{3,}})"
+)
+_WRITTEN_ORDINAL = re.compile(
+    r"\b(erst|zweit|dritt|viert|fünft|sechst|siebt|acht|neunt|zehnt)(?:e|er|es|en|em)\s+"
+    r"([^\W\d]{3,})",
+    re.I,
+)
+_ORDINAL_WORDS = ("erst", "zweit", "dritt", "viert", "fünft", "sechst", "siebt", "acht", "neunt")
+
+
+def _ordinals(
+    text: str, analyze: Callable[[str], list[str]]
+) -> list[tuple[set[str], tuple[str, ...], str]]:
+    """The ordinals a text gives: their numbers, the terms of the noun they number, the words."""
+    out = []
+    for m in _ORDINAL_NOUN.finditer(text):
+        numbers = {*re.findall(r"\d{1,3}", m.group(1)), m.group(2)}
+        out.append((numbers, tuple(analyze(m.group(3))), f"{m.group(2)}. {m.group(3)}"))
+    for m in _WRITTEN_ORDINAL.finditer(text):
+        word = m.group(1).lower()
+        number = str(_ORDINAL_WORDS.index(word) + 1) if word in _ORDINAL_WORDS else "10"
+        out.append(({number}, tuple(analyze(m.group(2))), m.group()))
+    return out
 
 
 def ordinals_unmatched(
     question: str, sentences: Sequence[str], analyze: Callable[[str], list[str]]
 ) -> list[str]:
     """Ordinals of the question ("das 15. Werkstattgespräch") where every sentence stating the
-    asked fact that names the same noun gives it another ordinal ("des 16.
+    asked fact that names the same noun numbers it otherwise ("des 16.
     Werkstattgesprächs"): the date of the 16th is not the date of the 15th, though one
-    paragraph names both. A sentence naming the noun without an ordinal may be about the asked
+    paragraph names both. A sentence naming the noun without a number may be about the asked
     one ("das Werkstattgespräch … am 29. Juni")."""
     out = []
-    for m in _ORDINAL_NOUN.finditer(question):
-        noun = set(analyze(m.group(2)))
+    for asked, noun, words in _ordinals(question, analyze):
         if not noun:
             continue
-        naming = [s for s in sentences if noun <= set(analyze(s))]
-        numbered = [
-            {k.group(1) for k in _ORDINAL_NOUN.finditer(s) if set(analyze(k.group(2))) == noun}
+        naming = [s for s in sentences if set(noun) <= set(analyze(s))]
+        given = [
+            set().union(*(n for n, other, _ in _ordinals(s, analyze) if other == noun))
             for s in naming
         ]
-        if naming and all(n and m.group(1) not in n for n in numbered):
-            out.append(f"{m.group(1)}. {m.group(2)}")
+        if naming and all(n and not n & asked for n in given):
+            out.append(words)
     return out
 
 
-# A role held in part, for a time or no longer: "stellvertretende Leiterin", "kommissarisch",
-# "ehemaliger", "deputy", "acting", "former".
+# A role held in part, for a time or no longer: "stellvertretende Leiterin", "Stellvertreter",
+# "kommissarisch", "ehemaliger Leiter", "deputy head", "acting director", "former chair".
+_QUALIFIER = (
+    r"(stellv\.|stellvertretende[nrms]?|kommissarische[nrms]?|ehemalige[nrms]?|frühere[nrms]?|"
+    r"designierte[nrms]?)"
+)
+_ROLE_WORD = (
+    r"(Leiter\w*|Leitung|Vorsitzende\w*|Dezernent\w*|Direktor\w*|Chef\w*|Geschäftsführer\w*|"
+    r"Bürgermeister\w*|Koordinator\w*|Referent\w*)"
+)
 _QUALIFIED_ROLE = re.compile(
-    r"\b(stellv\.|stellvertretende[nrms]?|kommissarische[nrms]?|kommissarisch|ehemalige[nrms]?|"
-    r"frühere[nrms]?|designierte[nrms]?|deputy|acting|former|vice)(?![\w-])",
+    rf"\b{_QUALIFIER}\s+{_ROLE_WORD}|\b(Stellvertreter\w*|Stellvertretung|kommissarisch)\b|"
+    r"\b(deputy|acting|former|vice)[\s-]+(head|director|chair\w*|manager|leader|president|"
+    r"mayor|coordinator)\b",
+    re.I,
+)
+# ... and a question that asks for such a holder ("Wer leitet kommissarisch …?")
+_ASKS_QUALIFIED = re.compile(
+    r"\b(stellv\.|stellvertret\w*|kommissarisch\w*|ehemalig\w*|früher\w*|designiert\w*|"
+    r"deputy|acting|former|vice)",
     re.I,
 )
 
@@ -272,31 +326,48 @@ _QUALIFIED_ROLE = re.compile(
 def role_qualified(question: str, quotes: Sequence[str]) -> bool:
     """A person asked for by role ("Wer leitet …?") where every person the quotes name holds it
     only as a deputy, for a time or formerly ("Dr. …, stellvertretender Leiter der …"), and the
-    question does not ask for that: the deputy is not the head."""
-    if _QUALIFIED_ROLE.search(question):
+    question does not ask for that: the deputy is not the head. The role must stand by the
+    name, in its sentence and before the next person named."""
+    if _ASKS_QUALIFIED.search(question):
         return False
-    mentions = [(quote, start, end) for quote in quotes for start, end in person_spans(quote)]
-    return bool(mentions) and all(
-        _QUALIFIED_ROLE.search(quote[max(0, start - 40) : end + 60])
-        for quote, start, end in mentions
-    )
+    qualified = [
+        bool(_QUALIFIED_ROLE.search(around))
+        for quote in quotes
+        for sentence in sentence_texts(quote)
+        for around in _around_people(sentence)
+    ]
+    return bool(qualified) and all(qualified)
+
+
+def _around_people(sentence: str) -> list[str]:
+    """What stands by each person a sentence names: up to 40 characters before and 60 after,
+    within the clause (up to a ';') and before the next person named."""
+    spans = person_spans(sentence)
+    nexts = [s for s, _ in spans[1:]] + [len(sentence)] if spans else []
+    out = []
+    for (start, end), nxt in zip(spans, nexts, strict=True):
+        semicolon = sentence.find(";", end)
+        lo = max(start - 40, sentence.rfind(";", 0, start) + 1, 0)
+        hi = min(nxt, end + 60, semicolon if semicolon >= 0 else len(sentence))
+        out.append(sentence[lo:hi])
+    return out
 
 
 # The results of a study are asked (QuestionType.findings), and the quote only says that it is
 # under way, planned or put off: "wird … evaluiert", "soll statistisch ausgewertet werden",
-# "sollte … eingereicht werden, die Frist wurde … verschoben"
+# "sollte … eingereicht werden, die Frist wurde … verschoben" ("wie geplant" is no plan)
 _PENDING = re.compile(
     r"\b(wird|werden|soll|sollen|sollte|sollten|will|is being|are being|to be)\b[^.;:]{0,160}?"
     r"\b(durchgeführt|evaluiert|ausgewertet|untersucht|erhoben|eingereicht|vorgelegt|"
     r"veröffentlicht|analysiert|befragt|carried out|evaluated|analy[sz]ed|published)\b|"
-    r"\b(geplant|vorgesehen|angekündigt\w*|verschoben|planned|scheduled|postponed)\b",
+    r"(?<!wie )\b(geplant|vorgesehen|angekündigt\w*|verschoben|planned|scheduled|postponed)\b",
     re.I,
 )
-
-# ... and states no finding of its own
+# ... and states no finding of its own: a verb of finding, or a share ("80 %", "die Mehrheit")
 _FOUND = re.compile(
-    r"\b(zeigt|zeigte|zeigten|gezeigt|ergab|ergaben|ergibt|festgestellt|deutlich gemacht|"
-    r"showed|shows|found)\b",
+    r"\b(zeigt|zeigte|zeigten|zeigen|gezeigt|ergab|ergaben|ergibt|ergeben|festgestellt|belegt|"
+    r"belegen|belegte|deutlich|bestätigt\w*|Mehrheit|Hälfte|showed|shows|show|found|reveal\w*|"
+    r"indicate\w*|majority)\b|%|\bProzent\b|\bper ?cent\b",
     re.I,
 )
 

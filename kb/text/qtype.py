@@ -55,19 +55,33 @@ CONTACT_DETAILS = (
             r"\b(tel|fon|phone)\b\.?:?\s*[\d+(]|\+\d{2}[\s-]?\d|\b0\d{2,5}[\s/-]\d{3,}", re.I
         ),
     ),
-    (re.compile(r"e-?mail", re.I), re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")),
+    (re.compile(r"e-?mail|\bmail", re.I), re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")),
     (
         re.compile(r"\bfax", re.I),
         re.compile(r"\bfax\b\.?:?\s*[\d+(]|\btelefax\b", re.I),
     ),
     (
-        re.compile(r"\b(website|webseite|internetseite|internetadresse|homepage|url)\b", re.I),
+        re.compile(
+            r"\b(website|webseite|internetseite|internetadresse|webadresse|homepage|url)\b|"
+            r"\bweb[\s-]?address\b",
+            re.I,
+        ),
         re.compile(r"\bwww\.[\w-]+|https?://", re.I),
     ),
     (
-        # a postal address ("E-Mail-Adresse" and "e-mail address" are the e-mail's)
-        re.compile(r"(?<![-\w])adresse|anschrift|(?<!mail )\baddress\b", re.I),
-        re.compile(r"\b\d{5}\s[A-ZÄÖÜ]"),
+        # a postal address ("Postadresse", "Anschrift"); an e-mail or web address is not one
+        re.compile(
+            r"(?<!mail)(?<!mail[\s-])(?<!web)(?<!web[\s-])(?<!internet)adresse|anschrift|"
+            r"(?<!mail)(?<!mail[\s-])(?<!web[\s-])\baddress\b",
+            re.I,
+        ),
+        # a postcode and town after a street, a building or a comma ("Hafenstraße 8, 48153
+        # Münster"), not "12000 Besucher"
+        re.compile(
+            r"(\b(straße|str\.|weg|platz|allee|ring|gasse|damm|ufer|postfach|gebäude)\b"
+            r"[^\n]{0,40}?|^|[,;]\s*)\d{5}\s[A-ZÄÖÜ]",
+            re.I | re.M,
+        ),
     ),
 )
 
@@ -172,7 +186,13 @@ _YES_NO = re.compile(
     _I,
 )
 # A sentence ends at ?/! or at a full stop after a word (not "14." or "z. B.") before a capital.
-_BOUNDARY = re.compile(r"(?<=[?!])\s+|(?<=[a-zäöüß]{3}\.)\s+(?=[A-ZÄÖÜ])")
+# A sentence ends after "?", "!" or a word's full stop, not after an abbreviation ("Prof. Dr.")
+_ABBREVIATIONS = ("Prof", "Dipl", "bzw", "vgl", "ggf", "evtl", "inkl", "usw", "Hrsg", "zzgl", "etc")
+_BOUNDARY = re.compile(
+    r"(?<=[?!])\s+|(?<=[a-zäöüß]{3}\.)"
+    + "".join(rf"(?<!\b{a}\.)" for a in _ABBREVIATIONS)
+    + r"\s+(?=[A-ZÄÖÜ])"
+)
 
 
 def focus(question: str) -> str:
@@ -204,21 +224,36 @@ _ABOUT_FORM = re.compile(
 )
 
 
+# What a study, survey or evaluation found ("Welche Ergebnisse hat … gebracht?", "Was hat die
+# Befragung gezeigt?", "What did the survey find?"); not what is hoped of it ("Welche
+# Ergebnisse soll das Projekt bringen?", "Which outcomes does it aim for?").
+_FINDINGS_ASKED = re.compile(
+    r"\b(Ergebnisse?|Erkenntnisse?|Befunde?|ergeben|ergab|ergaben|herausgekommen|herausgefunden|"
+    r"gezeigt|zeigt|zeigte|zeigten|results?|findings?|outcomes?)\b|"
+    r"\bwhat\b[^?]{0,80}\b(find|found|show|showed|shown|reveal|revealed)\b|"
+    r"\b(kam|kamen)\b[^?]{0,60}\bheraus\b",
+    _I,
+)
+_HOPED = re.compile(
+    r"\b(soll|sollen|sollte|sollten|Ziel\w*|erwartet\w*|erhofft\w*|aim\w*|expect\w*|"
+    r"intend\w*|hope\w*|should)\b",
+    _I,
+)
+
+
+def _asks_findings(question: str, kind: AnswerType) -> bool:
+    q = focus(question)
+    return kind != AnswerType.DATE and bool(_FINDINGS_ASKED.search(q)) and not _HOPED.search(q)
+
+
 def classify(question: str) -> QuestionType:
     kind = _classify(question)
     return replace(
         kind,
         about_form=bool(_ABOUT_FORM.search(question)),
-        findings=bool(_FINDINGS_ASKED.search(focus(question))),
+        findings=_asks_findings(question, kind.kind),
         contact=tuple(given for asked, given in CONTACT_DETAILS if asked.search(focus(question))),
     )
-
-
-_FINDINGS_ASKED = re.compile(
-    r"\b(Ergebnisse?|Erkenntnisse?|ergeben|ergab|ergaben|herausgekommen|herausgefunden|"
-    r"results?|findings?|outcomes?|found|find|show|showed|shown)\b",
-    _I,
-)
 
 
 def _classify(question: str) -> QuestionType:

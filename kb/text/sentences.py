@@ -80,3 +80,8 @@ def _trimmed(text: str, start: int, end: int, max_words: int) -> list[tuple[int,
         piece = words[i : i + max_words]
         out.append((start + piece[0].start(), start + piece[-1].end()))
     return out
+
+
+def sentence_texts(text: str) -> list[str]:
+    """The sentences of a text (the whole text when it has none)."""
+    return [text[start:end] for start, end in split_sentences(text)] or [text]

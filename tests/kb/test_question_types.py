@@ -63,6 +63,9 @@ def test_a_preamble_does_not_decide_the_type() -> None:
     assert focus("Wie viele Menschen kamen zum 14. Treffen?") == (
         "Wie viele Menschen kamen zum 14. Treffen?"
     )
+    # nor is an abbreviation
+    asked = "Unter welcher Nummer erreiche ich Prof. Dr. Reis bzw. Herrn Wende?"
+    assert focus(asked) == asked
 
 
 def test_a_number_question_knows_what_it_counts() -> None:

@@ -1,5 +1,6 @@
 """The slot check: what a near-miss question names or asks for and the quotes lack."""
 
+import re
 from dataclasses import dataclass
 
 from kb.answer import slots
@@ -46,16 +47,32 @@ def test_a_sum_of_money_or_a_rate_asked_for_must_be_given() -> None:
     assert not slots.amount_missing(classify(count_q), count_q, "Es profitieren 13.700 Menschen.")
 
 
+def _contact_missing(question: str, held: str) -> bool:
+    return slots.contact_missing(classify(question), question, held)
+
+
 def test_each_contact_detail_asked_for_must_be_given() -> None:
     address = "Sozialamt, Hafenstraße 8, 48153 Münster"
-    assert slots.contact_missing("Unter welcher Telefonnummer erreiche ich das Amt?", address)
-    assert not slots.contact_missing("Wie lautet die Anschrift des Amts?", address)
-    assert slots.contact_missing("Wie lautet die E-Mail-Adresse?", "Kontakt: Dr. Muster")
-    assert not slots.contact_missing("Wer leitet das Amt?", address)
-    assert slots.contact_missing("Welche Faxnummer hat das Amt?", address)
-    assert not slots.contact_missing("Welche Faxnummer hat das Amt?", "Fax: 0251 492-0")
-    assert slots.contact_missing("Hat das Projekt eine Website?", address)
-    assert not slots.contact_missing("Which website?", "siehe www.example.org")
+    mail = "E-Mail: info@amt.de"
+    assert _contact_missing("Unter welcher Telefonnummer erreiche ich das Amt?", address)
+    assert not _contact_missing("Wie lautet die Anschrift des Amts?", address)
+    assert _contact_missing("Wie lautet die E-Mail-Adresse?", "Kontakt: Dr. Muster")
+    assert not _contact_missing("Wer leitet das Amt?", address)
+    assert _contact_missing("Welche Faxnummer hat das Amt?", address)
+    assert not _contact_missing("Welche Faxnummer hat das Amt?", "Fax: 0251 492-0")
+    assert _contact_missing("Hat das Projekt eine Website?", address)
+    assert not _contact_missing("Which website?", "siehe www.example.org")
+    # an e-mail address however written is the e-mail's; a postal one however named, the post's
+    for asked in ("E-Mail Adresse", "Mailadresse", "E-Mail-Adresse"):
+        assert not _contact_missing(f"Wie lautet die {asked} des Amtes?", mail), asked
+    assert not _contact_missing("What's the email-address of the office?", mail)
+    for asked in ("Anschrift", "Postanschrift", "Postadresse", "Adresse"):
+        assert _contact_missing(f"Wie lautet die {asked} des Amtes?", mail), asked
+        assert not _contact_missing(f"Wie lautet die {asked} des Amtes?", address), asked
+    assert not _contact_missing("What is the web address of the project?", "www.example.org")
+    # one of two details asked with "oder" is enough; with "und" both are needed
+    assert not _contact_missing("Hast du Telefon oder E-Mail vom Amt?", mail)
+    assert _contact_missing("Wie sind Telefon und E-Mail des Amts?", mail)
 
 
 def test_places_the_cited_passages_never_name() -> None:
@@ -171,7 +188,7 @@ def test_numbers_of_a_contact_block_are_no_count() -> None:
 
 def _words(text: str) -> list[str]:
     """A stand-in for the analyzer: lower-cased words without a genitive -s."""
-    return [w.lower().removesuffix("s") for w in text.split()]
+    return [w.removesuffix("s") for w in re.findall(r"[^\W\d]+", text.lower())]
 
 
 def test_an_ordinal_must_be_named_where_another_of_the_same_noun_is() -> None:
@@ -185,6 +202,15 @@ def test_an_ordinal_must_be_named_where_another_of_the_same_noun_is() -> None:
     unnumbered = "Das Werkstattgespräch fand am 29. Juni in Bochum statt."
     assert not slots.ordinals_unmatched(question, [other, unnumbered], _words)
     assert not slots.ordinals_unmatched(question, [fair], _words)
+    # a date is no ordinal, neither on the question's side nor on the quote's
+    day = "Wie viele Besucher kamen am 15. Mai 2019?"
+    assert not slots.ordinals_unmatched(day, ["Am 20. Mai kamen 80 Besucher."], _words)
+    # "2. und 3." numbers both; a written ordinal numbers too
+    second = "Wann war die 2. Sitzung?"
+    assert not slots.ordinals_unmatched(second, ["Die 2. und 3. Sitzung waren im Mai."], _words)
+    assert not slots.ordinals_unmatched(second, ["Die zweite Sitzung war im Mai."], _words)
+    assert slots.ordinals_unmatched(second, ["Die dritte Sitzung war im Mai."], _words)
+    assert slots.ordinals_unmatched(second, ["Die 3.Sitzung war im Mai."], _words)
 
 
 def test_a_deputy_is_not_the_head_asked_for() -> None:
@@ -199,7 +225,14 @@ def test_a_deputy_is_not_the_head_asked_for() -> None:
     assert not slots.role_qualified(question, [deputy, head])
     assert not slots.role_qualified(question, ["Die Koordinierungsstelle berät Kommunen."])
     # asked for the deputy, the deputy answers
-    assert not slots.role_qualified("Wer ist stellvertretender Leiter der Stelle?", [deputy])
+    assert not slots.role_qualified("Wer leitet kommissarisch die Stelle?", [deputy])
+    # the qualifier must stand by the person's role, in the person's clause
+    for head_too in (
+        "Leiterin: Dr. Erika Beispiel. Stellv. Leiter: Max Muster.",
+        "Leiterin ist Frau Erika Beispiel; ihr Stellvertreter ist Herr Max Muster.",
+        "Dr. Erika Beispiel ist Leiterin der früheren Koordinierungsstelle.",
+    ):
+        assert not slots.role_qualified(question, [head_too]), head_too
 
 
 def test_results_asked_where_the_study_is_only_under_way_or_planned() -> None:
@@ -212,6 +245,23 @@ def test_results_asked_where_the_study_is_only_under_way_or_planned() -> None:
     found = "Die Befragung wird jährlich durchgeführt und zeigt, dass Sprachkurse fehlen."
     assert not slots.findings_pending(asked, found)
     assert not slots.findings_pending(asked, "Die Träger bemängelten fehlende Sprachkurse.")
+    for finding in (
+        "Die Befragung wird jährlich durchgeführt; 80 % sind zufrieden.",
+        "Die Ergebnisse zeigen, dass Kurse fehlen; vorgesehen ist eine Ausweitung.",
+        "Die Auswertung hat ergeben, dass Kurse fehlen; eine Ausweitung ist geplant.",
+        "Wie geplant nahmen 120 Betriebe teil.",
+    ):
+        assert not slots.findings_pending(asked, finding), finding
+    # what is hoped of a study, where a form is, when results come out: no results asked
+    for other in (
+        "Welche Ergebnisse soll das Projekt bringen?",
+        "Which outcomes does the programme aim for?",
+        "Where can I find the form?",
+        "Wann werden die Ergebnisse veröffentlicht?",
+    ):
+        assert not classify(other).findings, other
+    for results in ("Was hat die Studie gezeigt?", "What did the survey reveal?"):
+        assert classify(results).findings, results
     # no results asked
     who = classify("Wer führt die Befragung durch?")
     assert not who.findings
