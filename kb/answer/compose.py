@@ -38,6 +38,7 @@ _NOT_FOUND_DE = {
     "scope": "Für {} nennen sie die gefragte Angabe nicht.",
     "role": "Genannt ist dort nur eine Stellvertretung, kommissarische oder frühere Besetzung.",
     "pending": "Ergebnisse nennen sie nicht, nur dass die Untersuchung läuft oder geplant ist.",
+    "part": "Wie viele von {} es sind, nennen sie nicht.",
 }
 _NOT_FOUND_EN = {
     "number": "They say nothing about {}.",
@@ -47,6 +48,7 @@ _NOT_FOUND_EN = {
     "scope": "They do not give it for {}.",
     "role": "They only name who holds the role as a deputy, for a time or formerly.",
     "pending": "They give no results, only that the study is under way or planned.",
+    "part": "They do not say how many of {} it is.",
 }
 
 

@@ -152,6 +152,9 @@ class RefusalGate:
         counted = counted_terms(qtype, analyze)
         if _kind_missing(question, qtype, quotes, counted, analyze):
             return slots.Missing((), "type")
+        whole = slots.part_missing(focus(question), quotes)
+        if whole:
+            return slots.Missing((whole,), "part")
         units = quote_units(extract.citations)  # a quote carried over a page break is one
         direct = " ".join(c.quote for c in units[0]) if units else ""
         if slots.findings_pending(qtype, direct):

@@ -22,6 +22,8 @@ close as a real one would, so similarity cannot tell; what tells is a missing sl
   only says that it is under way, planned or put off ("wird … evaluiert");
 - an ordinal of the question ("das 15. Werkstattgespräch") that the sentences stating the
   fact number otherwise ("des 16. Werkstattgesprächs … im Dezember 2018");
+- a part of the question's figure asked ("Wie viele der 128 …?") where the quotes give no
+  smaller count, no share and not "alle 128" ("128 (von ursprünglich 650)" restates it);
 - for a number, date, yes/no or who-question: a year, place or country of the question that
   the paragraph of the quote holding the asked fact does not name ("Wie viele … im Rhein-Kreis
   Neuss?" answered with a figure for all of NRW, from a page that mentions the district
@@ -34,7 +36,7 @@ everyday words the documents do not use; docs/retrieval.md.)
 """
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -64,8 +66,8 @@ class Missing:
 
     words: tuple[str, ...] = ()
     # "number", "contact", "place", "type", "scope" (the fact is given, for another year or
-    # place), "role" (only a deputy is named) or "pending" (results asked, only announced):
-    # the first that applied
+    # place), "role" (only a deputy is named), "pending" (results asked, only announced) or
+    # "part" (a part of the question's figure asked, none given): the first that applied
     kind: str | None = None
 
     def __bool__(self) -> bool:
@@ -210,17 +212,48 @@ def holds_count(text: str) -> bool:
     """A count ("58 Bündnisse", "alle acht Kommunen"): a number that is no year, date, sum of
     money or percentage. English number questions need it, since their counted noun ("how many
     people") cannot be matched against German text."""
+    return any(True for _ in _counts(text))
+
+
+def _counts(text: str) -> Iterator[int | None]:
+    """The counts a text gives, as numbers (None for a number word: "acht", "Dutzend")."""
     for m in _COUNT.finditer(text):
         n = m.group(1)
         if n is None:
-            return True
+            yield None
+            continue
         year = re.fullmatch(r"(19|20)\d\d", n) is not None
         ordinal = text[m.end(1) : m.end(1) + 1] == "."  # "16. Auflage", "13.03."
         if year or ordinal or _REFERENCE.search(text[: m.start(1)]):
             continue
         if not _contact_number(text, m.start(1), m.end(1)):
-            return True
-    return False
+            yield int(n.replace(".", ""))
+
+
+# "Wie viele der 128 …?", "How many of the 650 …?": a part of a figure the question gives
+_PART_OF = re.compile(
+    r"\b(wie viele|how many)\s+(der|von den|unter den|of the)\s+(\d{1,3}(?:\.\d{3})+|\d+)"
+    r"(?![\d.,])",
+    re.I,
+)
+
+
+def part_missing(question: str, quotes: str) -> str | None:
+    """The figure of a question asking for a part of it ("Wie viele der 128 …?") when the quotes
+    give no part: no smaller count, no share ("die Hälfte", "80 %"), not all of them ("alle
+    128"); the figure restated, or a larger one ("128 (von ursprünglich 650)"), is none."""
+    m = _PART_OF.search(question)
+    if m is None:
+        return None
+    figure = m.group(3)
+    whole = int(figure.replace(".", ""))
+    if _AMOUNT.search(without_numbers_of(question, quotes)):
+        return None
+    if re.search(rf"\b(alle|sämtliche|all)\s+{re.escape(figure)}(?![\d.,])", quotes, re.I):
+        return None
+    if any(n is None or n < whole for n in _counts(quotes)):
+        return None
+    return figure
 
 
 # "Tel.: 0251 / 492-0", "Hafenstraße 8", "48153 Münster": numbers of an address or a line

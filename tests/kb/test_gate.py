@@ -192,3 +192,18 @@ def test_results_of_a_study_that_is_only_announced_are_hedged(tmp_path: Path) ->
     assert pending.uncertain and "evaluiert" in pending.answer, pending.answer
     assert "Ergebnisse nennen sie nicht" in pending.answer
     assert not found.uncertain and "Sprachkenntnisse" in found.answer, found.answer
+
+
+def test_a_part_asked_of_a_figure_that_is_only_restated_is_hedged(tmp_path: Path) -> None:
+    restated, given = _ask_one_page(
+        tmp_path,
+        "# Übergänge\n\n"
+        "Das neue Verfahren wird erstmals für 128 (von ursprünglich 650) Schulabgängerinnen und "
+        "Schulabgänger der Förderklassen erprobt.\n\n"
+        "# Ausbildungsmesse\n\n"
+        "Von den 40 ausstellenden Betrieben der Ausbildungsmesse boten 25 Betriebe Praktika an.\n",
+        "Wie viele der 128 Schulabgängerinnen und Schulabgänger haben ein Angebot bekommen?",
+        "Wie viele der 40 ausstellenden Betriebe der Ausbildungsmesse boten Praktika an?",
+    )
+    assert restated.uncertain and "Wie viele von „128“ es sind" in restated.answer, restated.answer
+    assert not given.uncertain and "25 Betriebe" in given.answer, given.answer

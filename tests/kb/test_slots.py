@@ -266,3 +266,17 @@ def test_results_asked_where_the_study_is_only_under_way_or_planned() -> None:
     who = classify("Wer führt die Befragung durch?")
     assert not who.findings
     assert not slots.findings_pending(who, "Die Befragung wird vom Institut durchgeführt.")
+
+
+def test_a_part_of_the_questions_figure_must_be_given() -> None:
+    question = "Wie viele der 128 Schulabgänger haben ein Angebot bekommen?"
+    # the figure restated, or a larger one: no part
+    assert slots.part_missing(question, "… für 128 (von ursprünglich 650) Schulabgänger …") == "128"
+    assert slots.part_missing(question, "Für die 128 Schulabgänger wird es 2017/18 erprobt.")
+    # a smaller count, a share, or all of them: a part
+    assert not slots.part_missing(question, "Davon erhielten 95 ein Angebot.")
+    assert not slots.part_missing(question, "Knapp die Hälfte erhielt ein Angebot.")
+    assert not slots.part_missing(question, "Alle 128 erhielten ein Angebot.")
+    assert not slots.part_missing("How many of the 650 leavers got an offer?", "Some 80 % did.")
+    # no figure of a whole asked
+    assert not slots.part_missing("Wie viele Schulabgänger bekamen ein Angebot?", "128 (von 650)")
