@@ -39,6 +39,7 @@ _NOT_FOUND_DE = {
     "role": "Genannt ist dort nur eine Stellvertretung, kommissarische oder frühere Besetzung.",
     "pending": "Ergebnisse nennen sie nicht, nur dass die Untersuchung läuft oder geplant ist.",
     "part": "Wie viele von {} es sind, nennen sie nicht.",
+    "deadline": "Eine Frist nennen sie dazu nicht.",
 }
 _NOT_FOUND_EN = {
     "number": "They say nothing about {}.",
@@ -49,6 +50,7 @@ _NOT_FOUND_EN = {
     "role": "They only name who holds the role as a deputy, for a time or formerly.",
     "pending": "They give no results, only that the study is under way or planned.",
     "part": "They do not say how many of {} it is.",
+    "deadline": "They give no deadline for it.",
 }
 
 

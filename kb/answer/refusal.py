@@ -152,6 +152,8 @@ class RefusalGate:
         counted = counted_terms(qtype, analyze)
         if _kind_missing(question, qtype, quotes, counted, analyze):
             return slots.Missing((), "type")
+        if slots.deadline_missing(qtype, quotes):
+            return slots.Missing((), "deadline")
         whole = slots.part_missing(focus(question), quotes)
         if whole:
             return slots.Missing((whole,), "part")

@@ -24,6 +24,9 @@ close as a real one would, so similarity cannot tell; what tells is a missing sl
   fact number otherwise ("des 16. Werkstattgesprächs … im Dezember 2018");
 - a part of the question's figure asked ("Wie viele der 128 …?") where the quotes give no
   smaller count, no share and not "alle 128" ("128 (von ursprünglich 650)" restates it);
+- a deadline asked ("Bis wann …?", "Welche Frist …?") where no quote gives a date as one
+  ("bis", "Frist", "spätestens", "zwischen … und", "einzureichen"): "im Frühjahr 2019 wurde
+  begonnen" dates a start;
 - for a number, date, yes/no or who-question: a year, place or country of the question that
   the paragraph of the quote holding the asked fact does not name ("Wie viele … im Rhein-Kreis
   Neuss?" answered with a figure for all of NRW, from a page that mentions the district
@@ -66,8 +69,9 @@ class Missing:
 
     words: tuple[str, ...] = ()
     # "number", "contact", "place", "type", "scope" (the fact is given, for another year or
-    # place), "role" (only a deputy is named), "pending" (results asked, only announced) or
-    # "part" (a part of the question's figure asked, none given): the first that applied
+    # place), "role" (only a deputy is named), "pending" (results asked, only announced),
+    # "part" (a part of the question's figure asked, none given) or "deadline" (a deadline
+    # asked, none given): the first that applied
     kind: str | None = None
 
     def __bool__(self) -> bool:
@@ -410,6 +414,21 @@ def findings_pending(qtype: QuestionType, quote: str) -> bool:
     says that the study is under way, planned or put off, with no finding of its own: the
     results are not in the documents."""
     return qtype.findings and bool(_PENDING.search(quote)) and not _FOUND.search(quote)
+
+
+# A deadline given: "bis Mitte Juni", "die Frist wurde … verschoben", "spätestens", "zwischen
+# dem 04.07. und dem 15.08.", "sollte … eingereicht werden", "by 30 June"
+_DEADLINE = re.compile(
+    r"\b(bis|frist\w*|spätestens|stichtag\w*|abgabe\w*|eingereicht|einzureichen|vorzulegen|"
+    r"vorgelegt|until|by|deadline|due)\b|\bzwischen\b[^;]{0,60}?\bund\b",
+    re.I,
+)
+
+
+def deadline_missing(qtype: QuestionType, quotes: str) -> bool:
+    """A deadline is asked ("Bis wann mussten die Anträge eingereicht werden?") and the quotes
+    give no date as one: "im Frühjahr 2019 wurde begonnen" dates a start, not a deadline."""
+    return qtype.deadline and not _DEADLINE.search(quotes)
 
 
 def type_missing(qtype: QuestionType, fits: float) -> bool:

@@ -40,6 +40,9 @@ class QuestionType:
     # what a study, survey or evaluation found is asked ("Welche Ergebnisse hat … gebracht?",
     # "Was hat die Auswertung ergeben?"): a quote that only announces the study does not answer
     findings: bool = False
+    # a deadline is asked ("Bis wann …?", "Welche Frist …?", "By when …?"): a date that starts
+    # or names something else does not answer it
+    deadline: bool = False
     # the contact details asked for (a telephone number, an e-mail or postal address, a fax
     # number, a website): what each looks like when given; a sentence giving one answers
     contact: tuple[re.Pattern[str], ...] = ()
@@ -241,6 +244,13 @@ _HOPED = re.compile(
 )
 
 
+_DEADLINE_ASKED = re.compile(
+    r"\b(bis wann|bis zu welchem (tag|datum|termin|zeitpunkt)|frist\w*|stichtag\w*|deadline|"
+    r"by when|until when)\b",
+    _I,
+)
+
+
 def _asks_findings(question: str, kind: AnswerType) -> bool:
     q = focus(question)
     return kind != AnswerType.DATE and bool(_FINDINGS_ASKED.search(q)) and not _HOPED.search(q)
@@ -252,6 +262,7 @@ def classify(question: str) -> QuestionType:
         kind,
         about_form=bool(_ABOUT_FORM.search(question)),
         findings=_asks_findings(question, kind.kind),
+        deadline=bool(_DEADLINE_ASKED.search(focus(question))),
         contact=tuple(given for asked, given in CONTACT_DETAILS if asked.search(focus(question))),
     )
 

@@ -207,3 +207,19 @@ def test_a_part_asked_of_a_figure_that_is_only_restated_is_hedged(tmp_path: Path
     )
     assert restated.uncertain and "Wie viele von „128“ es sind" in restated.answer, restated.answer
     assert not given.uncertain and "25 Betriebe" in given.answer, given.answer
+
+
+def test_a_deadline_asked_where_only_a_start_is_dated_is_hedged(tmp_path: Path) -> None:
+    start, deadline = _ask_one_page(
+        tmp_path,
+        "# Förderung\n\n"
+        "Im Frühjahr 2019 begannen die Kommunen mit der Auswahl der Teilnehmenden für das "
+        "Sprachkursprogramm.\n\n"
+        "# Arbeitshilfe\n\n"
+        "Die ausgefüllte Arbeitshilfe zur Angebotsanalyse war bis Mitte Juni 2019 beim "
+        "Landesinstitut einzureichen.\n",
+        "Bis wann mussten die Kommunen die Teilnehmenden für das Sprachkursprogramm melden?",
+        "Bis wann war die ausgefüllte Arbeitshilfe zur Angebotsanalyse einzureichen?",
+    )
+    assert start.uncertain and "Eine Frist nennen sie dazu nicht." in start.answer, start.answer
+    assert not deadline.uncertain and "Mitte Juni 2019" in deadline.answer, deadline.answer

@@ -280,3 +280,16 @@ def test_a_part_of_the_questions_figure_must_be_given() -> None:
     assert not slots.part_missing("How many of the 650 leavers got an offer?", "Some 80 % did.")
     # no figure of a whole asked
     assert not slots.part_missing("Wie viele Schulabgänger bekamen ein Angebot?", "128 (von 650)")
+
+
+def test_a_deadline_asked_needs_a_date_given_as_one() -> None:
+    asked = classify("Bis wann mussten die Kommunen ihre Anträge einreichen?")
+    assert asked.deadline and not classify("Wann begann die Initiative?").deadline
+    assert slots.deadline_missing(asked, "Im Frühjahr 2019 wurde mit der Auswahl begonnen.")
+    for given in (
+        "Die Anträge waren bis Mitte Juni einzureichen.",
+        "Die Frist wurde auf Anfang September verschoben.",
+        "Gespräche wurden zwischen dem 04.07. und dem 15.08.2019 geführt.",
+        "Die Auswertung sollte Anfang Juli eingereicht werden.",
+    ):
+        assert not slots.deadline_missing(asked, given), given
