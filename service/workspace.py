@@ -131,10 +131,14 @@ class Workspace:
             if job.publish:
                 job = self._refreshed(job)
                 self._publish(writer, job, job.actor)
-            else:
-                self.jobs.update(
-                    job.id, status="review", progress=1.0, stage="wartet auf Prüfung", eta_s=None
-                )
+        # The status moves on once the writer has finished: a client that sees "published"
+        # (or "review") finds the new version in every answer and listing from then on.
+        if job.publish:
+            self._mark_published(job.id)
+        else:
+            self.jobs.update(
+                job.id, status="review", progress=1.0, stage="wartet auf Prüfung", eta_s=None
+            )
         with contextlib.suppress(OSError):
             source.unlink()
         self.jobs.update(job.id, upload=None)
@@ -239,6 +243,7 @@ class Workspace:
         with self._writer(actor, "veröffentlichen") as writer:
             job = self._job_in_review(job_id)
             self._publish(writer, job, actor)
+        self._mark_published(job.id)
         self.changes.notify()
         return self._refreshed(job)
 
@@ -248,9 +253,6 @@ class Workspace:
         meta = self._effective_meta(job)
         self.registry.save_doc_meta(meta)
         retired = writer.publish(job.doc_id, job.version)
-        self.jobs.update(
-            job.id, status="published", progress=1.0, stage="veröffentlicht", eta_s=None
-        )
         self.audit.record(
             actor,
             "replace" if was_published else "publish",
@@ -259,6 +261,11 @@ class Workspace:
             job=job.id,
             file=job.file_name,
             previous=retired,
+        )
+
+    def _mark_published(self, job_id: str) -> None:
+        self.jobs.update(
+            job_id, status="published", progress=1.0, stage="veröffentlicht", eta_s=None
         )
 
     def _effective_meta(self, job: Job) -> DocumentMeta:
