@@ -132,8 +132,9 @@ class RefusalGate:
         if not self.check_slots:
             return slots.Missing()
         quotes = " ".join(c.quote for c in extract.citations)
-        # numbers of a preamble ("Ich bin 25 …") describe the asker, not the asked fact
-        numbers = slots.numbers_missing(focus(question), "\n".join(pages.values()))
+        # the sentence that asks: numbers of a preamble ("Ich bin 25 …") describe the asker
+        asked = focus(question)
+        numbers = slots.numbers_missing(asked, "\n".join(pages.values()))
         if numbers:
             return slots.Missing(tuple(numbers), "number")
         if slots.contact_missing(qtype, question, quotes):
@@ -154,7 +155,7 @@ class RefusalGate:
             return slots.Missing((), "type")
         if slots.deadline_missing(qtype, quotes):
             return slots.Missing((), "deadline")
-        whole = slots.part_missing(focus(question), quotes)
+        whole = slots.part_missing(asked, quotes)
         if whole:
             return slots.Missing((whole,), "part")
         units = quote_units(extract.citations)  # a quote carried over a page break is one
@@ -165,14 +166,14 @@ class RefusalGate:
         if unplaced:
             return slots.Missing(tuple(unplaced), "scope")
         quoted = [c.quote for c in extract.citations]
-        if qtype.person and slots.role_qualified(focus(question), quoted):
+        if qtype.person and slots.role_qualified(asked, quoted):
             return slots.Missing((), "role")
         if qtype.kind in _SCOPED:
             stating = _stating(qtype, units, counted, analyze)
-            unscoped = _ordinals_elsewhere(question, qtype, stating, counted, analyze)
+            unscoped = _ordinals_elsewhere(asked, qtype, stating, counted, analyze)
             if not unscoped and self.check_places:
                 context = "\n".join(_context(c, pages) for unit in stating for c in unit)
-                unscoped = slots.unscoped(focus(question), context, _places_and_countries)
+                unscoped = slots.unscoped(asked, context, _places_and_countries)
             if unscoped:
                 return slots.Missing(tuple(unscoped), "scope")
         return slots.Missing()
@@ -210,7 +211,7 @@ def _stating(
 
 
 def _ordinals_elsewhere(
-    question: str,
+    asked: str,
     qtype: QuestionType,
     stating: list[list[Citation]],
     counted: set[str],
@@ -222,7 +223,7 @@ def _ordinals_elsewhere(
     sentences = [s for unit in stating for c in unit for s in sentence_texts(c.quote)]
     if qtype.kind in (AnswerType.NUMBER, AnswerType.DATE):
         sentences = [s for s in sentences if type_fit(s, qtype, counted, analyze)] or sentences
-    return slots.ordinals_unmatched(focus(question), sentences, analyze)
+    return slots.ordinals_unmatched(asked, sentences, analyze)
 
 
 def _contact_unscoped(

@@ -45,6 +45,7 @@ from typing import Protocol
 
 from kb.text.qtype import (
     CARDINAL_WORDS,
+    MONTHS,
     AnswerType,
     QuestionType,
     focus,
@@ -117,9 +118,14 @@ _AMOUNT = re.compile(
 
 
 def amount_missing(qtype: QuestionType, question: str, quotes: str) -> bool:
-    """A sum of money or a rate is asked for (QuestionType.amount), and the quotes give none;
-    the question's own figures, restated, do not count."""
-    return qtype.amount and not _AMOUNT.search(without_numbers_of(question, quotes))
+    """A sum of money or a rate is asked for (QuestionType.amount), and the quotes give none."""
+    return qtype.amount and not _gives_amount(question, quotes)
+
+
+def _gives_amount(question: str, quotes: str) -> bool:
+    """Do the quotes give a sum of money or a rate? The question's own figures, restated, do
+    not count."""
+    return bool(_AMOUNT.search(without_numbers_of(question, quotes)))
 
 
 def gives_contact(qtype: QuestionType, quote: str) -> bool:
@@ -251,7 +257,7 @@ def part_missing(question: str, quotes: str) -> str | None:
         return None
     figure = m.group(3)
     whole = int(figure.replace(".", ""))
-    if _AMOUNT.search(without_numbers_of(question, quotes)):
+    if _gives_amount(question, quotes):
         return None
     if re.search(rf"\b(alle|sämtliche|all)\s+{re.escape(figure)}(?![\d.,])", quotes, re.I):
         return None
@@ -280,11 +286,8 @@ def _contact_number(text: str, start: int, end: int) -> bool:
     )
 
 
-_MONTHS = (
-    "Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember|Jan|Feb|"
-    "Mär|Apr|Jun|Jul|Aug|Sep|Sept|Okt|Nov|Dez|January|February|March|May|June|July|October|"
-    "December"
-)
+# Month names and their short forms: a number before one is a date, not an ordinal
+_MONTHS = rf"{MONTHS}|Jan|Feb|Mär|Apr|Jun|Jul|Aug|Sep|Sept|Okt|Nov|Dez"
 # "das 15. Werkstattgespräch", "die 2.Sitzung", "zum 2. und 3. Fachtag": ordinals and the noun
 # they number; not a date ("am 15. Mai") nor a paragraph ("§ 3. Absatz")
 _ORDINAL_NOUN = re.compile(
@@ -296,7 +299,9 @@ _WRITTEN_ORDINAL = re.compile(
     r"([^\W\d]{3,})",
     re.I,
 )
-_ORDINAL_WORDS = ("erst", "zweit", "dritt", "viert", "fünft", "sechst", "siebt", "acht", "neunt")
+_ORDINAL_WORDS = (
+    "erst", "zweit", "dritt", "viert", "fünft", "sechst", "siebt", "acht", "neunt", "zehnt",
+)  # fmt: skip
 
 
 def _ordinals(
@@ -308,8 +313,7 @@ def _ordinals(
         numbers = {*re.findall(r"\d{1,3}", m.group(1)), m.group(2)}
         out.append((numbers, tuple(analyze(m.group(3))), f"{m.group(2)}. {m.group(3)}"))
     for m in _WRITTEN_ORDINAL.finditer(text):
-        word = m.group(1).lower()
-        number = str(_ORDINAL_WORDS.index(word) + 1) if word in _ORDINAL_WORDS else "10"
+        number = str(_ORDINAL_WORDS.index(m.group(1).lower()) + 1)
         out.append(({number}, tuple(analyze(m.group(2))), m.group()))
     return out
 
@@ -322,16 +326,19 @@ def ordinals_unmatched(
     Werkstattgesprächs"): the date of the 16th is not the date of the 15th, though one
     paragraph names both. A sentence naming the noun without a number may be about the asked
     one ("das Werkstattgespräch … am 29. Juni")."""
+    asked_ordinals = [o for o in _ordinals(question, analyze) if o[1]]
+    if not asked_ordinals:
+        return []
+    # each sentence once: its terms and the ordinals it gives
+    read = [(set(analyze(s)), _ordinals(s, analyze)) for s in sentences]
     out = []
-    for asked, noun, words in _ordinals(question, analyze):
-        if not noun:
-            continue
-        naming = [s for s in sentences if set(noun) <= set(analyze(s))]
+    for asked, noun, words in asked_ordinals:
         given = [
-            set().union(*(n for n, other, _ in _ordinals(s, analyze) if other == noun))
-            for s in naming
+            set().union(*(n for n, other, _ in ordinals if other == noun))
+            for terms, ordinals in read
+            if set(noun) <= terms
         ]
-        if naming and all(n and not n & asked for n in given):
+        if given and all(n and not n & asked for n in given):
             out.append(words)
     return out
 

@@ -107,6 +107,7 @@ class Catalog:
     )
     _sentence_terms: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
     _document_names: dict[str, frozenset[str]] | None = field(default=None, repr=False)
+    _name_terms: frozenset[str] | None = field(default=None, repr=False)
 
     def tags_of(self, chunk: Chunk) -> Tags:
         return self.tags[self.by_id[chunk.id]]
@@ -162,8 +163,10 @@ class Catalog:
         return self._document_names
 
     def name_terms(self) -> frozenset[str]:
-        """The terms of every document's name."""
-        return frozenset().union(*self.document_names().values())
+        """The terms of every document's name, once per snapshot."""
+        if self._name_terms is None:
+            self._name_terms = frozenset().union(*self.document_names().values())
+        return self._name_terms
 
     def rarest_name(self, terms: Iterable[str]) -> str | None:
         """The rarest of ``terms`` that can name someone or something (names_rarely), the

@@ -188,8 +188,8 @@ _YES_NO = re.compile(
     r"must|will|has|have|did|should)\b",
     _I,
 )
-# A sentence ends at ?/! or at a full stop after a word (not "14." or "z. B.") before a capital.
-# A sentence ends after "?", "!" or a word's full stop, not after an abbreviation ("Prof. Dr.")
+# A sentence ends at ?/! or at a full stop after a word before a capital: not after "14.",
+# "z. B." or an abbreviation ("Prof. Dr.").
 _ABBREVIATIONS = ("Prof", "Dipl", "bzw", "vgl", "ggf", "evtl", "inkl", "usw", "Hrsg", "zzgl", "etc")
 _BOUNDARY = re.compile(
     r"(?<=[?!])\s+|(?<=[a-zäöüß]{3}\.)"
@@ -251,24 +251,26 @@ _DEADLINE_ASKED = re.compile(
 )
 
 
-def _asks_findings(question: str, kind: AnswerType) -> bool:
-    q = focus(question)
-    return kind != AnswerType.DATE and bool(_FINDINGS_ASKED.search(q)) and not _HOPED.search(q)
-
-
-def classify(question: str) -> QuestionType:
-    kind = _classify(question)
-    return replace(
-        kind,
-        about_form=bool(_ABOUT_FORM.search(question)),
-        findings=_asks_findings(question, kind.kind),
-        deadline=bool(_DEADLINE_ASKED.search(focus(question))),
-        contact=tuple(given for asked, given in CONTACT_DETAILS if asked.search(focus(question))),
+def _asks_findings(asked: str, kind: AnswerType) -> bool:
+    return (
+        kind != AnswerType.DATE and bool(_FINDINGS_ASKED.search(asked)) and not _HOPED.search(asked)
     )
 
 
-def _classify(question: str) -> QuestionType:
+def classify(question: str) -> QuestionType:
     q = focus(question)
+    kind = _classify(q)
+    return replace(
+        kind,
+        about_form=bool(_ABOUT_FORM.search(question)),
+        findings=_asks_findings(q, kind.kind),
+        deadline=bool(_DEADLINE_ASKED.search(q)),
+        contact=tuple(given for asked, given in CONTACT_DETAILS if asked.search(q)),
+    )
+
+
+def _classify(q: str) -> QuestionType:
+    """The kind of answer the asking sentence ``q`` (focus) wants."""
     if _DATE.search(q):
         return QuestionType(AnswerType.DATE)
     if _NUMBER.search(q):
@@ -298,14 +300,14 @@ def _classify(question: str) -> QuestionType:
 
 
 # -- what a sentence holds ------------------------------------------------------------------
-_MONTHS = (
+MONTHS = (
     "Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember|"
     "January|February|March|May|June|July|October|December"
 )
 _HAS_DATE = re.compile(
-    rf"\b\d{{1,2}}\.\s?\d{{1,2}}\.(\s?(19|20)\d\d)?(?!\d)|\b({_MONTHS}|Sommer|Herbst|Frühjahr|"
-    rf"Winter|Anfang|Ende|Mitte)\s+(19|20)\d\d\b|\b\d{{1,2}}\.\s({_MONTHS})\b|"
-    rf"\b(Ende|Anfang|Mitte)\s({_MONTHS})\b|\b({_MONTHS})\b|\b(seit|bis|ab|im|von)\s(19|20)\d\d\b"
+    rf"\b\d{{1,2}}\.\s?\d{{1,2}}\.(\s?(19|20)\d\d)?(?!\d)|\b({MONTHS}|Sommer|Herbst|Frühjahr|"
+    rf"Winter|Anfang|Ende|Mitte)\s+(19|20)\d\d\b|\b\d{{1,2}}\.\s({MONTHS})\b|"
+    rf"\b(Ende|Anfang|Mitte)\s({MONTHS})\b|\b({MONTHS})\b|\b(seit|bis|ab|im|von)\s(19|20)\d\d\b"
     rf"|\b\d{{2}}/(19|20)\d\d\b"
     # times of day and week: a "wann" may be answered by opening hours
     r"|\b(montags?|dienstags?|mittwochs?|donnerstags?|freitags?|samstags?|sonntags?|werktags|"
@@ -379,9 +381,9 @@ def type_fit(
             return 0.0
         return 1.0 if counted and _counts(text, counted, terms) else 0.6
     if kind == AnswerType.NAME:
-        if qtype.contact and any(given.search(text) for given in qtype.contact):
-            return 1.0
-        if qtype.contact:  # another kind of name: an office, a person without the detail
+        if qtype.contact:  # else another kind of name: an office, a person without the detail
+            if any(given.search(text) for given in qtype.contact):
+                return 1.0
             return 0.3 if _HAS_NAME.search(text) or _HAS_PERSON.search(text) else 0.0
         if qtype.person:
             return 1.0 if _HAS_PERSON.search(text) else 0.3 if _HAS_NAME.search(text) else 0.0
