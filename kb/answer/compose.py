@@ -36,7 +36,10 @@ _NOT_FOUND_DE = {
     "place": "Zu {} steht dort nichts.",
     "type": "Die gefragte Angabe steht dort nicht.",
     "scope": "Für {} nennen sie die gefragte Angabe nicht.",
-    "role": "Genannt ist dort nur eine Stellvertretung, kommissarische oder frühere Besetzung.",
+    "role": (
+        "Genannt ist dort nur eine Stellvertretung, eine kommissarische oder frühere Besetzung "
+        "oder die Leitung eines Teils davon."
+    ),
     "pending": "Ergebnisse nennen sie nicht, nur dass die Untersuchung läuft oder geplant ist.",
     "part": "Wie viele von {} es sind, nennen sie nicht.",
     "deadline": "Eine Frist nennen sie dazu nicht.",
@@ -47,7 +50,10 @@ _NOT_FOUND_EN = {
     "place": "They say nothing about {}.",
     "type": "They do not give the figure or date asked for.",
     "scope": "They do not give it for {}.",
-    "role": "They only name who holds the role as a deputy, for a time or formerly.",
+    "role": (
+        "They only name who holds the role as a deputy, for a time, formerly or for a part of "
+        "the organisation."
+    ),
     "pending": "They give no results, only that the study is under way or planned.",
     "part": "They do not say how many of {} it is.",
     "deadline": "They give no deadline for it.",

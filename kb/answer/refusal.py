@@ -31,7 +31,15 @@ from kb.models import Citation
 from kb.retrieval.catalog import Catalog, file_words
 from kb.retrieval.retriever import Retrieval
 from kb.text import layout
-from kb.text.qtype import AnswerType, QuestionType, Terms, counted_terms, focus, type_fit
+from kb.text.qtype import (
+    AnswerType,
+    QuestionType,
+    Terms,
+    counted_terms,
+    focus,
+    quantifies,
+    type_fit,
+)
 from kb.text.sentences import sentence_texts
 
 Band = Literal["answer", "hedge", "refuse"]
@@ -151,7 +159,8 @@ class RefusalGate:
                 return slots.Missing(tuple(unnamed), "place")
         analyze = catalog.analyzer.terms
         counted = counted_terms(qtype, analyze)
-        if _kind_missing(question, qtype, quotes, counted, analyze):
+        counted_in_table = bool(counted) and _table_counts(extract, pages, counted, analyze)
+        if _kind_missing(question, qtype, quotes, counted, analyze, counted_in_table):
             return slots.Missing((), "type")
         if slots.deadline_missing(qtype, quotes):
             return slots.Missing((), "deadline")
@@ -162,14 +171,16 @@ class RefusalGate:
         direct = " ".join(c.quote for c in units[0]) if units else ""
         if slots.findings_pending(qtype, direct):
             return slots.Missing((), "pending")
-        unplaced = _person_unplaced(question, qtype, extract, pages, catalog)
+        unplaced = _person_unplaced(question, qtype, extract, pages, catalog) or _towns_unplaced(
+            question, extract, pages, catalog
+        )
         if unplaced:
             return slots.Missing(tuple(unplaced), "scope")
         quoted = [c.quote for c in extract.citations]
         if qtype.person and slots.role_qualified(asked, quoted):
             return slots.Missing((), "role")
         if qtype.kind in _SCOPED:
-            stating = _stating(qtype, units, counted, analyze)
+            stating = _stating(asked, qtype, units, counted, analyze)
             unscoped = _ordinals_elsewhere(asked, qtype, stating, counted, analyze)
             if not unscoped and self.check_places:
                 context = "\n".join(_context(c, pages) for unit in stating for c in unit)
@@ -180,13 +191,22 @@ class RefusalGate:
 
 
 def _kind_missing(
-    question: str, qtype: QuestionType, quotes: str, counted: set[str], analyze: Terms
+    question: str,
+    qtype: QuestionType,
+    quotes: str,
+    counted: set[str],
+    analyze: Terms,
+    counted_in_table: bool = False,
 ) -> bool:
     """The quotes lack the kind of fact asked for: a number, date, person, sum or rate, or
     the towns a "welche Kommunen" question asks for."""
     fits = type_fit(quotes, qtype, counted, analyze)
     if qtype.kind == AnswerType.NUMBER and is_english(question) and slots.holds_count(quotes):
         fits = 1.0  # "how many people" cannot be matched against German nouns
+    if qtype.kind == AnswerType.NUMBER and (
+        counted_in_table or quantifies(quotes, counted, analyze)
+    ):
+        fits = 1.0  # a row under a header that names it; "die meisten Kreise"
     return (
         slots.type_missing(qtype, fits)
         or slots.amount_missing(qtype, focus(question), quotes)
@@ -194,19 +214,40 @@ def _kind_missing(
     )
 
 
+def _table_counts(extract: Extract, pages: Pages, counted: set[str], analyze: Terms) -> bool:
+    """A quote is a row of numbers of a table whose caption or header names the counted thing
+    ("Ausländerbehörde 39 (86,6%)" under "An den Bündnis-Kerngruppen beteiligte Akteure")."""
+    for c in extract.citations:
+        page = pages.get((c.doc_id, c.page), "")
+        if not page or c.start is None or c.end is None:
+            continue
+        row = layout.lines_around(page, c.start, c.end)
+        if layout.line_kind(row) != layout.TABLE:
+            continue
+        head = layout.table_around(page, c.start, c.end)[: -len(row)]
+        if counted & set(analyze(head)):
+            return True
+    return False
+
+
 def _stating(
-    qtype: QuestionType, units: list[list[Citation]], counted: set[str], analyze: Terms
+    asked: str,
+    qtype: QuestionType,
+    units: list[list[Citation]],
+    counted: set[str],
+    analyze: Terms,
 ) -> list[list[Citation]]:
     """The quotes that state the asked fact: those with the figure or date for number and
-    date questions, else the direct answer."""
-    facts = [
-        unit
-        for unit in units
-        if qtype.kind in (AnswerType.NUMBER, AnswerType.DATE)
-        and not slots.type_missing(
-            qtype, type_fit(" ".join(c.quote for c in unit), qtype, counted, analyze)
-        )
-    ]
+    date questions, else the direct answer. A share ("etwa die Hälfte der KI", "knapp 70 %")
+    states a figure too: "Wie viele der KI …?" is answered by it."""
+
+    def states(unit: list[Citation]) -> bool:
+        quote = " ".join(c.quote for c in unit)
+        if qtype.kind == AnswerType.NUMBER and slots.gives_amount(asked, quote):
+            return True
+        return not slots.type_missing(qtype, type_fit(quote, qtype, counted, analyze))
+
+    facts = [u for u in units if qtype.kind in (AnswerType.NUMBER, AnswerType.DATE) and states(u)]
     return facts or units[:1]
 
 
@@ -267,18 +308,41 @@ def _person_unplaced(
         return []
     analyze = catalog.analyzer.terms
     people = [c for c in extract.citations if type_fit(c.quote, qtype, set(), analyze) == 1.0]
+    return _unnamed_by(focus(question), people, pages, catalog)
+
+
+def _towns_unplaced(question: str, extract: Extract, pages: Pages, catalog: Catalog) -> list[str]:
+    """For "Welche Kommunen …?": the question's rarest word when no quote that names towns
+    stands where that word is named — the towns of another programme are not the asked ones."""
+    if not slots.asks_places(question):
+        return []
+    find = Gazetteer.load().find
+    naming = [c for c in extract.citations if find(c.quote)]
+    # the asked kind of place ("Kommunen", "Städte") is what the towns are, not where
+    return _unnamed_by(slots.without_places_asked(focus(question)), naming, pages, catalog)
+
+
+def _unnamed_by(
+    question: str, citations: list[Citation], pages: Pages, catalog: Catalog
+) -> list[str]:
+    """The question's rarest name-like word, when it is in the context of none of the
+    citations (and there are some)."""
+    analyze = catalog.analyzer.terms
     # "Ansprechpartner" is what a "Kontakt:" line says in other words: it places no one
     words = {
         t: w
-        for w in re.findall(r"[\w-]{3,}", focus(question))
+        for w in re.findall(r"[\w-]{3,}", question)
         if not _CONTACT_ROLE.match(w)
         for t in analyze(w)
         if catalog.names_rarely(t)
     }
     rarest = catalog.rarest_name(words)
-    if not people or rarest is None:
+    if not citations or rarest is None:
         return []
-    if any(rarest in analyze(_context(c, pages)) for c in people):
+    # the word is named where any of its name-like parts is ("Forschungsabteilung" for
+    # "IAQ-Forschungsabteilung")
+    parts = {t for t, w in words.items() if w == words[rarest]}
+    if any(parts & set(analyze(_context(c, pages))) for c in citations):
         return []
     return [words[rarest]]
 
@@ -290,10 +354,11 @@ def _places_and_countries(text: str) -> list[slots.Named]:
 
 def _context(citation: Citation, pages: Pages) -> str:
     """What a quote is about: its document's title and file name, its section, and the
-    paragraph (line of the cleaned page) it stands in."""
+    paragraph (line of the cleaned page) it stands in — for a table row, its table's header
+    and caption too."""
     page = pages.get((citation.doc_id, citation.page), "")
     if page and citation.start is not None and citation.end is not None:
-        paragraph = layout.lines_around(page, citation.start, citation.end)
+        paragraph = layout.table_around(page, citation.start, citation.end)
     else:
         paragraph = citation.quote
     return _described(citation.title, citation.file, citation.section, paragraph)

@@ -46,6 +46,7 @@ from typing import Protocol
 from kb.text.qtype import (
     CARDINAL_WORDS,
     MONTHS,
+    QUANTIFIER,
     AnswerType,
     QuestionType,
     focus,
@@ -119,10 +120,10 @@ _AMOUNT = re.compile(
 
 def amount_missing(qtype: QuestionType, question: str, quotes: str) -> bool:
     """A sum of money or a rate is asked for (QuestionType.amount), and the quotes give none."""
-    return qtype.amount and not _gives_amount(question, quotes)
+    return qtype.amount and not gives_amount(question, quotes)
 
 
-def _gives_amount(question: str, quotes: str) -> bool:
+def gives_amount(question: str, quotes: str) -> bool:
     """Do the quotes give a sum of money or a rate? The question's own figures, restated, do
     not count."""
     return bool(_AMOUNT.search(without_numbers_of(question, quotes)))
@@ -150,9 +151,23 @@ _PLACES_ASKED = re.compile(
 )
 
 
+def asks_places(question: str) -> bool:
+    """Does the question ask which towns or districts ("Welche Kommunen …?")?"""
+    return bool(_PLACES_ASKED.search(question))
+
+
+def without_places_asked(question: str) -> str:
+    """The question without its "welche Kommunen" (the kind of place it asks for)."""
+    return _PLACES_ASKED.sub(" ", question)
+
+
 def places_missing(question: str, quotes: str, find_places: PlaceFinder) -> bool:
-    """The question asks which towns or districts; the quotes name none."""
-    return bool(_PLACES_ASKED.search(question)) and not find_places(quotes)
+    """The question asks which towns or districts; the quotes name none but those the question
+    names itself ("Welche Städte im Rhein-Kreis Neuss …?" is not answered by the district)."""
+    if not asks_places(question):
+        return False
+    asked = {p.name for p in find_places(question)}
+    return not any(p.name not in asked for p in find_places(quotes))
 
 
 def places_unnamed(question: str, cited: str, find_places: PlaceFinder) -> list[str]:
@@ -250,14 +265,15 @@ _PART_OF = re.compile(
 
 def part_missing(question: str, quotes: str) -> str | None:
     """The figure of a question asking for a part of it ("Wie viele der 128 …?") when the quotes
-    give no part: no smaller count, no share ("die Hälfte", "80 %"), not all of them ("alle
-    128"); the figure restated, or a larger one ("128 (von ursprünglich 650)"), is none."""
+    give no part: no smaller count, no share ("die Hälfte", "80 %", "der überwiegende Teil"),
+    not all of them ("alle 128"); the figure restated, or a larger one ("128 (von ursprünglich
+    650)"), is none."""
     m = _PART_OF.search(question)
     if m is None:
         return None
     figure = m.group(3)
     whole = int(figure.replace(".", ""))
-    if _gives_amount(question, quotes):
+    if gives_amount(question, quotes) or QUANTIFIER.search(quotes):
         return None
     if re.search(rf"\b(alle|sämtliche|all)\s+{re.escape(figure)}(?![\d.,])", quotes, re.I):
         return None
@@ -359,6 +375,18 @@ _QUALIFIED_ROLE = re.compile(
     r"mayor|coordinator)\b",
     re.I,
 )
+# ... or the head of a part of it ("Leiter des Fachbereichs … bei der Regionaldirektion"), which
+# answers for the whole no more than a deputy does
+_SUBUNIT = (
+    r"(Fachbereich\w*|Abteilung\w*|Referat\w*|Sachgebiet\w*|Team\w*|Bereich\w*|Ressort\w*|"
+    r"Stabsstelle\w*|Arbeitsbereich\w*|Dezernat\w*|department|division|unit|section|team)"
+)
+_SUBUNIT_ROLE = re.compile(
+    rf"\b{_ROLE_WORD}\s+(des|der|eines|einer|im|vom)\s+{_SUBUNIT}|"
+    rf"\b(head|director|manager|leader)\s+of\s+(the\s+)?([\w-]+\s+){{0,4}}{_SUBUNIT}\b",
+    re.I,
+)
+_ASKS_SUBUNIT = re.compile(rf"\b{_SUBUNIT}", re.I)
 # ... and a question that asks for such a holder ("Wer leitet kommissarisch …?")
 _ASKS_QUALIFIED = re.compile(
     r"\b(stellv\.|stellvertret\w*|kommissarisch\w*|ehemalig\w*|früher\w*|designiert\w*|"
@@ -369,13 +397,15 @@ _ASKS_QUALIFIED = re.compile(
 
 def role_qualified(question: str, quotes: Sequence[str]) -> bool:
     """A person asked for by role ("Wer leitet …?") where every person the quotes name holds it
-    only as a deputy, for a time or formerly ("Dr. …, stellvertretender Leiter der …"), and the
-    question does not ask for that: the deputy is not the head. The role must stand by the
-    name, in its sentence and before the next person named."""
+    only as a deputy, for a time or formerly ("Dr. …, stellvertretender Leiter der …") or for a
+    part of the organisation ("Leiter des Fachbereichs … bei der …"), and the question does not
+    ask for that: the deputy is not the head. The role must stand by the name, in its sentence
+    and before the next person named."""
     if _ASKS_QUALIFIED.search(question):
         return False
+    subunit = _ASKS_SUBUNIT.search(question) is None
     qualified = [
-        bool(_QUALIFIED_ROLE.search(around))
+        bool(_QUALIFIED_ROLE.search(around) or (subunit and _SUBUNIT_ROLE.search(around)))
         for quote in quotes
         for sentence in sentence_texts(quote)
         for around in _around_people(sentence)

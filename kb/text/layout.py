@@ -46,6 +46,31 @@ def lines_around(page: str, start: int, end: int) -> str:
     return page[line_start : line_end if line_end >= 0 else len(page)]
 
 
+_SENTENCE_END = re.compile(r"[.!?…:]\s*$")
+_CAPTION = re.compile(r"^(Übersicht|Tabelle|Tab\.|Abbildung|Abb\.|Table|Figure) [\dIVX]+")
+
+
+def table_around(page: str, start: int, end: int, max_lines: int = 25) -> str:
+    """The whole lines holding [start, end) and, when they are rows of a table, the lines above
+    them up to its caption or the paragraph before it: a row ("Ausländerbehörde 39 (86,6%)") is
+    read with its header ("Nennungen insgesamt (N=45)") and caption ("Übersicht 10: …")."""
+    rows = lines_around(page, start, end)
+    if line_kind(rows.split("\n", 1)[0]) != TABLE:
+        return rows
+    first = page.rfind("\n", 0, start) + 1
+    above: list[str] = []
+    while first > 0 and len(above) < max_lines:
+        line_start = page.rfind("\n", 0, first - 1) + 1
+        line = page[line_start : first - 1].strip()
+        if line_kind(line) is None and len(line.split()) >= 8 and _SENTENCE_END.search(line):
+            break  # the paragraph before the table
+        above.append(line)
+        first = line_start
+        if _CAPTION.match(line):
+            break
+    return "\n".join([*reversed(above), rows])
+
+
 def line_kind(line: str) -> str | None:
     """The non-prose kind of one line of cleaned page text, or None for prose."""
     text = line.strip()

@@ -150,7 +150,9 @@ _NAME = re.compile(
 )
 _PERSON_ASKED = re.compile(
     r"\b((wer (ist|sind|wäre)\b[^?]{0,40}|welche[rn]?\s|wie heißt (der|die)\s)(ansprechp\w*|"
-    r"kontaktperson)|who is the contact person|wer (leitet|leitete)|who (leads|led|heads|headed|"
+    r"kontaktperson)|who is the contact person|wer (leitet|leitete)|wer (ist|war) (der |die )?"
+    r"(\w+ )?(leiter|direktor|chef|vorsitzende|geschäftsführer|dezernent|bürgermeister|"
+    r"koordinator)\w*|who (leads|led|heads|headed|"
     r"runs|ran|directs|manages)|wie (heißt|hieß|lautet) (der|die) (name (der|des) )?\w*(leiter|"
     r"dezernent|chef|vorsitzende|beauftragte|bürgermeister|koordinator|referent)(s|n|en|r|in|"
     r"innen)?|who (is|was) (the )?(head|director|leader|chair|manager)|name of the (head|director|"
@@ -403,6 +405,26 @@ def type_fit(
 
 _MONEY_ASKED = frozenset("geld mittel budget betrag summe kosten money funding funds".split())
 _MONEY = re.compile(r"\d[\d.,]*\s*(Mio\.?|Millionen|Mrd\.?|Milliarden|Tsd\.?|Euro|EUR|€)|€\s*\d")
+
+
+# A part of a whole given without a number: "die meisten Kreise", "der überwiegende Teil der
+# Familien", "fast alle kreisfreien Städte", "keine Kommune"
+QUANTIFIER = re.compile(
+    r"\b(die meisten|(fast|nahezu|beinahe|so gut wie) alle|(der|den|die) (überwiegende[n]? Teil|"
+    r"Mehrheit|Großteil)|keine[nr]?|most|almost all|nearly all|the majority|none)\b",
+    re.I,
+)
+
+
+def quantifies(text: str, counted: set[str], terms: Terms) -> bool:
+    """A quantifier stands within three words before a word of the counted noun ("die meisten
+    Kreise"): a part given without a number. It answers "Wie viele der Kreise …?", though a
+    sentence with the number, when there is one, answers it better (type_fit does not count
+    it)."""
+    return any(
+        counted & set(terms(" ".join(text[m.end() :].split()[:4])))
+        for m in QUANTIFIER.finditer(text)
+    )
 
 
 def _counts(text: str, counted: set[str], terms: Terms) -> bool:

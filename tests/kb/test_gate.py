@@ -199,6 +199,27 @@ TWINS = {
         "Bis wann war die ausgefüllte Arbeitshilfe zur Angebotsanalyse einzureichen?",
         "Mitte Juni 2019",
     ),
+    "a division head named where the organisation's head is asked": Twins(
+        "# Fachtag\n\n"
+        "Dr. Max Muster, Leiter des Fachbereichs Ausbildung bei der Landesagentur für Arbeit, "
+        "stellte die Arbeit der Beratungsstellen vor.\n",
+        "Wer leitet die Landesagentur für Arbeit?",
+        ("Dr. Max Muster", "die Leitung eines Teils davon"),
+        "Wer leitet den Fachbereich Ausbildung der Landesagentur für Arbeit?",
+        "Dr. Max Muster",
+    ),
+    "towns named for another programme than the asked one": Twins(
+        "# Förderung junger Geflüchteter\n\n## Innovationsfonds\n\n"
+        "In einigen Kommunen wurden große Hoffnungen in den angekündigten Innovationsfonds "
+        "gesetzt, aus dem innovative Projektideen gefördert werden sollen.\n\n"
+        "## Sprachbrücke\n\n"
+        "Eine Zusage für das Modellprojekt Sprachbrücke haben schon die Kommunen Bielefeld, "
+        "Dortmund und Hamm bekommen.\n",
+        "Welche Kommunen haben aus dem Innovationsfonds schon eine Zusage bekommen?",
+        ("Für „Innovationsfonds“ nennen sie die gefragte Angabe nicht.",),
+        "Welche Kommunen haben für das Modellprojekt Sprachbrücke schon eine Zusage bekommen?",
+        "Bielefeld, Dortmund und Hamm",
+    ),
 }
 
 

@@ -42,3 +42,24 @@ def test_spans_are_page_offsets_and_shares_count_only_noise() -> None:
     assert 0 < nonprose_share(text) < 0.5
     contact = "Kontakt: Dr. Muster, Tel.: 0201 123456, muster@example.org"
     assert nonprose_share(contact) == 0.0  # a contact line can answer, it is not noise
+
+
+def test_a_table_row_is_read_with_its_header_and_caption() -> None:
+    page = (
+        "Die Kerngruppen setzen sich sehr unterschiedlich zusammen, wie die Übersicht zeigt.\n"
+        "Übersicht 10: An den Kerngruppen beteiligte Akteure\n"
+        "Akteure\tNennungen insgesamt (N=45)\tNennungen in Kreisen (N=22)\n"
+        "Migration und Integration\n"
+        "KI\t45 (100%)\t22 (100%)\n"
+        "Ausländerbehörde\t39 (86,6%)\t20 (90,9%)\n"
+        "Die Jobcenter sind in fast allen Kerngruppen vertreten, wie die Befragung zeigt.\n"
+    )
+    row = page.index("Ausländerbehörde")
+    around = layout.table_around(page, row, row + 10)
+    assert around.startswith("Übersicht 10:") and around.endswith("20 (90,9%)")
+    assert "(N=45)" in around and "Die Kerngruppen setzen" not in around
+    # a prose line is only itself
+    prose = page.index("Die Jobcenter")
+    assert layout.table_around(page, prose, prose + 5) == layout.lines_around(
+        page, prose, prose + 5
+    )

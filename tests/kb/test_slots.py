@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass
 
 from kb.answer import slots
-from kb.text.qtype import classify
+from kb.text.qtype import classify, quantifies
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,10 @@ def test_places_the_cited_passages_never_name() -> None:
 def test_towns_asked_for_and_none_given() -> None:
     assert slots.places_missing("Welche Kommunen haben zugesagt?", "Es gab Zusagen.", find_places)
     assert not slots.places_missing("Welche Kommunen?", "Bielefeld und andere.", find_places)
+    # the district the question names is not one of the asked towns in it
+    asked = "Welche Städte im Rhein-Kreis Neuss haben zugesagt?"
+    assert slots.places_missing(asked, "Alle acht Kommunen im Rhein-Kreis Neuss.", find_places)
+    assert not slots.places_missing(asked, "Zugesagt haben Bielefeld und Neuss.", find_places)
 
 
 def test_the_asked_kind_of_fact_must_be_held() -> None:
@@ -235,6 +239,21 @@ def test_a_deputy_is_not_the_head_asked_for() -> None:
         assert not slots.role_qualified(question, [head_too]), head_too
 
 
+def test_the_head_of_a_division_is_not_the_head_of_the_organisation() -> None:
+    division = (
+        "Dieter Muster, Leiter des Fachbereichs Ausbildung bei der Regionaldirektion, sprach."
+    )
+    assert slots.role_qualified("Wer leitet die Regionaldirektion?", [division])
+    assert slots.role_qualified(
+        "Who heads the institute?", ["Erika Beispiel, head of the research department, spoke."]
+    )
+    # asked for the division, its head answers; so does the head of the whole
+    assert not slots.role_qualified("Wer leitet den Fachbereich Ausbildung?", [division])
+    assert not slots.role_qualified(
+        "Wer leitet die Regionaldirektion?", ["Erika Beispiel, Leiterin der Regionaldirektion."]
+    )
+
+
 def test_results_asked_where_the_study_is_only_under_way_or_planned() -> None:
     asked = classify("Welche Ergebnisse hat die Befragung der Träger gebracht?")
     assert asked.findings
@@ -277,6 +296,8 @@ def test_a_part_of_the_questions_figure_must_be_given() -> None:
     assert not slots.part_missing(question, "Davon erhielten 95 ein Angebot.")
     assert not slots.part_missing(question, "Knapp die Hälfte erhielt ein Angebot.")
     assert not slots.part_missing(question, "Alle 128 erhielten ein Angebot.")
+    assert not slots.part_missing(question, "Der überwiegende Teil erhielt ein Angebot.")
+    assert not slots.part_missing(question, "Die meisten Schulabgänger erhielten eines.")
     assert not slots.part_missing("How many of the 650 leavers got an offer?", "Some 80 % did.")
     # no figure of a whole asked
     assert not slots.part_missing("Wie viele Schulabgänger bekamen ein Angebot?", "128 (von 650)")
@@ -293,3 +314,13 @@ def test_a_deadline_asked_needs_a_date_given_as_one() -> None:
         "Die Auswertung sollte Anfang Juli eingereicht werden.",
     ):
         assert not slots.deadline_missing(asked, given), given
+
+
+def test_a_quantifier_before_the_counted_noun_gives_a_part() -> None:
+    def terms(text: str) -> list[str]:
+        return [w.lower().rstrip("n") for w in re.findall(r"\w+", text)]
+
+    assert quantifies("Beigetreten sind die meisten Kreise.", {"kreise"}, terms)
+    assert quantifies("Der überwiegende Teil der Familien lebt dort.", {"familie"}, terms)
+    assert not quantifies("Die meisten Kommunen sind beigetreten.", {"kreise"}, terms)
+    assert not quantifies("Es sind 24 Kreise.", {"kreise"}, terms)  # a number is type_fit's
