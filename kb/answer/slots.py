@@ -145,8 +145,9 @@ def contact_missing(qtype: QuestionType, question: str, held: str) -> bool:
 
 
 _PLACES_ASKED = re.compile(
-    r"\b(welche[nrsm]?|in welchen|which|what)\s+(\w+\s+){0,2}(kommunen|städte|städten|kreise|"
-    r"kreisen|gemeinden|orte|orten|cities|towns|districts|municipalities)\b",
+    r"\b(welche[nrsm]?|in welchen|which|what)\s+(\w+\s+){0,2}(\w*(kommunen|städte|städten|"
+    r"gemeinden|regionen)|kreise|kreisen|orte|orten|standorte|standorten|cities|towns|districts|"
+    r"municipalities|regions)\b",
     re.I,
 )
 

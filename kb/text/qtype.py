@@ -448,4 +448,8 @@ def counted_terms(qtype: QuestionType, terms: Terms) -> set[str]:
     if not qtype.counted:
         return set()
     word = qtype.counted.lower()
-    return set(terms(qtype.counted)) | ({word} if word in _MONEY_ASKED else set())
+    # the whole compound and its head, the last part ("Bündnis-Kerngruppen" → "kerngrupp"): a
+    # count of "Bündnisse" does not count core groups
+    found = terms(qtype.counted)
+    head = {found[0], found[-1]} if found else set()
+    return head | ({word} if word in _MONEY_ASKED else set())

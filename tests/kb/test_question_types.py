@@ -2,6 +2,7 @@
 
 import pytest
 
+from kb.retrieval.analyzer import GermanAnalyzer
 from kb.text.qtype import AnswerType, classify, counted_terms, focus, second_part, type_fit
 
 
@@ -109,6 +110,14 @@ def test_the_number_that_counts_the_asked_noun_fits_best() -> None:
     assert type_fit("Es kamen über 120 Menschen.", q, counted, analyze) == 1.0
     assert type_fit("Vertreten waren 38 Zentren.", q, counted, analyze) == 0.6
     assert type_fit("Es war ein schöner Tag.", q, counted, analyze) == 0.0
+
+
+def test_a_compound_is_counted_by_its_head_not_its_first_part() -> None:
+    terms = GermanAnalyzer().terms  # the real one: it splits compounds
+    q = classify("Wie viele Bündnis-Kerngruppen gibt es?")
+    counted = counted_terms(q, terms)
+    assert type_fit("Es gibt 45 Kerngruppen.", q, counted, terms) == 1.0
+    assert type_fit("Es gibt 58 Bündnisse.", q, counted, terms) == 0.6
 
 
 def test_money_is_counted_in_currency() -> None:

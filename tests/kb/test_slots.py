@@ -88,6 +88,8 @@ def test_places_the_cited_passages_never_name() -> None:
 def test_towns_asked_for_and_none_given() -> None:
     assert slots.places_missing("Welche Kommunen haben zugesagt?", "Es gab Zusagen.", find_places)
     assert not slots.places_missing("Welche Kommunen?", "Bielefeld und andere.", find_places)
+    assert slots.asks_places("In welchen Modellregionen wird das erprobt?")
+    assert not slots.asks_places("Welche Arbeitskreise gibt es?")
     # the district the question names is not one of the asked towns in it
     asked = "Welche Städte im Rhein-Kreis Neuss haben zugesagt?"
     assert slots.places_missing(asked, "Alle acht Kommunen im Rhein-Kreis Neuss.", find_places)
