@@ -164,11 +164,13 @@ class RefusalGate:
             return slots.Missing((), "type")
         if slots.deadline_missing(qtype, quotes):
             return slots.Missing((), "deadline")
-        whole = slots.part_missing(asked, quotes)
-        if whole:
-            return slots.Missing((whole,), "part")
         units = quote_units(extract.citations)  # a quote carried over a page break is one
         direct = " ".join(c.quote for c in units[0]) if units else ""
+        # the part is what the direct answer must give: a smaller number in another quote is
+        # most often a count of something else ("18- bis 27-Jährige", "60.000 Geflüchtete")
+        whole = slots.part_missing(asked, direct)
+        if whole:
+            return slots.Missing((whole,), "part")
         if slots.findings_pending(qtype, direct):
             return slots.Missing((), "pending")
         unplaced = _person_unplaced(question, qtype, extract, pages, catalog) or _towns_unplaced(

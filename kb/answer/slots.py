@@ -258,8 +258,9 @@ def _counts(text: str) -> Iterator[int | None]:
 
 # "Wie viele der 128 …?", "How many of the 650 …?": a part of a figure the question gives
 _PART_OF = re.compile(
-    r"\b(wie viele|how many)\s+(der|von den|unter den|of the)\s+(\d{1,3}(?:\.\d{3})+|\d+)"
-    r"(?![\d.,])",
+    r"\b(wie viele|how many)\s+(der|von den|unter den|of the)\s+(?:(?:rund|ca\.|circa|etwa|"
+    r"über|knapp|mehr als|fast|about|around|some|over|nearly|more than)\s+)?"
+    r"(\d{1,3}(?:\.\d{3})+|\d+)(?![\d.,])",
     re.I,
 )
 
@@ -312,13 +313,14 @@ _ORDINAL_NOUN = re.compile(
     rf"(?!(?:{_MONTHS})\b)([^\W\d]{{3,}})"
 )
 _WRITTEN_ORDINAL = re.compile(
-    r"\b(erst|zweit|dritt|viert|fünft|sechst|siebt|acht|neunt|zehnt)(?:e|er|es|en|em)\s+"
-    r"([^\W\d]{3,})",
+    r"\b(erst|zweit|dritt|viert|fünft|sechst|siebt|acht|neunt|zehnt|konstituierend)"
+    r"(?:e|er|es|en|em)\s+([^\W\d]{3,})",
     re.I,
 )
 _ORDINAL_WORDS = (
     "erst", "zweit", "dritt", "viert", "fünft", "sechst", "siebt", "acht", "neunt", "zehnt",
 )  # fmt: skip
+_FIRST_WORDS = ("konstituierend",)  # the constituent meeting is the first
 
 
 def _ordinals(
@@ -330,7 +332,8 @@ def _ordinals(
         numbers = {*re.findall(r"\d{1,3}", m.group(1)), m.group(2)}
         out.append((numbers, tuple(analyze(m.group(3))), f"{m.group(2)}. {m.group(3)}"))
     for m in _WRITTEN_ORDINAL.finditer(text):
-        number = str(_ORDINAL_WORDS.index(m.group(1).lower()) + 1)
+        word = m.group(1).lower()
+        number = "1" if word in _FIRST_WORDS else str(_ORDINAL_WORDS.index(word) + 1)
         out.append(({number}, tuple(analyze(m.group(2))), m.group()))
     return out
 

@@ -217,6 +217,10 @@ def test_an_ordinal_must_be_named_where_another_of_the_same_noun_is() -> None:
     assert not slots.ordinals_unmatched(second, ["Die zweite Sitzung war im Mai."], _words)
     assert slots.ordinals_unmatched(second, ["Die dritte Sitzung war im Mai."], _words)
     assert slots.ordinals_unmatched(second, ["Die 3.Sitzung war im Mai."], _words)
+    # the constituent meeting is the first
+    constituent = ["Die Gruppe traf sich am 27.06.2019 zur konstituierenden Sitzung."]
+    assert slots.ordinals_unmatched(second, constituent, _words)
+    assert not slots.ordinals_unmatched("Wann war die erste Sitzung?", constituent, _words)
 
 
 def test_a_deputy_is_not_the_head_asked_for() -> None:
@@ -301,6 +305,9 @@ def test_a_part_of_the_questions_figure_must_be_given() -> None:
     assert not slots.part_missing(question, "Der überwiegende Teil erhielt ein Angebot.")
     assert not slots.part_missing(question, "Die meisten Schulabgänger erhielten eines.")
     assert not slots.part_missing("How many of the 650 leavers got an offer?", "Some 80 % did.")
+    # a figure given as an estimate is a whole too
+    estimate = "Wie viele der rund 75.000 jungen Geflüchteten sind geduldet?"
+    assert slots.part_missing(estimate, "Auszugehen ist von ca. 75.000 Personen.") == "75.000"
     # no figure of a whole asked
     assert not slots.part_missing("Wie viele Schulabgänger bekamen ein Angebot?", "128 (von 650)")
 
