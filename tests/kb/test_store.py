@@ -303,7 +303,11 @@ def test_kill_during_embedding_keeps_the_old_version(tmp_path: Path) -> None:
 
     target.write_text(big_markdown(), encoding="utf-8")
     proc = start_kb(["ingest", str(target)], data, tmp_path / "ingest.err")
-    wait_until(lambda: proc.poll() is not None or staged(data) > 0, timeout=120)
+
+    def embedding() -> bool:  # the row is staged first, then the original saved, then embedded
+        return staged(data) > 0 and len(stored_originals(data)) > len(old_originals)
+
+    wait_until(lambda: proc.poll() is not None or embedding(), timeout=120)
     assert proc.poll() is None, (
         "ingest ended before it could be killed: " + (tmp_path / "ingest.err").read_text()
     )
