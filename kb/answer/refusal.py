@@ -159,8 +159,7 @@ class RefusalGate:
                 return slots.Missing(tuple(unnamed), "place")
         analyze = catalog.analyzer.terms
         counted = counted_terms(qtype, analyze)
-        counted_in_table = bool(counted) and _table_counts(extract, pages, counted, analyze)
-        if _kind_missing(question, qtype, quotes, counted, analyze, counted_in_table):
+        if _kind_missing(question, qtype, extract, pages, counted, analyze):
             return slots.Missing((), "type")
         if slots.deadline_missing(qtype, quotes):
             return slots.Missing((), "deadline")
@@ -195,20 +194,24 @@ class RefusalGate:
 def _kind_missing(
     question: str,
     qtype: QuestionType,
-    quotes: str,
+    extract: Extract,
+    pages: Pages,
     counted: set[str],
     analyze: Terms,
-    counted_in_table: bool = False,
 ) -> bool:
     """The quotes lack the kind of fact asked for: a number, date, person, sum or rate, or
-    the towns a "welche Kommunen" question asks for."""
+    the towns a "welche Kommunen" question asks for. A number of the counted thing may stand
+    before it ("45 Kerngruppen"), under a table header that names it, or be a quantifier ("die
+    meisten Kreise")."""
+    quotes = " ".join(c.quote for c in extract.citations)
     fits = type_fit(quotes, qtype, counted, analyze)
-    if qtype.kind == AnswerType.NUMBER and is_english(question) and slots.holds_count(quotes):
-        fits = 1.0  # "how many people" cannot be matched against German nouns
-    if qtype.kind == AnswerType.NUMBER and (
-        counted_in_table or quantifies(quotes, counted, analyze)
-    ):
-        fits = 1.0  # a row under a header that names it; "die meisten Kreise"
+    if qtype.kind == AnswerType.NUMBER:
+        if is_english(question) and slots.holds_count(quotes):
+            fits = 1.0  # "how many people" cannot be matched against German nouns
+        elif counted and (
+            quantifies(quotes, counted, analyze) or _table_counts(extract, pages, counted, analyze)
+        ):
+            fits = 1.0
     return (
         slots.type_missing(qtype, fits)
         or slots.amount_missing(qtype, focus(question), quotes)
@@ -217,17 +220,13 @@ def _kind_missing(
 
 
 def _table_counts(extract: Extract, pages: Pages, counted: set[str], analyze: Terms) -> bool:
-    """A quote is a row of numbers of a table whose caption or header names the counted thing
+    """A quote is a row of a table whose caption or header names the counted thing
     ("Ausländerbehörde 39 (86,6%)" under "An den Bündnis-Kerngruppen beteiligte Akteure")."""
     for c in extract.citations:
         page = pages.get((c.doc_id, c.page), "")
         if not page or c.start is None or c.end is None:
             continue
-        row = layout.lines_around(page, c.start, c.end)
-        if layout.line_kind(row) != layout.TABLE:
-            continue
-        head = layout.table_around(page, c.start, c.end)[: -len(row)]
-        if counted & set(analyze(head)):
+        if counted & set(analyze(layout.table_head(page, c.start, c.end))):
             return True
     return False
 

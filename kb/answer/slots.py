@@ -47,6 +47,7 @@ from kb.text.qtype import (
     CARDINAL_WORDS,
     MONTHS,
     QUANTIFIER,
+    ROLE_WORD,
     AnswerType,
     QuestionType,
     focus,
@@ -145,9 +146,9 @@ def contact_missing(qtype: QuestionType, question: str, held: str) -> bool:
 
 
 _PLACES_ASKED = re.compile(
-    r"\b(welche[nrsm]?|in welchen|which|what)\s+(\w+\s+){0,2}(\w*(kommunen|städte|städten|"
-    r"gemeinden|regionen)|kreise|kreisen|orte|orten|standorte|standorten|cities|towns|districts|"
-    r"municipalities|regions)\b",
+    r"\b(welche[nrsm]?|in welchen|which|what)\s+(\w+\s+){0,2}((modell|partner|mitglieds|"
+    r"bündnis|nachbar|land)?(kommunen|städte|städten|gemeinden|regionen|kreise|kreisen)|orte|orten|"
+    r"standorte|standorten|cities|towns|districts|municipalities|regions)\b",
     re.I,
 )
 
@@ -369,10 +370,7 @@ _QUALIFIER = (
     r"(stellv\.|stellvertretende[nrms]?|kommissarische[nrms]?|ehemalige[nrms]?|frühere[nrms]?|"
     r"designierte[nrms]?)"
 )
-_ROLE_WORD = (
-    r"(Leiter\w*|Leitung|Vorsitzende\w*|Dezernent\w*|Direktor\w*|Chef\w*|Geschäftsführer\w*|"
-    r"Bürgermeister\w*|Koordinator\w*|Referent\w*)"
-)
+_ROLE_WORD = rf"({ROLE_WORD}|Leitung\b)"
 _QUALIFIED_ROLE = re.compile(
     rf"\b{_QUALIFIER}\s+{_ROLE_WORD}|\b(Stellvertreter\w*|Stellvertretung|kommissarisch)\b|"
     r"\b(deputy|acting|former|vice)[\s-]+(head|director|chair\w*|manager|leader|president|"
@@ -382,15 +380,15 @@ _QUALIFIED_ROLE = re.compile(
 # ... or the head of a part of it ("Leiter des Fachbereichs … bei der Regionaldirektion"), which
 # answers for the whole no more than a deputy does
 _SUBUNIT = (
-    r"(Fachbereich\w*|Abteilung\w*|Referat\w*|Sachgebiet\w*|Team\w*|Bereich\w*|Ressort\w*|"
-    r"Stabsstelle\w*|Arbeitsbereich\w*|Dezernat\w*|department|division|unit|section|team)"
+    r"(Fachbereich\w*|Abteilung\w*|Referat\w*|Sachgebiet\w*|Team\w*|Ressort\w*|"
+    r"Stabsstelle\w*|Arbeitsbereich\w*|department|division|unit|section|team)"
 )
 _SUBUNIT_ROLE = re.compile(
-    rf"\b{_ROLE_WORD}\s+(des|der|eines|einer|im|vom)\s+{_SUBUNIT}|"
+    rf"\b{_ROLE_WORD}\s+(des|der|eines|einer)\s+{_SUBUNIT}|"
     rf"\b(head|director|manager|leader)\s+of\s+(the\s+)?([\w-]+\s+){{0,4}}{_SUBUNIT}\b",
     re.I,
 )
-_ASKS_SUBUNIT = re.compile(rf"\b{_SUBUNIT}", re.I)
+_ASKS_SUBUNIT = re.compile(rf"\w*{_SUBUNIT}", re.I)  # "die Integrationsabteilung" too
 # ... and a question that asks for such a holder ("Wer leitet kommissarisch …?")
 _ASKS_QUALIFIED = re.compile(
     r"\b(stellv\.|stellvertret\w*|kommissarisch\w*|ehemalig\w*|früher\w*|designiert\w*|"

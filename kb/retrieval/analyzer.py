@@ -167,7 +167,8 @@ class GermanAnalyzer:
         return list(dict.fromkeys(self.terms(text)))
 
     def terms(self, text: str) -> list[str]:
-        """Index/query terms: stems of words, of hyphen parts and of compound parts."""
+        """Index/query terms: for each word, the stem of the whole word first, then those of
+        its hyphen parts and of their compound parts, in order (the last is the head)."""
         out: list[str] = []
         cache = self._word_terms
         for word in words(text):

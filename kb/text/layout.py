@@ -50,25 +50,41 @@ _SENTENCE_END = re.compile(r"[.!?…:]\s*$")
 _CAPTION = re.compile(r"^(Übersicht|Tabelle|Tab\.|Abbildung|Abb\.|Table|Figure) [\dIVX]+")
 
 
-def table_around(page: str, start: int, end: int, max_lines: int = 25) -> str:
-    """The whole lines holding [start, end) and, when they are rows of a table, the lines above
-    them up to its caption or the paragraph before it: a row ("Ausländerbehörde 39 (86,6%)") is
-    read with its header ("Nennungen insgesamt (N=45)") and caption ("Übersicht 10: …")."""
+def table_head(page: str, start: int, end: int, max_lines: int = 25) -> str:
+    """When the lines holding [start, end) are rows of a table: the lines above them that
+    head the table, up to its caption ("Übersicht 10: …"), its header ("Nennungen insgesamt
+    (N=45)") included. Empty for anything else. The walk upward stops at a blank line, a
+    heading, the paragraph before the table, or the rows of another table above the header."""
     rows = lines_around(page, start, end)
-    if line_kind(rows.split("\n", 1)[0]) != TABLE:
-        return rows
+    if not rows or any(line_kind(line) != TABLE for line in rows.split("\n") if line.strip()):
+        return ""
     first = page.rfind("\n", 0, start) + 1
     above: list[str] = []
+    in_rows = True  # still among the table's rows (before its header lines)
     while first > 0 and len(above) < max_lines:
         line_start = page.rfind("\n", 0, first - 1) + 1
         line = page[line_start : first - 1].strip()
-        if line_kind(line) is None and len(line.split()) >= 8 and _SENTENCE_END.search(line):
+        kind = line_kind(line)
+        if not line or line.startswith("#"):
+            break
+        if kind is None and len(line.split()) >= 8 and _SENTENCE_END.search(line):
             break  # the paragraph before the table
+        if kind == TABLE and not in_rows:
+            break  # another table's rows above this one's header
+        in_rows = in_rows and kind == TABLE
         above.append(line)
         first = line_start
         if _CAPTION.match(line):
             break
-    return "\n".join([*reversed(above), rows])
+    return "\n".join(reversed(above))
+
+
+def table_around(page: str, start: int, end: int) -> str:
+    """The whole lines holding [start, end), with the caption and header above them when they
+    are rows of a table: a row ("Ausländerbehörde 39 (86,6%)") is read with its header."""
+    rows = lines_around(page, start, end)
+    head = table_head(page, start, end)
+    return f"{head}\n{rows}" if head else rows
 
 
 def line_kind(line: str) -> str | None:

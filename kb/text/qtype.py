@@ -148,14 +148,18 @@ _NAME = re.compile(
     r"\w*(nummer|telefon|adresse|e-mail|kontakt)|erreiche|address|phone|e-mail|contact)\b",
     _I,
 )
+# The words of a role a person holds ("Leiterin", "Sozialdezernent", "Vorsitzenden"): what a
+# question asks a person by, and what a quote names a person as
+ROLE_WORD = (
+    r"\w*(leiter|direktor|chef|vorsitzende|geschäftsführer|dezernent|bürgermeister|koordinator|"
+    r"referent|beauftragte|präsident)(s|n|en|r|e|in|innen)?\b"
+)
 _PERSON_ASKED = re.compile(
     r"\b((wer (ist|sind|wäre)\b[^?]{0,40}|welche[rn]?\s|wie heißt (der|die)\s)(ansprechp\w*|"
-    r"kontaktperson)|who is the contact person|wer (leitet|leitete)|wer (ist|war) (der |die )?"
-    r"(\w+ )?(leiter|direktor|chef|vorsitzende|geschäftsführer|dezernent|bürgermeister|"
-    r"koordinator)\w*|who (leads|led|heads|headed|"
-    r"runs|ran|directs|manages)|wie (heißt|hieß|lautet) (der|die) (name (der|des) )?\w*(leiter|"
-    r"dezernent|chef|vorsitzende|beauftragte|bürgermeister|koordinator|referent)(s|n|en|r|in|"
-    r"innen)?|who (is|was) (the )?(head|director|leader|chair|manager)|name of the (head|director|"
+    r"kontaktperson)|who is the contact person|wer (leitet|leitete)|wer (ist|war|sind|waren) "
+    rf"(der |die )?(\w+ )?{ROLE_WORD}|who (leads|led|heads|headed|"
+    rf"runs|ran|directs|manages)|wie (heißt|hieß|lautet) (der|die) (name (der|des) )?{ROLE_WORD}|"
+    r"who (is|was) (the )?(head|director|leader|chair|manager)|name of the (head|director|"
     r"leader|chair|contact))\b",
     _I,
 )
@@ -408,23 +412,25 @@ _MONEY = re.compile(r"\d[\d.,]*\s*(Mio\.?|Millionen|Mrd\.?|Milliarden|Tsd\.?|Eur
 
 
 # A part of a whole given without a number: "die meisten Kreise", "der überwiegende Teil der
-# Familien", "fast alle kreisfreien Städte", "keine Kommune"
+# Familien", "fast alle kreisfreien Städte"
 QUANTIFIER = re.compile(
     r"\b(die meisten|(fast|nahezu|beinahe|so gut wie) alle|(der|den|die) (überwiegende[n]? Teil|"
-    r"Mehrheit|Großteil)|keine[nr]?|most|almost all|nearly all|the majority|none)\b",
+    r"Mehrheit|Großteil)|most|almost all|nearly all|the majority)\b",
     re.I,
 )
 
 
+def _names_counted(after: str, counted: set[str], terms: Terms) -> bool:
+    """One of the next three words of ``after`` is a word of the counted noun."""
+    return bool(counted & set(terms(" ".join(re.findall(r"[\w.,%/-]+", after)[:3]))))
+
+
 def quantifies(text: str, counted: set[str], terms: Terms) -> bool:
     """A quantifier stands within three words before a word of the counted noun ("die meisten
-    Kreise"): a part given without a number. It answers "Wie viele der Kreise …?", though a
-    sentence with the number, when there is one, answers it better (type_fit does not count
-    it)."""
-    return any(
-        counted & set(terms(" ".join(text[m.end() :].split()[:4])))
-        for m in QUANTIFIER.finditer(text)
-    )
+    Kreise"): a part given without a number, an answer to "Wie viele Kreise …?" where the
+    documents give no count. A sentence with the number answers better: type_fit does not
+    count this."""
+    return any(_names_counted(text[m.end() :], counted, terms) for m in QUANTIFIER.finditer(text))
 
 
 def _counts(text: str, counted: set[str], terms: Terms) -> bool:
@@ -432,14 +438,11 @@ def _counts(text: str, counted: set[str], terms: Terms) -> bool:
     or, when money is asked for, an amount of money stands in the text ("50 Millionen Euro")."""
     if counted & _MONEY_ASKED and _MONEY.search(text):
         return True
-    words = re.findall(r"[\w.,%/-]+", text)
-    for i, word in enumerate(words):
-        if not _HAS_NUMBER.search(word):
-            continue
-        after = " ".join(words[i + 1 : i + 4])
-        if counted & set(terms(after)):
-            return True
-    return False
+    return any(
+        _names_counted(text[m.end() :], counted, terms)
+        for m in re.finditer(r"[\w.,%/-]+", text)
+        if _HAS_NUMBER.search(m.group())
+    )
 
 
 def counted_terms(qtype: QuestionType, terms: Terms) -> set[str]:
@@ -448,8 +451,10 @@ def counted_terms(qtype: QuestionType, terms: Terms) -> set[str]:
     if not qtype.counted:
         return set()
     word = qtype.counted.lower()
-    # the whole compound and its head, the last part ("Bündnis-Kerngruppen" → "kerngrupp"): a
-    # count of "Bündnisse" does not count core groups
+    # the whole compound and its head, its last part ("Bündnis-Kerngruppen" → "kerngrupp"; the
+    # analyzer gives a word's terms whole first, parts in order): "58 Bündnisse" counts no core
+    # groups
     found = terms(qtype.counted)
-    head = {found[0], found[-1]} if found else set()
+    pieces = [t for piece in qtype.counted.split("-") if (t := terms(piece))]
+    head = {found[0], pieces[-1][-1]} if found and pieces else set(found)
     return head | ({word} if word in _MONEY_ASKED else set())

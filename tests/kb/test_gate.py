@@ -245,3 +245,33 @@ def test_a_date_given_for_the_event_without_its_number_is_answered(tmp_path: Pat
         "Wann fand das 14. Fachgespräch der Reihe statt?",
     )
     assert not unnumbered.uncertain and "29. Juni 2018" in unnumbered.answer, unnumbered.answer
+
+
+CORE_GROUPS = (
+    "# Bündnisse im Land\n\n## Beteiligte Akteure\n\n"
+    "Die Kerngruppen der Bündnisse sind sehr unterschiedlich zusammengesetzt, wie die folgende "
+    "Übersicht zeigt.\n\n"
+    "Übersicht 3: An den Bündnis-Kerngruppen beteiligte Akteure\n\n"
+    "| Akteure | Nennungen insgesamt (N=45) | Nennungen in Kreisen (N=22) |\n"
+    "|---|---|---|\n"
+    "| Kommunales Integrationszentrum | 45 (100%) | 22 (100%) |\n"
+    "| Ausländerbehörde | 39 (86,6%) | 20 (90,9%) |\n"
+    "| Integrationsagentur | 14 (31,1%) | 10 (45,5%) |\n\n"
+    "## Beitritte\n\n"
+    "Nach und nach sind die meisten Kreise der Initiative beigetreten, teils mit ihren Städten.\n"
+)
+
+
+def test_a_table_row_is_read_with_its_header_and_a_quantifier_gives_a_part(
+    tmp_path: Path,
+) -> None:
+    """The row "Ausländerbehörde 39 (86,6%)" is about the question's 45 core groups: its
+    header says so (N=45); "die meisten Kreise" tells how many of the districts joined."""
+    row, most = _ask_one_page(
+        tmp_path,
+        CORE_GROUPS,
+        "How many of the 45 core groups include the immigration office (Ausländerbehörde)?",
+        "Wie viele der Kreise sind der Initiative beigetreten?",
+    )
+    assert not row.uncertain and "39 (86,6%)" in row.answer, row.answer
+    assert not most.uncertain and "die meisten Kreise" in most.answer, most.answer

@@ -63,3 +63,21 @@ def test_a_table_row_is_read_with_its_header_and_caption() -> None:
     assert layout.table_around(page, prose, prose + 5) == layout.lines_around(
         page, prose, prose + 5
     )
+
+
+def test_a_table_head_ends_at_a_blank_line_a_heading_or_another_table() -> None:
+    page = (
+        "Übersicht 3: Kerngruppen nach Kreisen\n"
+        "Kreis Wesel\t12 (40%)\t3 (10%)\n"
+        "Kreis Kleve\t10 (33%)\t4 (13%)\n"
+        "Schulform\tNennungen (N=30)\n"
+        "Gymnasium\t14 (46%)\t2 (6%)\n"
+    )
+    row = page.index("Gymnasium")
+    # the second table's header, not the first table's rows and caption
+    assert layout.table_head(page, row, row + 5) == "Schulform\tNennungen (N=30)"
+    for gap in ("\n", "## Befragung der Schulen\n"):
+        split = page.replace("Schulform", gap + "Schulform")
+        row = split.index("Gymnasium")
+        assert layout.table_head(split, row, row + 5) == "Schulform\tNennungen (N=30)"
+    assert layout.table_head(page, 0, 5) == ""  # a caption is no row

@@ -90,6 +90,8 @@ def test_towns_asked_for_and_none_given() -> None:
     assert not slots.places_missing("Welche Kommunen?", "Bielefeld und andere.", find_places)
     assert slots.asks_places("In welchen Modellregionen wird das erprobt?")
     assert not slots.asks_places("Welche Arbeitskreise gibt es?")
+    assert not slots.asks_places("Welche Rolle spielen Moscheegemeinden?")
+    assert not slots.asks_places("Welche Kirchengemeinden beteiligen sich?")
     # the district the question names is not one of the asked towns in it
     asked = "Welche Städte im Rhein-Kreis Neuss haben zugesagt?"
     assert slots.places_missing(asked, "Alle acht Kommunen im Rhein-Kreis Neuss.", find_places)
@@ -253,6 +255,11 @@ def test_the_head_of_a_division_is_not_the_head_of_the_organisation() -> None:
     assert slots.role_qualified(
         "Who heads the institute?", ["Erika Beispiel, head of the research department, spoke."]
     )
+    # a topic is no division ("im Bereich Bildung"); a compound asks for the division
+    topic = "Erika Beispiel, Koordinatorin im Bereich Bildung des Zentrums, sprach."
+    assert not slots.role_qualified("Wer leitet das Zentrum?", [topic])
+    unit = "Max Muster, Leiter der Abteilung Integration, sprach."
+    assert not slots.role_qualified("Wer leitet die Integrationsabteilung?", [unit])
     # asked for the division, its head answers; so does the head of the whole
     assert not slots.role_qualified("Wer leitet den Fachbereich Ausbildung?", [division])
     assert not slots.role_qualified(
@@ -333,3 +340,4 @@ def test_a_quantifier_before_the_counted_noun_gives_a_part() -> None:
     assert quantifies("Der überwiegende Teil der Familien lebt dort.", {"familie"}, terms)
     assert not quantifies("Die meisten Kommunen sind beigetreten.", {"kreise"}, terms)
     assert not quantifies("Es sind 24 Kreise.", {"kreise"}, terms)  # a number is type_fit's
+    assert not quantifies("Es liegen keine Daten der Kreise vor.", {"kreise"}, terms)
