@@ -268,6 +268,11 @@ def _ordinals_elsewhere(
     return slots.ordinals_unmatched(asked, sentences, analyze)
 
 
+# Two or more capitalised words in a row: a person's or a body's full name ("Volker Stephan",
+# "Katholische Hochschule")
+_FULL_NAME = re.compile(r"[A-ZÄÖÜ][\w.-]+(?:\s+[A-ZÄÖÜ][\w.-]+)+")
+
+
 def _contact_unscoped(
     question: str, qtype: QuestionType, extract: Extract, pages: Pages, catalog: Catalog
 ) -> list[str]:
@@ -277,10 +282,13 @@ def _contact_unscoped(
     giving = [c for c in extract.citations if slots.gives_contact(qtype, c.quote)]
     if not giving:
         return []
+    asked = focus(question)
+    # the detail of the very person or body the question names ("Volker Stephan, Tel.: …")
+    if any(name in c.quote for name in _FULL_NAME.findall(asked[1:]) for c in giving):
+        return []
     analyze = catalog.analyzer.terms
     context = set(analyze("\n".join(_context(c, pages) for c in giving)))
     unnamed = []
-    asked = focus(question)
     # English words meet German text, where even "out" may turn up once: in an English
     # question only a capitalised word or a word of a document's name is taken for a name
     names = catalog.name_terms() if is_english(question) else None

@@ -436,7 +436,8 @@ _PENDING = re.compile(
     r"\b(wird|werden|soll|sollen|sollte|sollten|will|is being|are being|to be)\b[^.;:]{0,160}?"
     r"\b(durchgeführt|evaluiert|ausgewertet|untersucht|erhoben|eingereicht|vorgelegt|"
     r"veröffentlicht|analysiert|befragt|carried out|evaluated|analy[sz]ed|published)\b|"
-    r"(?<!wie )\b(geplant|vorgesehen|angekündigt\w*|verschoben|planned|scheduled|postponed)\b",
+    r"(?<!wie )\b(geplant|vorgesehen|angekündigt\w*|verschoben|planned|scheduled|postponed|"
+    r"announced)\b|\bkündigt\w*\b[^.;:]{0,120}\ban\b",
     re.I,
 )
 # ... and states no finding of its own: a verb of finding, or a share ("80 %", "die Mehrheit")

@@ -87,6 +87,17 @@ CONTACT_DETAILS = (
         ),
     ),
 )
+# "Wie erreiche ich …?", "How can I contact …?": any contact detail answers
+_ANY_CONTACT_GIVEN = re.compile(
+    "|".join(f"(?:{given.pattern})" for _, given in CONTACT_DETAILS), re.I
+)
+_REACH_ASKED = re.compile(
+    r"\bwie (erreiche|erreichen|erreicht) (ich|man|wir|sie)\b|"
+    r"\bwie (kann|können|könnte|könnten) (ich|man|wir|sie)\b[^?]{0,60}\b(erreichen|kontaktieren)\b|"
+    r"\bwie (ist|sind)\b[^?]{0,60}\berreichbar\b|"
+    r"\bhow (can|do|could|should) (i|we|one|you) (reach|contact|get in touch)\b",
+    re.I,
+)
 
 
 _DATE = re.compile(
@@ -112,7 +123,8 @@ _COUNTED_EN = re.compile(
 )
 # What "wie hoch ist …" or "welcher …" measures: the noun after the article and adjectives.
 _MEASURED = re.compile(
-    r"\b(?i:wie hoch (?:ist|sind|war|waren|wäre|liegt|lag|fällt|fiel))\s+(?i:der|die|das|den)?\s*"
+    r"\b(?i:wie hoch (?:ist|sind|war|waren|wäre|wären|wird|werden|würde|würden|liegt|lag|fällt|"
+    r"fiel))\s+(?i:der|die|das|den)?\s*"
     r"(?:[a-zäöüß-]+\s+){0,2}([A-ZÄÖÜ][\w-]{2,})|\b(?i:welche[rsmn]?)\s+([A-ZÄÖÜ][\w-]{2,})|"
     r"\b(?i:what|how (?:high|large|big) is the)\s+(?:[a-z-]+\s+){0,2}?(share|percentage|"
     r"proportion|rate|amount|cost|costs|budget|salary|fee)\b|"
@@ -122,7 +134,8 @@ _MEASURED = re.compile(
 # The same for a question typed in lower case, where a capital cannot tell the noun: the
 # words right after "wie hoch ist (die)" or "welcher".
 _MEASURED_LOWER = re.compile(
-    r"\bwie hoch (?:ist|sind|war|waren|liegt|lag)\s+(?:der|die|das|den)?\s*(\w+)(?:\s+(\w+))?"
+    r"\bwie hoch (?:ist|sind|war|waren|wäre|wären|wird|werden|liegt|lag)\s+(?:der|die|das|den)?"
+    r"\s*(\w+)(?:\s+(\w+))?"
     r"|\bwelche[rsmn]?\s+(\w+)",
     _I,
 )
@@ -237,8 +250,9 @@ _ABOUT_FORM = re.compile(
 # Befragung gezeigt?", "What did the survey find?"); not what is hoped of it ("Welche
 # Ergebnisse soll das Projekt bringen?", "Which outcomes does it aim for?").
 _FINDINGS_ASKED = re.compile(
-    r"\b(Ergebnisse?|Erkenntnisse?|Befunde?|ergeben|ergab|ergaben|herausgekommen|herausgefunden|"
-    r"gezeigt|zeigt|zeigte|zeigten|results?|findings?|outcomes?)\b|"
+    r"\b(Ergebnisse?|Erkenntnisse?|Befunde?|\w*[Ee]mpfehlung(en)?|ergeben|ergab|ergaben|"
+    r"herausgekommen|herausgefunden|gezeigt|zeigt|zeigte|zeigten|results?|findings?|outcomes?|"
+    r"recommendations?)\b|"
     r"\bwhat\b[^?]{0,80}\b(find|found|show|showed|shown|reveal|revealed)\b|"
     r"\b(kam|kamen)\b[^?]{0,60}\bheraus\b",
     _I,
@@ -271,7 +285,8 @@ def classify(question: str) -> QuestionType:
         about_form=bool(_ABOUT_FORM.search(question)),
         findings=_asks_findings(q, kind.kind),
         deadline=bool(_DEADLINE_ASKED.search(q)),
-        contact=tuple(given for asked, given in CONTACT_DETAILS if asked.search(q)),
+        contact=tuple(given for asked, given in CONTACT_DETAILS if asked.search(q))
+        or ((_ANY_CONTACT_GIVEN,) if _REACH_ASKED.search(q) else ()),
     )
 
 

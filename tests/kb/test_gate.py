@@ -220,6 +220,16 @@ TWINS = {
         "Welche Kommunen haben für das Modellprojekt Sprachbrücke schon eine Zusage bekommen?",
         "Bielefeld, Dortmund und Hamm",
     ),
+    "a way to reach a person the page gives no contact for": Twins(
+        "# Projekt Sprachbrücke\n\n## Lenkungsgruppe\n\n"
+        "Frau Prof. Dr. Erika Muster von der Hochschule Nord nimmt an der Lenkungsgruppe teil "
+        "und unterstützt das Projekt mit einem Lehrforschungsprojekt.\n\n## Autor\n\n"
+        "Max Beispiel, Tel.: 0251 123456, max@beispiel.de\n",
+        "Wie erreiche ich Frau Muster von der Hochschule Nord wegen des Lehrforschungsprojekts?",
+        ("Eine eindeutige Antwort",),
+        "Wie erreiche ich Max Beispiel, den Autor des Berichts?",
+        "0251 123456",
+    ),
 }
 
 

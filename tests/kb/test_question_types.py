@@ -213,3 +213,20 @@ def test_a_contact_word_makes_a_name_question_only_when_it_is_what_is_asked() ->
     assert classify("Was ist die Telefonnummer des Jobcenters?").kind == AnswerType.NAME
     assert classify("Was ist eine Kontaktstelle?").kind == AnswerType.DEFINITION
     assert classify("Was bedeutet Telefonseelsorge?").kind == AnswerType.DEFINITION
+
+
+@pytest.mark.parametrize(
+    ("question", "contact", "findings", "amount"),
+    [
+        ("Wie erreiche ich Frau Muster?", True, False, False),
+        ("How can I contact the institute?", True, False, False),
+        ("Welche Ziele will das Projekt erreichen?", False, False, False),
+        ("Welche Handlungsempfehlungen stehen in der Praxisanalyse?", False, True, False),
+        ("Wie hoch wären die Sanierungskosten gewesen?", False, False, True),
+    ],
+)
+def test_everyday_wordings_of_a_contact_a_finding_or_a_sum(
+    question: str, contact: bool, findings: bool, amount: bool
+) -> None:
+    asked = classify(question)
+    assert (bool(asked.contact), asked.findings, asked.amount) == (contact, findings, amount)
