@@ -46,6 +46,9 @@ class QuestionType:
     # the contact details asked for (a telephone number, an e-mail or postal address, a fax
     # number, a website): what each looks like when given; a sentence giving one answers
     contact: tuple[re.Pattern[str], ...] = ()
+    # a length of time is asked ("Wie lange dauert …?", "How long …?"): a duration ("ein Jahr",
+    # "zwei Stunden", "ganztägig") or a date it runs until answers it
+    duration: bool = False
 
 
 _I = re.I
@@ -271,6 +274,9 @@ _DEADLINE_ASKED = re.compile(
 )
 
 
+_DURATION_ASKED = re.compile(r"\b(wie lange?|für wie lange|welche dauer|(for )?how long)\b", _I)
+
+
 def _asks_findings(asked: str, kind: AnswerType) -> bool:
     return (
         kind != AnswerType.DATE and bool(_FINDINGS_ASKED.search(asked)) and not _HOPED.search(asked)
@@ -285,6 +291,8 @@ def classify(question: str) -> QuestionType:
         about_form=bool(_ABOUT_FORM.search(question)),
         findings=_asks_findings(q, kind.kind),
         deadline=bool(_DEADLINE_ASKED.search(q)),
+        duration=kind.kind in (AnswerType.NUMBER, AnswerType.DATE)
+        and bool(_DURATION_ASKED.search(q)),
         contact=tuple(given for asked, given in CONTACT_DETAILS if asked.search(q))
         or ((_ANY_CONTACT_GIVEN,) if _REACH_ASKED.search(q) else ()),
     )
@@ -339,6 +347,15 @@ _HAS_YEAR = re.compile(r"\b(19|20)\d\d\b")
 # Numbers written as words (a regex alternation); kb/answer/slots.py counts with them too.
 CARDINAL_WORDS = (
     r"zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|hundert|tausend"
+)
+# A length of time: "ein Jahr", "zwei Stunden", "18 Monate", "ganztägig", "three years"
+_HAS_DURATION = re.compile(
+    rf"\b(\d+([.,]\d+)?|{CARDINAL_WORDS}|ein|eine|einen|einem|einer|halbe[nmr]?|ganze[nmr]?|"
+    r"mehrere[nr]?|wenige[nr]?|one|a|an|two|three|four|five|six|several|a few)\s+(\w+\s+)?"
+    r"(Minute|Stunde|Tag|Woche|Monat|Jahr|Semester|Schuljahr|minute|hour|day|week|month|year)"
+    r"\w*\b|\b(ganz|halb|mehr|ein|zwei|drei)(tägig|wöchig|monatig|jährig)\w*|\b\d+-(tägig|wöchig|"
+    r"monatig|jährig)\w*",
+    re.I,
 )
 _NUMBER_WORDS = rf"{CARDINAL_WORDS}|einmal|zweimal|dreimal|Hälfte|Drittel|Viertel|Dutzend"
 _HAS_NUMBER = re.compile(rf"\d|\b({_NUMBER_WORDS})\b", re.I)
@@ -395,6 +412,8 @@ def type_fit(
 ) -> float:
     """0..1: does the sentence hold what the question asks for?"""
     kind = qtype.kind
+    if qtype.duration:  # the length itself first; the date it runs until answers too
+        return 1.0 if _HAS_DURATION.search(text) else 0.7 if _HAS_DATE.search(text) else 0.0
     if kind == AnswerType.DATE:
         return 1.0 if _HAS_DATE.search(text) else 0.4 if _HAS_YEAR.search(text) else 0.0
     if kind == AnswerType.NUMBER:

@@ -285,3 +285,18 @@ def test_a_table_row_is_read_with_its_header_and_a_quantifier_gives_a_part(
     )
     assert not row.uncertain and "39 (86,6%)" in row.answer, row.answer
     assert not most.uncertain and "die meisten Kreise" in most.answer, most.answer
+
+
+def test_a_length_of_time_answers_how_long(tmp_path: Path) -> None:
+    """ "Wie lange dauert …?" is answered by a duration ("ein Jahr"), not only by a date, and
+    the sentence with the asked duration is quoted, in either language."""
+    german, english = _ask_one_page(
+        tmp_path,
+        "# Pflegehelfer\n\n"
+        "Die Ausbildung zur Pflegehelferin dauert ein Jahr und endet mit einer Prüfung.\n\n"
+        "Der Starterworkshop zur Ausbildung fand im Mai 2019 statt.\n",
+        "Wie lange dauert die Ausbildung zur Pflegehelferin?",
+        "How long does the training take?",
+    )
+    for answer in (german, english):
+        assert not answer.uncertain and "dauert ein Jahr" in answer.answer, answer.answer

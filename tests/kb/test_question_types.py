@@ -230,3 +230,14 @@ def test_everyday_wordings_of_a_contact_a_finding_or_a_sum(
 ) -> None:
     asked = classify(question)
     assert (bool(asked.contact), asked.findings, asked.amount) == (contact, findings, amount)
+
+
+def test_a_length_of_time_is_asked_and_given() -> None:
+    for question in ("Wie lange dauert die Ausbildung?", "How long did the workshops last?"):
+        asked = classify(question)
+        assert asked.duration, question
+        assert type_fit("Sie dauert ein Jahr.", asked, set(), analyze) == 1.0
+        assert type_fit("Sie ging zwei Stunden.", asked, set(), analyze) == 1.0
+        assert type_fit("Sie läuft bis Ende Mai 2019.", asked, set(), analyze) == 0.7
+        assert type_fit("Sie findet im Rathaus statt.", asked, set(), analyze) == 0.0
+    assert not classify("Wie viele Familien nehmen teil?").duration
