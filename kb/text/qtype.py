@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import Enum
+from itertools import islice
 
 Terms = Callable[[str], list[str]]  # the analyzer: text → index terms
 
@@ -454,9 +455,14 @@ QUANTIFIER = re.compile(
 )
 
 
-def _names_counted(after: str, counted: set[str], terms: Terms) -> bool:
-    """One of the next three words of ``after`` is a word of the counted noun."""
-    return bool(counted & set(terms(" ".join(re.findall(r"[\w.,%/-]+", after)[:3]))))
+_WORD = re.compile(r"[\w.,%/-]+")
+
+
+def _names_counted(text: str, pos: int, counted: set[str], terms: Terms) -> bool:
+    """One of the three words after ``pos`` is a word of the counted noun (only those three
+    are read: this runs for every number of every candidate sentence)."""
+    after = " ".join(m.group() for m in islice(_WORD.finditer(text, pos), 3))
+    return bool(counted & set(terms(after)))
 
 
 def quantifies(text: str, counted: set[str], terms: Terms) -> bool:
@@ -464,7 +470,7 @@ def quantifies(text: str, counted: set[str], terms: Terms) -> bool:
     Kreise"): a part given without a number, an answer to "Wie viele Kreise …?" where the
     documents give no count. A sentence with the number answers better: type_fit does not
     count this."""
-    return any(_names_counted(text[m.end() :], counted, terms) for m in QUANTIFIER.finditer(text))
+    return any(_names_counted(text, m.end(), counted, terms) for m in QUANTIFIER.finditer(text))
 
 
 def _counts(text: str, counted: set[str], terms: Terms) -> bool:
@@ -473,8 +479,8 @@ def _counts(text: str, counted: set[str], terms: Terms) -> bool:
     if counted & _MONEY_ASKED and _MONEY.search(text):
         return True
     return any(
-        _names_counted(text[m.end() :], counted, terms)
-        for m in re.finditer(r"[\w.,%/-]+", text)
+        _names_counted(text, m.end(), counted, terms)
+        for m in _WORD.finditer(text)
         if _HAS_NUMBER.search(m.group())
     )
 
