@@ -222,13 +222,11 @@ def _kind_missing(
 def _table_counts(extract: Extract, pages: Pages, counted: set[str], analyze: Terms) -> bool:
     """A quote is a row of a table whose caption or header names the counted thing
     ("Ausländerbehörde 39 (86,6%)" under "An den Bündnis-Kerngruppen beteiligte Akteure")."""
-    for c in extract.citations:
-        page = pages.get((c.doc_id, c.page), "")
-        if not page or c.start is None or c.end is None:
-            continue
-        if counted & set(analyze(layout.table_head(page, c.start, c.end))):
-            return True
-    return False
+    return any(
+        counted & set(analyze(layout.table_head(*span)))
+        for c in extract.citations
+        if (span := _cited_span(c, pages)) is not None
+    )
 
 
 def _stating(
@@ -365,12 +363,17 @@ def _context(citation: Citation, pages: Pages) -> str:
     """What a quote is about: its document's title and file name, its section, and the
     paragraph (line of the cleaned page) it stands in — for a table row, its table's header
     and caption too."""
-    page = pages.get((citation.doc_id, citation.page), "")
-    if page and citation.start is not None and citation.end is not None:
-        paragraph = layout.table_around(page, citation.start, citation.end)
-    else:
-        paragraph = citation.quote
+    span = _cited_span(citation, pages)
+    paragraph = layout.table_around(*span) if span else citation.quote
     return _described(citation.title, citation.file, citation.section, paragraph)
+
+
+def _cited_span(citation: Citation, pages: Pages) -> tuple[str, int, int] | None:
+    """The cited page's text and the quote's offsets in it, when both are known."""
+    page = pages.get((citation.doc_id, citation.page), "")
+    if not page or citation.start is None or citation.end is None:
+        return None
+    return page, citation.start, citation.end
 
 
 def _described(title: str, file_name: str, section: str | None, text: str) -> str:

@@ -15,22 +15,26 @@ close as a real one would, so similarity cannot tell; what tells is a missing sl
 - a person asked for by role ("Wer leitet …?") where the quotes name an office, not a person,
   or name a person only where the question's rarest word is not named (kb/answer/refusal.py:
   a professor in another section is not the asked "Sozialdezernentin");
-- towns or districts asked for ("welche Kommunen …") where the quotes name none;
+- towns or districts asked for ("welche Kommunen …") where the quotes name none but the
+  question's own, or name them only where the question's topic is not named
+  (kb/answer/refusal.py: the towns of another programme);
 - a head asked for ("Wer leitet …?") where every person the quotes name holds the role only as
-  a deputy, for a time or formerly ("stellvertretender Leiter");
+  a deputy, for a time, formerly or for a part of the organisation ("stellvertretender
+  Leiter", "Leiter des Fachbereichs … bei der …");
 - results asked of a study ("Welche Ergebnisse hat … gebracht?") where the answering quote
   only says that it is under way, planned or put off ("wird … evaluiert");
 - an ordinal of the question ("das 15. Werkstattgespräch") that the sentences stating the
   fact number otherwise ("des 16. Werkstattgesprächs … im Dezember 2018");
-- a part of the question's figure asked ("Wie viele der 128 …?") where the quotes give no
-  smaller count, no share and not "alle 128" ("128 (von ursprünglich 650)" restates it);
+- a part of the question's figure asked ("Wie viele der 128 …?") where the direct answer gives
+  no smaller count, no share ("die Hälfte", "der überwiegende Teil") and not "alle 128"
+  ("128 (von ursprünglich 650)" restates it);
 - a deadline asked ("Bis wann …?", "Welche Frist …?") where no quote gives a date as one
   ("bis", "Frist", "spätestens", "zwischen … und", "einzureichen"): "im Frühjahr 2019 wurde
   begonnen" dates a start;
 - for a number, date, yes/no or who-question: a year, place or country of the question that
-  the paragraph of the quote holding the asked fact does not name ("Wie viele … im Rhein-Kreis
-  Neuss?" answered with a figure for all of NRW, from a page that mentions the district
-  elsewhere).
+  the paragraph of the quote holding the asked fact (for a table row: with its header and
+  caption) does not name ("Wie viele … im Rhein-Kreis Neuss?" answered with a figure for all
+  of NRW, from a page that mentions the district elsewhere).
 
 Nothing here knows the corpus; only the question's form and the quoted text are read. (A rare
 word or noun of the question missing from the quotes or the cited passages was tried as well:
@@ -313,15 +317,13 @@ _ORDINAL_NOUN = re.compile(
     r"(?<![\d.§])(?<!§ )((?:\d{1,3}\.\s*(?:und|oder|bis|sowie|,|–|-)\s*)*)(\d{1,3})\.\s*"
     rf"(?!(?:{_MONTHS})\b)([^\W\d]{{3,}})"
 )
-_WRITTEN_ORDINAL = re.compile(
-    r"\b(erst|zweit|dritt|viert|fünft|sechst|siebt|acht|neunt|zehnt|konstituierend)"
-    r"(?:e|er|es|en|em)\s+([^\W\d]{3,})",
-    re.I,
-)
 _ORDINAL_WORDS = (
     "erst", "zweit", "dritt", "viert", "fünft", "sechst", "siebt", "acht", "neunt", "zehnt",
 )  # fmt: skip
 _FIRST_WORDS = ("konstituierend",)  # the constituent meeting is the first
+_WRITTEN_ORDINAL = re.compile(
+    rf"\b({'|'.join(_ORDINAL_WORDS + _FIRST_WORDS)})(?:e|er|es|en|em)\s+([^\W\d]{{3,}})", re.I
+)
 
 
 def _ordinals(
