@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from kb.answer import slots
+from kb.answer import ordinals, roles, slots
 from kb.answer.calibration import Calibration
 from kb.answer.compose import is_english
 from kb.answer.extractive import Extract, best_passage_coverage
@@ -178,7 +178,7 @@ class RefusalGate:
         if unplaced:
             return slots.Missing(tuple(unplaced), "scope")
         quoted = [c.quote for c in extract.citations]
-        if qtype.person and slots.role_qualified(asked, quoted):
+        if qtype.person and roles.role_qualified(asked, quoted):
             return slots.Missing((), "role")
         if qtype.kind in _SCOPED:
             stating = _stating(asked, qtype, units, counted, analyze)
@@ -258,12 +258,12 @@ def _ordinals_elsewhere(
     analyze: Terms,
 ) -> list[str]:
     """An ordinal of the question ("das 15. Werkstattgespräch") that the sentences stating the
-    fact number otherwise ("des 16. Werkstattgesprächs", slots.ordinals_unmatched); for number
+    fact number otherwise ("des 16. Werkstattgesprächs", ordinals.ordinals_unmatched); for number
     and date questions only the sentences with a figure, date or year count."""
     sentences = [s for unit in stating for c in unit for s in sentence_texts(c.quote)]
     if qtype.kind in (AnswerType.NUMBER, AnswerType.DATE):
         sentences = [s for s in sentences if type_fit(s, qtype, counted, analyze)] or sentences
-    return slots.ordinals_unmatched(asked, sentences, analyze)
+    return ordinals.ordinals_unmatched(asked, sentences, analyze)
 
 
 # Two or more capitalised words in a row: a person's or a body's full name ("Volker Stephan",

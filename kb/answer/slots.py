@@ -19,12 +19,11 @@ close as a real one would, so similarity cannot tell; what tells is a missing sl
   question's own, or name them only where the question's topic is not named
   (kb/answer/refusal.py: the towns of another programme);
 - a head asked for ("Wer leitet …?") where every person the quotes name holds the role only as
-  a deputy, for a time, formerly or for a part of the organisation ("stellvertretender
-  Leiter", "Leiter des Fachbereichs … bei der …");
+  a deputy, for a time, formerly or for a part of the organisation (kb/answer/roles.py);
 - results asked of a study ("Welche Ergebnisse hat … gebracht?") where the answering quote
   only says that it is under way, planned or put off ("wird … evaluiert");
 - an ordinal of the question ("das 15. Werkstattgespräch") that the sentences stating the
-  fact number otherwise ("des 16. Werkstattgesprächs … im Dezember 2018");
+  fact number otherwise (kb/answer/ordinals.py);
 - a part of the question's figure asked ("Wie viele der 128 …?") where the direct answer gives
   no smaller count, no share ("die Hälfte", "der überwiegende Teil") and not "alle 128"
   ("128 (von ursprünglich 650)" restates it);
@@ -49,15 +48,11 @@ from typing import Protocol
 
 from kb.text.qtype import (
     CARDINAL_WORDS,
-    MONTHS,
     QUANTIFIER,
-    ROLE_WORD,
     AnswerType,
     QuestionType,
     focus,
-    person_spans,
 )
-from kb.text.sentences import sentence_texts
 
 
 class Named(Protocol):
@@ -307,128 +302,6 @@ def _contact_number(text: str, start: int, end: int) -> bool:
         or joined
         or bool(_CONTACT_BEFORE.search(text[max(0, start - 20) : start]))
     )
-
-
-# Month names and their short forms: a number before one is a date, not an ordinal
-_MONTHS = rf"{MONTHS}|Jan|Feb|Mär|Apr|Jun|Jul|Aug|Sep|Sept|Okt|Nov|Dez"
-# "das 15. Werkstattgespräch", "die 2.Sitzung", "zum 2. und 3. Fachtag": ordinals and the noun
-# they number; not a date ("am 15. Mai") nor a paragraph ("§ 3. Absatz")
-_ORDINAL_NOUN = re.compile(
-    r"(?<![\d.§])(?<!§ )((?:\d{1,3}\.\s*(?:und|oder|bis|sowie|,|–|-)\s*)*)(\d{1,3})\.\s*"
-    rf"(?!(?:{_MONTHS})\b)([^\W\d]{{3,}})"
-)
-_ORDINAL_WORDS = (
-    "erst", "zweit", "dritt", "viert", "fünft", "sechst", "siebt", "acht", "neunt", "zehnt",
-)  # fmt: skip
-_FIRST_WORDS = ("konstituierend",)  # the constituent meeting is the first
-_WRITTEN_ORDINAL = re.compile(
-    rf"\b({'|'.join(_ORDINAL_WORDS + _FIRST_WORDS)})(?:e|er|es|en|em)\s+([^\W\d]{{3,}})", re.I
-)
-
-
-def _ordinals(
-    text: str, analyze: Callable[[str], list[str]]
-) -> list[tuple[set[str], tuple[str, ...], str]]:
-    """The ordinals a text gives: their numbers, the terms of the noun they number, the words."""
-    out = []
-    for m in _ORDINAL_NOUN.finditer(text):
-        numbers = {*re.findall(r"\d{1,3}", m.group(1)), m.group(2)}
-        out.append((numbers, tuple(analyze(m.group(3))), f"{m.group(2)}. {m.group(3)}"))
-    for m in _WRITTEN_ORDINAL.finditer(text):
-        word = m.group(1).lower()
-        number = "1" if word in _FIRST_WORDS else str(_ORDINAL_WORDS.index(word) + 1)
-        out.append(({number}, tuple(analyze(m.group(2))), m.group()))
-    return out
-
-
-def ordinals_unmatched(
-    question: str, sentences: Sequence[str], analyze: Callable[[str], list[str]]
-) -> list[str]:
-    """Ordinals of the question ("das 15. Werkstattgespräch") where every sentence stating the
-    asked fact that names the same noun numbers it otherwise ("des 16.
-    Werkstattgesprächs"): the date of the 16th is not the date of the 15th, though one
-    paragraph names both. A sentence naming the noun without a number may be about the asked
-    one ("das Werkstattgespräch … am 29. Juni")."""
-    asked_ordinals = [o for o in _ordinals(question, analyze) if o[1]]
-    if not asked_ordinals:
-        return []
-    # each sentence once: its terms and the ordinals it gives
-    read = [(set(analyze(s)), _ordinals(s, analyze)) for s in sentences]
-    out = []
-    for asked, noun, words in asked_ordinals:
-        given = [
-            set().union(*(n for n, other, _ in ordinals if other == noun))
-            for terms, ordinals in read
-            if set(noun) <= terms
-        ]
-        if given and all(n and not n & asked for n in given):
-            out.append(words)
-    return out
-
-
-# A role held in part, for a time or no longer: "stellvertretende Leiterin", "Stellvertreter",
-# "kommissarisch", "ehemaliger Leiter", "deputy head", "acting director", "former chair".
-_QUALIFIER = (
-    r"(stellv\.|stellvertretende[nrms]?|kommissarische[nrms]?|ehemalige[nrms]?|frühere[nrms]?|"
-    r"designierte[nrms]?)"
-)
-_ROLE_WORD = rf"({ROLE_WORD}|Leitung\b)"
-_QUALIFIED_ROLE = re.compile(
-    rf"\b{_QUALIFIER}\s+{_ROLE_WORD}|\b(Stellvertreter\w*|Stellvertretung|kommissarisch)\b|"
-    r"\b(deputy|acting|former|vice)[\s-]+(head|director|chair\w*|manager|leader|president|"
-    r"mayor|coordinator)\b",
-    re.I,
-)
-# ... or the head of a part of it ("Leiter des Fachbereichs … bei der Regionaldirektion"), which
-# answers for the whole no more than a deputy does
-_SUBUNIT = (
-    r"(Fachbereich\w*|Abteilung\w*|Referat\w*|Sachgebiet\w*|Team\w*|Ressort\w*|"
-    r"Stabsstelle\w*|Arbeitsbereich\w*|department|division|unit|section|team)"
-)
-_SUBUNIT_ROLE = re.compile(
-    rf"\b{_ROLE_WORD}\s+(des|der|eines|einer)\s+{_SUBUNIT}|"
-    rf"\b(head|director|manager|leader)\s+of\s+(the\s+)?([\w-]+\s+){{0,4}}{_SUBUNIT}\b",
-    re.I,
-)
-_ASKS_SUBUNIT = re.compile(rf"\w*{_SUBUNIT}", re.I)  # "die Integrationsabteilung" too
-# ... and a question that asks for such a holder ("Wer leitet kommissarisch …?")
-_ASKS_QUALIFIED = re.compile(
-    r"\b(stellv\.|stellvertret\w*|kommissarisch\w*|ehemalig\w*|früher\w*|designiert\w*|"
-    r"deputy|acting|former|vice)",
-    re.I,
-)
-
-
-def role_qualified(question: str, quotes: Sequence[str]) -> bool:
-    """A person asked for by role ("Wer leitet …?") where every person the quotes name holds it
-    only as a deputy, for a time or formerly ("Dr. …, stellvertretender Leiter der …") or for a
-    part of the organisation ("Leiter des Fachbereichs … bei der …"), and the question does not
-    ask for that: the deputy is not the head. The role must stand by the name, in its sentence
-    and before the next person named."""
-    if _ASKS_QUALIFIED.search(question):
-        return False
-    subunit = _ASKS_SUBUNIT.search(question) is None
-    qualified = [
-        bool(_QUALIFIED_ROLE.search(around) or (subunit and _SUBUNIT_ROLE.search(around)))
-        for quote in quotes
-        for sentence in sentence_texts(quote)
-        for around in _around_people(sentence)
-    ]
-    return bool(qualified) and all(qualified)
-
-
-def _around_people(sentence: str) -> list[str]:
-    """What stands by each person a sentence names: up to 40 characters before and 60 after,
-    within the clause (up to a ';') and before the next person named."""
-    spans = person_spans(sentence)
-    nexts = [s for s, _ in spans[1:]] + [len(sentence)] if spans else []
-    out = []
-    for (start, end), nxt in zip(spans, nexts, strict=True):
-        semicolon = sentence.find(";", end)
-        lo = max(start - 40, sentence.rfind(";", 0, start) + 1, 0)
-        hi = min(nxt, end + 60, semicolon if semicolon >= 0 else len(sentence))
-        out.append(sentence[lo:hi])
-    return out
 
 
 # The results of a study are asked (QuestionType.findings), and the quote only says that it is

@@ -3,7 +3,7 @@
 import re
 from dataclasses import dataclass
 
-from kb.answer import slots
+from kb.answer import ordinals, roles, slots
 from kb.text.qtype import classify, quantifies
 
 
@@ -203,66 +203,66 @@ def test_an_ordinal_must_be_named_where_another_of_the_same_noun_is() -> None:
     question = "Wann findet das 15. Werkstattgespräch statt?"
     other = "Thema des 16. Werkstattgesprächs ist die Ausbildung; es findet im Dezember statt."
     fair = "Die Messe findet im Mai statt."  # a sentence about something else counts for neither
-    assert slots.ordinals_unmatched(question, [other, fair], _words) == ["15. Werkstattgespräch"]
+    assert ordinals.ordinals_unmatched(question, [other, fair], _words) == ["15. Werkstattgespräch"]
     # the asked ordinal named too, or the noun named without an ordinal: it may be the asked one
     both = "Das 15. Werkstattgespräch findet im Mai statt, das 16. Werkstattgespräch im Juni."
-    assert not slots.ordinals_unmatched(question, [both], _words)
+    assert not ordinals.ordinals_unmatched(question, [both], _words)
     unnumbered = "Das Werkstattgespräch fand am 29. Juni in Bochum statt."
-    assert not slots.ordinals_unmatched(question, [other, unnumbered], _words)
-    assert not slots.ordinals_unmatched(question, [fair], _words)
+    assert not ordinals.ordinals_unmatched(question, [other, unnumbered], _words)
+    assert not ordinals.ordinals_unmatched(question, [fair], _words)
     # a date is no ordinal, neither on the question's side nor on the quote's
     day = "Wie viele Besucher kamen am 15. Mai 2019?"
-    assert not slots.ordinals_unmatched(day, ["Am 20. Mai kamen 80 Besucher."], _words)
+    assert not ordinals.ordinals_unmatched(day, ["Am 20. Mai kamen 80 Besucher."], _words)
     # "2. und 3." numbers both; a written ordinal numbers too
     second = "Wann war die 2. Sitzung?"
-    assert not slots.ordinals_unmatched(second, ["Die 2. und 3. Sitzung waren im Mai."], _words)
-    assert not slots.ordinals_unmatched(second, ["Die zweite Sitzung war im Mai."], _words)
-    assert slots.ordinals_unmatched(second, ["Die dritte Sitzung war im Mai."], _words)
-    assert slots.ordinals_unmatched(second, ["Die 3.Sitzung war im Mai."], _words)
+    assert not ordinals.ordinals_unmatched(second, ["Die 2. und 3. Sitzung waren im Mai."], _words)
+    assert not ordinals.ordinals_unmatched(second, ["Die zweite Sitzung war im Mai."], _words)
+    assert ordinals.ordinals_unmatched(second, ["Die dritte Sitzung war im Mai."], _words)
+    assert ordinals.ordinals_unmatched(second, ["Die 3.Sitzung war im Mai."], _words)
     # the constituent meeting is the first
     constituent = ["Die Gruppe traf sich am 27.06.2019 zur konstituierenden Sitzung."]
-    assert slots.ordinals_unmatched(second, constituent, _words)
-    assert not slots.ordinals_unmatched("Wann war die erste Sitzung?", constituent, _words)
+    assert ordinals.ordinals_unmatched(second, constituent, _words)
+    assert not ordinals.ordinals_unmatched("Wann war die erste Sitzung?", constituent, _words)
 
 
 def test_a_deputy_is_not_the_head_asked_for() -> None:
     question = "Wer leitet die Koordinierungsstelle?"
     deputy = "Dr. Max Muster, stellvertretender Leiter der Koordinierungsstelle, sprach."
     head = "Die Koordinierungsstelle leitet Frau Erika Beispiel."
-    assert slots.role_qualified(question, [deputy])
-    assert slots.role_qualified(
+    assert roles.role_qualified(question, [deputy])
+    assert roles.role_qualified(
         "Who heads the office?", ["Erika Beispiel, stellvertretende Leiterin."]
     )
     # a quote that names the head too answers; so does no person at all (another check)
-    assert not slots.role_qualified(question, [deputy, head])
-    assert not slots.role_qualified(question, ["Die Koordinierungsstelle berät Kommunen."])
+    assert not roles.role_qualified(question, [deputy, head])
+    assert not roles.role_qualified(question, ["Die Koordinierungsstelle berät Kommunen."])
     # asked for the deputy, the deputy answers
-    assert not slots.role_qualified("Wer leitet kommissarisch die Stelle?", [deputy])
+    assert not roles.role_qualified("Wer leitet kommissarisch die Stelle?", [deputy])
     # the qualifier must stand by the person's role, in the person's clause
     for head_too in (
         "Leiterin: Dr. Erika Beispiel. Stellv. Leiter: Max Muster.",
         "Leiterin ist Frau Erika Beispiel; ihr Stellvertreter ist Herr Max Muster.",
         "Dr. Erika Beispiel ist Leiterin der früheren Koordinierungsstelle.",
     ):
-        assert not slots.role_qualified(question, [head_too]), head_too
+        assert not roles.role_qualified(question, [head_too]), head_too
 
 
 def test_the_head_of_a_division_is_not_the_head_of_the_organisation() -> None:
     division = (
         "Dieter Muster, Leiter des Fachbereichs Ausbildung bei der Regionaldirektion, sprach."
     )
-    assert slots.role_qualified("Wer leitet die Regionaldirektion?", [division])
-    assert slots.role_qualified(
+    assert roles.role_qualified("Wer leitet die Regionaldirektion?", [division])
+    assert roles.role_qualified(
         "Who heads the institute?", ["Erika Beispiel, head of the research department, spoke."]
     )
     # a topic is no division ("im Bereich Bildung"); a compound asks for the division
     topic = "Erika Beispiel, Koordinatorin im Bereich Bildung des Zentrums, sprach."
-    assert not slots.role_qualified("Wer leitet das Zentrum?", [topic])
+    assert not roles.role_qualified("Wer leitet das Zentrum?", [topic])
     unit = "Max Muster, Leiter der Abteilung Integration, sprach."
-    assert not slots.role_qualified("Wer leitet die Integrationsabteilung?", [unit])
+    assert not roles.role_qualified("Wer leitet die Integrationsabteilung?", [unit])
     # asked for the division, its head answers; so does the head of the whole
-    assert not slots.role_qualified("Wer leitet den Fachbereich Ausbildung?", [division])
-    assert not slots.role_qualified(
+    assert not roles.role_qualified("Wer leitet den Fachbereich Ausbildung?", [division])
+    assert not roles.role_qualified(
         "Wer leitet die Regionaldirektion?", ["Erika Beispiel, Leiterin der Regionaldirektion."]
     )
 

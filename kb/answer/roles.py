@@ -1,0 +1,74 @@
+"""A head asked for where the quotes name only a deputy, an acting or former holder, or the
+head of a part of the organisation: "Dr. …, stellvertretender Leiter der …" and "Leiter des
+Fachbereichs … bei der Regionaldirektion" do not answer "Wer leitet …?" (a slot check of
+kb/answer/refusal.py)."""
+
+import re
+from collections.abc import Sequence
+
+from kb.text.qtype import ROLE_WORD, person_spans
+from kb.text.sentences import sentence_texts
+
+# A role held in part, for a time or no longer: "stellvertretende Leiterin", "Stellvertreter",
+# "kommissarisch", "ehemaliger Leiter", "deputy head", "acting director", "former chair".
+_QUALIFIER = (
+    r"(stellv\.|stellvertretende[nrms]?|kommissarische[nrms]?|ehemalige[nrms]?|frühere[nrms]?|"
+    r"designierte[nrms]?)"
+)
+_ROLE_WORD = rf"({ROLE_WORD}|Leitung\b)"
+_QUALIFIED_ROLE = re.compile(
+    rf"\b{_QUALIFIER}\s+{_ROLE_WORD}|\b(Stellvertreter\w*|Stellvertretung|kommissarisch)\b|"
+    r"\b(deputy|acting|former|vice)[\s-]+(head|director|chair\w*|manager|leader|president|"
+    r"mayor|coordinator)\b",
+    re.I,
+)
+# ... or the head of a part of it ("Leiter des Fachbereichs … bei der Regionaldirektion"), which
+# answers for the whole no more than a deputy does
+_SUBUNIT = (
+    r"(Fachbereich\w*|Abteilung\w*|Referat\w*|Sachgebiet\w*|Team\w*|Ressort\w*|"
+    r"Stabsstelle\w*|Arbeitsbereich\w*|department|division|unit|section|team)"
+)
+_SUBUNIT_ROLE = re.compile(
+    rf"\b{_ROLE_WORD}\s+(des|der|eines|einer)\s+{_SUBUNIT}|"
+    rf"\b(head|director|manager|leader)\s+of\s+(the\s+)?([\w-]+\s+){{0,4}}{_SUBUNIT}\b",
+    re.I,
+)
+_ASKS_SUBUNIT = re.compile(rf"\w*{_SUBUNIT}", re.I)  # "die Integrationsabteilung" too
+# ... and a question that asks for such a holder ("Wer leitet kommissarisch …?")
+_ASKS_QUALIFIED = re.compile(
+    r"\b(stellv\.|stellvertret\w*|kommissarisch\w*|ehemalig\w*|früher\w*|designiert\w*|"
+    r"deputy|acting|former|vice)",
+    re.I,
+)
+
+
+def role_qualified(question: str, quotes: Sequence[str]) -> bool:
+    """A person asked for by role ("Wer leitet …?") where every person the quotes name holds it
+    only as a deputy, for a time or formerly ("Dr. …, stellvertretender Leiter der …") or for a
+    part of the organisation ("Leiter des Fachbereichs … bei der …"), and the question does not
+    ask for that: the deputy is not the head. The role must stand by the name, in its sentence
+    and before the next person named."""
+    if _ASKS_QUALIFIED.search(question):
+        return False
+    subunit = _ASKS_SUBUNIT.search(question) is None
+    qualified = [
+        bool(_QUALIFIED_ROLE.search(around) or (subunit and _SUBUNIT_ROLE.search(around)))
+        for quote in quotes
+        for sentence in sentence_texts(quote)
+        for around in _around_people(sentence)
+    ]
+    return bool(qualified) and all(qualified)
+
+
+def _around_people(sentence: str) -> list[str]:
+    """What stands by each person a sentence names: up to 40 characters before and 60 after,
+    within the clause (up to a ';') and before the next person named."""
+    spans = person_spans(sentence)
+    nexts = [s for s, _ in spans[1:]] + [len(sentence)] if spans else []
+    out = []
+    for (start, end), nxt in zip(spans, nexts, strict=True):
+        semicolon = sentence.find(";", end)
+        lo = max(start - 40, sentence.rfind(";", 0, start) + 1, 0)
+        hi = min(nxt, end + 60, semicolon if semicolon >= 0 else len(sentence))
+        out.append(sentence[lo:hi])
+    return out
