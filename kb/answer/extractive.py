@@ -29,15 +29,8 @@ from kb.retrieval.retriever import Retrieval
 from kb.retrieval.units import MIN_SENTENCE_WORDS
 from kb.store.vectors import SentenceUnit
 from kb.text import layout
-from kb.text.qtype import (
-    SEQUENCE,
-    AnswerType,
-    QuestionType,
-    classify,
-    counted_terms,
-    second_part,
-    type_fit,
-)
+from kb.text.holds import SEQUENCE, counted_terms, type_fit
+from kb.text.qtype import AnswerType, QuestionType, classify, second_part
 from kb.text.sentences import split_sentences
 
 # Sentences about the document itself (what a chapter gives, where something is described, what

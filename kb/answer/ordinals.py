@@ -5,7 +5,7 @@ stattfinden wird", though one paragraph names both (a slot check of kb/answer/re
 import re
 from collections.abc import Callable, Sequence
 
-from kb.text.qtype import MONTHS
+from kb.text.holds import MONTHS
 
 # Month names and their short forms: a number before one is a date, not an ordinal
 _MONTHS = rf"{MONTHS}|Jan|Feb|Mär|Apr|Jun|Jul|Aug|Sep|Sept|Okt|Nov|Dez"

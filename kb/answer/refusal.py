@@ -31,15 +31,8 @@ from kb.models import Citation
 from kb.retrieval.catalog import Catalog, file_words
 from kb.retrieval.retriever import Retrieval
 from kb.text import layout
-from kb.text.qtype import (
-    AnswerType,
-    QuestionType,
-    Terms,
-    counted_terms,
-    focus,
-    quantifies,
-    type_fit,
-)
+from kb.text.holds import counted_terms, quantifies, type_fit
+from kb.text.qtype import AnswerType, QuestionType, Terms, focus
 from kb.text.sentences import sentence_texts
 
 Band = Literal["answer", "hedge", "refuse"]

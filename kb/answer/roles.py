@@ -6,7 +6,8 @@ kb/answer/refusal.py)."""
 import re
 from collections.abc import Sequence
 
-from kb.text.qtype import ROLE_WORD, person_spans
+from kb.text.holds import person_spans
+from kb.text.qtype import ROLE_WORD
 from kb.text.sentences import sentence_texts
 
 # A role held in part, for a time or no longer: "stellvertretende Leiterin", "Stellvertreter",

@@ -46,13 +46,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from kb.text.qtype import (
-    CARDINAL_WORDS,
-    QUANTIFIER,
-    AnswerType,
-    QuestionType,
-    focus,
-)
+from kb.text.holds import CARDINAL_WORDS, QUANTIFIER
+from kb.text.qtype import AnswerType, QuestionType, focus
 
 
 class Named(Protocol):

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 
 from kb.models import Hit
 from kb.retrieval.catalog import Catalog
+from kb.text.holds import counted_terms, type_fit
 from kb.text.layout import NOISE, nonprose_share
-from kb.text.qtype import QuestionType, counted_terms, type_fit
+from kb.text.qtype import QuestionType
 
 Ranks = Mapping[str, tuple[int, float]]  # chunk id → (0-based rank, score) in one ranking
 

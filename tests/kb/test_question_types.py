@@ -3,7 +3,8 @@
 import pytest
 
 from kb.retrieval.analyzer import GermanAnalyzer
-from kb.text.qtype import AnswerType, classify, counted_terms, focus, second_part, type_fit
+from kb.text.holds import counted_terms, type_fit
+from kb.text.qtype import AnswerType, classify, focus, second_part
 
 
 def analyze(text: str) -> list[str]:

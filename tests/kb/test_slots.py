@@ -4,7 +4,8 @@ import re
 from dataclasses import dataclass
 
 from kb.answer import ordinals, roles, slots
-from kb.text.qtype import classify, quantifies
+from kb.text.holds import quantifies
+from kb.text.qtype import classify
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,177 @@
+"""What a sentence holds of what a question asks (kb/text/qtype.py): a date, a count of the
+asked noun, a duration, a name or a person, the items of a list, the steps of a procedure —
+``type_fit`` scores it 0..1 for the picker, the re-scoring and the refusal gate."""
+
+import re
+from itertools import islice
+
+from kb.text.qtype import AnswerType, QuestionType, Terms
+
+MONTHS = (
+    "Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember|"
+    "January|February|March|May|June|July|October|December"
+)
+_HAS_DATE = re.compile(
+    rf"\b\d{{1,2}}\.\s?\d{{1,2}}\.(\s?(19|20)\d\d)?(?!\d)|\b({MONTHS}|Sommer|Herbst|Frühjahr|"
+    rf"Winter|Anfang|Ende|Mitte)\s+(19|20)\d\d\b|\b\d{{1,2}}\.\s({MONTHS})\b|"
+    rf"\b(Ende|Anfang|Mitte)\s({MONTHS})\b|\b({MONTHS})\b|\b(seit|bis|ab|im|von)\s(19|20)\d\d\b"
+    rf"|\b\d{{2}}/(19|20)\d\d\b"
+    # times of day and week: a "wann" may be answered by opening hours
+    r"|\b(montags?|dienstags?|mittwochs?|donnerstags?|freitags?|samstags?|sonntags?|werktags|"
+    r"täglich|wöchentlich|monatlich|jährlich|mondays?|tuesdays?|wednesdays?|thursdays?|"
+    r"fridays?|saturdays?|sundays?|daily|weekly)\b|\b\d{1,2}([:.]\d\d)?\s?(Uhr|h\b)"
+)
+_HAS_YEAR = re.compile(r"\b(19|20)\d\d\b")
+# Numbers written as words (a regex alternation); kb/answer/slots.py counts with them too.
+CARDINAL_WORDS = (
+    r"zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|hundert|tausend"
+)
+# A length of time: "ein Jahr", "zwei Stunden", "18 Monate", "ganztägig", "three years"
+_HAS_DURATION = re.compile(
+    rf"\b(\d+([.,]\d+)?|{CARDINAL_WORDS}|ein|eine|einen|einem|einer|halbe[nmr]?|ganze[nmr]?|"
+    r"mehrere[nr]?|wenige[nr]?|one|a|an|two|three|four|five|six|several|a few)\s+(\w+\s+)?"
+    r"(Minute|Stunde|Tag|Woche|Monat|Jahr|Semester|Schuljahr|minute|hour|day|week|month|year)"
+    r"\w*\b|\b(ganz|halb|mehr|ein|zwei|drei)(tägig|wöchig|monatig|jährig)\w*|\b\d+-(tägig|wöchig|"
+    r"monatig|jährig)\w*",
+    re.I,
+)
+_NUMBER_WORDS = rf"{CARDINAL_WORDS}|einmal|zweimal|dreimal|Hälfte|Drittel|Viertel|Dutzend"
+_HAS_NUMBER = re.compile(rf"\d|\b({_NUMBER_WORDS})\b", re.I)
+# German capitalises every noun, so only titles, addresses and acronyms mark a name.
+_HAS_NAME = re.compile(
+    r"\b(Dr|Prof|Frau|Herr|Herrn)\.?\s[A-ZÄÖÜ]|@|\b(Tel|Fon|Fax)\b|\b\d{5}\s[A-ZÄÖÜ]|"
+    r"\b[A-ZÄÖÜ]{2,}[a-z]*\b|\b(Amt|Stelle|Behörde|Ministerium|Institut|Zentrum|Agentur|Referat|"
+    r"Dienst|Team|Koordinator\w*|Leiter\w*|Leitung)\b"
+)
+# A person's name: after a title or a role ("Dr. Andreas …", "Leiterin Agnes Hugo", "Kontakt:
+# Frau …"), or before a role ("Agnes Hugo, Leiterin der …").
+_ROLE = (
+    r"(Leiter|Leiterin|Leitung|Dezernent|Dezernentin|Vorsitzende|Vorsitzender|Ansprechpartner|"
+    r"Ansprechpartnerin|Ansprechperson|Kontakt|Koordinator|Koordinatorin|Referent|Referentin|"
+    r"Bürgermeister|Bürgermeisterin|stellvertretende|stellvertretender|head|director)"
+)
+# A word of a personal name: a capital (accented ones too: "Ayşe Yılmaz", "José Álvarez"), then
+# letters; not a noun that German capitalises as well ("Referat Zuwanderung", "Kommunales
+# Integrationszentrum") by the endings of nouns and institutions.
+_NAME_WORD = (
+    r"(?!\w*(ung|heit|keit|schaft|tion|ität|amt|stelle|zentrum|zentren|referat|behörde|"
+    r"ministerium|institut|agentur|dienst|team|gruppe|verband|verein|kreis|stadt)\b)"
+    r"[A-ZÄÖÜÀ-ÖØ-ÞĀ-ſ][^\W\d_]+"
+)
+_HAS_PERSON = re.compile(
+    rf"\b(Dr|Prof|Frau|Herr|Herrn|Mr|Mrs|Ms)\.?\s+[A-ZÄÖÜÀ-ÖØ-ÞĀ-ſ]|"
+    rf"\b{_ROLE}:?\s+{_NAME_WORD}\s+{_NAME_WORD}|"
+    rf"\b{_NAME_WORD}\s+{_NAME_WORD}(-{_NAME_WORD})?,\s+(die |der )?{_ROLE}"
+)
+
+
+def person_spans(text: str) -> list[tuple[int, int]]:
+    """Where the text names a person (after a title, or next to a role)."""
+    return [m.span() for m in _HAS_PERSON.finditer(text)]
+
+
+SEQUENCE = re.compile(
+    r"\b(zunächst|dann|danach|anschließend|schließlich|zuerst|erst|im ersten Schritt|im nächsten "
+    r"Schritt|Schritt|nach (einem|dem|der)|vor (dem|der)|daraufhin|abschließend|first|then|"
+    r"finally|after)\b",
+    re.I,
+)
+_LIST_ITEMS = re.compile(r"\n- [^\n]*(\n- )?")  # the first item, and whether a second follows
+_DEFINES = re.compile(r"\b(ist|sind|bezeichnet|bedeutet|heißt|steht für|meint|is|are|means)\b|\(")
+
+
+def type_fit(
+    text: str,
+    qtype: QuestionType,
+    counted: set[str],
+    terms: Terms,
+    page: str | None = None,
+    end: int | None = None,
+) -> float:
+    """0..1: does the sentence hold what the question asks for?"""
+    kind = qtype.kind
+    if qtype.duration:  # the length itself first; the date it runs until answers too
+        return 1.0 if _HAS_DURATION.search(text) else 0.7 if _HAS_DATE.search(text) else 0.0
+    if kind == AnswerType.DATE:
+        return 1.0 if _HAS_DATE.search(text) else 0.4 if _HAS_YEAR.search(text) else 0.0
+    if kind == AnswerType.NUMBER:
+        if not _HAS_NUMBER.search(text):
+            return 0.0
+        return 1.0 if counted and _counts(text, counted, terms) else 0.6
+    if kind == AnswerType.NAME:
+        if qtype.contact:  # else another kind of name: an office, a person without the detail
+            if any(given.search(text) for given in qtype.contact):
+                return 1.0
+            return 0.3 if _HAS_NAME.search(text) or _HAS_PERSON.search(text) else 0.0
+        if qtype.person:
+            return 1.0 if _HAS_PERSON.search(text) else 0.3 if _HAS_NAME.search(text) else 0.0
+        return 1.0 if _HAS_NAME.search(text) else 0.0
+    if kind in (AnswerType.LIST, AnswerType.PROCEDURE):
+        if page is not None and end is not None and text.rstrip().endswith(":"):
+            items = _LIST_ITEMS.match(page, end)
+            if items:  # a list of one on this page is most often cut by a page break
+                return 1.0 if items.group(1) else 0.6
+        if kind == AnswerType.PROCEDURE:
+            return 0.7 if SEQUENCE.search(text) else 0.0
+        return 0.6 if text.count(",") >= 2 else 0.0
+    if kind == AnswerType.DEFINITION:
+        return 0.5 if _DEFINES.search(text) else 0.0
+    return 0.0
+
+
+_MONEY_ASKED = frozenset("geld mittel budget betrag summe kosten money funding funds".split())
+_MONEY = re.compile(r"\d[\d.,]*\s*(Mio\.?|Millionen|Mrd\.?|Milliarden|Tsd\.?|Euro|EUR|€)|€\s*\d")
+
+
+# A part of a whole given without a number: "die meisten Kreise", "der überwiegende Teil der
+# Familien", "fast alle kreisfreien Städte"
+QUANTIFIER = re.compile(
+    r"\b(die meisten|(fast|nahezu|beinahe|so gut wie) alle|(der|den|die) (überwiegende[n]? Teil|"
+    r"Mehrheit|Großteil)|most|almost all|nearly all|the majority)\b",
+    re.I,
+)
+
+
+_WORD = re.compile(r"[\w.,%/-]+")
+
+
+def _names_counted(text: str, pos: int, counted: set[str], terms: Terms) -> bool:
+    """One of the three words after ``pos`` is a word of the counted noun (only those three
+    are read: this runs for every number of every candidate sentence)."""
+    after = " ".join(m.group() for m in islice(_WORD.finditer(text, pos), 3))
+    return bool(counted & set(terms(after)))
+
+
+def quantifies(text: str, counted: set[str], terms: Terms) -> bool:
+    """A quantifier stands within three words before a word of the counted noun ("die meisten
+    Kreise"): a part given without a number, an answer to "Wie viele Kreise …?" where the
+    documents give no count. A sentence with the number answers better: type_fit does not
+    count this."""
+    return any(_names_counted(text, m.end(), counted, terms) for m in QUANTIFIER.finditer(text))
+
+
+def _counts(text: str, counted: set[str], terms: Terms) -> bool:
+    """A number stands within three words before a word of the counted noun ("120 Menschen"),
+    or, when money is asked for, an amount of money stands in the text ("50 Millionen Euro")."""
+    if counted & _MONEY_ASKED and _MONEY.search(text):
+        return True
+    return any(
+        _names_counted(text, m.end(), counted, terms)
+        for m in _WORD.finditer(text)
+        if _HAS_NUMBER.search(m.group())
+    )
+
+
+def counted_terms(qtype: QuestionType, terms: Terms) -> set[str]:
+    """The index terms of what a number question counts ("Menschen" → {"mensch"}); money words
+    are kept as they are, so that an amount of money can stand for them."""
+    if not qtype.counted:
+        return set()
+    word = qtype.counted.lower()
+    # the whole compound and its head, its last part ("Bündnis-Kerngruppen" → "kerngrupp"; the
+    # analyzer gives a word's terms whole first, parts in order): "58 Bündnisse" counts no core
+    # groups
+    found = terms(qtype.counted)
+    pieces = [t for piece in qtype.counted.split("-") if (t := terms(piece))]
+    head = {found[0], pieces[-1][-1]} if found and pieces else set(found)
+    return head | ({word} if word in _MONEY_ASKED else set())
