@@ -11,7 +11,8 @@ while anything else is left, are sentences about the document itself, questions 
 questionnaire's items), headings, and introductions whose items do not follow. The best
 sentence brings its list items, the sentence before it when it opens with a reference back, and
 the sentence after it when that one holds the asked fact, leans on it ("Dazu gehören …") or gives
-an example of it ("… zum Beispiel …"); a procedure's quote goes on with the paragraph's steps,
+an example of it ("… zum Beispiel …"), and one more when that gives the asked number or date
+with question words the quote lacks; a procedure's quote goes on with the paragraph's steps,
 and a list item brings its whole list. A supporting quote must add something: another
 document's view, the asked kind of fact the direct answer lacks, or question words it lacks (an
 introduction brings its list); a question of two parts gets one more.
@@ -323,8 +324,37 @@ class SentencePicker:
             and n_end - best.start <= self.weights.lean_chars
         )
         if type_missing or steps or gain > 0.15 or short or leans:
-            return self._extend_list(page, n_end, always=False)
+            return self._type_after(
+                best, page, self._extend_list(page, n_end, always=False), qtype, weights, catalog
+            )
         return best.end
+
+    def _type_after(
+        self,
+        best: Sentence,
+        page: str,
+        end: int,
+        qtype: QuestionType,
+        weights: dict[str, float],
+        catalog: Catalog,
+    ) -> int:
+        """One sentence further when it gives the asked number or date together with question
+        words the quote so far lacks ("Im dritten Quartal werden … Interviews geführt. Das
+        Projektteam begleitet diese Arbeit. Die Ergebnisse werden zu Beginn des Jahres 2019
+        vorliegen." for "Wann sollten die Ergebnisse vorliegen?")."""
+        if qtype.kind not in (AnswerType.NUMBER, AnswerType.DATE):
+            return end
+        nxt = _next_sentence(page, end)
+        if nxt is None or nxt[1] - best.start > self.weights.lean_chars:
+            return end
+        terms = catalog.analyzer.terms
+        text = page[nxt[0] : nxt[1]]
+        if type_fit(text, qtype, set(), terms) < 1.0:
+            return end
+        held = set(terms(page[best.start : end]))
+        if not any(t in weights and t not in held for t in terms(text)):
+            return end
+        return nxt[1]
 
     def _more_steps(self, page: str, start: int, end: int) -> int:
         """A procedure's steps in order: once the quote has begun a sequence ("zunächst",

@@ -16,6 +16,11 @@ _HAS_DATE = re.compile(
     rf"Winter|Anfang|Ende|Mitte)\s+(19|20)\d\d\b|\b\d{{1,2}}\.\s({MONTHS})\b|"
     rf"\b(Ende|Anfang|Mitte)\s({MONTHS})\b|\b({MONTHS})\b|\b(seit|bis|ab|im|von)\s(19|20)\d\d\b"
     rf"|\b\d{{2}}/(19|20)\d\d\b"
+    # a part of a year: "zu Beginn des Jahres 2019", "im dritten Quartal 2018", "Jahresende 2019",
+    # "in der ersten Jahreshälfte 2020", "im Schuljahr 2018/19"
+    r"|\b(Beginn|Anfang|Ende|Mitte|Laufe|Verlauf)\s+(des\s+)?(Jahres|Schuljahres)\s+(19|20)\d\d\b"
+    r"|\b(Quartal|Halbjahr|Jahreshälfte|Jahresbeginn|Jahresanfang|Jahresende|Jahresmitte|"
+    r"Schuljahr|Schuljahres)\s+(19|20)\d\d\b"
     # times of day and week: a "wann" may be answered by opening hours
     r"|\b(montags?|dienstags?|mittwochs?|donnerstags?|freitags?|samstags?|sonntags?|werktags|"
     r"täglich|wöchentlich|monatlich|jährlich|mondays?|tuesdays?|wednesdays?|thursdays?|"

@@ -511,3 +511,26 @@ def test_a_list_introduced_at_a_page_end_goes_on_overleaf(
         intro = next(c for c in answer.citations if c.quote.endswith("zusammen:"))
         items = answer.citations[intro.n]  # the citation after it
         assert items.page == 2 and items.quote.startswith("- das Jobcenter,\n- die Volkshochschule")
+
+
+def test_the_date_two_sentences_on_joins_when_it_dates_what_was_asked(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """The quote's own date is of something else (the interviews); the asked one (the results)
+    follows after a sentence that leans on the first."""
+    (answer,) = ask_one_document(
+        settings,
+        tmp_path,
+        "projekt.md",
+        "# Projekt in Edorf\n\n"
+        "Im dritten und vierten Quartal 2018 führen Studierende der Hochschule Interviews mit "
+        "Familien aus dem Projekt in Edorf. Das Projektteam wird diese Arbeit fachlich begleiten. "
+        "Die Ergebnisse werden zu Beginn des Jahres 2019 vorliegen. "
+        "Danach beginnt die Arbeit an einem Konzept.\n\n"
+        "Das Land fördert das Projekt seit dem Frühjahr.",
+        "Wann sollen die Ergebnisse der Interviews vorliegen, die Studierende mit Familien aus "
+        "dem Projekt in Edorf führen?",
+    )
+    quote = answer.citations[0].quote
+    assert quote.startswith("Im dritten") and "Beginn des Jahres 2019" in quote, quote
+    assert "Danach" not in quote  # one sentence further, not the paragraph

@@ -113,6 +113,22 @@ def test_the_number_that_counts_the_asked_noun_fits_best() -> None:
     assert type_fit("Es war ein schöner Tag.", q, counted, analyze) == 0.0
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Die Ergebnisse werden zu Beginn des Jahres 2019 vorliegen.",
+        "Die Interviews folgen im dritten Quartal 2018.",
+        "Der Bericht erscheint zum Jahresende 2019.",
+        "Das Angebot startet im Schuljahr 2018/19.",
+        "Im Laufe des Jahres 2020 wird entschieden.",
+    ],
+)
+def test_a_part_of_a_year_dates_an_answer(text: str) -> None:
+    q = classify("Wann liegen die Ergebnisse vor?")
+    assert type_fit(text, q, set(), analyze) == 1.0
+    assert type_fit("Es gab 2019 viele Ergebnisse.", q, set(), analyze) < 1.0  # a year alone
+
+
 def test_a_compound_is_counted_by_its_head_not_its_first_part() -> None:
     terms = GermanAnalyzer().terms  # the real one: it splits compounds
     q = classify("Wie viele Bündnis-Kerngruppen gibt es?")
