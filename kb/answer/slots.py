@@ -46,7 +46,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from kb.text.holds import CARDINAL_WORDS, QUANTIFIER
+from kb.text.holds import CARDINAL_WORDS, NO_COST, QUANTIFIER
 from kb.text.qtype import AnswerType, QuestionType, focus
 
 
@@ -108,7 +108,8 @@ _AMOUNT = re.compile(
     r"\d[\d.,]*\s*(Mio\.|Mio\b|Millionen\b|Mrd\.|Mrd\b|Milliarden\b|Tsd\.|Euro\b|EUR\b|€|%|"
     r"Prozent\b|percent\b|per cent\b)|€\s*\d|\bHälfte\b|\bhalf\b|"
     rf"\b({CARDINAL_WORDS}|ein|eine[mnrs]?|one|two|three)\s+(Drittel|Viertel|Fünftel|Zehntel|"
-    r"thirds?|quarters?)\b|\bjede[rn]?\s(zweite|dritte|vierte|fünfte)\b|\b\d+\s(von|aus|of)\s\d+\b",
+    r"thirds?|quarters?)\b|\bjede[rn]?\s(zweite|dritte|vierte|fünfte)\b|\b\d+\s(von|aus|of)\s\d+\b|"
+    rf"{NO_COST}",
     re.I,
 )
 

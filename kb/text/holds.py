@@ -42,6 +42,12 @@ _HAS_DURATION = re.compile(
 )
 _NUMBER_WORDS = rf"{CARDINAL_WORDS}|einmal|zweimal|dreimal|Hälfte|Drittel|Viertel|Dutzend"
 _HAS_NUMBER = re.compile(rf"\d|\b({_NUMBER_WORDS})\b", re.I)
+# No cost at all: the sum a "Was kostet …?" asks for (a regex alternation, case-insensitive)
+NO_COST = (
+    r"\b(kostenlos|kostenfrei|gebührenfrei|unentgeltlich|ohne Kosten|keine Kosten|"
+    r"free of charge)\b"
+)
+_NO_COST = re.compile(NO_COST, re.I)
 # German capitalises every noun, so only titles, addresses and acronyms mark a name.
 _HAS_NAME = re.compile(
     r"\b(Dr|Prof|Frau|Herr|Herrn)\.?\s[A-ZÄÖÜ]|@|\b(Tel|Fon|Fax)\b|\b\d{5}\s[A-ZÄÖÜ]|"
@@ -100,6 +106,8 @@ def type_fit(
     if kind == AnswerType.DATE:
         return 1.0 if _HAS_DATE.search(text) else 0.4 if _HAS_YEAR.search(text) else 0.0
     if kind == AnswerType.NUMBER:
+        if qtype.amount and _NO_COST.search(text):
+            return 1.0
         if not _HAS_NUMBER.search(text):
             return 0.0
         return 1.0 if counted and _counts(text, counted, terms) else 0.6

@@ -113,7 +113,8 @@ _NUMBER = re.compile(
     r"\b(wie ?viele?n?|wie (hoch|groß|lange|oft|alt|weit)|in wie vielen|an wie vielen|"
     r"für wie viele|mit wie vielen|anzahl|anteil|prozent|how (many|much|long|often|old)|"
     r"what (share|percentage|proportion|number)|welche[rsmn]? \w*(zahl|summe|betrag|höhe|quote)|"
-    r"(which|what) (age|amount|number))\b",
+    r"(which|what) (age|amount|number)|was (kostet|kosten|kostete|kosteten)|wie teuer|"
+    r"how expensive)\b",
     _I,
 )
 # What a number counts: the first noun after "wie viele" (German capitalises nouns, so the
@@ -143,7 +144,8 @@ _MEASURED_LOWER = re.compile(
     _I,
 )
 _COSTS = re.compile(
-    r"\bwie ?viel (kostet|kosten|kostete|kosteten)\b|\bhow much (does|do|did)\b[^?]{1,60}\bcost\b",
+    r"\b(wie ?viel|was) (kostet|kosten|kostete|kosteten)\b|\bwie teuer\b|\bhow expensive\b|"
+    r"\bhow much (does|do|did)\b[^?]{1,60}\bcost\b",
     _I,
 )
 # Nouns that name a sum of money, by their ending ("Fördergeld", "Pauschale") — what "wie

@@ -300,3 +300,22 @@ def test_a_length_of_time_answers_how_long(tmp_path: Path) -> None:
     )
     for answer in (german, english):
         assert not answer.uncertain and "dauert ein Jahr" in answer.answer, answer.answer
+
+
+def test_a_cost_is_answered_by_a_price_or_no_cost_and_hedged_without(tmp_path: Path) -> None:
+    course = (
+        "# Weiterbildung\n\n"
+        "Am Weiterbildungskolleg Nord können junge Erwachsene zunächst Vorkurse ohne Nachweis "
+        "einer Berufstätigkeit belegen. {}\n"
+    )
+    question = "Was kostet die Teilnahme an den Vorkursen am Weiterbildungskolleg Nord?"
+    for name in ("a", "kostenlos", "40 Euro"):
+        (tmp_path / name).mkdir()
+    (unpriced,) = _ask_one_page(tmp_path / "a", course.format(""), question)
+    assert unpriced.uncertain and "Die gefragte Angabe steht dort nicht." in unpriced.answer
+    for price, quoted in (
+        ("Die Teilnahme ist kostenlos.", "kostenlos"),
+        ("Ein Vorkurs kostet 40 Euro.", "40 Euro"),
+    ):
+        (priced,) = _ask_one_page(tmp_path / quoted, course.format(price), question)
+        assert not priced.uncertain and quoted in priced.answer, priced.answer

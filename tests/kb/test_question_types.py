@@ -88,6 +88,9 @@ def test_a_number_question_knows_what_it_counts() -> None:
         ("Wie viel kostet der Kurs?", True),
         ("What share of the towns take part?", True),
         ("How much does the course cost?", True),
+        ("Was kostet die Teilnahme am Vorkurs?", True),
+        ("Wie teuer ist der Sprachkurs?", True),
+        ("How expensive is the course?", True),
         ("Wie viele Menschen profitieren von den 50 Millionen Euro?", False),
         ("How many people benefit from the funding programme?", False),
         ("Wie hoch ist die Zahl der Teilnehmenden?", False),
@@ -135,6 +138,14 @@ def test_a_compound_is_counted_by_its_head_not_its_first_part() -> None:
     counted = counted_terms(q, terms)
     assert type_fit("Es gibt 45 Kerngruppen.", q, counted, terms) == 1.0
     assert type_fit("Es gibt 58 Bündnisse.", q, counted, terms) == 0.6
+
+
+def test_no_cost_at_all_answers_what_something_costs() -> None:
+    q = classify("Was kostet die Teilnahme am Vorkurs?")
+    assert q.kind == AnswerType.NUMBER and q.amount
+    assert type_fit("Die Teilnahme ist kostenlos.", q, set(), analyze) == 1.0
+    assert type_fit("Es entstehen keine Kosten für die Teilnehmenden.", q, set(), analyze) == 1.0
+    assert type_fit("Die Vorkurse stehen allen offen.", q, set(), analyze) == 0.0
 
 
 def test_money_is_counted_in_currency() -> None:

@@ -46,6 +46,11 @@ def test_a_sum_of_money_or_a_rate_asked_for_must_be_given() -> None:
     assert slots.amount_missing(rate, rate_q, "Im Stadtviertel wohnen 12 europäische Familien.")
     count_q = "Wie viele Menschen profitieren?"
     assert not slots.amount_missing(classify(count_q), count_q, "Es profitieren 13.700 Menschen.")
+    cost_q = "Was kostet die Teilnahme am Vorkurs?"
+    cost = classify(cost_q)
+    assert slots.amount_missing(cost, cost_q, "Vorkurse können ohne Nachweis belegt werden.")
+    assert not slots.amount_missing(cost, cost_q, "Die Teilnahme ist kostenfrei.")
+    assert not slots.amount_missing(cost, cost_q, "Ein Vorkurs kostet 40 Euro.")
 
 
 def _contact_missing(question: str, held: str) -> bool:
