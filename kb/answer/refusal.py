@@ -157,6 +157,8 @@ class RefusalGate:
         if slots.deadline_missing(qtype, quotes):
             return slots.Missing((), "deadline")
         units = quote_units(extract.citations)  # a quote carried over a page break is one
+        if _stated_elsewhere(asked, qtype, units, counted, analyze):
+            return slots.Missing((), "type")
         direct = " ".join(c.quote for c in units[0]) if units else ""
         # the part is what the direct answer must give: a smaller number in another quote is
         # most often a count of something else ("18- bis 27-Jährige", "60.000 Geflüchtete")
@@ -241,6 +243,27 @@ def _stating(
 
     facts = [u for u in units if qtype.kind in (AnswerType.NUMBER, AnswerType.DATE) and states(u)]
     return facts or units[:1]
+
+
+def _stated_elsewhere(
+    asked: str,
+    qtype: QuestionType,
+    units: list[list[Citation]],
+    counted: set[str],
+    analyze: Terms,
+) -> bool:
+    """The direct answer holds no figure or date at all, and the asked one stands only in
+    quotes from other documents: the direct answer is about the asked thing, the figure about
+    something else ("Seit wann begleitet das ies …?" answered by the ies page without a date
+    and a date on which another institute began)."""
+    if qtype.kind not in (AnswerType.NUMBER, AnswerType.DATE) or len(units) < 2:
+        return False
+    direct = " ".join(c.quote for c in units[0])
+    if type_fit(direct, qtype, counted, analyze) > 0:
+        return False
+    own = units[0][0].doc_id
+    stating = [u for u in _stating(asked, qtype, units, counted, analyze) if u is not units[0]]
+    return bool(stating) and all(u[0].doc_id != own for u in stating)
 
 
 def _ordinals_elsewhere(

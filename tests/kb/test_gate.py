@@ -10,7 +10,8 @@ import pytest
 from conftest import make_settings
 from helpers import ask_one_document, one_document_kb
 
-from kb.knowledge_base import KnowledgeBase
+from ingest.pipeline import ingest_paths
+from kb.knowledge_base import KnowledgeBase, build_kb
 from kb.models import Answer
 
 pytestmark = pytest.mark.slow
@@ -319,3 +320,29 @@ def test_a_cost_is_answered_by_a_price_or_no_cost_and_hedged_without(tmp_path: P
     ):
         (priced,) = _ask_one_page(tmp_path / quoted, course.format(price), question)
         assert not priced.uncertain and quoted in priced.answer, priced.answer
+
+
+def test_a_date_only_another_document_gives_is_not_the_asked_one(tmp_path: Path) -> None:
+    """The direct answer is about the asked institute and gives no date; the date in the other
+    document's quote is when another institute began."""
+    docs = {
+        "beta.md": "# Institut Beta\n\n"
+        "Das Institut Beta ist Teil des Beratungsteams und hat die Begleitung von Akteuren an "
+        "vier Standorten der Initiative übernommen.\n",
+        "alpha.md": "# Institut Alpha\n\n"
+        "Das Institut Alpha hat im Oktober 2018 die wissenschaftliche Begleitung der Initiative "
+        "übernommen und berät seitdem die Kommunen.\n",
+    }
+    for name, text in docs.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    gate_open = {"refusal_threshold": 0.0, "caution_threshold": 0.0}
+    kb = build_kb(make_settings(tmp_path / "data").model_copy(update=gate_open))
+    try:
+        ingest_paths(kb, [tmp_path / name for name in docs])
+        near_miss = kb.ask("Seit wann begleitet das Institut Beta seine vier Standorte?")
+        twin = kb.ask("Seit wann begleitet das Institut Alpha die Initiative?")
+    finally:
+        kb.close()
+    assert near_miss.citations[0].file == "beta.md", near_miss.answer
+    assert near_miss.uncertain and "Die gefragte Angabe steht dort nicht." in near_miss.answer
+    assert not twin.uncertain and "Oktober 2018" in twin.answer, twin.answer
