@@ -142,14 +142,15 @@ def contact_missing(qtype: QuestionType, question: str, held: str) -> bool:
 
 _PLACES_ASKED = re.compile(
     r"\b(welche[nrsm]?|in welchen|which|what)\s+(\w+\s+){0,2}((modell|partner|mitglieds|"
-    r"bündnis|nachbar|land)?(kommunen|städte|städten|gemeinden|regionen|kreise|kreisen)|orte|orten|"
-    r"standorte|standorten|cities|towns|districts|municipalities|regions)\b",
+    r"bündnis|nachbar|land)?(kommunen?|städte|städten|stadt|gemeinden?|regionen?|kreise|kreisen|"
+    r"kreis)|orte|orten|ort|standorte|standorten|standort|city|cities|towns?|districts?|"
+    r"municipalit(y|ies)|regions?)\b(?!-)",
     re.I,
 )
 
 
 def asks_places(question: str) -> bool:
-    """Does the question ask which towns or districts ("Welche Kommunen …?")?"""
+    """Does the question ask which towns or districts ("Welche Kommunen …?", "In welcher Stadt …?")?"""
     return bool(_PLACES_ASKED.search(question))
 
 

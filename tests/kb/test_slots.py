@@ -98,6 +98,13 @@ def test_towns_asked_for_and_none_given() -> None:
     assert not slots.asks_places("Welche Arbeitskreise gibt es?")
     assert not slots.asks_places("Welche Rolle spielen Moscheegemeinden?")
     assert not slots.asks_places("Welche Kirchengemeinden beteiligen sich?")
+    # one town asked for is asked for as well; a compound with the word is another thing
+    one = "Welche Kommune hat den Leitfaden entwickelt?"
+    assert slots.places_missing(one, "Den Leitfaden hat eine Kommune entwickelt.", find_places)
+    assert not slots.places_missing(one, "Den Leitfaden hat Bielefeld entwickelt.", find_places)
+    assert slots.asks_places("In which town did the workshop take place?")
+    assert not slots.asks_places("Welche Kreis-Bündnisse gibt es?")
+    assert not slots.asks_places("Welche Ortsteile gehören dazu?")
     # the district the question names is not one of the asked towns in it
     asked = "Welche Städte im Rhein-Kreis Neuss haben zugesagt?"
     assert slots.places_missing(asked, "Alle acht Kommunen im Rhein-Kreis Neuss.", find_places)
