@@ -150,7 +150,8 @@ _PLACES_ASKED = re.compile(
 
 
 def asks_places(question: str) -> bool:
-    """Does the question ask which towns or districts ("Welche Kommunen …?", "In welcher Stadt …?")?"""
+    """Does the question ask which towns or districts ("Welche Kommunen …?", "In welcher
+    Stadt …?")?"""
     return bool(_PLACES_ASKED.search(question))
 
 
