@@ -41,6 +41,16 @@ _HAS_DURATION = re.compile(
     re.I,
 )
 _NUMBER_WORDS = rf"{CARDINAL_WORDS}|einmal|zweimal|dreimal|Hälfte|Drittel|Viertel|Dutzend"
+# How often: "zweimal pro Jahr", "ein- bis dreimal", "monatlich", "alle sechs Wochen", "twice
+# a year"
+_HAS_FREQUENCY = re.compile(
+    rf"\b(({CARDINAL_WORDS}|ein|mehr|viel|x)mal(s|ig)?|mehrmals|\d+\s?(-?mal|x))\b|\b(täglich|wöchentlich|vierzehntägig|monatlich|"
+    r"vierteljährlich|quartalsweise|halbjährlich|jährlich|daily|weekly|fortnightly|monthly|"
+    r"quarterly|annually|yearly|once|twice|\w+ times)\b|\b(pro|je|per|a|every|each)\s+(Tag|Woche|"
+    r"Monat|Quartal|Halbjahr|Jahr|Schuljahr|day|week|month|quarter|year)\b|\balle\s+(\d+|zwei|drei|"
+    r"vier|sechs|acht|zwölf)\s+(Tage|Wochen|Monate|Jahre)\b",
+    re.I,
+)
 _HAS_NUMBER = re.compile(rf"\d|\b({_NUMBER_WORDS})\b", re.I)
 # No cost at all: the sum a "Was kostet …?" asks for (a regex alternation, case-insensitive)
 NO_COST = (
@@ -101,6 +111,8 @@ def type_fit(
 ) -> float:
     """0..1: does the sentence hold what the question asks for?"""
     kind = qtype.kind
+    if qtype.frequency:
+        return 1.0 if _HAS_FREQUENCY.search(text) else 0.0
     if qtype.duration:  # the length itself first; the date it runs until answers too
         return 1.0 if _HAS_DURATION.search(text) else 0.7 if _HAS_DATE.search(text) else 0.0
     if kind == AnswerType.DATE:

@@ -49,6 +49,9 @@ class QuestionType:
     # a length of time is asked ("Wie lange dauert …?", "How long …?"): a duration ("ein Jahr",
     # "zwei Stunden", "ganztägig") or a date it runs until answers it
     duration: bool = False
+    # how often is asked ("Wie oft trifft sich …?", "How often …?"): a frequency ("zweimal pro
+    # Jahr", "monatlich", "ein- bis dreimal") answers it, a date or a count of something does not
+    frequency: bool = False
 
 
 _I = re.I
@@ -279,6 +282,9 @@ _DEADLINE_ASKED = re.compile(
 
 
 _DURATION_ASKED = re.compile(r"\b(wie lange?|für wie lange|welche dauer|(for )?how long)\b", _I)
+_FREQUENCY_ASKED = re.compile(
+    r"\b(wie oft|wie häufig|in welchem (rhythmus|turnus|abstand)|how often|how frequently)\b", _I
+)
 
 
 def _asks_findings(asked: str, kind: AnswerType) -> bool:
@@ -297,6 +303,7 @@ def classify(question: str) -> QuestionType:
         deadline=bool(_DEADLINE_ASKED.search(q)),
         duration=kind.kind in (AnswerType.NUMBER, AnswerType.DATE)
         and bool(_DURATION_ASKED.search(q)),
+        frequency=kind.kind == AnswerType.NUMBER and bool(_FREQUENCY_ASKED.search(q)),
         contact=tuple(given for asked, given in CONTACT_DETAILS if asked.search(q))
         or ((_ANY_CONTACT_GIVEN,) if _REACH_ASKED.search(q) else ()),
     )

@@ -346,3 +346,19 @@ def test_a_date_only_another_document_gives_is_not_the_asked_one(tmp_path: Path)
     assert near_miss.citations[0].file == "beta.md", near_miss.answer
     assert near_miss.uncertain and "Die gefragte Angabe steht dort nicht." in near_miss.answer
     assert not twin.uncertain and "Oktober 2018" in twin.answer, twin.answer
+
+
+def test_how_often_is_answered_by_a_frequency_not_by_a_date(tmp_path: Path) -> None:
+    group = (
+        "# Lenkungsgruppe\n\n"
+        "Die Lenkungsgruppe des Projekts in Edorf hat sich am 12.03.2018 zur konstituierenden "
+        "Sitzung getroffen. {}\n"
+    )
+    question = "Wie oft trifft sich die Lenkungsgruppe des Projekts in Edorf?"
+    for name in ("dated", "frequent"):
+        (tmp_path / name).mkdir()
+    (dated,) = _ask_one_page(tmp_path / "dated", group.format(""), question)
+    assert dated.uncertain and "Die gefragte Angabe steht dort nicht." in dated.answer
+    often = "Seitdem trifft sie sich zweimal pro Jahr."
+    (frequent,) = _ask_one_page(tmp_path / "frequent", group.format(often), question)
+    assert not frequent.uncertain and "zweimal pro Jahr" in frequent.answer, frequent.answer

@@ -148,6 +148,23 @@ def test_no_cost_at_all_answers_what_something_costs() -> None:
     assert type_fit("Die Vorkurse stehen allen offen.", q, set(), analyze) == 0.0
 
 
+def test_how_often_asks_for_a_frequency() -> None:
+    q = classify("Wie oft trifft sich die Lenkungsgruppe?")
+    assert q.kind == AnswerType.NUMBER and q.frequency
+    assert classify("How often does the group meet?").frequency
+    assert not classify("Wie viele Sitzungen gab es?").frequency
+    for text in (
+        "Sie trifft sich zweimal pro Jahr.",
+        "Die Gruppen haben ein- bis dreimal getagt.",
+        "Die Gruppe tagt monatlich.",
+        "Sie kommt alle sechs Wochen zusammen.",
+        "The group meets twice a year.",
+    ):
+        assert type_fit(text, q, set(), analyze) == 1.0, text
+    for text in ("Sie traf sich am 27.06.2019.", "Es gibt 45 Gruppen.", "Das ist ganz normal."):
+        assert type_fit(text, q, set(), analyze) == 0.0, text
+
+
 def test_money_is_counted_in_currency() -> None:
     q = classify("Wie viel Geld steht bereit?")
     counted = counted_terms(q, analyze)
