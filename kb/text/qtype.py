@@ -109,7 +109,8 @@ _REACH_ASKED = re.compile(
 _DATE = re.compile(
     r"\b(wann|seit wann|bis wann|ab wann|in welche[mn]? (jahr|monat|zeitraum)|an welchem tag|"
     r"welche[sm]? datum|zu welchem zeitpunkt|wie lange (läuft|lief|dauert|dauerte|gilt)|"
-    r"when|since when|until when|which year|what date|in what year)\b",
+    r"zu welcher uhrzeit|um wie ?viel uhr|when|since when|until when|which year|what date|"
+    r"in what year|at what time|what time)\b",
     _I,
 )
 _NUMBER = re.compile(
@@ -117,7 +118,8 @@ _NUMBER = re.compile(
     r"für wie viele|mit wie vielen|anzahl|anteil|prozent|how (many|much|long|often|old)|"
     r"what (share|percentage|proportion|number)|welche[rsmn]? \w*(zahl|summe|betrag|höhe|quote)|"
     r"(which|what) (age|amount|number)|was (kostet|kosten|kostete|kosteten)|wie teuer|"
-    r"how expensive)\b",
+    r"how expensive|(ab|bis zu|bis|in|mit|unter|über) welchem alter|welche altersgruppe|"
+    r"altersgrenze|age limit)\b",
     _I,
 )
 # What a number counts: the first noun after "wie viele" (German capitalises nouns, so the
@@ -155,7 +157,8 @@ _COSTS = re.compile(
 # viel …" may count — and, for what "wie hoch ist …" or "welcher …" measures, a rate too
 # ("Eigenanteil", "Abbruchquote"; "Rate" only as a word of its own, not in "Referate").
 _MONEY_NOUN = re.compile(
-    r"(geld|gelder|budget|betrag|summe|kosten|pauschale|gehalt|entgelt|zuschuss|fördermittel|"
+    r"(geld|gelder|budget|betrag|summe|kosten|pauschale|gehalt|entgelt|zuschuss|zuschüsse|"
+    r"fördermittel|förderung|finanzierung|zuwendung|zuwendungen|"
     r"haushaltsmittel|finanzmittel|euro|amount|cost|costs|salary|fee|fees|money|funding|funds|"
     r"millionen|milliarden)$",
     _I,
@@ -166,7 +169,8 @@ _RATE_NOUN = re.compile(
 _NAME = re.compile(
     r"(^|\s)(wer|wen|wem|bei wem|an wen|mit wem|von wem|who|whom|welche[rsm]? (stelle|person|"
     r"institution|organisation|behörde|ministerium|träger|ansprechp\w*)|wie (heißt|lautet)|"
-    r"\w*(nummer|telefon|adresse|e-mail|kontakt)|erreiche|address|phone|e-mail|contact)\b",
+    r"\w*(nummer|telefon|adresse|e-mail|kontakt)|erreiche|address|phone|e-mail|contact|"
+    r"which (organi[sz]ation|institution|office|authority|agency|ministry|body))\b",
     _I,
 )
 # The words of a role a person holds ("Leiterin", "Sozialdezernent", "Vorsitzenden"): what a
@@ -281,7 +285,12 @@ _DEADLINE_ASKED = re.compile(
 )
 
 
-_DURATION_ASKED = re.compile(r"\b(wie lange?|für wie lange|welche dauer|(for )?how long)\b", _I)
+_DURATION_ASKED = re.compile(
+    r"\b(wie lange?|für wie lange|welche dauer|wie ?viel zeit|(über|für|seit) wie viele[n]? "
+    r"(jahren?|monaten?|wochen|tagen?|stunden)|(for )?how long|how much time|for how many (years|"
+    r"months|weeks|days))\b",
+    _I,
+)
 _FREQUENCY_ASKED = re.compile(
     r"\b(wie oft|wie häufig|in welchem (rhythmus|turnus|abstand)|how often|how frequently)\b", _I
 )

@@ -33,6 +33,14 @@ def analyze(text: str) -> list[str]:
         ("In what order are the modules taken?", AnswerType.PROCEDURE),
         ("Ab welcher Einwohnerzahl gibt es ein eigenes Amt?", AnswerType.NUMBER),
         ("At what age does the programme end?", AnswerType.NUMBER),
+        # an age, a time of day, an organisation asked in English
+        ("Ab welchem Alter kann man teilnehmen?", AnswerType.NUMBER),
+        ("Für welche Altersgruppe ist das Angebot?", AnswerType.NUMBER),
+        ("How old must participants be?", AnswerType.NUMBER),
+        ("Zu welcher Uhrzeit ist die Beratung?", AnswerType.DATE),
+        ("Um wie viel Uhr beginnt der Kurs?", AnswerType.DATE),
+        ("At what time does the fair open?", AnswerType.DATE),
+        ("Which organisation runs the project?", AnswerType.NAME),
     ],
 )
 def test_the_question_type_comes_from_the_wording(question: str, kind: AnswerType) -> None:
@@ -88,6 +96,7 @@ def test_a_number_question_knows_what_it_counts() -> None:
         ("Wie viel kostet der Kurs?", True),
         ("What share of the towns take part?", True),
         ("How much does the course cost?", True),
+        ("Wie hoch ist die Förderung pro Stelle?", True),
         ("Was kostet die Teilnahme am Vorkurs?", True),
         ("Wie teuer ist der Sprachkurs?", True),
         ("How expensive is the course?", True),
@@ -146,6 +155,19 @@ def test_no_cost_at_all_answers_what_something_costs() -> None:
     assert type_fit("Die Teilnahme ist kostenlos.", q, set(), analyze) == 1.0
     assert type_fit("Es entstehen keine Kosten für die Teilnehmenden.", q, set(), analyze) == 1.0
     assert type_fit("Die Vorkurse stehen allen offen.", q, set(), analyze) == 0.0
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Wie lange dauert der Kurs?",
+        "Wie viel Zeit haben die Kommunen für den Antrag?",
+        "Seit wie vielen Jahren leben die Familien in Münster?",
+        "For how many years is the project funded?",
+    ],
+)
+def test_a_length_of_time_is_asked_in_many_words(question: str) -> None:
+    assert classify(question).duration
 
 
 def test_how_often_asks_for_a_frequency() -> None:
