@@ -15,11 +15,13 @@ an example of it ("… zum Beispiel …"), and one more when that gives the aske
 with question words the quote lacks; a procedure's quote goes on with the paragraph's steps,
 and a list item brings its whole list. A supporting quote must add something: another
 document's view, the asked kind of fact the direct answer lacks, or question words it lacks (an
-introduction brings its list); a question of two parts gets one more.
+introduction brings its list), and goes on with the next sentence of its paragraph when that
+holds question words the answer lacks; a question of two parts gets one more.
 """
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kb.answer.overleaf import PageTurn, Part, begun_before, carried_over
@@ -246,7 +248,7 @@ class SentencePicker:
         fits = type_fit(page[direct[1] : direct[2]], qtype, counted, analyze, page, best.end)
         # two questions in one ("Wie viel …, und aus wie vielen …?") get one more quote
         limit = self.max_sentences + (second_part(question) is not None)
-        supports = self._supports(best, [direct], ranked, weights, fits, limit, page_text)
+        supports = self._supports(best, [direct], ranked, weights, fits, limit, page_text, analyze)
         spans = [direct, *supports]
         covered = frozenset(t for t in _held_terms(spans) if t in weights)
         return self._compose(spans, page_text, best, covered, turn)
@@ -356,6 +358,30 @@ class SentencePicker:
             return end
         return nxt[1]
 
+    def _adds_words(
+        self,
+        quote: Sentence,
+        page: str,
+        end: int,
+        weights: dict[str, float],
+        covered: set[str],
+        analyze: Callable[[str], list[str]],
+    ) -> int:
+        """The end of a supporting quote: the next sentence of the paragraph joins it when it
+        holds question words the answer lacks so far (a quote that names the ministry that began
+        an initiative goes on with "Ebenfalls beteiligt sind die Ministerien für …" when the
+        question asks which are involved); ``covered`` takes them in."""
+        nxt = _next_sentence(page, end)
+        if nxt is None or nxt[1] - quote.start > self.weights.lean_chars:
+            return end
+        total = sum(weights.values()) or 1.0
+        terms = set(analyze(page[nxt[0] : nxt[1]]))
+        gain = sum(v for t, v in weights.items() if t in terms and t not in covered) / total
+        if gain < self.weights.support_gain:
+            return end
+        covered |= terms
+        return nxt[1]
+
     def _more_steps(self, page: str, start: int, end: int) -> int:
         """A procedure's steps in order: once the quote has begun a sequence ("zunächst",
         "dann"), the following sentences of the paragraph join while the quote stays short."""
@@ -376,6 +402,7 @@ class SentencePicker:
         direct_fits: float,
         limit: int,
         page_text: dict[str, str],
+        analyze: Callable[[str], list[str]],
     ) -> list[tuple[Sentence, int, int]]:
         w = self.weights
         total = sum(weights.values()) or 1.0
@@ -395,9 +422,11 @@ class SentencePicker:
             other_doc = cand.chunk.doc_id not in docs
             if other_doc or gain / total >= w.support_gain or typed:
                 # "Aufgaben … sind:" comes with its items
-                end = self._extend_list(page_text[cand.chunk.id], cand.end)
-                chosen.append((cand, cand.start, end))
+                page = page_text[cand.chunk.id]
+                end = self._extend_list(page, cand.end)
                 covered |= cand.terms
+                end = self._adds_words(cand, page, end, weights, covered, analyze)
+                chosen.append((cand, cand.start, end))
                 docs.add(cand.chunk.doc_id)
                 fits = max(fits, cand.fits_type)
         return chosen[len(spans) :]

@@ -1,0 +1,48 @@
+"""A supporting quote goes on with the next sentence of its paragraph when that one holds
+question words the answer lacks so far (SentencePicker._adds_words)."""
+
+from kb.answer.extractive import Sentence, SentencePicker
+from kb.answer.scoring import Features
+from kb.models import Chunk
+
+PAGE = (
+    "Angestoßen wurde die Initiative vom Familienministerium des Landes. "
+    "Ebenfalls beteiligt sind die Ministerien für Schule und für Arbeit. "
+    "Im Sommer gibt es ein Fest.\nEin neuer Absatz beginnt hier."
+)
+
+
+def analyze(text: str) -> list[str]:
+    return [w.strip(".,").lower() for w in text.split()]
+
+
+def _first_sentence() -> Sentence:
+    end = PAGE.index(" Ebenfalls")
+    chunk = Chunk("c", "d", "v1", 0, 1, None, PAGE, 0, len(PAGE), "d.pdf", "d", "pdf")
+    features = Features(0.5, 0.5, 0.0, 1.0, 1.0, 0.0, 0.0)
+    return Sentence(0, chunk, 0, end, PAGE[:end], 1.0, features, None)
+
+
+WEIGHTS = {"ministerien": 2.0, "beteiligt": 2.0, "initiative": 1.0, "familienministerium": 1.0}
+
+
+def test_the_next_sentence_joins_when_it_holds_question_words_the_answer_lacks() -> None:
+    quote = _first_sentence()
+    covered = set(analyze(quote.text))
+    end = SentencePicker()._adds_words(quote, PAGE, quote.end, WEIGHTS, covered, analyze)
+    assert PAGE[quote.start : end].endswith("Schule und für Arbeit.")
+    assert {"ministerien", "beteiligt"} <= covered  # the answer now holds them
+
+
+def test_a_sentence_without_new_question_words_stays_out() -> None:
+    quote = _first_sentence()
+    covered = set(analyze(quote.text)) | {"ministerien", "beteiligt"}
+    end = SentencePicker()._adds_words(quote, PAGE, quote.end, WEIGHTS, covered, analyze)
+    assert end == quote.end
+
+
+def test_the_paragraph_ends_the_quote() -> None:
+    quote = _first_sentence()
+    last = PAGE.index("\n")  # after "Fest.": the next line is another paragraph
+    end = SentencePicker()._adds_words(quote, PAGE, last, WEIGHTS, set(), analyze)
+    assert end == last
