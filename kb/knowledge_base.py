@@ -15,7 +15,7 @@ from typing import Any
 
 from kb.answer.calibration import META_KEY as CALIBRATION_KEY
 from kb.answer.calibration import Calibration, calibrate
-from kb.answer.compose import cited_first, lead_in, refusal
+from kb.answer.compose import lead_in, refusal
 from kb.answer.events import AnswerEvent, Delta, Finished, Restart, Started
 from kb.answer.extractive import Extract, SentencePicker, Weights
 from kb.answer.generative import GenerativeAnswerer
@@ -307,7 +307,7 @@ class KnowledgeBase:
             answer=composed.text,
             refused=not composed.citations,
             citations=composed.citations,
-            sources=cited_first(retrieval.hits, composed.citations),
+            sources=retrieval.hits,
             timings_ms=clock.timings(),
             searched=retrieval.expanded,
             confidence=round(composed.confidence, 4),

@@ -2,7 +2,7 @@
 
 import re
 
-from kb.models import SECTION_SEPARATOR, Citation, Hit
+from kb.models import SECTION_SEPARATOR, Hit
 from kb.retrieval.analyzer import ENGLISH_STOPWORDS, GERMAN_STOPWORDS
 
 REFUSAL_DE = "Dazu habe ich in den Dokumenten nichts gefunden."
@@ -26,30 +26,6 @@ def refusal(question: str, related: list[Hit]) -> str:
         lead = "Possibly related" if english else "Am ehesten verwandt ist"
         text += f" {lead}: „{c.title}“{where}{section}."
     return text
-
-
-def cited_first(hits: list[Hit], citations: list[Citation]) -> list[Hit]:
-    """The passages the answer quotes first, in the order it cites them, then the rest in
-    retrieval order: the answer's [1] is the first source. Choosing the sentence that answers is
-    a second, finer ranking: when it quotes the third passage, that passage is the best evidence
-    found."""
-    order: list[int] = []
-    for c in citations:
-        for i, h in enumerate(hits):
-            if i not in order and _holds(h, c):
-                order.append(i)
-                break
-    return [hits[i] for i in order] + [h for i, h in enumerate(hits) if i not in order]
-
-
-def _holds(hit: Hit, citation: Citation) -> bool:
-    """The quote begins inside the passage (offsets in the same cleaned page text)."""
-    c = hit.chunk
-    if c.doc_id != citation.doc_id or c.page != citation.page:
-        return False
-    if citation.start is None:
-        return citation.quote[:60] in c.text
-    return c.start <= citation.start < c.end
 
 
 CAUTION_DE = "Eine eindeutige Antwort habe ich in den Dokumenten nicht gefunden."
