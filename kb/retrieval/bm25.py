@@ -115,13 +115,9 @@ class BM25Index:
             return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
         return posting
 
-    def df(self, term: str) -> int:
-        """How many chunks hold ``term``."""
-        posting = self._posting(term)
-        return len(posting[0]) if posting is not None else 0
-
     def idf(self, term: str) -> float:
-        df = self.df(term)
+        posting = self._posting(term)
+        df = len(posting[0]) if posting is not None else 0
         return math.log(1 + (self.size - df + 0.5) / (df + 0.5))
 
     def scores(self, query_terms: list[str]) -> np.ndarray:

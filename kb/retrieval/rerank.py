@@ -57,10 +57,7 @@ def rerank(
     """``hits`` re-scored and re-sorted; ``nonprose`` caches each chunk's non-prose share."""
     if not hits:
         return hits
-    # a word no passage holds cannot tell passages apart: it would only shrink the coverage of
-    # all of them, and be taken for the rarest word ("sitzt … mit am Tisch")
-    terms = [t for t in dict.fromkeys(evidence.terms) if catalog.bm25.df(t)] or evidence.terms
-    weights = {t: catalog.bm25.idf(t) for t in dict.fromkeys(terms)}
+    weights = {t: catalog.bm25.idf(t) for t in dict.fromkeys(evidence.terms)}
     total = sum(weights.values()) or 1.0
     rarest = sorted(weights, key=lambda t: -weights[t])[:2]
     rare_total = sum(weights[t] for t in rarest) or 1.0
