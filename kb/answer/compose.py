@@ -43,6 +43,7 @@ _NOT_FOUND_DE = {
     "pending": "Ergebnisse nennen sie nicht, nur dass die Untersuchung läuft oder geplant ist.",
     "part": "Wie viele von {} es sind, nennen sie nicht.",
     "deadline": "Eine Frist nennen sie dazu nicht.",
+    "abbreviation": "Wofür {} steht, schreiben sie nicht aus.",
 }
 _NOT_FOUND_EN = {
     "number": "They say nothing about {}.",
@@ -57,6 +58,7 @@ _NOT_FOUND_EN = {
     "pending": "They give no results, only that the study is under way or planned.",
     "part": "They do not say how many of {} it is.",
     "deadline": "They give no deadline for it.",
+    "abbreviation": "They do not spell out what {} stands for.",
 }
 
 

@@ -29,10 +29,11 @@ from kb.facets.countries import Countries
 from kb.facets.places import Gazetteer
 from kb.models import Citation
 from kb.retrieval.catalog import Catalog, file_words
+from kb.retrieval.glossary import Glossary
 from kb.retrieval.retriever import Retrieval
 from kb.text import layout
 from kb.text.holds import counted_terms, quantifies, type_fit
-from kb.text.qtype import AnswerType, QuestionType, Terms, focus
+from kb.text.qtype import AnswerType, QuestionType, Terms, abbreviation_asked, focus
 from kb.text.sentences import sentence_texts
 
 Band = Literal["answer", "hedge", "refuse"]
@@ -140,6 +141,9 @@ class RefusalGate:
             return slots.Missing(tuple(numbers), "number")
         if slots.contact_missing(qtype, question, quotes):
             return slots.Missing((), "contact")
+        short = abbreviation_asked(question)
+        if short is not None and not _long_form(short, quotes, catalog):
+            return slots.Missing((short,), "abbreviation")
         unnamed = _contact_unscoped(question, qtype, extract, pages, catalog)
         if unnamed:
             return slots.Missing(tuple(unnamed), "scope")
@@ -184,6 +188,12 @@ class RefusalGate:
             if unscoped:
                 return slots.Missing(tuple(unscoped), "scope")
         return slots.Missing()
+
+
+def _long_form(short: str, quotes: str, catalog: Catalog) -> str | None:
+    """What the abbreviation stands for, from the corpus's glossary or the quotes themselves
+    ("Kein Abschluss ohne Anschluss (KAoA)"); None when neither spells it out."""
+    return catalog.glossary.lookup(short) or Glossary.from_texts([quotes]).lookup(short)
 
 
 def _kind_missing(

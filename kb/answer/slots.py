@@ -67,8 +67,9 @@ class Missing:
     words: tuple[str, ...] = ()
     # "number", "contact", "place", "type", "scope" (the fact is given, for another year or
     # place), "role" (only a deputy is named), "pending" (results asked, only announced),
-    # "part" (a part of the question's figure asked, none given) or "deadline" (a deadline
-    # asked, none given): the first that applied
+    # "part" (a part of the question's figure asked, none given), "deadline" (a deadline
+    # asked, none given) or "abbreviation" (what it stands for asked, and neither the corpus's
+    # glossary nor the quotes spell it out): the first that applied
     kind: str | None = None
 
     def __bool__(self) -> bool:

@@ -244,6 +244,31 @@ _COMPOUND = re.compile(
 )
 
 
+# What an abbreviation stands for: "Wofür steht die Abkürzung „ies“?", "Wofür steht KAoA?",
+# "What does ZAB stand for?" — the word after "Abkürzung", or one with two capitals or more
+_Q = r"[„\"'»]?"
+_ABBREVIATION_NAMED = re.compile(
+    rf"\b(?:abkürzung|abbreviation|acronym|kürzel)\s+{_Q}([\w-]{{2,12}})", _I
+)
+_STANDS_FOR = re.compile(
+    rf"\bwofür\s+steht\s+(?:eigentlich\s+)?(?:das|die|der)?\s*{_Q}([\w-]{{2,12}})"
+    rf"|\bwhat\s+does\s+(?:the\s+)?{_Q}([\w-]{{2,12}})[“\"'«]?\s+stand\s+for\b",
+    _I,
+)
+
+
+def abbreviation_asked(question: str) -> str | None:
+    """The abbreviation whose long form the question asks for, if it asks that."""
+    m = _ABBREVIATION_NAMED.search(question)
+    if m is not None:
+        return m.group(1)
+    m = _STANDS_FOR.search(question)
+    token = next((g for g in m.groups() if g), None) if m else None
+    if token and sum(c.isupper() for c in token) >= 2:
+        return token
+    return None
+
+
 def second_part(question: str) -> str | None:
     """The second of two questions in one ("Wie viel Geld …, und aus wie vielen Bausteinen
     …?"), which may need its own quote; None for a simple question."""

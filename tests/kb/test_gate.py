@@ -231,6 +231,16 @@ TWINS = {
         "Wie erreiche ich Max Beispiel, den Autor des Berichts?",
         "0251 123456",
     ),
+    "an abbreviation the documents never spell out": Twins(
+        "# Beratung\n\n"
+        "Das ies berät vier Standorte der Initiative bei der Umsetzung.\n\n"
+        "Die Kommunalen Koordinierungsstellen (KoKo) steuern vor Ort den Übergang von der "
+        "Schule in den Beruf.\n",
+        "Wofür steht die Abkürzung „ies“, das vier Standorte der Initiative berät?",
+        ("Wofür „ies“ steht, schreiben sie nicht aus.",),
+        "Wofür steht KoKo beim Übergang von der Schule in den Beruf?",
+        "Kommunalen Koordinierungsstellen (KoKo)",
+    ),
 }
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from kb.retrieval.analyzer import GermanAnalyzer
 from kb.text.holds import counted_terms, type_fit
-from kb.text.qtype import AnswerType, classify, focus, second_part
+from kb.text.qtype import AnswerType, abbreviation_asked, classify, focus, second_part
 
 
 def analyze(text: str) -> list[str]:
@@ -308,3 +308,18 @@ def test_a_length_of_time_is_asked_and_given() -> None:
         assert type_fit("Sie läuft bis Ende Mai 2019.", asked, set(), analyze) == 0.7
         assert type_fit("Sie findet im Rathaus statt.", asked, set(), analyze) == 0.0
     assert not classify("Wie viele Familien nehmen teil?").duration
+
+
+@pytest.mark.parametrize(
+    ("question", "short"),
+    [
+        ("Wofür steht eigentlich die Abkürzung „ies“?", "ies"),
+        ("Wofür steht KAoA?", "KAoA"),
+        ("What does the acronym GIB stand for?", "GIB"),
+        ("What does ZAB stand for?", "ZAB"),
+        ("Wofür steht das Bündnis?", None),  # what it stands for, not an abbreviation
+        ("Wie viele Kommunen machen mit?", None),
+    ],
+)
+def test_the_abbreviation_asked_for_is_found(question: str, short: str | None) -> None:
+    assert abbreviation_asked(question) == short
