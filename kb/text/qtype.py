@@ -167,7 +167,8 @@ _RATE_NOUN = re.compile(
     r"(quote|anteil|prozentsatz|prozent|share|percentage|proportion)$|^(rate|raten|rates)$", _I
 )
 _NAME = re.compile(
-    r"(^|\s)(wer|wen|wem|bei wem|an wen|mit wem|von wem|who|whom|welche[rsm]? (stelle|person|"
+    r"(^|\s)(wer|wen|wem|bei wem|an wen|mit wem|von wem|who|whom|what (is|are) the names? of|"
+    r"welche[rsm]? (stelle|person|"
     r"institution|organisation|behörde|ministerium|träger|ansprechp\w*)|wie (heißt|lautet)|"
     r"\w*(nummer|telefon|adresse|e-mail|kontakt)|erreiche|address|phone|e-mail|contact|"
     r"which (organi[sz]ation|institution|office|authority|agency|ministry|body))\b",
@@ -186,8 +187,9 @@ _PERSON_ASKED = re.compile(
     r"kontaktperson)|who is the contact person|wer (leitet|leitete)|wer (ist|war|sind|waren) "
     rf"(der |die )?(\w+ )?{ROLE_WORD}|who (leads|led|heads|headed|"
     rf"runs|ran|directs|manages)|wie (heißt|hieß|lautet) (der|die) (name (der|des) )?{ROLE_WORD}|"
-    r"who (is|was) (the )?(head|director|leader|chair|manager)|name of the (head|director|"
-    r"leader|chair|contact))\b",
+    r"who (is|was) (the )?(head|director|leader|chair|manager)|names? of the (\w+ )?(head|director|"
+    r"leader|chair|contact|coordinator|facilitator|moderator|manager|officer|adviser|advisor|"
+    r"speaker|representative)s?)\b",
     _I,
 )
 # Contact details are a name-like answer even when asked as "What is the address …?".
@@ -205,7 +207,7 @@ _PROCEDURE = re.compile(
 )
 _DEFINITION = re.compile(
     r"^\s*(was (ist|sind|bedeutet|bedeuten|heißt|meint|versteht man unter)|"
-    r"what (is|are|does .{1,40} mean))\b",
+    r"what (is|are)(?! the names? of)|what does .{1,40} mean)\b",
     _I,
 )
 _LIST = re.compile(

@@ -41,6 +41,8 @@ def analyze(text: str) -> list[str]:
         ("Um wie viel Uhr beginnt der Kurs?", AnswerType.DATE),
         ("At what time does the fair open?", AnswerType.DATE),
         ("Which organisation runs the project?", AnswerType.NAME),
+        ("What is the name of the process facilitator in the district?", AnswerType.NAME),
+        ("What is KAoA?", AnswerType.DEFINITION),
     ],
 )
 def test_the_question_type_comes_from_the_wording(question: str, kind: AnswerType) -> None:
@@ -323,3 +325,9 @@ def test_a_length_of_time_is_asked_and_given() -> None:
 )
 def test_the_abbreviation_asked_for_is_found(question: str, short: str | None) -> None:
     assert abbreviation_asked(question) == short
+
+
+def test_a_person_asked_for_by_an_english_role_is_a_person() -> None:
+    assert classify("What is the name of the process facilitator in the district?").person
+    assert classify("What is the name of the coordinator?").person
+    assert not classify("What are the names of the partner organisations?").person
