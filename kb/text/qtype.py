@@ -118,6 +118,7 @@ _NUMBER = re.compile(
     r"für wie viele|mit wie vielen|anzahl|anteil|prozent|how (many|much|long|often|old)|"
     r"what (share|percentage|proportion|number)|welche[rsmn]? \w*(zahl|summe|betrag|höhe|quote)|"
     r"(which|what) (age|amount|number)|was (kostet|kosten|kostete|kosteten)|wie teuer|"
+    r"was (\w+ ){1,2}kosten (würde|würden|wird|werden)|was würden? (\w+ ){0,4}kosten|"
     r"how expensive|(ab|bis zu|bis|in|mit|unter|über) welchem alter|welche altersgruppe|"
     r"altersgrenze|age limit)\b",
     _I,
@@ -150,6 +151,7 @@ _MEASURED_LOWER = re.compile(
 )
 _COSTS = re.compile(
     r"\b(wie ?viel|was) (kostet|kosten|kostete|kosteten)\b|\bwie teuer\b|\bhow expensive\b|"
+    r"\bwas (\w+ ){1,2}kosten (würde|würden|wird|werden)\b|\bwas würden? (\w+ ){0,4}kosten\b|"
     r"\bhow much (does|do|did)\b[^?]{1,60}\bcost\b",
     _I,
 )

@@ -102,6 +102,8 @@ def test_a_number_question_knows_what_it_counts() -> None:
         ("Was kostet die Teilnahme am Vorkurs?", True),
         ("Wie teuer ist der Sprachkurs?", True),
         ("How expensive is the course?", True),
+        ("Weißt du, was es kosten würde, die Unterkünfte mit Internet zu versorgen?", True),
+        ("Was würde ein Sprachkurs kosten?", True),
         ("Wie viele Menschen profitieren von den 50 Millionen Euro?", False),
         ("How many people benefit from the funding programme?", False),
         ("Wie hoch ist die Zahl der Teilnehmenden?", False),
