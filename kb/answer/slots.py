@@ -142,8 +142,9 @@ def contact_missing(qtype: QuestionType, question: str, held: str) -> bool:
 
 
 _PLACES_ASKED = re.compile(
-    r"\b(welche[nrsm]?|in welchen|which|what)\s+(\w+\s+){0,2}((modell|partner|mitglieds|"
-    r"bündnis|nachbar|land)?(kommunen?|städte|städten|stadt|gemeinden?|regionen?|kreise|kreisen|"
+    # up to two words between, in lower case: adjectives ("kreisangehörigen"), not a noun
+    r"\b(welche[nrsm]?|in welchen|which|what)\s+((?-i:[a-zäöüß][\w-]*)\s+){0,2}"
+    r"((modell|partner|mitglieds|bündnis|nachbar|land)?(kommunen?|städte|städten|stadt|gemeinden?|regionen?|kreise|kreisen|"
     r"kreis)|orte|orten|ort|standorte|standorten|standort|city|cities|towns?|districts?|"
     r"municipalit(y|ies)|regions?)\b(?!-)",
     re.I,

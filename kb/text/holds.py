@@ -16,6 +16,8 @@ _HAS_DATE = re.compile(
     rf"Winter|Anfang|Ende|Mitte)\s+(19|20)\d\d\b|\b\d{{1,2}}\.\s({MONTHS})\b|"
     rf"\b(Ende|Anfang|Mitte)\s({MONTHS})\b|\b({MONTHS})\b|\b(seit|bis|ab|im|von)\s(19|20)\d\d\b"
     rf"|\b\d{{2}}/(19|20)\d\d\b"
+    # a decade: "seit den 1990er Jahren", "in den 90er-Jahren"
+    r"|\b((19|20)?\d0er)[\s-]?Jahre\w*"
     # a part of a year: "zu Beginn des Jahres 2019", "im dritten Quartal 2018", "Jahresende 2019",
     # "in der ersten Jahreshälfte 2020", "im Schuljahr 2018/19"
     r"|\b(Beginn|Anfang|Ende|Mitte|Laufe|Verlauf)\s+(des\s+)?(Jahres|Schuljahres)\s+(19|20)\d\d\b"

@@ -137,6 +137,8 @@ def test_the_number_that_counts_the_asked_noun_fits_best() -> None:
         "Der Bericht erscheint zum Jahresende 2019.",
         "Das Angebot startet im Schuljahr 2018/19.",
         "Im Laufe des Jahres 2020 wird entschieden.",
+        "Manche leben schon seit den 1990er Jahren in der Stadt.",
+        "In den 90er-Jahren kamen viele Familien.",
     ],
 )
 def test_a_part_of_a_year_dates_an_answer(text: str) -> None:

@@ -105,6 +105,9 @@ def test_towns_asked_for_and_none_given() -> None:
     assert slots.asks_places("In which town did the workshop take place?")
     assert not slots.asks_places("Welche Kreis-Bündnisse gibt es?")
     assert not slots.asks_places("Welche Ortsteile gehören dazu?")
+    # the words between may be adjectives ("kreisangehörigen"), not the noun asked for
+    assert not slots.asks_places("In welchen Bereichen haben Kommunen Lücken festgestellt?")
+    assert slots.asks_places("Welche kreisangehörigen Kommunen machen mit?")
     # the district the question names is not one of the asked towns in it
     asked = "Welche Städte im Rhein-Kreis Neuss haben zugesagt?"
     assert slots.places_missing(asked, "Alle acht Kommunen im Rhein-Kreis Neuss.", find_places)
