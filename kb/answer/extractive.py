@@ -351,7 +351,7 @@ class SentencePicker:
             return end
         terms = catalog.analyzer.terms
         text = page[nxt[0] : nxt[1]]
-        if type_fit(text, qtype, set(), terms) < 1.0:
+        if type_fit(text, qtype, counted_terms(qtype, terms), terms) < 1.0:
             return end
         held = set(terms(page[best.start : end]))
         if not any(t in weights and t not in held for t in terms(text)):

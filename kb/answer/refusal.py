@@ -269,7 +269,9 @@ def _stated_elsewhere(
     if qtype.kind not in (AnswerType.NUMBER, AnswerType.DATE) or len(units) < 2:
         return False
     direct = " ".join(c.quote for c in units[0])
-    if type_fit(direct, qtype, counted, analyze) > 0:
+    if type_fit(direct, qtype, counted, analyze) > 0 or (
+        counted and quantifies(direct, counted, analyze)  # "die meisten Kreise"
+    ):
         return False
     own = units[0][0].doc_id
     stating = [u for u in _stating(asked, qtype, units, counted, analyze) if u is not units[0]]

@@ -109,14 +109,16 @@ _AMOUNT = re.compile(
     r"\d[\d.,]*\s*(Mio\.|Mio\b|Millionen\b|Mrd\.|Mrd\b|Milliarden\b|Tsd\.|Euro\b|EUR\b|€|%|"
     r"Prozent\b|percent\b|per cent\b)|€\s*\d|\bHälfte\b|\bhalf\b|"
     rf"\b({CARDINAL_WORDS}|ein|eine[mnrs]?|one|two|three)\s+(Drittel|Viertel|Fünftel|Zehntel|"
-    r"thirds?|quarters?)\b|\bjede[rn]?\s(zweite|dritte|vierte|fünfte)\b|\b\d+\s(von|aus|of)\s\d+\b|"
-    rf"{NO_COST}",
+    r"thirds?|quarters?)\b|\bjede[rn]?\s(zweite|dritte|vierte|fünfte)\b|\b\d+\s(von|aus|of)\s\d+\b",
     re.I,
 )
 
 
 def amount_missing(qtype: QuestionType, question: str, quotes: str) -> bool:
-    """A sum of money or a rate is asked for (QuestionType.amount), and the quotes give none."""
+    """A sum of money or a rate is asked for (QuestionType.amount), and the quotes give none
+    (for what something costs, "kostenlos" is one)."""
+    if qtype.cost and re.search(NO_COST, quotes, re.I):
+        return False
     return qtype.amount and not gives_amount(question, quotes)
 
 
@@ -141,12 +143,15 @@ def contact_missing(qtype: QuestionType, question: str, held: str) -> bool:
     return not any(found) if either else not all(found)
 
 
+# Up to two lower-case words may stand between: German adjectives ("welche kreisangehörigen
+# Kommunen"), not a noun ("In welchen Bereichen haben Kommunen …?" asks for no towns). A
+# relative "…, welche die Stadt …" asks nothing; "which district office" asks for an office.
 _PLACES_ASKED = re.compile(
-    # up to two words between, in lower case: adjectives ("kreisangehörigen"), not a noun
-    r"\b(welche[nrsm]?|in welchen|which|what)\s+((?-i:[a-zäöüß][\w-]*)\s+){0,2}"
-    r"((modell|partner|mitglieds|bündnis|nachbar|land)?(kommunen?|städte|städten|stadt|gemeinden?|regionen?|kreise|kreisen|"
-    r"kreis)|orte|orten|ort|standorte|standorten|standort|city|cities|towns?|districts?|"
-    r"municipalit(y|ies)|regions?)\b(?!-)",
+    r"(?<!,\s)\b(welche[nrsm]?|in welchen|which|what)\s+((?-i:[a-zäöüß][\w-]*)\s+){0,2}"
+    r"((modell|partner|mitglieds|bündnis|nachbar|land)?(kommunen?|städte|städten|stadt|"
+    r"gemeinden?|regionen?|kreise|kreisen|kreis)|orte|orten|standorte|standorten|city|cities|"
+    r"towns?|districts?|municipalit(y|ies)|regions?)\b(?!-)(?!\s+(office|council|hall|"
+    r"administration|centre|center|authority)\b)",
     re.I,
 )
 
@@ -347,8 +352,9 @@ def deadline_missing(qtype: QuestionType, quotes: str) -> bool:
 
 
 def type_missing(qtype: QuestionType, fits: float) -> bool:
-    """A number question whose answer has no number for the counted thing, a date question
-    whose answer holds no date, or a question for a person whose answer names none."""
+    """A number question whose answer has no number for the counted thing (or no frequency,
+    asked how often), a date question whose answer holds no date, or a question for a person
+    whose answer names none."""
     if qtype.frequency:  # how often: a frequency, not a date or a count
         return fits < 1.0
     if qtype.duration:  # a length of time, or the date it runs until (type_fit 0.7)

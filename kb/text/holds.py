@@ -17,7 +17,7 @@ _HAS_DATE = re.compile(
     rf"\b(Ende|Anfang|Mitte)\s({MONTHS})\b|\b({MONTHS})\b|\b(seit|bis|ab|im|von)\s(19|20)\d\d\b"
     rf"|\b\d{{2}}/(19|20)\d\d\b"
     # a decade: "seit den 1990er Jahren", "in den 90er-Jahren"
-    r"|\b((19|20)?\d0er)[\s-]?Jahre\w*"
+    r"|\b((19|20)?\d0er)[\s-]?Jahren?\b"
     # a part of a year: "zu Beginn des Jahres 2019", "im dritten Quartal 2018", "Jahresende 2019",
     # "in der ersten Jahreshälfte 2020", "im Schuljahr 2018/19"
     r"|\b(Beginn|Anfang|Ende|Mitte|Laufe|Verlauf)\s+(des\s+)?(Jahres|Schuljahres)\s+(19|20)\d\d\b"
@@ -43,14 +43,19 @@ _HAS_DURATION = re.compile(
     re.I,
 )
 _NUMBER_WORDS = rf"{CARDINAL_WORDS}|einmal|zweimal|dreimal|Hälfte|Drittel|Viertel|Dutzend"
-# How often: "zweimal pro Jahr", "ein- bis dreimal", "monatlich", "alle sechs Wochen", "twice
-# a year"
+# How often: "zweimal pro Jahr", "ein- bis dreimal", "monatlich", "alle sechs Wochen", "jeden
+# Monat", "14-tägig", "twice a year". A bare "einmal" is a filler ("erst einmal"), and "einmalig"
+# is once only.
+_PERIOD = r"(Tag|Woche|Monat|Quartal|Halbjahr|Jahr|Schuljahr)"
 _HAS_FREQUENCY = re.compile(
-    rf"\b(({CARDINAL_WORDS}|ein|mehr|viel|x)mal(s|ig)?|mehrmals|\d+\s?(-?mal|x))\b|\b(täglich|wöchentlich|vierzehntägig|monatlich|"
-    r"vierteljährlich|quartalsweise|halbjährlich|jährlich|daily|weekly|fortnightly|monthly|"
-    r"quarterly|annually|yearly|once|twice|\w+ times)\b|\b(pro|je|per|a|every|each)\s+(Tag|Woche|"
-    r"Monat|Quartal|Halbjahr|Jahr|Schuljahr|day|week|month|quarter|year)\b|\balle\s+(\d+|zwei|drei|"
-    r"vier|sechs|acht|zwölf)\s+(Tage|Wochen|Monate|Jahre)\b",
+    rf"\b(({CARDINAL_WORDS}|mehr|viel|x)mal|mehrmals|\d+\s?-?mal)\b"
+    rf"|\bein(en)?mal\s+(im|pro|je|in der|in|am|alle)\b|\bein-\s+(bis|oder)\s+\w+mal\b"
+    r"|\b(\w*(täglich|wöchentlich|monatlich|jährlich)|vierzehntägig|\d+-tägig)\b|\bquartalsweise\b"
+    rf"|\b(pro|je|per|jede[nsm]?|jede[nsm]? (zweite|dritte|vierte)[nsm]?)\s+{_PERIOD}\b"
+    rf"|\balle\s+(\d+|{CARDINAL_WORDS}|fünf)\s+(Tage|Wochen|Monate|Jahre)\b"
+    r"|\b(daily|weekly|fortnightly|monthly|quarterly|annually|yearly|twice|every (day|week|"
+    r"month|quarter|year)|(once|twice|\d+|two|three|four|several) (times )?(a|per|each) (day|week|"
+    r"month|quarter|year)|(two|three|four|five|several|many|\d+) times)\b",
     re.I,
 )
 _HAS_NUMBER = re.compile(rf"\d|\b({_NUMBER_WORDS})\b", re.I)
@@ -120,7 +125,7 @@ def type_fit(
     if kind == AnswerType.DATE:
         return 1.0 if _HAS_DATE.search(text) else 0.4 if _HAS_YEAR.search(text) else 0.0
     if kind == AnswerType.NUMBER:
-        if qtype.amount and _NO_COST.search(text):
+        if qtype.cost and _NO_COST.search(text):
             return 1.0
         if not _HAS_NUMBER.search(text):
             return 0.0

@@ -34,6 +34,8 @@ class QuestionType:
     # the number asked is a sum of money or a rate ("Wie hoch ist die Pauschale?", "Welcher
     # Anteil …?", "Wie viel Geld …?"): a count of something else does not answer it
     amount: bool = False
+    # what something costs is asked ("Was kostet …?", "Wie teuer …?"): "kostenlos" answers it
+    cost: bool = False
     # a person is asked for by role ("Wer leitet …?", "Wie heißt die Dezernentin?", "Wer ist
     # Ansprechpartner?"): an office or an institution does not answer it
     person: bool = False
@@ -110,17 +112,24 @@ _DATE = re.compile(
     r"\b(wann|seit wann|bis wann|ab wann|in welche[mn]? (jahr|monat|zeitraum)|an welchem tag|"
     r"welche[sm]? datum|zu welchem zeitpunkt|wie lange (läuft|lief|dauert|dauerte|gilt)|"
     r"zu welcher uhrzeit|um wie ?viel uhr|when|since when|until when|which year|what date|"
-    r"in what year|at what time|what time)\b",
+    r"in what year|at what time|what time (does|do|did|is|was|will|are))\b",
     _I,
+)
+# What something costs, asked with the verb (lower case: "Was für Kosten …" asks for kinds of
+# costs): "Was kostet …?", "Wie viel kosten …?", "was es kosten würde", "Was würde … kosten?"
+_COST_ASKED = (
+    r"\b(?i:wie ?viel|was) (?-i:kostet|kosten|kostete|kosteten)\b"
+    r"|\b(?i:was) (\w+ ){1,2}(?-i:kosten) (würde|würden|wird|werden)\b"
+    r"|\b(?i:was) würden? (\w+ ){0,4}(?-i:kosten)\b"
 )
 _NUMBER = re.compile(
     r"\b(wie ?viele?n?|wie (hoch|groß|lange|oft|alt|weit)|in wie vielen|an wie vielen|"
     r"für wie viele|mit wie vielen|anzahl|anteil|prozent|how (many|much|long|often|old)|"
     r"what (share|percentage|proportion|number)|welche[rsmn]? \w*(zahl|summe|betrag|höhe|quote)|"
-    r"(which|what) (age|amount|number)|was (kostet|kosten|kostete|kosteten)|wie teuer|"
-    r"was (\w+ ){1,2}kosten (würde|würden|wird|werden)|was würden? (\w+ ){0,4}kosten|"
-    r"how expensive|(ab|bis zu|bis|in|mit|unter|über) welchem alter|welche altersgruppe|"
-    r"altersgrenze|age limit)\b",
+    r"(which|what) (age|amount|number)|wie teuer|how expensive|"
+    r"(ab|bis zu|bis|in|mit|unter|über) welchem alter|altersgrenze|age limit|wie häufig|"
+    r"in welchem (rhythmus|turnus|abstand)|how frequently)\b"
+    rf"|{_COST_ASKED}",
     _I,
 )
 # What a number counts: the first noun after "wie viele" (German capitalises nouns, so the
@@ -150,8 +159,7 @@ _MEASURED_LOWER = re.compile(
     _I,
 )
 _COSTS = re.compile(
-    r"\b(wie ?viel|was) (kostet|kosten|kostete|kosteten)\b|\bwie teuer\b|\bhow expensive\b|"
-    r"\bwas (\w+ ){1,2}kosten (würde|würden|wird|werden)\b|\bwas würden? (\w+ ){0,4}kosten\b|"
+    rf"{_COST_ASKED}|\bwie teuer\b|\bhow expensive\b|"
     r"\bhow much (does|do|did)\b[^?]{1,60}\bcost\b",
     _I,
 )
@@ -160,7 +168,7 @@ _COSTS = re.compile(
 # ("Eigenanteil", "Abbruchquote"; "Rate" only as a word of its own, not in "Referate").
 _MONEY_NOUN = re.compile(
     r"(geld|gelder|budget|betrag|summe|kosten|pauschale|gehalt|entgelt|zuschuss|zuschüsse|"
-    r"fördermittel|förderung|finanzierung|zuwendung|zuwendungen|"
+    r"fördermittel|^förderung|^finanzierung|zuwendung|zuwendungen|"
     r"haushaltsmittel|finanzmittel|euro|amount|cost|costs|salary|fee|fees|money|funding|funds|"
     r"millionen|milliarden)$",
     _I,
@@ -191,7 +199,7 @@ _PERSON_ASKED = re.compile(
     rf"runs|ran|directs|manages)|wie (heißt|hieß|lautet) (der|die) (name (der|des) )?{ROLE_WORD}|"
     r"who (is|was) (the )?(head|director|leader|chair|manager)|names? of the (\w+ )?(head|director|"
     r"leader|chair|contact|coordinator|facilitator|moderator|manager|officer|adviser|advisor|"
-    r"speaker|representative)s?)\b",
+    r"speaker|representative)s?\b(?! (office|point|organi[sz]ation|institution|body|unit)))",
     _I,
 )
 # Contact details are a name-like answer even when asked as "What is the address …?".
@@ -249,27 +257,30 @@ _COMPOUND = re.compile(
 
 
 # What an abbreviation stands for: "Wofür steht die Abkürzung „ies“?", "Wofür steht KAoA?",
-# "What does ZAB stand for?" — the word after "Abkürzung", or one with two capitals or more
-_Q = r"[„\"'»]?"
+# "What does ZAB stand for?" — a quoted word after "Abkürzung", or a word of two capitals or more
+_OPEN = "„\"'»“‚‘"
+_CLOSE = "“\"'«”‘’"
 _ABBREVIATION_NAMED = re.compile(
-    rf"\b(?:abkürzung|abbreviation|acronym|kürzel)\s+{_Q}([\w-]{{2,12}})", _I
+    rf"\b(?:abkürzung|abbreviation|acronym|kürzel)\s+([{_OPEN}])?([\w]{{2,12}})\b(?!-)", _I
 )
 _STANDS_FOR = re.compile(
-    rf"\bwofür\s+steht\s+(?:eigentlich\s+)?(?:das|die|der)?\s*{_Q}([\w-]{{2,12}})"
-    rf"|\bwhat\s+does\s+(?:the\s+)?{_Q}([\w-]{{2,12}})[“\"'«]?\s+stand\s+for\b",
+    rf"\bwofür\s+steht\s+(?:eigentlich\s+)?(?:das|die|der)?\s*([{_OPEN}])?([\w]{{2,12}})\b(?!-)"
+    rf"|\bwhat\s+does\s+(?:the\s+)?([{_OPEN}])?([\w]{{2,12}})\b(?!-)[{_CLOSE}]?\s+stand\s+for\b",
     _I,
 )
 
 
 def abbreviation_asked(question: str) -> str | None:
-    """The abbreviation whose long form the question asks for, if it asks that."""
-    m = _ABBREVIATION_NAMED.search(question)
-    if m is not None:
-        return m.group(1)
-    m = _STANDS_FOR.search(question)
-    token = next((g for g in m.groups() if g), None) if m else None
-    if token and sum(c.isupper() for c in token) >= 2:
-        return token
+    """The abbreviation whose long form the asking sentence asks for, if it asks that: a word
+    of two capitals or more ("KAoA"), or one in quotes ("„ies“")."""
+    asked = focus(question)
+    for pattern in (_ABBREVIATION_NAMED, _STANDS_FOR):
+        for m in pattern.finditer(asked):
+            groups = m.groups()
+            pairs = [(groups[i], groups[i + 1]) for i in range(0, len(groups), 2)]
+            for quote, token in pairs:
+                if token and (quote or sum(c.isupper() for c in token) >= 2):
+                    return token
     return None
 
 
@@ -362,7 +373,8 @@ def _classify(q: str) -> QuestionType:
             or bool(counted and _MONEY_NOUN.search(counted))
             or bool(_COSTS.search(q))
         )
-        return QuestionType(AnswerType.NUMBER, counted, amount=amount)
+        cost = bool(_COSTS.search(q))
+        return QuestionType(AnswerType.NUMBER, counted, amount=amount or cost, cost=cost)
     if _DEFINITION.search(q) and not _CONTACT.search(q):  # "What is the address …?" asks a name
         return QuestionType(AnswerType.DEFINITION)
     if _PROCEDURE.search(q):

@@ -35,12 +35,13 @@ def analyze(text: str) -> list[str]:
         ("At what age does the programme end?", AnswerType.NUMBER),
         # an age, a time of day, an organisation asked in English
         ("Ab welchem Alter kann man teilnehmen?", AnswerType.NUMBER),
-        ("Für welche Altersgruppe ist das Angebot?", AnswerType.NUMBER),
         ("How old must participants be?", AnswerType.NUMBER),
         ("Zu welcher Uhrzeit ist die Beratung?", AnswerType.DATE),
         ("Um wie viel Uhr beginnt der Kurs?", AnswerType.DATE),
         ("At what time does the fair open?", AnswerType.DATE),
         ("Which organisation runs the project?", AnswerType.NAME),
+        ("What time commitment is expected?", AnswerType.LIST),  # no time of day
+        ("Wie häufig trifft sich die Gruppe?", AnswerType.NUMBER),
         ("What is the name of the process facilitator in the district?", AnswerType.NAME),
         ("What is KAoA?", AnswerType.DEFINITION),
     ],
@@ -104,6 +105,8 @@ def test_a_number_question_knows_what_it_counts() -> None:
         ("How expensive is the course?", True),
         ("Weißt du, was es kosten würde, die Unterkünfte mit Internet zu versorgen?", True),
         ("Was würde ein Sprachkurs kosten?", True),
+        ("Was für Kosten werden erstattet?", False),  # kinds of costs, not a sum
+        ("Wie viel Sprachförderung erhalten die Kinder?", False),
         ("Wie viele Menschen profitieren von den 50 Millionen Euro?", False),
         ("How many people benefit from the funding programme?", False),
         ("Wie hoch ist die Zahl der Teilnehmenden?", False),
@@ -156,8 +159,10 @@ def test_a_compound_is_counted_by_its_head_not_its_first_part() -> None:
 
 
 def test_no_cost_at_all_answers_what_something_costs() -> None:
+    rate = classify("Wie hoch ist die Abbruchquote?")
+    assert type_fit("Die Teilnahme ist kostenlos.", rate, set(), analyze) < 1.0  # no rate
     q = classify("Was kostet die Teilnahme am Vorkurs?")
-    assert q.kind == AnswerType.NUMBER and q.amount
+    assert q.kind == AnswerType.NUMBER and q.amount and q.cost
     assert type_fit("Die Teilnahme ist kostenlos.", q, set(), analyze) == 1.0
     assert type_fit("Es entstehen keine Kosten für die Teilnehmenden.", q, set(), analyze) == 1.0
     assert type_fit("Die Vorkurse stehen allen offen.", q, set(), analyze) == 0.0
@@ -189,7 +194,23 @@ def test_how_often_asks_for_a_frequency() -> None:
         "The group meets twice a year.",
     ):
         assert type_fit(text, q, set(), analyze) == 1.0, text
-    for text in ("Sie traf sich am 27.06.2019.", "Es gibt 45 Gruppen.", "Das ist ganz normal."):
+    for text in (
+        "Die Gruppe tagt jeden Monat.",
+        "Sie kommt alle fünf Wochen zusammen.",
+        "Die Runde ist 14-tägig.",
+        "It meets once a month.",
+    ):
+        assert type_fit(text, q, set(), analyze) == 1.0, text
+    for text in (
+        "Sie traf sich am 27.06.2019.",
+        "Es gibt 45 Gruppen.",
+        "Das ist ganz normal.",
+        "Die Gruppe hat sich erst einmal getroffen.",  # "einmal" as a filler
+        "Die Zahlung ist einmalig.",
+        "Der Kurs ist ganztägig.",  # a length, not a frequency
+        "In times of crisis.",
+        "Once the funding ends, it stops.",
+    ):
         assert type_fit(text, q, set(), analyze) == 0.0, text
 
 
@@ -324,6 +345,11 @@ def test_a_length_of_time_is_asked_and_given() -> None:
         ("What does the acronym GIB stand for?", "GIB"),
         ("What does ZAB stand for?", "ZAB"),
         ("Wofür steht das Bündnis?", None),  # what it stands for, not an abbreviation
+        ("Welche Abkürzung wird für das Programm verwendet?", None),
+        ("Was bedeutet die Abkürzung im Titel?", None),
+        ("Wofür steht die IHK-Initiative?", None),
+        ("Ich habe eine Abkürzung gesehen. Wofür steht ZAB?", "ZAB"),  # the asking sentence
+        ("Wofür steht die Abkürzung “ZAB”?", "ZAB"),
         ("Wie viele Kommunen machen mit?", None),
     ],
 )
@@ -335,3 +361,4 @@ def test_a_person_asked_for_by_an_english_role_is_a_person() -> None:
     assert classify("What is the name of the process facilitator in the district?").person
     assert classify("What is the name of the coordinator?").person
     assert not classify("What are the names of the partner organisations?").person
+    assert not classify("What is the name of the head office?").person

@@ -51,6 +51,8 @@ def test_a_sum_of_money_or_a_rate_asked_for_must_be_given() -> None:
     assert slots.amount_missing(cost, cost_q, "Vorkurse können ohne Nachweis belegt werden.")
     assert not slots.amount_missing(cost, cost_q, "Die Teilnahme ist kostenfrei.")
     assert not slots.amount_missing(cost, cost_q, "Ein Vorkurs kostet 40 Euro.")
+    # no cost at all is no rate
+    assert slots.amount_missing(rate, rate_q, "Die Teilnahme ist kostenlos.")
 
 
 def _contact_missing(question: str, held: str) -> bool:
@@ -108,6 +110,9 @@ def test_towns_asked_for_and_none_given() -> None:
     # the words between may be adjectives ("kreisangehörigen"), not the noun asked for
     assert not slots.asks_places("In welchen Bereichen haben Kommunen Lücken festgestellt?")
     assert slots.asks_places("Welche kreisangehörigen Kommunen machen mit?")
+    assert not slots.asks_places("Es gibt Angebote, welche die Stadt finanziert.")
+    assert not slots.asks_places("Which district office handles the applications?")
+    assert not slots.asks_places("An welchem Ort findet das Treffen statt?")  # a venue
     # the district the question names is not one of the asked towns in it
     asked = "Welche Städte im Rhein-Kreis Neuss haben zugesagt?"
     assert slots.places_missing(asked, "Alle acht Kommunen im Rhein-Kreis Neuss.", find_places)
