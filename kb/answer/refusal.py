@@ -161,9 +161,10 @@ class RefusalGate:
         if slots.deadline_missing(qtype, quotes):
             return slots.Missing((), "deadline")
         units = quote_units(extract.citations)  # a quote carried over a page break is one
-        if _stated_elsewhere(asked, qtype, units, counted, analyze):
-            return slots.Missing((), "type")
         direct = " ".join(c.quote for c in units[0]) if units else ""
+        stating = _stating(asked, qtype, units, counted, analyze)
+        if _stated_elsewhere(qtype, units, direct, stating, counted, analyze):
+            return slots.Missing((), "type")
         # the part is what the direct answer must give: a smaller number in another quote is
         # most often a count of something else ("18- bis 27-Jährige", "60.000 Geflüchtete")
         whole = slots.part_missing(asked, direct)
@@ -180,7 +181,6 @@ class RefusalGate:
         if qtype.person and roles.role_qualified(asked, quoted):
             return slots.Missing((), "role")
         if qtype.kind in _SCOPED:
-            stating = _stating(asked, qtype, units, counted, analyze)
             unscoped = _ordinals_elsewhere(asked, qtype, stating, counted, analyze)
             if not unscoped and self.check_places:
                 context = "\n".join(_context(c, pages) for unit in stating for c in unit)
@@ -256,26 +256,27 @@ def _stating(
 
 
 def _stated_elsewhere(
-    asked: str,
     qtype: QuestionType,
     units: list[list[Citation]],
+    direct: str,
+    stating: list[list[Citation]],
     counted: set[str],
     analyze: Terms,
 ) -> bool:
-    """The direct answer holds no figure or date at all, and the asked one stands only in
-    quotes from other documents: the direct answer is about the asked thing, the figure about
-    something else ("Seit wann begleitet das ies …?" answered by the ies page without a date
-    and a date on which another institute began)."""
+    """The direct answer (``direct``, the text of ``units[0]``) holds no figure or date at all,
+    and the asked one stands only in quotes from other documents (``stating``, from _stating):
+    the direct answer is about the asked thing, the figure about something else ("Seit wann
+    begleitet das ies …?" answered by the ies page without a date and a date on which another
+    institute began)."""
     if qtype.kind not in (AnswerType.NUMBER, AnswerType.DATE) or len(units) < 2:
         return False
-    direct = " ".join(c.quote for c in units[0])
     if type_fit(direct, qtype, counted, analyze) > 0 or (
         counted and quantifies(direct, counted, analyze)  # "die meisten Kreise"
     ):
         return False
     own = units[0][0].doc_id
-    stating = [u for u in _stating(asked, qtype, units, counted, analyze) if u is not units[0]]
-    return bool(stating) and all(u[0].doc_id != own for u in stating)
+    others = [u for u in stating if u is not units[0]]
+    return bool(others) and all(u[0].doc_id != own for u in others)
 
 
 def _ordinals_elsewhere(
