@@ -46,7 +46,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from kb.text.holds import CARDINAL_WORDS, NO_COST, QUANTIFIER
+from kb.text.holds import CARDINAL_WORDS, QUANTIFIER, costs_nothing
 from kb.text.qtype import AnswerType, QuestionType, focus
 
 
@@ -117,7 +117,7 @@ _AMOUNT = re.compile(
 def amount_missing(qtype: QuestionType, question: str, quotes: str) -> bool:
     """A sum of money or a rate is asked for (QuestionType.amount), and the quotes give none
     (for what something costs, "kostenlos" is one)."""
-    if qtype.cost and re.search(NO_COST, quotes, re.I):
+    if qtype.cost and costs_nothing(quotes):
         return False
     return qtype.amount and not gives_amount(question, quotes)
 

@@ -11,6 +11,8 @@ MONTHS = (
     "Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember|"
     "January|February|March|May|June|July|October|December"
 )
+# How often something recurs, in one word: a "wann" may be answered by it, a "wie oft" is
+_REGULARLY = "täglich|wöchentlich|monatlich|jährlich"
 _HAS_DATE = re.compile(
     rf"\b\d{{1,2}}\.\s?\d{{1,2}}\.(\s?(19|20)\d\d)?(?!\d)|\b({MONTHS}|Sommer|Herbst|Frühjahr|"
     rf"Winter|Anfang|Ende|Mitte)\s+(19|20)\d\d\b|\b\d{{1,2}}\.\s({MONTHS})\b|"
@@ -25,7 +27,7 @@ _HAS_DATE = re.compile(
     r"Schuljahr|Schuljahres)\s+(19|20)\d\d\b"
     # times of day and week: a "wann" may be answered by opening hours
     r"|\b(montags?|dienstags?|mittwochs?|donnerstags?|freitags?|samstags?|sonntags?|werktags|"
-    r"täglich|wöchentlich|monatlich|jährlich|mondays?|tuesdays?|wednesdays?|thursdays?|"
+    rf"{_REGULARLY}|mondays?|tuesdays?|wednesdays?|thursdays?|"
     r"fridays?|saturdays?|sundays?|daily|weekly)\b|\b\d{1,2}([:.]\d\d)?\s?(Uhr|h\b)"
 )
 _HAS_YEAR = re.compile(r"\b(19|20)\d\d\b")
@@ -50,21 +52,28 @@ _PERIOD = r"(Tag|Woche|Monat|Quartal|Halbjahr|Jahr|Schuljahr)"
 _HAS_FREQUENCY = re.compile(
     rf"\b(({CARDINAL_WORDS}|mehr|viel|x)mal|mehrmals|\d+\s?-?mal)\b"
     rf"|\bein(en)?mal\s+(im|pro|je|in der|in|am|alle)\b|\bein-\s+(bis|oder)\s+\w+mal\b"
-    r"|\b(\w*(täglich|wöchentlich|monatlich|jährlich)|vierzehntägig|\d+-tägig)\b|\bquartalsweise\b"
+    rf"|\b(\w*({_REGULARLY})|vierzehntägig|\d+-tägig)\b|\bquartalsweise\b"
     rf"|\b(pro|je|per|jede[nsm]?|jede[nsm]? (zweite|dritte|vierte)[nsm]?)\s+{_PERIOD}\b"
-    rf"|\balle\s+(\d+|{CARDINAL_WORDS}|fünf)\s+(Tage|Wochen|Monate|Jahre)\b"
+    rf"|\balle\s+(\d+|{CARDINAL_WORDS})\s+(Tage|Wochen|Monate|Jahre)\b"
     r"|\b(daily|weekly|fortnightly|monthly|quarterly|annually|yearly|twice|every (day|week|"
     r"month|quarter|year)|(once|twice|\d+|two|three|four|several) (times )?(a|per|each) (day|week|"
     r"month|quarter|year)|(two|three|four|five|several|many|\d+) times)\b",
     re.I,
 )
 _HAS_NUMBER = re.compile(rf"\d|\b({_NUMBER_WORDS})\b", re.I)
-# No cost at all: the sum a "Was kostet …?" asks for (a regex alternation, case-insensitive)
-NO_COST = (
+# No cost at all: the sum a "Was kostet …?" asks for
+_NO_COST = re.compile(
     r"\b(kostenlos|kostenfrei|gebührenfrei|unentgeltlich|ohne Kosten|keine Kosten|"
-    r"free of charge)\b"
+    r"free of charge)\b",
+    re.I,
 )
-_NO_COST = re.compile(NO_COST, re.I)
+
+
+def costs_nothing(text: str) -> bool:
+    """Does the text say that something is free ("kostenlos", "keine Kosten")?"""
+    return bool(_NO_COST.search(text))
+
+
 # German capitalises every noun, so only titles, addresses and acronyms mark a name.
 _HAS_NAME = re.compile(
     r"\b(Dr|Prof|Frau|Herr|Herrn)\.?\s[A-ZÄÖÜ]|@|\b(Tel|Fon|Fax)\b|\b\d{5}\s[A-ZÄÖÜ]|"
@@ -125,7 +134,7 @@ def type_fit(
     if kind == AnswerType.DATE:
         return 1.0 if _HAS_DATE.search(text) else 0.4 if _HAS_YEAR.search(text) else 0.0
     if kind == AnswerType.NUMBER:
-        if qtype.cost and _NO_COST.search(text):
+        if qtype.cost and costs_nothing(text):
             return 1.0
         if not _HAS_NUMBER.search(text):
             return 0.0
