@@ -122,14 +122,15 @@ _COST_ASKED = (
     r"|\b(?i:was) (\w+ ){1,2}(?-i:kosten) (würde|würden|wird|werden)\b"
     r"|\b(?i:was) würden? (\w+ ){0,4}(?-i:kosten)\b"
 )
+# How often something happens is asked: a number question (QuestionType.frequency)
+_HOW_OFTEN = r"wie oft|wie häufig|in welchem (rhythmus|turnus|abstand)|how often|how frequently"
 _NUMBER = re.compile(
     r"\b(wie ?viele?n?|wie (hoch|groß|lange|oft|alt|weit)|in wie vielen|an wie vielen|"
     r"für wie viele|mit wie vielen|anzahl|anteil|prozent|how (many|much|long|often|old)|"
     r"what (share|percentage|proportion|number)|welche[rsmn]? \w*(zahl|summe|betrag|höhe|quote)|"
     r"(which|what) (age|amount|number)|wie teuer|how expensive|"
-    r"(ab|bis zu|bis|in|mit|unter|über) welchem alter|altersgrenze|age limit|wie häufig|"
-    r"in welchem (rhythmus|turnus|abstand)|how frequently)\b"
-    rf"|{_COST_ASKED}",
+    r"(ab|bis zu|bis|in|mit|unter|über) welchem alter|altersgrenze|age limit|"
+    rf"{_HOW_OFTEN})\b|{_COST_ASKED}",
     _I,
 )
 # What a number counts: the first noun after "wie viele" (German capitalises nouns, so the
@@ -257,16 +258,18 @@ _COMPOUND = re.compile(
 
 
 # What an abbreviation stands for: "Wofür steht die Abkürzung „ies“?", "Wofür steht KAoA?",
-# "What does ZAB stand for?" — a quoted word after "Abkürzung", or a word of two capitals or more
+# "What does ZAB stand for?" — a quoted word after "Abkürzung", or a word of two capitals or more.
+# Each pattern captures the opening quote mark, if any, and the word.
 _OPEN = "„\"'»“‚‘"
 _CLOSE = "“\"'«”‘’"
-_ABBREVIATION_NAMED = re.compile(
-    rf"\b(?:abkürzung|abbreviation|acronym|kürzel)\s+([{_OPEN}])?([\w]{{2,12}})\b(?!-)", _I
-)
-_STANDS_FOR = re.compile(
-    rf"\bwofür\s+steht\s+(?:eigentlich\s+)?(?:das|die|der)?\s*([{_OPEN}])?([\w]{{2,12}})\b(?!-)"
-    rf"|\bwhat\s+does\s+(?:the\s+)?([{_OPEN}])?([\w]{{2,12}})\b(?!-)[{_CLOSE}]?\s+stand\s+for\b",
-    _I,
+_WORD = rf"([{_OPEN}])?(\w{{2,12}})\b(?!-)"
+_ABBREVIATION_ASKED = tuple(
+    re.compile(p, _I)
+    for p in (
+        rf"\b(?:abkürzung|abbreviation|acronym|kürzel)\s+{_WORD}",
+        rf"\bwofür\s+steht\s+(?:eigentlich\s+)?(?:das|die|der)?\s*{_WORD}",
+        rf"\bwhat\s+does\s+(?:the\s+)?{_WORD}[{_CLOSE}]?\s+stand\s+for\b",
+    )
 )
 
 
@@ -274,13 +277,11 @@ def abbreviation_asked(question: str) -> str | None:
     """The abbreviation whose long form the asking sentence asks for, if it asks that: a word
     of two capitals or more ("KAoA"), or one in quotes ("„ies“")."""
     asked = focus(question)
-    for pattern in (_ABBREVIATION_NAMED, _STANDS_FOR):
+    for pattern in _ABBREVIATION_ASKED:
         for m in pattern.finditer(asked):
-            groups = m.groups()
-            pairs = [(groups[i], groups[i + 1]) for i in range(0, len(groups), 2)]
-            for quote, token in pairs:
-                if token and (quote or sum(c.isupper() for c in token) >= 2):
-                    return token
+            quote, word = m.groups()
+            if quote or sum(c.isupper() for c in word) >= 2:
+                return word
     return None
 
 
@@ -331,9 +332,7 @@ _DURATION_ASKED = re.compile(
     r"months|weeks|days))\b",
     _I,
 )
-_FREQUENCY_ASKED = re.compile(
-    r"\b(wie oft|wie häufig|in welchem (rhythmus|turnus|abstand)|how often|how frequently)\b", _I
-)
+_FREQUENCY_ASKED = re.compile(rf"\b({_HOW_OFTEN})\b", _I)
 
 
 def _asks_findings(asked: str, kind: AnswerType) -> bool:
@@ -368,13 +367,13 @@ def _classify(q: str) -> QuestionType:
         measured = [g for found in _MEASURED.finditer(q) for g in found.groups() if g]
         if not any(c.isupper() for c in q[1:]):  # typed in lower case: no noun stands out
             measured += [g for found in _MEASURED_LOWER.finditer(q) for g in found.groups() if g]
-        amount = (
-            any(_MONEY_NOUN.search(n) or _RATE_NOUN.search(n) for n in measured)
-            or bool(counted and _MONEY_NOUN.search(counted))
-            or bool(_COSTS.search(q))
-        )
         cost = bool(_COSTS.search(q))
-        return QuestionType(AnswerType.NUMBER, counted, amount=amount or cost, cost=cost)
+        amount = (
+            cost
+            or any(_MONEY_NOUN.search(n) or _RATE_NOUN.search(n) for n in measured)
+            or bool(counted and _MONEY_NOUN.search(counted))
+        )
+        return QuestionType(AnswerType.NUMBER, counted, amount=amount, cost=cost)
     if _DEFINITION.search(q) and not _CONTACT.search(q):  # "What is the address …?" asks a name
         return QuestionType(AnswerType.DEFINITION)
     if _PROCEDURE.search(q):
