@@ -346,8 +346,8 @@ class SentencePicker:
         vorliegen." for "Wann sollten die Ergebnisse vorliegen?")."""
         if qtype.kind not in (AnswerType.NUMBER, AnswerType.DATE):
             return end
-        nxt = _next_sentence(page, end)
-        if nxt is None or nxt[1] - best.start > self.weights.lean_chars:
+        nxt = self._next_within(page, best.start, end)
+        if nxt is None:
             return end
         terms = catalog.analyzer.terms
         text = page[nxt[0] : nxt[1]]
@@ -371,8 +371,8 @@ class SentencePicker:
         holds question words the answer lacks so far (a quote that names the ministry that began
         an initiative goes on with "Ebenfalls beteiligt sind die Ministerien für …" when the
         question asks which are involved); ``covered`` takes them in."""
-        nxt = _next_sentence(page, end)
-        if nxt is None or nxt[1] - quote.start > self.weights.lean_chars:
+        nxt = self._next_within(page, quote.start, end)
+        if nxt is None:
             return end
         total = sum(weights.values()) or 1.0
         terms = set(analyze(page[nxt[0] : nxt[1]]))
@@ -381,6 +381,14 @@ class SentencePicker:
             return end
         covered |= terms
         return nxt[1]
+
+    def _next_within(self, page: str, start: int, end: int) -> tuple[int, int] | None:
+        """The sentence after ``end`` in the same paragraph, when a quote from ``start`` to its
+        end stays within ``lean_chars``."""
+        nxt = _next_sentence(page, end)
+        if nxt is None or nxt[1] - start > self.weights.lean_chars:
+            return None
+        return nxt
 
     def _more_steps(self, page: str, start: int, end: int) -> int:
         """A procedure's steps in order: once the quote has begun a sequence ("zunächst",
