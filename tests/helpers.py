@@ -11,7 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -252,30 +252,47 @@ def stored_originals(data_dir: Path) -> set[str]:
 # -- answers --------------------------------------------------------------------------------------
 
 
-def one_document_kb(settings: "Settings", folder: Path, name: str, text: str) -> "KnowledgeBase":
-    """A knowledge base of one small document, its refusal gate opened (a corpus this small has
-    no calibration), so that only the answer step and the slot checks decide."""
+def documents_kb(
+    settings: "Settings", folder: Path, documents: Mapping[str, str]
+) -> "KnowledgeBase":
+    """A knowledge base of a few small documents (file name → text, written to ``folder``), its
+    refusal gate opened (a corpus this small has no calibration), so that only the answer step
+    and the slot checks decide."""
     from ingest.pipeline import ingest_paths
     from kb.knowledge_base import build_kb
 
-    doc = folder / name
-    doc.write_text(text, encoding="utf-8")
+    paths = []
+    for name, text in documents.items():
+        (folder / name).write_text(text, encoding="utf-8")
+        paths.append(folder / name)
     gate_open = {"refusal_threshold": 0.0, "caution_threshold": 0.0}
     kb = build_kb(settings.model_copy(update=gate_open))
-    ingest_paths(kb, [doc])
+    ingest_paths(kb, paths)
     return kb
+
+
+def one_document_kb(settings: "Settings", folder: Path, name: str, text: str) -> "KnowledgeBase":
+    """documents_kb of one document."""
+    return documents_kb(settings, folder, {name: text})
+
+
+def ask_documents(
+    settings: "Settings", folder: Path, documents: Mapping[str, str], *questions: str
+) -> "list[Answer]":
+    """The answers to ``questions`` from a knowledge base of ``documents`` (documents_kb),
+    closed after."""
+    kb = documents_kb(settings, folder, documents)
+    try:
+        return [kb.ask(q) for q in questions]
+    finally:
+        kb.close()
 
 
 def ask_one_document(
     settings: "Settings", folder: Path, name: str, text: str, *questions: str
 ) -> "list[Answer]":
-    """The answers to ``questions`` from a knowledge base of one document (one_document_kb),
-    closed after."""
-    kb = one_document_kb(settings, folder, name, text)
-    try:
-        return [kb.ask(q) for q in questions]
-    finally:
-        kb.close()
+    """ask_documents of one document."""
+    return ask_documents(settings, folder, {name: text}, *questions)
 
 
 ASK_KEYS = {

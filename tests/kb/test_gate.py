@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 from conftest import make_settings
-from helpers import ask_one_document, one_document_kb
+from helpers import ask_documents, ask_one_document, one_document_kb
 
-from ingest.pipeline import ingest_paths
-from kb.knowledge_base import KnowledgeBase, build_kb
+from kb.knowledge_base import KnowledgeBase
 from kb.models import Answer
 
 pytestmark = pytest.mark.slow
@@ -52,6 +51,15 @@ def _one_page_fixture(name: str, text: str) -> Callable[..., Iterator[KnowledgeB
 
 def _ask_one_page(folder: Path, text: str, *questions: str) -> list[Answer]:
     return ask_one_document(make_settings(folder / "data"), folder, "page.md", text, *questions)
+
+
+def _ask_each_page(folder: Path, pages: list[str], question: str) -> list[Answer]:
+    """The answer to ``question`` from a knowledge base of each page alone."""
+    answers = []
+    for i, text in enumerate(pages):
+        (folder / str(i)).mkdir()
+        answers += _ask_one_page(folder / str(i), text, question)
+    return answers
 
 
 fairs_kb = _one_page_fixture("fairs_kb", FAIRS)  # one page about two towns
@@ -320,16 +328,11 @@ def test_a_cost_is_answered_by_a_price_or_no_cost_and_hedged_without(tmp_path: P
         "einer Berufstätigkeit belegen. {}\n"
     )
     question = "Was kostet die Teilnahme an den Vorkursen am Weiterbildungskolleg Nord?"
-    for name in ("a", "kostenlos", "40 Euro"):
-        (tmp_path / name).mkdir()
-    (unpriced,) = _ask_one_page(tmp_path / "a", course.format(""), question)
+    prices = ("", "Die Teilnahme ist kostenlos.", "Ein Vorkurs kostet 40 Euro.")
+    unpriced, free, priced = _ask_each_page(tmp_path, [course.format(p) for p in prices], question)
     assert unpriced.uncertain and "Die gefragte Angabe steht dort nicht." in unpriced.answer
-    for price, quoted in (
-        ("Die Teilnahme ist kostenlos.", "kostenlos"),
-        ("Ein Vorkurs kostet 40 Euro.", "40 Euro"),
-    ):
-        (priced,) = _ask_one_page(tmp_path / quoted, course.format(price), question)
-        assert not priced.uncertain and quoted in priced.answer, priced.answer
+    for answer, quoted in ((free, "kostenlos"), (priced, "40 Euro")):
+        assert not answer.uncertain and quoted in answer.answer, answer.answer
 
 
 def test_a_date_only_another_document_gives_is_not_the_asked_one(tmp_path: Path) -> None:
@@ -343,16 +346,13 @@ def test_a_date_only_another_document_gives_is_not_the_asked_one(tmp_path: Path)
         "Das Institut Alpha hat im Oktober 2018 die wissenschaftliche Begleitung der Initiative "
         "übernommen und berät seitdem die Kommunen.\n",
     }
-    for name, text in docs.items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
-    gate_open = {"refusal_threshold": 0.0, "caution_threshold": 0.0}
-    kb = build_kb(make_settings(tmp_path / "data").model_copy(update=gate_open))
-    try:
-        ingest_paths(kb, [tmp_path / name for name in docs])
-        near_miss = kb.ask("Seit wann begleitet das Institut Beta seine vier Standorte?")
-        twin = kb.ask("Seit wann begleitet das Institut Alpha die Initiative?")
-    finally:
-        kb.close()
+    near_miss, twin = ask_documents(
+        make_settings(tmp_path / "data"),
+        tmp_path,
+        docs,
+        "Seit wann begleitet das Institut Beta seine vier Standorte?",
+        "Seit wann begleitet das Institut Alpha die Initiative?",
+    )
     assert near_miss.citations[0].file == "beta.md", near_miss.answer
     assert near_miss.uncertain and "Die gefragte Angabe steht dort nicht." in near_miss.answer
     assert not twin.uncertain and "Oktober 2018" in twin.answer, twin.answer
@@ -365,10 +365,7 @@ def test_how_often_is_answered_by_a_frequency_not_by_a_date(tmp_path: Path) -> N
         "Sitzung getroffen. {}\n"
     )
     question = "Wie oft trifft sich die Lenkungsgruppe des Projekts in Edorf?"
-    for name in ("dated", "frequent"):
-        (tmp_path / name).mkdir()
-    (dated,) = _ask_one_page(tmp_path / "dated", group.format(""), question)
-    assert dated.uncertain and "Die gefragte Angabe steht dort nicht." in dated.answer
     often = "Seitdem trifft sie sich zweimal pro Jahr."
-    (frequent,) = _ask_one_page(tmp_path / "frequent", group.format(often), question)
+    dated, frequent = _ask_each_page(tmp_path, [group.format(""), group.format(often)], question)
+    assert dated.uncertain and "Die gefragte Angabe steht dort nicht." in dated.answer
     assert not frequent.uncertain and "zweimal pro Jahr" in frequent.answer, frequent.answer
