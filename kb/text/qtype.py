@@ -115,6 +115,13 @@ _DATE = re.compile(
     r"in what year|at what time|what time (does|do|did|is|was|will|are))\b",
     _I,
 )
+# "when" that opens a clause after another question word asks no date ("What did the city find
+# when it began …?", "Who pays when …?"); "… and when?" still does.
+_CLAUSE_WHEN = re.compile(
+    r"\b(what|who|whom|whose|which|how|where|why)\b|"
+    r"^\W*(is|are|was|were|does|do|did|can|could|will|would|should|must|has|have)\b",
+    _I,
+)
 # What something costs, asked with the verb (lower case: "Was für Kosten …" asks for kinds of
 # costs): "Was kostet …?", "Wie viel kosten …?", "was es kosten würde", "Was würde … kosten?"
 _COST_ASKED = (
@@ -357,9 +364,18 @@ def classify(question: str) -> QuestionType:
     )
 
 
+def _asks_date(q: str) -> bool:
+    return any(
+        m.group(1).lower() != "when"
+        or re.search(r"\b(and|or)\W*$", q[: m.start()], _I)
+        or not _CLAUSE_WHEN.search(q[: m.start()])
+        for m in _DATE.finditer(q)
+    )
+
+
 def _classify(q: str) -> QuestionType:
     """The kind of answer the asking sentence ``q`` (focus) wants."""
-    if _DATE.search(q):
+    if _asks_date(q):
         return QuestionType(AnswerType.DATE)
     if _NUMBER.search(q):
         m = _COUNTED_DE_NOUN.search(q) or _COUNTED_EN.search(q)

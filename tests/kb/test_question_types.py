@@ -44,6 +44,12 @@ def analyze(text: str) -> list[str]:
         ("Wie häufig trifft sich die Gruppe?", AnswerType.NUMBER),
         ("What is the name of the process facilitator in the district?", AnswerType.NAME),
         ("What is KAoA?", AnswerType.DEFINITION),
+        # "when" opening a clause after another question word asks no date
+        ("When did the project start?", AnswerType.DATE),
+        ("Who founded the alliance and when?", AnswerType.DATE),
+        ("What did the city find when it began the project?", AnswerType.LIST),
+        ("How many people came when it opened?", AnswerType.NUMBER),
+        ("Is there a deadline when applying?", AnswerType.YES_NO),
     ],
 )
 def test_the_question_type_comes_from_the_wording(question: str, kind: AnswerType) -> None:
