@@ -211,7 +211,9 @@ def _kind_missing(
     quotes = " ".join(c.quote for c in extract.citations)
     fits = type_fit(quotes, qtype, counted, analyze)
     if qtype.kind == AnswerType.NUMBER:
-        if is_english(question) and slots.holds_count(quotes):
+        if qtype.frequency or qtype.age:
+            pass  # its own kind of number (type_fit), in English as in German
+        elif is_english(question) and slots.holds_count(quotes):
             fits = 1.0  # "how many people" cannot be matched against German nouns
         elif counted and (
             quantifies(quotes, counted, analyze) or _table_counts(extract, pages, counted, analyze)

@@ -60,6 +60,18 @@ _HAS_FREQUENCY = re.compile(
     r"month|quarter|year)|(two|three|four|five|several|many|\d+) times)\b",
     re.I,
 )
+# An age: "27 Jahre alt", "18- bis 27-Jährige", "unter 25 Jahren", "bis zum 18. Lebensjahr",
+# "volljährig", "aged 18 to 27", "under 25" ("bis zu 3 Jahren" is most often a duration)
+_HAS_AGE = re.compile(
+    r"\b\d{1,2}(-|–)?(\s(bis|und|oder)\s\d{1,2}-?)?[Jj]ährig\w*|\b\d{1,2}\.\s?Lebensjahr\w*|"
+    r"\b(zwischen|von)\s\d{1,2}\s(und|bis)\s\d{1,2}\sJahren?\b|"
+    r"\b(unter|über|ab|bis|bis zu|mit|mindestens|höchstens)\s\d{2}\sJahren?\b|"
+    r"\b\d{1,2}\sJahre\salt\b|\bim Alter\b|\bAlter(sgrenze)?\s(von\s)?\d|"
+    r"\b(voll|minder)jährig\w*|\bVolljährigkeit\b|\baged?\s(\d|between|under|over)|"
+    r"\byears?\sold\b|\b(under|over|above|below)\s(the age of\s)?\d{1,2}\b|"
+    r"\bbetween\s\d{1,2}\sand\s\d{1,2}\b",
+    re.I,
+)
 _HAS_NUMBER = re.compile(rf"\d|\b({_NUMBER_WORDS})\b", re.I)
 # No cost at all: the sum a "Was kostet …?" asks for
 _NO_COST = re.compile(
@@ -129,6 +141,8 @@ def type_fit(
     kind = qtype.kind
     if qtype.frequency:
         return 1.0 if _HAS_FREQUENCY.search(text) else 0.0
+    if qtype.age:
+        return 1.0 if _HAS_AGE.search(text) else 0.0
     if qtype.duration:  # the length itself first; the date it runs until answers too
         return 1.0 if _HAS_DURATION.search(text) else 0.7 if _HAS_DATE.search(text) else 0.0
     if kind == AnswerType.DATE:

@@ -54,6 +54,9 @@ class QuestionType:
     # how often is asked ("Wie oft trifft sich …?", "How often …?"): a frequency ("zweimal pro
     # Jahr", "monatlich", "ein- bis dreimal") answers it, a date or a count of something does not
     frequency: bool = False
+    # an age is asked ("Wie alt …?", "Bis zu welchem Alter …?", "Up to what age …?"): an age
+    # ("27 Jahre alt", "18- bis 27-Jährige", "unter 25 Jahren") answers it, another number not
+    age: bool = False
 
 
 _I = re.I
@@ -340,6 +343,11 @@ _DURATION_ASKED = re.compile(
     _I,
 )
 _FREQUENCY_ASKED = re.compile(rf"\b({_HOW_OFTEN})\b", _I)
+_AGE_ASKED = re.compile(
+    r"\b(wie alt|welche[sm]? alter|(ab|bis zu|bis|in|mit|unter|über|von) welchem alter|"
+    r"altersgrenze|altersbegrenzung|how old|(what|which) age|age limit)\b",
+    _I,
+)
 
 
 def _asks_findings(asked: str, kind: AnswerType) -> bool:
@@ -359,6 +367,7 @@ def classify(question: str) -> QuestionType:
         duration=kind.kind in (AnswerType.NUMBER, AnswerType.DATE)
         and bool(_DURATION_ASKED.search(q)),
         frequency=kind.kind == AnswerType.NUMBER and bool(_FREQUENCY_ASKED.search(q)),
+        age=kind.kind == AnswerType.NUMBER and bool(_AGE_ASKED.search(q)),
         contact=tuple(given for asked, given in CONTACT_DETAILS if asked.search(q))
         or ((_ANY_CONTACT_GIVEN,) if _REACH_ASKED.search(q) else ()),
     )

@@ -369,3 +369,19 @@ def test_how_often_is_answered_by_a_frequency_not_by_a_date(tmp_path: Path) -> N
     dated, frequent = _ask_each_page(tmp_path, [group.format(""), group.format(often)], question)
     assert dated.uncertain and "Die gefragte Angabe steht dort nicht." in dated.answer
     assert not frequent.uncertain and "zweimal pro Jahr" in frequent.answer, frequent.answer
+
+
+def test_an_age_is_answered_by_an_age_not_by_another_number(tmp_path: Path) -> None:
+    """In English too, where any count would otherwise stand for "how many"."""
+    project = (
+        "# Projekt Brücke\n\n"
+        "Im Projekt Brücke in Edorf arbeiten fünf Partner zusammen und beraten jedes Jahr rund "
+        "120 junge Erwachsene. {}\n"
+    )
+    question = "Up to what age can people take part in the Brücke project in Edorf?"
+    aged = "Teilnehmen können junge Menschen bis zum 27. Lebensjahr."
+    counted, answered = _ask_each_page(
+        tmp_path, [project.format(""), project.format(aged)], question
+    )
+    assert counted.uncertain, counted.answer
+    assert not answered.uncertain and "27. Lebensjahr" in answered.answer, answered.answer

@@ -217,6 +217,29 @@ def test_how_often_asks_for_a_frequency() -> None:
         assert type_fit(text, q, set(), analyze) == 0.0, text
 
 
+def test_how_old_asks_for_an_age() -> None:
+    q = classify("Bis zu welchem Alter kann man teilnehmen?")
+    assert q.kind == AnswerType.NUMBER and q.age
+    assert classify("Up to what age can people take part?").age
+    assert classify("Wie alt muss man sein?").age
+    assert not classify("Wie viele Menschen nehmen teil?").age
+    for text in (
+        "Teilnehmen können junge Menschen, die 18, aber noch nicht 27 Jahre alt sind.",
+        "Das Angebot richtet sich an 18- bis 27-Jährige.",
+        "Gefördert werden Geflüchtete zwischen 18 und 27 Jahren.",
+        "Schulpflichtig sind Kinder bis zum 18. Lebensjahr.",
+        "Es gilt für junge Erwachsene unter 25 Jahren.",
+        "It is open to people aged 18 to 27.",
+    ):
+        assert type_fit(text, q, set(), analyze) == 1.0, text
+    for text in (
+        "Am Projekt nehmen 120 Menschen teil.",
+        "Die Ausbildung dauert bis zu 3 Jahren.",  # a length of time, not an age
+        "Es gibt fünf Partner.",
+    ):
+        assert type_fit(text, q, set(), analyze) == 0.0, text
+
+
 def test_money_is_counted_in_currency() -> None:
     q = classify("Wie viel Geld steht bereit?")
     counted = counted_terms(q, analyze)
