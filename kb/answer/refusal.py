@@ -150,7 +150,7 @@ class RefusalGate:
         if self.check_places:
             where = "\n".join(
                 _described(c.title, c.file_name, c.section, c.text) for c in extract.chunks
-            )
+            ) + _lead_places({c.doc_id for c in extract.chunks}, catalog)
             unnamed = slots.places_unnamed(question, where, _places_and_countries)
             if unnamed:
                 return slots.Missing(tuple(unnamed), "place")
@@ -184,6 +184,7 @@ class RefusalGate:
             unscoped = _ordinals_elsewhere(asked, qtype, stating, counted, analyze)
             if not unscoped and self.check_places:
                 context = "\n".join(_context(c, pages) for unit in stating for c in unit)
+                context += _lead_places({c.doc_id for unit in stating for c in unit}, catalog)
                 unscoped = slots.unscoped(asked, context, _places_and_countries)
             if unscoped:
                 return slots.Missing(tuple(unscoped), "scope")
@@ -321,11 +322,16 @@ def _contact_unscoped(
     # English words meet German text, where even "out" may turn up once: in an English
     # question only a capitalised word or a word of a document's name is taken for a name
     names = catalog.name_terms() if is_english(question) else None
+    # German capitalises names and nouns: a lower-case word ("schicken") names no one, unless
+    # the whole question is typed in lower case
+    cased = any(c.isupper() for c in asked[1:])
     for word in dict.fromkeys(re.findall(r"[\w-]{3,}", asked)):
         terms = analyze(word)
         if names is not None and asked.startswith(word):
             continue
         if names is not None and word[0].islower() and not set(terms) <= names:
+            continue
+        if names is None and cased and word[0].islower():
             continue
         rare = bool(terms) and all(catalog.names_rarely(t) for t in terms)
         if rare and not set(terms) <= context:
@@ -360,16 +366,21 @@ def _towns_unplaced(question: str, extract: Extract, pages: Pages, catalog: Cata
     return _unnamed_by(slots.without_places_asked(focus(question)), naming, pages, catalog)
 
 
+_QUOTED_NAME = re.compile(r"[„“\"»]([^„“”\"«»]{3,80})[“”\"«]")
+
+
 def _unnamed_by(
     question: str, citations: list[Citation], pages: Pages, catalog: Catalog
 ) -> list[str]:
     """The question's rarest name-like word, when it is in the context of none of the
     citations (and there are some)."""
     analyze = catalog.analyzer.terms
+    # a name the question quotes („Kommunale Koordinierung …“) is what it is about
+    quoted = " ".join(m.group(1) for m in _QUOTED_NAME.finditer(question))
     # "Ansprechpartner" is what a "Kontakt:" line says in other words: it places no one
     words = {
         t: w
-        for w in re.findall(r"[\w-]{3,}", question)
+        for w in re.findall(r"[\w-]{3,}", quoted or question)
         if not _CONTACT_ROLE.match(w)
         for t in analyze(w)
         if catalog.names_rarely(t)
@@ -383,6 +394,14 @@ def _unnamed_by(
     if any(parts & set(analyze(_context(c, pages))) for c in citations):
         return []
     return [words[rarest]]
+
+
+def _lead_places(doc_ids: set[str], catalog: Catalog) -> str:
+    """The places the documents' leads name, a line each: a document about one place names it
+    there ("… zu dem die G.I.B. nach Bochum eingeladen hatte"), and all of it is about it."""
+    return "".join(
+        f"\n{p.name}" for d in sorted(doc_ids) for p in _places_and_countries(catalog.lead(d))
+    )
 
 
 def _places_and_countries(text: str) -> list[slots.Named]:

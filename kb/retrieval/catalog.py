@@ -162,6 +162,14 @@ class Catalog:
             self._document_names = {d: frozenset(self.analyzer.terms(n)) for d, n in names.items()}
         return self._document_names
 
+    def lead(self, doc_id: str) -> str:
+        """The text of a document's first passage (its lead: where a report or a workshop
+        record says what and where it is about)."""
+        first = min(
+            (c for c in self.chunks if c.doc_id == doc_id), key=lambda c: c.position, default=None
+        )
+        return first.text if first is not None else ""
+
     def name_terms(self) -> frozenset[str]:
         """The terms of every document's name, once per snapshot."""
         if self._name_terms is None:

@@ -124,6 +124,65 @@ def test_a_contact_detail_of_another_institute_is_hedged(contacts_kb: KnowledgeB
     assert "Für „Beta“ nennen sie die gefragte Angabe nicht." in answer.answer
 
 
+def test_a_verb_of_a_contact_question_names_no_one(tmp_path: Path) -> None:
+    """Only a capitalised word can name the asked person or body in German: "melden" is a rare
+    word of the page, not an institute whose number is missing."""
+    page = CONTACTS + "Die Standorte melden ihre Zahlen jedes Jahr an das Institut Beta.\n"
+    [answer] = _ask_one_page(
+        tmp_path, page, "Unter welcher Telefonnummer kann ich mich bei Alpha melden?"
+    )
+    assert not answer.uncertain and "0201 123456" in answer.answer, answer.answer
+
+
+def _forums(topic: str, count: int) -> str:
+    return " ".join(
+        f"Im Forum {n} ging es um {topic}, um Fragen der Ausbildung, der Sprachförderung und der "
+        "Beratung junger Erwachsener in den Kommunen, um Wohnraum, Arbeit und den Übergang in den "
+        "Beruf."
+        for n in range(1, count + 1)
+    )
+
+
+def test_a_quoted_name_is_what_the_towns_must_be_named_with(tmp_path: Path) -> None:
+    """The towns a quoted programme („Brücken bauen“) runs in are answered by the sentence that
+    names it with them, though the question's rarest word ("Einsatz") stands elsewhere."""
+    bridges = " ".join(f"Brücken bauen ist auch das Ziel im Forum {n}." for n in range(1, 30))
+    page = (
+        "# Programme im Land\n\n"
+        f"{bridges}\n\n"
+        "Beim Einsatz von Sprachmittlern gibt es in vielen Kommunen noch Lücken.\n\n"
+        f"{_forums('Netzwerke', 6)}\n\n"
+        "Das Programm „Brücken bauen“ läuft in den Städten Bielefeld, Hamm und Gelsenkirchen.\n"
+    )
+    question = "In welchen Städten ist das Programm „Brücken bauen“ im Einsatz?"
+    [answer] = _ask_one_page(tmp_path, page, question)
+    assert not answer.uncertain and "Bielefeld, Hamm" in answer.answer, answer.answer
+
+
+def test_the_place_a_document_is_about_is_named_in_its_lead(tmp_path: Path) -> None:
+    """A workshop record says where the workshop was in its lead; a talk reported pages later is
+    from that workshop, and a workshop elsewhere is not."""
+    talks = _forums("Netzwerke", 8)
+    record = (
+        "# Werkstattgespräch Netzwerke\n\n"
+        "Die Tagung fand im Juni 2018 in Hamm statt.\n\n"
+        f"## Foren\n\n{talks}\n\n## Vorträge\n\n"
+        "Dr. Anna Berg, Leiterin der Koordinierungsstelle, stellte die Netzwerkarbeit der "
+        "Kommunalen Integrationszentren vor.\n"
+    )
+    asked, elsewhere = ask_documents(
+        make_settings(tmp_path / "data"),
+        tmp_path,
+        {"werkstatt.md": record},
+        "Wer hat beim Werkstattgespräch in Hamm die Netzwerkarbeit der Integrationszentren "
+        "vorgestellt?",
+        "Wer hat beim Werkstattgespräch in Bielefeld die Netzwerkarbeit der Integrationszentren "
+        "vorgestellt?",
+    )
+    assert not asked.uncertain and "Anna Berg" in asked.answer, asked.answer
+    assert elsewhere.uncertain and "„Bielefeld“" in elsewhere.answer, elsewhere.answer
+
+
 def test_a_date_the_question_offers_is_an_answer(tmp_path: Path) -> None:
     [answer] = _ask_one_page(
         tmp_path,
