@@ -355,7 +355,7 @@ def type_missing(qtype: QuestionType, fits: float) -> bool:
     """A number question whose answer has no number for the counted thing (or no frequency,
     asked how often), a date question whose answer holds no date, or a question for a person
     whose answer names none."""
-    if qtype.frequency or qtype.age:  # how often, how old: not a date or a count
+    if qtype.frequency or qtype.age or qtype.languages:  # not a date, a count, other items
         return fits < 1.0
     if qtype.duration:  # a length of time, or the date it runs until (type_fit 0.7)
         return fits < 0.5

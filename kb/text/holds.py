@@ -72,6 +72,18 @@ _HAS_AGE = re.compile(
     r"\bbetween\s\d{1,2}\sand\s\d{1,2}\b",
     re.I,
 )
+# A language named: the languages of refugees' countries of origin and the widespread ones, in
+# German and English, and the mother tongue as such
+_HAS_LANGUAGE = re.compile(
+    r"\b(Arabisch|Farsi|Persisch|Dari|Paschtu|Paschto|Pashto|Kurdisch|Kurmandschi|Kurmanji|"
+    r"Sorani|Tigrinya|Tigrinisch|Amharisch|Somali|Somalisch|Türkisch|Russisch|Ukrainisch|"
+    r"Polnisch|Rumänisch|Bulgarisch|Serbisch|Kroatisch|Bosnisch|Albanisch|Romanes|Urdu|Hindi|"
+    r"Englisch|Französisch|Spanisch|Italienisch|Portugiesisch|Griechisch|Chinesisch|"
+    r"Vietnamesisch|Georgisch|Armenisch|Deutsch|Arabic|Persian|Kurdish|Amharic|Turkish|"
+    r"Russian|Ukrainian|Polish|Romanian|Bulgarian|Serbian|Albanian|English|French|Spanish|"
+    r"Italian|Portuguese|Greek|Chinese|Vietnamese|German|Muttersprachen?|Herkunftssprachen?|"
+    r"Erstsprachen?|mother tongues?|native languages?)\b"
+)
 _HAS_NUMBER = re.compile(rf"\d|\b({_NUMBER_WORDS})\b", re.I)
 # No cost at all: the sum a "Was kostet …?" asks for
 _NO_COST = re.compile(
@@ -143,6 +155,8 @@ def type_fit(
         return 1.0 if _HAS_FREQUENCY.search(text) else 0.0
     if qtype.age:
         return 1.0 if _HAS_AGE.search(text) else 0.0
+    if qtype.languages:
+        return 1.0 if _HAS_LANGUAGE.search(text) else 0.0
     if qtype.duration:  # the length itself first; the date it runs until answers too
         return 1.0 if _HAS_DURATION.search(text) else 0.7 if _HAS_DATE.search(text) else 0.0
     if kind == AnswerType.DATE:

@@ -57,6 +57,9 @@ class QuestionType:
     # an age is asked ("Wie alt …?", "Bis zu welchem Alter …?", "Up to what age …?"): an age
     # ("27 Jahre alt", "18- bis 27-Jährige", "unter 25 Jahren") answers it, another number not
     age: bool = False
+    # languages are asked ("Welche Sprachen …?", "In welcher Sprache …?", "Which languages
+    # …?"): a language named ("Arabisch", "Farsi", "in der Muttersprache") answers it
+    languages: bool = False
 
 
 _I = re.I
@@ -343,6 +346,10 @@ _DURATION_ASKED = re.compile(
     _I,
 )
 _FREQUENCY_ASKED = re.compile(rf"\b({_HOW_OFTEN})\b", _I)
+_LANGUAGES_ASKED = re.compile(
+    r"\b(welche[nr]? (\w+ )?sprachen?|in welche[nr]? sprachen?|(which|what) (\w+ )?languages?)\b",
+    _I,
+)
 _AGE_ASKED = re.compile(
     r"\b(wie alt|welche[sm]? alter|(ab|bis zu|bis|in|mit|unter|über|von) welchem alter|"
     r"altersgrenze|altersbegrenzung|how old|(what|which) age|age limit)\b",
@@ -368,6 +375,7 @@ def classify(question: str) -> QuestionType:
         and bool(_DURATION_ASKED.search(q)),
         frequency=kind.kind == AnswerType.NUMBER and bool(_FREQUENCY_ASKED.search(q)),
         age=kind.kind == AnswerType.NUMBER and bool(_AGE_ASKED.search(q)),
+        languages=bool(_LANGUAGES_ASKED.search(q)),
         contact=tuple(given for asked, given in CONTACT_DETAILS if asked.search(q))
         or ((_ANY_CONTACT_GIVEN,) if _REACH_ASKED.search(q) else ()),
     )

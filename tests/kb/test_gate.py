@@ -444,3 +444,16 @@ def test_an_age_is_answered_by_an_age_not_by_another_number(tmp_path: Path) -> N
     )
     assert counted.uncertain, counted.answer
     assert not answered.uncertain and "27. Lebensjahr" in answered.answer, answered.answer
+
+
+def test_which_languages_is_answered_by_languages_not_by_other_items(tmp_path: Path) -> None:
+    pool = (
+        "# Sprachmittlerpool\n\n"
+        "Der Pool der Sprachmittlerinnen und Sprachmittler in Edorf ergänzt die Dienste des "
+        "Jugendamtes, des Schulamtes und des Integrationszentrums. {}\n"
+    )
+    question = "Welche Sprachen deckt der Pool der Sprachmittler in Edorf ab?"
+    spoken = "Er deckt vor allem Arabisch, Farsi und Tigrinya ab."
+    unnamed, named = _ask_each_page(tmp_path, [pool.format(""), pool.format(spoken)], question)
+    assert unnamed.uncertain and "Die gefragte Angabe steht dort nicht." in unnamed.answer
+    assert not named.uncertain and "Arabisch, Farsi" in named.answer, named.answer

@@ -240,6 +240,25 @@ def test_how_old_asks_for_an_age() -> None:
         assert type_fit(text, q, set(), analyze) == 0.0, text
 
 
+def test_which_languages_asks_for_languages() -> None:
+    q = classify("Welche Sprachen sollen die Sprachmittler abdecken?")
+    assert q.languages
+    assert classify("In welcher Sprache gibt es die Beratung?").languages
+    assert classify("Which languages does the pool cover?").languages
+    assert not classify("Welche Sprachkurse gibt es?").languages
+    for text in (
+        "Der Pool deckt Arabisch, Farsi und Tigrinya ab.",
+        "Die Beratung ist auch in der Muttersprache möglich.",
+        "Interpreters for Arabic and Kurdish are available.",
+    ):
+        assert type_fit(text, q, set(), analyze) == 1.0, text
+    for text in (
+        "Der Pool ergänzt die Dolmetscherdienste des Amtes für Schule, des Jugendamtes und des KI.",
+        "Der Deutschkurs findet in Deutschland statt.",
+    ):
+        assert type_fit(text, q, set(), analyze) == 0.0, text
+
+
 def test_money_is_counted_in_currency() -> None:
     q = classify("Wie viel Geld steht bereit?")
     counted = counted_terms(q, analyze)
