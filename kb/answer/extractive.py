@@ -77,6 +77,7 @@ class Sentence:
     features: Features
     kind: str | None  # layout kind when not prose
     terms: frozenset[str] = frozenset()
+    allowed: bool = True  # prose, or non-prose that may answer this question (_allowed)
 
     @property
     def coverage(self) -> float:
@@ -153,6 +154,9 @@ class SentencePicker:
         focus = _focus_weights(weights, [terms for _, _, _, terms in units])
         focus_total = sum(focus.values()) or 1.0
         covers = [sum(v for t, v in weights.items() if t in terms) / total for *_, terms in units]
+        # a contact line about the very person or body the question names ("Philipp Hackstein
+        # ist studentische Hilfskraft … Kontakt: …") says who they are
+        named = catalog.rarest_name(weights)
         out: list[Sentence] = []
         for i, (rank, hit, unit, terms) in enumerate(units):
             page = page_text[hit.chunk.id]
@@ -161,6 +165,11 @@ class SentencePicker:
                 continue  # a heading-like fragment with nothing to say
             around = headings[rank]
             kind = _kind(unit, page)
+            allowed = (
+                kind is None
+                or _allowed(kind, qtype)
+                or (kind == layout.CONTACT and named is not None and named in terms)
+            )
             before = i > 0 and units[i - 1][1] is hit  # the neighbours in the same passage
             after = i + 1 < len(units) and units[i + 1][1] is hit
             features = Features(
@@ -172,7 +181,7 @@ class SentencePicker:
                 else 0.0,
                 rank=hit.score / top_score if top_score else 0.0,
                 fits_type=type_fit(unit.text, qtype, counted, analyze, page, unit.end),
-                nonprose=1.0 if kind is not None and not _allowed(kind, qtype) else 0.0,
+                nonprose=0.0 if allowed else 1.0,
                 prev_coverage=covers[i - 1] if before else 0.0,
                 next_coverage=covers[i + 1] if after else 0.0,
                 **text_features(unit.text),
@@ -180,7 +189,7 @@ class SentencePicker:
             out.append(
                 Sentence(
                     rank, hit.chunk, unit.start, unit.end, unit.text,
-                    features.score(w), features, kind, terms,
+                    features.score(w), features, kind, terms, allowed,
                 )
             )  # fmt: skip
         out.sort(key=lambda x: -x.score)
@@ -199,7 +208,7 @@ class SentencePicker:
         ranked = [
             c
             for c in self.candidates(question, retrieval, catalog, similarity, page_text, qtype)
-            if c.kind is None or _allowed(c.kind, qtype)  # never the answer on their own
+            if c.allowed  # never the answer on their own
         ]
         # what states no fact of its own only when nothing else is left
         return [c for c in ranked if not _states_nothing(c, page_text[c.chunk.id], qtype)] or ranked

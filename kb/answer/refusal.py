@@ -397,11 +397,11 @@ def _unnamed_by(
 
 
 def _lead_places(doc_ids: set[str], catalog: Catalog) -> str:
-    """The places the documents' leads name, a line each: a document about one place names it
-    there ("… zu dem die G.I.B. nach Bochum eingeladen hatte"), and all of it is about it."""
-    return "".join(
-        f"\n{p.name}" for d in sorted(doc_ids) for p in _places_and_countries(catalog.lead(d))
-    )
+    """The place of each document whose lead names one place only, a line each: a document
+    about one place names it there ("… zu dem die G.I.B. nach Bochum eingeladen hatte"), and
+    all of it is about it. A lead that names two places tells nothing of the rest."""
+    leads = [{p.name for p in _places_and_countries(catalog.lead(d))} for d in sorted(doc_ids)]
+    return "".join(f"\n{next(iter(names))}" for names in leads if len(names) == 1)
 
 
 def _places_and_countries(text: str) -> list[slots.Named]:

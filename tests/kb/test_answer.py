@@ -375,6 +375,29 @@ def test_a_person_asked_for_by_role_is_named_first(settings: Settings, tmp_path:
     assert answer.citations[0].quote == "Kontakt: Dr. Bernd Beispiel", answer.answer
 
 
+def test_a_contact_line_about_the_asked_person_answers_who_they_are(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """A report's list of authors, a contact line each: not prose, but the line about the very
+    person asked for says what they are; another person's line answers nothing."""
+    authors = (
+        "Anna Muster ist Leiterin der Forschungsabteilung Bildung. "
+        "Kontakt: anna.muster@example.org\n"
+        "Bernd Beispiel ist studentische Hilfskraft in der Forschungsabteilung Bildung. "
+        "Kontakt: bernd.beispiel@example.org\n"
+    )
+    [answer] = ask_one_document(
+        settings,
+        tmp_path,
+        "bericht.md",
+        "# Bericht\n\n## Die Autorinnen und Autoren\n\n"
+        f"{authors}\n## Das Institut\n\n"
+        "Das Institut begleitet die Initiative wissenschaftlich und berät die Kommunen.\n",
+        "Bernd Beispiel steht als Autor auf dem Bericht. Ist er wissenschaftlicher Mitarbeiter?",
+    )
+    assert "studentische Hilfskraft" in answer.citations[0].quote, answer.answer
+
+
 # -- a sentence that goes on overleaf ---------------------------------------------------------
 PAGE_ONE = (
     "Der Landtag hat den Haushalt des Landes für das Jahr 2019 im Dezember verabschiedet.\n"
