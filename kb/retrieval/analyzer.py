@@ -3,7 +3,8 @@
 Lowercasing, gender forms ("Vertreter/innen", "Schüler*innen") reduced to the base word,
 hyphenated compounds indexed whole and by part, compound splitting against the corpus
 vocabulary ("Bündniskerngruppe" → bündnis + kerngruppe), Snowball German stemming, ä/ö/ü/ß
-folding, German and English stopwords.
+folding, participles also by the stem of their verb or noun ("aufgerufen" → aufruf), German and
+English stopwords.
 """
 
 import re
@@ -17,6 +18,13 @@ _GENDER = re.compile(
     r"(?<=[a-zäöüß])(?:[/*:_]-?(?:inn/?en|in/?ne/?n|innen|in)\b|\(innen\)|\(in\)|Innen\b)"
 )
 _WORD = re.compile(r"[a-zäöüß0-9]+(?:-[a-zäöüß0-9]+)*")
+# A past participle, after a separable prefix or none ("aufgerufen", "eingeführte",
+# "gefördert"); not a noun in -heit, -keit, -schaft ("Gelegenheit")
+_PARTICIPLE = re.compile(
+    r"^(ab|an|auf|aus|bei|dar|durch|ein|fest|fort|her|hin|los|mit|nach|um|vor|weg|weiter|zu|"
+    r"zurück|zusammen)?ge(?![a-zäöüß]*(?:heit|keit|schaft)$)([a-zäöüß]{3,}(?:et|t|en))"
+    r"(?:e|en|er|es|em)?$"
+)
 _LINKING = ("s", "es", "n", "en", "e", "er", "ns")
 _CACHED_WORDS = 500_000
 
@@ -153,6 +161,7 @@ class GermanAnalyzer:
         # A word's terms depend on the word alone (and this analyzer's lexicon): analysing a
         # passage is then one lookup per word. Bounded: queries bring arbitrary words.
         self._word_terms: dict[str, tuple[str, ...]] = {}
+        self._known_stems: frozenset[str] | None = None
 
     def stem(self, word: str) -> str:
         s = self._stem_cache.get(word)
@@ -190,9 +199,32 @@ class GermanAnalyzer:
             if not w or w in STOPWORDS or (len(w) < 2 and not w.isdigit()):
                 continue
             out.append(self.stem(w))
+            out.extend(self._unparticiple(w, out[-1]))
             if w.isalpha():
                 out.extend(self.stem(p) for p in self._parts(w) if p not in STOPWORDS)
         return tuple(out)
+
+    def _unparticiple(self, word: str, stem: str) -> list[str]:
+        """For a participle ("aufgerufen", "ausgewertet"), the stems of the verb or noun it
+        comes from ("aufruf", "auswert") that some corpus word has: the stemmer keeps the
+        "ge", so "aufgerufen" met neither "Aufruf" nor "Förderaufruf". At most two."""
+        m = _PARTICIPLE.match(word)
+        if m is None:
+            return []
+        prefix, rest = m.group(1) or "", m.group(2)
+        base = prefix + re.sub(r"(et|t|en)$", "", rest)
+        found: list[str] = []
+        for candidate in (prefix + rest, base + "en", base + "n", base + "ung"):
+            s = self.stem(candidate)
+            if s != stem and s not in found and s in self._corpus_stems():
+                found.append(s)
+        return found[:2]
+
+    def _corpus_stems(self) -> frozenset[str]:
+        """The stems of the corpus vocabulary, once."""
+        if self._known_stems is None:
+            self._known_stems = frozenset(self.stem(w) for w in self._known)
+        return self._known_stems
 
     def _base_form(self, word: str) -> str:
         """ "Teilhabemanagerinnen" → "teilhabemanager", "Koordinatorin" → "koordinator",

@@ -201,3 +201,21 @@ def test_vocabulary_counts_words_and_hyphen_parts_without_stopwords() -> None:
             "schüler": 1,
         }
     )
+
+
+# --- participles -------------------------------------------------------------------------------
+
+
+def test_a_participle_shares_a_term_with_its_verb_or_noun_in_the_corpus() -> None:
+    known = Counter({"aufruf": 2, "auswertung": 3, "einführung": 1, "gelegenheit": 4})
+    analyzer = GermanAnalyzer(CompoundSplitter(known), known)
+    for participle, noun in (
+        ("aufgerufen", "Aufruf"),
+        ("ausgewertet", "Auswertung"),
+        ("eingeführt", "Einführung"),
+        ("ausgewerteten", "Auswertung"),
+    ):
+        assert set(analyzer.terms(participle)) & set(analyzer.terms(noun)), participle
+    # a noun that only looks like one, and a stem the corpus does not know, add nothing
+    assert analyzer.terms("Gelegenheit") == GermanAnalyzer().terms("Gelegenheit")
+    assert analyzer.terms("gewandert") == GermanAnalyzer().terms("gewandert")
