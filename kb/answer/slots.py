@@ -116,10 +116,30 @@ _AMOUNT = re.compile(
 
 def amount_missing(qtype: QuestionType, question: str, quotes: str) -> bool:
     """A sum of money or a rate is asked for (QuestionType.amount), and the quotes give none
-    (for what something costs, "kostenlos" is one)."""
+    (for what something costs, "kostenlos" is one); asked per head or per unit ("pro
+    Teilnehmer"), a total ("50 Mio. Euro") is none."""
     if qtype.cost and costs_nothing(quotes):
         return False
-    return qtype.amount and not gives_amount(question, quotes)
+    if not qtype.amount:
+        return False
+    if _PER_ASKED.search(question):
+        return not _gives_per(without_numbers_of(question, quotes))
+    return not gives_amount(question, quotes)
+
+
+# An amount asked per head or per unit: "pro Teilnehmer", "je Platz", "per participant" (not
+# "je nach", "per cent")
+_PER_ASKED = re.compile(r"\b(pro|je|per)\s+(?!(cent|nach)\b)[^\W\d]", re.I)
+_PER = re.compile(
+    r"\b(pro|je|per|jeweils|monatlich|jährlich)\b|/\s?(Monat|Jahr|Person|Platz)", re.I
+)
+
+
+def _gives_per(quotes: str) -> bool:
+    """An amount given per head or per unit: "pro" or "je" within a few words of it."""
+    return any(
+        _PER.search(quotes, max(0, m.start() - 40), m.end() + 40) for m in _AMOUNT.finditer(quotes)
+    )
 
 
 def gives_amount(question: str, quotes: str) -> bool:

@@ -457,3 +457,18 @@ def test_which_languages_is_answered_by_languages_not_by_other_items(tmp_path: P
     unnamed, named = _ask_each_page(tmp_path, [pool.format(""), pool.format(spoken)], question)
     assert unnamed.uncertain and "Die gefragte Angabe steht dort nicht." in unnamed.answer
     assert not named.uncertain and "Arabisch, Farsi" in named.answer, named.answer
+
+
+def test_an_amount_per_head_is_not_answered_by_a_total(tmp_path: Path) -> None:
+    coaching = (
+        "# Coaching\n\n"
+        "Für das Coaching junger Geflüchteter in Edorf stellt das Land insgesamt 2 Millionen Euro "
+        "bereit. {}\n"
+    )
+    question = "Wie viel Geld gibt es pro Teilnehmer für das Coaching in Edorf?"
+    per_head = "Je Teilnehmer werden bis zu 3.000 Euro gezahlt."
+    total, rate = _ask_each_page(
+        tmp_path, [coaching.format(""), coaching.format(per_head)], question
+    )
+    assert total.uncertain and "Die gefragte Angabe steht dort nicht." in total.answer
+    assert not rate.uncertain and "3.000 Euro" in rate.answer, rate.answer
