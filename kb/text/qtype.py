@@ -129,11 +129,13 @@ _CLAUSE_WHEN = re.compile(
     _I,
 )
 # What something costs, asked with the verb (lower case: "Was für Kosten …" asks for kinds of
-# costs): "Was kostet …?", "Wie viel kosten …?", "was es kosten würde", "Was würde … kosten?"
+# costs): "Was kostet …?", "Wie viel kosten …?", "was es kosten würde", "Was würde … kosten?",
+# "Was hat … gekostet?"
 _COST_ASKED = (
     r"\b(?i:wie ?viel|was) (?-i:kostet|kosten|kostete|kosteten)\b"
     r"|\b(?i:was) (\w+ ){1,2}(?-i:kosten) (würde|würden|wird|werden)\b"
     r"|\b(?i:was) würden? (\w+ ){0,4}(?-i:kosten)\b"
+    r"|\b(?i:was|wie ?viel) (hat|haben|hätte|hätten) [^?]{0,120}\b(?-i:gekostet)\b"
 )
 # How often something happens is asked: a number question (QuestionType.frequency)
 _HOW_OFTEN = r"wie oft|wie häufig|in welchem (rhythmus|turnus|abstand)|how often|how frequently"

@@ -111,6 +111,8 @@ def test_a_number_question_knows_what_it_counts() -> None:
         ("How expensive is the course?", True),
         ("Weißt du, was es kosten würde, die Unterkünfte mit Internet zu versorgen?", True),
         ("Was würde ein Sprachkurs kosten?", True),
+        ("Was hat die Teilnahme an den Workshops in Duisburg für die Kommunen gekostet?", True),
+        ("Was hat die Kommune dazu bewogen?", False),
         ("Was für Kosten werden erstattet?", False),  # kinds of costs, not a sum
         ("Wie viel Sprachförderung erhalten die Kinder?", False),
         ("Wie viele Menschen profitieren von den 50 Millionen Euro?", False),
