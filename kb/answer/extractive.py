@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 from kb.answer.overleaf import PageTurn, Part, begun_before, carried_over
 from kb.answer.scoring import Features, Weights, text_features
+from kb.facets.places import Gazetteer
 from kb.models import Chunk, Citation, Hit
 from kb.retrieval.catalog import Catalog
 from kb.retrieval.retriever import Retrieval
@@ -155,8 +156,11 @@ class SentencePicker:
         focus_total = sum(focus.values()) or 1.0
         covers = [sum(v for t, v in weights.items() if t in terms) / total for *_, terms in units]
         # a contact line about the very person or body the question names ("Philipp Hackstein
-        # ist studentische Hilfskraft … Kontakt: …") says who they are
+        # ist studentische Hilfskraft … Kontakt: …") says who they are; a town's name is no
+        # such name ("Kontakt: KI Bochum, Tel. …" does not say what the KI does)
         named = catalog.rarest_name(weights)
+        if named is not None and named in _place_terms(question, analyze):
+            named = None
         out: list[Sentence] = []
         for i, (rank, hit, unit, terms) in enumerate(units):
             page = page_text[hit.chunk.id]
@@ -623,6 +627,11 @@ def _allowed(kind: str, qtype: QuestionType) -> bool:
     if kind == layout.CONTACT:
         return qtype.kind == AnswerType.NAME
     return False
+
+
+def _place_terms(question: str, analyze: Callable[[str], list[str]]) -> set[str]:
+    """The index terms of the towns and districts the question names."""
+    return {t for p in Gazetteer.load().find(question) for t in analyze(p.name)}
 
 
 def _held_terms(spans: list[tuple[Sentence, int, int]]) -> frozenset[str]:

@@ -18,6 +18,7 @@ years and places).
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Literal
 
 from kb.answer import ordinals, roles, slots
@@ -33,7 +34,14 @@ from kb.retrieval.glossary import Glossary
 from kb.retrieval.retriever import Retrieval
 from kb.text import layout
 from kb.text.holds import counted_terms, quantifies, type_fit
-from kb.text.qtype import AnswerType, QuestionType, Terms, abbreviation_asked, focus
+from kb.text.qtype import (
+    AnswerType,
+    QuestionType,
+    Terms,
+    abbreviation_asked,
+    focus,
+    typed_in_lower_case,
+)
 from kb.text.sentences import sentence_texts
 
 Band = Literal["answer", "hedge", "refuse"]
@@ -211,10 +219,9 @@ def _kind_missing(
     meisten Kreise")."""
     quotes = " ".join(c.quote for c in extract.citations)
     fits = type_fit(quotes, qtype, counted, analyze)
-    if qtype.kind == AnswerType.NUMBER:
-        if qtype.frequency or qtype.age:
-            pass  # its own kind of number (type_fit), in English as in German
-        elif is_english(question) and slots.holds_count(quotes):
+    # a frequency or an age is its own kind of number (type_fit), in English as in German
+    if qtype.kind == AnswerType.NUMBER and not (qtype.frequency or qtype.age):
+        if is_english(question) and slots.holds_count(quotes):
             fits = 1.0  # "how many people" cannot be matched against German nouns
         elif counted and (
             quantifies(quotes, counted, analyze) or _table_counts(extract, pages, counted, analyze)
@@ -324,7 +331,7 @@ def _contact_unscoped(
     names = catalog.name_terms() if is_english(question) else None
     # German capitalises names and nouns: a lower-case word ("schicken") names no one, unless
     # the whole question is typed in lower case
-    cased = any(c.isupper() for c in asked[1:])
+    cased = not typed_in_lower_case(asked)
     for word in dict.fromkeys(re.findall(r"[\w-]{3,}", asked)):
         terms = analyze(word)
         if names is not None and asked.startswith(word):
@@ -366,7 +373,11 @@ def _towns_unplaced(question: str, extract: Extract, pages: Pages, catalog: Cata
     return _unnamed_by(slots.without_places_asked(focus(question)), naming, pages, catalog)
 
 
-_QUOTED_NAME = re.compile(r"[„“\"»]([^„“”\"«»]{3,80})[“”\"«]")
+# A name in quotation marks of any style („…“, "…", »…«, ‚…‘); it neither begins nor ends with
+# a space, so the words between two quoted names ('"KI" und "KoKo"') are none
+_QUOTED_NAME = re.compile(
+    r"[„“\"»«‚‘']([^\s„“”\"«»‚‘’'][^„“”\"«»‚‘’]{1,78}[^\s„“”\"«»‚‘’'])[“”\"«»‘’']"
+)
 
 
 def _unnamed_by(
@@ -375,16 +386,21 @@ def _unnamed_by(
     """The question's rarest name-like word, when it is in the context of none of the
     citations (and there are some)."""
     analyze = catalog.analyzer.terms
-    # a name the question quotes („Kommunale Koordinierung …“) is what it is about
+
+    def name_words(text: str) -> dict[str, str]:
+        # "Ansprechpartner" is what a "Kontakt:" line says in other words: it places no one
+        return {
+            t: w
+            for w in re.findall(r"[\w-]{3,}", text)
+            if not _CONTACT_ROLE.match(w)
+            for t in analyze(w)
+            if catalog.names_rarely(t)
+        }
+
+    # a name the question quotes („Kommunale Koordinierung …“) is what it is about, when it
+    # holds a rare word
     quoted = " ".join(m.group(1) for m in _QUOTED_NAME.finditer(question))
-    # "Ansprechpartner" is what a "Kontakt:" line says in other words: it places no one
-    words = {
-        t: w
-        for w in re.findall(r"[\w-]{3,}", quoted or question)
-        if not _CONTACT_ROLE.match(w)
-        for t in analyze(w)
-        if catalog.names_rarely(t)
-    }
+    words = name_words(quoted) or name_words(question)
     rarest = catalog.rarest_name(words)
     if not citations or rarest is None:
         return []
@@ -400,8 +416,15 @@ def _lead_places(doc_ids: set[str], catalog: Catalog) -> str:
     """The place of each document whose lead names one place only, a line each: a document
     about one place names it there ("… zu dem die G.I.B. nach Bochum eingeladen hatte"), and
     all of it is about it. A lead that names two places tells nothing of the rest."""
-    leads = [{p.name for p in _places_and_countries(catalog.lead(d))} for d in sorted(doc_ids)]
-    return "".join(f"\n{next(iter(names))}" for names in leads if len(names) == 1)
+    leads = [_lead_place(catalog.lead(d)) for d in sorted(doc_ids)]
+    return "".join(f"\n{place}" for place in leads if place)
+
+
+@lru_cache(maxsize=1024)
+def _lead_place(lead: str) -> str | None:
+    """The one place a lead names; None when it names none or several."""
+    names = {p.name for p in _places_and_countries(lead)}
+    return next(iter(names)) if len(names) == 1 else None
 
 
 def _places_and_countries(text: str) -> list[slots.Named]:

@@ -114,6 +114,19 @@ _AMOUNT = re.compile(
 )
 
 
+# An amount asked per head or per unit: "pro Teilnehmer", "je Platz" (a noun follows: not "je
+# nachdem", "Pro Asyl"), "per participant"; and given so: "pro", "je", "jeweils" or "/Person"
+# beside the amount ("jährlich 50 Mio. Euro" is a total for a year)
+_PER_ASKED = re.compile(
+    r"(?-i:\b(pro|je)\s+[A-ZÄÖÜ])|\bper\s+(person|participant|head|place|capita|refugee)\b", re.I
+)
+_PER_GIVEN = re.compile(
+    r"(?-i:\b(pro|je|Je|Pro)\s+[A-ZÄÖÜ])|\bjeweils\b|/\s?(Person|Platz|Kopf|Teilnehm\w*)|"
+    r"\bper\s+(person|participant|head|place|capita)\b",
+    re.I,
+)
+
+
 def amount_missing(qtype: QuestionType, question: str, quotes: str) -> bool:
     """A sum of money or a rate is asked for (QuestionType.amount), and the quotes give none
     (for what something costs, "kostenlos" is one); asked per head or per unit ("pro
@@ -127,18 +140,11 @@ def amount_missing(qtype: QuestionType, question: str, quotes: str) -> bool:
     return not gives_amount(question, quotes)
 
 
-# An amount asked per head or per unit: "pro Teilnehmer", "je Platz", "per participant" (not
-# "je nach", "per cent")
-_PER_ASKED = re.compile(r"\b(pro|je|per)\s+(?!(cent|nach)\b)[^\W\d]", re.I)
-_PER = re.compile(
-    r"\b(pro|je|per|jeweils|monatlich|jährlich)\b|/\s?(Monat|Jahr|Person|Platz)", re.I
-)
-
-
 def _gives_per(quotes: str) -> bool:
-    """An amount given per head or per unit: "pro" or "je" within a few words of it."""
+    """An amount given per head or per unit: _PER_GIVEN within 40 characters of it."""
     return any(
-        _PER.search(quotes, max(0, m.start() - 40), m.end() + 40) for m in _AMOUNT.finditer(quotes)
+        _PER_GIVEN.search(quotes, max(0, m.start() - 40), m.end() + 40)
+        for m in _AMOUNT.finditer(quotes)
     )
 
 

@@ -22,7 +22,7 @@ _WORD = re.compile(r"[a-zäöüß0-9]+(?:-[a-zäöüß0-9]+)*")
 # "gefördert"); not a noun in -heit, -keit, -schaft ("Gelegenheit")
 _PARTICIPLE = re.compile(
     r"^(ab|an|auf|aus|bei|dar|durch|ein|fest|fort|her|hin|los|mit|nach|um|vor|weg|weiter|zu|"
-    r"zurück|zusammen)?ge(?![a-zäöüß]*(?:heit|keit|schaft)$)([a-zäöüß]{3,}(?:et|t|en))"
+    r"zurück|zusammen)?ge(?![a-zäöüß]*(?:heit|keit|schaft)(?:en)?$)([a-zäöüß]{3,}?)(et|t|en)"
     r"(?:e|en|er|es|em)?$"
 )
 _LINKING = ("s", "es", "n", "en", "e", "er", "ns")
@@ -211,10 +211,10 @@ class GermanAnalyzer:
         m = _PARTICIPLE.match(word)
         if m is None:
             return []
-        prefix, rest = m.group(1) or "", m.group(2)
-        base = prefix + re.sub(r"(et|t|en)$", "", rest)
+        prefix, root, ending = m.group(1) or "", m.group(2), m.group(3)
+        base = prefix + root
         found: list[str] = []
-        for candidate in (prefix + rest, base + "en", base + "n", base + "ung"):
+        for candidate in (base + ending, base + "en", base + "n", base + "ung"):
             s = self.stem(candidate)
             if s != stem and s not in found and s in self._corpus_stems():
                 found.append(s)

@@ -108,6 +108,7 @@ class Catalog:
     _sentence_terms: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
     _document_names: dict[str, frozenset[str]] | None = field(default=None, repr=False)
     _name_terms: frozenset[str] | None = field(default=None, repr=False)
+    _leads: dict[str, str] | None = field(default=None, repr=False)
 
     def tags_of(self, chunk: Chunk) -> Tags:
         return self.tags[self.by_id[chunk.id]]
@@ -164,11 +165,14 @@ class Catalog:
 
     def lead(self, doc_id: str) -> str:
         """The text of a document's first passage (its lead: where a report or a workshop
-        record says what and where it is about)."""
-        first = min(
-            (c for c in self.chunks if c.doc_id == doc_id), key=lambda c: c.position, default=None
-        )
-        return first.text if first is not None else ""
+        record says what and where it is about); all leads are found once per snapshot."""
+        if self._leads is None:
+            first: dict[str, Chunk] = {}
+            for c in self.chunks:
+                if c.doc_id not in first or c.position < first[c.doc_id].position:
+                    first[c.doc_id] = c
+            self._leads = {d: c.text for d, c in first.items()}
+        return self._leads.get(doc_id, "")
 
     def name_terms(self) -> frozenset[str]:
         """The terms of every document's name, once per snapshot."""

@@ -61,28 +61,36 @@ _HAS_FREQUENCY = re.compile(
     re.I,
 )
 # An age: "27 Jahre alt", "18- bis 27-Jährige", "unter 25 Jahren", "bis zum 18. Lebensjahr",
-# "volljährig", "aged 18 to 27", "under 25" ("bis zu 3 Jahren" is most often a duration)
+# "volljährig", "aged 18", "under the age of 25". Not a length ("die 3-jährige Ausbildung", "seit
+# über 20 Jahren", "bis zu 10 Jahren") nor a count ("over 50 municipalities").
 _HAS_AGE = re.compile(
-    r"\b\d{1,2}(-|–)?(\s(bis|und|oder)\s\d{1,2}-?)?[Jj]ährig\w*|\b\d{1,2}\.\s?Lebensjahr\w*|"
-    r"\b(zwischen|von)\s\d{1,2}\s(und|bis)\s\d{1,2}\sJahren?\b|"
-    r"\b(unter|über|ab|bis|bis zu|mit|mindestens|höchstens)\s\d{2}\sJahren?\b|"
+    r"(?-i:\b\d{1,2}[-–](\s(bis|und|oder)\s\d{1,2}[-–])?Jährig\w*)|"
+    r"\b\d{1,2}[-–]\s(bis|und)\s\d{1,2}[-–]jährig\w*|\b\d{1,2}\.\s?Lebensjahr\w*|"
+    r"\b(zwischen|von)\s\d{2}\s(und|bis)\s\d{2}\sJahren?\b|"
+    r"(?<!seit )\b(unter|ab)\s\d{2}\sJahren?\b|"
     r"\b\d{1,2}\sJahre\salt\b|\bim Alter\b|\bAlter(sgrenze)?\s(von\s)?\d|"
-    r"\b(voll|minder)jährig\w*|\bVolljährigkeit\b|\baged?\s(\d|between|under|over)|"
-    r"\byears?\sold\b|\b(under|over|above|below)\s(the age of\s)?\d{1,2}\b|"
-    r"\bbetween\s\d{1,2}\sand\s\d{1,2}\b",
+    r"\b(voll|minder)jährig\w*|\bVolljährigkeit\b|\baged\s\d|\byears?\sold\b|"
+    r"\b(under|over|above|below)\sthe\sage\sof\s\d",
     re.I,
 )
 # A language named: the languages of refugees' countries of origin and the widespread ones, in
-# German and English, and the mother tongue as such
+# German (as noun or adjective: "Arabisch", "in arabischer Sprache") and English, a number of
+# languages, and the mother tongue as such
+_LANGUAGE_NAMES = (
+    "arabisch|farsi|persisch|dari|paschtu|paschto|pashto|kurdisch|kurmandschi|kurmanji|sorani|"
+    "tigrinya|tigrinisch|amharisch|somali|somalisch|türkisch|russisch|ukrainisch|polnisch|"
+    "rumänisch|bulgarisch|serbisch|kroatisch|bosnisch|albanisch|romanes|urdu|hindi|englisch|"
+    "französisch|spanisch|italienisch|portugiesisch|griechisch|chinesisch|vietnamesisch|"
+    "georgisch|armenisch"
+)
 _HAS_LANGUAGE = re.compile(
-    r"\b(Arabisch|Farsi|Persisch|Dari|Paschtu|Paschto|Pashto|Kurdisch|Kurmandschi|Kurmanji|"
-    r"Sorani|Tigrinya|Tigrinisch|Amharisch|Somali|Somalisch|Türkisch|Russisch|Ukrainisch|"
-    r"Polnisch|Rumänisch|Bulgarisch|Serbisch|Kroatisch|Bosnisch|Albanisch|Romanes|Urdu|Hindi|"
-    r"Englisch|Französisch|Spanisch|Italienisch|Portugiesisch|Griechisch|Chinesisch|"
-    r"Vietnamesisch|Georgisch|Armenisch|Deutsch|Arabic|Persian|Kurdish|Amharic|Turkish|"
-    r"Russian|Ukrainian|Polish|Romanian|Bulgarian|Serbian|Albanian|English|French|Spanish|"
-    r"Italian|Portuguese|Greek|Chinese|Vietnamese|German|Muttersprachen?|Herkunftssprachen?|"
-    r"Erstsprachen?|mother tongues?|native languages?)\b"
+    rf"\b({_LANGUAGE_NAMES})(e[rnms]?)?\b|(?-i:\bDeutsch\b)|"
+    r"\b(arabic|persian|kurdish|amharic|turkish|russian|ukrainian|polish|romanian|bulgarian|"
+    r"serbian|albanian|english|french|spanish|italian|portuguese|greek|chinese|vietnamese|"
+    r"german)\b|\b(Muttersprachen?|Herkunftssprachen?|Erstsprachen?|mehrsprachig\w*|"
+    r"mother tongues?|native languages?)\b|\b(\d+|zwei|drei|vier|fünf|sechs|sieben|acht|neun|"
+    r"zehn|zwölf|zwanzig|two|three|four|five|six|ten|twelve)\s(\w+\s)?(Sprachen|languages)\b",
+    re.I,
 )
 _HAS_NUMBER = re.compile(rf"\d|\b({_NUMBER_WORDS})\b", re.I)
 # No cost at all: the sum a "Was kostet …?" asks for
@@ -227,8 +235,15 @@ def _counts(text: str, counted: set[str], terms: Terms) -> bool:
     return any(
         _names_counted(text, m.end(), counted, terms)
         for m in _WORD.finditer(text)
-        if _HAS_NUMBER.search(m.group())
+        if _HAS_NUMBER.search(m.group()) and not _AGE_OR_LENGTH.match(text, m.start())
     )
+
+
+# "27-jährigen Menschen", "18 bis 27-jährige Menschen", "14-tägige Kurse": an age or a length,
+# not a count of the noun after it
+_AGE_OR_LENGTH = re.compile(
+    r"\d+([-–]|[-–]?\s(bis|und|oder)\s\d+[-–])(jährig|tägig|stündig|wöchig|monatig)", re.I
+)
 
 
 def counted_terms(qtype: QuestionType, terms: Terms) -> set[str]:

@@ -122,10 +122,16 @@ _DATE = re.compile(
     _I,
 )
 # "when" that opens a clause after another question word asks no date ("What did the city find
-# when it began …?", "Who pays when …?"); "… and when?" still does.
+# when it began …?", "Who pays when …?"); "… and when?", "Can you tell me when …?", "Do you
+# know when …?" and "What was the date when …?" still do.
 _CLAUSE_WHEN = re.compile(
     r"\b(what|who|whom|whose|which|how|where|why)\b|"
     r"^\W*(is|are|was|were|does|do|did|can|could|will|would|should|must|has|have)\b",
+    _I,
+)
+_WHEN_ASKED = re.compile(
+    r"\b(and|or|tell|tells|know|known|ask|asked|wonder|say|said|find out|check|date|day|year|"
+    r"time)\W*(me|us|you)?\W*$",
     _I,
 )
 # What something costs, asked with the verb (lower case: "Was für Kosten …" asks for kinds of
@@ -259,6 +265,13 @@ _BOUNDARY = re.compile(
 )
 
 
+def typed_in_lower_case(text: str) -> bool:
+    """Is the text typed without the capitals of German nouns ("wie erreiche ich frau müller
+    vom KI?")? No word after the first starts with a capital, acronyms ("KI") aside."""
+    words = re.findall(r"[^\W\d_]+", text)[1:]
+    return not any(w[0].isupper() and not w.isupper() for w in words)
+
+
 def focus(question: str) -> str:
     """The sentence that asks: the last one ending with '?', else the whole question."""
     asked = [s.strip() for s in _BOUNDARY.split(question) if s.strip().endswith("?")]
@@ -349,11 +362,12 @@ _DURATION_ASKED = re.compile(
 )
 _FREQUENCY_ASKED = re.compile(rf"\b({_HOW_OFTEN})\b", _I)
 _LANGUAGES_ASKED = re.compile(
-    r"\b(welche[nr]? (\w+ )?sprachen?|in welche[nr]? sprachen?|(which|what) (\w+ )?languages?)\b",
+    r"\b(welche[nr]? (\w+ )?sprachen?|in welche[nr]? sprachen?|(which|what) (\w+ )?languages?)\b"
+    r"(?!\s+(courses?|classes|skills?|requirements?|levels?|support|tests?)\b)",
     _I,
 )
 _AGE_ASKED = re.compile(
-    r"\b(wie alt|welche[sm]? alter|(ab|bis zu|bis|in|mit|unter|über|von) welchem alter|"
+    r"\b(wie alt|(ab|bis zu|bis|in|mit|unter|über|von) welchem alter|"
     r"altersgrenze|altersbegrenzung|how old|(what|which) age|age limit)\b",
     _I,
 )
@@ -377,7 +391,8 @@ def classify(question: str) -> QuestionType:
         and bool(_DURATION_ASKED.search(q)),
         frequency=kind.kind == AnswerType.NUMBER and bool(_FREQUENCY_ASKED.search(q)),
         age=kind.kind == AnswerType.NUMBER and bool(_AGE_ASKED.search(q)),
-        languages=bool(_LANGUAGES_ASKED.search(q)),
+        languages=kind.kind not in (AnswerType.DATE, AnswerType.NUMBER)
+        and bool(_LANGUAGES_ASKED.search(q)),
         contact=tuple(given for asked, given in CONTACT_DETAILS if asked.search(q))
         or ((_ANY_CONTACT_GIVEN,) if _REACH_ASKED.search(q) else ()),
     )
@@ -386,7 +401,7 @@ def classify(question: str) -> QuestionType:
 def _asks_date(q: str) -> bool:
     return any(
         m.group(1).lower() != "when"
-        or re.search(r"\b(and|or)\W*$", q[: m.start()], _I)
+        or _WHEN_ASKED.search(q[: m.start()])
         or not _CLAUSE_WHEN.search(q[: m.start()])
         for m in _DATE.finditer(q)
     )
@@ -400,7 +415,7 @@ def _classify(q: str) -> QuestionType:
         m = _COUNTED_DE_NOUN.search(q) or _COUNTED_EN.search(q)
         counted = m.group(1) if m else None
         measured = [g for found in _MEASURED.finditer(q) for g in found.groups() if g]
-        if not any(c.isupper() for c in q[1:]):  # typed in lower case: no noun stands out
+        if typed_in_lower_case(q):  # no noun stands out
             measured += [g for found in _MEASURED_LOWER.finditer(q) for g in found.groups() if g]
         cost = bool(_COSTS.search(q))
         amount = (

@@ -146,12 +146,12 @@ def _forums(topic: str, count: int) -> str:
 def test_a_quoted_name_is_what_the_towns_must_be_named_with(tmp_path: Path) -> None:
     """The towns a quoted programme („Brücken bauen“) runs in are answered by the sentence that
     names it with them, though the question's rarest word ("Einsatz") stands elsewhere."""
-    bridges = " ".join(f"Brücken bauen ist auch das Ziel im Forum {n}." for n in range(1, 30))
     page = (
         "# Programme im Land\n\n"
-        f"{bridges}\n\n"
+        "Das Programm „Brücken bauen“ hat einen Beirat aus Schulen und Betrieben.\n\n"
+        f"{_forums('Netzwerke', 40)}\n\n"
         "Beim Einsatz von Sprachmittlern gibt es in vielen Kommunen noch Lücken.\n\n"
-        f"{_forums('Netzwerke', 6)}\n\n"
+        f"{_forums('Beratung', 40)}\n\n"
         "Das Programm „Brücken bauen“ läuft in den Städten Bielefeld, Hamm und Gelsenkirchen.\n"
     )
     question = "In welchen Städten ist das Programm „Brücken bauen“ im Einsatz?"

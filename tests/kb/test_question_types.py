@@ -4,7 +4,14 @@ import pytest
 
 from kb.retrieval.analyzer import GermanAnalyzer
 from kb.text.holds import counted_terms, type_fit
-from kb.text.qtype import AnswerType, abbreviation_asked, classify, focus, second_part
+from kb.text.qtype import (
+    AnswerType,
+    abbreviation_asked,
+    classify,
+    focus,
+    second_part,
+    typed_in_lower_case,
+)
 
 
 def analyze(text: str) -> list[str]:
@@ -50,6 +57,9 @@ def analyze(text: str) -> list[str]:
         ("What did the city find when it began the project?", AnswerType.LIST),
         ("How many people came when it opened?", AnswerType.NUMBER),
         ("Is there a deadline when applying?", AnswerType.YES_NO),
+        ("Can you tell me when the workshop takes place?", AnswerType.DATE),
+        ("Do you know when the project started?", AnswerType.DATE),
+        ("What was the date when the alliance was founded?", AnswerType.DATE),
     ],
 )
 def test_the_question_type_comes_from_the_wording(question: str, kind: AnswerType) -> None:
@@ -238,6 +248,11 @@ def test_how_old_asks_for_an_age() -> None:
         "Am Projekt nehmen 120 Menschen teil.",
         "Die Ausbildung dauert bis zu 3 Jahren.",  # a length of time, not an age
         "Es gibt fünf Partner.",
+        "Die 3-jährige Ausbildung beginnt im Herbst.",
+        "Das Bündnis feiert sein 10-jähriges Bestehen.",
+        "Sie leben seit über 20 Jahren in der Stadt.",
+        "Verlangt werden mindestens 10 Jahre Berufserfahrung.",
+        "Over 50 municipalities take part.",
     ):
         assert type_fit(text, q, set(), analyze) == 0.0, text
 
@@ -248,17 +263,34 @@ def test_which_languages_asks_for_languages() -> None:
     assert classify("In welcher Sprache gibt es die Beratung?").languages
     assert classify("Which languages does the pool cover?").languages
     assert not classify("Welche Sprachkurse gibt es?").languages
+    assert not classify("Which language courses are offered?").languages
+    assert not classify("Seit wann gibt es Kurse in welchen Sprachen?").languages  # a date
     for text in (
         "Der Pool deckt Arabisch, Farsi und Tigrinya ab.",
         "Die Beratung ist auch in der Muttersprache möglich.",
         "Interpreters for Arabic and Kurdish are available.",
+        "Beraten wird in arabischer und türkischer Sprache.",
+        "Das Team spricht zusammen 12 Sprachen.",
     ):
         assert type_fit(text, q, set(), analyze) == 1.0, text
     for text in (
         "Der Pool ergänzt die Dolmetscherdienste des Amtes für Schule, des Jugendamtes und des KI.",
         "Der Deutschkurs findet in Deutschland statt.",
+        "Zuständig sind die deutschen Behörden.",
     ):
         assert type_fit(text, q, set(), analyze) == 0.0, text
+
+
+def test_an_age_or_a_length_before_the_noun_counts_nothing() -> None:
+    q = classify("Wie viele Menschen leben in der Stadt?")
+    counted = counted_terms(q, analyze)
+    assert type_fit("Dort leben 335 Menschen.", q, counted, analyze) == 1.0
+    for text in (
+        "Gemeint sind die 18- bis 27-jährigen Menschen.",
+        "Gemeint sind die 18 bis 27-jährigen Menschen.",
+        "Es gibt 14-tägige Kurse für Menschen ohne Abschluss.",
+    ):
+        assert type_fit(text, q, counted, analyze) < 1.0, text
 
 
 def test_money_is_counted_in_currency() -> None:
@@ -409,3 +441,16 @@ def test_a_person_asked_for_by_an_english_role_is_a_person() -> None:
     assert classify("What is the name of the coordinator?").person
     assert not classify("What are the names of the partner organisations?").person
     assert not classify("What is the name of the head office?").person
+
+
+@pytest.mark.parametrize(
+    ("question", "lower"),
+    [
+        ("wie viele kommunen machen mit?", True),
+        ("wie erreiche ich frau müller vom KI?", True),  # an acronym is no noun's capital
+        ("Wie erreiche ich Frau Müller vom KI?", False),
+        ("Was ist KAoA?", False),
+    ],
+)
+def test_a_question_typed_in_lower_case_is_told_by_its_nouns(question: str, lower: bool) -> None:
+    assert typed_in_lower_case(question) == lower

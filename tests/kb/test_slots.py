@@ -363,3 +363,23 @@ def test_a_quantifier_before_the_counted_noun_gives_a_part() -> None:
     assert not quantifies("Die meisten Kommunen sind beigetreten.", {"kreise"}, terms)
     assert not quantifies("Es sind 24 Kreise.", {"kreise"}, terms)  # a number is type_fit's
     assert not quantifies("Es liegen keine Daten der Kreise vor.", {"kreise"}, terms)
+
+
+def test_a_sum_asked_per_head_is_not_given_by_a_total() -> None:
+    question = "Wie viel Geld gibt es pro Teilnehmer für ein Coaching?"
+    per_head = classify(question)
+    for total in (
+        "Das Land stellt jährlich 50 Mio. Euro bereit.",  # a year's total
+        "Je nach Standort gibt es insgesamt 2 Mio. Euro.",
+        "Es gibt 2 Mio. Euro, die Anmeldung erfolgt per Post.",
+    ):
+        assert slots.amount_missing(per_head, question, total), total
+    for rate in (
+        "Je Teilnehmer werden bis zu 3.000 Euro gezahlt.",
+        "Gefördert werden 500 Euro pro Person.",
+        "Jede Kommune erhält jeweils 300 Euro.",
+    ):
+        assert not slots.amount_missing(per_head, question, rate), rate
+    # "je nachdem", a name with "Pro" and "per E-Mail" ask no sum per head
+    for asked in ("Was kostet die Beratung bei Pro Asyl?", "Was kostet es, je nachdem?"):
+        assert not slots.amount_missing(classify(asked), asked, "Sie kostet 40 Euro."), asked
