@@ -417,58 +417,60 @@ def test_a_date_only_another_document_gives_is_not_the_asked_one(tmp_path: Path)
     assert not twin.uncertain and "Oktober 2018" in twin.answer, twin.answer
 
 
-def test_how_often_is_answered_by_a_frequency_not_by_a_date(tmp_path: Path) -> None:
-    group = (
-        "# Lenkungsgruppe\n\n"
+# A page without the asked kind of fact, and with it: the first is hedged and says what is
+# missing, the second answered. (title, page text with {} for the answering sentence, question,
+# answering sentence, a phrase of it the answer quotes, what the hedge says is missing)
+KIND_TWINS = [
+    pytest.param(
+        "Lenkungsgruppe",
         "Die Lenkungsgruppe des Projekts in Edorf hat sich am 12.03.2018 zur konstituierenden "
-        "Sitzung getroffen. {}\n"
-    )
-    question = "Wie oft trifft sich die Lenkungsgruppe des Projekts in Edorf?"
-    often = "Seitdem trifft sie sich zweimal pro Jahr."
-    dated, frequent = _ask_each_page(tmp_path, [group.format(""), group.format(often)], question)
-    assert dated.uncertain and "Die gefragte Angabe steht dort nicht." in dated.answer
-    assert not frequent.uncertain and "zweimal pro Jahr" in frequent.answer, frequent.answer
-
-
-def test_an_age_is_answered_by_an_age_not_by_another_number(tmp_path: Path) -> None:
-    """In English too, where any count would otherwise stand for "how many"."""
-    project = (
-        "# Projekt Brücke\n\n"
+        "Sitzung getroffen. {}",
+        "Wie oft trifft sich die Lenkungsgruppe des Projekts in Edorf?",
+        "Seitdem trifft sie sich zweimal pro Jahr.",
+        "zweimal pro Jahr",
+        "Die gefragte Angabe steht dort nicht.",
+        id="a frequency, not a date",
+    ),
+    pytest.param(  # in English too, where any count would otherwise stand for "how many"
+        "Projekt Brücke",
         "Im Projekt Brücke in Edorf arbeiten fünf Partner zusammen und beraten jedes Jahr rund "
-        "120 junge Erwachsene. {}\n"
-    )
-    question = "Up to what age can people take part in the Brücke project in Edorf?"
-    aged = "Teilnehmen können junge Menschen bis zum 27. Lebensjahr."
-    counted, answered = _ask_each_page(
-        tmp_path, [project.format(""), project.format(aged)], question
-    )
-    assert counted.uncertain, counted.answer
-    assert not answered.uncertain and "27. Lebensjahr" in answered.answer, answered.answer
-
-
-def test_which_languages_is_answered_by_languages_not_by_other_items(tmp_path: Path) -> None:
-    pool = (
-        "# Sprachmittlerpool\n\n"
+        "120 junge Erwachsene. {}",
+        "Up to what age can people take part in the Brücke project in Edorf?",
+        "Teilnehmen können junge Menschen bis zum 27. Lebensjahr.",
+        "27. Lebensjahr",
+        "They do not give the figure or date asked for.",
+        id="an age, not another number",
+    ),
+    pytest.param(
+        "Sprachmittlerpool",
         "Der Pool der Sprachmittlerinnen und Sprachmittler in Edorf ergänzt die Dienste des "
-        "Jugendamtes, des Schulamtes und des Integrationszentrums. {}\n"
-    )
-    question = "Welche Sprachen deckt der Pool der Sprachmittler in Edorf ab?"
-    spoken = "Er deckt vor allem Arabisch, Farsi und Tigrinya ab."
-    unnamed, named = _ask_each_page(tmp_path, [pool.format(""), pool.format(spoken)], question)
-    assert unnamed.uncertain and "Die gefragte Angabe steht dort nicht." in unnamed.answer
-    assert not named.uncertain and "Arabisch, Farsi" in named.answer, named.answer
+        "Jugendamtes, des Schulamtes und des Integrationszentrums. {}",
+        "Welche Sprachen deckt der Pool der Sprachmittler in Edorf ab?",
+        "Er deckt vor allem Arabisch, Farsi und Tigrinya ab.",
+        "Arabisch, Farsi",
+        "Die gefragte Angabe steht dort nicht.",
+        id="languages, not other items",
+    ),
+    pytest.param(
+        "Coaching",
+        "Für das Coaching junger Geflüchteter in Edorf stellt das Land insgesamt 2 Millionen "
+        "Euro bereit. {}",
+        "Wie viel Geld gibt es pro Teilnehmer für das Coaching in Edorf?",
+        "Je Teilnehmer werden bis zu 3.000 Euro gezahlt.",
+        "3.000 Euro",
+        "Die gefragte Angabe steht dort nicht.",
+        id="a sum per head, not a total",
+    ),
+]
 
 
-def test_an_amount_per_head_is_not_answered_by_a_total(tmp_path: Path) -> None:
-    coaching = (
-        "# Coaching\n\n"
-        "Für das Coaching junger Geflüchteter in Edorf stellt das Land insgesamt 2 Millionen Euro "
-        "bereit. {}\n"
-    )
-    question = "Wie viel Geld gibt es pro Teilnehmer für das Coaching in Edorf?"
-    per_head = "Je Teilnehmer werden bis zu 3.000 Euro gezahlt."
-    total, rate = _ask_each_page(
-        tmp_path, [coaching.format(""), coaching.format(per_head)], question
-    )
-    assert total.uncertain and "Die gefragte Angabe steht dort nicht." in total.answer
-    assert not rate.uncertain and "3.000 Euro" in rate.answer, rate.answer
+@pytest.mark.parametrize(
+    ("title", "page", "question", "answering", "quoted", "missing"), KIND_TWINS
+)
+def test_the_asked_kind_of_fact_answers_and_its_absence_is_hedged(
+    tmp_path: Path, title: str, page: str, question: str, answering: str, quoted: str, missing: str
+) -> None:
+    text = f"# {title}\n\n{page}\n"
+    without, given = _ask_each_page(tmp_path, [text.format(""), text.format(answering)], question)
+    assert without.uncertain and missing in without.answer, without.answer
+    assert not given.uncertain and quoted in given.answer, given.answer

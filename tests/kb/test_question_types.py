@@ -6,6 +6,7 @@ from kb.retrieval.analyzer import GermanAnalyzer
 from kb.text.holds import counted_terms, type_fit
 from kb.text.qtype import (
     AnswerType,
+    QuestionType,
     abbreviation_asked,
     classify,
     focus,
@@ -199,34 +200,45 @@ def test_a_length_of_time_is_asked_in_many_words(question: str) -> None:
     assert classify(question).duration
 
 
+def _assert_fits(
+    q: QuestionType, answering: tuple[str, ...], not_answering: tuple[str, ...]
+) -> None:
+    """Each text of ``answering`` holds what ``q`` asks (type_fit 1.0), none of the others."""
+    for text in answering:
+        assert type_fit(text, q, set(), analyze) == 1.0, text
+    for text in not_answering:
+        assert type_fit(text, q, set(), analyze) == 0.0, text
+
+
 def test_how_often_asks_for_a_frequency() -> None:
     q = classify("Wie oft trifft sich die Lenkungsgruppe?")
     assert q.kind == AnswerType.NUMBER and q.frequency
     assert classify("How often does the group meet?").frequency
     assert not classify("Wie viele Sitzungen gab es?").frequency
-    for text in (
-        "Sie trifft sich zweimal pro Jahr.",
-        "Die Gruppen haben ein- bis dreimal getagt.",
-        "Die Gruppe tagt monatlich.",
-        "Sie kommt alle sechs Wochen zusammen.",
-        "The group meets twice a year.",
-        "Die Gruppe tagt jeden Monat.",
-        "Sie kommt alle fünf Wochen zusammen.",
-        "Die Runde ist 14-tägig.",
-        "It meets once a month.",
-    ):
-        assert type_fit(text, q, set(), analyze) == 1.0, text
-    for text in (
-        "Sie traf sich am 27.06.2019.",
-        "Es gibt 45 Gruppen.",
-        "Das ist ganz normal.",
-        "Die Gruppe hat sich erst einmal getroffen.",  # "einmal" as a filler
-        "Die Zahlung ist einmalig.",
-        "Der Kurs ist ganztägig.",  # a length, not a frequency
-        "In times of crisis.",
-        "Once the funding ends, it stops.",
-    ):
-        assert type_fit(text, q, set(), analyze) == 0.0, text
+    _assert_fits(
+        q,
+        answering=(
+            "Sie trifft sich zweimal pro Jahr.",
+            "Die Gruppen haben ein- bis dreimal getagt.",
+            "Die Gruppe tagt monatlich.",
+            "Sie kommt alle sechs Wochen zusammen.",
+            "The group meets twice a year.",
+            "Die Gruppe tagt jeden Monat.",
+            "Sie kommt alle fünf Wochen zusammen.",
+            "Die Runde ist 14-tägig.",
+            "It meets once a month.",
+        ),
+        not_answering=(
+            "Sie traf sich am 27.06.2019.",
+            "Es gibt 45 Gruppen.",
+            "Das ist ganz normal.",
+            "Die Gruppe hat sich erst einmal getroffen.",  # "einmal" as a filler
+            "Die Zahlung ist einmalig.",
+            "Der Kurs ist ganztägig.",  # a length, not a frequency
+            "In times of crisis.",
+            "Once the funding ends, it stops.",
+        ),
+    )
 
 
 def test_how_old_asks_for_an_age() -> None:
@@ -235,26 +247,27 @@ def test_how_old_asks_for_an_age() -> None:
     assert classify("Up to what age can people take part?").age
     assert classify("Wie alt muss man sein?").age
     assert not classify("Wie viele Menschen nehmen teil?").age
-    for text in (
-        "Teilnehmen können junge Menschen, die 18, aber noch nicht 27 Jahre alt sind.",
-        "Das Angebot richtet sich an 18- bis 27-Jährige.",
-        "Gefördert werden Geflüchtete zwischen 18 und 27 Jahren.",
-        "Schulpflichtig sind Kinder bis zum 18. Lebensjahr.",
-        "Es gilt für junge Erwachsene unter 25 Jahren.",
-        "It is open to people aged 18 to 27.",
-    ):
-        assert type_fit(text, q, set(), analyze) == 1.0, text
-    for text in (
-        "Am Projekt nehmen 120 Menschen teil.",
-        "Die Ausbildung dauert bis zu 3 Jahren.",  # a length of time, not an age
-        "Es gibt fünf Partner.",
-        "Die 3-jährige Ausbildung beginnt im Herbst.",
-        "Das Bündnis feiert sein 10-jähriges Bestehen.",
-        "Sie leben seit über 20 Jahren in der Stadt.",
-        "Verlangt werden mindestens 10 Jahre Berufserfahrung.",
-        "Over 50 municipalities take part.",
-    ):
-        assert type_fit(text, q, set(), analyze) == 0.0, text
+    _assert_fits(
+        q,
+        answering=(
+            "Teilnehmen können junge Menschen, die 18, aber noch nicht 27 Jahre alt sind.",
+            "Das Angebot richtet sich an 18- bis 27-Jährige.",
+            "Gefördert werden Geflüchtete zwischen 18 und 27 Jahren.",
+            "Schulpflichtig sind Kinder bis zum 18. Lebensjahr.",
+            "Es gilt für junge Erwachsene unter 25 Jahren.",
+            "It is open to people aged 18 to 27.",
+        ),
+        not_answering=(
+            "Am Projekt nehmen 120 Menschen teil.",
+            "Die Ausbildung dauert bis zu 3 Jahren.",  # a length of time, not an age
+            "Es gibt fünf Partner.",
+            "Die 3-jährige Ausbildung beginnt im Herbst.",
+            "Das Bündnis feiert sein 10-jähriges Bestehen.",
+            "Sie leben seit über 20 Jahren in der Stadt.",
+            "Verlangt werden mindestens 10 Jahre Berufserfahrung.",
+            "Over 50 municipalities take part.",
+        ),
+    )
 
 
 def test_which_languages_asks_for_languages() -> None:
@@ -265,20 +278,21 @@ def test_which_languages_asks_for_languages() -> None:
     assert not classify("Welche Sprachkurse gibt es?").languages
     assert not classify("Which language courses are offered?").languages
     assert not classify("Seit wann gibt es Kurse in welchen Sprachen?").languages  # a date
-    for text in (
-        "Der Pool deckt Arabisch, Farsi und Tigrinya ab.",
-        "Die Beratung ist auch in der Muttersprache möglich.",
-        "Interpreters for Arabic and Kurdish are available.",
-        "Beraten wird in arabischer und türkischer Sprache.",
-        "Das Team spricht zusammen 12 Sprachen.",
-    ):
-        assert type_fit(text, q, set(), analyze) == 1.0, text
-    for text in (
-        "Der Pool ergänzt die Dolmetscherdienste des Amtes für Schule, des Jugendamtes und des KI.",
-        "Der Deutschkurs findet in Deutschland statt.",
-        "Zuständig sind die deutschen Behörden.",
-    ):
-        assert type_fit(text, q, set(), analyze) == 0.0, text
+    _assert_fits(
+        q,
+        answering=(
+            "Der Pool deckt Arabisch, Farsi und Tigrinya ab.",
+            "Die Beratung ist auch in der Muttersprache möglich.",
+            "Interpreters for Arabic and Kurdish are available.",
+            "Beraten wird in arabischer und türkischer Sprache.",
+            "Das Team spricht zusammen 12 Sprachen.",
+        ),
+        not_answering=(
+            "Der Pool ergänzt die Dienste des Amtes für Schule, des Jugendamtes und des KI.",
+            "Der Deutschkurs findet in Deutschland statt.",
+            "Zuständig sind die deutschen Behörden.",
+        ),
+    )
 
 
 def test_an_age_or_a_length_before_the_noun_counts_nothing() -> None:
