@@ -260,11 +260,44 @@ class SentencePicker:
         counted = counted_terms(qtype, analyze)
         fits = type_fit(page[direct[1] : direct[2]], qtype, counted, analyze, page, best.end)
         # two questions in one ("Wie viel …, und aus wie vielen …?") get one more quote
-        limit = self.max_sentences + (second_part(question) is not None)
-        supports = self._supports(best, [direct], ranked, weights, fits, limit, page_text, analyze)
-        spans = [direct, *supports]
+        part = second_part(question)
+        limit = self.max_sentences + (part is not None)
+        first = [direct]
+        if part is not None:
+            answering = self._answering_part(part, direct, ranked, page_text, analyze, catalog)
+            if answering is not None:
+                first.append(answering)
+        supports = self._supports(best, first, ranked, weights, fits, limit, page_text, analyze)
+        spans = [*first, *supports]
         covered = frozenset(t for t in _held_terms(spans) if t in weights)
         return self._compose(spans, page_text, best, covered, turn)
+
+    def _answering_part(
+        self,
+        part: str,
+        direct: tuple[Sentence, int, int],
+        ranked: list[Sentence],
+        page_text: dict[str, str],
+        analyze: Callable[[str], list[str]],
+        catalog: Catalog,
+    ) -> tuple[Sentence, int, int] | None:
+        """For a question of two parts, the candidate that best covers the second part's words
+        the direct answer lacks (and holds what it asks for), when one does."""
+        held = set(analyze(page_text[direct[0].chunk.id][direct[1] : direct[2]]))
+        wanted = {t: catalog.bm25.idf(t) for t in analyze(part) if t not in held}
+        if not wanted:
+            return None
+        qtype = classify(part)
+        counted = counted_terms(qtype, analyze)
+        best, best_score = None, 0.0
+        for cand in ranked[1:]:
+            if _overlaps(cand, direct[0], direct[1], direct[2]):
+                continue
+            gain = sum(v for t, v in wanted.items() if t in cand.terms) / sum(wanted.values())
+            score = gain + 0.5 * type_fit(cand.text, qtype, counted, analyze)
+            if gain > 0 and score > best_score:
+                best, best_score = cand, score
+        return (best, best.start, best.end) if best is not None else None
 
     @staticmethod
     def _people(ranked: list[Sentence], retrieval: Retrieval, catalog: Catalog) -> list[Sentence]:

@@ -212,6 +212,8 @@ class GermanAnalyzer:
         if m is None:
             return []
         prefix, root, ending = m.group(1) or "", m.group(2), m.group(3)
+        if not prefix and ending == "en":  # "Gesprächen", "Gesetzen": more often a noun
+            return []
         base = prefix + root
         found: list[str] = []
         for candidate in (base + ending, base + "en", base + "n", base + "ung"):

@@ -541,3 +541,28 @@ def test_the_date_two_sentences_on_joins_when_it_dates_what_was_asked(
     quote = answer.citations[0].quote
     assert quote.startswith("Im dritten") and "Beginn des Jahres 2019" in quote, quote
     assert "Danach" not in quote  # one sentence further, not the paragraph
+
+
+def test_the_second_part_of_a_question_gets_its_own_quote(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """The sentences about the project share the first part's words and outscore the one that
+    answers "wer finanziert es?"; that one is quoted all the same."""
+    about = " ".join(
+        f"Das Projekt Brücke in Edorf {what}."
+        for what in (
+            "gibt es seit dem Jahr 2019",
+            "begleitet junge Geflüchtete in der Ausbildung",
+            "arbeitet mit Schulen und Betrieben der Region zusammen",
+            "hat ein Büro am Markt und eine Beratungsstelle im Rathaus",
+        )
+    )
+    [answer] = ask_one_document(
+        settings,
+        tmp_path,
+        "bruecke.md",
+        f"# Projekt Brücke\n\n{about}\n\nDie Stiftung Ruhrbogen finanziert das Vorhaben.\n",
+        "Seit wann gibt es das Projekt Brücke in Edorf, und wer finanziert es?",
+    )
+    assert not answer.uncertain and "seit dem Jahr 2019" in answer.answer, answer.answer
+    assert "Stiftung Ruhrbogen" in answer.answer, answer.answer

@@ -367,6 +367,8 @@ def test_a_date_question_wants_a_date() -> None:
     q = classify("Wann war das Treffen?")
     assert type_fit("Am 13.03.2019 traf man sich.", q, set(), analyze) == 1.0
     assert type_fit("Im Sommer 2019 gab es 58 Bündnisse.", q, set(), analyze) == 1.0
+    for year in ("Das Projekt gibt es seit dem Jahr 2019.", "Die Studie ist aus dem Jahr 2015."):
+        assert type_fit(year, q, set(), analyze) == 1.0, year
     assert type_fit("Man traf sich oft.", q, set(), analyze) == 0.0
 
 
