@@ -16,7 +16,8 @@ with question words the quote lacks; a procedure's quote goes on with the paragr
 and a list item brings its whole list. A supporting quote must add something: another
 document's view, the asked kind of fact the direct answer lacks, or question words it lacks (an
 introduction brings its list), and goes on with the next sentence of its paragraph when that
-holds question words the answer lacks; a question of two parts gets one more.
+holds question words the answer lacks; a question of two parts gets one more, first the
+sentence that best answers its second part.
 """
 
 import math
@@ -284,7 +285,7 @@ class SentencePicker:
         """For a question of two parts, the candidate that best covers the second part's words
         the direct answer lacks (and holds what it asks for), when one does."""
         held = set(analyze(page_text[direct[0].chunk.id][direct[1] : direct[2]]))
-        wanted = {t: catalog.bm25.idf(t) for t in analyze(part) if t not in held}
+        wanted = {t: v for t, v in term_weights(analyze(part), catalog).items() if t not in held}
         if not wanted:
             return None
         qtype = classify(part)

@@ -220,7 +220,7 @@ def _kind_missing(
     quotes = " ".join(c.quote for c in extract.citations)
     fits = type_fit(quotes, qtype, counted, analyze)
     # a frequency or an age is its own kind of number (type_fit), in English as in German
-    if qtype.kind == AnswerType.NUMBER and not (qtype.frequency or qtype.age):
+    if qtype.kind == AnswerType.NUMBER and not qtype.own_kind:
         if is_english(question) and slots.holds_count(quotes):
             fits = 1.0  # "how many people" cannot be matched against German nouns
         elif counted and (

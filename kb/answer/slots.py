@@ -378,10 +378,10 @@ def deadline_missing(qtype: QuestionType, quotes: str) -> bool:
 
 
 def type_missing(qtype: QuestionType, fits: float) -> bool:
-    """A number question whose answer has no number for the counted thing (or no frequency,
-    asked how often), a date question whose answer holds no date, or a question for a person
-    whose answer names none."""
-    if qtype.frequency or qtype.age or qtype.languages:  # not a date, a count, other items
+    """A number question whose answer has no number for the counted thing, a date question
+    whose answer holds no date, a question for a person whose answer names none, or one for a
+    frequency, an age or languages whose answer gives none (QuestionType.own_kind)."""
+    if qtype.own_kind:
         return fits < 1.0
     if qtype.duration:  # a length of time, or the date it runs until (type_fit 0.7)
         return fits < 0.5

@@ -161,7 +161,9 @@ class GermanAnalyzer:
         # A word's terms depend on the word alone (and this analyzer's lexicon): analysing a
         # passage is then one lookup per word. Bounded: queries bring arbitrary words.
         self._word_terms: dict[str, tuple[str, ...]] = {}
-        self._known_stems: frozenset[str] | None = None
+        # the stems of the corpus vocabulary (participles are also indexed by those), once per
+        # lexicon, when it is loaded
+        self._corpus_stems = frozenset(self.stem(w) for w in self._known)
 
     def stem(self, word: str) -> str:
         s = self._stem_cache.get(word)
@@ -218,15 +220,9 @@ class GermanAnalyzer:
         found: list[str] = []
         for candidate in (base + ending, base + "en", base + "n", base + "ung"):
             s = self.stem(candidate)
-            if s != stem and s not in found and s in self._corpus_stems():
+            if s != stem and s not in found and s in self._corpus_stems:
                 found.append(s)
         return found[:2]
-
-    def _corpus_stems(self) -> frozenset[str]:
-        """The stems of the corpus vocabulary, once."""
-        if self._known_stems is None:
-            self._known_stems = frozenset(self.stem(w) for w in self._known)
-        return self._known_stems
 
     def _base_form(self, word: str) -> str:
         """ "Teilhabemanagerinnen" → "teilhabemanager", "Koordinatorin" → "koordinator",

@@ -90,8 +90,8 @@ _HAS_LANGUAGE = re.compile(
     r"\b(arabic|persian|kurdish|amharic|turkish|russian|ukrainian|polish|romanian|bulgarian|"
     r"serbian|albanian|english|french|spanish|italian|portuguese|greek|chinese|vietnamese|"
     r"german)\b|\b(Muttersprachen?|Herkunftssprachen?|Erstsprachen?|mehrsprachig\w*|"
-    r"mother tongues?|native languages?)\b|\b(\d+|zwei|drei|vier|fünf|sechs|sieben|acht|neun|"
-    r"zehn|zwölf|zwanzig|two|three|four|five|six|ten|twelve)\s(\w+\s)?(Sprachen|languages)\b",
+    r"mother tongues?|native languages?)\b|"
+    rf"\b(\d+|{CARDINAL_WORDS}|two|three|four|five|six|ten|twelve)\s(\w+\s)?(Sprachen|languages)\b",
     re.I,
 )
 _HAS_NUMBER = re.compile(rf"\d|\b({_NUMBER_WORDS})\b", re.I)
@@ -161,12 +161,13 @@ def type_fit(
 ) -> float:
     """0..1: does the sentence hold what the question asks for?"""
     kind = qtype.kind
-    if qtype.frequency:
-        return 1.0 if _HAS_FREQUENCY.search(text) else 0.0
-    if qtype.age:
-        return 1.0 if _HAS_AGE.search(text) else 0.0
-    if qtype.languages:
-        return 1.0 if _HAS_LANGUAGE.search(text) else 0.0
+    for asked, given in (
+        (qtype.frequency, _HAS_FREQUENCY),
+        (qtype.age, _HAS_AGE),
+        (qtype.languages, _HAS_LANGUAGE),
+    ):  # QuestionType.own_kind: that kind or nothing
+        if asked:
+            return 1.0 if given.search(text) else 0.0
     if qtype.duration:  # the length itself first; the date it runs until answers too
         return 1.0 if _HAS_DURATION.search(text) else 0.7 if _HAS_DATE.search(text) else 0.0
     if kind == AnswerType.DATE:

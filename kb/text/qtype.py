@@ -61,6 +61,12 @@ class QuestionType:
     # …?"): a language named ("Arabisch", "Farsi", "in der Muttersprache") answers it
     languages: bool = False
 
+    @property
+    def own_kind(self) -> bool:
+        """A frequency, an age or languages is asked: only that kind of fact answers it (see
+        holds.type_fit), not a date, a count or other items."""
+        return self.frequency or self.age or self.languages
+
 
 _I = re.I
 
@@ -145,13 +151,17 @@ _COST_ASKED = (
 )
 # How often something happens is asked: a number question (QuestionType.frequency)
 _HOW_OFTEN = r"wie oft|wie häufig|in welchem (rhythmus|turnus|abstand)|how often|how frequently"
+# How old someone must be or is: a number question (QuestionType.age)
+_HOW_OLD = (
+    r"wie alt|(ab|bis zu|bis|in|mit|unter|über) welchem alter|altersgrenze|how old|"
+    r"(what|which) age|age limit"
+)
 _NUMBER = re.compile(
-    r"\b(wie ?viele?n?|wie (hoch|groß|lange|oft|alt|weit)|in wie vielen|an wie vielen|"
-    r"für wie viele|mit wie vielen|anzahl|anteil|prozent|how (many|much|long|often|old)|"
+    r"\b(wie ?viele?n?|wie (hoch|groß|lange|oft|weit)|in wie vielen|an wie vielen|"
+    r"für wie viele|mit wie vielen|anzahl|anteil|prozent|how (many|much|long|often)|"
     r"what (share|percentage|proportion|number)|welche[rsmn]? \w*(zahl|summe|betrag|höhe|quote)|"
-    r"(which|what) (age|amount|number)|wie teuer|how expensive|"
-    r"(ab|bis zu|bis|in|mit|unter|über) welchem alter|altersgrenze|age limit|"
-    rf"{_HOW_OFTEN})\b|{_COST_ASKED}",
+    r"(which|what) (amount|number)|wie teuer|how expensive|"
+    rf"{_HOW_OLD}|{_HOW_OFTEN})\b|{_COST_ASKED}",
     _I,
 )
 # What a number counts: the first noun after "wie viele" (German capitalises nouns, so the
@@ -366,11 +376,7 @@ _LANGUAGES_ASKED = re.compile(
     r"(?!\s+(courses?|classes|skills?|requirements?|levels?|support|tests?)\b)",
     _I,
 )
-_AGE_ASKED = re.compile(
-    r"\b(wie alt|(ab|bis zu|bis|in|mit|unter|über|von) welchem alter|"
-    r"altersgrenze|altersbegrenzung|how old|(what|which) age|age limit)\b",
-    _I,
-)
+_AGE_ASKED = re.compile(rf"\b({_HOW_OLD})\b", _I)
 
 
 def _asks_findings(asked: str, kind: AnswerType) -> bool:
