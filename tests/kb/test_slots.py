@@ -380,6 +380,6 @@ def test_a_sum_asked_per_head_is_not_given_by_a_total() -> None:
         "Jede Kommune erhält jeweils 300 Euro.",
     ):
         assert not slots.amount_missing(per_head, question, rate), rate
-    # "je nachdem", a name with "Pro" and "per E-Mail" ask no sum per head
+    # "je nachdem" and a name with "Pro" ask no sum per head
     for asked in ("Was kostet die Beratung bei Pro Asyl?", "Was kostet es, je nachdem?"):
         assert not slots.amount_missing(classify(asked), asked, "Sie kostet 40 Euro."), asked
