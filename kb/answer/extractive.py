@@ -339,6 +339,11 @@ class SentencePicker:
             end = self._more_steps(page, start, end)
         if _ANAPHORIC_START.match(page[start:end]):
             start = _previous_sentence_start(page, start)
+        # a short sentence after the quote completes it ("… die untere Schulaufsicht, die beim
+        # Kreis angesiedelt ist. Das sind die Schulräte.")
+        nxt = _next_sentence(page, end)
+        if nxt is not None and nxt[1] - nxt[0] <= self.weights.brief_chars:
+            end = nxt[1]
         return best, start, end
 
     def _maybe_next(

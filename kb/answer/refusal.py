@@ -170,6 +170,10 @@ class RefusalGate:
             return slots.Missing((), "deadline")
         units = quote_units(extract.citations)  # a quote carried over a page break is one
         direct = " ".join(c.quote for c in units[0]) if units else ""
+        if qtype.kind not in (AnswerType.NUMBER, AnswerType.DATE) and not qtype.person:
+            kind = slots.instance_missing(asked, direct)
+            if kind is not None:
+                return slots.Missing((kind,), "instance")
         stating = _stating(asked, qtype, units, counted, analyze)
         if _stated_elsewhere(qtype, units, direct, stating, counted, analyze):
             return slots.Missing((), "type")
@@ -218,6 +222,9 @@ def _kind_missing(
     before it ("45 Kerngruppen"), under a table header that names it, or be a quantifier ("die
     meisten Kreise")."""
     quotes = " ".join(c.quote for c in extract.citations)
+    if qtype.kind == AnswerType.NUMBER and not qtype.own_kind:
+        # the question's own figures do not answer it ("… across the 53 local authorities")
+        quotes = slots.without_numbers_of(focus(question), quotes)
     fits = type_fit(quotes, qtype, counted, analyze)
     # a frequency or an age is its own kind of number (type_fit), in English as in German
     if qtype.kind == AnswerType.NUMBER and not qtype.own_kind:

@@ -46,7 +46,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from kb.text.holds import CARDINAL_WORDS, QUANTIFIER, costs_nothing
+from kb.text.holds import CARDINAL_WORDS, MONTHS, QUANTIFIER, costs_nothing
 from kb.text.qtype import AnswerType, QuestionType, focus
 
 
@@ -68,8 +68,9 @@ class Missing:
     # "number", "contact", "place", "type", "scope" (the fact is given, for another year or
     # place), "role" (only a deputy is named), "pending" (results asked, only announced),
     # "part" (a part of the question's figure asked, none given), "deadline" (a deadline
-    # asked, none given) or "abbreviation" (what it stands for asked, and neither the corpus's
-    # glossary nor the quotes spell it out): the first that applied
+    # asked, none given), "abbreviation" (what it stands for asked, and neither the corpus's
+    # glossary nor the quotes spell it out) or "instance" (which one of a kind asked, and the
+    # direct answer speaks of the kind but names none): the first that applied
     kind: str | None = None
 
     def __bool__(self) -> bool:
@@ -84,6 +85,11 @@ def numbers_missing(question: str, held: str) -> list[str]:
         n = m.group(1)
         if len(n) < 2 and question[m.end() : m.end() + 1] != ".":
             continue  # single digits are mostly counting words, not facts
+        month = _month_of_day(question, m.start(), m.end())
+        if month is not None:  # "am 11. Juli", "on 11 July 2019": the day of a date
+            if not re.search(_day_pattern(n, month), held, re.I):
+                found.append(n)
+            continue
         # a year also stands at the end of a date ("13.03.2019")
         before = r"(?<!\d)" if re.fullmatch(r"(19|20)\d\d", n) else r"(?<![\d.,])"
         # an ordinal ("das 15. Werkstattgespräch") is not the count "15 Workshops"
@@ -91,6 +97,49 @@ def numbers_missing(question: str, held: str) -> list[str]:
         if not re.search(rf"{before}{re.escape(n)}{after}", held):
             found.append(n)
     return found
+
+
+_MONTH_NUMBERS = {
+    name: i
+    for i, names in enumerate(
+        (
+            "januar january jan",
+            "februar february feb",
+            "märz march mär mar",
+            "april apr",
+            "mai may",
+            "juni june jun",
+            "juli july jul",
+            "august aug",
+            "september sept sep",
+            "oktober october okt oct",
+            "november nov",
+            "dezember december dez dec",
+        ),
+        1,
+    )
+    for name in names.split()
+}
+_MONTH_AFTER = re.compile(rf"\.?\s+({MONTHS}|April|August|September|November)\b", re.I)
+_MONTH_BEFORE = re.compile(rf"\b({MONTHS}|April|August|September|November)\s+$", re.I)
+
+
+def _month_of_day(question: str, start: int, end: int) -> int | None:
+    """The month when the number at ``start:end`` is the day of a date written with the month's
+    name ("11. Juli", "11 July", "July 11"), else None."""
+    after = _MONTH_AFTER.match(question, end)
+    before = _MONTH_BEFORE.search(question[max(0, start - 12) : start])
+    name = after or before
+    if name is None or len(question[start:end]) > 2:
+        return None
+    return _MONTH_NUMBERS.get(name.group(1).lower())
+
+
+def _day_pattern(day: str, month: int) -> str:
+    """The day of a date as the documents may write it: "11.07.2019", "11.7.", "11. Juli"."""
+    names = "|".join(n for n, i in _MONTH_NUMBERS.items() if i == month)
+    d = rf"(?<![\d.,])0?{int(day)}"
+    return rf"{d}\.\s?0?{month}\.|{d}\.?\s+({names})\b|\b({names})\.?\s+0?{int(day)}(?!\d)"
 
 
 def without_numbers_of(question: str, text: str) -> str:
@@ -392,3 +441,62 @@ def type_missing(qtype: QuestionType, fits: float) -> bool:
     if qtype.kind == AnswerType.NAME and qtype.person:
         return fits < 1.0  # a person asked for by role, and no person's name given
     return False
+
+
+# "Welcher Träger …?", "An welcher Münsteraner Schule …?", "Wie heißt das Berufskolleg …?": one
+# thing of a kind is asked for by its name. ("Welche" is left out: it asks for a list as often.)
+_WHICH_ONE = re.compile(
+    r"\b(?i:welche[rms]|wie\s+hei(?:ß|ss)t\s+(?:der|die|das))\s+"
+    r"(?:(?:[a-zäöü]\w*e[nrms]?|[A-ZÄÖÜ]\w*er)\s+)?([A-ZÄÖÜ][\w-]*[^\W\d_])\b"
+)
+_ACRONYM = re.compile(r"\b[A-ZÄÖÜ]{2,}[a-z]?\b")
+_WHOSE = r"(?:der|des|vom|von(?:\s+der)?|beim|bei\s+der|am|an\s+der)"
+_NUMBERED = r"nummer|zahl|raum|zimmer|code|kennung|nr\b|number"
+_CODE = re.compile(r"\b[\w/.-]*\d[\w/.-]*")
+_QUOTED_NAME = re.compile(r"[„\"»]([^“”\"«]{3,80})[“”\"«]")
+
+
+def one_asked(question: str) -> str | None:
+    """The kind of thing a question asks for one of by name ("Träger" of "Welcher Träger führt
+    … durch?"), or None."""
+    m = _WHICH_ONE.search(question)
+    return m.group(1) if m else None
+
+
+def instance_missing(question: str, quotes: str) -> str | None:
+    """For a question asking which one of a kind (one_asked), the kind when the quotes speak of
+    it but name none: "mit den durchführenden Trägern" says there are some, not which. A name is
+    a compound that ends in it ("Uppenbergschule" for "Schule", "Anne-Frank-Berufskollegs"), an
+    abbreviation or a quoted name, or for a numbered kind a code, that the question does not
+    already hold."""
+    kind = one_asked(question)
+    if kind is None:
+        return None
+    asked = question.lower()
+    stem = _stem(kind.split("-")[-1].lower())
+    if not re.search(rf"\b{re.escape(stem)}(e|en|es|n|s)?\b", quotes, re.I):
+        return None  # the quotes may answer in other words ("Reihenfolge": "zunächst …, dann …")
+    for m in re.finditer(rf"\b([\w-]+?){re.escape(stem)}(e|en|es|n|s)?\b", quotes, re.I):
+        if m.group(0).lower() not in asked and m.group(1).strip("-"):
+            return None
+    # "die Prüfung der Handwerkskammer", "des Trägers von Lernwerk"
+    for m in re.finditer(rf"(?i:\b{re.escape(stem)}\w*)\s+{_WHOSE}\s+([A-ZÄÖÜ][\w-]+)", quotes):
+        if m.group(1).lower() not in asked:
+            return None
+    if any(a.lower() not in asked for a in _ACRONYM.findall(quotes)):
+        return None
+    if any(q.lower() not in asked for q in _QUOTED_NAME.findall(quotes)):
+        return None
+    # a code or number is the name of a numbered thing ("Vorlage V/0588/2018", "Raum 2.14")
+    codes = _CODE.findall(quotes) if re.search(_NUMBERED, kind, re.I) else []
+    if any(c not in question for c in codes):
+        return None
+    return kind
+
+
+def _stem(noun: str) -> str:
+    """A noun without its case or plural ending, as long as four letters are left."""
+    for ending in ("en", "es", "n", "s", "e"):
+        if noun.endswith(ending) and len(noun) - len(ending) >= 4:
+            return noun[: -len(ending)]
+    return noun

@@ -317,6 +317,26 @@ def test_a_sentence_giving_an_example_joins_the_answer(settings: Settings, tmp_p
     assert quote.startswith("Flexibilität") and "Freitag" in quote, quote
 
 
+def test_a_short_sentence_after_the_answer_completes_it(settings: Settings, tmp_path: Path) -> None:
+    [answer] = ask_one_document(
+        settings,
+        tmp_path,
+        "schule.md",
+        "# Schulen im Kreis Gedorf\n\n"
+        "Jede der zwölf Kommunen im Kreis Gedorf hat ein eigenes Schulverwaltungsamt, und die "
+        "Zuständigkeiten für die Berufskollegs und die Schulen der Sekundarstufe sind zwischen "
+        "Kreis und Kommunen über die Jahre sehr unterschiedlich geregelt worden; was alle "
+        "Kommunen im Schulbereich verbindet, ist die untere Schulaufsicht beim Kreis. "
+        "Das sind die Schulräte. "
+        "Wie die Einbindung der Schulen in das Bündnis gelingen kann, ist noch offen, und der "
+        "Kreis will darüber im Herbst mit den Schulleitungen aller Berufskollegs sprechen.\n",
+        "Was verbindet die Kommunen im Kreis Gedorf im Schulbereich?",
+    )
+    quote = answer.citations[0].quote
+    assert quote.endswith("Das sind die Schulräte."), quote
+    assert "Herbst" not in quote  # only the short one joins
+
+
 @pytest.fixture
 def meta_kb(settings: Settings, tmp_path: Path) -> Iterator[KnowledgeBase]:
     kb = one_document_kb(
@@ -458,7 +478,7 @@ def test_a_heading_overleaf_does_not_continue_the_quote(
         (
             "Die neuen Sprachkurse im Beispielkreis sollen jeweils",
             "zwölf Wochen lang dauern und mit einer Prüfung enden. Weitere Angebote folgen.",
-            "Mit welcher Prüfung enden die zwölf Wochen?",
+            "Womit enden die zwölf Wochen?",
             "zwölf Wochen lang dauern",
         ),
         # a German noun's capital cannot tell a continued sentence; the cut line before it does
@@ -533,7 +553,7 @@ def test_the_date_two_sentences_on_joins_when_it_dates_what_was_asked(
         "Im dritten und vierten Quartal 2018 führen Studierende der Hochschule Interviews mit "
         "Familien aus dem Projekt in Edorf. Das Projektteam wird diese Arbeit fachlich begleiten. "
         "Die Ergebnisse werden zu Beginn des Jahres 2019 vorliegen. "
-        "Danach beginnt die Arbeit an einem Konzept.\n\n"
+        "Danach beginnt die Arbeit an einem Konzept für die weitere Begleitung der Familien.\n\n"
         "Das Land fördert das Projekt seit dem Frühjahr.",
         "Wann sollen die Ergebnisse der Interviews vorliegen, die Studierende mit Familien aus "
         "dem Projekt in Edorf führen?",

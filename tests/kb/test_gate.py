@@ -461,6 +461,25 @@ KIND_TWINS = [
         "Die gefragte Angabe steht dort nicht.",
         id="a sum per head, not a total",
     ),
+    pytest.param(
+        "Potenzialanalysen",
+        "Die Potenzialanalysen in Klasse 8 werden in Edorf von Trägern durchgeführt, mit denen "
+        "die Koordinierungsstelle einen regelmäßigen Qualitätsdialog führt. {}",
+        "Welcher Träger führt in Edorf die Potenzialanalysen in Klasse 8 durch?",
+        "Durchgeführt werden sie vom Träger „Lernwerk Edorf“.",
+        "Lernwerk Edorf",
+        "„Träger“ nennen sie nur allgemein, nicht mit Namen.",
+        id="which one of a kind, not the kind in general",
+    ),
+    pytest.param(
+        "Teilhabemanagement",
+        "Das Teilhabemanagement wird in allen 53 Kommunen der Initiative in Edorf gefördert. {}",
+        "How many Teilhabemanagement positions are funded across the 53 municipalities in Edorf?",
+        "Insgesamt werden 120 Stellen gefördert.",
+        "120 Stellen",
+        "They do not give the figure or date asked for.",
+        id="a number, not the question's own",
+    ),
 ]
 
 

@@ -31,6 +31,19 @@ def test_a_number_of_the_question_must_be_in_the_cited_pages() -> None:
     assert not slots.numbers_missing("Wann ist das 15. Treffen?", "Das 15. Treffen ist im Mai.")
 
 
+def test_the_day_of_a_date_written_with_its_months_name_matches_any_way_of_writing_it() -> None:
+    held = "Die Informationsveranstaltung am 11.07.2019 fand in Düsseldorf statt."
+    assert not slots.numbers_missing("Where was the event on 11 July 2019?", held)
+    assert not slots.numbers_missing("What happened on July 11, 2019?", held)
+    assert not slots.numbers_missing("Was war am 11. Juli 2019?", "am 11.7.2019")
+    assert not slots.numbers_missing("Was war am 3. März?", "am 3. März 2019")
+    # another day, or the day of another month, is still missing
+    assert slots.numbers_missing("Was war am 12. Juli 2019?", held) == ["12"]
+    assert slots.numbers_missing("Was war am 11. August 2019?", held) == ["11"]
+    # a count before a month's name is no day ("100 Mai-Kundgebungen" has none of this form)
+    assert slots.numbers_missing("Gab es 120 Teilnehmende im Juli?", held) == ["120"]
+
+
 def test_a_sum_of_money_or_a_rate_asked_for_must_be_given() -> None:
     rate_q = "Wie hoch ist die Abbruchquote?"
     rate = classify(rate_q)
@@ -383,3 +396,29 @@ def test_a_sum_asked_per_head_is_not_given_by_a_total() -> None:
     # "je nachdem" and a name with "Pro" ask no sum per head
     for asked in ("Was kostet die Beratung bei Pro Asyl?", "Was kostet es, je nachdem?"):
         assert not slots.amount_missing(classify(asked), asked, "Sie kostet 40 Euro."), asked
+
+
+def test_which_one_of_a_kind_needs_a_name_where_the_answer_speaks_of_the_kind() -> None:
+    asked = "Welcher Träger führt in Edorf die Potenzialanalysen in Klasse 8 durch?"
+    assert slots.one_asked(asked) == "Träger"
+    assert slots.one_asked("An welcher Münsteraner Schule gibt es ein Elterncafé?") == "Schule"
+    assert slots.one_asked("Wie heißt das Berufskolleg in Edorf?") == "Berufskolleg"
+    assert slots.one_asked("Welche Aufgaben hat die Kerngruppe?") is None  # a list, as often
+    generic = "Dazu findet ein Qualitätsdialog mit den durchführenden Trägern statt."
+    assert slots.instance_missing(asked, generic) == "Träger"
+    # named: by a compound, an abbreviation or a quoted name the question does not hold
+    assert slots.instance_missing(asked, "Durchführender Träger ist der Bildungsträger.") is None
+    assert slots.instance_missing(asked, f"{generic} Es ist die AWO.") is None
+    assert slots.instance_missing(asked, "Der Träger „Lernwerk Edorf“ führt sie durch.") is None
+    assert slots.instance_missing(asked, "Es sind die Träger der Caritas in Edorf.") is None
+    assert slots.instance_missing(asked, "Es sind die Träger der zwei Schulen.") == "Träger"
+    # a quote that does not speak of the kind may answer in other words
+    assert slots.instance_missing(asked, "Das macht das Lernwerk am Markt.") is None
+    # the question's own figures name nothing; a numbered kind is named by its code
+    assert slots.instance_missing(asked, "Ab Klasse 8 sind Träger beteiligt.") == "Träger"
+    vorlage = "Unter welcher Vorlagennummer steht der Beschluss?"
+    assert slots.instance_missing(vorlage, "Die Vorlage wurde beschlossen.") is None
+    assert slots.instance_missing(vorlage, "Der Beschluss zur Vorlagennummer fiel.") == (
+        "Vorlagennummer"
+    )
+    assert slots.instance_missing(vorlage, "Zur Vorlagennummer V/0588/2018 …") is None
