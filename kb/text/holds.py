@@ -196,7 +196,20 @@ def type_fit(
         return 0.6 if text.count(",") >= 2 else 0.0
     if kind == AnswerType.DEFINITION:
         return 0.5 if _DEFINES.search(text) else 0.0
+    if kind == AnswerType.REASON:
+        return 1.0 if _GIVES_REASON.search(text) else 0.0
     return 0.0
+
+
+# A reason or a purpose given: "weil", ", da …", "denn", "aufgrund", "aus Kapazitätsgründen",
+# "um … zu", "zurückzuführen", "because", "due to"
+_GIVES_REASON = re.compile(
+    r"\b(weil|denn|aufgrund|auf Grund|wegen|deshalb|daher|darum|deswegen|infolge|angesichts|"
+    r"\w*gr(u|ü)nde?n?|Ursachen?|zurückzuführen|ausschlaggebend|liegt (daran|an)|"
+    r"because|due to|owing to|reasons?|therefore)\b|,\s+da\s|"
+    r"\b[Uu]m\s[^.;]{3,120}?(\szu\s\w+|\w+zu\w+en)\b",
+    re.I,
+)
 
 
 _MONEY_ASKED = frozenset("geld mittel budget betrag summe kosten money funding funds".split())

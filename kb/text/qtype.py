@@ -21,6 +21,7 @@ class AnswerType(Enum):
     YES_NO = "yes_no"
     PROCEDURE = "procedure"
     DEFINITION = "definition"
+    REASON = "reason"
     OTHER = "other"
 
 
@@ -258,6 +259,13 @@ _LIST = re.compile(
     r"what are)\b",
     _I,
 )
+# A reason asked: "Warum …?", "Wieso …?", "Aus welchem Grund …?", "Why …?" at the start
+_REASON = re.compile(
+    r"^\W*(warum|wieso|weshalb|weswegen|wozu|why|aus welche[mn] gr(u|ü)nde?n?|"
+    r"was (ist|sind|war|waren) (denn )?(der|die) gr(u|ü)nde?|woran liegt|"
+    r"what (is|are|was|were) the reasons?|for what reasons?)\b",
+    _I,
+)
 _YES_NO = re.compile(
     r"^\s*(gibt|gibt's|kann|können|darf|dürfen|muss|müssen|ist|sind|hat|haben|wird|werden|soll|"
     r"sollen|stimmt|stimmt's|macht|machen|gilt|gelten|bekommt|bekommen|kümmert|spielt|spielen|"
@@ -415,6 +423,8 @@ def _asks_date(q: str) -> bool:
 
 def _classify(q: str) -> QuestionType:
     """The kind of answer the asking sentence ``q`` (focus) wants."""
+    if _REASON.search(q):
+        return QuestionType(AnswerType.REASON)
     if _asks_date(q):
         return QuestionType(AnswerType.DATE)
     if _NUMBER.search(q):

@@ -61,6 +61,12 @@ def analyze(text: str) -> list[str]:
         ("Can you tell me when the workshop takes place?", AnswerType.DATE),
         ("Do you know when the project started?", AnswerType.DATE),
         ("What was the date when the alliance was founded?", AnswerType.DATE),
+        # a reason, whatever else the question names ("mehr Kommunen" is no count asked)
+        ("Warum wurden mehr Kommunen begleitet als geplant?", AnswerType.REASON),
+        ("Wieso gehen viele nicht arbeiten?", AnswerType.REASON),
+        ("Aus welchen Gründen wurde die Unterkunft aufgegeben?", AnswerType.REASON),
+        ("Why does the report prefer the term 'Sprachmittler'?", AnswerType.REASON),
+        ("In how many towns is it so, and why?", AnswerType.NUMBER),  # why only second
     ],
 )
 def test_the_question_type_comes_from_the_wording(question: str, kind: AnswerType) -> None:
@@ -370,6 +376,19 @@ def test_a_date_question_wants_a_date() -> None:
     for year in ("Das Projekt gibt es seit dem Jahr 2019.", "Die Studie ist aus dem Jahr 2015."):
         assert type_fit(year, q, set(), analyze) == 1.0, year
     assert type_fit("Man traf sich oft.", q, set(), analyze) == 0.0
+
+
+def test_a_why_question_wants_a_reason_or_a_purpose() -> None:
+    _assert_fits(
+        classify("Warum bevorzugt der Bericht den Begriff Sprachmittler?"),
+        (
+            "Um einer Überbetonung des Faktors „Kultur“ entgegenzuwirken, wird er bevorzugt.",
+            "Die Schulen fehlen, da das Schulamt es aus Kapazitätsgründen ablehnt.",
+            "Das liegt daran, dass die Duldung befristet ist.",
+            "This is because the permit is temporary.",
+        ),
+        ("Der Begriff wird seit 2018 verwendet.", "Die Sitzung beginnt um 10 Uhr."),
+    )
 
 
 def test_a_list_question_wants_the_sentence_that_introduces_the_list() -> None:
