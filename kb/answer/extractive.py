@@ -337,13 +337,15 @@ class SentencePicker:
             end = self._maybe_next(best, page, qtype, weights, catalog)
         if qtype.kind == AnswerType.PROCEDURE:
             end = self._more_steps(page, start, end)
-        if _ANAPHORIC_START.match(page[start:end]):
-            start = _previous_sentence_start(page, start)
         # a short sentence after the quote completes it ("… die untere Schulaufsicht, die beim
         # Kreis angesiedelt ist. Das sind die Schulräte.")
         nxt = _next_sentence(page, end)
         if nxt is not None and nxt[1] - nxt[0] <= self.weights.brief_chars:
-            end = nxt[1]
+            end = self._extend_list(page, nxt[1], always=False)
+        if wants_items and page[:end].endswith(":"):  # introduces no list of items
+            end = self._block_after(page, end)
+        if _ANAPHORIC_START.match(page[start:end]):
+            start = _previous_sentence_start(page, start)
         return best, start, end
 
     def _maybe_next(
@@ -546,6 +548,19 @@ class SentencePicker:
             break
         return start
 
+    def _block_after(self, page: str, end: int) -> int:
+        """What an introduction ending in ':' introduces when it is no list of items: the lines
+        that follow (a table of goals and activities), while they fit ``block_chars``."""
+        pos = end
+        while page[pos : pos + 1] == "\n":
+            line_end = page.find("\n", pos + 1)
+            line_end = len(page) if line_end < 0 else line_end
+            line = page[pos + 1 : line_end]
+            if line_end - end > self.weights.block_chars or _SECTION.match(line):
+                break  # too long, or the next section begins (what was introduced is missing)
+            pos = line_end
+        return pos
+
     def _extend_list(self, page: str, end: int, always: bool = False) -> int:
         """List items right after the sentence join the quote (if it ends with ':' or always)."""
         if not always and not page[:end].rstrip().endswith(":"):
@@ -623,6 +638,9 @@ def _dangling(text: str, page: str, end: int) -> bool:
     following = rest.lstrip(" ")
     items = following.startswith("\n") and layout.LIST_ITEM.match(following, 1)
     return not (items or _OPENS_SPEECH.match(following))
+
+
+_SECTION = re.compile(r"\s*\d+(\.\d+)+\.?\s+[A-ZÄÖÜ]\w+(\s\w+){0,8}\s*$")  # "5.3 Festlegung von …"
 
 
 def _heading(text: str, line: str) -> bool:

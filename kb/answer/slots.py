@@ -451,6 +451,7 @@ _WHICH_ONE = re.compile(
 )
 _ACRONYM = re.compile(r"\b[A-ZÄÖÜ]{2,}[a-z]?\b")
 _WHOSE = r"(?:der|des|vom|von(?:\s+der)?|beim|bei\s+der|am|an\s+der)"
+_NEAR = 60  # characters on either side of a mention of the kind
 _NUMBERED = r"nummer|zahl|raum|zimmer|code|kennung|nr\b|number"
 _CODE = re.compile(r"\b[\w/.-]*\d[\w/.-]*")
 _QUOTED_NAME = re.compile(r"[„\"»]([^“”\"«]{3,80})[“”\"«]")
@@ -474,8 +475,17 @@ def instance_missing(question: str, quotes: str) -> str | None:
         return None
     asked = question.lower()
     stem = _stem(kind.split("-")[-1].lower())
-    if not re.search(rf"\b{re.escape(stem)}(e|en|es|n|s)?\b", quotes, re.I):
+    mentions = list(re.finditer(rf"\b{re.escape(stem)}(e|en|es|n|s)?\b", quotes, re.I))
+    if not mentions:
         return None  # the quotes may answer in other words ("Reihenfolge": "zunächst …, dann …")
+
+    def near(found: re.Match[str]) -> bool:
+        """Beside a mention: an abbreviation or a quoted name there names it ("der Träger AWO",
+        "die Förderrichtlinie „Kommunale Koordinierung …“")."""
+        return any(
+            found.start() < m.end() + _NEAR and m.start() - _NEAR < found.end() for m in mentions
+        )
+
     for m in re.finditer(rf"\b([\w-]+?){re.escape(stem)}(e|en|es|n|s)?\b", quotes, re.I):
         if m.group(0).lower() not in asked and m.group(1).strip("-"):
             return None
@@ -483,10 +493,12 @@ def instance_missing(question: str, quotes: str) -> str | None:
     for m in re.finditer(rf"(?i:\b{re.escape(stem)}\w*)\s+{_WHOSE}\s+([A-ZÄÖÜ][\w-]+)", quotes):
         if m.group(1).lower() not in asked:
             return None
-    if any(a.lower() not in asked for a in _ACRONYM.findall(quotes)):
-        return None
-    if any(q.lower() not in asked for q in _QUOTED_NAME.findall(quotes)):
-        return None
+    for pattern in (_ACRONYM, _QUOTED_NAME):
+        if any(
+            near(f) and f.group(f.lastindex or 0).lower() not in asked
+            for f in pattern.finditer(quotes)
+        ):
+            return None
     # a code or number is the name of a numbered thing ("Vorlage V/0588/2018", "Raum 2.14")
     codes = _CODE.findall(quotes) if re.search(_NUMBERED, kind, re.I) else []
     if any(c not in question for c in codes):

@@ -337,6 +337,46 @@ def test_a_short_sentence_after_the_answer_completes_it(settings: Settings, tmp_
     assert "Herbst" not in quote  # only the short one joins
 
 
+@pytest.mark.parametrize(
+    ("after", "held", "left_out"),
+    [
+        (  # a table of goals and activities: what the introduction introduces
+            "Ergebnisziel\tAktivität\n"
+            "Ein Berufswegeplan ist erstellt.\t2.1. Konzept Begleitperson für Familien\n"
+            "Die Übergänge gelingen.\t2.2. Informationsaustausch bei den Übergängen ausweiten",
+            "2.2. Informationsaustausch",
+            None,
+        ),
+        (  # the next section: what was introduced is missing (a figure left out)
+            "5.3 Festlegung von Schwerpunktthemen\n"
+            "Für die Arbeit im Projekt wurden mehrere Schwerpunktthemen festgelegt.",
+            "erarbeitet:",
+            "Schwerpunktthemen",
+        ),
+    ],
+)
+def test_an_introduction_ending_in_a_colon_brings_the_block_it_introduces(
+    settings: Settings, tmp_path: Path, after: str, held: str, left_out: str | None
+) -> None:
+    page = (
+        "An der Projektgruppe Übergang Schule-Beruf in Hedorf haben Schulen, das Jobcenter\n"
+        "und die Beratungsstellen teilgenommen. Folgende Ziele und Aktivitäten wurden erarbeitet:\n"
+        + after
+    )
+    path = make_pdf(tmp_path / "projekt.pdf", [page], title="Projekt Hedorf")
+    kb = build_kb(settings.model_copy(update={"refusal_threshold": 0.0, "caution_threshold": 0.0}))
+    try:
+        ingest_paths(kb, [path])
+        answer = kb.ask(
+            "Welche Aktivitäten hat die Projektgruppe Übergang Schule-Beruf erarbeitet?"
+        )
+    finally:
+        kb.close()
+    quote = answer.citations[0].quote
+    assert held in quote, quote
+    assert left_out is None or left_out not in quote, quote
+
+
 @pytest.fixture
 def meta_kb(settings: Settings, tmp_path: Path) -> Iterator[KnowledgeBase]:
     kb = one_document_kb(

@@ -412,6 +412,19 @@ def test_which_one_of_a_kind_needs_a_name_where_the_answer_speaks_of_the_kind() 
     assert slots.instance_missing(asked, "Der Träger „Lernwerk Edorf“ führt sie durch.") is None
     assert slots.instance_missing(asked, "Es sind die Träger der Caritas in Edorf.") is None
     assert slots.instance_missing(asked, "Es sind die Träger der zwei Schulen.") == "Träger"
+    # an abbreviation or a quoted name names it only beside a mention of the kind
+    portal = "Über welches Buchungsportal buchen die Schulen in Edorf die Praktikumstage?"
+    far = (
+        "Das Integrationszentrum wird die Maßnahmen im Rahmen von KAoA und des LVR begleiten. "
+        "Im Zusammenhang mit der Buchung der betrieblichen Berufsfelderkundungstage über das "
+        "entsprechende Buchungsportal findet ein Austausch statt."
+    )
+    assert slots.instance_missing(portal, far) == "Buchungsportal"
+    long_name = (
+        "Er arbeitet im Rahmen der BMBF-Förderrichtlinie „Kommunale Koordinierung der "
+        "Bildungsangebote für Neuzugewanderte“."
+    )
+    assert slots.instance_missing("Im Rahmen welcher Förderrichtlinie?", long_name) is None
     # a quote that does not speak of the kind may answer in other words
     assert slots.instance_missing(asked, "Das macht das Lernwerk am Markt.") is None
     # the question's own figures name nothing; a numbered kind is named by its code
