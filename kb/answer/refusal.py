@@ -177,6 +177,8 @@ class RefusalGate:
         stating = _stating(asked, qtype, units, counted, analyze)
         if _stated_elsewhere(qtype, units, direct, stating, counted, analyze):
             return slots.Missing((), "type")
+        if _stated_apart(asked, qtype, units, direct, stating, counted, analyze):
+            return slots.Missing((), "type")
         # the part is what the direct answer must give: a smaller number in another quote is
         # most often a count of something else ("18- bis 27-Jährige", "60.000 Geflüchtete")
         whole = slots.part_missing(asked, direct)
@@ -294,6 +296,32 @@ def _stated_elsewhere(
     own = units[0][0].doc_id
     others = [u for u in stating if u is not units[0]]
     return bool(others) and all(u[0].doc_id != own for u in others)
+
+
+def _stated_apart(
+    asked: str,
+    qtype: QuestionType,
+    units: list[list[Citation]],
+    direct: str,
+    stating: list[list[Citation]],
+    counted: set[str],
+    analyze: Terms,
+) -> bool:
+    """The direct answer names what is asked about but holds no figure or date, and the quotes
+    that hold one share no word with the question but the counted noun: the figure is about
+    something else ("… nach einem Erprobungszeitraum ausgewertet werden" for "Wie viele Monate
+    soll der Erprobungszeitraum dauern?", and eight years of residence in another quote)."""
+    if qtype.kind not in (AnswerType.NUMBER, AnswerType.DATE) or len(units) < 2:
+        return False
+    if type_fit(direct, qtype, counted, analyze) > 0 or (
+        counted and quantifies(direct, counted, analyze)
+    ):
+        return False
+    subject = set(analyze(asked)) - counted
+    others = [u for u in stating if u is not units[0]]
+    if not subject & set(analyze(direct)) or not others:
+        return False
+    return not any(set(analyze(" ".join(c.quote for c in u))) & subject for u in others)
 
 
 def _ordinals_elsewhere(

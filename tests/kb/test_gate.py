@@ -10,8 +10,12 @@ import pytest
 from conftest import make_settings
 from helpers import ask_documents, ask_one_document, one_document_kb
 
+from kb.answer.refusal import _stated_apart
 from kb.knowledge_base import KnowledgeBase
-from kb.models import Answer
+from kb.models import Answer, Citation
+from kb.retrieval.analyzer import GermanAnalyzer
+from kb.text.holds import counted_terms
+from kb.text.qtype import classify
 
 pytestmark = pytest.mark.slow
 
@@ -493,3 +497,23 @@ def test_the_asked_kind_of_fact_answers_and_its_absence_is_hedged(
     without, given = _ask_each_page(tmp_path, [text.format(""), text.format(answering)], question)
     assert without.uncertain and missing in without.answer, without.answer
     assert not given.uncertain and quoted in given.answer, given.answer
+
+
+def test_a_figure_only_in_a_quote_about_something_else_does_not_answer() -> None:
+    analyze = GermanAnalyzer().terms
+    asked = "Wie viele Monate soll der Erprobungszeitraum für die Zuführung dauern?"
+    qtype = classify(asked)
+    direct = "Die Zuführung soll nach einem Erprobungszeitraum statistisch ausgewertet werden."
+
+    def units(*quotes: str) -> list[list[Citation]]:
+        return [[Citation(n, "d", "d.pdf", "D", 3, q)] for n, q in enumerate(quotes, 1)]
+
+    counted = counted_terms(qtype, analyze)
+    elsewhere = units(direct, "Eine Aufenthaltserlaubnis wird nach acht Jahren erteilt.")
+    assert _stated_apart(asked, qtype, elsewhere, direct, elsewhere[1:], counted, analyze)
+    # a figure in a quote that speaks of the asked thing may answer it
+    beside = units(direct, "Nach zwölf Monaten wird die Zuführung bewertet.")
+    assert not _stated_apart(asked, qtype, beside, direct, beside[1:], counted, analyze)
+    # a direct answer with a figure of its own is judged by the other checks
+    own = units("Der Erprobungszeitraum dauert zwölf Monate.", elsewhere[1][0].quote)
+    assert not _stated_apart(asked, qtype, own, own[0][0].quote, own, counted, analyze)
