@@ -239,7 +239,11 @@ def _kind_missing(
     return (
         slots.type_missing(qtype, fits)
         or slots.amount_missing(qtype, focus(question), quotes)
-        or slots.places_missing(question, quotes, Gazetteer.load().find)
+        # "Kann ich erkennen, aus welcher der Kommunen …?" asks yes or no, not the towns
+        or (
+            qtype.kind != AnswerType.YES_NO
+            and slots.places_missing(question, quotes, Gazetteer.load().find)
+        )
     )
 
 

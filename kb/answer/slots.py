@@ -389,7 +389,8 @@ def _contact_number(text: str, start: int, end: int) -> bool:
 # "sollte … eingereicht werden, die Frist wurde … verschoben" ("wie geplant" is no plan)
 _PENDING = re.compile(
     r"\b(wird|werden|soll|sollen|sollte|sollten|will|is being|are being|to be)\b[^.;:]{0,160}?"
-    r"\b(durchgeführt|evaluiert|ausgewertet|untersucht|erhoben|eingereicht|vorgelegt|"
+    r"\b(durchgeführt|geführt|geprüft|geklärt|erörtert|evaluiert|ausgewertet|untersucht|"
+    r"erhoben|eingereicht|vorgelegt|"
     r"veröffentlicht|analysiert|befragt|carried out|evaluated|analy[sz]ed|published)\b|"
     r"(?<!wie )\b(geplant|vorgesehen|angekündigt\w*|verschoben|planned|scheduled|postponed|"
     r"announced)\b|\bkündigt\w*\b[^.;:]{0,120}\ban\b",

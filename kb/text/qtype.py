@@ -206,6 +206,10 @@ _MONEY_NOUN = re.compile(
     r"millionen|milliarden)$",
     _I,
 )
+_HOW_HIGH = re.compile(r"\b(wie hoch|how (high|large|big))\b", _I)
+_MEASURED_AFTER = re.compile(
+    r"\b(?:der|die|das|the)\s+([A-ZÄÖÜ][\w-]{2,}|share|rate|cost|amount)\b"
+)
 _RATE_NOUN = re.compile(
     r"(quote|anteil|prozentsatz|prozent|share|percentage|proportion)$|^(rate|raten|rates)$", _I
 )
@@ -431,6 +435,8 @@ def _classify(q: str) -> QuestionType:
         m = _COUNTED_DE_NOUN.search(q) or _COUNTED_EN.search(q)
         counted = m.group(1) if m else None
         measured = [g for found in _MEASURED.finditer(q) for g in found.groups() if g]
+        if _HOW_HIGH.search(q):  # "Wie hoch ist in der Kommune, die …, der Anteil …?"
+            measured += _MEASURED_AFTER.findall(q)
         if typed_in_lower_case(q):  # no noun stands out
             measured += [g for found in _MEASURED_LOWER.finditer(q) for g in found.groups() if g]
         cost = bool(_COSTS.search(q))

@@ -517,3 +517,24 @@ def test_a_figure_only_in_a_quote_about_something_else_does_not_answer() -> None
     # a direct answer with a figure of its own is judged by the other checks
     own = units("Der Erprobungszeitraum dauert zwölf Monate.", elsewhere[1][0].quote)
     assert not _stated_apart(asked, qtype, own, own[0][0].quote, own, counted, analyze)
+
+
+def test_a_yes_no_question_that_names_a_which_of_the_towns_is_not_asked_for_the_towns(
+    tmp_path: Path,
+) -> None:
+    """ "Kann ich erkennen, aus welcher der Kommunen …?" asks yes or no; a "welche Kommunen"
+    question is hedged when the answer names none."""
+    page = (
+        "# Reflexionsgespräche in Edorf\n\nAufgrund der in den Reflexionsgesprächen in Edorf "
+        "zugesicherten Vertraulichkeit werden die Zitate nicht einer der zehn Kommunen "
+        "zugeordnet; die Auswertung erfolgt anonymisiert.\n"
+    )
+    yes_no, which = _ask_one_page(
+        tmp_path,
+        page,
+        "Kann ich bei den Zitaten aus den Reflexionsgesprächen in Edorf erkennen, aus welcher "
+        "der zehn Kommunen sie stammen?",
+        "Aus welchen Kommunen stammen die Zitate aus den Reflexionsgesprächen in Edorf?",
+    )
+    assert not yes_no.uncertain and "Vertraulichkeit" in yes_no.answer, yes_no.answer
+    assert which.uncertain, which.answer

@@ -141,6 +141,9 @@ def test_a_number_question_knows_what_it_counts() -> None:
         ("welcher anteil bekommt sgb ii?", True),
         ("wie hoch ist die zahl der teilnehmer?", False),
         ("Wie viele von den Kommunen machen mit?", False),
+        # the rate asked after a clause ("in der Kommune, die …") is asked all the same
+        ("Wie hoch ist in der Kommune, die befragt wurde, der Anteil der Analphabeten?", True),
+        ("Wie hoch ist in Edorf, wo es viele Kurse gibt, die Zahl der Teilnehmer?", False),
     ],
 )
 def test_a_number_question_knows_when_it_asks_for_money_or_a_rate(
