@@ -44,7 +44,7 @@ _NOT_FOUND_DE = {
     "part": "Wie viele von {} es sind, nennen sie nicht.",
     "deadline": "Eine Frist nennen sie dazu nicht.",
     "abbreviation": "Wofür {} steht, schreiben sie nicht aus.",
-    "instance": "{} nennen sie nur allgemein, nicht mit Namen.",
+    "instance": "Einen Namen für {} nennen sie nicht, sie sprechen nur allgemein davon.",
 }
 _NOT_FOUND_EN = {
     "number": "They say nothing about {}.",
@@ -60,7 +60,7 @@ _NOT_FOUND_EN = {
     "part": "They do not say how many of {} it is.",
     "deadline": "They give no deadline for it.",
     "abbreviation": "They do not spell out what {} stands for.",
-    "instance": "They mention {} only in general, not by name.",
+    "instance": "They speak of {} only in general and give no name.",
 }
 
 

@@ -66,6 +66,11 @@ _ANAPHORIC_START = re.compile(
     r"^(Diese[rsmn]?|Dies|Dabei|Dazu|Dafür|Daher|Dort|Hier|Damit|Deshalb|Darüber hinaus|"
     r"Außerdem|Zudem|Sie|Er|Es|Ihr|Ihre|Denn|So|Letztere?)\b"
 )
+# ... and a short one after the quote that points back to it ("Das sind die Schulräte.", "In
+# beiden Fällen …", "Ein solcher Zuschnitt …")
+_POINTS_BACK = re.compile(
+    rf"{_ANAPHORIC_START.pattern}|^(Das|Beide\w*|In beiden|Ein(e|en|em|er)? solche\w*|Solche\w*)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -340,7 +345,15 @@ class SentencePicker:
         # a short sentence after the quote completes it ("… die untere Schulaufsicht, die beim
         # Kreis angesiedelt ist. Das sind die Schulräte.")
         nxt = _next_sentence(page, end)
-        if nxt is not None and nxt[1] - nxt[0] <= self.weights.brief_chars:
+        if (
+            nxt is not None
+            and nxt[1] - nxt[0] <= self.weights.brief_chars
+            and (
+                _POINTS_BACK.match(page[nxt[0] : nxt[1]])
+                # "Folgende Ziele wurden erarbeitet:" introduces what a list question asks
+                or (wants_items and page[: nxt[1]].endswith(":"))
+            )
+        ):
             end = self._extend_list(page, nxt[1], always=False)
         if wants_items and page[:end].endswith(":"):  # introduces no list of items
             end = self._block_after(page, end)
@@ -640,7 +653,9 @@ def _dangling(text: str, page: str, end: int) -> bool:
     return not (items or _OPENS_SPEECH.match(following))
 
 
-_SECTION = re.compile(r"\s*\d+(\.\d+)+\.?\s+[A-ZÄÖÜ]\w+(\s\w+){0,8}\s*$")  # "5.3 Festlegung von …"
+# a numbered section heading ("5.3 Festlegung von …"); not an item ("2.1. Konzept …"), not a
+# figure ("1.000 Teilnehmende")
+_SECTION = re.compile(r"\s*\d+(\.\d{1,2})+\s+[A-ZÄÖÜ]\w+(\s\w+){0,8}\s*$")
 
 
 def _heading(text: str, line: str) -> bool:

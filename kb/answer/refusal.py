@@ -170,8 +170,8 @@ class RefusalGate:
             return slots.Missing((), "deadline")
         units = quote_units(extract.citations)  # a quote carried over a page break is one
         direct = " ".join(c.quote for c in units[0]) if units else ""
-        if qtype.kind not in (AnswerType.NUMBER, AnswerType.DATE) and not qtype.person:
-            kind = slots.instance_missing(asked, direct)
+        if qtype.kind in (AnswerType.NAME, AnswerType.LIST) and not qtype.person:
+            kind = slots.instance_missing(asked, direct, catalog.analyzer.stem)
             if kind is not None:
                 return slots.Missing((kind,), "instance")
         stating = _stating(asked, qtype, units, counted, analyze)
@@ -225,8 +225,10 @@ def _kind_missing(
     meisten Kreise")."""
     quotes = " ".join(c.quote for c in extract.citations)
     if qtype.kind == AnswerType.NUMBER and not qtype.own_kind:
-        # the question's own figures do not answer it ("… across the 53 local authorities")
-        quotes = slots.without_numbers_of(focus(question), quotes)
+        # the question's own figures do not answer it ("… across the 53 local authorities"),
+        # but "alle 53 Kommunen" answers "Wie viele der 53 Kommunen …?" (slots.part_missing)
+        asked = focus(question)
+        quotes = slots.without_numbers_of(asked, quotes, but_all=slots.asks_part(asked))
     fits = type_fit(quotes, qtype, counted, analyze)
     # a frequency or an age is its own kind of number (type_fit), in English as in German
     if qtype.kind == AnswerType.NUMBER and not qtype.own_kind:

@@ -41,7 +41,7 @@ class Weights:
     window_chars: float = 350  # the next sentence joins when both together are no longer
     lean_chars: float = 450  # ... and one that leans on it ("Dazu gehören …") while no longer
     steps_chars: float = 600  # the steps of a procedure join while the quote is no longer
-    brief_chars: float = 60  # a sentence this short after the direct answer joins it
+    brief_chars: float = 60  # a sentence this short that points back joins the direct answer
     block_chars: float = 900  # the lines an introduction ending in ':' introduces join within
     # The direct answer's coefficients (fitted on tune by eval/fit_answer.py; see the module
     # docstring). With all of them 0 the direct answer is the best by ``score``.

@@ -85,10 +85,9 @@ def numbers_missing(question: str, held: str) -> list[str]:
         n = m.group(1)
         if len(n) < 2 and question[m.end() : m.end() + 1] != ".":
             continue  # single digits are mostly counting words, not facts
+        # "am 11. Juli", "on 11 July 2019": the day of a date, however the documents write it
         month = _month_of_day(question, m.start(), m.end())
-        if month is not None:  # "am 11. Juli", "on 11 July 2019": the day of a date
-            if not re.search(_day_pattern(n, month), held, re.I):
-                found.append(n)
+        if month is not None and re.search(_day_pattern(n, month), held, re.I):
             continue
         # a year also stands at the end of a date ("13.03.2019")
         before = r"(?<!\d)" if re.fullmatch(r"(19|20)\d\d", n) else r"(?<![\d.,])"
@@ -120,8 +119,9 @@ _MONTH_NUMBERS = {
     )
     for name in names.split()
 }
-_MONTH_AFTER = re.compile(rf"\.?\s+({MONTHS}|April|August|September|November)\b", re.I)
-_MONTH_BEFORE = re.compile(rf"\b({MONTHS}|April|August|September|November)\s+$", re.I)
+# a month's name is capitalised ("may" is a verb)
+_MONTH_AFTER = re.compile(rf"\.?\s*({MONTHS}|April|August|September|November)\b")
+_MONTH_BEFORE = re.compile(rf"\b({MONTHS}|April|August|September|November)\s+$")
 
 
 def _month_of_day(question: str, start: int, end: int) -> int | None:
@@ -136,18 +136,24 @@ def _month_of_day(question: str, start: int, end: int) -> int | None:
 
 
 def _day_pattern(day: str, month: int) -> str:
-    """The day of a date as the documents may write it: "11.07.2019", "11.7.", "11. Juli"."""
+    """The day of a date as the documents may write it: "11.07.2019", "11.7.", "11. Juli",
+    "11.Juli", "2019-07-11"."""
     names = "|".join(n for n, i in _MONTH_NUMBERS.items() if i == month)
     d = rf"(?<![\d.,])0?{int(day)}"
-    return rf"{d}\.\s?0?{month}\.|{d}\.?\s+({names})\b|\b({names})\.?\s+0?{int(day)}(?!\d)"
+    return (
+        rf"{d}\.\s?0?{month}\.|{d}\.?\s*({names})\b|\b({names})\.?\s+0?{int(day)}(?!\d)|"
+        rf"\b(19|20)\d\d-0?{month}-0?{int(day)}(?!\d)"
+    )
 
 
-def without_numbers_of(question: str, text: str) -> str:
+def without_numbers_of(question: str, text: str, but_all: bool = False) -> str:
     """``text`` with the numbers the question itself gives blanked out: a quote that restates
-    the question's "50 Millionen Euro" does not tell how much of it a county gets."""
+    the question's "50 Millionen Euro" does not tell how much of it a county gets. With
+    ``but_all``, a number after "alle" stays: "alle 53 Kommunen" answers "Wie viele der 53 …?"."""
+    keep = r"(?<!alle )(?<!all )(?<!sämtliche )" if but_all else ""
     for m in _NUMBER.finditer(question):
         n = m.group(1)
-        text = re.sub(rf"(?<![\d.,]){re.escape(n)}(?![\d,]|\.\d)", "…", text)
+        text = re.sub(rf"{keep}(?<![\d.,]){re.escape(n)}(?![\d,]|\.\d)", "…", text, flags=re.I)
     return text
 
 
@@ -345,6 +351,11 @@ _PART_OF = re.compile(
 )
 
 
+def asks_part(question: str) -> bool:
+    """Does the question ask for a part of its own figure ("Wie viele der 128 …?")?"""
+    return _PART_OF.search(question) is not None
+
+
 def part_missing(question: str, quotes: str) -> str | None:
     """The figure of a question asking for a part of it ("Wie viele der 128 …?") when the quotes
     give no part: no smaller count, no share ("die Hälfte", "80 %", "der überwiegende Teil"),
@@ -450,66 +461,71 @@ _WHICH_ONE = re.compile(
     r"\b(?i:welche[rms]|wie\s+hei(?:ß|ss)t\s+(?:der|die|das))\s+"
     r"(?:(?:[a-zäöü]\w*e[nrms]?|[A-ZÄÖÜ]\w*er)\s+)?([A-ZÄÖÜ][\w-]*[^\W\d_])\b"
 )
+# Nouns that ask what or how, not which one by name ("Welches Ziel …?", "Mit welcher
+# Begründung …?", "In welcher Form …?"); nouns in -ung, -heit, -keit, -nis, -ität are taken to be
+# of this kind ("Prüfung", "Förderung"; "Stiftung" is missed), those in -schaft or -ion are not
+# ("Gesellschaft", "Institution")
+_NO_NAMES = frozenset(
+    "art weise form grund ziel zweck sinn problem ergebnis rolle thema reihenfolge umfang "
+    "höhe ausmaß stand zeitpunkt zeitraum dauer frist rahmen bereich aspekt punkt".split()
+)
+_ABSTRACT = re.compile(r"(ung|heit|keit|nis|ität)$")
+_WORD = re.compile(r"[^\W\d_][\w-]*")
 _ACRONYM = re.compile(r"\b[A-ZÄÖÜ]{2,}[a-z]?\b")
 _WHOSE = r"(?:der|des|vom|von(?:\s+der)?|beim|bei\s+der|am|an\s+der)"
 _NEAR = 60  # characters on either side of a mention of the kind
-_NUMBERED = r"nummer|zahl|raum|zimmer|code|kennung|nr\b|number"
+_NUMBERED = re.compile(r"(nummer|zahl|raum|zimmer|code|kennung|nr|number)$", re.I)
 _CODE = re.compile(r"\b[\w/.-]*\d[\w/.-]*")
 _QUOTED_NAME = re.compile(r"[„\"»]([^“”\"«]{3,80})[“”\"«]")
 
 
 def one_asked(question: str) -> str | None:
     """The kind of thing a question asks for one of by name ("Träger" of "Welcher Träger führt
-    … durch?"), or None."""
+    … durch?"), or None; not a kind that asks what or how ("Welches Ziel …?")."""
     m = _WHICH_ONE.search(question)
-    return m.group(1) if m else None
+    if m is None:
+        return None
+    head = m.group(1).split("-")[-1].lower()
+    return None if head in _NO_NAMES or _ABSTRACT.search(head) else m.group(1)
 
 
-def instance_missing(question: str, quotes: str) -> str | None:
+def instance_missing(question: str, quotes: str, stem: Callable[[str], str]) -> str | None:
     """For a question asking which one of a kind (one_asked), the kind when the quotes speak of
-    it but name none: "mit den durchführenden Trägern" says there are some, not which. A name is
-    a compound that ends in it ("Uppenbergschule" for "Schule", "Anne-Frank-Berufskollegs"), an
-    abbreviation or a quoted name, or for a numbered kind a code, that the question does not
-    already hold."""
+    it but name none: "mit den durchführenden Trägern" says there are some, not which. A name,
+    if the question does not hold it already, is a compound that ends in the kind
+    ("Uppenbergschule" for "Schule", "Anne-Frank-Berufskollegs"); a capitalised word right after
+    a mention or after "der", "von" … ("Jobcenter Edorf", "die Prüfung der Handwerkskammer"); an
+    abbreviation or a quoted name beside a mention; for a numbered kind, a code beside one.
+    ``stem`` is the analyzer's stemmer."""
     kind = one_asked(question)
     if kind is None:
         return None
     asked = question.lower()
-    stem = _stem(kind.split("-")[-1].lower())
-    mentions = list(re.finditer(rf"\b{re.escape(stem)}(e|en|es|n|s)?\b", quotes, re.I))
+    head = stem(kind.split("-")[-1].lower())
+    words = [(m, stem(m.group().split("-")[-1].lower())) for m in _WORD.finditer(quotes)]
+    mentions = [m for m, s in words if s == head and "-" not in m.group()]
     if not mentions:
         return None  # the quotes may answer in other words ("Reihenfolge": "zunächst …, dann …")
-
-    def near(found: re.Match[str]) -> bool:
-        """Beside a mention: an abbreviation or a quoted name there names it ("der Träger AWO",
-        "die Förderrichtlinie „Kommunale Koordinierung …“")."""
-        return any(
-            found.start() < m.end() + _NEAR and m.start() - _NEAR < found.end() for m in mentions
-        )
-
-    for m in re.finditer(rf"\b([\w-]+?){re.escape(stem)}(e|en|es|n|s)?\b", quotes, re.I):
-        if m.group(0).lower() not in asked and m.group(1).strip("-"):
+    core = kind.split("-")[-1].lower()
+    core = core[: max(3, len(core) - 2)]  # "träg" of "Träger": "Vertrag" ends in "trag" too
+    for m, s in words:  # a compound with the kind as its head
+        word = m.group().lower()
+        if s != head and s.endswith(head) and core in word and word not in asked:
             return None
-    # "die Prüfung der Handwerkskammer", "des Trägers von Lernwerk"
-    for m in re.finditer(rf"(?i:\b{re.escape(stem)}\w*)\s+{_WHOSE}\s+([A-ZÄÖÜ][\w-]+)", quotes):
-        if m.group(1).lower() not in asked:
+
+    def near(start: int, end: int) -> bool:
+        return any(start < m.end() + _NEAR and m.start() - _NEAR < end for m in mentions)
+
+    for m in mentions:  # "das Jobcenter Edorf", "die Prüfung der Handwerkskammer"
+        after = re.match(rf"\s+(?:{_WHOSE}\s+)?([A-ZÄÖÜ][\w-]+)", quotes[m.end() :])
+        if after and after.group(1).lower() not in asked:
             return None
     for pattern in (_ACRONYM, _QUOTED_NAME):
-        if any(
-            near(f) and f.group(f.lastindex or 0).lower() not in asked
-            for f in pattern.finditer(quotes)
-        ):
-            return None
-    # a code or number is the name of a numbered thing ("Vorlage V/0588/2018", "Raum 2.14")
-    codes = _CODE.findall(quotes) if re.search(_NUMBERED, kind, re.I) else []
-    if any(c not in question for c in codes):
-        return None
+        for f in pattern.finditer(quotes):
+            if near(f.start(), f.end()) and f.group(f.lastindex or 0).lower() not in asked:
+                return None
+    if _NUMBERED.search(kind):  # "Vorlage V/0588/2018", "Raum 2.14"
+        for c in _CODE.finditer(quotes):
+            if near(c.start(), c.end()) and c.group() not in question:
+                return None
     return kind
-
-
-def _stem(noun: str) -> str:
-    """A noun without its case or plural ending, as long as four letters are left."""
-    for ending in ("en", "es", "n", "s", "e"):
-        if noun.endswith(ending) and len(noun) - len(ending) >= 4:
-            return noun[: -len(ending)]
-    return noun

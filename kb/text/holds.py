@@ -201,13 +201,13 @@ def type_fit(
     return 0.0
 
 
-# A reason or a purpose given: "weil", ", da …", "denn", "aufgrund", "aus Kapazitätsgründen",
-# "um … zu", "zurückzuführen", "because", "due to"
+# A reason or a purpose given: "weil", ", da …", "Da …, …", "denn", "aufgrund", "aus
+# Kapazitätsgründen", "um … entgegenzuwirken", "because", "due to", "so that"
 _GIVES_REASON = re.compile(
     r"\b(weil|denn|aufgrund|auf Grund|wegen|deshalb|daher|darum|deswegen|infolge|angesichts|"
-    r"\w*gr(u|ü)nde?n?|Ursachen?|zurückzuführen|ausschlaggebend|liegt (daran|an)|"
-    r"because|due to|owing to|reasons?|therefore)\b|,\s+da\s|"
-    r"\b[Uu]m\s[^.;]{3,120}?(\szu\s\w+|\w+zu\w+en)\b",
+    r"Grund|Gründe|\w*gründen|Ursachen?|zurückzuführen|ausschlaggebend|liegt (daran|an)|"
+    r"because|due to|owing to|reasons?|therefore|so that|in order to)\b|,\s+da\s|^\s*Da\s|"
+    r"\bum\s(?!\d)[^.;]{3,120}?(\szu\s\w+en|\w+zu\w+en)\b",
     re.I,
 )
 

@@ -206,10 +206,27 @@ _MONEY_NOUN = re.compile(
     r"millionen|milliarden)$",
     _I,
 )
-_HOW_HIGH = re.compile(r"\b(wie hoch|how (high|large|big))\b", _I)
-_MEASURED_AFTER = re.compile(
-    r"\b(?:der|die|das|the)\s+([A-ZÄÖÜ][\w-]{2,}|share|rate|cost|amount)\b"
+# "Wie hoch ist in der Kommune, deren Befragung …, der Anteil …?": the noun asked after a place
+# and a clause about it
+_HOW_HIGH_VERB = re.compile(r"\bwie hoch (?:ist|sind|war|waren|liegt|lag)\b", _I)
+_CLAUSE = re.compile(r",\s*(?:der|die|das|deren|dessen|denen|wo|in der|in dem|bei der)\b[^,?]*,")
+_PLACE_PHRASE = re.compile(
+    r"^\s*(?:in|im|bei|beim|für|an|am|auf|unter|nach)\s+(?:(?:der|dem|den|des|einer|einem)\s+)?"
+    r"[\w-]+"
 )
+_ASKED_NOUN = re.compile(r"\s*(?:der|die|das|den)\s+([A-ZÄÖÜ][\w-]{2,})")
+
+
+def _measured_after_clause(q: str) -> list[str]:
+    """The noun a "wie hoch ist" question measures when a place and a clause stand between."""
+    m = _HOW_HIGH_VERB.search(q)
+    if m is None:
+        return []
+    rest = _PLACE_PHRASE.sub("", _CLAUSE.sub(" ", q[m.end() :]), count=1)
+    noun = _ASKED_NOUN.match(rest)
+    return [noun.group(1)] if noun else []
+
+
 _RATE_NOUN = re.compile(
     r"(quote|anteil|prozentsatz|prozent|share|percentage|proportion)$|^(rate|raten|rates)$", _I
 )
@@ -265,7 +282,8 @@ _LIST = re.compile(
 )
 # A reason asked: "Warum …?", "Wieso …?", "Aus welchem Grund …?", "Why …?" at the start
 _REASON = re.compile(
-    r"^\W*(warum|wieso|weshalb|weswegen|wozu|why|aus welche[mn] gr(u|ü)nde?n?|"
+    r"^\W*(?:(?:und|aber|and|but)\s+)?(warum|wieso|weshalb|weswegen|wozu|why|"
+    r"aus welche[mn] gr(u|ü)nde?n?|"
     r"was (ist|sind|war|waren) (denn )?(der|die) gr(u|ü)nde?|woran liegt|"
     r"what (is|are|was|were) the reasons?|for what reasons?)\b",
     _I,
@@ -435,8 +453,7 @@ def _classify(q: str) -> QuestionType:
         m = _COUNTED_DE_NOUN.search(q) or _COUNTED_EN.search(q)
         counted = m.group(1) if m else None
         measured = [g for found in _MEASURED.finditer(q) for g in found.groups() if g]
-        if _HOW_HIGH.search(q):  # "Wie hoch ist in der Kommune, die …, der Anteil …?"
-            measured += _MEASURED_AFTER.findall(q)
+        measured += _measured_after_clause(q)
         if typed_in_lower_case(q):  # no noun stands out
             measured += [g for found in _MEASURED_LOWER.finditer(q) for g in found.groups() if g]
         cost = bool(_COSTS.search(q))

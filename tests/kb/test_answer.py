@@ -518,7 +518,7 @@ def test_a_heading_overleaf_does_not_continue_the_quote(
         (
             "Die neuen Sprachkurse im Beispielkreis sollen jeweils",
             "zwölf Wochen lang dauern und mit einer Prüfung enden. Weitere Angebote folgen.",
-            "Womit enden die zwölf Wochen?",
+            "Mit welcher Prüfung enden die zwölf Wochen?",
             "zwölf Wochen lang dauern",
         ),
         # a German noun's capital cannot tell a continued sentence; the cut line before it does
@@ -593,7 +593,7 @@ def test_the_date_two_sentences_on_joins_when_it_dates_what_was_asked(
         "Im dritten und vierten Quartal 2018 führen Studierende der Hochschule Interviews mit "
         "Familien aus dem Projekt in Edorf. Das Projektteam wird diese Arbeit fachlich begleiten. "
         "Die Ergebnisse werden zu Beginn des Jahres 2019 vorliegen. "
-        "Danach beginnt die Arbeit an einem Konzept für die weitere Begleitung der Familien.\n\n"
+        "Danach beginnt die Arbeit an einem Konzept.\n\n"
         "Das Land fördert das Projekt seit dem Frühjahr.",
         "Wann sollen die Ergebnisse der Interviews vorliegen, die Studierende mit Familien aus "
         "dem Projekt in Edorf führen?",

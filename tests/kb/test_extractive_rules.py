@@ -2,7 +2,7 @@
 
 import pytest
 
-from kb.answer.extractive import _about_document, _asks, _dangling, _heading
+from kb.answer.extractive import _SECTION, _about_document, _asks, _dangling, _heading
 
 
 @pytest.mark.parametrize(
@@ -87,3 +87,17 @@ def test_an_introduction_without_what_it_introduces_is_recognised(
 ) -> None:
     end = page.index("\n") if "\n" in page else len(page)
     assert _dangling(page[:end], page, end) is dangling
+
+
+@pytest.mark.parametrize(
+    ("line", "section"),
+    [
+        ("5.3 Festlegung von Schwerpunktthemen", True),
+        ("2.1. Konzeptentwicklung Begleitperson für Familien", False),  # an item of a list
+        ("1.000 Teilnehmende erreicht", False),  # a figure
+    ],
+)
+def test_a_numbered_section_heading_is_told_from_an_item_and_a_figure(
+    line: str, section: bool
+) -> None:
+    assert bool(_SECTION.match(line)) == section

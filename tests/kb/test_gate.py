@@ -472,7 +472,7 @@ KIND_TWINS = [
         "Welcher Träger führt in Edorf die Potenzialanalysen in Klasse 8 durch?",
         "Durchgeführt werden sie vom Träger „Lernwerk Edorf“.",
         "Lernwerk Edorf",
-        "„Träger“ nennen sie nur allgemein, nicht mit Namen.",
+        "Einen Namen für „Träger“ nennen sie nicht, sie sprechen nur allgemein davon.",
         id="which one of a kind, not the kind in general",
     ),
     pytest.param(
@@ -538,3 +538,12 @@ def test_a_yes_no_question_that_names_a_which_of_the_towns_is_not_asked_for_the_
     )
     assert not yes_no.uncertain and "Vertraulichkeit" in yes_no.answer, yes_no.answer
     assert which.uncertain, which.answer
+
+
+def test_all_of_the_questions_figure_answers_how_many_of_them(tmp_path: Path) -> None:
+    """The question's own figures do not answer it, but "alle 53" is a part of "der 53"."""
+    page = "# Programm in Edorf\n\nAm Programm in Edorf nehmen inzwischen alle 53 Kommunen teil.\n"
+    (answer,) = _ask_one_page(
+        tmp_path, page, "Wie viele der 53 Kommunen in Edorf nehmen am Programm teil?"
+    )
+    assert not answer.uncertain and "alle 53 Kommunen" in answer.answer, answer.answer

@@ -67,6 +67,7 @@ def analyze(text: str) -> list[str]:
         ("Aus welchen Gründen wurde die Unterkunft aufgegeben?", AnswerType.REASON),
         ("Why does the report prefer the term 'Sprachmittler'?", AnswerType.REASON),
         ("In how many towns is it so, and why?", AnswerType.NUMBER),  # why only second
+        ("Und warum ist das so?", AnswerType.REASON),
     ],
 )
 def test_the_question_type_comes_from_the_wording(question: str, kind: AnswerType) -> None:
@@ -144,6 +145,7 @@ def test_a_number_question_knows_what_it_counts() -> None:
         # the rate asked after a clause ("in der Kommune, die …") is asked all the same
         ("Wie hoch ist in der Kommune, die befragt wurde, der Anteil der Analphabeten?", True),
         ("Wie hoch ist in Edorf, wo es viele Kurse gibt, die Zahl der Teilnehmer?", False),
+        ("Wie hoch ist die Zahl der Teilnehmer, die das Budget überschreiten?", False),
     ],
 )
 def test_a_number_question_knows_when_it_asks_for_money_or_a_rate(
@@ -389,8 +391,13 @@ def test_a_why_question_wants_a_reason_or_a_purpose() -> None:
             "Die Schulen fehlen, da das Schulamt es aus Kapazitätsgründen ablehnt.",
             "Das liegt daran, dass die Duldung befristet ist.",
             "This is because the permit is temporary.",
+            "Da die Frist kurz war, wurde der Termin verschoben.",
         ),
-        ("Der Begriff wird seit 2018 verwendet.", "Die Sitzung beginnt um 10 Uhr."),
+        (
+            "Der Begriff wird seit 2018 verwendet.",
+            "Die Sitzung beginnt um 10 Uhr, die Kurse dauern bis zu 5 Tage.",
+            "Im Vordergrund steht die Arbeit mit den Familien.",
+        ),
     )
 
 
