@@ -253,7 +253,9 @@ _PERSON_ASKED = re.compile(
     rf"runs|ran|directs|manages)|wie (heißt|hieß|lautet) (der|die) (name (der|des) )?{ROLE_WORD}|"
     r"who (is|was) (the )?(head|director|leader|chair|manager)|names? of the (\w+ )?(head|director|"
     r"leader|chair|contact|coordinator|facilitator|moderator|manager|officer|adviser|advisor|"
-    r"speaker|representative)s?\b(?! (office|point|organi[sz]ation|institution|body|unit)))",
+    r"speaker|representative)s?\b(?! (office|point|organi[sz]ation|institution|body|unit))|"
+    # "Wie heißt die Person, die …?", "Welche Person …?", "the name of the person who …"
+    r"(wie (heißt|hieß) (die|der)|welche) person\b|\b(which|the) person (who|that)\b)",
     _I,
 )
 # Contact details are a name-like answer even when asked as "What is the address …?".

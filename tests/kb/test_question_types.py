@@ -338,6 +338,9 @@ def test_money_is_counted_in_currency() -> None:
         ("Wer ist für die Beratung zuständig?", False),
         ("Wer hat die Federführung?", False),
         ("In welche Spalte kommen die Kontaktdaten der Ansprechpartner?", False),
+        ("Wie heißt die Person, die die Geschäftsführung innehat?", True),
+        ("What is the name of the person who runs the office?", True),
+        ("Wie heißt die Personalabteilung?", False),
     ],
 )
 def test_a_person_asked_for_by_role_is_recognised(question: str, person: bool) -> None:
