@@ -170,7 +170,9 @@ class RefusalGate:
             return slots.Missing((), "deadline")
         units = quote_units(extract.citations)  # a quote carried over a page break is one
         direct = " ".join(c.quote for c in units[0]) if units else ""
-        if qtype.kind in (AnswerType.NAME, AnswerType.LIST) and not qtype.person:
+        # a question that asks a name ("Welcher Träger …?", "Wie heißt das Berufskolleg …?");
+        # a list question's "welche" noun is as often what or how ("Auf welcher Grundlage …?")
+        if qtype.kind == AnswerType.NAME and not qtype.person:
             kind = slots.instance_missing(asked, direct, catalog.analyzer.stem)
             if kind is not None:
                 return slots.Missing((kind,), "instance")
