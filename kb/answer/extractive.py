@@ -17,7 +17,9 @@ and a list item brings its whole list. A supporting quote must add something: an
 document's view, the asked kind of fact the direct answer lacks, or question words it lacks (an
 introduction brings its list), and goes on with the next sentence of its paragraph when that
 holds question words the answer lacks; a question of two parts gets one more, first the
-sentence that best answers its second part.
+sentence that best answers its second part. A short sentence after the direct answer that points
+back to it ("Das sind die Schulräte.") joins it, and an introduction ending in ':' that a list
+question's answer quotes brings the lines it introduces when they are no list of items.
 """
 
 import math
@@ -351,11 +353,11 @@ class SentencePicker:
             and (
                 _POINTS_BACK.match(page[nxt[0] : nxt[1]])
                 # "Folgende Ziele wurden erarbeitet:" introduces what a list question asks
-                or (wants_items and page[: nxt[1]].endswith(":"))
+                or (wants_items and page.endswith(":", 0, nxt[1]))
             )
         ):
             end = self._extend_list(page, nxt[1], always=False)
-        if wants_items and page[:end].endswith(":"):  # introduces no list of items
+        if wants_items and page.endswith(":", 0, end):  # introduces no list of items
             end = self._block_after(page, end)
         if _ANAPHORIC_START.match(page[start:end]):
             start = _previous_sentence_start(page, start)

@@ -226,10 +226,10 @@ def _kind_missing(
     before it ("45 Kerngruppen"), under a table header that names it, or be a quantifier ("die
     meisten Kreise")."""
     quotes = " ".join(c.quote for c in extract.citations)
+    asked = focus(question)
     if qtype.kind == AnswerType.NUMBER and not qtype.own_kind:
         # the question's own figures do not answer it ("… across the 53 local authorities"),
         # but "alle 53 Kommunen" answers "Wie viele der 53 Kommunen …?" (slots.part_missing)
-        asked = focus(question)
         quotes = slots.without_numbers_of(asked, quotes, but_all=slots.asks_part(asked))
     fits = type_fit(quotes, qtype, counted, analyze)
     # a frequency or an age is its own kind of number (type_fit), in English as in German
@@ -242,7 +242,7 @@ def _kind_missing(
             fits = 1.0
     return (
         slots.type_missing(qtype, fits)
-        or slots.amount_missing(qtype, focus(question), quotes)
+        or slots.amount_missing(qtype, asked, quotes)
         # "Kann ich erkennen, aus welcher der Kommunen …?" asks yes or no, not the towns
         or (
             qtype.kind != AnswerType.YES_NO
@@ -295,15 +295,28 @@ def _stated_elsewhere(
     the direct answer is about the asked thing, the figure about something else ("Seit wann
     begleitet das ies …?" answered by the ies page without a date and a date on which another
     institute began)."""
-    if qtype.kind not in (AnswerType.NUMBER, AnswerType.DATE) or len(units) < 2:
-        return False
-    if type_fit(direct, qtype, counted, analyze) > 0 or (
-        counted and quantifies(direct, counted, analyze)  # "die meisten Kreise"
-    ):
+    if not _figure_elsewhere_only(qtype, units, direct, counted, analyze):
         return False
     own = units[0][0].doc_id
     others = [u for u in stating if u is not units[0]]
     return bool(others) and all(u[0].doc_id != own for u in others)
+
+
+def _figure_elsewhere_only(
+    qtype: QuestionType,
+    units: list[list[Citation]],
+    direct: str,
+    counted: set[str],
+    analyze: Terms,
+) -> bool:
+    """A number or date question whose direct answer holds no figure or date at all (nor a
+    quantifier: "die meisten Kreise"), while other quotes follow it: where the figure stands
+    is what _stated_elsewhere and _stated_apart judge."""
+    if qtype.kind not in (AnswerType.NUMBER, AnswerType.DATE) or len(units) < 2:
+        return False
+    return type_fit(direct, qtype, counted, analyze) <= 0 and not (
+        counted and quantifies(direct, counted, analyze)
+    )
 
 
 def _stated_apart(
@@ -319,11 +332,7 @@ def _stated_apart(
     that hold one share no word with the question but the counted noun: the figure is about
     something else ("… nach einem Erprobungszeitraum ausgewertet werden" for "Wie viele Monate
     soll der Erprobungszeitraum dauern?", and eight years of residence in another quote)."""
-    if qtype.kind not in (AnswerType.NUMBER, AnswerType.DATE) or len(units) < 2:
-        return False
-    if type_fit(direct, qtype, counted, analyze) > 0 or (
-        counted and quantifies(direct, counted, analyze)
-    ):
+    if not _figure_elsewhere_only(qtype, units, direct, counted, analyze):
         return False
     subject = set(analyze(asked)) - counted
     others = [u for u in stating if u is not units[0]]
@@ -416,13 +425,6 @@ def _towns_unplaced(question: str, extract: Extract, pages: Pages, catalog: Cata
     return _unnamed_by(slots.without_places_asked(focus(question)), naming, pages, catalog)
 
 
-# A name in quotation marks of any style („…“, "…", »…«, ‚…‘); it neither begins nor ends with
-# a space, so the words between two quoted names ('"KI" und "KoKo"') are none
-_QUOTED_NAME = re.compile(
-    r"[„“\"»«‚‘']([^\s„“”\"«»‚‘’'][^„“”\"«»‚‘’]{1,78}[^\s„“”\"«»‚‘’'])[“”\"«»‘’']"
-)
-
-
 def _unnamed_by(
     question: str, citations: list[Citation], pages: Pages, catalog: Catalog
 ) -> list[str]:
@@ -442,7 +444,7 @@ def _unnamed_by(
 
     # a name the question quotes („Kommunale Koordinierung …“) is what it is about, when it
     # holds a rare word
-    quoted = " ".join(m.group(1) for m in _QUOTED_NAME.finditer(question))
+    quoted = " ".join(m.group(1) for m in slots.QUOTED_NAME.finditer(question))
     words = name_words(quoted) or name_words(question)
     rarest = catalog.rarest_name(words)
     if not citations or rarest is None:

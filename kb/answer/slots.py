@@ -120,8 +120,8 @@ _MONTH_NUMBERS = {
     for name in names.split()
 }
 # a month's name is capitalised ("may" is a verb)
-_MONTH_AFTER = re.compile(rf"\.?\s*({MONTHS}|April|August|September|November)\b")
-_MONTH_BEFORE = re.compile(rf"\b({MONTHS}|April|August|September|November)\s+$")
+_MONTH_AFTER = re.compile(rf"\.?\s*({MONTHS})\b")
+_MONTH_BEFORE = re.compile(rf"\b({MONTHS})\s+$")
 
 
 def _month_of_day(question: str, start: int, end: int) -> int | None:
@@ -476,7 +476,11 @@ _WHOSE = r"(?:der|des|vom|von(?:\s+der)?|beim|bei\s+der|am|an\s+der)"
 _NEAR = 60  # characters on either side of a mention of the kind
 _NUMBERED = re.compile(r"(nummer|zahl|raum|zimmer|code|kennung|nr|number)$", re.I)
 _CODE = re.compile(r"\b[\w/.-]*\d[\w/.-]*")
-_QUOTED_NAME = re.compile(r"[„\"»]([^“”\"«]{3,80})[“”\"«]")
+# A name in quotation marks of any style („…“, "…", »…«, ‚…‘); it neither begins nor ends with
+# a space, so the words between two quoted names ('"KI" und "KoKo"') are none
+QUOTED_NAME = re.compile(
+    r"[„“\"»«‚‘']([^\s„“”\"«»‚‘’'][^„“”\"«»‚‘’]{1,78}[^\s„“”\"«»‚‘’'])[“”\"«»‘’']"
+)
 
 
 def one_asked(question: str) -> str | None:
@@ -520,7 +524,7 @@ def instance_missing(question: str, quotes: str, stem: Callable[[str], str]) -> 
         after = re.match(rf"\s+(?:{_WHOSE}\s+)?([A-ZÄÖÜ][\w-]+)", quotes[m.end() :])
         if after and after.group(1).lower() not in asked:
             return None
-    for pattern in (_ACRONYM, _QUOTED_NAME):
+    for pattern in (_ACRONYM, QUOTED_NAME):
         for f in pattern.finditer(quotes):
             if near(f.start(), f.end()) and f.group(f.lastindex or 0).lower() not in asked:
                 return None
