@@ -660,12 +660,20 @@ def _dangling(text: str, page: str, end: int) -> bool:
 _SECTION = re.compile(r"\s*\d+(\.\d{1,2})+\s+[A-ZÄÖÜ]\w+(\s\w+){0,8}\s*$")
 
 
+# "(AsA; § 130 SGB III)", "(PerjuF-H)": what a line's name is short for, or its legal basis
+_SPELLS_OUT = re.compile(r"\((?:[A-ZÄÖÜ][a-zäöü]*[A-ZÄÖÜ][\w-]*|§)[^()]*\)")
+
+
 def _heading(text: str, line: str) -> bool:
     """A prose line of its own, short and without a full stop, that is neither a list item nor
     a labelled field ("Kontakt: Dr. …"): a heading ("Aufgaben der Geschäftsführenden Stelle")
-    names a topic and states nothing."""
+    names a topic and states nothing. A line that spells out an abbreviation or gives a legal
+    basis ("Assistierte Ausbildung (AsA; § 130 SGB III)", a programme table's row) states what
+    its name stands for."""
     text = text.strip()
     if len(text) >= 100 or text.startswith("- ") or layout.LABEL.match(text):
+        return False
+    if _SPELLS_OUT.search(text):
         return False
     return line.strip() == text and not _TERMINAL.search(text)
 

@@ -57,7 +57,12 @@ def test_a_question_is_recognised_as_one(sentence: str, asks: bool) -> None:
     ("line", "heading"),
     [
         ("Aufgaben der Geschäftsführenden Stelle", True),
-        ("Einstiegsqualifizierung (EQ; § 54a SGB III)", True),
+        ("Geschäftsführende Stelle", True),
+        # it spells out an abbreviation, or gives a legal basis: a programme table's row
+        ("Einstiegsqualifizierung (EQ; § 54a SGB III)", False),
+        ("Perspektiven für junge Flüchtlinge (PerjuF) und im Handwerk (PerjuF-H)", False),
+        ("Förderung nach § 45 SGB III", True),  # no parenthesis: a heading
+        ("Ablauf (Überblick)", True),  # a parenthesis that abbreviates nothing
         ("Die Stelle plant die Kurse.", False),  # a sentence
         ("Kontakt: Dr. Andreas Borchers", False),  # a labelled field
         ("- Deutschförderung", False),  # a list item
