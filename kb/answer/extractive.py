@@ -19,7 +19,9 @@ introduction brings its list), and goes on with the next sentence of its paragra
 holds question words the answer lacks; a question of two parts gets one more, first the
 sentence that best answers its second part. A short sentence after the direct answer that points
 back to it ("Das sind die Schulräte.") joins it, and an introduction ending in ':' that a list
-question's answer quotes brings the lines it introduces when they are no list of items.
+question's answer quotes brings the lines it introduces when they are no list of items. What an
+abbreviation stands for is answered by what spells it out (a glossary's row too; kb/text/holds.py
+``spells_out``), for the second part of a question as well.
 """
 
 import math
@@ -36,7 +38,7 @@ from kb.retrieval.retriever import Retrieval
 from kb.retrieval.units import MIN_SENTENCE_WORDS
 from kb.store.vectors import SentenceUnit
 from kb.text import layout
-from kb.text.holds import SEQUENCE, counted_terms, type_fit
+from kb.text.holds import SEQUENCE, counted_terms, spells_out, type_fit
 from kb.text.qtype import AnswerType, QuestionType, classify, second_part
 from kb.text.sentences import split_sentences
 
@@ -291,11 +293,21 @@ class SentencePicker:
     ) -> tuple[Sentence, int, int] | None:
         """For a question of two parts, the candidate that best covers the second part's words
         the direct answer lacks (and holds what it asks for), when one does."""
+        qtype = classify(part)
+        if qtype.spelled_first:  # "…, and what does 'SOEP' stand for?": what spells it out
+            spelled = (
+                c
+                for c in ranked[1:]
+                if not _overlaps(c, direct[0], direct[1], direct[2])
+                and type_fit(c.text, qtype, set(), analyze) == 1.0
+            )
+            first = next(spelled, None)
+            if first is not None:
+                return first, first.start, first.end
         held = set(analyze(page_text[direct[0].chunk.id][direct[1] : direct[2]]))
         wanted = {t: v for t, v in term_weights(analyze(part), catalog).items() if t not in held}
         if not wanted:
             return None
-        qtype = classify(part)
         counted = counted_terms(qtype, analyze)
         best, best_score = None, 0.0
         for cand in ranked[1:]:
@@ -630,6 +642,8 @@ def _states_nothing(sentence: Sentence, page: str, qtype: QuestionType) -> bool:
     questionnaire, a heading, an interview; unless the question asks what a form asks), a
     heading, or an introduction whose items do not follow."""
     text = sentence.text
+    if any(spells_out(short, text) for short in qtype.abbreviations):
+        return False  # "KAUSA<tab>Koordinierungsstelle …", a glossary's row: what it stands for
     return (
         _about_document(text)
         or (not qtype.about_form and _asks(text))

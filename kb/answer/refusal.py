@@ -30,15 +30,14 @@ from kb.facets.countries import Countries
 from kb.facets.places import Gazetteer
 from kb.models import Citation
 from kb.retrieval.catalog import Catalog, file_words
-from kb.retrieval.glossary import Glossary
 from kb.retrieval.retriever import Retrieval
 from kb.text import layout
-from kb.text.holds import counted_terms, quantifies, type_fit
+from kb.text.holds import counted_terms, quantifies, spells_out, type_fit
 from kb.text.qtype import (
     AnswerType,
     QuestionType,
     Terms,
-    abbreviation_asked,
+    abbreviations_asked,
     focus,
     typed_in_lower_case,
 )
@@ -113,6 +112,10 @@ class RefusalGate:
         if not retrieval.hits:
             return 0.0, False
         conf = self.confidence(self.evidence(question, retrieval, catalog))
+        # "Wofür steht „StuBos“?" shares few words with the sentence that spells it out
+        asked = abbreviations_asked(question)
+        if any(spells_out(a, h.chunk.text) for a in asked for h in retrieval.hits[:3]):
+            conf = max(conf, self.hedge)
         return conf, conf >= self.threshold
 
     def verdict(
@@ -149,9 +152,9 @@ class RefusalGate:
             return slots.Missing(tuple(numbers), "number")
         if slots.contact_missing(qtype, question, quotes):
             return slots.Missing((), "contact")
-        short = abbreviation_asked(question)
-        if short is not None and not _long_form(short, quotes, catalog):
-            return slots.Missing((short,), "abbreviation")
+        shorts = abbreviations_asked(question)
+        if shorts and not any(_spelled_out(short, quotes, catalog) for short in shorts):
+            return slots.Missing(shorts[:1], "abbreviation")
         unnamed = _contact_unscoped(question, qtype, extract, pages, catalog)
         if unnamed:
             return slots.Missing(tuple(unnamed), "scope")
@@ -207,10 +210,14 @@ class RefusalGate:
         return slots.Missing()
 
 
-def _long_form(short: str, quotes: str, catalog: Catalog) -> str | None:
-    """What the abbreviation stands for, from the corpus's glossary or the quotes themselves
-    ("Kein Abschluss ohne Anschluss (KAoA)"); None when neither spells it out."""
-    return catalog.glossary.lookup(short) or Glossary.from_texts([quotes]).lookup(short)
+def _spelled_out(short: str, quotes: str, catalog: Catalog) -> bool:
+    """Do the quotes say what the abbreviation stands for: spell it out themselves ("Kein
+    Abschluss ohne Anschluss (KAoA)"), or hold the long form the corpus's glossary knows?"""
+    if spells_out(short, quotes):
+        return True
+    long = catalog.glossary.lookup(short)
+    analyze = catalog.analyzer.terms
+    return long is not None and set(analyze(long)) <= set(analyze(quotes))
 
 
 def _kind_missing(

@@ -6,7 +6,7 @@ and one document may fill at most ``max_per_document`` of the top ranks while ot
 """
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -16,7 +16,8 @@ from kb.retrieval.catalog import Catalog
 from kb.retrieval.rerank import Evidence, RerankWeights, rerank
 from kb.settings import RetrievalMode, Settings
 from kb.store.vectors import VectorStore
-from kb.text.qtype import classify
+from kb.text.holds import spells_out
+from kb.text.qtype import abbreviations_asked, classify
 
 ChunkFilter = Callable[[Chunk], bool]
 
@@ -100,6 +101,9 @@ class Retriever:
             fused = [h for h in fused if keep(h.chunk)]
         head = _drop_near_duplicates(fused[: 4 * k])
         top = _diversify(head + fused[4 * k :], k, s.max_per_document)
+        asked = abbreviations_asked(query)
+        if asked and top:
+            top = _with_spelling_out(top, fused, catalog.chunks, asked, keep)
         if s.list_tail_chars:
             top = [_with_list_end(h, catalog, s.list_tail_chars) for h in top]
         return Retrieval(query, expanded, terms, top, catalog, vector, passage_terms)
@@ -248,6 +252,38 @@ def _with_list_end(hit: Hit, catalog: Catalog, limit: int) -> Hit:
     layout = chunk.layout + tuple(t for t in nxt.layout if t[0] >= chunk.end and t[1] <= end)
     longer = replace(chunk, text=chunk.text + extra, end=end, layout=layout)
     return Hit(longer, hit.score, hit.dense_score, hit.bm25_score, hit.sentence_score)
+
+
+def _with_spelling_out(
+    top: list[Hit],
+    fused: list[Hit],
+    chunks: Sequence[Chunk],
+    asked: tuple[str, ...],
+    keep: ChunkFilter | None,
+) -> list[Hit]:
+    """For "Wofür steht „StuBos“?": when no passage of ``top`` spells out an asked
+    abbreviation, the best-ranked one that does (from the fused ranking, else the first in the
+    corpus) takes the last place: the words of such a question are rarely those of the
+    sentence that answers it."""
+    if any(spells_out(a, h.chunk.text) for a in asked for h in top):
+        return top
+    known = {h.chunk.id for h in fused}
+    found = next((h for h in fused if any(spells_out(a, h.chunk.text) for a in asked)), None)
+    if found is None:
+        chunk = next(
+            (
+                c
+                for c in chunks
+                if c.id not in known
+                and (keep is None or keep(c))
+                and any(spells_out(a, c.text) for a in asked)
+            ),
+            None,
+        )
+        if chunk is None:
+            return top
+        found = Hit(chunk, top[-1].score)
+    return [*top[:-1], replace(found, score=min(found.score, top[-1].score))]
 
 
 def _head(text: str, limit: int) -> str:

@@ -151,6 +151,18 @@ _LIST_ITEMS = re.compile(r"\n- [^\n]*(\n- )?")  # the first item, and whether a 
 _DEFINES = re.compile(r"\b(ist|sind|bezeichnet|bedeutet|heißt|steht für|meint|is|are|means)\b|\(")
 
 
+def spells_out(short: str, text: str) -> bool:
+    """Does ``text`` say what the abbreviation stands for? "Studien- und Berufswahl
+    (StuBos)", "(AsA; § 130 SGB III)" after its long form, "KAUSA (Koordinierungsstelle …)"
+    before it, or a glossary row "BKG<tab>Bündnis-Kerngruppe"."""
+    s = re.escape(short)
+    return bool(
+        re.search(rf"\w{{3,}}[\w\s,„“\"-]*\(\s*{s}\s*[;,)]", text)
+        or re.search(rf"(?<![\w-]){s}\s*\((?!\s*(vgl|s\.|siehe|see)\b)[A-ZÄÖÜ„\"]", text)
+        or re.search(rf"(^|\n)\s*{s}\t+[A-ZÄÖÜ]", text)
+    )
+
+
 def type_fit(
     text: str,
     qtype: QuestionType,
@@ -160,6 +172,8 @@ def type_fit(
     end: int | None = None,
 ) -> float:
     """0..1: does the sentence hold what the question asks for?"""
+    if qtype.spelled_first:  # only a sentence that spells one out says what it stands for
+        return 1.0 if any(spells_out(short, text) for short in qtype.spelled_first) else 0.0
     kind = qtype.kind
     for asked, given in (
         (qtype.frequency, _HAS_FREQUENCY),

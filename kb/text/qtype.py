@@ -61,6 +61,12 @@ class QuestionType:
     # languages are asked ("Welche Sprachen …?", "In welcher Sprache …?", "Which languages
     # …?"): a language named ("Arabisch", "Farsi", "in der Muttersprache") answers it
     languages: bool = False
+    # what abbreviations stand for is asked ("Wofür steht „StuBos“?", "What do KompAS and KomBer
+    # stand for?"): a sentence that spells one out answers it — the direct answer, those of
+    # ``spelled_first``; those the second part of a question of two parts asks get a quote of
+    # their own (see ``second_part``)
+    abbreviations: tuple[str, ...] = ()
+    spelled_first: tuple[str, ...] = ()
 
     @property
     def own_kind(self) -> bool:
@@ -321,38 +327,63 @@ def focus(question: str) -> str:
 
 
 _COMPOUND = re.compile(
-    r"\b(und|and)\s+(wer|wen|wem|was|wie|wo|wann|warum|wozu|welche[nrsm]?|mit wem|an wen|"
+    r"\b(und|and)\s+(wer|wen|wem|was|wie|wo|wann|warum|wozu|wofür|welche[nrsm]?|mit wem|an wen|"
     r"aus wie|in wie|who|what|how|when|where|which|why)\b",
     _I,
 )
 
 
 # What an abbreviation stands for: "Wofür steht die Abkürzung „ies“?", "Wofür steht KAoA?",
-# "What does ZAB stand for?" — a quoted word after "Abkürzung", or a word of two capitals or more.
+# "What does ZAB stand for?", "Was bedeutet EQ …?", "What does 'SOEP' in its name stand for?"
+# — a quoted word after "Abkürzung", or a word of two capitals or more ("G.I.B.", "PerjuF-H").
 # Each pattern captures the opening quote mark, if any, and the word.
 _OPEN = "„\"'»“‚‘"
 _CLOSE = "“\"'«”‘’"
-_WORD = rf"([{_OPEN}])?(\w{{2,12}})\b(?!-)"
+_WORD = rf"([{_OPEN}])?((?:\w\.){{2,}}\w?\.?|\w{{2,12}}(?:-\w{{1,3}})?)(?![\w-])"
 _ABBREVIATION_ASKED = tuple(
     re.compile(p, _I)
     for p in (
         rf"\b(?:abkürzung|abbreviation|acronym|kürzel)\s+{_WORD}",
         rf"\bwofür\s+steht\s+(?:eigentlich\s+)?(?:das|die|der)?\s*{_WORD}",
-        rf"\bwhat\s+does\s+(?:the\s+)?{_WORD}[{_CLOSE}]?\s+stand\s+for\b",
+        rf"\bwhat\s+does\s+(?:the\s+)?{_WORD}[{_CLOSE}]?(?:\s+[^\s?,;]+){{0,5}}\s+stand\s+for\b",
+        rf"\bwas\s+(?:bedeutet|heißt|meint)\s+(?:eigentlich\s+)?{_WORD}",
     )
 )
+# "What do these two abbreviations stand for?", "… BKG und GfS – was heißt das?": the
+# abbreviations named before
+_ASKED_BACK = re.compile(
+    r"\b((these|those|the|diese[n]?|die|beide[n]?)\s+(\w+\s+)?(abbreviations|acronyms|"
+    r"abkürzungen|kürzel)\b.{0,20}\b(stand|mean|bedeuten|stehen)|"
+    r"was\s+(heißt|heißen|bedeutet|bedeuten)\s+(das|die)\s*(eigentlich|denn)?\s*\?|"
+    r"what\s+do\s+(they|these|those)\s+(\w+\s+)?(stand for|mean))",
+    _I,
+)
+_QUOTED_WORD = re.compile(rf"[{_OPEN}]([\w.-]{{2,15}})[{_CLOSE}]")
+_CAPITALS_WORD = re.compile(r"(?<![\w-])((?:\w\.){2,}\w?\.?|\w{2,12}(?:-\w{1,3})?)(?![\w-])")
 
 
-def abbreviation_asked(question: str) -> str | None:
-    """The abbreviation whose long form the asking sentence asks for, if it asks that: a word
-    of two capitals or more ("KAoA"), or one in quotes ("„ies“")."""
+def abbreviations_asked(question: str) -> tuple[str, ...]:
+    """The abbreviations whose long forms the asking sentence asks for: a word of two capitals
+    or more ("KAoA", "G.I.B.") or one in quotes ("„ies“") after "Abkürzung", "Wofür steht",
+    "What does … stand for", "Was bedeutet"; or, for "What do these abbreviations stand
+    for?", those the question named before (the quoted ones when some are quoted)."""
     asked = focus(question)
+    found: list[str] = []
     for pattern in _ABBREVIATION_ASKED:
         for m in pattern.finditer(asked):
             quote, word = m.groups()
-            if quote or sum(c.isupper() for c in word) >= 2:
-                return word
-    return None
+            if quote or _capitals(word) >= 2:
+                found.append(word)
+    if not found and _ASKED_BACK.search(asked):
+        quoted = [w for w in _QUOTED_WORD.findall(question) if _capitals(w) >= 2]
+        found = quoted or [
+            w for w in _CAPITALS_WORD.findall(question) if _capitals(w) >= 2 and not w.isdigit()
+        ]
+    return tuple(dict.fromkeys(found))
+
+
+def _capitals(word: str) -> int:
+    return sum(c.isupper() for c in word)
 
 
 def second_part(question: str) -> str | None:
@@ -433,7 +464,19 @@ def classify(question: str) -> QuestionType:
         and bool(_LANGUAGES_ASKED.search(q)),
         contact=tuple(given for asked, given in CONTACT_DETAILS if asked.search(q))
         or ((_ANY_CONTACT_GIVEN,) if _REACH_ASKED.search(q) else ()),
+        abbreviations=(asked := abbreviations_asked(question)),
+        spelled_first=_first_part_only(asked, question),
     )
+
+
+def _first_part_only(asked: tuple[str, ...], question: str) -> tuple[str, ...]:
+    """Of the abbreviations asked, those that a question of two parts does not ask in its
+    second part."""
+    part = second_part(question) if asked else None
+    if part is None:
+        return asked
+    later = abbreviations_asked(part)
+    return tuple(a for a in asked if a not in later)
 
 
 def _asks_date(q: str) -> bool:

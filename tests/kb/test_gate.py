@@ -547,3 +547,36 @@ def test_all_of_the_questions_figure_answers_how_many_of_them(tmp_path: Path) ->
         tmp_path, page, "Wie viele der 53 Kommunen in Edorf nehmen am Programm teil?"
     )
     assert not answer.uncertain and "alle 53 Kommunen" in answer.answer, answer.answer
+
+
+GLOSSARY_PAGE = (
+    "# Übergang Schule–Beruf\n\n## Abkürzungen\n\n"
+    "KAUSA\tKoordinierungsstelle Ausbildung und Migration\n"
+    "KoKo\tKommunale Koordinierungsstelle\n\n## Schulen\n\n"
+    "An den Schulen begleiten die Koordinatorinnen und Koordinatoren für Studien- und "
+    "Berufswahl (StuBos) die Jugendlichen beim Übergang in den Beruf.\n\n"
+    "Die KAUSA-Servicestelle berät Betriebe von Zugewanderten rund um die Ausbildung.\n\n"
+    "Die G.I.B. lädt die Kommunen zweimal im Jahr zu einem Werkstattgespräch ein.\n"
+)
+
+
+def test_what_an_abbreviation_stands_for_is_quoted_where_it_is_spelled_out(
+    tmp_path: Path,
+) -> None:
+    """The words of "Wofür steht …?" are rarely those of the sentence or glossary row that
+    spells the abbreviation out: that one is found, quoted and answered, also for the second
+    part of a question; one the documents never spell out is hedged."""
+    stubos, kausa, both, gib = _ask_one_page(
+        tmp_path,
+        GLOSSARY_PAGE,
+        "Wofür steht die Abkürzung „StuBos“?",
+        "What does KAUSA stand for?",
+        "Wer berät Betriebe von Zugewanderten zur Ausbildung, und wofür steht KAUSA?",
+        "What does the abbreviation G.I.B. stand for?",
+    )
+    assert not stubos.uncertain and "Studien- und Berufswahl (StuBos)" in stubos.answer
+    assert not kausa.uncertain, kausa.answer
+    assert "Koordinierungsstelle Ausbildung und Migration" in kausa.answer
+    assert "KAUSA-Servicestelle berät" in both.answer, both.answer
+    assert "Koordinierungsstelle Ausbildung und Migration" in both.answer, both.answer
+    assert gib.uncertain and "do not spell out what „G.I.B.“ stands for" in gib.answer

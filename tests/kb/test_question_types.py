@@ -3,11 +3,11 @@
 import pytest
 
 from kb.retrieval.analyzer import GermanAnalyzer
-from kb.text.holds import counted_terms, type_fit
+from kb.text.holds import counted_terms, spells_out, type_fit
 from kb.text.qtype import (
     AnswerType,
     QuestionType,
-    abbreviation_asked,
+    abbreviations_asked,
     classify,
     focus,
     second_part,
@@ -467,21 +467,38 @@ def test_a_length_of_time_is_asked_and_given() -> None:
 @pytest.mark.parametrize(
     ("question", "short"),
     [
-        ("Wofür steht eigentlich die Abkürzung „ies“?", "ies"),
-        ("Wofür steht KAoA?", "KAoA"),
-        ("What does the acronym GIB stand for?", "GIB"),
-        ("What does ZAB stand for?", "ZAB"),
-        ("Wofür steht das Bündnis?", None),  # what it stands for, not an abbreviation
-        ("Welche Abkürzung wird für das Programm verwendet?", None),
-        ("Was bedeutet die Abkürzung im Titel?", None),
-        ("Wofür steht die IHK-Initiative?", None),
-        ("Ich habe eine Abkürzung gesehen. Wofür steht ZAB?", "ZAB"),  # the asking sentence
-        ("Wofür steht die Abkürzung “ZAB”?", "ZAB"),
-        ("Wie viele Kommunen machen mit?", None),
+        ("Wofür steht eigentlich die Abkürzung „ies“?", ("ies",)),
+        ("Wofür steht KAoA?", ("KAoA",)),
+        ("What does the acronym GIB stand for?", ("GIB",)),
+        ("What does ZAB stand for?", ("ZAB",)),
+        ("Wofür steht das Bündnis?", ()),  # what it stands for, not an abbreviation
+        ("Welche Abkürzung wird für das Programm verwendet?", ()),
+        ("Was bedeutet die Abkürzung im Titel?", ()),
+        ("Wofür steht die IHK-Initiative?", ()),
+        ("Ich habe eine Abkürzung gesehen. Wofür steht ZAB?", ("ZAB",)),  # the asking sentence
+        ("Wofür steht die Abkürzung “ZAB”?", ("ZAB",)),
+        ("Wie viele Kommunen machen mit?", ()),
+        # dotted, hyphenated, with words between it and "stand for"
+        ("What does the abbreviation G.I.B. stand for?", ("G.I.B.",)),
+        ("Who wrote it, and what does 'SOEP' in its name stand for?", ("SOEP",)),
+        ("Was bedeutet eigentlich EQ in der Liste?", ("EQ",)),
+        ("Was bedeutet das Ziel?", ()),
+        ("What is the GfS supposed to do?", ()),  # what it does, not what it stands for
+        # "these abbreviations": the ones named before, the quoted ones when some are quoted
+        ("Es gibt BKG und GfS im IAQ-Bericht – was heißt das eigentlich?", ("BKG", "GfS")),
+        (
+            "The aid lists 'PerjuF-H' and 'PerF-F' under SGB III. What do these abbreviations "
+            "stand for?",
+            ("PerjuF-H", "PerF-F"),
+        ),
+        (
+            "It lists KompAS and KomBer. What do these two abbreviations stand for?",
+            ("KompAS", "KomBer"),
+        ),
     ],
 )
-def test_the_abbreviation_asked_for_is_found(question: str, short: str | None) -> None:
-    assert abbreviation_asked(question) == short
+def test_the_abbreviations_asked_for_are_found(question: str, short: tuple[str, ...]) -> None:
+    assert abbreviations_asked(question) == short
 
 
 def test_a_person_asked_for_by_an_english_role_is_a_person() -> None:
@@ -502,3 +519,30 @@ def test_a_person_asked_for_by_an_english_role_is_a_person() -> None:
 )
 def test_a_question_typed_in_lower_case_is_told_by_its_nouns(question: str, lower: bool) -> None:
     assert typed_in_lower_case(question) == lower
+
+
+@pytest.mark.parametrize(
+    ("short", "text", "spelled"),
+    [
+        ("StuBos", "die Koordinatoren für Studien- und Berufswahl (StuBos).", True),
+        ("AsA", "Assistierte Ausbildung (AsA; § 130 SGB III)", True),
+        ("KAUSA", "KAUSA (Koordinierungsstelle Ausbildung und Migration) berät.", True),
+        ("BKG", "BAMF\tBundesamt für Migration\nBKG\tBündnis-Kerngruppe", True),  # glossary row
+        ("GfS", "die Aufgaben der GfS (vgl. Übersicht 3)", False),  # a reference, no long form
+        ("GfS", "Die GfS lädt ein.", False),
+    ],
+)
+def test_a_text_that_spells_out_an_abbreviation_is_told(
+    short: str, text: str, spelled: bool
+) -> None:
+    assert spells_out(short, text) is spelled
+
+
+def test_an_abbreviation_asked_in_a_second_part_is_not_for_the_direct_answer() -> None:
+    both = classify("Wer berät die Betriebe, und wofür steht KAUSA?")
+    assert both.abbreviations == ("KAUSA",) and both.spelled_first == ()
+    alone = classify("Wofür steht KAUSA?")
+    assert alone.spelled_first == ("KAUSA",)
+    analyze = GermanAnalyzer().terms
+    assert type_fit("KAUSA\tKoordinierungsstelle Ausbildung", alone, set(), analyze) == 1.0
+    assert type_fit("Die KAUSA berät Betriebe.", alone, set(), analyze) == 0.0

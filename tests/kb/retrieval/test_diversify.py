@@ -1,7 +1,7 @@
 """The pure post-processing of fused hits: near-duplicate removal and per-document diversity."""
 
 from kb.models import Chunk, Hit
-from kb.retrieval.retriever import _diversify, _drop_near_duplicates
+from kb.retrieval.retriever import _diversify, _drop_near_duplicates, _with_spelling_out
 
 
 def hit(doc_id: str, position: int, score: float, text: str | None = None) -> Hit:
@@ -124,3 +124,23 @@ def test_fewer_hits_than_k_are_all_returned() -> None:
     hits = [hit("a", 0, 1.0), hit("a", 1, 0.9)]
     assert ids(_diversify(hits, 10, 1)) == ["a-0", "a-1"]
     assert _diversify([], 10, 1) == []
+
+
+# --- _with_spelling_out ----------------------------------------------------------------------
+
+
+def test_a_passage_that_spells_out_the_asked_abbreviation_takes_the_last_place() -> None:
+    top = [hit("a", 0, 0.9), hit("a", 1, 0.8)]
+    glossary = hit("b", 0, 0.3, "KAUSA\tKoordinierungsstelle Ausbildung und Migration")
+    fused = [*top, hit("a", 2, 0.5), glossary]
+    found = _with_spelling_out(top, fused, [], ("KAUSA",), None)
+    assert ids(found) == ["a-0", "b-0"]
+    # from the corpus when retrieval did not rank it at all, unless the filter leaves it out
+    assert ids(_with_spelling_out(top, top, [glossary.chunk], ("KAUSA",), None)) == ["a-0", "b-0"]
+    assert _with_spelling_out(top, top, [glossary.chunk], ("KAUSA",), lambda c: False) == top
+
+
+def test_a_top_that_already_spells_it_out_is_left_alone() -> None:
+    top = [hit("a", 0, 0.9, "Die Kommunale Koordinierungsstelle (KoKo) steuert."), hit("a", 1, 0.8)]
+    glossary = hit("b", 0, 0.3, "KoKo\tKommunale Koordinierungsstelle")
+    assert _with_spelling_out(top, [*top, glossary], [], ("KoKo",), None) == top
