@@ -290,7 +290,10 @@ _LIST = re.compile(
 )
 # A reason asked: "Warum …?", "Wieso …?", "Aus welchem Grund …?", "Why …?" at the start
 _REASON = re.compile(
-    r"^\W*(?:(?:und|aber|and|but)\s+)?(warum|wieso|weshalb|weswegen|wozu|why|"
+    r"^\W*(?:(?:und|aber|and|but)\s+)?(?:(?:weißt du|wisst ihr|wissen sie|"
+    r"(?:kannst du|können sie|könnt ihr) (?:mir |uns )?(?:sagen|erklären)|ich frage mich|"
+    r"(?:mich|uns) würde interessieren|do you know|can you tell me|i wonder),?\s+)?"
+    r"(warum|wieso|weshalb|weswegen|wozu|why|"
     r"aus welche[mn] gr(u|ü)nde?n?|"
     r"was (ist|sind|war|waren) (denn )?(der|die) gr(u|ü)nde?|woran liegt|"
     r"what (is|are|was|were) the reasons?|for what reasons?)\b",

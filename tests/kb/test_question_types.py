@@ -68,6 +68,11 @@ def analyze(text: str) -> list[str]:
         ("Why does the report prefer the term 'Sprachmittler'?", AnswerType.REASON),
         ("In how many towns is it so, and why?", AnswerType.NUMBER),  # why only second
         ("Und warum ist das so?", AnswerType.REASON),
+        # asked politely, in a chat: the question still asks why
+        ("Weißt du, warum die Stadt nicht mitmacht?", AnswerType.REASON),
+        ("Kannst du mir sagen, wieso das so lange dauert?", AnswerType.REASON),
+        ("Do you know why the city is not taking part?", AnswerType.REASON),
+        ("Weißt du, wann das Treffen ist?", AnswerType.DATE),
     ],
 )
 def test_the_question_type_comes_from_the_wording(question: str, kind: AnswerType) -> None:
