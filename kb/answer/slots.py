@@ -397,11 +397,12 @@ def _contact_number(text: str, start: int, end: int) -> bool:
 
 # The results of a study are asked (QuestionType.findings), and the quote only says that it is
 # under way, planned or put off: "wird … evaluiert", "soll statistisch ausgewertet werden",
+# "soll ein regelmäßiger Qualitätsdialog … stattfinden",
 # "sollte … eingereicht werden, die Frist wurde … verschoben" ("wie geplant" is no plan)
 _PENDING = re.compile(
     r"\b(wird|werden|soll|sollen|sollte|sollten|will|is being|are being|to be)\b[^.;:]{0,160}?"
     r"\b(durchgeführt|geführt|geprüft|geklärt|erörtert|evaluiert|ausgewertet|untersucht|"
-    r"erhoben|eingereicht|vorgelegt|"
+    r"erhoben|eingereicht|vorgelegt|stattfinden|erfolgen|take place|"
     r"veröffentlicht|analysiert|befragt|carried out|evaluated|analy[sz]ed|published)\b|"
     r"(?<!wie )\b(geplant|vorgesehen|angekündigt\w*|verschoben|planned|scheduled|postponed|"
     r"announced)\b|\bkündigt\w*\b[^.;:]{0,120}\ban\b",

@@ -317,6 +317,8 @@ def test_results_asked_where_the_study_is_only_under_way_or_planned() -> None:
     assert slots.findings_pending(asked, "Er kündigte für September die Auswertung an.")
     talks = "Dazu sollen zunächst Gespräche mit der Schulaufsicht geführt werden."
     assert slots.findings_pending(classify("Was haben die Gespräche ergeben?"), talks)
+    dialogue = "Dazu soll ein regelmäßiger Qualitätsdialog mit den Trägern stattfinden."
+    assert slots.findings_pending(classify("Was hat der Qualitätsdialog ergeben?"), dialogue)
     # a finding given, or a quote that says nothing of the study's state: not pending
     found = "Die Befragung wird jährlich durchgeführt und zeigt, dass Sprachkurse fehlen."
     assert not slots.findings_pending(asked, found)
