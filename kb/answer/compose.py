@@ -43,6 +43,7 @@ _NOT_FOUND_DE = {
     "pending": "Ergebnisse nennen sie nicht, nur dass die Untersuchung läuft oder geplant ist.",
     "part": "Wie viele von {} es sind, nennen sie nicht.",
     "deadline": "Eine Frist nennen sie dazu nicht.",
+    "steps": "Wie es im Einzelnen abläuft, beschreiben sie nicht.",
     "abbreviation": "Wofür {} steht, schreiben sie nicht aus.",
     "instance": "Einen Namen für {} nennen sie nicht, sie sprechen nur allgemein davon.",
 }
@@ -59,6 +60,7 @@ _NOT_FOUND_EN = {
     "pending": "They give no results, only that the study is under way or planned.",
     "part": "They do not say how many of {} it is.",
     "deadline": "They give no deadline for it.",
+    "steps": "They do not describe how it works step by step.",
     "abbreviation": "They do not spell out what {} stands for.",
     "instance": "They speak of {} only in general and give no name.",
 }

@@ -171,6 +171,8 @@ class RefusalGate:
             return slots.Missing((), "type")
         if slots.deadline_missing(qtype, quotes):
             return slots.Missing((), "deadline")
+        if slots.steps_missing(qtype, [c.quote for c in extract.citations]):
+            return slots.Missing((), "steps")
         units = quote_units(extract.citations)  # a quote carried over a page break is one
         direct = " ".join(c.quote for c in units[0]) if units else ""
         # a question that asks a name ("Welcher Träger …?", "Wie heißt das Berufskolleg …?");

@@ -46,7 +46,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from kb.text.holds import CARDINAL_WORDS, MONTHS, QUANTIFIER, costs_nothing
+from kb.text.holds import CARDINAL_WORDS, MONTHS, QUANTIFIER, SEQUENCE, costs_nothing
 from kb.text.qtype import AnswerType, QuestionType, focus
 
 
@@ -68,9 +68,9 @@ class Missing:
     # "number", "contact", "place", "type", "scope" (the fact is given, for another year or
     # place), "role" (only a deputy is named), "pending" (results asked, only announced),
     # "part" (a part of the question's figure asked, none given), "deadline" (a deadline
-    # asked, none given), "abbreviation" (what it stands for asked, and neither the corpus's
-    # glossary nor the quotes spell it out) or "instance" (which one of a kind asked, and the
-    # direct answer speaks of the kind but names none): the first that applied
+    # asked, none given), "abbreviation" (what it stands for asked, and the quotes do not spell
+    # it out), "steps" (a procedure asked, no steps given) or "instance" (which one of a kind
+    # asked, and the direct answer speaks of the kind but names none): the first that applied
     kind: str | None = None
 
     def __bool__(self) -> bool:
@@ -431,6 +431,14 @@ _DEADLINE = re.compile(
     r"vorgelegt|until|by|deadline|due)\b|\bzwischen\b[^;]{0,60}?\bund\b",
     re.I,
 )
+
+
+def steps_missing(qtype: QuestionType, quotes: list[str]) -> bool:
+    """A procedure is asked ("Wie läuft … ab?") and no quote gives steps: no sequence ("zunächst",
+    "dann", "nach dem …"), no list of items. The documents name the thing, not how it goes."""
+    return qtype.kind == AnswerType.PROCEDURE and not any(
+        SEQUENCE.search(q) or q.lstrip().startswith("- ") or "\n- " in q for q in quotes
+    )
 
 
 def deadline_missing(qtype: QuestionType, quotes: str) -> bool:

@@ -580,3 +580,26 @@ def test_what_an_abbreviation_stands_for_is_quoted_where_it_is_spelled_out(
     assert "KAUSA-Servicestelle berät" in both.answer, both.answer
     assert "Koordinierungsstelle Ausbildung und Migration" in both.answer, both.answer
     assert gib.uncertain and "do not spell out what „G.I.B.“ stands for" in gib.answer
+
+
+def test_a_procedure_the_documents_name_but_do_not_describe_is_hedged(tmp_path: Path) -> None:
+    """ "Wie läuft … ab?" answered by quotes that name the thing but give no steps (no sequence,
+    no list) says so; the same question of a page that gives the steps is answered."""
+    named = (
+        "# Ankommen in der Stadt\n\n"
+        "Die Erstaufnahmeeinrichtung der Stadt bietet ämterübergreifende Angebote für "
+        "geflüchtete Menschen an. Auch der Integration Point ist ein Beispiel für die "
+        "Zusammenarbeit der Ämter.\n"
+    )
+    described = named.replace(
+        "Auch der Integration Point",
+        "Die Zusammenarbeit läuft so ab: Zunächst klärt das Sozialamt den Anspruch, danach "
+        "vermittelt das Jobcenter in einen Kurs. Auch der Integration Point",
+    )
+    question = "Wie läuft die ämterübergreifende Zusammenarbeit in der Erstaufnahmeeinrichtung ab?"
+    (tmp_path / "named").mkdir()
+    (tmp_path / "described").mkdir()
+    (hedged,) = _ask_one_page(tmp_path / "named", named, question)
+    (answered,) = _ask_one_page(tmp_path / "described", described, question)
+    assert hedged.uncertain and "beschreiben sie nicht" in hedged.answer, hedged.answer
+    assert not answered.uncertain and "Zunächst klärt das Sozialamt" in answered.answer

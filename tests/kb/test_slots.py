@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from kb.answer import ordinals, roles, slots
 from kb.retrieval.analyzer import GermanAnalyzer
 from kb.text.holds import quantifies
-from kb.text.qtype import classify
+from kb.text.qtype import AnswerType, classify
 
 
 @dataclass(frozen=True)
@@ -452,3 +452,12 @@ def test_which_one_of_a_kind_needs_a_name_where_the_answer_speaks_of_the_kind() 
     assert missing(vorlage, "Zur Vorlagennummer V/0588/2018 …") is None
     # long hyphenated text is read in linear time
     assert missing(asked, "mit den Trägern, " + "bildungs-netz-werk-" * 2000) == "Träger"
+
+
+def test_a_procedure_needs_steps_or_items() -> None:
+    how = classify("Wie läuft die Anmeldung ab?")
+    assert how.kind == AnswerType.PROCEDURE
+    assert slots.steps_missing(how, ["Die Stadt bietet eine Anmeldung an."])
+    assert not slots.steps_missing(how, ["Zunächst füllt man den Bogen aus, dann folgt ein Test."])
+    assert not slots.steps_missing(how, ["Die Anmeldung:\n- Bogen ausfüllen\n- Test"])
+    assert not slots.steps_missing(classify("Wer bietet die Anmeldung an?"), ["Die Stadt."])
