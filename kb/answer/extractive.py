@@ -12,7 +12,8 @@ questionnaire's items), headings, and introductions whose items do not follow. T
 sentence brings its list items, the sentence before it when it opens with a reference back, and
 the sentence after it when that one holds the asked fact, leans on it ("Dazu gehören …") or gives
 an example of it ("… zum Beispiel …"), and one more when that gives the asked number or date
-with question words the quote lacks; a procedure's quote goes on with the paragraph's steps,
+with question words the quote lacks; a why-question's quote takes the sentence before or after
+it in its paragraph that gives a reason too; a procedure's quote goes on with the paragraph's steps,
 and a list item brings its whole list. A supporting quote must add something: another
 document's view, the asked kind of fact the direct answer lacks, or question words it lacks (an
 introduction brings its list), and goes on with the next sentence of its paragraph when that
@@ -373,6 +374,11 @@ class SentencePicker:
             end = self._block_after(page, end)
         if _ANAPHORIC_START.match(page[start:end]):
             start = _previous_sentence_start(page, start)
+        elif qtype.kind == AnswerType.REASON:  # ... or the one before gives a reason too
+            before = _previous_sentence_start(page, start)
+            analyze = catalog.analyzer.terms
+            if before < start and type_fit(page[before:start], qtype, set(), analyze):
+                start = before
         return best, start, end
 
     def _maybe_next(
@@ -400,13 +406,17 @@ class SentencePicker:
             and type_fit(text, qtype, set(), catalog.analyzer.terms)
         )
         steps = qtype.kind == AnswerType.PROCEDURE and bool(SEQUENCE.search(text))
+        # a why-question: the next sentence gives a reason too ("Zudem …, da …")
+        reasons = qtype.kind == AnswerType.REASON and bool(
+            type_fit(text, qtype, set(), catalog.analyzer.terms)
+        )
         short = n_end - best.start <= self.weights.window_chars  # both fit a short answer
         # a sentence that leans on the best one ("Dazu gehören …") goes on with its topic
         leans = (
             bool(_ANAPHORIC_START.match(text) or _ELABORATES.search(text[:80]))
             and n_end - best.start <= self.weights.lean_chars
         )
-        if type_missing or steps or gain > 0.15 or short or leans:
+        if type_missing or steps or reasons or gain > 0.15 or short or leans:
             return self._type_after(
                 best, page, self._extend_list(page, n_end, always=False), qtype, weights, catalog
             )

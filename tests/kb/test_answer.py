@@ -337,6 +337,28 @@ def test_a_short_sentence_after_the_answer_completes_it(settings: Settings, tmp_
     assert "Herbst" not in quote  # only the short one joins
 
 
+def test_a_why_question_gets_the_reasons_the_sentences_around_give(
+    settings: Settings, tmp_path: Path
+) -> None:
+    [answer] = ask_one_document(
+        settings,
+        tmp_path,
+        "eltern.md",
+        "# Eltern im Projekt Hedorf\n\n"
+        "Die Eltern der Jugendlichen sind beim Übergang in den Beruf meist keine Hilfe, weil "
+        "sie selbst unter prekären Umständen aufgewachsen sind und kaum eine Schule besucht "
+        "haben. "
+        "Da sie oft nur wenig Berufserfahrung mitbringen, können die Eltern ihren Kindern bei "
+        "der Berufswahl nicht mit eigenen Kenntnissen helfen. "
+        "Der Kreis lädt die Eltern deshalb zweimal im Jahr zu einem Informationsabend ein. "
+        "Im Herbst werden die Schulen dazu befragt.\n",
+        "Woran liegt es, dass die Eltern ihren Kindern bei der Berufswahl nicht helfen können?",
+    )
+    quote = answer.citations[0].quote
+    assert "prekären Umständen" in quote and "Berufserfahrung" in quote, quote
+    assert "Herbst" not in quote  # gives no reason
+
+
 @pytest.mark.parametrize(
     ("after", "held", "left_out"),
     [
