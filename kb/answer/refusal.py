@@ -203,6 +203,9 @@ class RefusalGate:
             return slots.Missing((), "role")
         if qtype.kind in _SCOPED:
             unscoped = _ordinals_elsewhere(asked, qtype, stating, counted, analyze)
+            if not unscoped:
+                said = " ".join(c.quote for unit in stating for c in unit)
+                unscoped = slots.years_contradicted(asked, said)
             if not unscoped and self.check_places:
                 context = "\n".join(_context(c, pages) for unit in stating for c in unit)
                 context += _lead_places({c.doc_id for unit in stating for c in unit}, catalog)

@@ -293,6 +293,19 @@ def unscoped(question: str, context: str, find_places: PlaceFinder) -> list[str]
     return numbers + places_unnamed(question, context, find_places)
 
 
+_YEAR = re.compile(r"(?<![\d.])(19|20)\d\d(?![\d.])")
+
+
+def years_contradicted(question: str, quote: str) -> list[str]:
+    """Years the question asks about that the quote stating the fact does not name while it
+    names another ("335 Personen, die Ende 2016 …" for "… im Jahr 2018"): its own year scopes
+    it, whatever year the document's title or section names."""
+    named = {m.group() for m in _YEAR.finditer(quote)}
+    if not named:
+        return []
+    return [y for y in dict.fromkeys(m.group() for m in _YEAR.finditer(question)) if y not in named]
+
+
 # Words many place names share ("Bad Salzuflen", "Bad Oeynhausen"; "Mülheim an der Ruhr",
 # "Ennepe-Ruhr-Kreis"): alone they name no one place.
 _GENERIC_NAME_WORDS = frozenset(

@@ -288,4 +288,16 @@ def counted_terms(qtype: QuestionType, terms: Terms) -> set[str]:
     found = terms(qtype.counted)
     pieces = [t for piece in qtype.counted.split("-") if (t := terms(piece))]
     head = {found[0], pieces[-1][-1]} if found and pieces else set(found)
+    # "Wie viele Städte …?" is answered by "35 Kommunen", "Wie viele Menschen …?" by "80 Personen"
+    for kind in _COUNTED_ALIKE:
+        alike = {t for w in kind for t in terms(w)}
+        if head & alike:
+            head |= alike
     return head | ({word} if word in _MONEY_ASKED else set())
+
+
+# Nouns that count the same things: towns, and people
+_COUNTED_ALIKE = (
+    ("Kommunen", "Städte", "Gemeinden", "municipalities", "towns", "cities"),
+    ("Menschen", "Personen", "Leute", "people", "persons"),
+)

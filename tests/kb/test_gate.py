@@ -302,6 +302,16 @@ TWINS = {
         "Wie erreiche ich Max Beispiel, den Autor des Berichts?",
         "0251 123456",
     ),
+    "a figure its own sentence dates to another year than the asked one": Twins(
+        "# Projektbericht 2018\n\n"
+        "In Edorf lebten Ende 2016 insgesamt 335 Personen mit einem Duldungsstatus, die meisten "
+        "von ihnen schon seit mehreren Jahren.\n\n"
+        "Das Projekt begleitet 14 Familien durch ein Fallmanagement.\n",
+        "Wie viele geduldete Menschen lebten 2018 in Edorf?",
+        ("Für „2018“ nennen sie die gefragte Angabe nicht.",),
+        "Wie viele geduldete Menschen lebten Ende 2016 in Edorf?",
+        "335 Personen",
+    ),
     "an abbreviation the documents never spell out": Twins(
         "# Beratung\n\n"
         "Das ies berät vier Standorte der Initiative bei der Umsetzung.\n\n"

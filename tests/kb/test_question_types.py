@@ -551,3 +551,16 @@ def test_an_abbreviation_asked_in_a_second_part_is_not_for_the_direct_answer() -
     analyze = GermanAnalyzer().terms
     assert type_fit("KAUSA\tKoordinierungsstelle Ausbildung", alone, set(), analyze) == 1.0
     assert type_fit("Die KAUSA berät Betriebe.", alone, set(), analyze) == 0.0
+
+
+def test_towns_and_people_are_counted_by_their_like_nouns() -> None:
+    analyze = GermanAnalyzer().terms
+    towns = classify("In wie vielen Städten gibt es eine Ausländerbehörde?")
+    assert type_fit("Das sind landesweit 35 Kommunen.", towns, counted_terms(towns, analyze),
+                    analyze) == 1.0  # fmt: skip
+    people = classify("Wie viele Menschen gehören zu den Familien?")
+    assert type_fit("Es sind mehr als 80 Personen.", people, counted_terms(people, analyze),
+                    analyze) == 1.0  # fmt: skip
+    districts = classify("Wie viele Kreise machen mit?")  # districts are not towns
+    assert type_fit("Es machen 35 Kommunen mit.", districts, counted_terms(districts, analyze),
+                    analyze) == 0.6  # fmt: skip

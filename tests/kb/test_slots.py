@@ -461,3 +461,11 @@ def test_a_procedure_needs_steps_or_items() -> None:
     assert not slots.steps_missing(how, ["Zunächst füllt man den Bogen aus, dann folgt ein Test."])
     assert not slots.steps_missing(how, ["Die Anmeldung:\n- Bogen ausfüllen\n- Test"])
     assert not slots.steps_missing(classify("Wer bietet die Anmeldung an?"), ["Die Stadt."])
+
+
+def test_a_year_the_quote_names_scopes_it_whatever_the_title_says() -> None:
+    asked = "Wie viele Menschen lebten 2018 in Edorf?"
+    assert slots.years_contradicted(asked, "Ende 2016 lebten dort 335 Personen.") == ["2018"]
+    assert slots.years_contradicted(asked, "2018 lebten dort 335 Personen.") == []
+    assert slots.years_contradicted(asked, "Dort lebten 335 Personen.") == []  # no year: context
+    assert slots.years_contradicted("Wie viele sind es?", "Ende 2016 waren es 335.") == []
