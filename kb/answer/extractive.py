@@ -39,7 +39,7 @@ from kb.retrieval.retriever import Retrieval
 from kb.retrieval.units import MIN_SENTENCE_WORDS
 from kb.store.vectors import SentenceUnit
 from kb.text import layout
-from kb.text.holds import SEQUENCE, counted_terms, spells_out, type_fit
+from kb.text.holds import SEQUENCE, counted_terms, gives_cause, spells_out, type_fit
 from kb.text.qtype import AnswerType, QuestionType, classify, second_part
 from kb.text.sentences import split_sentences
 
@@ -295,7 +295,7 @@ class SentencePicker:
         """For a question of two parts, the candidate that best covers the second part's words
         the direct answer lacks (and holds what it asks for), when one does."""
         qtype = classify(part)
-        if qtype.spelled_first:  # "…, and what does 'SOEP' stand for?": what spells it out
+        if qtype.direct_abbreviations:  # "…, and what does 'SOEP' stand for?": what spells it out
             spelled = (
                 c
                 for c in ranked[1:]
@@ -376,8 +376,7 @@ class SentencePicker:
             start = _previous_sentence_start(page, start)
         elif qtype.kind == AnswerType.REASON:  # ... or the one before gives a reason too
             before = _previous_sentence_start(page, start)
-            analyze = catalog.analyzer.terms
-            if before < start and type_fit(page[before:start], qtype, set(), analyze):
+            if before < start and gives_cause(page[before:start]):
                 start = before
         return best, start, end
 
@@ -407,9 +406,7 @@ class SentencePicker:
         )
         steps = qtype.kind == AnswerType.PROCEDURE and bool(SEQUENCE.search(text))
         # a why-question: the next sentence gives a reason too ("Zudem …, da …")
-        reasons = qtype.kind == AnswerType.REASON and bool(
-            type_fit(text, qtype, set(), catalog.analyzer.terms)
-        )
+        reasons = qtype.kind == AnswerType.REASON and gives_cause(text)
         short = n_end - best.start <= self.weights.window_chars  # both fit a short answer
         # a sentence that leans on the best one ("Dazu gehören …") goes on with its topic
         leans = (
@@ -684,8 +681,9 @@ def _dangling(text: str, page: str, end: int) -> bool:
 _SECTION = re.compile(r"\s*\d+(\.\d{1,2})+\s+[A-ZÄÖÜ]\w+(\s\w+){0,8}\s*$")
 
 
-# "(AsA; § 130 SGB III)", "(PerjuF-H)": what a line's name is short for, or its legal basis
-_SPELLS_OUT = re.compile(r"\((?:[A-ZÄÖÜ][a-zäöü]*[A-ZÄÖÜ][\w-]*|§)[^()]*\)")
+# "(AsA; …)", "(PerjuF-H)": a short form in parentheses; "(… § 130 SGB III)": a legal basis
+_SHORT_FORM = re.compile(r"\(\s*([\w.-]{2,12})\s*[;,)]")
+_LEGAL_BASIS = re.compile(r"\([^()]*§[^()]*\)")
 
 
 def _heading(text: str, line: str) -> bool:
@@ -697,7 +695,11 @@ def _heading(text: str, line: str) -> bool:
     text = text.strip()
     if len(text) >= 100 or text.startswith("- ") or layout.LABEL.match(text):
         return False
-    if _SPELLS_OUT.search(text):
+    if _LEGAL_BASIS.search(text) or any(
+        spells_out(m.group(1), text)
+        for m in _SHORT_FORM.finditer(text)
+        if sum(c.isupper() for c in m.group(1)) >= 2
+    ):
         return False
     return line.strip() == text and not _TERMINAL.search(text)
 

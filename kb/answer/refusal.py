@@ -112,9 +112,10 @@ class RefusalGate:
         if not retrieval.hits:
             return 0.0, False
         conf = self.confidence(self.evidence(question, retrieval, catalog))
-        # "Wofür steht „StuBos“?" shares few words with the sentence that spells it out
+        # "Wofür steht „StuBos“?" shares few words with the sentence that spells it out (which
+        # retrieval may have added last: Retriever._with_spelling_out)
         asked = abbreviations_asked(question)
-        if any(spells_out(a, h.chunk.text) for a in asked for h in retrieval.hits[:3]):
+        if any(spells_out(a, h.chunk.text) for a in asked for h in retrieval.hits):
             conf = max(conf, self.hedge)
         return conf, conf >= self.threshold
 
@@ -152,9 +153,11 @@ class RefusalGate:
             return slots.Missing(tuple(numbers), "number")
         if slots.contact_missing(qtype, question, quotes):
             return slots.Missing((), "contact")
-        shorts = abbreviations_asked(question)
-        if shorts and not any(_spelled_out(short, quotes, catalog) for short in shorts):
-            return slots.Missing(shorts[:1], "abbreviation")
+        unexplained = tuple(
+            short for short in qtype.abbreviations if not _spelled_out(short, quotes, catalog)
+        )
+        if unexplained:
+            return slots.Missing(unexplained, "abbreviation")
         unnamed = _contact_unscoped(question, qtype, extract, pages, catalog)
         if unnamed:
             return slots.Missing(tuple(unnamed), "scope")
@@ -171,7 +174,7 @@ class RefusalGate:
             return slots.Missing((), "type")
         if slots.deadline_missing(qtype, quotes):
             return slots.Missing((), "deadline")
-        if slots.steps_missing(qtype, [c.quote for c in extract.citations]):
+        if slots.steps_missing(question, qtype, [c.quote for c in extract.citations]):
             return slots.Missing((), "steps")
         units = quote_units(extract.citations)  # a quote carried over a page break is one
         direct = " ".join(c.quote for c in units[0]) if units else ""

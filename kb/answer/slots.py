@@ -293,7 +293,7 @@ def unscoped(question: str, context: str, find_places: PlaceFinder) -> list[str]
     return numbers + places_unnamed(question, context, find_places)
 
 
-_YEAR = re.compile(r"(?<![\d.])(19|20)\d\d(?![\d.])")
+_YEAR = re.compile(r"(?<!\d)(19|20)\d\d(?!\d)")  # "2016", "31.12.2018", "Ende 2016."
 
 
 def years_contradicted(question: str, quote: str) -> list[str]:
@@ -446,12 +446,25 @@ _DEADLINE = re.compile(
 )
 
 
-def steps_missing(qtype: QuestionType, quotes: list[str]) -> bool:
-    """A procedure is asked ("Wie läuft … ab?") and no quote gives steps: no sequence ("zunächst",
-    "dann", "nach dem …"), no list of items. The documents name the thing, not how it goes."""
-    return qtype.kind == AnswerType.PROCEDURE and not any(
-        SEQUENCE.search(q) or q.lstrip().startswith("- ") or "\n- " in q for q in quotes
+def steps_missing(question: str, qtype: QuestionType, quotes: list[str]) -> bool:
+    """A sequence is asked ("Wie läuft … ab?", "Welche Schritte …?", "In welcher Reihenfolge
+    …?") and no quote gives steps: no sequence ("zunächst", "dann", "nach dem …"), no list of
+    items. The documents name the thing, not how it goes. ("Wie kann ich mich anmelden?" is
+    answered by "Die Anmeldung erfolgt online.")"""
+    return (
+        qtype.kind == AnswerType.PROCEDURE
+        and bool(_STEPS_ASKED.search(focus(question)))
+        and not any(
+            SEQUENCE.search(q) or q.lstrip().startswith("- ") or "\n- " in q for q in quotes
+        )
     )
+
+
+_STEPS_ASKED = re.compile(
+    r"\b(läuft|laufen|lief|liefen)\b[^?]*\bab\b|\b(ablauf\w*|schritt\w*|reihenfolge|steps?|"
+    r"step by step|in (what|which) order)\b",
+    re.I,
+)
 
 
 def deadline_missing(qtype: QuestionType, quotes: str) -> bool:

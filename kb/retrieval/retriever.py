@@ -17,7 +17,7 @@ from kb.retrieval.rerank import Evidence, RerankWeights, rerank
 from kb.settings import RetrievalMode, Settings
 from kb.store.vectors import VectorStore
 from kb.text.holds import spells_out
-from kb.text.qtype import abbreviations_asked, classify
+from kb.text.qtype import classify
 
 ChunkFilter = Callable[[Chunk], bool]
 
@@ -91,9 +91,10 @@ class Retriever:
                 lexical[catalog.chunks[i].id] = (rank, score)
 
         fused = self._fuse(catalog, dense, sentences, lexical)
+        qtype = classify(query)
         if s.rerank_pool and fused:
             named = self._named(terms, catalog)
-            evidence = Evidence(dense, sentences, lexical, terms, classify(query), named)
+            evidence = Evidence(dense, sentences, lexical, terms, qtype, named)
             nonprose = self._profiles_of(catalog).nonprose
             head = rerank(fused[: s.rerank_pool], evidence, catalog, self._rerank_weights, nonprose)
             fused = head + fused[s.rerank_pool :]
@@ -101,9 +102,8 @@ class Retriever:
             fused = [h for h in fused if keep(h.chunk)]
         head = _drop_near_duplicates(fused[: 4 * k])
         top = _diversify(head + fused[4 * k :], k, s.max_per_document)
-        asked = abbreviations_asked(query)
-        if asked and top:
-            top = _with_spelling_out(top, fused, catalog.chunks, asked, keep)
+        if qtype.abbreviations and top:
+            top = _with_spelling_out(top, fused, catalog.chunks, qtype.abbreviations, keep)
         if s.list_tail_chars:
             top = [_with_list_end(h, catalog, s.list_tail_chars) for h in top]
         return Retrieval(query, expanded, terms, top, catalog, vector, passage_terms)

@@ -152,15 +152,33 @@ _DEFINES = re.compile(r"\b(ist|sind|bezeichnet|bedeutet|heißt|steht für|meint|
 
 
 def spells_out(short: str, text: str) -> bool:
-    """Does ``text`` say what the abbreviation stands for? "Studien- und Berufswahl
-    (StuBos)", "(AsA; § 130 SGB III)" after its long form, "KAUSA (Koordinierungsstelle …)"
-    before it, or a glossary row "BKG<tab>Bündnis-Kerngruppe"."""
+    """Does ``text`` say what the abbreviation stands for? Its long form before it in
+    parentheses ("Studien- und Berufswahl (StuBos)", "Assistierte Ausbildung (AsA; § 130 SGB
+    III)", "(kurz: KAoA)") or after it ("KAUSA (Koordinierungsstelle …)"), "KAoA steht für …",
+    or a glossary row "BKG<tab>Bündnis-Kerngruppe". As in the glossary's pairing
+    (kb/retrieval/glossary.py), the long form starts with the abbreviation's first letter:
+    "Frau Müller (KoKo)" spells out nothing."""
+    if short.lower() not in text.lower():
+        return False
     s = re.escape(short)
+    initial = short[0].lower()
+    for m in re.finditer(rf"\(\s*(?:kurz:?\s*)?{s}\s*[;,)]", text, re.I):
+        before = text[max(0, m.start() - _LONG_FORM_CHARS) : m.start()]
+        words = re.findall(r"[^\W\d_]{3,}", before.rsplit(".", 1)[-1])
+        if any(w[0].lower() == initial for w in words[-8:]):
+            return True
+    for m in re.finditer(rf"(?<![\w-]){s}\s*\(\s*[„\"]?([^\W\d_]{{3,}})", text, re.I):
+        if m.group(1)[0].lower() == initial and m.group(1).lower() not in _NO_LONG_FORM:
+            return True
     return bool(
-        re.search(rf"\w{{3,}}[\w\s,„“\"-]*\(\s*{s}\s*[;,)]", text)
-        or re.search(rf"(?<![\w-]){s}\s*\((?!\s*(vgl|s\.|siehe|see)\b)[A-ZÄÖÜ„\"]", text)
-        or re.search(rf"(^|\n)\s*{s}\t+[A-ZÄÖÜ]", text)
+        re.search(rf"(?<![\w-]){s}\s+(?:steht|stehen|stands?)\s+(?:für|for)\b", text, re.I)
+        or re.search(rf"(?:^|\n)\s*{s}\t+[A-ZÄÖÜ]", text, re.I)
     )
+
+
+_LONG_FORM_CHARS = 160
+# what a parenthesis after an abbreviation says when it is no long form ("GIB (Hrsg.)")
+_NO_LONG_FORM = frozenset("vgl siehe see hrsg stand ebd".split())
 
 
 def type_fit(
@@ -172,8 +190,9 @@ def type_fit(
     end: int | None = None,
 ) -> float:
     """0..1: does the sentence hold what the question asks for?"""
-    if qtype.spelled_first:  # only a sentence that spells one out says what it stands for
-        return 1.0 if any(spells_out(short, text) for short in qtype.spelled_first) else 0.0
+    if qtype.direct_abbreviations:  # only what spells one out says what it stands for
+        spelled = any(spells_out(short, text) for short in qtype.direct_abbreviations)
+        return 1.0 if spelled else 0.0
     kind = qtype.kind
     for asked, given in (
         (qtype.frequency, _HAS_FREQUENCY),
@@ -224,6 +243,16 @@ _GIVES_REASON = re.compile(
     r"\bum\s(?!\d)[^.;]{3,120}?(\szu\s\w+en|\w+zu\w+en)\b",
     re.I,
 )
+
+
+# ... of which these say what follows from something, not why
+_CONSEQUENCE = frozenset("deshalb daher darum deswegen".split())
+
+
+def gives_cause(text: str) -> bool:
+    """Does the sentence say why (a reason or a purpose), not only what follows ("Der Kreis lädt
+    die Eltern deshalb ein")?"""
+    return any(m.group().lower() not in _CONSEQUENCE for m in _GIVES_REASON.finditer(text))
 
 
 _MONEY_ASKED = frozenset("geld mittel budget betrag summe kosten money funding funds".split())

@@ -62,11 +62,11 @@ class QuestionType:
     # …?"): a language named ("Arabisch", "Farsi", "in der Muttersprache") answers it
     languages: bool = False
     # what abbreviations stand for is asked ("Wofür steht „StuBos“?", "What do KompAS and KomBer
-    # stand for?"): a sentence that spells one out answers it — the direct answer, those of
-    # ``spelled_first``; those the second part of a question of two parts asks get a quote of
-    # their own (see ``second_part``)
+    # stand for?"): a sentence that spells one out answers it. The direct answer is to spell
+    # out ``direct_abbreviations``; those the second part of a question of two parts asks get
+    # a quote of their own (see ``second_part``)
     abbreviations: tuple[str, ...] = ()
-    spelled_first: tuple[str, ...] = ()
+    direct_abbreviations: tuple[str, ...] = ()
 
     @property
     def own_kind(self) -> bool:
@@ -291,8 +291,10 @@ _LIST = re.compile(
 # A reason asked: "Warum …?", "Wieso …?", "Aus welchem Grund …?", "Why …?" at the start
 _REASON = re.compile(
     r"^\W*(?:(?:und|aber|and|but)\s+)?(?:(?:weißt du|wisst ihr|wissen sie|"
-    r"(?:kannst du|können sie|könnt ihr) (?:mir |uns )?(?:sagen|erklären)|ich frage mich|"
-    r"(?:mich|uns) würde interessieren|do you know|can you tell me|i wonder),?\s+)?"
+    r"(?:kannst du|können sie|könnt ihr|könntest du|könnten sie) (?:mir |uns )?"
+    r"(?:(?:bitte|mal|vielleicht|eigentlich|denn) )*(?:sagen|erklären)|ich frage mich|"
+    r"(?:mich|uns) würde interessieren|do you know|(?:can|could|would) you tell me|i wonder)"
+    r"(?: (?:bitte|mal|vielleicht|eigentlich|denn|please))*,?\s+)?"
     r"(warum|wieso|weshalb|weswegen|wozu|why|"
     r"aus welche[mn] gr(u|ü)nde?n?|"
     r"was (ist|sind|war|waren) (denn )?(der|die) gr(u|ü)nde?|woran liegt|"
@@ -338,8 +340,10 @@ _COMPOUND = re.compile(
 
 # What an abbreviation stands for: "Wofür steht die Abkürzung „ies“?", "Wofür steht KAoA?",
 # "What does ZAB stand for?", "Was bedeutet EQ …?", "What does 'SOEP' in its name stand for?"
-# — a quoted word after "Abkürzung", or a word of two capitals or more ("G.I.B.", "PerjuF-H").
-# Each pattern captures the opening quote mark, if any, and the word.
+# — a word of two capitals or more ("G.I.B.", "PerjuF-H"), or a quoted word after "Abkürzung" or
+# "Wofür steht" ("Was bedeutet „Integration“?" asks what a word means, not an abbreviation).
+# Each pattern captures the opening quote mark, if any, and the word; the last ones take a
+# quoted word only when it has two capitals.
 _OPEN = "„\"'»“‚‘"
 _CLOSE = "“\"'«”‘’"
 _WORD = rf"([{_OPEN}])?((?:\w\.){{2,}}\w?\.?|\w{{2,12}}(?:-\w{{1,3}})?)(?![\w-])"
@@ -348,18 +352,28 @@ _ABBREVIATION_ASKED = tuple(
     for p in (
         rf"\b(?:abkürzung|abbreviation|acronym|kürzel)\s+{_WORD}",
         rf"\bwofür\s+steht\s+(?:eigentlich\s+)?(?:das|die|der)?\s*{_WORD}",
+    )
+)
+_CAPITALS_ASKED = tuple(
+    re.compile(p, _I)
+    for p in (
         rf"\bwhat\s+does\s+(?:the\s+)?{_WORD}[{_CLOSE}]?(?:\s+[^\s?,;]+){{0,5}}\s+stand\s+for\b",
         rf"\bwas\s+(?:bedeutet|heißt|meint)\s+(?:eigentlich\s+)?{_WORD}",
     )
 )
-# "What do these two abbreviations stand for?", "… BKG und GfS – was heißt das?": the
-# abbreviations named before
-_ASKED_BACK = re.compile(
+# "What do these two abbreviations stand for?", "Wofür stehen die Abkürzungen KoKo und GIB?":
+# the abbreviations the question names
+_ASKED_MANY = re.compile(
     r"\b((these|those|the|diese[n]?|die|beide[n]?)\s+(\w+\s+)?(abbreviations|acronyms|"
     r"abkürzungen|kürzel)\b.{0,20}\b(stand|mean|bedeuten|stehen)|"
-    r"was\s+(heißt|heißen|bedeutet|bedeuten)\s+(das|die)\s*(eigentlich|denn)?\s*\?|"
-    r"what\s+do\s+(they|these|those)\s+(\w+\s+)?(stand for|mean))",
+    r"(wofür\s+stehen|was\s+bedeuten|what\s+do)\s+(die|the)\s+(abkürzungen|kürzel|"
+    r"abbreviations|acronyms)\b|"
+    r"what\s+do\s+(they|these|those)\s+(\w+\s+)?(abbreviations\s+|acronyms\s+)?stand for)",
     _I,
+)
+_DOTTED = re.compile(r"(?:\w\.){2,}\w?\.?")  # "G.I.B."
+_LISTED = re.compile(
+    r"(?<![\w-])([\w.-]{2,12})(?:,| und| and| or| oder| sowie)\s+([\w.-]{2,12})(?![\w-])"
 )
 _QUOTED_WORD = re.compile(rf"[{_OPEN}]([\w.-]{{2,15}})[{_CLOSE}]")
 _CAPITALS_WORD = re.compile(r"(?<![\w-])((?:\w\.){2,}\w?\.?|\w{2,12}(?:-\w{1,3})?)(?![\w-])")
@@ -367,9 +381,10 @@ _CAPITALS_WORD = re.compile(r"(?<![\w-])((?:\w\.){2,}\w?\.?|\w{2,12}(?:-\w{1,3})
 
 def abbreviations_asked(question: str) -> tuple[str, ...]:
     """The abbreviations whose long forms the asking sentence asks for: a word of two capitals
-    or more ("KAoA", "G.I.B.") or one in quotes ("„ies“") after "Abkürzung", "Wofür steht",
-    "What does … stand for", "Was bedeutet"; or, for "What do these abbreviations stand
-    for?", those the question named before (the quoted ones when some are quoted)."""
+    or more ("KAoA", "G.I.B.") after "Abkürzung", "Wofür steht", "What does … stand for",
+    "Was bedeutet", or one in quotes after "Abkürzung" or "Wofür steht" ("„ies“"); for "What
+    do these abbreviations stand for?", those the question names (the quoted ones when some
+    are quoted)."""
     asked = focus(question)
     found: list[str] = []
     for pattern in _ABBREVIATION_ASKED:
@@ -377,11 +392,19 @@ def abbreviations_asked(question: str) -> tuple[str, ...]:
             quote, word = m.groups()
             if quote or _capitals(word) >= 2:
                 found.append(word)
-    if not found and _ASKED_BACK.search(asked):
+    for pattern in _CAPITALS_ASKED:
+        found += [m.group(2) for m in pattern.finditer(asked) if _capitals(m.group(2)) >= 2]
+    if not found and _ASKED_MANY.search(asked):
         quoted = [w for w in _QUOTED_WORD.findall(question) if _capitals(w) >= 2]
-        found = quoted or [
-            w for w in _CAPITALS_WORD.findall(question) if _capitals(w) >= 2 and not w.isdigit()
+        named = [w for w in _CAPITALS_WORD.findall(question) if _capitals(w) >= 2]
+        # "programmes under SGB III such as BVB and BaE": the ones listed together
+        listed = [
+            w if _DOTTED.fullmatch(w) else w.rstrip(".")
+            for pair in _LISTED.findall(question)
+            for w in pair
+            if _capitals(w) >= 2
         ]
+        found = quoted or listed or named
     return tuple(dict.fromkeys(found))
 
 
@@ -468,7 +491,7 @@ def classify(question: str) -> QuestionType:
         contact=tuple(given for asked, given in CONTACT_DETAILS if asked.search(q))
         or ((_ANY_CONTACT_GIVEN,) if _REACH_ASKED.search(q) else ()),
         abbreviations=(asked := abbreviations_asked(question)),
-        spelled_first=_first_part_only(asked, question),
+        direct_abbreviations=_first_part_only(asked, question),
     )
 
 

@@ -576,13 +576,14 @@ def test_what_an_abbreviation_stands_for_is_quoted_where_it_is_spelled_out(
     """The words of "Wofür steht …?" are rarely those of the sentence or glossary row that
     spells the abbreviation out: that one is found, quoted and answered, also for the second
     part of a question; one the documents never spell out is hedged."""
-    stubos, kausa, both, gib = _ask_one_page(
+    stubos, kausa, both, gib, two = _ask_one_page(
         tmp_path,
         GLOSSARY_PAGE,
         "Wofür steht die Abkürzung „StuBos“?",
         "What does KAUSA stand for?",
         "Wer berät Betriebe von Zugewanderten zur Ausbildung, und wofür steht KAUSA?",
         "What does the abbreviation G.I.B. stand for?",
+        "Wofür stehen die Abkürzungen StuBos und G.I.B.?",
     )
     assert not stubos.uncertain and "Studien- und Berufswahl (StuBos)" in stubos.answer
     assert not kausa.uncertain, kausa.answer
@@ -590,6 +591,8 @@ def test_what_an_abbreviation_stands_for_is_quoted_where_it_is_spelled_out(
     assert "KAUSA-Servicestelle berät" in both.answer, both.answer
     assert "Koordinierungsstelle Ausbildung und Migration" in both.answer, both.answer
     assert gib.uncertain and "do not spell out what „G.I.B.“ stands for" in gib.answer
+    # one of two spelled out: the other is said to be missing
+    assert two.uncertain and "Wofür „G.I.B.“ steht, schreiben sie nicht aus." in two.answer
 
 
 def test_a_procedure_the_documents_name_but_do_not_describe_is_hedged(tmp_path: Path) -> None:

@@ -3,7 +3,7 @@
 import pytest
 
 from kb.retrieval.analyzer import GermanAnalyzer
-from kb.text.holds import counted_terms, spells_out, type_fit
+from kb.text.holds import counted_terms, gives_cause, spells_out, type_fit
 from kb.text.qtype import (
     AnswerType,
     QuestionType,
@@ -72,6 +72,9 @@ def analyze(text: str) -> list[str]:
         ("Weißt du, warum die Stadt nicht mitmacht?", AnswerType.REASON),
         ("Kannst du mir sagen, wieso das so lange dauert?", AnswerType.REASON),
         ("Do you know why the city is not taking part?", AnswerType.REASON),
+        ("Kannst du mir bitte sagen, warum das so ist?", AnswerType.REASON),
+        ("Weißt du vielleicht, warum die Stadt nicht mitmacht?", AnswerType.REASON),
+        ("Could you tell me why the city is not taking part?", AnswerType.REASON),
         ("Weißt du, wann das Treffen ist?", AnswerType.DATE),
     ],
 )
@@ -490,7 +493,16 @@ def test_a_length_of_time_is_asked_and_given() -> None:
         ("Was bedeutet das Ziel?", ()),
         ("What is the GfS supposed to do?", ()),  # what it does, not what it stands for
         # "these abbreviations": the ones named before, the quoted ones when some are quoted
-        ("Es gibt BKG und GfS im IAQ-Bericht – was heißt das eigentlich?", ("BKG", "GfS")),
+        ("Wofür stehen die Abkürzungen KoKo und GIB?", ("KoKo", "GIB")),
+        (
+            "It lists SGB III programmes such as BVB and BaE. What do these two abbreviations "
+            "stand for?",
+            ("BVB", "BaE"),  # the ones listed together, not the law they stand under
+        ),
+        # what a word means, or a statement, is no abbreviation asked
+        ("Was bedeutet „Integration“?", ()),
+        ("Was bedeutet „Kommunales Integrationsmanagement“?", ()),
+        ("Laut IAQ sank die Zahl um ein Drittel. Was heißt das?", ()),
         (
             "The aid lists 'PerjuF-H' and 'PerF-F' under SGB III. What do these abbreviations "
             "stand for?",
@@ -535,6 +547,13 @@ def test_a_question_typed_in_lower_case_is_told_by_its_nouns(question: str, lowe
         ("BKG", "BAMF\tBundesamt für Migration\nBKG\tBündnis-Kerngruppe", True),  # glossary row
         ("GfS", "die Aufgaben der GfS (vgl. Übersicht 3)", False),  # a reference, no long form
         ("GfS", "Die GfS lädt ein.", False),
+        ("KAoA", "KAoA steht für „Kein Abschluss ohne Anschluss“.", True),
+        ("KAoA", "Kein Abschluss ohne Anschluss (kurz: KAoA)", True),
+        ("kausa", "KAUSA\tKoordinierungsstelle Ausbildung und Migration", True),  # any case
+        # a parenthesis that holds no long form: a person, an editor's mark, a date
+        ("KoKo", "Ansprechpartnerin ist Frau Müller (KoKo).", False),
+        ("GIB", "GIB (Hrsg.) 2018: Kräfte bündeln", False),
+        ("GfS", "Die GfS (Stand 2019) lädt ein.", False),
     ],
 )
 def test_a_text_that_spells_out_an_abbreviation_is_told(
@@ -545,9 +564,9 @@ def test_a_text_that_spells_out_an_abbreviation_is_told(
 
 def test_an_abbreviation_asked_in_a_second_part_is_not_for_the_direct_answer() -> None:
     both = classify("Wer berät die Betriebe, und wofür steht KAUSA?")
-    assert both.abbreviations == ("KAUSA",) and both.spelled_first == ()
+    assert both.abbreviations == ("KAUSA",) and both.direct_abbreviations == ()
     alone = classify("Wofür steht KAUSA?")
-    assert alone.spelled_first == ("KAUSA",)
+    assert alone.direct_abbreviations == ("KAUSA",)
     analyze = GermanAnalyzer().terms
     assert type_fit("KAUSA\tKoordinierungsstelle Ausbildung", alone, set(), analyze) == 1.0
     assert type_fit("Die KAUSA berät Betriebe.", alone, set(), analyze) == 0.0
@@ -555,12 +574,18 @@ def test_an_abbreviation_asked_in_a_second_part_is_not_for_the_direct_answer() -
 
 def test_towns_and_people_are_counted_by_their_like_nouns() -> None:
     analyze = GermanAnalyzer().terms
-    towns = classify("In wie vielen Städten gibt es eine Ausländerbehörde?")
-    assert type_fit("Das sind landesweit 35 Kommunen.", towns, counted_terms(towns, analyze),
-                    analyze) == 1.0  # fmt: skip
-    people = classify("Wie viele Menschen gehören zu den Familien?")
-    assert type_fit("Es sind mehr als 80 Personen.", people, counted_terms(people, analyze),
-                    analyze) == 1.0  # fmt: skip
-    districts = classify("Wie viele Kreise machen mit?")  # districts are not towns
-    assert type_fit("Es machen 35 Kommunen mit.", districts, counted_terms(districts, analyze),
-                    analyze) == 0.6  # fmt: skip
+
+    def fit(question: str, text: str) -> float:
+        asked = classify(question)
+        return type_fit(text, asked, counted_terms(asked, analyze), analyze)
+
+    assert fit("In wie vielen Städten gibt es das?", "Das sind landesweit 35 Kommunen.") == 1.0
+    assert fit("Wie viele Menschen gehören dazu?", "Es sind mehr als 80 Personen.") == 1.0
+    assert fit("Wie viele Kreise machen mit?", "Es machen 35 Kommunen mit.") < 1.0  # districts
+
+
+def test_a_cause_is_told_from_what_follows() -> None:
+    assert gives_cause("Sie helfen nicht, weil sie selbst kaum Erfahrung haben.")
+    assert gives_cause("Da sie oft wenig Berufserfahrung mitbringen, fehlt der Rat.")
+    assert not gives_cause("Der Kreis lädt die Eltern deshalb zu einem Abend ein.")
+    assert gives_cause("Deshalb kommen sie, denn sie wollen helfen.")  # a cause besides

@@ -455,12 +455,20 @@ def test_which_one_of_a_kind_needs_a_name_where_the_answer_speaks_of_the_kind() 
 
 
 def test_a_procedure_needs_steps_or_items() -> None:
-    how = classify("Wie läuft die Anmeldung ab?")
+    asked = "Wie läuft die Anmeldung ab?"
+    how = classify(asked)
     assert how.kind == AnswerType.PROCEDURE
-    assert slots.steps_missing(how, ["Die Stadt bietet eine Anmeldung an."])
-    assert not slots.steps_missing(how, ["Zunächst füllt man den Bogen aus, dann folgt ein Test."])
-    assert not slots.steps_missing(how, ["Die Anmeldung:\n- Bogen ausfüllen\n- Test"])
-    assert not slots.steps_missing(classify("Wer bietet die Anmeldung an?"), ["Die Stadt."])
+    assert slots.steps_missing(asked, how, ["Die Stadt bietet eine Anmeldung an."])
+    steps = "Zunächst füllt man den Bogen aus, dann folgt ein Test."
+    assert not slots.steps_missing(asked, how, [steps])
+    assert not slots.steps_missing(asked, how, ["Die Anmeldung:\n- Bogen ausfüllen\n- Test"])
+    assert not slots.steps_missing(
+        "Wer bietet die Anmeldung an?", classify("Wer bietet die Anmeldung an?"), ["Die Stadt."]
+    )
+    # "Wie kann ich …?" asks a way, not a sequence: "Die Anmeldung erfolgt online." answers it
+    can = "Wie kann ich mich zum Sprachkurs anmelden?"
+    assert classify(can).kind == AnswerType.PROCEDURE
+    assert not slots.steps_missing(can, classify(can), ["Die Anmeldung erfolgt online."])
 
 
 def test_a_year_the_quote_names_scopes_it_whatever_the_title_says() -> None:
@@ -469,3 +477,6 @@ def test_a_year_the_quote_names_scopes_it_whatever_the_title_says() -> None:
     assert slots.years_contradicted(asked, "2018 lebten dort 335 Personen.") == []
     assert slots.years_contradicted(asked, "Dort lebten 335 Personen.") == []  # no year: context
     assert slots.years_contradicted("Wie viele sind es?", "Ende 2016 waren es 335.") == []
+    # a year inside a date, or at a sentence's end, is named too
+    assert slots.years_contradicted(asked, "Zum Stichtag 31.12.2018 waren es 335.") == []
+    assert slots.years_contradicted(asked, "Gezählt wurden 335 Personen Ende 2016.") == ["2018"]
