@@ -40,7 +40,7 @@ from kb.retrieval.units import MIN_SENTENCE_WORDS
 from kb.store.vectors import SentenceUnit
 from kb.text import layout
 from kb.text.holds import SEQUENCE, counted_terms, gives_cause, spells_out, type_fit
-from kb.text.qtype import AnswerType, QuestionType, classify, second_part
+from kb.text.qtype import AnswerType, QuestionType, capitals, classify, second_part
 from kb.text.sentences import split_sentences
 
 # Sentences about the document itself (what a chapter gives, where something is described, what
@@ -300,7 +300,7 @@ class SentencePicker:
                 c
                 for c in ranked[1:]
                 if not _overlaps(c, direct[0], direct[1], direct[2])
-                and type_fit(c.text, qtype, set(), analyze) == 1.0
+                and any(spells_out(short, c.text) for short in qtype.direct_abbreviations)
             )
             first = next(spelled, None)
             if first is not None:
@@ -698,7 +698,7 @@ def _heading(text: str, line: str) -> bool:
     if _LEGAL_BASIS.search(text) or any(
         spells_out(m.group(1), text)
         for m in _SHORT_FORM.finditer(text)
-        if sum(c.isupper() for c in m.group(1)) >= 2
+        if capitals(m.group(1)) >= 2
     ):
         return False
     return line.strip() == text and not _TERMINAL.search(text)

@@ -117,6 +117,14 @@ class Catalog:
         """The chunk's BM25 terms (analysed on demand: keeping them all costs memory)."""
         return frozenset(self.analyzer.terms(context_text(chunk)))
 
+    def chunks_holding(self, word: str) -> list[Chunk] | None:
+        """The chunks whose index terms hold ``word`` (its whole-word term), in corpus order,
+        from the BM25 postings; None when the word gives no term to look up."""
+        terms = self.analyzer.terms(word)
+        if not terms:
+            return None
+        return [self.chunks[i] for i in sorted(self.bm25.counts(terms[0])[0].tolist())]
+
     def chunks_of_sentences(self, sentence_ids: list[str]) -> list[str | None]:
         """The chunk of each indexed sentence of this snapshot (None: not in it)."""
         if not sentence_ids or not len(self.sentence_keys):

@@ -103,7 +103,10 @@ class Retriever:
         head = _drop_near_duplicates(fused[: 4 * k])
         top = _diversify(head + fused[4 * k :], k, s.max_per_document)
         if qtype.abbreviations and top:
-            top = _with_spelling_out(top, fused, catalog.chunks, qtype.abbreviations, keep)
+            holding = [catalog.chunks_holding(a) for a in qtype.abbreviations]
+            # the chunks that can spell one out: those that hold it, from the index
+            chunks = catalog.chunks if None in holding else _in_order(holding, catalog)
+            top = _with_spelling_out(top, fused, chunks, qtype.abbreviations, keep)
         if s.list_tail_chars:
             top = [_with_list_end(h, catalog, s.list_tail_chars) for h in top]
         return Retrieval(query, expanded, terms, top, catalog, vector, passage_terms)
@@ -284,6 +287,12 @@ def _with_spelling_out(
             return top
         found = Hit(chunk, top[-1].score)
     return [*top[:-1], replace(found, score=min(found.score, top[-1].score))]
+
+
+def _in_order(lists: list[list[Chunk] | None], catalog: Catalog) -> list[Chunk]:
+    """The chunks of all ``lists``, each once, in corpus order."""
+    ids = {c.id for chunks in lists for c in chunks or ()}
+    return [c for c in catalog.chunks if c.id in ids]
 
 
 def _head(text: str, limit: int) -> str:

@@ -390,25 +390,26 @@ def abbreviations_asked(question: str) -> tuple[str, ...]:
     for pattern in _ABBREVIATION_ASKED:
         for m in pattern.finditer(asked):
             quote, word = m.groups()
-            if quote or _capitals(word) >= 2:
+            if quote or capitals(word) >= 2:
                 found.append(word)
     for pattern in _CAPITALS_ASKED:
-        found += [m.group(2) for m in pattern.finditer(asked) if _capitals(m.group(2)) >= 2]
+        found += [m.group(2) for m in pattern.finditer(asked) if capitals(m.group(2)) >= 2]
     if not found and _ASKED_MANY.search(asked):
-        quoted = [w for w in _QUOTED_WORD.findall(question) if _capitals(w) >= 2]
-        named = [w for w in _CAPITALS_WORD.findall(question) if _capitals(w) >= 2]
+        quoted = [w for w in _QUOTED_WORD.findall(question) if capitals(w) >= 2]
+        named = [w for w in _CAPITALS_WORD.findall(question) if capitals(w) >= 2]
         # "programmes under SGB III such as BVB and BaE": the ones listed together
         listed = [
             w if _DOTTED.fullmatch(w) else w.rstrip(".")
             for pair in _LISTED.findall(question)
             for w in pair
-            if _capitals(w) >= 2
+            if capitals(w) >= 2
         ]
         found = quoted or listed or named
     return tuple(dict.fromkeys(found))
 
 
-def _capitals(word: str) -> int:
+def capitals(word: str) -> int:
+    """How many capitals a word has: two or more make an abbreviation ("KoKo", "G.I.B.")."""
     return sum(c.isupper() for c in word)
 
 
