@@ -446,6 +446,9 @@ def _unnamed_by(
     """The question's rarest name-like word, when it is in the context of none of the
     citations (and there are some)."""
     analyze = catalog.analyzer.terms
+    # English words are rare in German documents ("only", "one"): in an English question only
+    # a capitalised word or a word of a document's name is taken for a name
+    names = catalog.name_terms() if is_english(question) else None
 
     def name_words(text: str) -> dict[str, str]:
         # "Ansprechpartner" is what a "Kontakt:" line says in other words: it places no one
@@ -455,6 +458,7 @@ def _unnamed_by(
             if not _CONTACT_ROLE.match(w)
             for t in analyze(w)
             if catalog.names_rarely(t)
+            and (names is None or w[0].isupper() or t in names)
         }
 
     # a name the question quotes („Kommunale Koordinierung …“) is what it is about, when it

@@ -416,7 +416,9 @@ _PENDING = re.compile(
     r"\b(wird|werden|soll|sollen|sollte|sollten|will|is being|are being|to be)\b[^.;:]{0,160}?"
     r"\b(durchgeführt|geführt|geprüft|geklärt|erörtert|evaluiert|ausgewertet|untersucht|"
     r"erhoben|eingereicht|vorgelegt|stattfinden|erfolgen|take place|"
-    r"veröffentlicht|analysiert|befragt|carried out|evaluated|analy[sz]ed|published)\b|"
+    r"veröffentlicht|analysiert|befragt|carried out|evaluated|analy[sz]ed|published|"
+    # the same in the future tense or as a plan ("werden … Interviews … führen")
+    r"durchführen|führen|prüfen|auswerten|untersuchen|erheben|analysieren|befragen|evaluieren)\b|"
     r"(?<!wie )\b(geplant|vorgesehen|angekündigt\w*|verschoben|planned|scheduled|postponed|"
     r"announced)\b|\bkündigt\w*\b[^.;:]{0,120}\ban\b",
     re.I,

@@ -33,6 +33,11 @@ _HAS_DATE = re.compile(
     r"fridays?|saturdays?|sundays?|daily|weekly)\b|\b\d{1,2}([:.]\d\d)?\s?(Uhr|h\b)"
 )
 _HAS_YEAR = re.compile(r"\b(19|20)\d\d\b")
+# A date to the day: "04.04.2017", "am 27.11.", "11. Juli 2019", "July 11", "11 July", "2019-07-11"
+_HAS_DAY = re.compile(
+    rf"\b\d{{1,2}}\.\s?\d{{1,2}}\.|\b\d{{1,2}}\.?\s?({MONTHS})\b|\b({MONTHS})\s\d{{1,2}}(st|nd|rd|th)?\b"
+    r"|\b(19|20)\d\d-\d\d-\d\d\b"
+)
 # Numbers written as words (a regex alternation); kb/answer/slots.py counts with them too.
 CARDINAL_WORDS = (
     r"zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|hundert|tausend"
@@ -204,6 +209,10 @@ def type_fit(
     if qtype.duration:  # the length itself first; the date it runs until answers too
         return 1.0 if _HAS_DURATION.search(text) else 0.7 if _HAS_DATE.search(text) else 0.0
     if kind == AnswerType.DATE:
+        if qtype.day:  # "An welchem Datum …?": "Sommer 2019" is near, not the answer
+            if _HAS_DAY.search(text):
+                return 1.0
+            return 0.4 if _HAS_DATE.search(text) or _HAS_YEAR.search(text) else 0.0
         return 1.0 if _HAS_DATE.search(text) else 0.4 if _HAS_YEAR.search(text) else 0.0
     if kind == AnswerType.NUMBER:
         if qtype.cost and costs_nothing(text):
@@ -255,7 +264,9 @@ def gives_cause(text: str) -> bool:
     return any(m.group().lower() not in _CONSEQUENCE for m in _GIVES_REASON.finditer(text))
 
 
-_MONEY_ASKED = frozenset("geld mittel budget betrag summe kosten money funding funds".split())
+_MONEY_ASKED = frozenset(
+    "geld mittel budget betrag summe kosten money funding funds kohle knete zaster moneten".split()
+)
 _MONEY = re.compile(r"\d[\d.,]*\s*(Mio\.?|Millionen|Mrd\.?|Milliarden|Tsd\.?|Euro|EUR|€)|€\s*\d")
 
 

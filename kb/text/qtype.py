@@ -61,6 +61,9 @@ class QuestionType:
     # languages are asked ("Welche Sprachen …?", "In welcher Sprache …?", "Which languages
     # …?"): a language named ("Arabisch", "Farsi", "in der Muttersprache") answers it
     languages: bool = False
+    # a date to the day is asked ("An welchem Datum …?", "An welchem Tag …?", "On what date
+    # …?"): a month, a season or a year does not answer it
+    day: bool = False
     # what abbreviations stand for is asked ("Wofür steht „StuBos“?", "What do KompAS and KomBer
     # stand for?"): a sentence that spells one out answers it. The direct answer is to spell
     # out ``direct_abbreviations``; those the second part of a question of two parts asks get
@@ -173,7 +176,9 @@ _NUMBER = re.compile(
 )
 # What a number counts: the first noun after "wie viele" (German capitalises nouns, so the
 # adjectives in "wie viele lokale Bündnisse" are skipped), the next word after "how many".
-_COUNTED_DE_NOUN = re.compile(r"\b(?i:wie ?viele?n?)\s+(?:[a-zäöüß-]+\s+){0,3}([A-ZÄÖÜ][\w-]{2,})")
+_COUNTED_DE_NOUN = re.compile(
+    r"\b(?i:wie ?viele?n?)\s+(?:[a-zäöüß-]+\s+){0,3}([A-ZÄÖÜ](?:[\w-]|['’]s-){2,})"
+)
 _COUNTED_EN = re.compile(
     r"\bhow (?:many|much)\s+(?!(?:does|did|are|was|were|has|have|had|will|can|of)\b)"
     r"([a-z][\w-]{2,})",
@@ -209,7 +214,9 @@ _MONEY_NOUN = re.compile(
     r"(geld|gelder|budget|betrag|summe|kosten|pauschale|gehalt|entgelt|zuschuss|zuschüsse|"
     r"fördermittel|^förderung|^finanzierung|zuwendung|zuwendungen|"
     r"haushaltsmittel|finanzmittel|euro|amount|cost|costs|salary|fee|fees|money|funding|funds|"
-    r"millionen|milliarden)$",
+    r"millionen|milliarden|"
+    # in everyday words ("Wie viel Kohle …?")
+    r"^kohle|^knete|^zaster|^moneten)$",
     _I,
 )
 # "Wie hoch ist in der Kommune, deren Befragung …, der Anteil …?": the noun asked after a place
@@ -447,6 +454,11 @@ _HOPED = re.compile(
 )
 
 
+_DAY_ASKED = re.compile(
+    r"\b(an welchem tag|(welche[sm]?|genaue[ns]?|exakte[ns]?) datum|(on )?(what|which) (exact )?"
+    r"(date|day)|exact date)\b",
+    _I,
+)
 _DEADLINE_ASKED = re.compile(
     r"\b(bis wann|bis zu welchem (tag|datum|termin|zeitpunkt)|frist\w*|stichtag\w*|deadline|"
     r"by when|until when)\b",
@@ -483,6 +495,7 @@ def classify(question: str) -> QuestionType:
         about_form=bool(_ABOUT_FORM.search(question)),
         findings=_asks_findings(q, kind.kind),
         deadline=bool(_DEADLINE_ASKED.search(q)),
+        day=kind.kind == AnswerType.DATE and bool(_DAY_ASKED.search(q)),
         duration=kind.kind in (AnswerType.NUMBER, AnswerType.DATE)
         and bool(_DURATION_ASKED.search(q)),
         frequency=kind.kind == AnswerType.NUMBER and bool(_FREQUENCY_ASKED.search(q)),

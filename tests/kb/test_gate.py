@@ -163,6 +163,23 @@ def test_a_quoted_name_is_what_the_towns_must_be_named_with(tmp_path: Path) -> N
     assert not answer.uncertain and "Bielefeld, Hamm" in answer.answer, answer.answer
 
 
+def test_an_english_word_of_the_question_is_no_name_the_towns_must_stand_with(
+    tmp_path: Path,
+) -> None:
+    """English words are rare in a German document ("one" of an English slogan): in an English
+    question only a capitalised word is taken for the name the towns must be named with."""
+    page = (
+        "# Bündnisse im Land\n\n"
+        "Das Motto der Kampagne lautet „Each one counts“.\n\n"
+        f"{_forums('Netzwerke', 40)}\n\n"
+        "Unter den kreisfreien Städten ist nur die Stadt Bochum nicht dabei.\n\n"
+        f"{_forums('Beratung', 40)}\n"
+    )
+    question = "Which city is the only one not taking part in the alliances?"
+    [answer] = _ask_one_page(tmp_path, page, question)
+    assert not answer.uncertain and "Bochum" in answer.answer, answer.answer
+
+
 def test_the_place_a_document_is_about_is_named_in_its_lead(tmp_path: Path) -> None:
     """A workshop record says where the workshop was in its lead; a talk reported pages later is
     from that workshop, and a workshop elsewhere is not."""

@@ -118,6 +118,11 @@ def test_a_number_question_knows_what_it_counts() -> None:
     assert classify("Wie viele junge volljährige Geflüchtete leben hier?").counted == "Geflüchtete"
     assert classify("How many people benefit?").counted == "people"
     assert classify("How much does the course cost?").counted is None  # not "does"
+    # a compound with a name in it is counted whole, apostrophe and all
+    named = classify("Wie viele Gemeinsam-klappt's-Bündnisse gibt es?")
+    assert named.counted == "Gemeinsam-klappt's-Bündnisse"
+    terms = GermanAnalyzer().terms
+    assert type_fit("Es gab 58 Bündnisse.", named, counted_terms(named, terms), terms) == 1.0
 
 
 @pytest.mark.parametrize(
@@ -127,6 +132,8 @@ def test_a_number_question_knows_what_it_counts() -> None:
         ("Wie hoch ist der Eigenanteil, den eine Kommune zahlen muss?", True),
         ("Welcher Anteil der jungen Erwachsenen bezieht SGB II?", True),
         ("Wie viel Geld bekommt der Kreis?", True),
+        ("Wie viel Kohle steckt in dem Fonds?", True),  # money in everyday words
+        ("Wie viel Knete gibt's dafür?", True),
         ("Wie viel von den 50 Millionen Euro ist für Baustein VI vorgesehen?", True),
         ("Wie viel kostet der Kurs?", True),
         ("What share of the towns take part?", True),
@@ -392,6 +399,24 @@ def test_a_date_question_wants_a_date() -> None:
     for year in ("Das Projekt gibt es seit dem Jahr 2019.", "Die Studie ist aus dem Jahr 2015."):
         assert type_fit(year, q, set(), analyze) == 1.0, year
     assert type_fit("Man traf sich oft.", q, set(), analyze) == 0.0
+
+
+def test_a_date_to_the_day_is_not_answered_by_a_month_or_a_season() -> None:
+    for question in (
+        "An welchem Datum wurde die Richtlinie veröffentlicht?",
+        "An welchem Tag fand das Treffen statt?",
+        "Welches Datum trägt die Verordnung?",
+        "On what date was the guideline published?",
+    ):
+        q = classify(question)
+        assert q.kind == AnswerType.DATE and q.day, question
+        for dated in ("Sie erschien am 04.04.2017.", "Am 11. Juli 2019 war es so weit.",
+                      "It was published on July 11, 2019.", "Stand: 2019-07-11"):  # fmt: skip
+            assert type_fit(dated, q, set(), analyze) == 1.0, (question, dated)
+        for near in ("Sie erschien im Sommer 2019.", "Sie erschien im Juli 2019."):
+            assert type_fit(near, q, set(), analyze) < 1.0, (question, near)
+    assert not classify("Wann wurde die Richtlinie veröffentlicht?").day
+    assert type_fit("Sie erschien im Sommer 2019.", classify("Wann erschien sie?"), set(), analyze) == 1.0
 
 
 def test_a_why_question_wants_a_reason_or_a_purpose() -> None:

@@ -315,6 +315,10 @@ def test_results_asked_where_the_study_is_only_under_way_or_planned() -> None:
     assert slots.findings_pending(asked, "Die Befragung soll 2020 ausgewertet werden.")
     assert slots.findings_pending(asked, "Die Frist für die Befragung wurde verschoben.")
     assert slots.findings_pending(asked, "Er kündigte für September die Auswertung an.")
+    # the future tense or a plan with the verb's infinitive
+    interviews = "Im dritten Quartal werden die Studierenden Interviews mit den Familien führen."
+    assert slots.findings_pending(classify("Was kam bei den Interviews heraus?"), interviews)
+    assert slots.findings_pending(asked, "Die Träger sollen im Herbst die Befragung auswerten.")
     talks = "Dazu sollen zunächst Gespräche mit der Schulaufsicht geführt werden."
     assert slots.findings_pending(classify("Was haben die Gespräche ergeben?"), talks)
     dialogue = "Dazu soll ein regelmäßiger Qualitätsdialog mit den Trägern stattfinden."
