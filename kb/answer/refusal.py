@@ -457,8 +457,7 @@ def _unnamed_by(
             for w in re.findall(r"[\w-]{3,}", text)
             if not _CONTACT_ROLE.match(w)
             for t in analyze(w)
-            if catalog.names_rarely(t)
-            and (names is None or w[0].isupper() or t in names)
+            if catalog.names_rarely(t) and (names is None or w[0].isupper() or t in names)
         }
 
     # a name the question quotes („Kommunale Koordinierung …“) is what it is about, when it

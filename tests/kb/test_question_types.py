@@ -416,7 +416,10 @@ def test_a_date_to_the_day_is_not_answered_by_a_month_or_a_season() -> None:
         for near in ("Sie erschien im Sommer 2019.", "Sie erschien im Juli 2019."):
             assert type_fit(near, q, set(), analyze) < 1.0, (question, near)
     assert not classify("Wann wurde die Richtlinie veröffentlicht?").day
-    assert type_fit("Sie erschien im Sommer 2019.", classify("Wann erschien sie?"), set(), analyze) == 1.0
+    assert (
+        type_fit("Sie erschien im Sommer 2019.", classify("Wann erschien sie?"), set(), analyze)
+        == 1.0
+    )
 
 
 def test_a_why_question_wants_a_reason_or_a_purpose() -> None:
