@@ -184,6 +184,9 @@ class RefusalGate:
             kind = slots.instance_missing(asked, direct, catalog.analyzer.stem)
             if kind is not None:
                 return slots.Missing((kind,), "instance")
+        unsaid = slots.only_said_to_exist(asked, direct, catalog.analyzer.stem)
+        if unsaid is not None:
+            return slots.Missing((unsaid,), "instance")
         stating = _stating(asked, qtype, units, counted, analyze)
         if _stated_elsewhere(qtype, units, direct, stating, counted, analyze):
             return slots.Missing((), "type")

@@ -530,6 +530,37 @@ def one_asked(question: str) -> str | None:
     return None if head in _NO_NAMES or _ABSTRACT.search(head) else m.group(1)
 
 
+# An indefinite article before a noun: the text says there is one, not which
+_INDEFINITE = re.compile(r"\b(?i:ein|eine|eines|einem|einen|einer)\s+(?:[a-zäöüß]\w*\s+){0,2}$")
+# ... unless what follows says which: a relative clause, a colon, a name or what it is made of
+_SPECIFIED = re.compile(
+    r"\s*(?:[,:(„“\"–-]|(?:nach|gemäß|namens|aus|von|mit|für|zur|zum|zu|über|wie|der|des|"
+    r"im|in|bei|auf)\b)"
+)
+
+
+def only_said_to_exist(question: str, quote: str, stem: Callable[[str], str]) -> str | None:
+    """For a question asking which one of a kind (one_asked: "Nach welchem Schlüssel …?"),
+    the kind when the quote speaks of it only with an indefinite article and says nothing of
+    it after ("Die Verteilung erfolgt anhand eines Schlüssels."): the document says there is
+    one, not which."""
+    kind = one_asked(question)
+    if kind is None:
+        return None
+    head = stem(kind.split("-")[-1].lower())
+    mentions = [
+        m for m in _WORD.finditer(quote) if stem(m.group().split("-")[-1].lower()) == head
+    ]
+    if not mentions:
+        return None
+    for m in mentions:
+        if not _INDEFINITE.search(quote[max(0, m.start() - 40) : m.start()]):
+            return None
+        if _SPECIFIED.match(quote, m.end()):
+            return None
+    return kind
+
+
 def instance_missing(question: str, quotes: str, stem: Callable[[str], str]) -> str | None:
     """For a question asking which one of a kind (one_asked), the kind when the quotes speak of
     it but name none: "mit den durchführenden Trägern" says there are some, not which. A name,

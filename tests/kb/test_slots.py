@@ -484,3 +484,21 @@ def test_a_year_the_quote_names_scopes_it_whatever_the_title_says() -> None:
     # a year inside a date, or at a sentence's end, is named too
     assert slots.years_contradicted(asked, "Zum Stichtag 31.12.2018 waren es 335.") == []
     assert slots.years_contradicted(asked, "Gezählt wurden 335 Personen Ende 2016.") == ["2018"]
+
+
+def test_a_kind_spoken_of_only_as_one_of_its_kind_is_not_the_one_asked_for() -> None:
+    question = "Nach welchem Schlüssel verteilt das Land die Mittel auf die Kreise?"
+    unsaid = "Die Verteilung der Fördermittel wird anhand eines Schlüssels erfolgen."
+    assert slots.only_said_to_exist(question, unsaid, STEM) == "Schlüssel"
+    # said which: by a relative clause, a colon, what it follows or a definite mention
+    for said in (
+        "Die Verteilung erfolgt anhand eines Schlüssels, der sich nach der Einwohnerzahl richtet.",
+        "Die Verteilung erfolgt nach einem Schlüssel: 60 % nach Einwohnern, 40 % nach Fällen.",
+        "Die Verteilung erfolgt anhand eines Schlüssels nach der Zahl der Geduldeten.",
+        "Der Schlüssel richtet sich nach der Zahl der Geduldeten.",
+    ):
+        assert slots.only_said_to_exist(question, said, STEM) is None, said
+    # the kind not spoken of, or a question that asks what or how ("Welches Ziel …?")
+    assert slots.only_said_to_exist(question, "Die Kreise erhalten die Mittel.", STEM) is None
+    goal = "Welches Ziel verfolgt das Land damit?"
+    assert slots.only_said_to_exist(goal, "Das Land verfolgt ein Ziel.", STEM) is None
