@@ -548,9 +548,7 @@ def only_said_to_exist(question: str, quote: str, stem: Callable[[str], str]) ->
     if kind is None:
         return None
     head = stem(kind.split("-")[-1].lower())
-    mentions = [
-        m for m in _WORD.finditer(quote) if stem(m.group().split("-")[-1].lower()) == head
-    ]
+    mentions = [m for m in _WORD.finditer(quote) if stem(m.group().split("-")[-1].lower()) == head]
     if not mentions:
         return None
     for m in mentions:
