@@ -231,8 +231,8 @@ _PLACES_ASKED = re.compile(
     r"(?<!,\s)\b(welche[nrsm]?|in welchen|which|what)\s+((?-i:[a-zäöüß][\w-]*)\s+){0,2}"
     r"((modell|partner|mitglieds|bündnis|nachbar|land)?(kommunen?|städte|städten|stadt|"
     r"gemeinden?|regionen?|kreise|kreisen|kreis)|orte|orten|standorte|standorten|city|cities|"
-    r"towns?|districts?|municipalit(y|ies)|regions?)\b(?!-)(?!\s+(office|council|hall|"
-    r"administration|centre|center|authority)\b)",
+    r"towns?|districts?|municipalit(y|ies)|regions?|sites?|locations?)\b(?!-)"
+    r"(?!\s+(office|council|hall|administration|centre|center|authority)\b)",
     re.I,
 )
 

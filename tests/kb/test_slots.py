@@ -125,6 +125,12 @@ def test_towns_asked_for_and_none_given() -> None:
     assert slots.places_missing(one, "Den Leitfaden hat eine Kommune entwickelt.", find_places)
     assert not slots.places_missing(one, "Den Leitfaden hat Bielefeld entwickelt.", find_places)
     assert slots.asks_places("In which town did the workshop take place?")
+    # sites and locations, as German "Standorte": "vier Standorte" names none of them
+    sites = "Which four sites does the institute advise?"
+    assert slots.asks_places(sites) and slots.asks_places("Which locations take part?")
+    advised = "Das Institut berät vier unterschiedliche Standorte."
+    assert slots.places_missing(sites, advised, find_places)
+    assert not slots.places_missing(sites, "Es berät Bielefeld und Hamm.", find_places)
     assert not slots.asks_places("Welche Kreis-Bündnisse gibt es?")
     assert not slots.asks_places("Welche Ortsteile gehören dazu?")
     # the words between may be adjectives ("kreisangehörigen"), not the noun asked for
