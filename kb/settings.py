@@ -61,7 +61,10 @@ class Settings(BaseSettings):
     dense_weight: float = Field(1.0, ge=0.0)
     sentence_weight: float = Field(1.0, ge=0.0)
     bm25_weight: float = Field(1.0, ge=0.0)
-    max_per_document: int = Field(3, ge=1, le=50)
+    # One document may fill this many of the top ranks while others match well. Chosen on all
+    # tune questions with the probes (847, docs/retrieval.md): 5, the whole top 5 of the
+    # default top_k; a cap of 3 gave the top ranks to other documents' weaker passages.
+    max_per_document: int = Field(5, ge=1, le=50)
     # A passage that stops inside a list is carried on to the list's end, by at most this many
     # characters from the next chunk of the same page (0 = off).
     list_tail_chars: int = Field(800, ge=0, le=5000)
