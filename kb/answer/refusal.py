@@ -16,7 +16,7 @@ years and places).
 """
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Literal
@@ -45,6 +45,9 @@ from kb.text.sentences import sentence_texts
 
 Band = Literal["answer", "hedge", "refuse"]
 Pages = Mapping[tuple[str, int | None], str]  # (doc_id, page) → the cleaned text of a cited page
+# (doc_id, page) → the cleaned text of the page before it, if any: the head of a table carried
+# over a page break stands there
+PageBefore = Callable[[str, int], str | None]
 # Questions whose answer is one assertion about a scope (a figure, a date, yes or no, who): the
 # quote that makes it must be about the asked year and place, not just stand on a page that
 # names them. (Lists and descriptions too cost answerable questions on tune and caught nothing.)
@@ -127,11 +130,12 @@ class RefusalGate:
         extract: Extract,
         pages: Pages,
         catalog: Catalog,
+        page_before: PageBefore | None = None,
     ) -> Verdict:
         """The band of an answer that was built; ``pages`` holds the cited pages' texts."""
         if confidence < self.threshold or not extract.citations:
             return Verdict(confidence, "refuse")
-        missing = self.missing(question, qtype, extract, pages, catalog)
+        missing = self.missing(question, qtype, extract, pages, catalog, page_before)
         band: Band = "hedge" if confidence < self.hedge or missing else "answer"
         return Verdict(confidence, band, missing)
 
@@ -142,6 +146,7 @@ class RefusalGate:
         extract: Extract,
         pages: Pages,
         catalog: Catalog,
+        page_before: PageBefore | None = None,
     ) -> slots.Missing:
         if not self.check_slots:
             return slots.Missing()
@@ -170,7 +175,7 @@ class RefusalGate:
                 return slots.Missing(tuple(unnamed), "place")
         analyze = catalog.analyzer.terms
         counted = counted_terms(qtype, analyze)
-        if _kind_missing(question, qtype, extract, pages, counted, analyze):
+        if _kind_missing(question, qtype, extract, pages, counted, catalog, page_before):
             return slots.Missing((), "type")
         if slots.deadline_missing(qtype, quotes):
             return slots.Missing((), "deadline")
@@ -237,7 +242,8 @@ def _kind_missing(
     extract: Extract,
     pages: Pages,
     counted: set[str],
-    analyze: Terms,
+    catalog: Catalog,
+    page_before: PageBefore | None = None,
 ) -> bool:
     """The quotes lack the kind of fact asked for: a number, date, person, sum or rate, or
     the towns a "welche Kommunen" question asks for. A number of the counted thing may stand
@@ -245,6 +251,7 @@ def _kind_missing(
     meisten Kreise")."""
     quotes = " ".join(c.quote for c in extract.citations)
     asked = focus(question)
+    analyze = catalog.analyzer.terms
     if qtype.kind == AnswerType.NUMBER and not qtype.own_kind:
         # the question's own figures do not answer it ("… across the 53 local authorities"),
         # but "alle 53 Kommunen" answers "Wie viele der 53 Kommunen …?" (slots.part_missing)
@@ -255,7 +262,8 @@ def _kind_missing(
         if is_english(question) and slots.holds_count(quotes):
             fits = 1.0  # "how many people" cannot be matched against German nouns
         elif counted and (
-            quantifies(quotes, counted, analyze) or _table_counts(extract, pages, counted, analyze)
+            quantifies(quotes, counted, analyze)
+            or _table_counts(extract, pages, counted, catalog, page_before)
         ):
             fits = 1.0
     return (
@@ -269,14 +277,25 @@ def _kind_missing(
     )
 
 
-def _table_counts(extract: Extract, pages: Pages, counted: set[str], analyze: Terms) -> bool:
+def _table_counts(
+    extract: Extract,
+    pages: Pages,
+    counted: set[str],
+    catalog: Catalog,
+    page_before: PageBefore | None,
+) -> bool:
     """A quote is a row of a table whose caption or header names the counted thing
-    ("Ausländerbehörde 39 (86,6%)" under "An den Bündnis-Kerngruppen beteiligte Akteure")."""
-    return any(
-        counted & set(analyze(layout.table_head(*span)))
-        for c in extract.citations
-        if (span := _cited_span(c, pages)) is not None
-    )
+    ("Ausländerbehörde 39 (86,6%)" under "An den Bündnis-Kerngruppen beteiligte Akteure"); the
+    head of a table carried over a page break stands on the page before."""
+    analyze = catalog.analyzer.terms
+    for c in extract.citations:
+        span = _cited_span(c, pages)
+        if span is None:
+            continue
+        before = (page_before(c.doc_id, c.page) or "") if page_before and c.page else ""
+        if counted & set(analyze(layout.table_head(*span, before=before))):
+            return True
+    return False
 
 
 def _stating(

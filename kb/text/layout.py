@@ -50,17 +50,22 @@ _SENTENCE_END = re.compile(r"[.!?…:]\s*$")
 _CAPTION = re.compile(r"^(Übersicht|Tabelle|Tab\.|Abbildung|Abb\.|Table|Figure) [\dIVX]+")
 
 
-def table_head(page: str, start: int, end: int, max_lines: int = 25) -> str:
+def table_head(page: str, start: int, end: int, max_lines: int = 25, before: str = "") -> str:
     """When the lines holding [start, end) are rows of a table: the lines above them that
     head the table, up to its caption ("Übersicht 10: …"), its header ("Nennungen insgesamt
-    (N=45)") included. Empty for anything else. The walk upward stops at a blank line, a
+    (N=45)") included. Empty for anything else. A short label between rows ("Arbeitsmarkt und
+    Wirtschaft") groups them and is passed; a table carried over from the page before is read
+    on in ``before``, that page's text (or its end). The walk upward stops at a blank line, a
     heading, the paragraph before the table, or the rows of another table above the header."""
     rows = lines_around(page, start, end)
     if not rows or any(line_kind(line) != TABLE for line in rows.split("\n") if line.strip()):
         return ""
+    if before:
+        page, start = f"{before.rstrip()}\n{page}", start + len(before.rstrip()) + 1
     first = page.rfind("\n", 0, start) + 1
     above: list[str] = []
     in_rows = True  # still among the table's rows (before its header lines)
+    label = False  # the line just passed is a short one among the rows
     while first > 0 and len(above) < max_lines:
         line_start = page.rfind("\n", 0, first - 1) + 1
         line = page[line_start : first - 1].strip()
@@ -70,13 +75,23 @@ def table_head(page: str, start: int, end: int, max_lines: int = 25) -> str:
         if kind is None and len(line.split()) >= 8 and _SENTENCE_END.search(line):
             break  # the paragraph before the table
         if kind == TABLE and not in_rows:
-            break  # another table's rows above this one's header
-        in_rows = in_rows and kind == TABLE
+            if not label:
+                break  # another table's rows above this one's header
+            in_rows = True  # the line passed labels a group of this table's rows
+        label = in_rows and kind is None and _group_label(line)
+        in_rows = in_rows and (kind == TABLE or label)
         above.append(line)
         first = line_start
         if _CAPTION.match(line):
             break
     return "\n".join(reversed(above))
+
+
+def _group_label(line: str) -> bool:
+    """A short line without figures or a sentence's end: a label over some rows of a table."""
+    return (
+        len(line.split()) <= 6 and not re.search(r"\d|\t", line) and not _SENTENCE_END.search(line)
+    )
 
 
 def table_around(page: str, start: int, end: int) -> str:

@@ -648,3 +648,33 @@ def test_the_second_part_of_a_question_gets_its_own_quote(
     )
     assert not answer.uncertain and "seit dem Jahr 2019" in answer.answer, answer.answer
     assert "Stiftung Ruhrbogen" in answer.answer, answer.answer
+
+
+def test_a_table_row_overleaf_counts_what_the_caption_on_the_page_before_names(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """A row of a table carried over a page break gives the count its caption names on the
+    page before ("Übersicht 4: An den Kerngruppen beteiligte Stellen"): it answers "In wie
+    vielen Kerngruppen …?" without a hedge."""
+    first = (
+        "Die Kerngruppen der Bündnisse setzen sich sehr unterschiedlich zusammen, wie die\n"
+        "folgende Übersicht zu den beteiligten Stellen in den Kommunen zeigt.\n"
+        "Übersicht 4: An den Kerngruppen beteiligte Stellen\n"
+        "Stellen Nennungen insgesamt (N=40) in Kreisen (N=20)\n"
+        "Migration und Integration\n"
+        "Integrationszentrum 40 (100%) 20 (100%)\n"
+        "Ausländeramt 35 (87,5%) 18 (90,0%)\n"
+    )
+    second = (
+        "Volkshochschule 21 (52,5%) 11 (55,0%)\n"
+        "Schulamt 13 (32,5%) 7 (35,0%)\n"
+        "Quelle: eigene Berechnungen\n"
+    )
+    path = make_pdf(tmp_path / "bericht.pdf", [first, second], title="Bericht Beispielkreis")
+    kb = build_kb(settings.model_copy(update={"refusal_threshold": 0.0, "caution_threshold": 0.0}))
+    try:
+        ingest_paths(kb, [path])
+        answer = kb.ask("In wie vielen Kerngruppen sitzt das Schulamt?")
+    finally:
+        kb.close()
+    assert "Schulamt 13" in answer.answer and not answer.uncertain, answer.answer
