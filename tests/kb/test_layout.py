@@ -93,7 +93,8 @@ def test_a_table_head_is_found_past_group_labels_and_over_a_page_break() -> None
         "Ausländerbehörde\t39 (86,6%)\t20 (90,9%)\n"
         "Bildung und Sprache\n"
     )
-    page = "VHS\t22 (48,8%)\t11 (50,0%)\nArbeitsmarkt und Wirtschaft\nJobcenter\t40 (88,8%)\t20 (90,9%)\n"
+    vhs = "VHS\t22 (48,8%)\t11 (50,0%)\nArbeitsmarkt und Wirtschaft"
+    page = f"{vhs}\nJobcenter\t40 (88,8%)\t20 (90,9%)\n"
     caption = "Übersicht 10: An den Bündnis-Kerngruppen beteiligte Akteure"
     # a row under a group label within one page
     whole = before + page
@@ -101,9 +102,11 @@ def test_a_table_head_is_found_past_group_labels_and_over_a_page_break() -> None
     assert layout.table_head(whole, row, row + 5).startswith(caption)
     # a row on the page after the caption: read on in the page before
     row = page.index("Jobcenter")
-    assert layout.table_head(page, row, row + 5) == "VHS\t22 (48,8%)\t11 (50,0%)\nArbeitsmarkt und Wirtschaft"
+    assert layout.table_head(page, row, row + 5) == vhs
     assert layout.table_head(page, row, row + 5, before=before).startswith(caption)
     # a label does not join a table to the rows of another one above a header
-    other = "Kreis Wesel\t12 (40%)\t3 (10%)\nSchulform\tNennungen (N=30)\nGymnasium\t14 (46%)\t2 (6%)\n"
+    other = (
+        "Kreis Wesel\t12 (40%)\t3 (10%)\nSchulform\tNennungen (N=30)\nGymnasium\t14 (46%)\t2 (6%)\n"
+    )
     row = other.index("Gymnasium")
     assert layout.table_head(other, row, row + 5) == "Schulform\tNennungen (N=30)"
