@@ -38,8 +38,8 @@ class Weights:
     support_gain: float = 0.04  # ... and adds this share of the question's weight the answer lacks
     typed_support_ratio: float = 0.5  # ... or this share, when it holds the asked kind of fact
     # that the direct answer lacks (a number, date or name question answered by its topic)
-    window_chars: float = 350  # the next sentence joins when both together are no longer
-    lean_chars: float = 450  # ... and one that leans on it ("Dazu gehören …") while no longer
+    window_chars: float = 450  # the next sentence joins when both together are no longer
+    lean_chars: float = 550  # ... and one that leans on it ("Dazu gehören …") while no longer
     steps_chars: float = 600  # the steps of a procedure join while the quote is no longer
     brief_chars: float = 60  # a sentence this short that points back joins the direct answer
     block_chars: float = 900  # the lines an introduction ending in ':' introduces join within
