@@ -547,7 +547,8 @@ class SentencePicker:
             if any(_same_span(main, q) for q in quoted):
                 continue
             before, after = carried_over(main, turn) if turn else (None, None)
-            unit = [p for p in (before, main, after) if p is not None]
+            head = _table_head(main, turn)  # a table row is read under its caption and header
+            unit = [p for p in (head, before, main, after) if p is not None]
             unit = [p for p in unit if p is main or not any(_same_span(p, q) for q in quoted)]
             text = ""
             for part in unit:
@@ -606,6 +607,24 @@ class SentencePicker:
                 break
             pos = m.end()
         return pos
+
+
+def _table_head(part: Part, turn: PageTurn | None) -> Part | None:
+    """The caption and header lines of the table whose rows ``part`` quotes: on its page, or
+    on the page before when the table is carried over from there; None for anything else."""
+    if not layout.is_table_row(part.page, part.start, part.end):
+        return None
+    span = layout.table_head_span(part.page, part.start, part.end)
+    if span is not None:
+        return Part(part.chunk, *span, part.page)
+    if turn is None or not layout.table_opens_page(part.page, part.start):
+        return None
+    previous = turn.before(part.chunk)
+    if previous is None:
+        return None
+    chunk, page = previous
+    span = layout.table_head_span(page, 0)
+    return Part(chunk, *span, page) if span is not None else None
 
 
 def short_title(title: str, limit: int = 48) -> str:

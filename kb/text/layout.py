@@ -57,18 +57,63 @@ def table_head(page: str, start: int, end: int, max_lines: int = 25, before: str
     Wirtschaft") groups them and is passed; a table carried over from the page before is read
     on in ``before``, that page's text (or its end). The walk upward stops at a blank line, a
     heading, the paragraph before the table, or the rows of another table above the header."""
-    rows = lines_around(page, start, end)
-    if not rows or any(line_kind(line) != TABLE for line in rows.split("\n") if line.strip()):
+    if not _rows(page, start, end):
         return ""
     if before:
         page, start = f"{before.rstrip()}\n{page}", start + len(before.rstrip()) + 1
+    lines = _lines_above(page, page.rfind("\n", 0, start) + 1, max_lines)
+    return "\n".join(page[a:b].strip() for a, b, _ in reversed(lines))
+
+
+def table_head_span(page: str, start: int, end: int | None = None) -> tuple[int, int] | None:
+    """The span of a table's caption and header lines above the rows holding [start, end)
+    (``end`` None: above the end of the page, whose table goes on overleaf), without the rows
+    between; None when the walk finds no caption or header on this page."""
+    if end is not None and not _rows(page, start, end):
+        return None
+    first = len(page.rstrip()) + 1 if end is None else page.rfind("\n", 0, start) + 1
+    head = []
+    for a, b, kind in reversed(_lines_above(page, first, 25)):
+        if kind is not None:  # the first row or label below the caption and header
+            break
+        head.append((a, b))
+    return (head[0][0], head[-1][1]) if head else None
+
+
+def is_table_row(page: str, start: int, end: int) -> bool:
+    """Are the lines holding [start, end) rows of a table?"""
+    return _rows(page, start, end)
+
+
+def table_opens_page(page: str, start: int) -> bool:
+    """Do the table rows holding ``start`` go up to the top of the page, with only rows and
+    labels above them: a table carried over from the page before?"""
     first = page.rfind("\n", 0, start) + 1
-    above: list[str] = []
+    if not page[:first].strip():
+        return True
+    lines = _lines_above(page, first, 1000)
+    return (
+        bool(lines)
+        and all(k in (TABLE, "label") for *_, k in lines)
+        and not page[: lines[-1][0]].strip()
+    )
+
+
+def _rows(page: str, start: int, end: int) -> bool:
+    rows = lines_around(page, start, end)
+    return bool(rows) and all(line_kind(line) == TABLE for line in rows.split("\n") if line.strip())
+
+
+def _lines_above(page: str, first: int, max_lines: int) -> list[tuple[int, int, str | None]]:
+    """The lines above the one starting at ``first`` that belong to its table, bottom up:
+    (start, end, kind) of each, up to the caption (see table_head)."""
+    above: list[tuple[int, int, str | None]] = []
     in_rows = True  # still among the table's rows (before its header lines)
     label = False  # the line just passed is a short one among the rows
     while first > 0 and len(above) < max_lines:
         line_start = page.rfind("\n", 0, first - 1) + 1
-        line = page[line_start : first - 1].strip()
+        raw = page[line_start : first - 1]
+        line = raw.strip()
         kind = line_kind(line)
         if not line or line.startswith("#"):
             break
@@ -80,11 +125,12 @@ def table_head(page: str, start: int, end: int, max_lines: int = 25, before: str
             in_rows = True  # the line passed labels a group of this table's rows
         label = in_rows and kind is None and _group_label(line)
         in_rows = in_rows and (kind == TABLE or label)
-        above.append(line)
+        lead = len(raw) - len(raw.lstrip())
+        above.append((line_start + lead, line_start + lead + len(line), "label" if label else kind))
         first = line_start
         if _CAPTION.match(line):
             break
-    return "\n".join(reversed(above))
+    return above
 
 
 def _group_label(line: str) -> bool:

@@ -680,6 +680,11 @@ def test_a_table_row_overleaf_counts_what_the_caption_on_the_page_before_names(
     finally:
         kb.close()
     assert "Schulamt 13" in answer.answer and not answer.uncertain, answer.answer
+    # the row is read under its caption and header, quoted from the page before
+    head, row = answer.citations[0], answer.citations[1]
+    assert head.page == 1 and head.quote.startswith("Übersicht 4: An den Kerngruppen"), head
+    assert "Nennungen insgesamt (N=40)" in head.quote and "Integrationszentrum" not in head.quote
+    assert row.page == 2 and "Schulamt 13" in row.quote
 
 
 def test_the_next_sentence_joins_while_both_stay_short(settings: Settings, tmp_path: Path) -> None:

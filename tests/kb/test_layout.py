@@ -110,3 +110,26 @@ def test_a_table_head_is_found_past_group_labels_and_over_a_page_break() -> None
     )
     row = other.index("Gymnasium")
     assert layout.table_head(other, row, row + 5) == "Schulform\tNennungen (N=30)"
+
+
+def test_the_span_of_a_tables_caption_and_header_and_whether_it_goes_on_overleaf() -> None:
+    page = (
+        "Die Übersicht zeigt die Stellen, die in den Kerngruppen mitarbeiten, nach Gebieten.\n"
+        "Übersicht 4: An den Kerngruppen beteiligte Stellen\n"
+        "Stellen\tNennungen insgesamt (N=40)\tin Kreisen (N=20)\n"
+        "Migration und Integration\n"
+        "Integrationszentrum\t40 (100%)\t20 (100%)\n"
+        "Ausländeramt\t35 (87,5%)\t18 (90,0%)\n"
+    )
+    row = page.index("Ausländeramt")
+    start, end = layout.table_head_span(page, row, row + 5)
+    assert page[start:end] == (
+        "Übersicht 4: An den Kerngruppen beteiligte Stellen\n"
+        "Stellen\tNennungen insgesamt (N=40)\tin Kreisen (N=20)"
+    )
+    assert layout.table_head_span(page, 0) == (start, end)  # the table goes on overleaf
+    assert layout.table_head_span(page, 0, 10) is None  # prose is no row
+    overleaf = "Volkshochschule\t21 (52,5%)\t11 (55,0%)\nSchulamt\t13 (32,5%)\t7 (35,0%)\n"
+    assert layout.table_head_span(overleaf, overleaf.index("Schulamt"), len(overleaf)) is None
+    assert layout.table_opens_page(overleaf, overleaf.index("Schulamt"))
+    assert not layout.table_opens_page(page, row)
