@@ -28,7 +28,7 @@ abbreviation stands for is answered by what spells it out (a glossary's row too;
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kb.answer.overleaf import PageTurn, Part, begun_before, carried_over
 from kb.answer.scoring import Features, Weights, text_features
@@ -110,6 +110,14 @@ class Extract:
     chunks: list[Chunk] = field(default_factory=list)  # the passages the quotes come from
     # (doc_id, page) → the cleaned text of each cited page (the refusal gate reads them)
     pages: dict[tuple[str, int | None], str] = field(default_factory=dict)
+    # citations (their n) that only frame a quote: a table's caption and header above its row
+    framing: frozenset[int] = frozenset()
+
+    def evidence(self) -> "Extract":
+        """The extract without its framing citations: what the refusal gate weighs."""
+        if not self.framing:
+            return self
+        return replace(self, citations=[c for c in self.citations if c.n not in self.framing])
 
 
 class SentencePicker:
@@ -540,6 +548,7 @@ class SentencePicker:
         chunks: dict[str, Chunk] = {}
         pages: dict[tuple[str, int | None], str] = {}
         quoted: list[Part] = []  # what is quoted so far: a later span it holds is left out
+        framing: set[int] = set()
         titles = list(dict.fromkeys(s.chunk.title for s, _, _ in spans))
         label = len(titles) > 1  # several documents: say which says what
         for sentence, start, end in _merge_adjacent(spans):
@@ -553,6 +562,8 @@ class SentencePicker:
             text = ""
             for part in unit:
                 n = len(citations) + 1
+                if part is head:
+                    framing.add(n)
                 citation = Citation.of(n, part.chunk, part.start, part.end, part.page)
                 citations.append(citation)
                 chunks.setdefault(part.chunk.id, part.chunk)
@@ -565,7 +576,16 @@ class SentencePicker:
             parts.append(prefix + text.rstrip())
         joiner = "\n" if label or any("\n" in p for p in parts) else " "
         answer = joiner.join(parts)
-        return Extract(citations, answer, best, covered, titles, list(chunks.values()), pages)
+        return Extract(
+            citations,
+            answer,
+            best,
+            covered,
+            titles,
+            list(chunks.values()),
+            pages,
+            frozenset(framing),
+        )
 
     def _list_start(self, page: str, start: int) -> int:
         """The start of the list an item belongs to: the items before it, and the line that
@@ -623,7 +643,7 @@ def _table_head(part: Part, turn: PageTurn | None) -> Part | None:
     if previous is None:
         return None
     chunk, page = previous
-    span = layout.table_head_span(page, 0)
+    span = layout.head_at_page_end(page)
     return Part(chunk, *span, page) if span is not None else None
 
 

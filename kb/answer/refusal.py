@@ -150,6 +150,10 @@ class RefusalGate:
     ) -> slots.Missing:
         if not self.check_slots:
             return slots.Missing()
+        # a table's caption and header frame its row: the row is what answers, they only say
+        # where it stands
+        frames = "\n".join(c.quote for c in extract.citations if c.n in extract.framing)
+        extract = extract.evidence()
         quotes = " ".join(c.quote for c in extract.citations)
         # the sentence that asks: numbers of a preamble ("Ich bin 25 …") describe the asker
         asked = focus(question)
@@ -219,6 +223,7 @@ class RefusalGate:
                 unscoped = slots.years_contradicted(asked, said)
             if not unscoped and self.check_places:
                 context = "\n".join(_context(c, pages) for unit in stating for c in unit)
+                context += "\n" + frames
                 context += _lead_places({c.doc_id for unit in stating for c in unit}, catalog)
                 unscoped = slots.unscoped(asked, context, _places_and_countries)
             if unscoped:
@@ -415,17 +420,13 @@ def _contact_unscoped(
     analyze = catalog.analyzer.terms
     context = set(analyze("\n".join(_context(c, pages) for c in giving)))
     unnamed = []
-    # English words meet German text, where even "out" may turn up once: in an English
-    # question only a capitalised word or a word of a document's name is taken for a name
     names = catalog.name_terms() if is_english(question) else None
     # German capitalises names and nouns: a lower-case word ("schicken") names no one, unless
     # the whole question is typed in lower case
     cased = not typed_in_lower_case(asked)
     for word in dict.fromkeys(re.findall(r"[\w-]{3,}", asked)):
         terms = analyze(word)
-        if names is not None and asked.startswith(word):
-            continue
-        if names is not None and word[0].islower() and not set(terms) <= names:
+        if names is not None and not _english_name(asked, word, terms, names):
             continue
         if names is None and cased and word[0].islower():
             continue
@@ -436,6 +437,15 @@ def _contact_unscoped(
 
 
 _CONTACT_ROLE = re.compile(r"(ansprechp|kontakt|contact)", re.I)
+
+
+def _english_name(question: str, word: str, terms: list[str], names: frozenset[str]) -> bool:
+    """May a word of an English question name someone or something? English words meet German
+    text, where even "out" or "one" may turn up once: only a capitalised word that does not
+    open the question, or a word of a document's name."""
+    if set(terms) <= names:
+        return True
+    return word[0].isupper() and not question.lstrip(" „“\"'(").startswith(word)
 
 
 def _person_unplaced(
@@ -468,8 +478,6 @@ def _unnamed_by(
     """The question's rarest name-like word, when it is in the context of none of the
     citations (and there are some)."""
     analyze = catalog.analyzer.terms
-    # English words are rare in German documents ("only", "one"): in an English question only
-    # a capitalised word or a word of a document's name is taken for a name
     names = catalog.name_terms() if is_english(question) else None
 
     def name_words(text: str) -> dict[str, str]:
@@ -478,8 +486,9 @@ def _unnamed_by(
             t: w
             for w in re.findall(r"[\w-]{3,}", text)
             if not _CONTACT_ROLE.match(w)
+            and (names is None or _english_name(text, w, analyze(w), names))
             for t in analyze(w)
-            if catalog.names_rarely(t) and (names is None or w[0].isupper() or t in names)
+            if catalog.names_rarely(t)
         }
 
     # a name the question quotes („Kommunale Koordinierung …“) is what it is about, when it

@@ -231,7 +231,7 @@ _PLACES_ASKED = re.compile(
     r"(?<!,\s)\b(welche[nrsm]?|in welchen|which|what)\s+((?-i:[a-zäöüß][\w-]*)\s+){0,2}"
     r"((modell|partner|mitglieds|bündnis|nachbar|land)?(kommunen?|städte|städten|stadt|"
     r"gemeinden?|regionen?|kreise|kreisen|kreis)|orte|orten|standorte|standorten|city|cities|"
-    r"towns?|districts?|municipalit(y|ies)|regions?|sites?|locations?)\b(?!-)"
+    r"towns?|districts?|municipalit(y|ies)|regions?|(?<!web )sites|locations)\b(?!-)"
     r"(?!\s+(office|council|hall|administration|centre|center|authority)\b)",
     re.I,
 )
@@ -416,9 +416,11 @@ _PENDING = re.compile(
     r"\b(wird|werden|soll|sollen|sollte|sollten|will|is being|are being|to be)\b[^.;:]{0,160}?"
     r"\b(durchgeführt|geführt|geprüft|geklärt|erörtert|evaluiert|ausgewertet|untersucht|"
     r"erhoben|eingereicht|vorgelegt|stattfinden|erfolgen|take place|"
-    r"veröffentlicht|analysiert|befragt|carried out|evaluated|analy[sz]ed|published|"
-    # the same in the future tense or as a plan ("werden … Interviews … führen")
-    r"durchführen|führen|prüfen|auswerten|untersuchen|erheben|analysieren|befragen|evaluieren)\b|"
+    r"veröffentlicht|analysiert|befragt|carried out|evaluated|analy[sz]ed|published)\b|"
+    # the same in the future tense or as a plan, within one clause ("werden … Interviews …
+    # führen"; not "… zu weniger Abbrüchen führen", nor a relative clause's "werden")
+    r"\b(wird|werden|soll|sollen)\b(?:(?!\bzu\b)[^.;:,]){0,160}?"
+    r"\b(durchführen|führen|auswerten|untersuchen|erheben|analysieren|befragen|evaluieren)\b|"
     r"(?<!wie )\b(geplant|vorgesehen|angekündigt\w*|verschoben|planned|scheduled|postponed|"
     r"announced)\b|\bkündigt\w*\b[^.;:]{0,120}\ban\b",
     re.I,
@@ -530,20 +532,30 @@ def one_asked(question: str) -> str | None:
     return None if head in _NO_NAMES or _ABSTRACT.search(head) else m.group(1)
 
 
-# An indefinite article before a noun: the text says there is one, not which
-_INDEFINITE = re.compile(r"\b(?i:ein|eine|eines|einem|einen|einer)\s+(?:[a-zäöüß]\w*\s+){0,2}$")
-# ... unless what follows says which: a relative clause, a colon, a name or what it is made of
-_SPECIFIED = re.compile(
-    r"\s*(?:[,:(„“\"–-]|(?:nach|gemäß|namens|aus|von|mit|für|zur|zum|zu|über|wie|der|des|"
-    r"im|in|bei|auf)\b)"
+# An indefinite article before a noun: the text says there is one, not which ("eines
+# Schlüssels", "einen neuen Leitfaden"); not a part of a definite whole ("einer der Schlüssel")
+_INDEFINITE = re.compile(
+    r"\b(?i:ein|eine|eines|einem|einen|einer)\s+"
+    r"(?:(?!(?i:der|die|das|des|den|dem)\b)[a-zäöüß]\w*\s+){0,2}$"
+)
+# ... unless what follows says which: right after it a colon, a parenthesis or what it
+# follows or is made of ("nach der Zahl …"); later in its sentence a relative clause, a figure
+# or a quoted name; or the next sentence takes it up ("Dieser richtet sich …")
+_SPECIFIED_NEXT = re.compile(
+    r"\s*(?:[:(„“\"–-]|(?:nach|gemäß|namens|aus|von|mit|für|zur|zum|zu|über|wie|der|des|im|"
+    r"in|bei|auf)\b)"
+)
+_SPECIFIED_LATER = re.compile(
+    r"^[^.!?]*?(,\s*(?:der|die|das|dessen|deren|dem|den|welche[rsmn]?)\b|\d|[„“\"])"
+    r"|^[^.!?]*[.!?]\s+(?:Dieser|Diese|Dieses|Er|Sie|Es)\b"
 )
 
 
 def only_said_to_exist(question: str, quote: str, stem: Callable[[str], str]) -> str | None:
     """For a question asking which one of a kind (one_asked: "Nach welchem Schlüssel …?"),
-    the kind when the quote speaks of it only with an indefinite article and says nothing of
-    it after ("Die Verteilung erfolgt anhand eines Schlüssels."): the document says there is
-    one, not which."""
+    the kind when the quote speaks of it only with an indefinite article and its sentence
+    says nothing more of it ("Die Verteilung erfolgt anhand eines Schlüssels."): the document
+    says there is one, not which."""
     kind = one_asked(question)
     if kind is None:
         return None
@@ -552,9 +564,11 @@ def only_said_to_exist(question: str, quote: str, stem: Callable[[str], str]) ->
     if not mentions:
         return None
     for m in mentions:
-        if not _INDEFINITE.search(quote[max(0, m.start() - 40) : m.start()]):
+        if not _INDEFINITE.search(quote, max(0, m.start() - 40), m.start()):
             return None
-        if _SPECIFIED.match(quote, m.end()):
+        if _SPECIFIED_NEXT.match(quote, m.end()) or _SPECIFIED_LATER.search(
+            quote[m.end() : m.end() + 300]
+        ):
             return None
     return kind
 

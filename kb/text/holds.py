@@ -5,7 +5,7 @@ asked noun, a duration, a name or a person, the items of a list, the steps of a 
 import re
 from itertools import islice
 
-from kb.text.qtype import AnswerType, QuestionType, Terms
+from kb.text.qtype import MONEY_SLANG, AnswerType, QuestionType, Terms
 
 MONTHS = (
     "Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember|"
@@ -34,8 +34,10 @@ _HAS_DATE = re.compile(
 )
 _HAS_YEAR = re.compile(r"\b(19|20)\d\d\b")
 # A date to the day: "04.04.2017", "am 27.11.", "11. Juli 2019", "July 11", "11 July", "2019-07-11"
+_SHORT_MONTHS = r"Jan|Feb|Mär|Apr|Jun|Jul|Aug|Sep|Sept|Okt|Nov|Dez|Mar|Oct|Dec"
 _HAS_DAY = re.compile(
-    rf"\b\d{{1,2}}\.\s?\d{{1,2}}\.|\b\d{{1,2}}\.?\s?({MONTHS})\b|\b({MONTHS})\s\d{{1,2}}(st|nd|rd|th)?\b"
+    rf"\b\d{{1,2}}\.\s?\d{{1,2}}\.|\b\d{{1,2}}\.?\s?(({MONTHS})\b|({_SHORT_MONTHS})\.)"
+    rf"|\b({MONTHS})\s\d{{1,2}}(st|nd|rd|th)?\b|\b\d{{1,2}}/\d{{1,2}}/(19|20)?\d\d\b"
     r"|\b(19|20)\d\d-\d\d-\d\d\b"
 )
 # Numbers written as words (a regex alternation); kb/answer/slots.py counts with them too.
@@ -265,7 +267,7 @@ def gives_cause(text: str) -> bool:
 
 
 _MONEY_ASKED = frozenset(
-    "geld mittel budget betrag summe kosten money funding funds kohle knete zaster moneten".split()
+    "geld mittel budget betrag summe kosten money funding funds".split() + list(MONEY_SLANG)
 )
 _MONEY = re.compile(r"\d[\d.,]*\s*(Mio\.?|Millionen|Mrd\.?|Milliarden|Tsd\.?|Euro|EUR|€)|€\s*\d")
 

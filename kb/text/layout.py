@@ -65,19 +65,36 @@ def table_head(page: str, start: int, end: int, max_lines: int = 25, before: str
     return "\n".join(page[a:b].strip() for a, b, _ in reversed(lines))
 
 
-def table_head_span(page: str, start: int, end: int | None = None) -> tuple[int, int] | None:
-    """The span of a table's caption and header lines above the rows holding [start, end)
-    (``end`` None: above the end of the page, whose table goes on overleaf), without the rows
-    between; None when the walk finds no caption or header on this page."""
-    if end is not None and not _rows(page, start, end):
+def table_head_span(page: str, start: int, end: int) -> tuple[int, int] | None:
+    """The span of a table's caption and header lines above the rows holding [start, end),
+    without the rows between; None when the lines are no rows or the walk up finds no caption
+    or header on this page."""
+    if not _rows(page, start, end):
         return None
-    first = len(page.rstrip()) + 1 if end is None else page.rfind("\n", 0, start) + 1
+    return _head_span(page, page.rfind("\n", 0, start) + 1)
+
+
+def head_at_page_end(page: str) -> tuple[int, int] | None:
+    """The span of the caption and header of the table that ends the page (its last line a
+    row or a label over rows) and goes on overleaf; None for a page that ends otherwise."""
+    text = page.rstrip()
+    last = text[text.rfind("\n") + 1 :].strip()
+    if not last or not (line_kind(last) == TABLE or _group_label(last)):
+        return None
+    return _head_span(page, len(text) + 1)
+
+
+def _head_span(page: str, first: int) -> tuple[int, int] | None:
     head = []
     for a, b, kind in reversed(_lines_above(page, first, 25)):
         if kind is not None:  # the first row or label below the caption and header
             break
         head.append((a, b))
-    return (head[0][0], head[-1][1]) if head else None
+    if not head or any(
+        LABEL.match(page[a:b]) and not _CAPTION.match(page[a:b]) for a, b in head
+    ):  # a source or field line ("Quelle: …") heads no table
+        return None
+    return head[0][0], head[-1][1]
 
 
 def is_table_row(page: str, start: int, end: int) -> bool:
@@ -134,9 +151,14 @@ def _lines_above(page: str, first: int, max_lines: int) -> list[tuple[int, int, 
 
 
 def _group_label(line: str) -> bool:
-    """A short line without figures or a sentence's end: a label over some rows of a table."""
+    """A short line without figures, a sentence's end, a caption's or a field's label ("Quelle:
+    …"): a label over some rows of a table."""
     return (
-        len(line.split()) <= 6 and not re.search(r"\d|\t", line) and not _SENTENCE_END.search(line)
+        len(line.split()) <= 6
+        and not re.search(r"\d|\t", line)
+        and not _SENTENCE_END.search(line)
+        and not LABEL.match(line)
+        and not _CAPTION.match(line)
     )
 
 

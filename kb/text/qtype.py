@@ -61,8 +61,8 @@ class QuestionType:
     # languages are asked ("Welche Sprachen …?", "In welcher Sprache …?", "Which languages
     # …?"): a language named ("Arabisch", "Farsi", "in der Muttersprache") answers it
     languages: bool = False
-    # a date to the day is asked ("An welchem Datum …?", "An welchem Tag …?", "On what date
-    # …?"): a month, a season or a year does not answer it
+    # a date to the day is asked ("An welchem Datum …?", "On what date …?"; "An welchem Tag
+    # …?" asks as often for a weekday): a month, a season or a year does not answer it
     day: bool = False
     # what abbreviations stand for is asked ("Wofür steht „StuBos“?", "What do KompAS and KomBer
     # stand for?"): a sentence that spells one out answers it. The direct answer is to spell
@@ -210,13 +210,13 @@ _COSTS = re.compile(
 # Nouns that name a sum of money, by their ending ("Fördergeld", "Pauschale") — what "wie
 # viel …" may count — and, for what "wie hoch ist …" or "welcher …" measures, a rate too
 # ("Eigenanteil", "Abbruchquote"; "Rate" only as a word of its own, not in "Referate").
+# Money in everyday words ("Wie viel Kohle …?")
+MONEY_SLANG = ("kohle", "knete", "zaster", "moneten")
 _MONEY_NOUN = re.compile(
     r"(geld|gelder|budget|betrag|summe|kosten|pauschale|gehalt|entgelt|zuschuss|zuschüsse|"
     r"fördermittel|^förderung|^finanzierung|zuwendung|zuwendungen|"
     r"haushaltsmittel|finanzmittel|euro|amount|cost|costs|salary|fee|fees|money|funding|funds|"
-    r"millionen|milliarden|"
-    # in everyday words ("Wie viel Kohle …?")
-    r"^kohle|^knete|^zaster|^moneten)$",
+    rf"millionen|milliarden|{'|'.join('^' + w for w in MONEY_SLANG)})$",
     _I,
 )
 # "Wie hoch ist in der Kommune, deren Befragung …, der Anteil …?": the noun asked after a place
@@ -455,8 +455,8 @@ _HOPED = re.compile(
 
 
 _DAY_ASKED = re.compile(
-    r"\b(an welchem tag|(welche[sm]?|genaue[ns]?|exakte[ns]?) datum|(on )?(what|which) (exact )?"
-    r"(date|day)|exact date)\b",
+    r"\b((welche[sm]?|genaue[ns]?|exakte[ns]?) datum|(on )?(what|which) (exact )?date|"
+    r"exact date)\b",
     _I,
 )
 _DEADLINE_ASKED = re.compile(
@@ -495,7 +495,9 @@ def classify(question: str) -> QuestionType:
         about_form=bool(_ABOUT_FORM.search(question)),
         findings=_asks_findings(q, kind.kind),
         deadline=bool(_DEADLINE_ASKED.search(q)),
-        day=kind.kind == AnswerType.DATE and bool(_DAY_ASKED.search(q)),
+        day=kind.kind == AnswerType.DATE
+        and bool(_DAY_ASKED.search(q))
+        and not _DEADLINE_ASKED.search(q),
         duration=kind.kind in (AnswerType.NUMBER, AnswerType.DATE)
         and bool(_DURATION_ASKED.search(q)),
         frequency=kind.kind == AnswerType.NUMBER and bool(_FREQUENCY_ASKED.search(q)),

@@ -3,16 +3,18 @@
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 import pytest
 from helpers import ask_one_document, check_schema, make_pdf, one_document_kb
 
 from ingest.pipeline import ingest_paths
+from kb.answer.extractive import Extract
 from kb.answer.overleaf import quote_units
 from kb.errors import EmptyKnowledgeBase, InvalidInput
 from kb.knowledge_base import KnowledgeBase, build_kb
-from kb.models import Answer, document_id
+from kb.models import Answer, Citation, document_id
 from kb.settings import Settings
 from kb.text.normalize import quote_in_text
 from service.present import answer_to_dict
@@ -662,10 +664,10 @@ def test_a_table_row_overleaf_counts_what_the_caption_on_the_page_before_names(
         "Die Kerngruppen der Bündnisse setzen sich sehr unterschiedlich zusammen, wie die\n"
         "folgende Übersicht zu den beteiligten Stellen in den Kommunen zeigt.\n"
         "Übersicht 4: An den Kerngruppen beteiligte Stellen\n"
-        "Stellen Nennungen insgesamt (N=40) in Kreisen (N=20)\n"
+        "Stellen Nennungen insgesamt (N=42) in Kreisen (N=20)\n"
         "Migration und Integration\n"
-        "Integrationszentrum 40 (100%) 20 (100%)\n"
-        "Ausländeramt 35 (87,5%) 18 (90,0%)\n"
+        "Integrationszentrum 40 (95,2%) 20 (100%)\n"
+        "Ausländeramt 35 (83,3%) 18 (90,0%)\n"
     )
     second = (
         "Volkshochschule 21 (52,5%) 11 (55,0%)\n"
@@ -677,13 +679,16 @@ def test_a_table_row_overleaf_counts_what_the_caption_on_the_page_before_names(
     try:
         ingest_paths(kb, [path])
         answer = kb.ask("In wie vielen Kerngruppen sitzt das Schulamt?")
+        # the whole the question names ("der 42") stands in the header the row is read under
+        of_all = kb.ask("In wie vielen der 42 Kerngruppen sitzt das Schulamt?")
     finally:
         kb.close()
+    assert "Schulamt 13" in of_all.answer and not of_all.uncertain, of_all.answer
     assert "Schulamt 13" in answer.answer and not answer.uncertain, answer.answer
     # the row is read under its caption and header, quoted from the page before
     head, row = answer.citations[0], answer.citations[1]
     assert head.page == 1 and head.quote.startswith("Übersicht 4: An den Kerngruppen"), head
-    assert "Nennungen insgesamt (N=40)" in head.quote and "Integrationszentrum" not in head.quote
+    assert "Nennungen insgesamt (N=42)" in head.quote and "Integrationszentrum" not in head.quote
     assert row.page == 2 and "Schulamt 13" in row.quote
 
 
@@ -707,3 +712,14 @@ def test_the_next_sentence_joins_while_both_stay_short(settings: Settings, tmp_p
     )
     quote = answer.citations[0].quote
     assert quote.startswith("Im Kreis Gedorf") and quote.endswith("Kreishaus von Gedorf."), quote
+
+
+def test_a_tables_caption_and_header_only_frame_the_row_the_gate_weighs() -> None:
+    """The caption and header quoted above a row frame it; the gate weighs the row alone (a
+    header's "N=40" would restate the whole the question asks a part of)."""
+    cite = partial(Citation, doc_id="b", file="b.pdf", title="B", page=1)
+    head = cite(n=1, quote="Übersicht 4: An den Kerngruppen beteiligte Stellen (N=40)")
+    row = cite(n=2, quote="Ausländeramt 35 (87,5%) 18 (90,0%)")
+    extract = Extract([head, row], "…", framing=frozenset({1}))
+    assert extract.evidence().citations == [row]
+    assert Extract([head, row], "…").evidence().citations == [head, row]

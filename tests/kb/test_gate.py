@@ -10,7 +10,7 @@ import pytest
 from conftest import make_settings
 from helpers import ask_documents, ask_one_document, one_document_kb
 
-from kb.answer.refusal import _stated_apart
+from kb.answer.refusal import _english_name, _stated_apart
 from kb.knowledge_base import KnowledgeBase
 from kb.models import Answer, Citation
 from kb.retrieval.analyzer import GermanAnalyzer
@@ -633,3 +633,12 @@ def test_a_procedure_the_documents_name_but_do_not_describe_is_hedged(tmp_path: 
     (answered,) = _ask_one_page(tmp_path / "described", described, question)
     assert hedged.uncertain and "beschreiben sie nicht" in hedged.answer, hedged.answer
     assert not answered.uncertain and "Zunächst klärt das Sozialamt" in answered.answer
+
+
+def test_an_english_questions_name_is_capitalised_inside_it_or_names_a_document() -> None:
+    names = frozenset({"ies"})
+    question = "Besides the ies, which office does Borchers advise?"
+    assert _english_name(question, "Borchers", ["borchers"], names)
+    assert _english_name(question, "ies", ["ies"], names)  # a word of a document's name
+    assert not _english_name(question, "Besides", ["besid"], names)  # it opens the question
+    assert not _english_name(question, "office", ["offic"], names)

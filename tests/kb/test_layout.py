@@ -127,9 +127,15 @@ def test_the_span_of_a_tables_caption_and_header_and_whether_it_goes_on_overleaf
         "Übersicht 4: An den Kerngruppen beteiligte Stellen\n"
         "Stellen\tNennungen insgesamt (N=40)\tin Kreisen (N=20)"
     )
-    assert layout.table_head_span(page, 0) == (start, end)  # the table goes on overleaf
+    assert layout.head_at_page_end(page) == (start, end)  # the table goes on overleaf
+    assert layout.head_at_page_end(page + "Seite 12\n") is None  # the page ends otherwise
     assert layout.table_head_span(page, 0, 10) is None  # prose is no row
     overleaf = "Volkshochschule\t21 (52,5%)\t11 (55,0%)\nSchulamt\t13 (32,5%)\t7 (35,0%)\n"
     assert layout.table_head_span(overleaf, overleaf.index("Schulamt"), len(overleaf)) is None
     assert layout.table_opens_page(overleaf, overleaf.index("Schulamt"))
     assert not layout.table_opens_page(page, row)
+    # a source line under one table is no label: the next table's row is not put under it
+    two = page + "Quelle: eigene Berechnungen\nSchulamt\t13 (32,5%)\t7 (35,0%)\n"
+    school = two.index("Schulamt")
+    assert layout.table_head_span(two, school, school + 5) is None
+    assert layout.table_head(two, school, school + 5) == "Quelle: eigene Berechnungen"

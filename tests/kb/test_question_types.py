@@ -333,6 +333,12 @@ def test_an_age_or_a_length_before_the_noun_counts_nothing() -> None:
         assert type_fit(text, q, counted, analyze) < 1.0, text
 
 
+def test_money_in_everyday_words_is_counted_in_currency() -> None:
+    q = classify("Wie viel Kohle steckt in dem Fonds?")
+    counted = counted_terms(q, analyze)
+    assert type_fit("Dazu stehen 5 Millionen Euro zur Verfügung.", q, counted, analyze) == 1.0
+
+
 def test_money_is_counted_in_currency() -> None:
     q = classify("Wie viel Geld steht bereit?")
     counted = counted_terms(q, analyze)
@@ -404,18 +410,21 @@ def test_a_date_question_wants_a_date() -> None:
 def test_a_date_to_the_day_is_not_answered_by_a_month_or_a_season() -> None:
     for question in (
         "An welchem Datum wurde die Richtlinie veröffentlicht?",
-        "An welchem Tag fand das Treffen statt?",
         "Welches Datum trägt die Verordnung?",
         "On what date was the guideline published?",
     ):
         q = classify(question)
         assert q.kind == AnswerType.DATE and q.day, question
         for dated in ("Sie erschien am 04.04.2017.", "Am 11. Juli 2019 war es so weit.",
-                      "It was published on July 11, 2019.", "Stand: 2019-07-11"):  # fmt: skip
+                      "It was published on July 11, 2019.", "Stand: 2019-07-11",
+                      "Sie erschien am 11. Okt. 2019.", "Datum: 11/07/2019"):  # fmt: skip
             assert type_fit(dated, q, set(), analyze) == 1.0, (question, dated)
         for near in ("Sie erschien im Sommer 2019.", "Sie erschien im Juli 2019."):
             assert type_fit(near, q, set(), analyze) < 1.0, (question, near)
     assert not classify("Wann wurde die Richtlinie veröffentlicht?").day
+    # a weekday answers "An welchem Tag …?"; a deadline question keeps its own check
+    assert not classify("An welchem Tag trifft sich die Kerngruppe?").day
+    assert not classify("Bis zu welchem Datum muss der Antrag eingereicht werden?").day
     assert (
         type_fit("Sie erschien im Sommer 2019.", classify("Wann erschien sie?"), set(), analyze)
         == 1.0

@@ -128,6 +128,8 @@ def test_towns_asked_for_and_none_given() -> None:
     # sites and locations, as German "Standorte": "vier Standorte" names none of them
     sites = "Which four sites does the institute advise?"
     assert slots.asks_places(sites) and slots.asks_places("Which locations take part?")
+    assert not slots.asks_places("Which web sites list the offers?")
+    assert not slots.asks_places("What is the location of the counselling office?")
     advised = "Das Institut berät vier unterschiedliche Standorte."
     assert slots.places_missing(sites, advised, find_places)
     assert not slots.places_missing(sites, "Es berät Bielefeld und Hamm.", find_places)
@@ -325,6 +327,12 @@ def test_results_asked_where_the_study_is_only_under_way_or_planned() -> None:
     interviews = "Im dritten Quartal werden die Studierenden Interviews mit den Familien führen."
     assert slots.findings_pending(classify("Was kam bei den Interviews heraus?"), interviews)
     assert slots.findings_pending(asked, "Die Träger sollen im Herbst die Befragung auswerten.")
+    # ... not "lead to", nor a relative clause's "werden" before a finding's verb
+    for finding in (
+        "Kurse, die früh angeboten werden, führen häufiger zu einem Abschluss.",
+        "Nach Auskunft der Fachkräfte wird die frühe Beratung zu weniger Abbrüchen führen.",
+    ):
+        assert not slots.findings_pending(asked, finding), finding
     talks = "Dazu sollen zunächst Gespräche mit der Schulaufsicht geführt werden."
     assert slots.findings_pending(classify("Was haben die Gespräche ergeben?"), talks)
     dialogue = "Dazu soll ein regelmäßiger Qualitätsdialog mit den Trägern stattfinden."
@@ -502,6 +510,11 @@ def test_a_kind_spoken_of_only_as_one_of_its_kind_is_not_the_one_asked_for() -> 
         "Die Verteilung erfolgt nach einem Schlüssel: 60 % nach Einwohnern, 40 % nach Fällen.",
         "Die Verteilung erfolgt anhand eines Schlüssels nach der Zahl der Geduldeten.",
         "Der Schlüssel richtet sich nach der Zahl der Geduldeten.",
+        "Die Mittel werden anhand eines Schlüssels verteilt, der sich nach den Fällen richtet.",
+        "Einer der wichtigsten Schlüssel ist die Einwohnerzahl.",
+        "Die Verteilung erfolgt nach einem festen Schlüssel 60:40.",
+        "Die Verteilung erfolgt nach einem Schlüssel. Dieser richtet sich nach der Zahl.",
+        "Dafür gibt es keinen außergewöhnlich nachvollziehbaren Schlüssel.",
     ):
         assert slots.only_said_to_exist(question, said, STEM) is None, said
     # the kind not spoken of, or a question that asks what or how ("Welches Ziel …?")
