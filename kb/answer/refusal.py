@@ -295,10 +295,13 @@ def _table_counts(
     analyze = catalog.analyzer.terms
     for c in extract.citations:
         span = _cited_span(c, pages)
-        if span is None:
+        if span is None or not layout.is_table_row(*span):
             continue
-        before = (page_before(c.doc_id, c.page) or "") if page_before and c.page else ""
-        if counted & set(analyze(layout.table_head(*span, before=before))):
+        if counted & set(analyze(layout.table_head(*span))):
+            return True
+        # the page before is read only when the row's own page does not name the thing
+        before = page_before(c.doc_id, c.page) if page_before and c.page else None
+        if before and counted & set(analyze(layout.table_head(*span, before=before))):
             return True
     return False
 

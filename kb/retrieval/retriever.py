@@ -290,9 +290,10 @@ def _with_spelling_out(
 
 
 def _in_order(lists: list[list[Chunk] | None], catalog: Catalog) -> list[Chunk]:
-    """The chunks of all ``lists``, each once, in corpus order."""
-    ids = {c.id for chunks in lists for c in chunks or ()}
-    return [c for c in catalog.chunks if c.id in ids]
+    """The chunks of all ``lists``, each once, in corpus order (by their index, not by reading
+    the whole corpus)."""
+    unique = {c.id: c for chunks in lists for c in chunks or ()}
+    return sorted(unique.values(), key=lambda c: catalog.by_id[c.id])
 
 
 def _head(text: str, limit: int) -> str:

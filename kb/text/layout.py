@@ -48,16 +48,19 @@ def lines_around(page: str, start: int, end: int) -> str:
 
 _SENTENCE_END = re.compile(r"[.!?…:]\s*$")
 _CAPTION = re.compile(r"^(Übersicht|Tabelle|Tab\.|Abbildung|Abb\.|Table|Figure) [\dIVX]+")
+_HEAD_LINES = 25  # a table's head is looked for at most this many lines above its row
 
 
-def table_head(page: str, start: int, end: int, max_lines: int = 25, before: str = "") -> str:
+def table_head(
+    page: str, start: int, end: int, max_lines: int = _HEAD_LINES, before: str = ""
+) -> str:
     """When the lines holding [start, end) are rows of a table: the lines above them that
     head the table, up to its caption ("Übersicht 10: …"), its header ("Nennungen insgesamt
     (N=45)") included. Empty for anything else. A short label between rows ("Arbeitsmarkt und
     Wirtschaft") groups them and is passed; a table carried over from the page before is read
     on in ``before``, that page's text (or its end). The walk upward stops at a blank line, a
     heading, the paragraph before the table, or the rows of another table above the header."""
-    if not _rows(page, start, end):
+    if not is_table_row(page, start, end):
         return ""
     if before:
         page, start = f"{before.rstrip()}\n{page}", start + len(before.rstrip()) + 1
@@ -69,7 +72,7 @@ def table_head_span(page: str, start: int, end: int) -> tuple[int, int] | None:
     """The span of a table's caption and header lines above the rows holding [start, end),
     without the rows between; None when the lines are no rows or the walk up finds no caption
     or header on this page."""
-    if not _rows(page, start, end):
+    if not is_table_row(page, start, end):
         return None
     return _head_span(page, page.rfind("\n", 0, start) + 1)
 
@@ -86,7 +89,7 @@ def head_at_page_end(page: str) -> tuple[int, int] | None:
 
 def _head_span(page: str, first: int) -> tuple[int, int] | None:
     head = []
-    for a, b, kind in reversed(_lines_above(page, first, 25)):
+    for a, b, kind in reversed(_lines_above(page, first, _HEAD_LINES)):
         if kind is not None:  # the first row or label below the caption and header
             break
         head.append((a, b))
@@ -95,11 +98,6 @@ def _head_span(page: str, first: int) -> tuple[int, int] | None:
     ):  # a source or field line ("Quelle: …") heads no table
         return None
     return head[0][0], head[-1][1]
-
-
-def is_table_row(page: str, start: int, end: int) -> bool:
-    """Are the lines holding [start, end) rows of a table?"""
-    return _rows(page, start, end)
 
 
 def table_opens_page(page: str, start: int) -> bool:
@@ -116,7 +114,8 @@ def table_opens_page(page: str, start: int) -> bool:
     )
 
 
-def _rows(page: str, start: int, end: int) -> bool:
+def is_table_row(page: str, start: int, end: int) -> bool:
+    """Are the lines holding [start, end) rows of a table?"""
     rows = lines_around(page, start, end)
     return bool(rows) and all(line_kind(line) == TABLE for line in rows.split("\n") if line.strip())
 
