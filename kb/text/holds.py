@@ -311,10 +311,12 @@ def _counts(text: str, counted: set[str], terms: Terms) -> bool:
     )
 
 
-# "27-jährigen Menschen", "18 bis 27-jährige Menschen", "14-tägige Kurse": an age or a length,
-# not a count of the noun after it
+# "27-jährigen Menschen", "18 bis 27-jährige Menschen", "18-27 jährigen Geflüchteten",
+# "14-tägige Kurse": an age or a length, not a count of the noun after it
 _AGE_OR_LENGTH = re.compile(
-    r"\d+([-–]|[-–]?\s(bis|und|oder)\s\d+[-–])(jährig|tägig|stündig|wöchig|monatig)", re.I
+    r"\d+(\s?[-–]\s?\d+|[-–]?\s(bis|und|oder)\s\d+)?(\s?[-–]\s?|\s)"
+    r"(jährig|tägig|stündig|wöchig|monatig)",
+    re.I,
 )
 
 
@@ -332,7 +334,7 @@ def counted_terms(qtype: QuestionType, terms: Terms) -> set[str]:
     head = {found[0], pieces[-1][-1]} if found and pieces else set(found)
     # "Wie viele Städte …?" is answered by "35 Kommunen", "Wie viele Menschen …?" by "80 Personen"
     for kind in _COUNTED_ALIKE:
-        alike = {t for w in kind for t in terms(w)}
+        alike = {whole[0] for whole in map(terms, kind) if whole}  # whole words, not their parts
         if head & alike:
             head |= alike
     return head | ({word} if word in _MONEY_ASKED else set())
@@ -341,5 +343,20 @@ def counted_terms(qtype: QuestionType, terms: Terms) -> set[str]:
 # Nouns that count the same things: towns, and people
 _COUNTED_ALIKE = (
     ("Kommunen", "Städte", "Gemeinden", "municipalities", "towns", "cities"),
-    ("Menschen", "Personen", "Leute", "people", "persons"),
+    (
+        "Menschen",
+        "Personen",
+        "Leute",
+        "Teilnehmende",
+        "Teilnehmer",
+        "Teilnehmerinnen",
+        "Fachleute",
+        "Experten",
+        "Expertinnen",
+        "people",
+        "persons",
+        "participants",
+        "attendees",
+        "experts",
+    ),
 )

@@ -83,7 +83,7 @@ _I = re.I
 # Each kind of contact detail asked for, and what it looks like when given.
 CONTACT_DETAILS = (
     (
-        re.compile(r"telefon|\bphone\b|\brufnummer", re.I),
+        re.compile(r"telefon|\bphone\b|\brufnummer|\b(unter )?welche[rn]? nummer\b", re.I),
         re.compile(
             r"\b(tel|fon|phone)\b\.?:?\s*[\d+(]|\+\d{2}[\s-]?\d|\b0\d{2,5}[\s/-]\d{3,}", re.I
         ),
@@ -260,8 +260,10 @@ ROLE_WORD = (
     r"referent|beauftragte|präsident)(s|n|en|r|e|in|innen)?\b"
 )
 _PERSON_ASKED = re.compile(
-    r"\b((wer (ist|sind|wäre)\b[^?]{0,40}|welche[rn]?\s|wie heißt (der|die)\s)(ansprechp\w*|"
-    r"kontaktperson)|who is the contact person|wer (leitet|leitete)|wer (ist|war|sind|waren) "
+    r"\b((wer (ist|is|is'n|isn|sind|wäre)\b[^?]{0,40}|welche[rn]?\s|wie heißt (der|die)\s)"
+    r"(ansprechp\w*|kontaktperson)|who is the contact person|"
+    r"wen (kann|könnte|soll|sollte|darf) (ich|man|wir)\b[^?]{0,40}\bansprechen|"
+    r"wer (leitet|leitete)|wer (ist|war|sind|waren) "
     rf"(der |die )?(\w+ )?{ROLE_WORD}|who (leads|led|heads|headed|"
     rf"runs|ran|directs|manages)|wie (heißt|hieß|lautet) (der|die) (name (der|des) )?{ROLE_WORD}|"
     r"who (is|was) (the )?(head|director|leader|chair|manager)|names? of the (\w+ )?(head|director|"

@@ -329,8 +329,28 @@ def test_an_age_or_a_length_before_the_noun_counts_nothing() -> None:
         "Gemeint sind die 18- bis 27-jährigen Menschen.",
         "Gemeint sind die 18 bis 27-jährigen Menschen.",
         "Es gibt 14-tägige Kurse für Menschen ohne Abschluss.",
+        # an age range written with a hyphen and a space, or two hyphens
+        "Die Analyse erfolgt für alle 18-27 jährigen Menschen im Kreis.",
+        "Die Analyse erfolgt für alle 18-27-jährigen Menschen im Kreis.",
+        "Gemeint sind die 27 jährigen Menschen.",
     ):
         assert type_fit(text, q, counted, analyze) < 1.0, text
+
+
+def test_participants_and_experts_are_counted_as_people() -> None:
+    for question in (
+        "Wie viele Fachleute haben teilgenommen?",
+        "Wie viele Teilnehmende kamen zum Workshop?",
+        "How many participants were there?",
+    ):
+        q = classify(question)
+        counted = counted_terms(q, analyze)
+        said = "Den Austausch suchte ein Expertenkreis von über 120 Menschen."
+        assert type_fit(said, q, counted, analyze) == 1.0, question
+    # only the whole words count alike, not their parts ("Fach-", "Teil-")
+    q = classify("Wie viele Fachleute haben teilgenommen?")
+    counted = counted_terms(q, analyze)
+    assert type_fit("Es gibt 12 Fachbereiche und 3 Teile.", q, counted, analyze) < 1.0
 
 
 def test_money_in_everyday_words_is_counted_in_currency() -> None:
@@ -351,6 +371,9 @@ def test_money_is_counted_in_currency() -> None:
         ("Wer leitet das Referat Zuwanderung und Integration?", True),
         ("Wie heißt die Sozialdezernentin der Stadt?", True),
         ("Wer ist beim ies Ansprechpartner für das Projekt?", True),
+        ("Wer is'n beim ies der Ansprechpartner für das Projekt?", True),
+        ("Wen kann ich beim ies wegen dem Projekt ansprechen?", True),
+        ("Wen sollte man im Amt zuerst ansprechen?", True),
         ("Who is the head of the LaKI?", True),
         ("Wie lautet der Name des Leiters?", True),
         ("Who leads the LaKI?", True),
@@ -396,6 +419,10 @@ def test_a_contact_detail_asked_for_is_what_fits() -> None:
     assert type_fit(address, mail, set(), analyze) < 1.0
     # no contact detail asked: any name fits as before
     assert not classify("Wer berät die Kommunen?").contact
+    # "unter welcher Nummer" asks for a telephone number
+    number = classify("Wen kann ich dort ansprechen, und unter welcher Nummer?")
+    assert type_fit("Oliver Schweer, Tel.: 02041 767252", number, set(), analyze) == 1.0
+    assert type_fit("Oliver Schweer leitet das Projekt.", number, set(), analyze) < 1.0
 
 
 def test_a_date_question_wants_a_date() -> None:
