@@ -6,17 +6,29 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CORPUS ?= ../shared/corpus
 
-.PHONY: setup run serve test lint format bench bench-scale eval browser clean llm-check
+.PHONY: setup lock run serve test lint format bench bench-scale eval browser clean llm-check
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	# CPU build of torch first (a local file here); otherwise pip pulls GBs of CUDA wheels.
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e ".[dev]"
+	# The versions the reports were measured with (constraints.txt; `make lock` renews it).
+	$(BIN)/pip install -q -c constraints.txt -e ".[dev]"
 	@$(MAKE) --no-print-directory browser
+	@touch $(STAMP)
+
+# Renew constraints.txt after a change to pyproject.toml: install what it newly asks for, then
+# pin the whole installed set (without the old pins, which may forbid the new versions).
+lock:
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e ".[dev]"
+	@{ sed -n '1,/^[^#]/{/^#/p}' constraints.txt; \
+	   $(BIN)/pip freeze --exclude-editable | grep -v '^torch=='; } > constraints.txt.new
+	@mv constraints.txt.new constraints.txt
 	@touch $(STAMP)
 
 # Headless Chromium for the widget tests (Debian package; Playwright drives it, no download).
