@@ -46,6 +46,7 @@ _NOT_FOUND_DE = {
     "steps": "Wie es im Einzelnen abläuft, beschreiben sie nicht.",
     "abbreviation": "Wofür {} steht, schreiben sie nicht aus.",
     "instance": "Einen Namen für {} nennen sie nicht, sie sprechen nur allgemein davon.",
+    "venue": "Wo es stattfand oder stattfindet, nennen sie nicht.",
 }
 _NOT_FOUND_EN = {
     "number": "They say nothing about {}.",
@@ -63,6 +64,7 @@ _NOT_FOUND_EN = {
     "steps": "They do not describe how it works step by step.",
     "abbreviation": "They do not spell out what {} stands for.",
     "instance": "They speak of {} only in general and give no name.",
+    "venue": "They do not say where it takes or took place.",
 }
 
 

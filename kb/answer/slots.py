@@ -69,8 +69,9 @@ class Missing:
     # place), "role" (only a deputy is named), "pending" (results asked, only announced),
     # "part" (a part of the question's figure asked, none given), "deadline" (a deadline
     # asked, none given), "abbreviation" (what it stands for asked, and the quotes do not spell
-    # it out), "steps" (a procedure asked, no steps given) or "instance" (which one of a kind
-    # asked, and the direct answer speaks of the kind but names none): the first that applied
+    # it out), "steps" (a procedure asked, no steps given), "instance" (which one of a kind
+    # asked, and the direct answer speaks of the kind but names none) or "venue" (where
+    # something took place asked, and no place, room or building named): the first that applied
     kind: str | None = None
 
     def __bool__(self) -> bool:
@@ -248,13 +249,42 @@ def without_places_asked(question: str) -> str:
     return _PLACES_ASKED.sub(" ", question)
 
 
+# Where an event took place: "Wo fand … statt?", "In welchem Gebäude …?", "Where was … held?"
+_VENUE_ASKED = re.compile(
+    r"\b(wo (fand|findet|fanden|finden|war|waren|lief|läuft|tagt|tagte)\b|"
+    r"in welche[mn]? (gebäude|raum|saal|haus|räumen|räumlichkeiten|ort)\b|"
+    r"an welche[mn]? ort\b|where (did|does|do|will|was|were)\b[^?]*\b(take place|held|meet)\b)",
+    re.I,
+)
+# ... and what names a venue besides a town: a room, a building, an address, a school
+_VENUE_GIVEN = re.compile(
+    r"\b\w*(saal|säle[n]?|raum|räume[n]?|zimmer[n]?|gebäude[s]?|haus|hause[s]?|halle[n]?|"
+    r"etage|straße|str\.|platz|hotel[s]?|zentrum|zentren|hochschule|universität|schule|kolleg[s]?)\b|"
+    r"\b(VHS|online|virtuell)\b",
+    re.I,
+)
+
+
 def places_missing(question: str, quotes: str, find_places: PlaceFinder) -> bool:
     """The question asks which towns or districts; the quotes name none but those the question
     names itself ("Welche Städte im Rhein-Kreis Neuss …?" is not answered by the district)."""
     if not asks_places(question):
         return False
+    return not _new_place(question, quotes, find_places)
+
+
+def venue_missing(question: str, quotes: str, find_places: PlaceFinder) -> bool:
+    """The question asks where something took place; the quotes name no town but those the
+    question names itself ("In welchem Gebäude in Bochum …?" is not answered by "nach
+    Bochum"), and no room, building, address or school."""
+    if not _VENUE_ASKED.search(question):
+        return False
+    return not (_new_place(question, quotes, find_places) or _VENUE_GIVEN.search(quotes))
+
+
+def _new_place(question: str, quotes: str, find_places: PlaceFinder) -> bool:
     asked = {p.name for p in find_places(question)}
-    return not any(p.name not in asked for p in find_places(quotes))
+    return any(p.name not in asked for p in find_places(quotes))
 
 
 def places_unnamed(question: str, cited: str, find_places: PlaceFinder) -> list[str]:

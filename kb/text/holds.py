@@ -249,7 +249,8 @@ def type_fit(
 # Kapazitätsgründen", "um … entgegenzuwirken", "because", "due to", "so that"
 _GIVES_REASON = re.compile(
     r"\b(weil|denn|aufgrund|auf Grund|wegen|deshalb|daher|darum|deswegen|infolge|angesichts|"
-    r"Grund|Gründe|\w*gründen|Ursachen?|zurückzuführen|ausschlaggebend|liegt (daran|an)|"
+    r"Grund|Gründe|\w*gründen|Begründung(en)?|begründet|Hintergrund (ist|war|dafür|hierfür)|"
+    r"Ursachen?|zurückzuführen|ausschlaggebend|liegt (daran|an)|"
     r"because|due to|owing to|reasons?|therefore|so that|in order to)\b|,\s+da\s|^\s*Da\s|"
     r"\bum\s(?!\d)[^.;]{3,120}?(\szu\s\w+en|\w+zu\w+en)\b",
     re.I,

@@ -642,3 +642,22 @@ def test_an_english_questions_name_is_capitalised_inside_it_or_names_a_document(
     assert _english_name(question, "ies", ["ies"], names)  # a word of a document's name
     assert not _english_name(question, "Besides", ["besid"], names)  # it opens the question
     assert not _english_name(question, "office", ["offic"], names)
+
+
+def test_where_an_event_took_place_is_hedged_when_no_place_is_named(tmp_path: Path) -> None:
+    """ "Wo fand … statt?" answered by a quote that gives the date but no town, room or building
+    says so; the same question of a page that names the hall is answered."""
+    dated = (
+        "# Veranstaltungen des Bündnisses\n\n"
+        "Der Fachtag für ehrenamtliche Begleiterinnen und Begleiter wurde am 12. März 2019 "
+        "erfolgreich durchgeführt, um die Angebote für junge Geflüchtete vorzustellen.\n"
+    )
+    placed = dated.replace("erfolgreich durchgeführt", "im Ratssaal durchgeführt")
+    question = "Wo fand der Fachtag für ehrenamtliche Begleiter statt?"
+    (tmp_path / "dated").mkdir()
+    (tmp_path / "placed").mkdir()
+    (hedged,) = _ask_one_page(tmp_path / "dated", dated, question)
+    (answered,) = _ask_one_page(tmp_path / "placed", placed, question)
+    assert hedged.uncertain and "Wo es stattfand oder stattfindet" in hedged.answer, hedged.answer
+    assert "12. März 2019" in hedged.answer  # what was found instead
+    assert not answered.uncertain and "Ratssaal" in answered.answer, answered.answer

@@ -653,3 +653,7 @@ def test_a_cause_is_told_from_what_follows() -> None:
     assert gives_cause("Da sie oft wenig Berufserfahrung mitbringen, fehlt der Rat.")
     assert not gives_cause("Der Kreis lädt die Eltern deshalb zu einem Abend ein.")
     assert gives_cause("Deshalb kommen sie, denn sie wollen helfen.")  # a cause besides
+    # a reason named as such
+    assert gives_cause("Die Begründung dafür liegt meist in der Vermeidung von Doppelstrukturen.")
+    assert gives_cause("Hintergrund ist die Nähe der Ämter.")
+    assert not gives_cause("Der Hintergrund des Bildes ist blau gestrichen.")

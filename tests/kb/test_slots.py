@@ -147,6 +147,30 @@ def test_towns_asked_for_and_none_given() -> None:
     assert not slots.places_missing(asked, "Zugesagt haben Bielefeld und Neuss.", find_places)
 
 
+def test_where_something_took_place_needs_a_place_room_or_building() -> None:
+    asked = "Wo fand der Starterworkshop statt?"
+    assert slots.venue_missing(asked, "Am 13.03.2019 fand ein Starterworkshop statt.", find_places)
+    assert not slots.venue_missing(asked, "Er fand in Bielefeld statt.", find_places)
+    assert not slots.venue_missing(asked, "Er fand im Senatssaal, 1. Etage, statt.", find_places)
+    assert not slots.venue_missing(asked, "Er fand in der VHS statt.", find_places)
+    # the town the question names itself is no answer to which building in it
+    building = "In welchem Gebäude in Bielefeld war das Werkstattgespräch?"
+    assert slots.venue_missing(building, "Man hatte nach Bielefeld eingeladen.", find_places)
+    assert not slots.venue_missing(building, "Es war im Rathaus von Bielefeld.", find_places)
+    english = "Where did the information event take place?"
+    assert slots.venue_missing(
+        english, "Die Veranstaltung am 11.07.2019 stellte es vor.", find_places
+    )
+    assert not slots.venue_missing(english, "Sie war in Gelsenkirchen.", find_places)
+    # where something is placed in an organisation, or which towns: other questions
+    for other in (
+        "Wo ist die GfS angesiedelt?",
+        "Welche Kommunen haben zugesagt?",
+        "Wann fand der Workshop statt?",
+    ):
+        assert not slots.venue_missing(other, "Es gab Zusagen.", find_places), other
+
+
 def test_the_asked_kind_of_fact_must_be_held() -> None:
     assert slots.type_missing(classify("Wie viele Familien nehmen teil?"), 0.6)
     assert not slots.type_missing(classify("Wie viele Familien nehmen teil?"), 1.0)
