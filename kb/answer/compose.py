@@ -47,6 +47,7 @@ _NOT_FOUND_DE = {
     "abbreviation": "Wofür {} steht, schreiben sie nicht aus.",
     "instance": "Einen Namen für {} nennen sie nicht, sie sprechen nur allgemein davon.",
     "venue": "Wo es stattfand oder stattfindet, nennen sie nicht.",
+    "next": "Einen nächsten Termin nennen sie nicht, nur vergangene.",
 }
 _NOT_FOUND_EN = {
     "number": "They say nothing about {}.",
@@ -65,6 +66,7 @@ _NOT_FOUND_EN = {
     "abbreviation": "They do not spell out what {} stands for.",
     "instance": "They speak of {} only in general and give no name.",
     "venue": "They do not say where it takes or took place.",
+    "next": "They give no next date, only past ones.",
 }
 
 

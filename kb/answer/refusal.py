@@ -210,6 +210,8 @@ class RefusalGate:
             return slots.Missing((whole,), "part")
         if slots.findings_pending(qtype, direct):
             return slots.Missing((), "pending")
+        if slots.next_missing(asked, qtype, direct):
+            return slots.Missing((), "next")
         unplaced = _person_unplaced(question, qtype, extract, pages, catalog) or _towns_unplaced(
             question, extract, pages, catalog
         )

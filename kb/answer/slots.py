@@ -70,8 +70,9 @@ class Missing:
     # "part" (a part of the question's figure asked, none given), "deadline" (a deadline
     # asked, none given), "abbreviation" (what it stands for asked, and the quotes do not spell
     # it out), "steps" (a procedure asked, no steps given), "instance" (which one of a kind
-    # asked, and the direct answer speaks of the kind but names none) or "venue" (where
-    # something took place asked, and no place, room or building named): the first that applied
+    # asked, and the direct answer speaks of the kind but names none), "venue" (where
+    # something took place asked, and no place, room or building named) or "next" (the next
+    # date asked, and only a past one given): the first that applied
     kind: str | None = None
 
     def __bool__(self) -> bool:
@@ -388,7 +389,7 @@ def _counts(text: str) -> Iterator[int | None]:
 # "Wie viele der 128 …?", "How many of the 650 …?": a part of a figure the question gives
 _PART_OF = re.compile(
     r"\b(wie viele|how many)\s+(der|von den|unter den|of the)\s+(?:(?:rund|ca\.|circa|etwa|"
-    r"über|knapp|mehr als|fast|about|around|some|over|nearly|more than)\s+)?"
+    r"über|knapp|mehr als|fast|bis zu|about|around|some|over|nearly|more than|up to)\s+)?"
     r"(\d{1,3}(?:\.\d{3})+|\d+)(?![\d.,])",
     re.I,
 )
@@ -505,6 +506,28 @@ def deadline_missing(qtype: QuestionType, quotes: str) -> bool:
     """A deadline is asked ("Bis wann mussten die Anträge eingereicht werden?") and the quotes
     give no date as one: "im Frühjahr 2019 wurde begonnen" dates a start, not a deadline."""
     return qtype.deadline and not _DEADLINE.search(quotes)
+
+
+# The next time asked: "Wann trifft sich … das nächste Mal?", "Wann und wo ist die nächste?"
+_NEXT_ASKED = re.compile(
+    r"\b(nächste[snmr]?|when is the next|next (time|meeting|session|event))\b", re.I
+)
+# ... and a date given as still to come: "wird … stattfinden", "soll im Herbst …", "geplant"
+_TO_COME = re.compile(
+    r"\b(wird|werden|soll|sollen|sollte|geplant|voraussichtlich|künftig\w*|kommende[nmrs]?|"
+    r"nächste[nmrs]?|will|is to|are to|planned|scheduled)\b",
+    re.I,
+)
+
+
+def next_missing(question: str, qtype: QuestionType, quote: str) -> bool:
+    """The date of the next meeting or event is asked, and the quote dates only one that has
+    taken place ("hat sich am 27.06.2019 … getroffen")."""
+    return (
+        qtype.kind == AnswerType.DATE
+        and _NEXT_ASKED.search(question) is not None
+        and not _TO_COME.search(quote)
+    )
 
 
 def type_missing(qtype: QuestionType, fits: float) -> bool:

@@ -661,3 +661,22 @@ def test_where_an_event_took_place_is_hedged_when_no_place_is_named(tmp_path: Pa
     assert hedged.uncertain and "Wo es stattfand oder stattfindet" in hedged.answer, hedged.answer
     assert "12. März 2019" in hedged.answer  # what was found instead
     assert not answered.uncertain and "Ratssaal" in answered.answer, answered.answer
+
+
+def test_the_next_meeting_asked_is_hedged_when_only_a_past_one_is_dated(tmp_path: Path) -> None:
+    past = (
+        "# Das Bündnis im Kreis\n\n"
+        "Die Bündniskerngruppe des Kreises hat sich am 27.06.2019 zur konstituierenden Sitzung "
+        "getroffen und kümmert sich um die weitere Umsetzung.\n"
+    )
+    coming = past.replace(
+        "und kümmert sich um die weitere Umsetzung.",
+        "und wird sich am 12.11.2019 wieder treffen.",
+    )
+    question = "Wann trifft sich die Bündniskerngruppe des Kreises das nächste Mal?"
+    (tmp_path / "past").mkdir()
+    (tmp_path / "coming").mkdir()
+    (hedged,) = _ask_one_page(tmp_path / "past", past, question)
+    (answered,) = _ask_one_page(tmp_path / "coming", coming, question)
+    assert hedged.uncertain and "Einen nächsten Termin nennen sie nicht" in hedged.answer
+    assert not answered.uncertain and "12.11.2019" in answered.answer, answered.answer

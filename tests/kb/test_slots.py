@@ -403,8 +403,29 @@ def test_a_part_of_the_questions_figure_must_be_given() -> None:
     # a figure given as an estimate is a whole too
     estimate = "Wie viele der rund 75.000 jungen Geflüchteten sind geduldet?"
     assert slots.part_missing(estimate, "Auszugehen ist von ca. 75.000 Personen.") == "75.000"
+    upto = "Wie viele der bis zu 13.700 geförderten Personen entfallen auf das Coaching?"
+    assert slots.part_missing(upto, "Bis zu 13.700 Menschen sollen profitieren.") == "13.700"
     # no figure of a whole asked
     assert not slots.part_missing("Wie viele Schulabgänger bekamen ein Angebot?", "128 (von 650)")
+
+
+def test_the_next_date_asked_needs_one_still_to_come() -> None:
+    question = "Wann trifft sich die Kerngruppe das nächste Mal?"
+    asked = classify(question)
+    past = "Die Kerngruppe hat sich am 27.06.2019 zur konstituierenden Sitzung getroffen."
+    assert slots.next_missing(question, asked, past)
+    for coming in (
+        "Die nächste Sitzung ist für den 12.11.2019 geplant.",
+        "Die Kerngruppe wird sich am 12.11.2019 wieder treffen.",
+        "Bei der 16. Auflage am 14. November 2018 werden 500 Gäste erwartet.",
+    ):
+        assert not slots.next_missing(question, asked, coming), coming
+    english = "When is the next meeting of the core group?"
+    assert slots.next_missing(english, classify(english), past)
+    # a date asked without "next", or "die nächste Maßnahme" in a question that is no date's
+    assert not slots.next_missing("Wann traf sich die Kerngruppe?", classify("Wann?"), past)
+    moved = "Landen die Jugendlichen immer in der nächsten Maßnahme?"
+    assert not slots.next_missing(moved, classify(moved), past)
 
 
 def test_a_deadline_asked_needs_a_date_given_as_one() -> None:
