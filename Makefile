@@ -21,15 +21,16 @@ $(STAMP): pyproject.toml constraints.txt
 	@touch $(STAMP)
 
 # Renew constraints.txt after a change to pyproject.toml: install what it newly asks for, then
-# pin the whole installed set (without the old pins, which may forbid the new versions).
+# pin the whole installed set (without the old pins, which may forbid the new versions). It
+# neither upgrades nor drops what is installed: to move a pin, edit constraints.txt, or run this
+# in a fresh venv.
 lock:
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q torch==2.13.0
 	$(BIN)/pip install -q -e ".[dev]"
-	@{ sed -n '1,/^[^#]/{/^#/p}' constraints.txt; \
-	   $(BIN)/pip freeze --exclude-editable | grep -v '^torch=='; } > constraints.txt.new
+	@set -o pipefail; { sed -n '1,/^[^#]/{/^#/p;}' constraints.txt; \
+	   $(BIN)/pip freeze --exclude-editable | grep -Ev '^torch( @|==)'; } > constraints.txt.new
 	@mv constraints.txt.new constraints.txt
-	@touch $(STAMP)
 
 # Headless Chromium for the widget tests (Debian package; Playwright drives it, no download).
 browser:

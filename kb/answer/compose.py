@@ -46,8 +46,8 @@ _NOT_FOUND_DE = {
     "steps": "Wie es im Einzelnen abläuft, beschreiben sie nicht.",
     "abbreviation": "Wofür {} steht, schreiben sie nicht aus.",
     "instance": "Einen Namen für {} nennen sie nicht, sie sprechen nur allgemein davon.",
-    "venue": "Wo es stattfand oder stattfindet, nennen sie nicht.",
-    "next": "Einen nächsten Termin nennen sie nicht, nur vergangene.",
+    "venue": "Einen Ort dafür nennen sie nicht.",
+    "next": "Einen kommenden Termin nennen sie nicht, nur einen vergangenen.",
 }
 _NOT_FOUND_EN = {
     "number": "They say nothing about {}.",
@@ -65,8 +65,8 @@ _NOT_FOUND_EN = {
     "steps": "They do not describe how it works step by step.",
     "abbreviation": "They do not spell out what {} stands for.",
     "instance": "They speak of {} only in general and give no name.",
-    "venue": "They do not say where it takes or took place.",
-    "next": "They give no next date, only past ones.",
+    "venue": "They name no place for it.",
+    "next": "They give no upcoming date, only a past one.",
 }
 
 

@@ -250,19 +250,31 @@ def without_places_asked(question: str) -> str:
     return _PLACES_ASKED.sub(" ", question)
 
 
-# Where an event took place: "Wo fand … statt?", "In welchem Gebäude …?", "Where was … held?"
+# Where an event took place: "Wo fand … statt?", "Wo tagt …?", "In welchem Gebäude …?", "Where
+# was … held?" ("Wo finden junge Menschen Hilfe?" and "Wo waren die Schwierigkeiten?" are not)
 _VENUE_ASKED = re.compile(
-    r"\b(wo (fand|findet|fanden|finden|war|waren|lief|läuft|tagt|tagte)\b|"
-    r"in welche[mn]? (gebäude|raum|saal|haus|räumen|räumlichkeiten|ort)\b|"
-    r"an welche[mn]? ort\b|where (did|does|do|will|was|were)\b[^?]*\b(take place|held|meet)\b)",
+    r"\bwo (fand|findet|fanden|finden)\b[^?]{0,80}\bstatt\b|"
+    r"\bwo (tagt|tagte|tagen|tagten|trifft sich|treffen sich|traf sich|trafen sich)\b|"
+    r"\bin welche[mn]? (gebäude|raum|saal|räumen|räumlichkeiten)\b|\ban welche[mn]? ort\b|"
+    r"\bwhere (is|are|was|were|did|does|do|will)\b[^?]{0,120}\b(take place|took place|held|"
+    r"hosted|meet|met)\b",
     re.I,
 )
-# ... and what names a venue besides a town: a room, a building, an address, a school
+# ... and what names a venue besides a town: a room, a building, an address, an online meeting
+# ("Zeitraum", "Arbeitsplatz" and "Schule-Beruf" are none; nor is an institution's name, which
+# quotes mention for what it does: "das Ministerium für …", "die Universität Duisburg-Essen")
 _VENUE_GIVEN = re.compile(
-    r"\b\w*(saal|säle[n]?|raum|räume[n]?|zimmer[n]?|gebäude[s]?|haus|hause[s]?|halle[n]?|"
-    r"etage|straße|str\.|platz|hotel[s]?|zentrum|zentren|hochschule|universität|schule|kolleg[s]?)\b|"
-    r"\b(VHS|online|virtuell)\b",
+    r"\b(\w*(saal|säle|sälen|zimmer|gebäude|gebäudes|halle|hallen|rathaus|rathauses|kreishaus|"
+    r"kreishauses|hotel|hotels|etage|straße|strasse)|(sitzungs|seminar|besprechungs|gruppen|"
+    r"konferenz|schulungs|veranstaltungs|tagungs)?(raum|räume|räumen)|räumlichkeiten|VHS|"
+    r"Volkshochschule|online|virtuell\w*|videokonferenz\w*)\b|\w*str\.\s*\d",
     re.I,
+)
+# ... or any place of a sentence that says where something takes place ("findet in der
+# Beratungsstelle der Diakonie statt", "fand in Berlin statt"): its first capitalised word
+_HELD_AT = re.compile(
+    r"\b(?:im|in|in der|in den|in dem|beim|bei der|bei dem|an der|am)\s+(?:\w+\s+){0,2}?"
+    r"([A-ZÄÖÜ][\w.-]+)[^.;?!]{0,60}?\bstatt(?:gefunden)?\b"
 )
 
 
@@ -277,10 +289,13 @@ def places_missing(question: str, quotes: str, find_places: PlaceFinder) -> bool
 def venue_missing(question: str, quotes: str, find_places: PlaceFinder) -> bool:
     """The question asks where something took place; the quotes name no town but those the
     question names itself ("In welchem Gebäude in Bochum …?" is not answered by "nach
-    Bochum"), and no room, building, address or school."""
+    Bochum"), no room, building or address, and no place where they say it takes place."""
     if not _VENUE_ASKED.search(question):
         return False
-    return not (_new_place(question, quotes, find_places) or _VENUE_GIVEN.search(quotes))
+    if _new_place(question, quotes, find_places) or _VENUE_GIVEN.search(quotes):
+        return False
+    asked = question.lower()
+    return not any(m.group(1).lower() not in asked for m in _HELD_AT.finditer(quotes))
 
 
 def _new_place(question: str, quotes: str, find_places: PlaceFinder) -> bool:
@@ -508,24 +523,36 @@ def deadline_missing(qtype: QuestionType, quotes: str) -> bool:
     return qtype.deadline and not _DEADLINE.search(quotes)
 
 
-# The next time asked: "Wann trifft sich … das nächste Mal?", "Wann und wo ist die nächste?"
-_NEXT_ASKED = re.compile(
-    r"\b(nächste[snmr]?|when is the next|next (time|meeting|session|event))\b", re.I
+# The next time asked: "Wann trifft sich … das nächste Mal?", "When does the group meet next?"
+_NEXT_ASKED = re.compile(r"\b(nächste[snmr]?|next)\b", re.I)
+# ... not of the past ("Wann war die nächste Sitzung nach dem Auftakt?")
+_PAST_ASKED = re.compile(
+    r"\b(war|waren|wurde|wurden|fand|fanden|hat|hatte|hatten|traf|trafen|did|was|were)\b", re.I
 )
-# ... and a date given as still to come: "wird … stattfinden", "soll im Herbst …", "geplant"
+# A date given as still to come: "wird … stattfinden", "soll im Herbst …", "geplant"
 _TO_COME = re.compile(
     r"\b(wird|werden|soll|sollen|sollte|geplant|voraussichtlich|künftig\w*|kommende[nmrs]?|"
     r"nächste[nmrs]?|will|is to|are to|planned|scheduled)\b",
     re.I,
 )
+# ... and one that has passed: "hat sich am 27.06.2019 … getroffen", "fand … statt", "bereits"
+_PAST_DATED = re.compile(
+    r"\b(hat|haben|hatte|hatten)\b(?:[^.;!?]|\.(?=\d)){0,100}?\b(ge\w+(t|en)|\w+iert)\b|"
+    r"\b(fand|fanden|traf|trafen|tagte|tagten|wurde|wurden|stattgefunden|zuletzt|bereits|"
+    r"took place|was held|were held|met)\b",
+    re.I,
+)
 
 
 def next_missing(question: str, qtype: QuestionType, quote: str) -> bool:
-    """The date of the next meeting or event is asked, and the quote dates only one that has
-    taken place ("hat sich am 27.06.2019 … getroffen")."""
+    """The date of the next meeting or event is asked, and the quote dates one that has taken
+    place ("hat sich am 27.06.2019 … getroffen"), none still to come. A date in the present
+    tense ("Der Fachtag findet am 5. Mai statt.") may be the next one and is not doubted."""
     return (
         qtype.kind == AnswerType.DATE
         and _NEXT_ASKED.search(question) is not None
+        and not _PAST_ASKED.search(question)
+        and _PAST_DATED.search(quote) is not None
         and not _TO_COME.search(quote)
     )
 

@@ -246,10 +246,14 @@ def type_fit(
 
 
 # A reason or a purpose given: "weil", ", da …", "Da …, …", "denn", "aufgrund", "aus
-# Kapazitätsgründen", "um … entgegenzuwirken", "because", "due to", "so that"
+# Kapazitätsgründen", "um … entgegenzuwirken", "Die Begründung … liegt in", "Hintergrund ist die
+# …", "because", "due to", "so that" ("vor dem Hintergrund …" sets a scene more often than it
+# gives the reason asked for)
 _GIVES_REASON = re.compile(
     r"\b(weil|denn|aufgrund|auf Grund|wegen|deshalb|daher|darum|deswegen|infolge|angesichts|"
-    r"Grund|Gründe|\w*gründen|Begründung(en)?|begründet|Hintergrund (ist|war|dafür|hierfür)|"
+    r"Grund|Gründe|\w*gründen|Begründung (für|dafür|hierfür|liegt|ist|war)|"
+    r"begründet (sich )?(damit|dadurch|mit|durch)|Hintergrund (dafür|hierfür|dieser|dieses)|"
+    r"Hintergrund (ist|war)(?=\s+(die|der|das|dass|ein|eine)\b|\s*[,:])|"
     r"Ursachen?|zurückzuführen|ausschlaggebend|liegt (daran|an)|"
     r"because|due to|owing to|reasons?|therefore|so that|in order to)\b|,\s+da\s|^\s*Da\s|"
     r"\bum\s(?!\d)[^.;]{3,120}?(\szu\s\w+en|\w+zu\w+en)\b",
@@ -315,7 +319,7 @@ def _counts(text: str, counted: set[str], terms: Terms) -> bool:
 # "27-jährigen Menschen", "18 bis 27-jährige Menschen", "18-27 jährigen Geflüchteten",
 # "14-tägige Kurse": an age or a length, not a count of the noun after it
 _AGE_OR_LENGTH = re.compile(
-    r"\d+(\s?[-–]\s?\d+|[-–]?\s(bis|und|oder)\s\d+)?(\s?[-–]\s?|\s)"
+    r"\d+(\s?[-–]\s?\d+|[-–]?\s(bis|und|oder)\s\d+)?(\s?[-–]\s?|\s)?"
     r"(jährig|tägig|stündig|wöchig|monatig)",
     re.I,
 )
@@ -333,31 +337,25 @@ def counted_terms(qtype: QuestionType, terms: Terms) -> set[str]:
     found = terms(qtype.counted)
     pieces = [t for piece in qtype.counted.split("-") if (t := terms(piece))]
     head = {found[0], pieces[-1][-1]} if found and pieces else set(found)
-    # "Wie viele Städte …?" is answered by "35 Kommunen", "Wie viele Menschen …?" by "80 Personen"
-    for kind in _COUNTED_ALIKE:
-        alike = {whole[0] for whole in map(terms, kind) if whole}  # whole words, not their parts
-        if head & alike:
-            head |= alike
+    # "Wie viele Städte …?" is answered by "35 Kommunen", "Wie viele Menschen …?" by "80
+    # Personen", "Wie viele Fachleute …?" by "120 Menschen" (but 45 experts are no count of the
+    # people living somewhere); whole words only, not their parts ("Fach-", "Teil-")
+    for kind, counted_in in _COUNTED_ALIKE:
+        if head & _whole_terms(kind, terms):
+            head |= _whole_terms(counted_in, terms)
     return head | ({word} if word in _MONEY_ASKED else set())
 
 
-# Nouns that count the same things: towns, and people
-_COUNTED_ALIKE = (
-    ("Kommunen", "Städte", "Gemeinden", "municipalities", "towns", "cities"),
-    (
-        "Menschen",
-        "Personen",
-        "Leute",
-        "Teilnehmende",
-        "Teilnehmer",
-        "Teilnehmerinnen",
-        "Fachleute",
-        "Experten",
-        "Expertinnen",
-        "people",
-        "persons",
-        "participants",
-        "attendees",
-        "experts",
-    ),
+def _whole_terms(words: tuple[str, ...], terms: Terms) -> set[str]:
+    return {whole[0] for whole in map(terms, words) if whole}
+
+
+# Nouns that count the same things (towns; people), and nouns whose count is given in people
+_TOWNS = ("Kommunen", "Städte", "Gemeinden", "municipalities", "towns", "cities")
+_PEOPLE = ("Menschen", "Personen", "Leute", "people", "persons")
+_COUNTED_ALIKE: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    (_TOWNS, _TOWNS),
+    (_PEOPLE, _PEOPLE),
+    (("Teilnehmende", "Teilnehmer", "participants", "attendees"), _PEOPLE),
+    (("Fachleute", "Experten", "Expertinnen", "experts"), _PEOPLE),
 )

@@ -83,7 +83,12 @@ _I = re.I
 # Each kind of contact detail asked for, and what it looks like when given.
 CONTACT_DETAILS = (
     (
-        re.compile(r"telefon|\bphone\b|\brufnummer|\b(unter )?welche[rn]? nummer\b", re.I),
+        # "Unter welcher Nummer …?" (not one a register gives: "… eingetragen")
+        re.compile(
+            r"telefon|\bphone\b|\brufnummer|"
+            r"\bunter welche[rn]? nummer\b(?![^?]*\b(eingetragen|registriert|geführt|verzeichnet))",
+            re.I,
+        ),
         re.compile(
             r"\b(tel|fon|phone)\b\.?:?\s*[\d+(]|\+\d{2}[\s-]?\d|\b0\d{2,5}[\s/-]\d{3,}", re.I
         ),
@@ -260,9 +265,11 @@ ROLE_WORD = (
     r"referent|beauftragte|präsident)(s|n|en|r|e|in|innen)?\b"
 )
 _PERSON_ASKED = re.compile(
-    r"\b((wer (ist|is|is'n|isn|sind|wäre)\b[^?]{0,40}|welche[rn]?\s|wie heißt (der|die)\s)"
+    r"\b((wer (ist|is'n|isn|is|sind|wäre)\b[^?]{0,40}|welche[rn]?\s|wie heißt (der|die)\s)"
     r"(ansprechp\w*|kontaktperson)|who is the contact person|"
-    r"wen (kann|könnte|soll|sollte|darf) (ich|man|wir)\b[^?]{0,40}\bansprechen|"
+    # "Wen kann ich dort ansprechen?" (not "Wen kann man mit dem Angebot ansprechen?")
+    r"wen (kann|könnte|soll|sollte|darf) (ich|man|wir)\b(?![^?]{0,40}\b(mit|als|durch)\b)"
+    r"[^?]{0,40}\bansprechen|"
     r"wer (leitet|leitete)|wer (ist|war|sind|waren) "
     rf"(der |die )?(\w+ )?{ROLE_WORD}|who (leads|led|heads|headed|"
     rf"runs|ran|directs|manages)|wie (heißt|hieß|lautet) (der|die) (name (der|des) )?{ROLE_WORD}|"

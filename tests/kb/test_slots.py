@@ -150,21 +150,43 @@ def test_towns_asked_for_and_none_given() -> None:
 def test_where_something_took_place_needs_a_place_room_or_building() -> None:
     asked = "Wo fand der Starterworkshop statt?"
     assert slots.venue_missing(asked, "Am 13.03.2019 fand ein Starterworkshop statt.", find_places)
-    assert not slots.venue_missing(asked, "Er fand in Bielefeld statt.", find_places)
-    assert not slots.venue_missing(asked, "Er fand im Senatssaal, 1. Etage, statt.", find_places)
-    assert not slots.venue_missing(asked, "Er fand in der VHS statt.", find_places)
+    for given in (
+        "Er fand in Bielefeld statt.",
+        "Er fand im Senatssaal, 1. Etage, statt.",
+        "Er fand in der VHS statt.",
+        "Er war in den Räumlichkeiten des Kommunalen Integrationszentrums.",
+        "Man traf sich in der Hauptstr. 5.",
+        "Er fand per Videokonferenz statt.",
+        # a place the list of NRW towns does not know, in a sentence saying where it took place
+        "Die Bundeskonferenz fand am 3. Mai 2019 in Berlin statt.",
+        "Er findet in der Beratungsstelle der Diakonie statt.",
+    ):
+        assert not slots.venue_missing(asked, given, find_places), given
+    # a span of time, a workplace or the transition from school to work name no venue
+    for none in (
+        "Im Zeitraum bis Mai fanden viele Workshops statt.",
+        "Es ging um den Arbeitsplatz und den Übergang Schule-Beruf.",
+        # an institution named for what it does
+        "Das Ministerium für Arbeit und die Universität Duisburg-Essen stellten es vor.",
+    ):
+        assert slots.venue_missing(asked, none, find_places), none
     # the town the question names itself is no answer to which building in it
     building = "In welchem Gebäude in Bielefeld war das Werkstattgespräch?"
     assert slots.venue_missing(building, "Man hatte nach Bielefeld eingeladen.", find_places)
+    assert slots.venue_missing(building, "Es fand in Bielefeld statt.", find_places)
     assert not slots.venue_missing(building, "Es war im Rathaus von Bielefeld.", find_places)
     english = "Where did the information event take place?"
     assert slots.venue_missing(
         english, "Die Veranstaltung am 11.07.2019 stellte es vor.", find_places
     )
     assert not slots.venue_missing(english, "Sie war in Gelsenkirchen.", find_places)
-    # where something is placed in an organisation, or which towns: other questions
+    assert slots.venue_missing("Wo tagt die Kerngruppe?", "Sie tagt zweimal im Jahr.", find_places)
+    # where something is, where help is found, which towns: other questions
     for other in (
         "Wo ist die GfS angesiedelt?",
+        "Wo waren die größten Schwierigkeiten?",
+        "Wo finden junge Menschen Unterstützung bei der Ausbildungssuche?",
+        "Wo läuft das Projekt?",
         "Welche Kommunen haben zugesagt?",
         "Wann fand der Workshop statt?",
     ):
@@ -414,18 +436,26 @@ def test_the_next_date_asked_needs_one_still_to_come() -> None:
     asked = classify(question)
     past = "Die Kerngruppe hat sich am 27.06.2019 zur konstituierenden Sitzung getroffen."
     assert slots.next_missing(question, asked, past)
+    assert slots.next_missing(question, asked, "Die Sitzung fand am 27.06.2019 statt.")
     for coming in (
         "Die nächste Sitzung ist für den 12.11.2019 geplant.",
         "Die Kerngruppe wird sich am 12.11.2019 wieder treffen.",
         "Bei der 16. Auflage am 14. November 2018 werden 500 Gäste erwartet.",
+        # the present tense may well be the next date: not doubted
+        "Die Sitzung findet am 12.11.2019 statt.",
+        "Die Kerngruppe trifft sich am 12.11.2019 erneut.",
+        "Termine: 12.11.2019, 10.12.2019.",
     ):
         assert not slots.next_missing(question, asked, coming), coming
-    english = "When is the next meeting of the core group?"
-    assert slots.next_missing(english, classify(english), past)
-    # a date asked without "next", or "die nächste Maßnahme" in a question that is no date's
-    assert not slots.next_missing("Wann traf sich die Kerngruppe?", classify("Wann?"), past)
-    moved = "Landen die Jugendlichen immer in der nächsten Maßnahme?"
-    assert not slots.next_missing(moved, classify(moved), past)
+    for english in ("When is the next meeting of the core group?", "When does it meet next?"):
+        assert slots.next_missing(english, classify(english), past), english
+    # a date asked without "next", one asked of the past, or no date asked
+    for other in (
+        "Wann traf sich die Kerngruppe?",
+        "Wann war die nächste Sitzung nach dem Auftakt?",
+        "Landen die Jugendlichen immer in der nächsten Maßnahme?",
+    ):
+        assert not slots.next_missing(other, classify(other), past), other
 
 
 def test_a_deadline_asked_needs_a_date_given_as_one() -> None:
