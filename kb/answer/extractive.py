@@ -514,12 +514,12 @@ class SentencePicker:
         covered = set(_held_terms(spans))
         docs = {s.chunk.doc_id for s, _, _ in spans}
         fits = direct_fits
-        for cand in ranked[1:]:
-            if len(chosen) >= limit:
+        # the candidates the fitted direct sum rates next to the direct answer, best first
+        least = best.features.direct(w) - w.support_margin
+        for cand in sorted(ranked[1:], key=lambda c: -c.features.direct(w)):
+            if len(chosen) >= limit or cand.features.direct(w) < least:
                 break
             typed = cand.fits_type > fits and fits < 1.0
-            if cand.score < (w.typed_support_ratio if typed else w.support_ratio) * best.score:
-                continue
             if any(_overlaps(cand, other, s, e) for other, s, e in chosen):
                 continue
             gain = sum(v for t, v in weights.items() if t in cand.terms and t not in covered)

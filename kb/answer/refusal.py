@@ -226,7 +226,10 @@ class RefusalGate:
                 said = " ".join(c.quote for unit in stating for c in unit)
                 unscoped = slots.years_contradicted(asked, said)
             if not unscoped and self.check_places:
-                context = "\n".join(_context(c, pages) for unit in stating for c in unit)
+                states = _states(asked, qtype, counted, analyze)
+                context = "\n".join(
+                    _stating_context(c, pages, states) for unit in stating for c in unit
+                )
                 context += "\n" + frames
                 context += _lead_places({c.doc_id for unit in stating for c in unit}, catalog)
                 unscoped = slots.unscoped(asked, context, _places_and_countries)
@@ -321,14 +324,49 @@ def _stating(
     date questions, else the direct answer. A share ("etwa die Hälfte der KI", "knapp 70 %")
     states a figure too: "Wie viele der KI …?" is answered by it."""
 
-    def states(unit: list[Citation]) -> bool:
-        quote = " ".join(c.quote for c in unit)
-        if qtype.kind == AnswerType.NUMBER and slots.gives_amount(asked, quote):
-            return True
-        return not slots.type_missing(qtype, type_fit(quote, qtype, counted, analyze))
-
-    facts = [u for u in units if qtype.kind in (AnswerType.NUMBER, AnswerType.DATE) and states(u)]
+    states = _states(asked, qtype, counted, analyze)
+    facts = [
+        u
+        for u in units
+        if qtype.kind in (AnswerType.NUMBER, AnswerType.DATE)
+        and states(" ".join(c.quote for c in u))
+    ]
     return facts or units[:1]
+
+
+def _states(
+    asked: str, qtype: QuestionType, counted: set[str], analyze: Terms
+) -> Callable[[str], bool]:
+    """Does a text state the asked figure or date (or, for other questions, anything)?"""
+
+    def states(text: str) -> bool:
+        if qtype.kind not in (AnswerType.NUMBER, AnswerType.DATE):
+            return True
+        if qtype.kind == AnswerType.NUMBER and slots.gives_amount(asked, text):
+            return True
+        return not slots.type_missing(qtype, type_fit(text, qtype, counted, analyze))
+
+    return states
+
+
+def _stating_context(citation: Citation, pages: Pages, states: Callable[[str], bool]) -> str:
+    """The context of a quote that states the asked figure (_context), narrowed to the lines of
+    the quote that state it: a next paragraph that joined the quote ("In Gelsenkirchen gibt es
+    …") does not place a figure stated for another town."""
+    span = _cited_span(citation, pages)
+    if span is None:
+        return _context(citation, pages)
+    page, start, end = span
+    lines = [
+        (start + m.start(), start + m.end())
+        for m in re.finditer(r"[^\n]+", page[start:end])
+        if m.group().strip()
+    ]
+    stating = [(a, b) for a, b in lines if states(page[a:b])]
+    if not stating or len(stating) == len(lines):
+        return _context(citation, pages)
+    paragraph = "\n".join(layout.table_around(page, a, b) for a, b in stating)
+    return _described(citation.title, citation.file, citation.section, paragraph)
 
 
 def _stated_elsewhere(

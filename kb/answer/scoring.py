@@ -1,12 +1,12 @@
 """How a candidate sentence is scored: the evidence it brings (Features, each 0..1) and the
 weights that add it up.
 
-Two sums use the same evidence. ``score`` (hand-set weights) ranks the candidates and sets the
-bars for supporting quotes. ``direct`` chooses the direct answer among the candidates that may
-answer: its coefficients were fitted on the tune split (eval/fit_answer.py, a listwise logistic
-regression over which candidate's quote holds the asked fact; docs/retrieval.md), which also
-weighs a sentence's neighbours — the fact often sits in the sentence after the one that names
-the topic.
+Two sums use the same evidence. ``score`` (hand-set weights) ranks the candidates. ``direct``
+chooses the direct answer among the candidates that may answer, and the supporting quotes among
+those it rates within ``support_margin`` of it: its coefficients were fitted on the tune split
+(eval/fit_answer.py, a listwise logistic regression over which candidate's quote holds the asked
+fact; docs/retrieval.md), which also weighs a sentence's neighbours — the fact often sits in the
+sentence after the one that names the topic.
 """
 
 import re
@@ -34,10 +34,13 @@ class Weights:
     answer_type: float = 0.3
     nonprose: float = 0.5
     similarity_span: float = 0.08  # cosine below the best that still earns some similarity credit
-    support_ratio: float = 0.6  # a supporting quote scores at least this share of the answer
-    support_gain: float = 0.04  # ... and adds this share of the question's weight the answer lacks
-    typed_support_ratio: float = 0.5  # ... or this share, when it holds the asked kind of fact
-    # that the direct answer lacks (a number, date or name question answered by its topic)
+    # A supporting quote is among the candidates the fitted direct sum rates at most this far
+    # below the direct answer (chosen on tune with the probes, twelfth round: docs/retrieval.md),
+    support_margin: float = 3.0
+    # ... and adds this share of the question's weight the answer lacks, another document's
+    # view, or the asked kind of fact the direct answer lacks (a number, date or name question
+    # answered by its topic)
+    support_gain: float = 0.04
     window_chars: float = 450  # the next sentence joins when both together are no longer
     lean_chars: float = 550  # ... and one that leans on it ("Dazu gehören …") while no longer
     steps_chars: float = 600  # the steps of a procedure join while the quote is no longer

@@ -7,7 +7,8 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from helpers import ask_one_document, check_schema, make_pdf, one_document_kb
+from conftest import make_settings
+from helpers import ask_documents, ask_one_document, check_schema, make_pdf, one_document_kb
 
 from ingest.pipeline import ingest_paths
 from kb.answer.extractive import Extract
@@ -723,3 +724,27 @@ def test_a_tables_caption_and_header_only_frame_the_row_the_gate_weighs() -> Non
     extract = Extract([head, row], "…", framing=frozenset({1}))
     assert extract.evidence().citations == [row]
     assert Extract([head, row], "…").evidence().citations == [head, row]
+
+
+def test_supporting_quotes_are_those_the_direct_sum_rates_near_the_direct_answer(
+    tmp_path: Path,
+) -> None:
+    """The supporting quotes come from the candidates the fitted direct sum rates at most
+    ``support_margin`` below the direct answer: with no margin there is none to add, with a
+    wide one another document's view joins as a quote of its own."""
+    documents = {
+        "kurse.md": "# Sprachkurse in Edorf\n\nIn Edorf gibt es drei Sprachkurse für junge "
+        "Geflüchtete, die am Vormittag stattfinden.\n",
+        "vhs.md": "# Die VHS Edorf\n\nDie VHS Edorf bietet jungen Geflüchteten außerdem einen "
+        "Sprachkurs am Abend an, der zum Hauptschulabschluss führt.\n",
+    }
+    question = "Welche Sprachkurse gibt es in Edorf für junge Geflüchtete?"
+    answers = {}
+    for margin in (0.0, 10.0):
+        folder = tmp_path / str(margin)
+        folder.mkdir()
+        settings = make_settings(folder / "data", answer_weights={"support_margin": margin})
+        (answers[margin],) = ask_documents(settings, folder, documents, question)
+    assert len(quote_units(answers[0.0].citations)) == 1, answers[0.0].answer
+    wide = answers[10.0]
+    assert len({c.file for c in wide.citations}) == 2, wide.answer
