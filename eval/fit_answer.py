@@ -11,6 +11,9 @@ information about the choice and are left out. The ``test`` split is never read.
 
 prints the coefficients (as ``KB_ANSWER_WEIGHTS``) and, with ``--folds``, how often the
 best candidate's quote holds the facts on held-out folds, fitted vs. the hand-set score.
+
+The same sum also admits the supporting quotes (``Weights.support_margin``, on its scale):
+after a refit, choose that margin again on tune (the folds here judge only the first quote).
 """
 
 import argparse

@@ -268,7 +268,7 @@ class SentencePicker:
         ranked = self.quotable(question, retrieval, catalog, similarity, page_text, qtype)
         if not ranked:
             return Extract([], "")
-        # the direct answer by the fitted sum; the supports follow in the order of ``score``
+        # the direct answer by the fitted sum; the supports follow in its order too (_supports)
         named = self._people(ranked, retrieval, catalog) if qtype.person else []
         best = max(named or ranked, key=lambda c: c.features.direct(self.weights))
         ranked = [best, *(c for c in ranked if c is not best)]
@@ -508,16 +508,21 @@ class SentencePicker:
         page_text: dict[str, str],
         analyze: Callable[[str], list[str]],
     ) -> list[tuple[Sentence, int, int]]:
+        """The supporting quotes after ``spans`` (the direct answer, and the second part's):
+        the candidates the fitted direct sum rates at most ``support_margin`` below the direct
+        answer, best first (for a person question the direct answer is the best of those that
+        name one, so others may rate above it), each adding another document's view, the asked
+        kind of fact the answer lacks, or question words it lacks."""
         w = self.weights
         total = sum(weights.values()) or 1.0
         chosen = list(spans)
         covered = set(_held_terms(spans))
         docs = {s.chunk.doc_id for s, _, _ in spans}
         fits = direct_fits
-        # the candidates the fitted direct sum rates next to the direct answer, best first
         least = best.features.direct(w) - w.support_margin
-        for cand in sorted(ranked[1:], key=lambda c: -c.features.direct(w)):
-            if len(chosen) >= limit or cand.features.direct(w) < least:
+        rated = sorted(((c.features.direct(w), c) for c in ranked[1:]), key=lambda x: -x[0])
+        for rating, cand in rated:
+            if len(chosen) >= limit or rating < least:
                 break
             typed = cand.fits_type > fits and fits < 1.0
             if any(_overlaps(cand, other, s, e) for other, s, e in chosen):

@@ -350,9 +350,11 @@ def _states(
 
 
 def _stating_context(citation: Citation, pages: Pages, states: Callable[[str], bool]) -> str:
-    """The context of a quote that states the asked figure (_context), narrowed to the lines of
-    the quote that state it: a next paragraph that joined the quote ("In Gelsenkirchen gibt es
-    …") does not place a figure stated for another town."""
+    """The context of a quote that states the asked figure (_context), without the lines of the
+    quote after the last one that states it: a next paragraph that joined the quote ("In
+    Gelsenkirchen gibt es …") does not place a figure stated for another town, while an
+    introduction above the figure ("In Gelsenkirchen kamen:", then "- 500 Besucher") does. A
+    quote without offsets, or whose last line states the figure, keeps its whole context."""
     span = _cited_span(citation, pages)
     if span is None:
         return _context(citation, pages)
@@ -362,10 +364,10 @@ def _stating_context(citation: Citation, pages: Pages, states: Callable[[str], b
         for m in re.finditer(r"[^\n]+", page[start:end])
         if m.group().strip()
     ]
-    stating = [(a, b) for a, b in lines if states(page[a:b])]
-    if not stating or len(stating) == len(lines):
+    last = max((i for i, (a, b) in enumerate(lines) if states(page[a:b])), default=None)
+    if last is None or last == len(lines) - 1:
         return _context(citation, pages)
-    paragraph = "\n".join(layout.table_around(page, a, b) for a, b in stating)
+    paragraph = layout.table_around(page, start, lines[last][1])
     return _described(citation.title, citation.file, citation.section, paragraph)
 
 

@@ -35,7 +35,8 @@ class Weights:
     nonprose: float = 0.5
     similarity_span: float = 0.08  # cosine below the best that still earns some similarity credit
     # A supporting quote is among the candidates the fitted direct sum rates at most this far
-    # below the direct answer (chosen on tune with the probes, twelfth round: docs/retrieval.md),
+    # below the direct answer (chosen on tune with the probes, twelfth round: docs/retrieval.md;
+    # it is on the scale of the direct_* coefficients, so choose it again after a refit),
     support_margin: float = 3.0
     # ... and adds this share of the question's weight the answer lacks, another document's
     # view, or the asked kind of fact the direct answer lacks (a number, date or name question
@@ -47,7 +48,8 @@ class Weights:
     brief_chars: float = 60  # a sentence this short that points back joins the direct answer
     block_chars: float = 900  # the lines an introduction ending in ':' introduces join within
     # The direct answer's coefficients (fitted on tune by eval/fit_answer.py; see the module
-    # docstring). With all of them 0 the direct answer is the best by ``score``.
+    # docstring). With all of them 0 the direct answer is the best by ``score`` and every
+    # candidate is within support_margin of it (the supports then follow in ranked order).
     direct_coverage: float = 2.717
     direct_focus: float = 2.297
     direct_context: float = 1.745

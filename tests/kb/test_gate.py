@@ -680,3 +680,17 @@ def test_the_next_meeting_asked_is_hedged_when_only_a_past_one_is_dated(tmp_path
     (answered,) = _ask_one_page(tmp_path / "coming", coming, question)
     assert hedged.uncertain and "Einen kommenden Termin nennen sie nicht" in hedged.answer
     assert not answered.uncertain and "12.11.2019" in answered.answer, answered.answer
+
+
+def test_a_figure_under_an_introduction_naming_the_place_is_answered(tmp_path: Path) -> None:
+    """The introduction above the figure places it ("In Gelsenkirchen kamen:", "- rund 500
+    Besucher"); only a paragraph after the figure is left out of its scope."""
+    text = (
+        "# Ausbildungsmessen\n\n"
+        "Zur Ausbildungsmesse für junge Geflüchtete in Gelsenkirchen kamen im Jahr 2018:\n"
+        "- rund 500 Besucher\n- 40 Betriebe\n\n"
+        "In Bielefeld gibt es für junge Geflüchtete vor allem Sprachkurse.\n"
+    )
+    question = "Wie viele Besucher kamen zur Ausbildungsmesse in Gelsenkirchen?"
+    (answer,) = _ask_one_page(tmp_path, text, question)
+    assert not answer.uncertain and "500" in answer.answer, answer.answer

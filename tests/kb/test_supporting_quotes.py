@@ -46,3 +46,28 @@ def test_the_paragraph_ends_the_quote() -> None:
     last = PAGE.index("\n")  # after "Fest.": the next line is another paragraph
     end = SentencePicker()._adds_words(quote, PAGE, last, WEIGHTS, set(), analyze)
     assert end == last
+
+
+def _candidate(doc: str, text: str, score: float, features: Features) -> Sentence:
+    chunk = Chunk(doc, doc, "v1", 0, 1, None, text, 0, len(text), f"{doc}.pdf", doc, "pdf")
+    return Sentence(0, chunk, 0, len(text), text, score, features, None)
+
+
+def test_supporting_quotes_follow_the_direct_sum_within_its_margin() -> None:
+    """Supports are admitted in the order of the fitted direct sum, while it rates them at most
+    ``support_margin`` below the direct answer — not by the hand-set ``score``."""
+    best = _candidate(
+        "a", "Die Initiative hat sechs Bausteine.", 1.0, Features(1, 1, 0, 1, 1, 0, 0)
+    )
+    # the hand-set score rates this one highest, the direct sum far below the margin
+    loud = _candidate(
+        "b", "Die Initiative ist neu und wichtig.", 5.0, Features(0, 0, 0, 0, 0, 0, 0)
+    )
+    # ... and this one low, but the direct sum within the margin (10.1 against 7.8)
+    near = _candidate("c", "Einer davon ist das Coaching.", 0.1, Features(1, 0, 0, 1, 1, 0, 0))
+    ranked = [best, loud, near]
+    pages = {c.chunk.id: c.text for c in ranked}
+    picker = SentencePicker()
+    spans = [(best, best.start, best.end)]
+    chosen = picker._supports(best, spans, ranked, {"initiative": 1.0}, 0.0, 3, pages, analyze)
+    assert [c for c, _, _ in chosen] == [near]
