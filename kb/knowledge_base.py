@@ -345,15 +345,7 @@ class KnowledgeBase:
         qtype = classify(question)
         turn = self._page_turn(catalog)
         extract = self.picker.pick(question, retrieval, catalog, similarity, pages, turn, qtype)
-        versions = {c.doc_id: c.version for c in extract.chunks}
-
-        def page_before(doc_id: str, page: int) -> str | None:
-            version = versions.get(doc_id)
-            return self._page_text(doc_id, version, page - 1) if version and page > 1 else None
-
-        return extract, gate.verdict(
-            confidence, question, qtype, extract, extract.pages, catalog, page_before
-        )
+        return extract, gate.verdict(confidence, question, qtype, extract, extract.pages, catalog)
 
     # -- calibration ---------------------------------------------------------------------------
     def calibration(self) -> Calibration | None:

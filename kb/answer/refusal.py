@@ -45,9 +45,6 @@ from kb.text.sentences import sentence_texts
 
 Band = Literal["answer", "hedge", "refuse"]
 Pages = Mapping[tuple[str, int | None], str]  # (doc_id, page) → the cleaned text of a cited page
-# (doc_id, page) → the cleaned text of the page before it, if any: the head of a table carried
-# over a page break stands there
-PageBefore = Callable[[str, int], str | None]
 # Questions whose answer is one assertion about a scope (a figure, a date, yes or no, who): the
 # quote that makes it must be about the asked year and place, not just stand on a page that
 # names them. (Lists and descriptions too cost answerable questions on tune and caught nothing.)
@@ -130,12 +127,11 @@ class RefusalGate:
         extract: Extract,
         pages: Pages,
         catalog: Catalog,
-        page_before: PageBefore | None = None,
     ) -> Verdict:
         """The band of an answer that was built; ``pages`` holds the cited pages' texts."""
         if confidence < self.threshold or not extract.citations:
             return Verdict(confidence, "refuse")
-        missing = self.missing(question, qtype, extract, pages, catalog, page_before)
+        missing = self.missing(question, qtype, extract, pages, catalog)
         band: Band = "hedge" if confidence < self.hedge or missing else "answer"
         return Verdict(confidence, band, missing)
 
@@ -146,7 +142,6 @@ class RefusalGate:
         extract: Extract,
         pages: Pages,
         catalog: Catalog,
-        page_before: PageBefore | None = None,
     ) -> slots.Missing:
         if not self.check_slots:
             return slots.Missing()
@@ -181,7 +176,7 @@ class RefusalGate:
             return slots.Missing((), "venue")
         analyze = catalog.analyzer.terms
         counted = counted_terms(qtype, analyze)
-        if _kind_missing(question, qtype, extract, pages, counted, catalog, page_before):
+        if _kind_missing(question, qtype, extract, pages, frames, counted, analyze):
             return slots.Missing((), "type")
         if slots.deadline_missing(qtype, quotes):
             return slots.Missing((), "deadline")
@@ -253,9 +248,9 @@ def _kind_missing(
     qtype: QuestionType,
     extract: Extract,
     pages: Pages,
+    frames: str,
     counted: set[str],
-    catalog: Catalog,
-    page_before: PageBefore | None = None,
+    analyze: Terms,
 ) -> bool:
     """The quotes lack the kind of fact asked for: a number, date, person, sum or rate, or
     the towns a "welche Kommunen" question asks for. A number of the counted thing may stand
@@ -263,7 +258,6 @@ def _kind_missing(
     meisten Kreise")."""
     quotes = " ".join(c.quote for c in extract.citations)
     asked = focus(question)
-    analyze = catalog.analyzer.terms
     if qtype.kind == AnswerType.NUMBER and not qtype.own_kind:
         # the question's own figures do not answer it ("… across the 53 local authorities"),
         # but "alle 53 Kommunen" answers "Wie viele der 53 Kommunen …?" (slots.part_missing)
@@ -275,7 +269,7 @@ def _kind_missing(
             fits = 1.0  # "how many people" cannot be matched against German nouns
         elif counted and (
             quantifies(quotes, counted, analyze)
-            or _table_counts(extract, pages, counted, catalog, page_before)
+            or _table_counts(extract, pages, frames, counted, analyze)
         ):
             fits = 1.0
     return (
@@ -290,27 +284,17 @@ def _kind_missing(
 
 
 def _table_counts(
-    extract: Extract,
-    pages: Pages,
-    counted: set[str],
-    catalog: Catalog,
-    page_before: PageBefore | None,
+    extract: Extract, pages: Pages, frames: str, counted: set[str], analyze: Terms
 ) -> bool:
     """A quote is a row of a table whose caption or header names the counted thing
-    ("Ausländerbehörde 39 (86,6%)" under "An den Bündnis-Kerngruppen beteiligte Akteure"); the
-    head of a table carried over a page break stands on the page before."""
-    analyze = catalog.analyzer.terms
+    ("Ausländerbehörde 39 (86,6%)" under "An den Bündnis-Kerngruppen beteiligte Akteure"); for
+    a table carried over a page break, the caption and header the answer quotes from the page
+    before as the row's frame (``frames``, Extract.framing) do."""
     for c in extract.citations:
         span = _cited_span(c, pages)
-        if span is None or not layout.is_table_row(*span):
-            continue
-        if counted & set(analyze(layout.table_head(*span))):
+        if span is not None and counted & set(analyze(layout.table_head(*span))):
             return True
-        # the page before is read only when the row's own page does not name the thing
-        before = page_before(c.doc_id, c.page) if page_before and c.page else None
-        if before and counted & set(analyze(layout.table_head(*span, before=before))):
-            return True
-    return False
+    return bool(frames) and bool(counted & set(analyze(frames)))
 
 
 def _stating(
