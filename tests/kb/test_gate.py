@@ -627,10 +627,7 @@ def test_a_procedure_the_documents_name_but_do_not_describe_is_hedged(tmp_path: 
         "vermittelt das Jobcenter in einen Kurs. Auch der Integration Point",
     )
     question = "Wie läuft die ämterübergreifende Zusammenarbeit in der Erstaufnahmeeinrichtung ab?"
-    (tmp_path / "named").mkdir()
-    (tmp_path / "described").mkdir()
-    (hedged,) = _ask_one_page(tmp_path / "named", named, question)
-    (answered,) = _ask_one_page(tmp_path / "described", described, question)
+    hedged, answered = _ask_each_page(tmp_path, [named, described], question)
     assert hedged.uncertain and "beschreiben sie nicht" in hedged.answer, hedged.answer
     assert not answered.uncertain and "Zunächst klärt das Sozialamt" in answered.answer
 
@@ -654,10 +651,7 @@ def test_where_an_event_took_place_is_hedged_when_no_place_is_named(tmp_path: Pa
     )
     placed = dated.replace("erfolgreich durchgeführt", "im Ratssaal durchgeführt")
     question = "Wo fand der Fachtag für ehrenamtliche Begleiter statt?"
-    (tmp_path / "dated").mkdir()
-    (tmp_path / "placed").mkdir()
-    (hedged,) = _ask_one_page(tmp_path / "dated", dated, question)
-    (answered,) = _ask_one_page(tmp_path / "placed", placed, question)
+    hedged, answered = _ask_each_page(tmp_path, [dated, placed], question)
     assert hedged.uncertain and "Einen Ort dafür nennen sie nicht." in hedged.answer, hedged.answer
     assert "12. März 2019" in hedged.answer  # what was found instead
     assert not answered.uncertain and "Ratssaal" in answered.answer, answered.answer
@@ -674,10 +668,7 @@ def test_the_next_meeting_asked_is_hedged_when_only_a_past_one_is_dated(tmp_path
         "und wird sich am 12.11.2019 wieder treffen.",
     )
     question = "Wann trifft sich die Bündniskerngruppe des Kreises das nächste Mal?"
-    (tmp_path / "past").mkdir()
-    (tmp_path / "coming").mkdir()
-    (hedged,) = _ask_one_page(tmp_path / "past", past, question)
-    (answered,) = _ask_one_page(tmp_path / "coming", coming, question)
+    hedged, answered = _ask_each_page(tmp_path, [past, coming], question)
     assert hedged.uncertain and "Einen kommenden Termin nennen sie nicht" in hedged.answer
     assert not answered.uncertain and "12.11.2019" in answered.answer, answered.answer
 
