@@ -631,6 +631,11 @@ _SPECIFIED_LATER = re.compile(
 )
 
 
+def _last_part_stem(word: str, stem: Callable[[str], str]) -> str:
+    """The stem of a word's last hyphenated part ("Kerngruppe" of "Bündnis-Kerngruppe")."""
+    return stem(word.split("-")[-1].lower())
+
+
 def only_said_to_exist(question: str, quote: str, stem: Callable[[str], str]) -> str | None:
     """For a question asking which one of a kind (one_asked: "Nach welchem Schlüssel …?"),
     the kind when the quote speaks of it only with an indefinite article and its sentence
@@ -639,8 +644,8 @@ def only_said_to_exist(question: str, quote: str, stem: Callable[[str], str]) ->
     kind = one_asked(question)
     if kind is None:
         return None
-    head = stem(kind.split("-")[-1].lower())
-    mentions = [m for m in _WORD.finditer(quote) if stem(m.group().split("-")[-1].lower()) == head]
+    head = _last_part_stem(kind, stem)
+    mentions = [m for m in _WORD.finditer(quote) if _last_part_stem(m.group(), stem) == head]
     if not mentions:
         return None
     for m in mentions:
@@ -665,8 +670,8 @@ def instance_missing(question: str, quotes: str, stem: Callable[[str], str]) -> 
     if kind is None:
         return None
     asked = question.lower()
-    head = stem(kind.split("-")[-1].lower())
-    words = [(m, stem(m.group().split("-")[-1].lower())) for m in _WORD.finditer(quotes)]
+    head = _last_part_stem(kind, stem)
+    words = [(m, _last_part_stem(m.group(), stem)) for m in _WORD.finditer(quotes)]
     mentions = [m for m, s in words if s == head and "-" not in m.group()]
     if not mentions:
         return None  # the quotes may answer in other words ("Reihenfolge": "zunächst …, dann …")
