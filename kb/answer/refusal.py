@@ -172,7 +172,8 @@ class RefusalGate:
             unnamed = slots.places_unnamed(question, where, _places_and_countries)
             if unnamed:
                 return slots.Missing(tuple(unnamed), "place")
-        if slots.venue_missing(asked, quotes, Gazetteer.load().find):
+        lines = "\n".join(c.quote for c in extract.citations)
+        if slots.venue_missing(asked, lines, Gazetteer.load().find):
             return slots.Missing((), "venue")
         analyze = catalog.analyzer.terms
         counted = counted_terms(qtype, analyze)

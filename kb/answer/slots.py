@@ -48,6 +48,7 @@ from typing import Protocol
 
 from kb.text.holds import CARDINAL_WORDS, MONTHS, QUANTIFIER, SEQUENCE, costs_nothing
 from kb.text.qtype import AnswerType, QuestionType, focus
+from kb.text.sentences import sentence_texts
 
 
 class Named(Protocol):
@@ -292,15 +293,41 @@ def venue_missing(question: str, quotes: str, find_places: PlaceFinder) -> bool:
     Bochum"), no room, building or address, and no place where they say it takes place."""
     if not _VENUE_ASKED.search(question):
         return False
+    # a place dated otherwise is another event's: "(27.11.2018 in Essen)" does not say where the
+    # event "am 11. September 2018" took place
+    days = _days_named(question)
+    if days:
+        quotes = "\n".join(s for s in sentence_texts(quotes) if not _dated_otherwise(s, days))
     if _new_place(question, quotes, find_places) or _VENUE_GIVEN.search(quotes):
         return False
     asked = question.lower()
     return not any(m.group(1).lower() not in asked for m in _HELD_AT.finditer(quotes))
 
 
+_NUMERIC_DAY = re.compile(r"(?<![\d.,])(\d{1,2})\.\s?(\d{1,2})\.")  # "11.09.2018", "11.9."
+_NAMED_DAY = re.compile(rf"(?<![\d.,])(\d{{1,2}})\.?\s*({MONTHS})\b")  # "11. September"
+
+
+def _days_named(text: str) -> set[tuple[int, int]]:
+    """The (day, month) of every date to the day in the text."""
+    days = {(int(d), int(m)) for d, m in _NUMERIC_DAY.findall(text) if 0 < int(m) <= 12}
+    for d, name in _NAMED_DAY.findall(text):
+        month = _MONTH_NUMBERS.get(name.lower().rstrip("."))
+        if month is not None:
+            days.add((int(d), month))
+    return {(d, m) for d, m in days if 0 < d <= 31}
+
+
+def _dated_otherwise(sentence: str, days: set[tuple[int, int]]) -> bool:
+    named = _days_named(sentence)
+    return bool(named) and not named & days
+
+
 def _new_place(question: str, quotes: str, find_places: PlaceFinder) -> bool:
-    asked = {p.name for p in find_places(question)}
-    return any(p.name not in asked for p in find_places(quotes))
+    """A place the quotes name that the question does not, under any of its names ("Rhein-Kreis
+    Neuss" is the question's "Neuss")."""
+    asked = {w for p in find_places(question) for w in _name_words(p.name)}
+    return any(not _name_words(p.name) & asked for p in find_places(quotes))
 
 
 def places_unnamed(question: str, cited: str, find_places: PlaceFinder) -> list[str]:

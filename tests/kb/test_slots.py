@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass
 
 from kb.answer import ordinals, roles, slots
+from kb.facets.places import Gazetteer
 from kb.retrieval.analyzer import GermanAnalyzer
 from kb.text.holds import quantifies
 from kb.text.qtype import AnswerType, classify
@@ -191,6 +192,39 @@ def test_where_something_took_place_needs_a_place_room_or_building() -> None:
         "Wann fand der Workshop statt?",
     ):
         assert not slots.venue_missing(other, "Es gab Zusagen.", find_places), other
+
+
+def test_the_asked_place_under_another_name_is_no_venue() -> None:
+    # "Rhein-Kreis Neuss" is the question's "Neuss", not a place where the workshop was held
+    # (the real list of NRW places: it names the district and the town apart)
+    find_places = Gazetteer.load().find
+    asked = "Wo fand der Starterworkshop des Rhein-Kreises Neuss im März 2019 statt?"
+    quotes = "Die Kreisverwaltung knüpft an die im Rhein-Kreis Neuss erfolgreiche Umsetzung an."
+    assert slots.venue_missing(asked, quotes, find_places)
+    assert not slots.venue_missing(asked, "Er fand in Grevenbroich statt.", find_places)
+    # ... and which towns of the district: the district itself is none of them
+    towns = "Welche Städte im Kreis Neuss haben zugesagt?"
+    assert slots.places_missing(towns, "Alle Kommunen im Rhein-Kreis Neuss.", find_places)
+
+
+def test_a_place_dated_otherwise_is_another_events_venue() -> None:
+    find_places = Gazetteer.load().find
+    asked = "Wo fand die Auftaktveranstaltung am 11. September 2018 statt?"
+    other = (
+        "- November: Vorbereitung der Auftaktveranstaltung (27.11.2018 in Essen)\n"
+        "Mit einer Auftaktveranstaltung am 11.09.2018 hat das Ministerium den Start verkündet."
+    )
+    assert slots.venue_missing(asked, other, find_places)
+    # the asked day, however written, or no day at all: the place counts
+    for given in (
+        "Die Auftaktveranstaltung am 11.09.2018 fand in Essen statt.",
+        "Am 11. September 2018 kamen alle in Essen zusammen.",
+        "Die Auftaktveranstaltung war in Essen.",
+    ):
+        assert not slots.venue_missing(asked, given, find_places), given
+    # a question that names no day reads every place
+    undated = "Wo fand die Auftaktveranstaltung statt?"
+    assert not slots.venue_missing(undated, other, find_places)
 
 
 def test_the_asked_kind_of_fact_must_be_held() -> None:
