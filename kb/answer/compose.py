@@ -48,6 +48,7 @@ _NOT_FOUND_DE = {
     "instance": "Einen Namen für {} nennen sie nicht, sie sprechen nur allgemein davon.",
     "venue": "Einen Ort dafür nennen sie nicht.",
     "next": "Einen kommenden Termin nennen sie nicht, nur einen vergangenen.",
+    "reason": "Einen Grund dafür nennen sie nicht.",
 }
 _NOT_FOUND_EN = {
     "number": "They say nothing about {}.",
@@ -67,6 +68,7 @@ _NOT_FOUND_EN = {
     "instance": "They speak of {} only in general and give no name.",
     "venue": "They name no place for it.",
     "next": "They give no upcoming date, only a past one.",
+    "reason": "They give no reason for it.",
 }
 
 

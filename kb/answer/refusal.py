@@ -32,7 +32,7 @@ from kb.models import Citation
 from kb.retrieval.catalog import Catalog, file_words
 from kb.retrieval.retriever import Retrieval
 from kb.text import layout
-from kb.text.holds import counted_terms, quantifies, spells_out, type_fit
+from kb.text.holds import counted_terms, quantifies, relates_cause, spells_out, type_fit
 from kb.text.qtype import (
     AnswerType,
     QuestionType,
@@ -175,6 +175,12 @@ class RefusalGate:
         lines = "\n".join(c.quote for c in extract.citations)
         if slots.venue_missing(asked, lines, Gazetteer.load().find):
             return slots.Missing((), "venue")
+        # a why-question: the quotes from the direct answer's document tie what they say to a
+        # cause (another document's "um … zu" is about something else)
+        if qtype.kind == AnswerType.REASON and not relates_cause(
+            " ".join(c.quote for c in extract.citations if c.doc_id == extract.citations[0].doc_id)
+        ):
+            return slots.Missing((), "reason")
         analyze = catalog.analyzer.terms
         counted = counted_terms(qtype, analyze)
         if _kind_missing(question, qtype, extract, pages, frames, counted, analyze):

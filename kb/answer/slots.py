@@ -72,8 +72,9 @@ class Missing:
     # asked, none given), "abbreviation" (what it stands for asked, and the quotes do not spell
     # it out), "steps" (a procedure asked, no steps given), "instance" (which one of a kind
     # asked, and the direct answer speaks of the kind but names none), "venue" (where
-    # something took place asked, and no place, room or building named) or "next" (the next
-    # date asked, and only a past one given): the first that applied
+    # something took place asked, and no place, room or building named), "next" (the next
+    # date asked, and only a past one given) or "reason" (why asked, and the direct answer ties
+    # what it says to no cause or aim): the first that applied
     kind: str | None = None
 
     def __bool__(self) -> bool:

@@ -265,6 +265,21 @@ _GIVES_REASON = re.compile(
 _CONSEQUENCE = frozenset("deshalb daher darum deswegen".split())
 
 
+# ... and what, besides, ties a statement to a cause or an aim, however loosely ("vor dem
+# Hintergrund der …", "dadurch gehemmt", "auf Basis von", "Ziel ist", "damit …"): enough for
+# the refusal gate to take an answer to a why-question as one that gives a reason
+_TIES_TO_CAUSE = re.compile(
+    r"\b(vor dem Hintergrund|dadurch|hierdurch|auf (der )?(Basis|Grundlage)|Ziel|Zweck|"
+    r"sodass|so dass|führt\w* zu|führten zu|since|as a result|aim)\b",
+    re.I,
+)
+
+
+def relates_cause(text: str) -> bool:
+    """Does the sentence tie what it says to a cause, an aim or a consequence?"""
+    return bool(_GIVES_REASON.search(text) or _TIES_TO_CAUSE.search(text))
+
+
 def gives_cause(text: str) -> bool:
     """Does the sentence say why (a reason or a purpose), not only what follows ("Der Kreis lädt
     die Eltern deshalb ein")?"""

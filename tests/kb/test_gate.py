@@ -685,3 +685,20 @@ def test_a_figure_under_an_introduction_naming_the_place_is_answered(tmp_path: P
     question = "Wie viele Besucher kamen zur Ausbildungsmesse in Gelsenkirchen?"
     (answer,) = _ask_one_page(tmp_path, text, question)
     assert not answer.uncertain and "500" in answer.answer, answer.answer
+
+
+def test_a_why_question_is_hedged_when_its_document_gives_no_reason(tmp_path: Path) -> None:
+    """ "Warum …?" answered by a quote that only states the fact asked about says that no
+    reason is given; the same question of a page that gives one is answered."""
+    stated = (
+        "# Das Bündnis im Kreis\n\n"
+        "Im Sommer 2019 gab es im Land 58 Bündnisse; unter den Städten ist nur die Stadt "
+        "Kleinstadt beim Bündnis für junge Geflüchtete nicht dabei.\n"
+    )
+    reasoned = stated.replace(
+        "nicht dabei.", "nicht dabei, weil sie bereits ein eigenes Netzwerk für Geflüchtete hat."
+    )
+    question = "Warum ist die Stadt Kleinstadt beim Bündnis für junge Geflüchtete nicht dabei?"
+    hedged, answered = _ask_each_page(tmp_path, [stated, reasoned], question)
+    assert hedged.uncertain and "Einen Grund dafür nennen sie nicht." in hedged.answer
+    assert not answered.uncertain and "eigenes Netzwerk" in answered.answer, answered.answer

@@ -5,7 +5,7 @@ from collections import Counter
 import pytest
 
 from kb.retrieval.analyzer import CompoundSplitter, GermanAnalyzer
-from kb.text.holds import counted_terms, gives_cause, spells_out, type_fit
+from kb.text.holds import counted_terms, gives_cause, relates_cause, spells_out, type_fit
 from kb.text.qtype import (
     AnswerType,
     QuestionType,
@@ -677,3 +677,23 @@ def test_a_cause_is_told_from_what_follows() -> None:
         "Ihr kultureller Hintergrund ist sehr vielfältig.",
     ):
         assert not gives_cause(founded), founded
+
+
+def test_a_statement_tied_to_a_cause_aim_or_consequence_is_told_from_a_bare_one() -> None:
+    """What the refusal gate takes as an answer to a why-question: a cause, but also what
+    follows ("deshalb"), a background or an aim."""
+    for tied in (
+        "Sie helfen nicht, weil sie selbst kaum Erfahrung haben.",
+        "Der Kreis lädt die Eltern deshalb zu einem Abend ein.",
+        "Sie beschloss es vor dem Hintergrund der segregierten Lage.",
+        "Unternehmen seien dadurch gehemmt, Geflüchtete aufzunehmen.",
+        "Ziel ist eine bessere Abstimmung.",
+        "Sie kommen, um sich zu beraten.",
+    ):
+        assert relates_cause(tied), tied
+    for bare in (
+        "Im Sommer 2019 gab es landesweit 58 Bündnisse.",
+        "Damit gibt es nahezu flächendeckend Bündnisse; nur Bochum ist nicht dabei.",
+        "Die Familien leben seit Jahren in Münster.",
+    ):
+        assert not relates_cause(bare), bare
