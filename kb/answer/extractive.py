@@ -39,7 +39,14 @@ from kb.retrieval.retriever import Retrieval
 from kb.retrieval.units import MIN_SENTENCE_WORDS
 from kb.store.vectors import SentenceUnit
 from kb.text import layout
-from kb.text.holds import SEQUENCE, counted_terms, gives_cause, spells_out, type_fit
+from kb.text.holds import (
+    SEQUENCE,
+    counted_terms,
+    gives_cause,
+    relates_cause,
+    spells_out,
+    type_fit,
+)
 from kb.text.qtype import AnswerType, QuestionType, capitals, classify, second_part
 from kb.text.sentences import split_sentences
 
@@ -414,7 +421,7 @@ class SentencePicker:
         )
         steps = qtype.kind == AnswerType.PROCEDURE and bool(SEQUENCE.search(text))
         # a why-question: the next sentence gives a reason too ("Zudem …, da …")
-        reasons = qtype.kind == AnswerType.REASON and gives_cause(text)
+        reasons = qtype.kind == AnswerType.REASON and relates_cause(text)
         short = n_end - best.start <= self.weights.window_chars  # both fit a short answer
         # a sentence that leans on the best one ("Dazu gehören …") goes on with its topic
         leans = (

@@ -364,6 +364,31 @@ def test_a_why_question_gets_the_reasons_the_sentences_around_give(
     assert "Herbst" not in quote  # gives no reason
 
 
+def test_a_why_answer_goes_on_with_the_background_the_next_sentence_gives(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """The sentence that names what was done is followed by the one that gives its background
+    ("vor dem Hintergrund …"): a why-question gets both."""
+    [answer] = ask_one_document(
+        settings,
+        tmp_path,
+        "unterkunft.md",
+        "# Unterkünfte in Hedorf\n\n"
+        "Bis Mitte 2018 hat die Stadt Hedorf zwei große Übergangseinrichtungen für wohnungslose "
+        "Familien im Ortsteil Nordfeld und im Ortsteil Südhang betrieben, mit zusammen "
+        "rund 250 Plätzen für Familien, Paare und Alleinstehende. "
+        "Im Januar 2018 hat der Rat beschlossen, die große Unterkunft im Ortsteil Südhang vor "
+        "dem Hintergrund der abgelegenen Lage und des hohen Sanierungsbedarfes aufzulösen, "
+        "zugunsten einer Unterbringung in kleineren Häusern, die über alle Ortsteile der Stadt "
+        "verteilt sind und von den Trägern der Wohnungslosenhilfe betreut werden. "
+        "Im Herbst werden die neuen Häuser bezogen.\n",
+        "Warum hat Hedorf die Übergangseinrichtung für wohnungslose Familien im Ortsteil "
+        "Südhang eigentlich dichtgemacht?",
+    )
+    assert not answer.uncertain, answer.answer
+    assert "Sanierungsbedarfes" in answer.answer, answer.answer
+
+
 @pytest.mark.parametrize(
     ("after", "held", "left_out"),
     [
