@@ -299,10 +299,17 @@ def venue_missing(question: str, quotes: str, find_places: PlaceFinder) -> bool:
     days = _days_named(question)
     if days:
         quotes = "\n".join(s for s in sentence_texts(quotes) if not _dated_otherwise(s, days))
+    # ... and so is a place in a sentence about other towns than the one asked ("in der VHS
+    # Bielefeld" does not say in which building in Bochum)
+    asked = {w for p in find_places(question) for w in _name_words(p.name)}
+    if asked:
+        quotes = "\n".join(
+            s for s in sentence_texts(quotes) if not _about_other_places(s, asked, find_places)
+        )
     if _new_place(question, quotes, find_places) or _VENUE_GIVEN.search(quotes):
         return False
-    asked = question.lower()
-    return not any(m.group(1).lower() not in asked for m in _HELD_AT.finditer(quotes))
+    words = question.lower()
+    return not any(m.group(1).lower() not in words for m in _HELD_AT.finditer(quotes))
 
 
 _NUMERIC_DAY = re.compile(r"(?<![\d.,])(\d{1,2})\.\s?(\d{1,2})\.")  # "11.09.2018", "11.9."
@@ -322,6 +329,15 @@ def _days_named(text: str) -> set[tuple[int, int]]:
 def _dated_otherwise(sentence: str, days: set[tuple[int, int]]) -> bool:
     named = _days_named(sentence)
     return bool(named) and not named & days
+
+
+def _about_other_places(sentence: str, asked: set[str], find_places: PlaceFinder) -> bool:
+    """The sentence names places, none of them one the question asks about or in its district
+    ("Grevenbroich" is in the asked "Rhein-Kreis Neuss")."""
+    named = [
+        _name_words(p.name) | _name_words(getattr(p, "district", "")) for p in find_places(sentence)
+    ]
+    return bool(named) and not any(words & asked for words in named)
 
 
 def _new_place(question: str, quotes: str, find_places: PlaceFinder) -> bool:

@@ -207,6 +207,20 @@ def test_the_asked_place_under_another_name_is_no_venue() -> None:
     assert slots.places_missing(towns, "Alle Kommunen im Rhein-Kreis Neuss.", find_places)
 
 
+def test_a_building_in_another_town_is_no_venue_for_the_asked_town() -> None:
+    find_places = Gazetteer.load().find
+    asked = "In welchem Gebäude in Bochum fand das 14. Werkstattgespräch statt?"
+    quotes = (
+        "Viele Gespräche auf dem Werkstattgespräch in Bochum zielten darauf ab, Kräfte zu "
+        "bündeln. Bei der 16. Auflage werden in der VHS Bielefeld mehr als 500 Interessierte "
+        "erwartet."
+    )
+    assert slots.venue_missing(asked, quotes, find_places)
+    assert not slots.venue_missing(asked, "Es fand in der VHS Bochum statt.", find_places)
+    # a sentence that names no town may name the building
+    assert not slots.venue_missing(asked, "Es fand im Rathaus statt.", find_places)
+
+
 def test_a_place_dated_otherwise_is_another_events_venue() -> None:
     find_places = Gazetteer.load().find
     asked = "Wo fand die Auftaktveranstaltung am 11. September 2018 statt?"
