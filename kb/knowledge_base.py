@@ -184,9 +184,8 @@ class KnowledgeBase:
     ) -> Retrieval:
         catalog = self._require_documents()
         keep = filters.predicate(catalog) if filters else None
-        return self.retriever.retrieve(
-            _check_question(query, self.settings), catalog, k, mode, keep
-        )
+        query = catalog.casing().restore(_check_question(query, self.settings))
+        return self.retriever.retrieve(query, catalog, k, mode, keep)
 
     def browse(self, filters: Filters, limit: int = 20) -> tuple[Catalog, list[Chunk]]:
         """Passages matching the filters, in document order (the offer finder without a query)."""
@@ -224,6 +223,7 @@ class KnowledgeBase:
         question = _check_question(question, self.settings)
         catalog = self._require_documents()
         searched, rewrite = self._searched(question, history or [])
+        searched = catalog.casing().restore(searched)  # "gibts in wuppertal …" typed in a chat
         keep = filters.predicate(catalog) if filters else None
         retrieval = self.retriever.retrieve(searched, catalog, self.settings.top_k, mode, keep)
         clock.lap("retrieve")

@@ -19,6 +19,7 @@ from kb.retrieval.bm25 import BM25Index, Postings, TermIds
 from kb.retrieval.glossary import Glossary, GlossaryParts
 from kb.retrieval.units import context_text, sentence_units
 from kb.store.vectors import SentenceUnit, doc_version_key
+from kb.text.casing import Casing
 
 _CACHED_CHUNKS = 4096  # sentence units kept per snapshot: the chunks questions keep hitting
 
@@ -109,6 +110,7 @@ class Catalog:
     _document_names: dict[str, frozenset[str]] | None = field(default=None, repr=False)
     _name_terms: frozenset[str] | None = field(default=None, repr=False)
     _leads: dict[str, str] | None = field(default=None, repr=False)
+    _casing: Casing | None = field(default=None, repr=False)
 
     def tags_of(self, chunk: Chunk) -> Tags:
         return self.tags[self.by_id[chunk.id]]
@@ -181,6 +183,13 @@ class Catalog:
                     first[c.doc_id] = c
             self._leads = {d: c.text for d, c in first.items()}
         return self._leads.get(doc_id, "")
+
+    def casing(self) -> Casing:
+        """How the documents write their words (to restore a lower-case question's capitals),
+        once per snapshot."""
+        if self._casing is None:
+            self._casing = Casing.of((c.text for c in self.chunks), self.analyzer.stem)
+        return self._casing
 
     def name_terms(self) -> frozenset[str]:
         """The terms of every document's name, once per snapshot."""

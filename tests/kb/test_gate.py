@@ -86,6 +86,18 @@ def test_a_figure_for_another_place_on_the_same_page_is_hedged(fairs_kb: Knowled
     assert "Gefunden habe ich:" in answer.answer and "500" in answer.answer
 
 
+def test_a_question_typed_in_lower_case_is_checked_for_its_place(
+    fairs_kb: KnowledgeBase,
+) -> None:
+    """ "gelsenkirchen" typed in a chat is the town: its capitals are restored from how the
+    documents write the words, so the other town's figure is hedged here too."""
+    answer = fairs_kb.ask("wie viele besucher kamen zur ausbildungsmesse in gelsenkirchen?")
+    assert answer.uncertain, answer.answer
+    assert "Für „Gelsenkirchen“ nennen sie die gefragte Angabe nicht." in answer.answer
+    answered = fairs_kb.ask("wie viele besucher kamen zur ausbildungsmesse in bielefeld?")
+    assert not answered.uncertain and "500" in answered.answer, answered.answer
+
+
 def test_a_figure_for_another_year_on_the_same_page_is_hedged(fairs_kb: KnowledgeBase) -> None:
     answer = fairs_kb.ask("Wie viele Besucher kamen 2021 zur Ausbildungsmesse in Bielefeld?")
     assert answer.uncertain and "„2021“" in answer.answer
