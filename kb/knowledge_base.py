@@ -15,7 +15,7 @@ from typing import Any
 
 from kb.answer.calibration import META_KEY as CALIBRATION_KEY
 from kb.answer.calibration import Calibration, calibrate
-from kb.answer.compose import lead_in, refusal
+from kb.answer.compose import is_english, lead_in, refusal
 from kb.answer.events import AnswerEvent, Delta, Finished, Restart, Started
 from kb.answer.extractive import Extract, SentencePicker, Weights
 from kb.answer.generative import GenerativeAnswerer
@@ -47,7 +47,7 @@ from kb.store.lock import writable, writer_idle, writer_lock
 from kb.store.sqlite import disk_full
 from kb.store.store import Store
 from kb.store.vectors import VectorStore
-from kb.text.qtype import classify
+from kb.text.qtype import classify, typed_in_lower_case
 
 log = logging.getLogger("kb")
 
@@ -184,7 +184,7 @@ class KnowledgeBase:
     ) -> Retrieval:
         catalog = self._require_documents()
         keep = filters.predicate(catalog) if filters else None
-        query = catalog.casing().restore(_check_question(query, self.settings))
+        query, _ = _cased(_check_question(query, self.settings), [], catalog)
         return self.retriever.retrieve(query, catalog, k, mode, keep)
 
     def browse(self, filters: Filters, limit: int = 20) -> tuple[Catalog, list[Chunk]]:
@@ -222,8 +222,7 @@ class KnowledgeBase:
         clock = _Clock()
         question = _check_question(question, self.settings)
         catalog = self._require_documents()
-        searched, rewrite = self._searched(question, history or [])
-        searched = catalog.casing().restore(searched)  # "gibts in wuppertal …" typed in a chat
+        searched, rewrite = self._searched(*_cased(question, history or [], catalog))
         keep = filters.predicate(catalog) if filters else None
         retrieval = self.retriever.retrieve(searched, catalog, self.settings.top_k, mode, keep)
         clock.lap("retrieve")
@@ -612,3 +611,20 @@ class _Clock:
 def _place_mentions(text: str) -> list[tuple[str, int, int]]:
     """The places a text names, with where (the calibration's place-swap probes)."""
     return [(place.label, start, end) for place, start, end in Gazetteer.load().mentions(text)]
+
+
+def _cased(question: str, history: list[Turn], catalog: Catalog) -> tuple[str, list[Turn]]:
+    """A German question typed in lower case ("gibts in wuppertal …", "und in bochum?") and the
+    asker's earlier turns, with the capitals the documents write their words with
+    (kb/text/casing.py): the embedder reads case, and places and names are found by theirs."""
+    turns = [t.content for t in history if t.role == "user"]
+    if not any(typed_in_lower_case(t) and not is_english(t) for t in [question, *turns]):
+        return question, history
+    casing = catalog.casing()
+
+    def restore(text: str) -> str:
+        return casing.restore(text) if not is_english(text) else text
+
+    return restore(question), [
+        Turn(t.role, restore(t.content)) if t.role == "user" else t for t in history
+    ]

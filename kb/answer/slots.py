@@ -301,7 +301,7 @@ def venue_missing(question: str, quotes: str, find_places: PlaceFinder) -> bool:
         quotes = "\n".join(s for s in sentence_texts(quotes) if not _dated_otherwise(s, days))
     # ... and so is a place in a sentence about other towns than the one asked ("in der VHS
     # Bielefeld" does not say in which building in Bochum)
-    asked = {w for p in find_places(question) for w in _name_words(p.name)}
+    asked = {w for p in find_places(question) for w in _place_words(p)}
     if asked:
         quotes = "\n".join(
             s for s in sentence_texts(quotes) if not _about_other_places(s, asked, find_places)
@@ -312,18 +312,27 @@ def venue_missing(question: str, quotes: str, find_places: PlaceFinder) -> bool:
     return not any(m.group(1).lower() not in words for m in _HELD_AT.finditer(quotes))
 
 
-_NUMERIC_DAY = re.compile(r"(?<![\d.,])(\d{1,2})\.\s?(\d{1,2})\.")  # "11.09.2018", "11.9."
+# "11.09.2018", "11.09." (not a section number "3.1.": a month of two digits or a year follows)
+_NUMERIC_DAY = re.compile(r"(?<![\d.,])(\d{1,2})\.\s?(\d{2}\.|\d{1,2}\.\s?(?:19|20)?\d\d\b)")
 _NAMED_DAY = re.compile(rf"(?<![\d.,])(\d{{1,2}})\.?\s*({MONTHS})\b")  # "11. September"
+# a span of days: "vom 10. bis 12. September", "10.–12.09.2018"
+_DAY_SPAN = re.compile(
+    rf"(?<![\d.,])(\d{{1,2}})\.?\s*(?:bis|–|-)\s*(\d{{1,2}})\.\s?(\d{{1,2}}\.|{MONTHS}\b)"
+)
 
 
 def _days_named(text: str) -> set[tuple[int, int]]:
-    """The (day, month) of every date to the day in the text."""
-    days = {(int(d), int(m)) for d, m in _NUMERIC_DAY.findall(text) if 0 < int(m) <= 12}
+    """The (day, month) of every date to the day in the text, each day of a span included."""
+    days = {(int(d), int(m[:2].rstrip("."))) for d, m in _NUMERIC_DAY.findall(text)}
     for d, name in _NAMED_DAY.findall(text):
-        month = _MONTH_NUMBERS.get(name.lower().rstrip("."))
+        month = _MONTH_NUMBERS.get(name.lower())
         if month is not None:
             days.add((int(d), month))
-    return {(d, m) for d, m in days if 0 < d <= 31}
+    for first, last, m in _DAY_SPAN.findall(text):
+        month = int(m.rstrip(".")) if m[0].isdigit() else _MONTH_NUMBERS.get(m.lower())
+        if month is not None:
+            days |= {(d, month) for d in range(int(first), int(last) + 1)}
+    return {(d, m) for d, m in days if 0 < d <= 31 and 0 < m <= 12}
 
 
 def _dated_otherwise(sentence: str, days: set[tuple[int, int]]) -> bool:
@@ -332,19 +341,25 @@ def _dated_otherwise(sentence: str, days: set[tuple[int, int]]) -> bool:
 
 
 def _about_other_places(sentence: str, asked: set[str], find_places: PlaceFinder) -> bool:
-    """The sentence names places, none of them one the question asks about or in its district
-    ("Grevenbroich" is in the asked "Rhein-Kreis Neuss")."""
-    named = [
-        _name_words(p.name) | _name_words(getattr(p, "district", "")) for p in find_places(sentence)
-    ]
+    """The sentence names places, none of them one the question asks about (``asked``: the words
+    of their names and districts) or in its district ("Grevenbroich" is in the asked
+    "Rhein-Kreis Neuss")."""
+    named = [_place_words(p) for p in find_places(sentence)]
     return bool(named) and not any(words & asked for words in named)
 
 
+def _place_words(place: Named) -> set[str]:
+    """The words of a place's name and of its district's."""
+    return _name_words(place.name) | _name_words(getattr(place, "district", ""))
+
+
 def _new_place(question: str, quotes: str, find_places: PlaceFinder) -> bool:
-    """A place the quotes name that the question does not, under any of its names ("Rhein-Kreis
-    Neuss" is the question's "Neuss")."""
-    asked = {w for p in find_places(question) for w in _name_words(p.name)}
-    return any(not _name_words(p.name) & asked for p in find_places(quotes))
+    """A place the quotes name that is not one the question names, nor the district of one
+    ("Rhein-Kreis Neuss" for the question's town "Neuss"); a town in the district the question
+    names is a new place ("Unna" in "Kreis Unna")."""
+    asked = find_places(question)
+    known = {p.name for p in asked} | {getattr(p, "district", "") for p in asked}
+    return any(p.name not in known for p in find_places(quotes))
 
 
 def places_unnamed(question: str, cited: str, find_places: PlaceFinder) -> list[str]:

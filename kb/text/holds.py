@@ -266,11 +266,12 @@ _CONSEQUENCE = frozenset("deshalb daher darum deswegen".split())
 
 
 # ... and what, besides, ties a statement to a cause or an aim, however loosely ("vor dem
-# Hintergrund der …", "dadurch gehemmt", "auf Basis von", "Ziel ist", "damit …"): enough for
-# the refusal gate to take an answer to a why-question as one that gives a reason
+# Hintergrund der …", "dadurch gehemmt", "auf Basis von", "Ziel ist"; not "damit", as often
+# "thus" as "so that"): enough for the refusal gate to take an answer to a why-question as one
+# that gives a reason
 _TIES_TO_CAUSE = re.compile(
-    r"\b(vor dem Hintergrund|dadurch|hierdurch|auf (der )?(Basis|Grundlage)|Ziel|Zweck|"
-    r"sodass|so dass|führt\w* zu|führten zu|since|as a result|aim)\b",
+    r"\b(vor dem Hintergrund|dadurch|hierdurch|auf (der )?(Basis|Grundlage)|Ziele?n?|Zweck|"
+    r"sodass|so dass|führt\w* zu|führten zu|as a result|aims?)\b",
     re.I,
 )
 

@@ -11,6 +11,7 @@ from conftest import make_settings
 from helpers import ask_documents, ask_one_document, one_document_kb
 
 from kb.answer.refusal import _english_name, _stated_apart
+from kb.conversation import Turn
 from kb.knowledge_base import KnowledgeBase
 from kb.models import Answer, Citation
 from kb.retrieval.analyzer import GermanAnalyzer
@@ -96,6 +97,14 @@ def test_a_question_typed_in_lower_case_is_checked_for_its_place(
     assert "Für „Gelsenkirchen“ nennen sie die gefragte Angabe nicht." in answer.answer
     answered = fairs_kb.ask("wie viele besucher kamen zur ausbildungsmesse in bielefeld?")
     assert not answered.uncertain and "500" in answered.answer, answered.answer
+    # a follow-up typed so swaps the town of the asker's earlier turn, typed so as well
+    earlier = [Turn("user", "wie viele besucher kamen zur ausbildungsmesse in bielefeld?")]
+    follow_up = fairs_kb.ask("und in gelsenkirchen?", history=earlier)
+    assert "Gelsenkirchen" in follow_up.searched and "ielefeld" not in follow_up.searched
+    assert follow_up.uncertain, follow_up.answer
+    # an English question keeps its words: "for" is no German word to capitalise
+    english = "how many visitors came to the training fair in bielefeld?"
+    assert fairs_kb.ask(english).searched == english
 
 
 def test_a_figure_for_another_year_on_the_same_page_is_hedged(fairs_kb: KnowledgeBase) -> None:

@@ -239,6 +239,23 @@ def test_a_place_dated_otherwise_is_another_events_venue() -> None:
     # a question that names no day reads every place
     undated = "Wo fand die Auftaktveranstaltung statt?"
     assert not slots.venue_missing(undated, other, find_places)
+    # a span of days holds the asked one; a section number is no date
+    span = "Die Tagung vom 10. bis 12. September 2018 fand in Essen statt."
+    assert not slots.venue_missing(asked, span, find_places)
+    assert not slots.venue_missing(asked, "3.1. Die Tagung fand in Essen statt.", find_places)
+    assert slots.venue_missing(asked, "Am 3.10.2018 tagte man in Essen.", find_places)
+
+
+def test_a_town_of_the_asked_district_and_the_asked_towns_district_are_the_asked_place() -> None:
+    find_places = Gazetteer.load().find
+    # the district of the asked town: its building answers
+    town = "Wo fand der Workshop in Grevenbroich statt?"
+    held = "Der Workshop des Rhein-Kreises Neuss fand im Kreishaus statt."
+    assert not slots.venue_missing(town, held, find_places)
+    # a town named like its district is one of the district's towns
+    towns = "Welche Kommunen im Kreis Unna machen mit?"
+    assert not slots.places_missing(towns, "Mit dabei ist die Stadt Unna.", find_places)
+    assert slots.places_missing(towns, "Der Kreis Unna ist dabei.", find_places)
 
 
 def test_the_asked_kind_of_fact_must_be_held() -> None:
