@@ -109,7 +109,7 @@ class RefusalGate:
 
     def assess(self, question: str, retrieval: Retrieval, catalog: Catalog) -> tuple[float, bool]:
         """(confidence, answerable): the refusal band, decided before any answer is built."""
-        if not retrieval.hits:
+        if not retrieval.hits or not _uses_a_word_of(retrieval.query_terms, catalog):
             return 0.0, False
         conf = self.confidence(self.evidence(question, retrieval, catalog))
         # "Wofür steht „StuBos“?" shares few words with the sentence that spells it out (which
@@ -238,6 +238,14 @@ class RefusalGate:
             if unscoped:
                 return slots.Missing(tuple(unscoped), "scope")
         return slots.Missing()
+
+
+def _uses_a_word_of(terms: list[str], catalog: Catalog) -> bool:
+    """Does any word of the question occur in the documents? A question none of whose words
+    they use is about something else, however close its embedding lands: an English question
+    meets German text at cosines that tell "How long should I boil an egg?" from a question about
+    the corpus no better than its own words do ("egg", "boil" are in no document)."""
+    return any(len(catalog.bm25.counts(t)[0]) for t in terms)
 
 
 def _spelled_out(short: str, quotes: str, catalog: Catalog) -> bool:
