@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from kb.facets.places import Gazetteer, Place
 from kb.retrieval.analyzer import STOPWORDS, words
+from kb.text.smalltalk import is_small_talk
 
 _FOLLOW_UP_START = re.compile(
     r"^(und|aber|auch|was ist mit|wie ist es mit|wie sieht es|und was|und wer|und wie|und wo|"
@@ -32,7 +33,8 @@ def resolve(question: str, history: list[Turn]) -> str:
     """The question to search, given the conversation so far (earlier follow-ups resolved too)."""
     previous: str | None = None
     for turn in history:
-        if turn.role == "user" and turn.content.strip():
+        # "Danke!" between two questions asks nothing a follow-up could refer to
+        if turn.role == "user" and turn.content.strip() and not is_small_talk(turn.content):
             previous = _resolve(turn.content, previous)
     return _resolve(question, previous)
 

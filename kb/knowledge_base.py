@@ -15,9 +15,9 @@ from typing import Any
 
 from kb.answer.calibration import META_KEY as CALIBRATION_KEY
 from kb.answer.calibration import Calibration, calibrate
-from kb.answer.compose import is_english, lead_in, refusal
+from kb.answer.compose import is_english, lead_in, refusal, small_talk_reply
 from kb.answer.events import AnswerEvent, Delta, Finished, Restart, Started
-from kb.answer.extractive import Extract, SentencePicker, Weights
+from kb.answer.extractive import Extract, SentencePicker, Weights, short_title
 from kb.answer.generative import GenerativeAnswerer
 from kb.answer.overleaf import PageTurn
 from kb.answer.refusal import RefusalGate, Verdict
@@ -48,6 +48,7 @@ from kb.store.sqlite import disk_full
 from kb.store.store import Store
 from kb.store.vectors import VectorStore
 from kb.text.qtype import classify, typed_in_lower_case
+from kb.text.smalltalk import is_small_talk
 
 log = logging.getLogger("kb")
 
@@ -222,6 +223,9 @@ class KnowledgeBase:
         clock = _Clock()
         question = _check_question(question, self.settings)
         catalog = self._require_documents()
+        if is_small_talk(question):  # "Hallo", "Danke!", "Was kannst du?": nothing to look up
+            yield from self._small_talk(question, catalog, clock)
+            return
         searched, rewrite = self._searched(*_cased(question, history or [], catalog))
         keep = filters.predicate(catalog) if filters else None
         retrieval = self.retriever.retrieve(searched, catalog, self.settings.top_k, mode, keep)
@@ -240,6 +244,26 @@ class KnowledgeBase:
         answer = self._answer(question, retrieval, composed, clock)
         answer.generation = rewrite or None
         yield Delta(composed.text)
+        yield Finished(answer)
+
+    def _small_talk(
+        self, question: str, catalog: Catalog, clock: "_Clock"
+    ) -> Iterator[AnswerEvent]:
+        """A greeting, thanks or a question about the assistant: what it does, with the titles
+        of some of the documents to ask about; no passage is searched or quoted."""
+        titles = list(dict.fromkeys(short_title(c.title) for c in catalog.chunks))[:3]
+        text = small_talk_reply(question, titles)
+        yield Started(question, question, [])
+        yield Delta(text)
+        answer = Answer(
+            question=question,
+            answer=text,
+            refused=True,
+            citations=[],
+            sources=[],
+            timings_ms=clock.timings(),
+            searched=question,
+        )
         yield Finished(answer)
 
     def _searched(self, question: str, history: list[Turn]) -> tuple[str, dict[str, str]]:

@@ -16,6 +16,32 @@ def is_english(question: str) -> bool:
     return en > de
 
 
+# English small talk has too few stopwords to be told by them ("Hello", "Thanks!")
+_ENGLISH_SMALL_TALK = re.compile(
+    r"\b(hello|thanks|thank you|good (morning|afternoon|evening)|how are you|who are you|"
+    r"what can you do|can you help|i have a question)\b",
+    re.I,
+)
+
+
+def small_talk_reply(question: str, titles: list[str]) -> str:
+    """What the assistant does, for a greeting, thanks or "Was kannst du?" (kb/text/smalltalk.py),
+    with the names of some of the documents to ask about."""
+    english = is_english(question) or bool(_ENGLISH_SMALL_TALK.search(question))
+    named = ", ".join(f"„{t}“" for t in titles)
+    if english:
+        text = (
+            "I answer questions about the documents of this knowledge base, and every answer "
+            "shows the passage and page it comes from."
+        )
+        return text + (f" Ask, for example, about {named}." if named else "")
+    text = (
+        "Ich beantworte Fragen zu den Dokumenten dieser Wissensbasis und zeige zu jeder Antwort "
+        "die Stelle und Seite, aus der sie stammt."
+    )
+    return text + (f" Fragen Sie zum Beispiel nach Inhalten aus {named}." if named else "")
+
+
 def refusal(question: str, related: list[Hit]) -> str:
     english = is_english(question)
     text = REFUSAL_EN if english else REFUSAL_DE

@@ -104,6 +104,27 @@ def test_off_topic_questions_are_refused(ask: Ask, question: str, phrase: str) -
     assert not re.search(r"\[\d+\]", answer.answer)
 
 
+@pytest.mark.parametrize(
+    ("turn", "reply"),
+    [
+        ("Hallo", "Ich beantworte Fragen zu den Dokumenten"),
+        ("Kannst du mir helfen?", "Ich beantworte Fragen zu den Dokumenten"),
+        ("was geht ab?", "Ich beantworte Fragen zu den Dokumenten"),
+        ("Thanks a lot!", "I answer questions about the documents"),
+    ],
+)
+def test_small_talk_gets_what_the_assistant_does_and_no_quote(
+    corpus_kb: KnowledgeBase, turn: str, reply: str
+) -> None:
+    """A greeting or a question about the assistant shares words with passages ("geht",
+    "helfen"); it is told what the assistant does and which documents it knows, not quoted at."""
+    answer = corpus_kb.ask(turn)
+    assert answer.refused and answer.citations == [] and answer.sources == []
+    assert answer.answer.startswith(reply), answer.answer
+    titles = {d.title for d in corpus_kb.documents()}
+    assert any(t.split(":")[0] in answer.answer for t in titles), answer.answer
+
+
 def test_questions_are_validated(corpus_kb: KnowledgeBase) -> None:
     with pytest.raises(InvalidInput, match="empty"):
         corpus_kb.ask("   \n ")
