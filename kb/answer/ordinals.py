@@ -15,6 +15,11 @@ _ORDINAL_NOUN = re.compile(
     r"(?<![\d.§])(?<!§ )((?:\d{1,3}\.\s*(?:und|oder|bis|sowie|,|–|-)\s*)*)(\d{1,3})\.\s*"
     rf"(?!(?:{_MONTHS})\b)([^\W\d]{{3,}})"
 )
+# ... and one typed without its dot in a chat ("wann is das 15 werkstattgespräch"): after an
+# article or preposition that goes with one thing only ("das", "beim"; "die 14 Familien" counts)
+_DOTLESS = re.compile(
+    rf"\b(das|dem|des|beim|im|zum|vom|am)\s+(\d{{1,3}})\s+(?!(?:{_MONTHS})\b)([^\W\d]{{3,}})", re.I
+)
 _ORDINAL_WORDS = (
     "erst", "zweit", "dritt", "viert", "fünft", "sechst", "siebt", "acht", "neunt", "zehnt",
 )  # fmt: skip
@@ -47,7 +52,7 @@ def ordinals_unmatched(
     Werkstattgesprächs"): the date of the 16th is not the date of the 15th, though one
     paragraph names both. A sentence naming the noun without a number may be about the asked
     one ("das Werkstattgespräch … am 29. Juni")."""
-    asked_ordinals = [o for o in _ordinals(question, analyze) if o[1]]
+    asked_ordinals = [o for o in _ordinals(_DOTLESS.sub(r"\1 \2. \3", question), analyze) if o[1]]
     if not asked_ordinals:
         return []
     # each sentence once: its terms and the ordinals it gives

@@ -385,6 +385,18 @@ def test_an_ordinal_must_be_named_where_another_of_the_same_noun_is() -> None:
     assert not ordinals.ordinals_unmatched("Wann war die erste Sitzung?", constituent, _words)
 
 
+def test_an_ordinal_typed_without_its_dot_is_an_ordinal() -> None:
+    """ "wann is das 15 werkstattgespräch" as typed in a chat: after "das", "beim", "zum" the
+    number counts one thing, so it numbers it; after "die" it may count ("die 14 Familien")."""
+    other = "Thema des 16. Werkstattgesprächs ist die Ausbildung; es findet im Dezember statt."
+    typed = "wann is das 15 werkstattgespräch"
+    assert ordinals.ordinals_unmatched(typed, [other], _words) == ["15. werkstattgespräch"]
+    assert not ordinals.ordinals_unmatched("was war beim 16 Werkstattgespräch?", [other], _words)
+    count = ["Die 16. Familie kam im Mai."]
+    assert not ordinals.ordinals_unmatched("Wann kamen die 14 Familien?", count, _words)
+    assert not ordinals.ordinals_unmatched("Was war am 15 Mai?", [other], _words)
+
+
 def test_a_deputy_is_not_the_head_asked_for() -> None:
     question = "Wer leitet die Koordinierungsstelle?"
     deputy = "Dr. Max Muster, stellvertretender Leiter der Koordinierungsstelle, sprach."
