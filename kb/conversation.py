@@ -29,12 +29,26 @@ class Turn:
     content: str
 
 
+def without_small_talk(history: list[Turn]) -> list[Turn]:
+    """The conversation without the asker's small talk and the replies to it: "Danke!" between
+    two questions asks nothing a follow-up could refer to."""
+    out: list[Turn] = []
+    skip_reply = False
+    for turn in history:
+        if turn.role == "user":
+            skip_reply = is_small_talk(turn.content)
+            if not skip_reply:
+                out.append(turn)
+        elif not skip_reply:
+            out.append(turn)
+    return out
+
+
 def resolve(question: str, history: list[Turn]) -> str:
     """The question to search, given the conversation so far (earlier follow-ups resolved too)."""
     previous: str | None = None
-    for turn in history:
-        # "Danke!" between two questions asks nothing a follow-up could refer to
-        if turn.role == "user" and turn.content.strip() and not is_small_talk(turn.content):
+    for turn in without_small_talk(history):
+        if turn.role == "user" and turn.content.strip():
             previous = _resolve(turn.content, previous)
     return _resolve(question, previous)
 

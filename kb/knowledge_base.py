@@ -17,11 +17,11 @@ from kb.answer.calibration import META_KEY as CALIBRATION_KEY
 from kb.answer.calibration import Calibration, calibrate
 from kb.answer.compose import is_english, lead_in, refusal, small_talk_reply
 from kb.answer.events import AnswerEvent, Delta, Finished, Restart, Started
-from kb.answer.extractive import Extract, SentencePicker, Weights, short_title
+from kb.answer.extractive import Extract, SentencePicker, Weights
 from kb.answer.generative import GenerativeAnswerer
 from kb.answer.overleaf import PageTurn
 from kb.answer.refusal import RefusalGate, Verdict
-from kb.conversation import Turn, resolve
+from kb.conversation import Turn, resolve, without_small_talk
 from kb.embedding import make_embedder
 from kb.embedding.cache import CachedEmbedder, EmbeddingCache
 from kb.errors import (
@@ -226,7 +226,8 @@ class KnowledgeBase:
         if is_small_talk(question):  # "Hallo", "Danke!", "Was kannst du?": nothing to look up
             yield from self._small_talk(question, catalog, clock)
             return
-        searched, rewrite = self._searched(*_cased(question, history or [], catalog))
+        history = without_small_talk(history or [])  # the model's rewriter sees no "Danke!"
+        searched, rewrite = self._searched(*_cased(question, history, catalog))
         keep = filters.predicate(catalog) if filters else None
         retrieval = self.retriever.retrieve(searched, catalog, self.settings.top_k, mode, keep)
         clock.lap("retrieve")
@@ -251,10 +252,12 @@ class KnowledgeBase:
     ) -> Iterator[AnswerEvent]:
         """A greeting, thanks or a question about the assistant: what it does, with the titles
         of some of the documents to ask about; no passage is searched or quoted."""
-        titles = list(dict.fromkeys(short_title(c.title) for c in catalog.chunks))[:3]
+        titles = list(dict.fromkeys(c.title for c in catalog.chunks))[:3]
         text = small_talk_reply(question, titles)
         yield Started(question, question, [])
         yield Delta(text)
+        clock.lap("retrieve")  # nothing searched: the same keys as every answer
+        clock.lap("answer")
         answer = Answer(
             question=question,
             answer=text,
@@ -263,6 +266,7 @@ class KnowledgeBase:
             sources=[],
             timings_ms=clock.timings(),
             searched=question,
+            mode="small-talk",
         )
         yield Finished(answer)
 

@@ -191,8 +191,10 @@ class Answer:
     searched: str = ""  # the query actually searched (follow-ups are expanded)
     confidence: float = 0.0
     uncertain: bool = False  # answered, but the answer says no clear answer was found
-    # who wrote the text: "extractive", "generative", or "extractive-fallback" (the model was
-    # asked but its answer could not be used); generation: model, prompt id, fallback reason
+    # who wrote the text: "extractive", "generative", "extractive-fallback" (the model was
+    # asked but its answer could not be used) or "small-talk" (a greeting or thanks was told
+    # what the assistant does: refused, but no failed search); generation: model, prompt id,
+    # fallback reason
     mode: str = "extractive"
     generation: dict[str, Any] | None = None
 

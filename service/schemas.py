@@ -72,7 +72,7 @@ class AnswerOut(BaseModel):
     citations: list[CitationOut]
     sources: list[SourceOut]
     timings_ms: dict[str, float]
-    mode: Literal["extractive", "generative", "extractive-fallback"]
+    mode: Literal["extractive", "generative", "extractive-fallback", "small-talk"]
     generation: dict[str, Any] | None  # model, prompt id (and fallback reason) when generated
     answer_id: str
     searched: str

@@ -24,11 +24,15 @@ _ENGLISH_SMALL_TALK = re.compile(
 )
 
 
+def _shortened(title: str, limit: int = 70) -> str:
+    return title if len(title) <= limit else title[:limit].rsplit(" ", 1)[0] + " …"
+
+
 def small_talk_reply(question: str, titles: list[str]) -> str:
     """What the assistant does, for a greeting, thanks or "Was kannst du?" (kb/text/smalltalk.py),
     with the names of some of the documents to ask about."""
     english = is_english(question) or bool(_ENGLISH_SMALL_TALK.search(question))
-    named = ", ".join(f"„{t}“" for t in titles)
+    named = ", ".join(f"„{_shortened(t)}“" for t in titles)
     if english:
         text = (
             "I answer questions about the documents of this knowledge base, and every answer "

@@ -109,7 +109,7 @@ class RefusalGate:
 
     def assess(self, question: str, retrieval: Retrieval, catalog: Catalog) -> tuple[float, bool]:
         """(confidence, answerable): the refusal band, decided before any answer is built."""
-        if not retrieval.hits or not _uses_a_word_of(retrieval.query_terms, catalog):
+        if not retrieval.hits:
             return 0.0, False
         conf = self.confidence(self.evidence(question, retrieval, catalog))
         # "Wofür steht „StuBos“?" shares few words with the sentence that spells it out (which
@@ -117,6 +117,21 @@ class RefusalGate:
         asked = abbreviations_asked(question)
         if any(spells_out(a, h.chunk.text) for a in asked for h in retrieval.hits):
             conf = max(conf, self.hedge)
+        known = [t for t in dict.fromkeys(retrieval.query_terms) if len(catalog.bm25.counts(t)[0])]
+        if not known:
+            # none of the question's words is in the documents: at most a hedge, whatever its
+            # embedding says ("How do I train for a marathon?" met the German text as closely as
+            # "Which ministries are involved?")
+            conf = min(conf, self.hedge - 0.001)
+        elif (
+            conf < self.threshold
+            and is_english(question)
+            and len(known) >= 2
+            and best_passage_coverage(retrieval.hits, known, catalog) >= 0.999
+        ):
+            # ... while an English question whose best passage holds every word of it the
+            # documents use ("Gemeinsam klappt's", "2019") is not refused for its cosine alone
+            conf = self.threshold
         return conf, conf >= self.threshold
 
     def verdict(
@@ -238,14 +253,6 @@ class RefusalGate:
             if unscoped:
                 return slots.Missing(tuple(unscoped), "scope")
         return slots.Missing()
-
-
-def _uses_a_word_of(terms: list[str], catalog: Catalog) -> bool:
-    """Does any word of the question occur in the documents? A question none of whose words
-    they use is about something else, however close its embedding lands: an English question
-    meets German text at cosines that tell "How long should I boil an egg?" from a question about
-    the corpus no better than its own words do ("egg", "boil" are in no document)."""
-    return any(len(catalog.bm25.counts(t)[0]) for t in terms)
 
 
 def _spelled_out(short: str, quotes: str, catalog: Catalog) -> bool:

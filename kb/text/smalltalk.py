@@ -13,16 +13,25 @@ _PHRASES = re.compile(
     r"\b("
     # greetings and goodbyes
     r"hallo|hallöchen|hi|hey|moin( moin)?|servus|grüß gott|grüezi|guten (morgen|tag|abend)|"
-    r"tschüss|tschüs|ciao|bye|auf wiedersehen|bis bald|hello|good (morning|afternoon|evening)|"
+    r"tschüss|tschüs|ciao|bye|auf wiedersehen|bis (bald|später|dann|morgen)|hello|"
+    r"good (morning|afternoon|evening)|see you|"
     # thanks and acknowledgements
     r"(vielen |herzlichen |besten )?dank( dir| ihnen| schön)?|danke( schön| sehr| dir| ihnen)?|"
     r"merci|thx|thanks( a lot)?|thank you( very much)?|ok(ay)?|alles klar|super|prima|"
+    r"für die (antwort|info|infos|information|informationen|hilfe|auskunft)|"
+    r"for the (answer|info|information|help)|"
+    r"(das )?(war|ist) (sehr |echt |wirklich )?(hilfreich|gut|toll)|"
+    r"(das )?hat (mir )?(sehr |echt )?geholfen|(that|this) (was|is) (very |really )?helpful|"
     # about the assistant
     r"wie geht('?s| es)( dir| ihnen)?|was geht( ab)?|wer (bist du|sind sie)|was (bist du|sind sie)|"
-    r"was (kannst du|können sie)( alles)?|(kannst du|können sie) (mir |uns )?(bitte |mal )?helfen|"
-    r"how are you|who are you|what (can|do) you do|can you help( me)?|"
+    r"(bist du|sind sie) (ein |eine )?(mensch|bot|chatbot|ki|roboter|maschine)|"
+    r"was (kannst du|können sie)( alles)?|"
+    r"(kannst du|können sie|könntest du|könnten sie|würdest du|würden sie) (mir |uns )?"
+    r"(bitte |mal )?helfen|"
+    r"how are you|who are you|what (can|do) you do|(can|could) you help( me| us)?|"
+    r"are you (a |an )?(human|bot|robot|ai)|"
     # announcing a question
-    r"ich (habe|hätte|hab) (da )?(eine|ne|mal eine|mal ne) frage|i have a question|"
+    r"ich (habe|hätte|hab)( da| noch| mal)* (eine|ne) frage|i have (a|another) question|"
     r"test(ing)?"
     r")\b",
     re.I,
@@ -31,8 +40,8 @@ _PHRASES = re.compile(
 _FILLER = frozenset(
     """
     bitte mal noch doch ja so denn und also nochmal sehr schön lieb liebe lieber lieben
-    leute zusammen team bot assistent chatbot du sie ihr dir ihnen mir uns a an the you
-    please just there all everyone
+    leute zusammen team bot assistent chatbot du sie ihr dir ihnen mir uns heute eigentlich
+    a an the you please just there all everyone today again
     """.split()
 )
 

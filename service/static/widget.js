@@ -638,14 +638,17 @@
   /** (Re)draws an answer; while streaming the markers stay plain text. */
   Widget.prototype.fillBot = function (node, m, streaming) {
     node.textContent = "";
-    node.className = "msg bot" + (m.refused ? " refused" : m.uncertain ? " uncertain" : "");
+    // a greeting or thanks told what the assistant does is no failed search
+    var smallTalk = m.mode === "small-talk";
+    node.className =
+      "msg bot" + (m.refused && !smallTalk ? " refused" : m.uncertain ? " uncertain" : "");
     node.appendChild(el("span", { className: "who", text: "Antwort" }));
     if (m.searched && squash(m.searched) !== squash(m.question)) {
       node.appendChild(
         el("p", { className: "searched" }, ["Gesucht wurde: „" + squash(m.searched) + "“"]),
       );
     }
-    if (m.refused) {
+    if (m.refused && !smallTalk) {
       node.appendChild(
         el("p", { className: "badge refused" }, [
           icon(ICONS.info),
@@ -670,7 +673,7 @@
     var detail = el("div", { className: "detail-slot" });
     node.appendChild(detail);
     if (m.citations && m.citations.length) node.appendChild(this.sourceList(m));
-    if (m.answer_id) node.appendChild(this.feedback(m));
+    if (m.answer_id && !smallTalk) node.appendChild(this.feedback(m));
   };
 
   Widget.prototype.answerText = function (body, m, streaming) {
@@ -1024,7 +1027,9 @@
         self.fillBot(node, m, false);
         self.reveal(userNode, "top");
         node.setAttribute("data-done", "true");
-        self.announce(m.refused ? "Keine passende Stelle gefunden." : "Antwort ist da.");
+        self.announce(
+          m.refused && m.mode !== "small-talk" ? "Keine passende Stelle gefunden." : "Antwort ist da.",
+        );
       })
       .catch(function (err) {
         if (controller !== self.controller) return;

@@ -126,6 +126,22 @@ def test_an_off_topic_question_is_refused(client: TestClient) -> None:
     assert "nichts gefunden" in d["answer"]
 
 
+def test_small_talk_is_told_what_the_assistant_does_plain_and_streamed(client: TestClient) -> None:
+    d = client.post("/api/chat", json={"question": "Hallo!"}).json()
+    assert d["mode"] == "small-talk" and d["refused"] is True
+    assert d["citations"] == [] and d["sources"] == []
+    assert d["answer"].startswith("Ich beantworte Fragen zu den Dokumenten")
+    events = sse_events(client.post("/api/chat/stream", json={"question": "Danke!"}).text)
+    assert [name for name, _ in events] == ["meta", "answer", "citations", "done"]
+    assert events[0][1]["sources"] == []
+    done = events[-1][1]
+    assert done["mode"] == "small-talk" and set(done["timings_ms"]) == {
+        "retrieve",
+        "answer",
+        "total",
+    }
+
+
 def test_stream_sends_meta_and_sources_then_the_answer_then_citations_then_done(
     client: TestClient,
 ) -> None:

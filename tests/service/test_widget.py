@@ -669,6 +669,17 @@ def test_a_refusal_looks_different_from_an_answer(page: Page) -> None:
     expect(answer.locator(".badge")).to_have_count(0)
 
 
+def test_small_talk_is_no_failed_search(page: Page) -> None:
+    """ "Hallo" is told what the assistant does: no refusal badge, no feedback to give."""
+    open_panel(page)
+    reply = ask(page, "Hallo!")
+    expect(reply).to_contain_text("Ich beantworte Fragen zu den Dokumenten")
+    expect(reply).not_to_have_class(re.compile(r"\brefused\b"))
+    expect(reply.locator(".badge")).to_have_count(0)
+    expect(reply.locator(".feedback")).to_have_count(0)
+    expect(reply).to_have_attribute("data-mode", "small-talk")
+
+
 def test_errors_are_explained_politely(pages: Pages) -> None:
     down = pages.open("/down.html")
     open_panel(down)
