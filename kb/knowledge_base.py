@@ -135,6 +135,7 @@ class KnowledgeBase:
             if not idle and self._catalog is not None:
                 return  # a writer is at work: keep the consistent previous snapshot
             catalog = self._catalog_loader.load(self.store.registry)
+            catalog.casing()  # built here, while the other threads answer from the old snapshot
             if not idle or not self.store.is_current():
                 self.store.reopen()
                 self._warm_vectors()
@@ -252,7 +253,7 @@ class KnowledgeBase:
     ) -> Iterator[AnswerEvent]:
         """A greeting, thanks or a question about the assistant: what it does, with the titles
         of some of the documents to ask about; no passage is searched or quoted."""
-        titles = list(dict.fromkeys(c.title for c in catalog.chunks))[:3]
+        titles = list(dict.fromkeys(c.title for c in catalog.first_chunks().values()))[:3]
         text = small_talk_reply(question, titles)
         yield Started(question, question, [])
         yield Delta(text)

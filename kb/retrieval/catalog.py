@@ -121,7 +121,7 @@ class Catalog:
     _sentence_terms: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
     _document_names: dict[str, frozenset[str]] | None = field(default=None, repr=False)
     _name_terms: frozenset[str] | None = field(default=None, repr=False)
-    _leads: dict[str, str] | None = field(default=None, repr=False)
+    _firsts: dict[str, Chunk] | None = field(default=None, repr=False)
     _casing: Casing | None = field(default=None, repr=False)
 
     def tags_of(self, chunk: Chunk) -> Tags:
@@ -187,14 +187,20 @@ class Catalog:
 
     def lead(self, doc_id: str) -> str:
         """The text of a document's first passage (its lead: where a report or a workshop
-        record says what and where it is about); all leads are found once per snapshot."""
-        if self._leads is None:
+        record says what and where it is about)."""
+        first = self.first_chunks().get(doc_id)
+        return first.text if first is not None else ""
+
+    def first_chunks(self) -> dict[str, Chunk]:
+        """Doc id → the document's first passage, in the order the documents first appear;
+        found once per snapshot."""
+        if self._firsts is None:
             first: dict[str, Chunk] = {}
             for c in self.chunks:
                 if c.doc_id not in first or c.position < first[c.doc_id].position:
                     first[c.doc_id] = c
-            self._leads = {d: c.text for d, c in first.items()}
-        return self._leads.get(doc_id, "")
+            self._firsts = first
+        return self._firsts
 
     def casing(self) -> Casing:
         """How the documents write their words (to restore a lower-case question's capitals),
