@@ -295,16 +295,16 @@ def venue_missing(question: str, quotes: str, find_places: PlaceFinder) -> bool:
     if not _VENUE_ASKED.search(question):
         return False
     # a place dated otherwise is another event's: "(27.11.2018 in Essen)" does not say where the
-    # event "am 11. September 2018" took place
+    # event "am 11. September 2018" took place; so is a place in a sentence about other towns
+    # than the one asked ("in der VHS Bielefeld" does not say in which building in Bochum)
     days = _days_named(question)
-    if days:
-        quotes = "\n".join(s for s in sentence_texts(quotes) if not _dated_otherwise(s, days))
-    # ... and so is a place in a sentence about other towns than the one asked ("in der VHS
-    # Bielefeld" does not say in which building in Bochum)
     asked = {w for p in find_places(question) for w in _place_words(p)}
-    if asked:
+    if days or asked:
         quotes = "\n".join(
-            s for s in sentence_texts(quotes) if not _about_other_places(s, asked, find_places)
+            s
+            for s in sentence_texts(quotes)
+            if not (days and _dated_otherwise(s, days))
+            and not (asked and _about_other_places(s, asked, find_places))
         )
     if _new_place(question, quotes, find_places) or _VENUE_GIVEN.search(quotes):
         return False
