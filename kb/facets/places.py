@@ -17,7 +17,10 @@ HOMOGRAPHS = frozenset(
     "Lage Halle Alpen Heiden Senden Much Hille Wenden Schlangen Enger Wetter Inden Bünde Löhne "
     "Kall Ense Reken Brühl Verl Rees Haan".split()
 )
-_CUE = re.compile(r"(?:\b(?:in|aus|nach|bei|von|Stadt|Gemeinde|Kommune|Kreis|Raum)\s+)$")
+_CUE_WORDS = "in|aus|nach|bei|von|Stadt|Gemeinde|Kommune|Kreis|Raum"
+_CUE = re.compile(rf"(?:\b(?:{_CUE_WORDS})\s+)$")
+# ... as a question typed in lower case writes them, "im" too ("im kreis viersen")
+TYPED_CUE = re.compile(rf"\b(?:im|{_CUE_WORDS.lower()})\s+$")
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,16 @@ class Gazetteer:
                 continue
             out.append((place, m.start(), m.end()))
         return out
+
+    def word_towns(self) -> list[str]:
+        """Town names that are German words as well: the homographs and those shaped like an
+        infinitive or a plural ("Essen", "Siegen", "Kamen")."""
+        return [
+            p.label
+            for p in self.places
+            if re.fullmatch(r"[^\W\d_]+", p.label)
+            and (p.label in HOMOGRAPHS or p.label.lower().endswith("en"))
+        ]
 
     def within(self, name: str) -> set[str]:
         """A place and, for a district, its municipalities (for filtering by place)."""

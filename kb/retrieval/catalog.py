@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from kb.facets.places import HOMOGRAPHS, Gazetteer
+from kb.facets.places import TYPED_CUE, Gazetteer
 from kb.models import Chunk
 from kb.retrieval.analysis import Analyzer, DocAnalysis, document_vocabulary
 from kb.retrieval.analyzer import STOPWORDS, GermanAnalyzer
@@ -57,17 +57,6 @@ class DocPart:
 
 
 RARE_NAME_SHARE = 0.1  # a name is in at most this share of the passages (Catalog.names_rarely)
-
-
-def _word_towns() -> list[str]:
-    """Town names that are German words as well: those the place list marks (HOMOGRAPHS) and
-    those shaped like an infinitive or a plural ("Essen", "Siegen", "Kamen")."""
-    return [
-        p.label
-        for p in Gazetteer.load().places
-        if re.fullmatch(r"[^\W\d_]+", p.label)
-        and (p.label in HOMOGRAPHS or p.label.lower().endswith("en"))
-    ]
 
 
 def file_words(file_name: str) -> str:
@@ -206,8 +195,13 @@ class Catalog:
         """How the documents write their words (to restore a lower-case question's capitals),
         once per snapshot."""
         if self._casing is None:
+            places = Gazetteer.load()
             self._casing = Casing.of(
-                (c.text for c in self.chunks), self.analyzer.stem, STOPWORDS, _word_towns()
+                (c.text for c in self.chunks),
+                self.analyzer.stem,
+                STOPWORDS,
+                places.word_towns(),
+                TYPED_CUE.search,
             )
         return self._casing
 

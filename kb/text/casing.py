@@ -24,8 +24,6 @@ _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _OPENS = re.compile(r"(?:^|[.!?:;•*\-–„\"“(]\s*|\n\s*)$")
 # a token that is an address, not words: "info@kreis-neuss.de", "www.….de/kita/anmeldung"
 _ADDRESS = re.compile(r"\S*(?:@|://|www\.|/)\S*")
-# the words that place a town ("in essen", "aus siegen", "im kreis viersen")
-_PLACED = re.compile(r"\b(?:in|im|aus|nach|bei|von|stadt|gemeinde|kommune|kreis|raum)\s+$")
 MIN_SEEN = 2  # a written form beside others counts once the documents use it this often
 
 
@@ -39,6 +37,8 @@ class Casing:
     stem: Callable[[str], str] | None = field(default=None, compare=False)
     keep: frozenset[str] = frozenset()  # never changed (stopwords)
     placed_only: frozenset[str] = frozenset()  # town names that are words too ("essen")
+    # does the text before such a name place a town there ("in ", "im kreis ")? none: never
+    placed: Callable[[str], object] | None = field(default=None, compare=False)
 
     @classmethod
     def of(
@@ -47,6 +47,7 @@ class Casing:
         stem: Callable[[str], str] | None = None,
         keep: Iterable[str] = (),
         placed_only: Iterable[str] = (),
+        placed: Callable[[str], object] | None = None,
     ) -> "Casing":
         """The written forms of the words of ``texts``, counted where a sentence goes on."""
         counts: defaultdict[str, Counter[str]] = defaultdict(Counter)
@@ -67,8 +68,9 @@ class Casing:
             if form != lower and n * 2 > sum(seen.values()) and often:
                 forms[lower] = form
             if stem is not None:
+                group = by_stem[stem(lower)]
                 for word, k in seen.items():
-                    by_stem[stem(lower)][word[0].isupper()] += k
+                    group[word[0].isupper()] += k
         capitalised = frozenset(s for s, c in by_stem.items() if c[True] > c[False])
         return cls(
             forms,
@@ -77,6 +79,7 @@ class Casing:
             stem,
             frozenset(w.lower() for w in keep),
             frozenset(w.lower() for w in placed_only),
+            placed,
         )
 
     def restore(self, question: str) -> str:
@@ -101,7 +104,7 @@ class Casing:
     def _form(self, word: str, before: str) -> str:
         if word in self.keep:
             return word
-        if word in self.placed_only and not _PLACED.search(before):
+        if word in self.placed_only and not (self.placed and self.placed(before)):
             return word
         form = self.forms.get(word)
         if form is not None:

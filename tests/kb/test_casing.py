@@ -1,3 +1,4 @@
+from kb.facets.places import TYPED_CUE
 from kb.retrieval.analyzer import GermanAnalyzer
 from kb.text.casing import Casing
 
@@ -13,7 +14,13 @@ DOCUMENTS = [
 
 
 def casing() -> Casing:
-    return Casing.of(DOCUMENTS, GermanAnalyzer().stem, keep=["für"], placed_only=["Essen"])
+    return Casing.of(
+        DOCUMENTS,
+        GermanAnalyzer().stem,
+        keep=["für"],
+        placed_only=["Essen"],
+        placed=TYPED_CUE.search,
+    )
 
 
 def test_a_lower_case_question_gets_the_capitals_the_documents_write() -> None:
