@@ -4,6 +4,7 @@ import re
 
 from kb.models import SECTION_SEPARATOR, Hit
 from kb.retrieval.analyzer import ENGLISH_STOPWORDS, GERMAN_STOPWORDS
+from kb.text.smalltalk import small_talk_in_english
 
 REFUSAL_DE = "Dazu habe ich in den Dokumenten nichts gefunden."
 REFUSAL_EN = "I found nothing about this in the documents."
@@ -16,14 +17,6 @@ def is_english(question: str) -> bool:
     return en > de
 
 
-# English small talk has too few stopwords to be told by them ("Hello", "Thanks!")
-_ENGLISH_SMALL_TALK = re.compile(
-    r"\b(hello|thanks|thank you|good (morning|afternoon|evening)|how are you|who are you|"
-    r"what can you do|can you help|i have a question)\b",
-    re.I,
-)
-
-
 def _shortened(title: str, limit: int = 70) -> str:
     return title if len(title) <= limit else title[:limit].rsplit(" ", 1)[0] + " …"
 
@@ -31,7 +24,7 @@ def _shortened(title: str, limit: int = 70) -> str:
 def small_talk_reply(question: str, titles: list[str]) -> str:
     """What the assistant does, for a greeting, thanks or "Was kannst du?" (kb/text/smalltalk.py),
     with the names of some of the documents to ask about."""
-    english = is_english(question) or bool(_ENGLISH_SMALL_TALK.search(question))
+    english = is_english(question) or small_talk_in_english(question)
     named = ", ".join(f"„{_shortened(t)}“" for t in titles)
     if english:
         text = (

@@ -46,6 +46,19 @@ _FILLER = frozenset(
 )
 
 
+# English small talk has too few stopwords to be told by them ("Hello", "Thanks!")
+_ENGLISH = re.compile(
+    r"\b(hello|thanks|thank you|good (morning|afternoon|evening)|how are you|who are you|"
+    r"what can you do|can you help|i have a question)\b",
+    re.I,
+)
+
+
+def small_talk_in_english(text: str) -> bool:
+    """Is the small talk English (to be answered in English)?"""
+    return bool(_ENGLISH.search(text))
+
+
 def is_small_talk(text: str) -> bool:
     """Is nothing left of the text once its small-talk phrases and fillers are taken out (and
     was there one to take out)?"""
