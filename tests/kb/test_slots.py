@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass
 
 from kb.answer import ordinals, roles, slots
+from kb.answer.slots import Named
 from kb.facets.places import Gazetteer
 from kb.retrieval.analyzer import GermanAnalyzer
 from kb.text.holds import quantifies
@@ -19,6 +20,12 @@ def find_places(text: str) -> list[Place]:
     """A two-place gazetteer, typed like the real one (the logic under test is the matching)."""
     known = ["Rhein-Kreis Neuss", "Gelsenkirchen", "Bielefeld"]
     return [Place(n) for n in known if n in text or n.split()[-1] in text]
+
+
+def nrw_places(text: str) -> list[Named]:
+    """The real list of NRW places, which names a district and its town apart ("Rhein-Kreis
+    Neuss", "Neuss") and knows which towns a district holds."""
+    return list(Gazetteer.load().find(text))
 
 
 STEM = GermanAnalyzer().stem
@@ -196,66 +203,61 @@ def test_where_something_took_place_needs_a_place_room_or_building() -> None:
 
 def test_the_asked_place_under_another_name_is_no_venue() -> None:
     # "Rhein-Kreis Neuss" is the question's "Neuss", not a place where the workshop was held
-    # (the real list of NRW places: it names the district and the town apart)
-    find_places = Gazetteer.load().find
     asked = "Wo fand der Starterworkshop des Rhein-Kreises Neuss im März 2019 statt?"
     quotes = "Die Kreisverwaltung knüpft an die im Rhein-Kreis Neuss erfolgreiche Umsetzung an."
-    assert slots.venue_missing(asked, quotes, find_places)
-    assert not slots.venue_missing(asked, "Er fand in Grevenbroich statt.", find_places)
+    assert slots.venue_missing(asked, quotes, nrw_places)
+    assert not slots.venue_missing(asked, "Er fand in Grevenbroich statt.", nrw_places)
     # ... and which towns of the district: the district itself is none of them
     towns = "Welche Städte im Kreis Neuss haben zugesagt?"
-    assert slots.places_missing(towns, "Alle Kommunen im Rhein-Kreis Neuss.", find_places)
+    assert slots.places_missing(towns, "Alle Kommunen im Rhein-Kreis Neuss.", nrw_places)
 
 
 def test_a_building_in_another_town_is_no_venue_for_the_asked_town() -> None:
-    find_places = Gazetteer.load().find
     asked = "In welchem Gebäude in Bochum fand das 14. Werkstattgespräch statt?"
     quotes = (
         "Viele Gespräche auf dem Werkstattgespräch in Bochum zielten darauf ab, Kräfte zu "
         "bündeln. Bei der 16. Auflage werden in der VHS Bielefeld mehr als 500 Interessierte "
         "erwartet."
     )
-    assert slots.venue_missing(asked, quotes, find_places)
-    assert not slots.venue_missing(asked, "Es fand in der VHS Bochum statt.", find_places)
+    assert slots.venue_missing(asked, quotes, nrw_places)
+    assert not slots.venue_missing(asked, "Es fand in der VHS Bochum statt.", nrw_places)
     # a sentence that names no town may name the building
-    assert not slots.venue_missing(asked, "Es fand im Rathaus statt.", find_places)
+    assert not slots.venue_missing(asked, "Es fand im Rathaus statt.", nrw_places)
 
 
 def test_a_place_dated_otherwise_is_another_events_venue() -> None:
-    find_places = Gazetteer.load().find
     asked = "Wo fand die Auftaktveranstaltung am 11. September 2018 statt?"
     other = (
         "- November: Vorbereitung der Auftaktveranstaltung (27.11.2018 in Essen)\n"
         "Mit einer Auftaktveranstaltung am 11.09.2018 hat das Ministerium den Start verkündet."
     )
-    assert slots.venue_missing(asked, other, find_places)
+    assert slots.venue_missing(asked, other, nrw_places)
     # the asked day, however written, or no day at all: the place counts
     for given in (
         "Die Auftaktveranstaltung am 11.09.2018 fand in Essen statt.",
         "Am 11. September 2018 kamen alle in Essen zusammen.",
         "Die Auftaktveranstaltung war in Essen.",
     ):
-        assert not slots.venue_missing(asked, given, find_places), given
+        assert not slots.venue_missing(asked, given, nrw_places), given
     # a question that names no day reads every place
     undated = "Wo fand die Auftaktveranstaltung statt?"
-    assert not slots.venue_missing(undated, other, find_places)
+    assert not slots.venue_missing(undated, other, nrw_places)
     # a span of days holds the asked one; a section number is no date
     span = "Die Tagung vom 10. bis 12. September 2018 fand in Essen statt."
-    assert not slots.venue_missing(asked, span, find_places)
-    assert not slots.venue_missing(asked, "3.1. Die Tagung fand in Essen statt.", find_places)
-    assert slots.venue_missing(asked, "Am 3.10.2018 tagte man in Essen.", find_places)
+    assert not slots.venue_missing(asked, span, nrw_places)
+    assert not slots.venue_missing(asked, "3.1. Die Tagung fand in Essen statt.", nrw_places)
+    assert slots.venue_missing(asked, "Am 3.10.2018 tagte man in Essen.", nrw_places)
 
 
 def test_a_town_of_the_asked_district_and_the_asked_towns_district_are_the_asked_place() -> None:
-    find_places = Gazetteer.load().find
     # the district of the asked town: its building answers
     town = "Wo fand der Workshop in Grevenbroich statt?"
     held = "Der Workshop des Rhein-Kreises Neuss fand im Kreishaus statt."
-    assert not slots.venue_missing(town, held, find_places)
+    assert not slots.venue_missing(town, held, nrw_places)
     # a town named like its district is one of the district's towns
     towns = "Welche Kommunen im Kreis Unna machen mit?"
-    assert not slots.places_missing(towns, "Mit dabei ist die Stadt Unna.", find_places)
-    assert slots.places_missing(towns, "Der Kreis Unna ist dabei.", find_places)
+    assert not slots.places_missing(towns, "Mit dabei ist die Stadt Unna.", nrw_places)
+    assert slots.places_missing(towns, "Der Kreis Unna ist dabei.", nrw_places)
 
 
 def test_the_asked_kind_of_fact_must_be_held() -> None:
