@@ -30,7 +30,7 @@ from kb.retrieval.units import context_text, sentence_units
 
 # Stored analyses of another revision are ignored (and renewed by the next writer): bump it
 # whenever analyzer, tagging or glossary code changes what they produce.
-ANALYSIS_REVISION = "4"
+ANALYSIS_REVISION = "5"
 
 
 @dataclass(frozen=True)

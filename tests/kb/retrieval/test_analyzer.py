@@ -123,6 +123,13 @@ def test_german_and_english_stopwords_and_question_words_are_dropped(
     assert plain.terms("Wer, wie, was, wann, warum?") == []
 
 
+def test_light_verbs_that_frame_a_question_are_dropped(plain: GermanAnalyzer) -> None:
+    # "machen" and "tun" say as little as "geben": in a report they are rare enough to weigh
+    # more than the asked topic, and a quoted remark ("das macht Sinn") would match on them
+    assert plain.terms("Wer macht die Begleitung?") == plain.terms("Begleitung")
+    assert plain.terms("Was kann man tun, was machen die Kommunen?") == plain.terms("Kommunen")
+
+
 @pytest.mark.parametrize(
     ("a", "b"),
     [
