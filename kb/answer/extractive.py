@@ -34,7 +34,7 @@ from kb.answer.overleaf import PageTurn, Part, begun_before, carried_over
 from kb.answer.scoring import Features, Weights, text_features
 from kb.facets.places import Gazetteer
 from kb.models import Chunk, Citation, Hit
-from kb.retrieval.catalog import Catalog
+from kb.retrieval.catalog import Catalog, document_name
 from kb.retrieval.retriever import Retrieval
 from kb.retrieval.units import MIN_SENTENCE_WORDS
 from kb.store.vectors import SentenceUnit
@@ -855,9 +855,11 @@ def term_weights(terms: list[str], catalog: Catalog) -> dict[str, float]:
 
 
 def best_passage_coverage(
-    hits: list[Hit], terms: list[str], catalog: Catalog, top: int = 3
+    hits: list[Hit], terms: list[str], catalog: Catalog, top: int = 3, named: bool = False
 ) -> float:
-    """Share of the question's IDF-weighted terms found in the best of the top passages."""
+    """Share of the question's IDF-weighted terms found in the best of the top passages; with
+    ``named``, the words of a passage's document name count as held (a passage of the Rhein-Kreis
+    Neuss's communication is about the Rhein-Kreis Neuss)."""
     weights = term_weights(terms, catalog)
     total = sum(weights.values())
     if not total:
@@ -866,5 +868,7 @@ def best_passage_coverage(
     for hit in hits[:top]:
         chunk_terms = set(catalog.analyzer.terms(hit.chunk.section or ""))
         chunk_terms |= set(catalog.analyzer.terms(hit.chunk.text))
+        if named:
+            chunk_terms |= set(catalog.analyzer.terms(document_name(hit.chunk)))
         best = max(best, sum(w for t, w in weights.items() if t in chunk_terms) / total)
     return best

@@ -121,6 +121,17 @@ def test_an_english_question_whose_passage_holds_its_document_words_is_not_refus
     assert not answer.refused and "27.06.2019" in answer.answer, answer.answer
 
 
+def test_an_english_questions_german_term_and_its_documents_name_count_as_held(ask: Ask) -> None:
+    """The German term in brackets brings its abbreviation in from the glossary ("BKG"), which
+    the passage need not hold; the passage's document is named for the Rhein-Kreis Neuss, which
+    its text does not repeat."""
+    answer = ask(
+        "When did the alliance core group (Bündniskerngruppe) in the Rhein-Kreis Neuss hold its"
+        " constituent meeting?"
+    )
+    assert not answer.refused and "27.06.2019" in answer.answer, answer.answer
+
+
 @pytest.mark.parametrize(
     ("turn", "reply"),
     [
