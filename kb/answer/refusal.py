@@ -231,6 +231,11 @@ class RefusalGate:
         whole = slots.part_missing(asked, direct)
         if whole:
             return slots.Missing((whole,), "part")
+        if qtype.amount:
+            said = " ".join(c.quote for unit in stating for c in unit)
+            towns = slots.total_for_all(asked, said, Gazetteer.load().find)
+            if towns:
+                return slots.Missing(tuple(towns), "scope")
         if slots.findings_pending(qtype, direct):
             return slots.Missing((), "pending")
         if slots.next_missing(asked, qtype, direct):

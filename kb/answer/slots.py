@@ -757,3 +757,25 @@ def instance_missing(question: str, quotes: str, stem: Callable[[str], str]) -> 
             if near(c.start(), c.end()) and c.group() not in question:
                 return None
     return kind
+
+
+# a sum or a count for the whole state or programme ("Der Landtag hat … 50 Millionen Euro zur
+# Verfügung gestellt", "landesweit", "insgesamt")
+_WHOLE = re.compile(
+    r"\b(Land(es)?(regierung|tag|mittel)?|landesweit\w*|bundesweit\w*|insgesamt|NRW|"
+    r"Nordrhein-Westfalen|state|nationwide|in total)\b"
+)
+
+
+def total_for_all(question: str, stating: str, find_places: PlaceFinder) -> list[str]:
+    """The places of a question that asks an amount for one town or district ("Wie viel Geld
+    bekommt der Rhein-Kreis Neuss?") when the quotes that state an amount name none of them and
+    give it for the state or the whole programme ("Der Landtag hat … 50 Millionen Euro zur
+    Verfügung gestellt"): the total is not the town's share. Empty when that is not so."""
+    asked = {p.name: p.label for p in find_places(question)}
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", stating) if gives_amount(question, s)]
+    if not asked or not sentences:
+        return []
+    if any(asked.keys() & {p.name for p in find_places(s)} for s in sentences):
+        return []
+    return list(asked.values()) if any(_WHOLE.search(s) for s in sentences) else []

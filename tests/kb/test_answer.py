@@ -223,6 +223,17 @@ def test_a_year_the_documents_do_not_report_is_hedged_and_named(ask: Ask) -> Non
     assert "„2031“" in answer.answer  # says what was not found, then what was found instead
 
 
+def test_a_towns_share_of_a_state_programme_is_hedged_when_only_the_total_is_given(
+    ask: Ask,
+) -> None:
+    """The district's own communication gives the state's 50 million euros, not its share."""
+    answer = ask(
+        "Wie viel Geld aus „Durchstarten in Ausbildung und Arbeit“ bekommt der Rhein-Kreis Neuss?"
+    )
+    assert answer.uncertain and not answer.refused and answer.citations, answer.answer
+    assert "„Rhein-Kreis Neuss“" in answer.answer and "50 Millionen Euro" in answer.answer
+
+
 def test_the_refusal_calibration_is_stored_with_the_collection(corpus_kb: KnowledgeBase) -> None:
     record = corpus_kb.calibration()
     assert record is not None and record.model == corpus_kb.embedder.model_id

@@ -675,3 +675,17 @@ def test_a_kind_spoken_of_only_as_one_of_its_kind_is_not_the_one_asked_for() -> 
     assert slots.only_said_to_exist(question, "Die Kreise erhalten die Mittel.", STEM) is None
     goal = "Welches Ziel verfolgt das Land damit?"
     assert slots.only_said_to_exist(goal, "Das Land verfolgt ein Ziel.", STEM) is None
+
+
+def test_an_amount_asked_for_a_town_is_not_given_by_the_states_total() -> None:
+    asked = "Wie viel Geld aus dem Programm bekommt der Rhein-Kreis Neuss?"
+    total = "Der Landtag hat der Landesregierung für das Programm 50 Millionen Euro bereitgestellt."
+    assert slots.total_for_all(asked, total, nrw_places) == ["Rhein-Kreis Neuss"]
+    # the district's own amount, however it names the district
+    own = "Der Rhein-Kreis Neuss erhält aus den Landesmitteln 1,2 Millionen Euro."
+    assert slots.total_for_all(asked, own, nrw_places) == []
+    assert slots.total_for_all(asked, f"{total} {own}", nrw_places) == []
+    # an amount said without saying whose: no total, so nothing to tell apart
+    assert slots.total_for_all(asked, "Dafür stehen 200.000 Euro bereit.", nrw_places) == []
+    # a question for the state's total asks for no town
+    assert slots.total_for_all("Wie viel Geld stellt das Land bereit?", total, nrw_places) == []
