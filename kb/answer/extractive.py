@@ -163,7 +163,9 @@ class SentencePicker:
     ) -> list[Sentence]:
         w = self.weights
         qtype = qtype or classify(question)
-        weights = term_weights(retrieval.passage_terms or retrieval.query_terms, catalog)
+        weights = term_weights(
+            (retrieval.passage_terms or retrieval.query_terms) + retrieval.everyday, catalog
+        )
         total = sum(weights.values()) or 1.0
         analyze = catalog.analyzer.terms
         counted = counted_terms(qtype, analyze)
@@ -254,7 +256,7 @@ class SentencePicker:
     ) -> str:
         """What the direct answer would quote if ``sentence`` were chosen (eval/fit_answer.py
         labels candidates by it)."""
-        weights = term_weights(retrieval.query_terms, catalog)
+        weights = term_weights(retrieval.query_terms + retrieval.everyday, catalog)
         _, start, end = self._direct(sentence, ranked, page, qtype, weights, catalog)
         return page[start:end]
 
@@ -279,7 +281,7 @@ class SentencePicker:
         named = self._people(ranked, retrieval, catalog) if qtype.person else []
         best = max(named or ranked, key=lambda c: c.features.direct(self.weights))
         ranked = [best, *(c for c in ranked if c is not best)]
-        weights = term_weights(retrieval.query_terms, catalog)
+        weights = term_weights(retrieval.query_terms + retrieval.everyday, catalog)
         page = page_text[best.chunk.id]
         direct = self._direct(best, ranked, page, qtype, weights, catalog)
         analyze = catalog.analyzer.terms

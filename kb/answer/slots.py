@@ -772,10 +772,10 @@ def total_for_all(question: str, stating: str, find_places: PlaceFinder) -> list
     bekommt der Rhein-Kreis Neuss?") when the quotes that state an amount name none of them and
     give it for the state or the whole programme ("Der Landtag hat … 50 Millionen Euro zur
     Verfügung gestellt"): the total is not the town's share. Empty when that is not so."""
-    asked = {p.name: p.label for p in find_places(question)}
+    asked = list(dict.fromkeys(p.name for p in find_places(question)))
     sentences = [s for s in re.split(r"(?<=[.!?])\s+", stating) if gives_amount(question, s)]
     if not asked or not sentences:
         return []
-    if any(asked.keys() & {p.name for p in find_places(s)} for s in sentences):
+    if any(set(asked) & {p.name for p in find_places(s)} for s in sentences):
         return []
-    return list(asked.values()) if any(_WHOLE.search(s) for s in sentences) else []
+    return asked if any(_WHOLE.search(s) for s in sentences) else []

@@ -13,6 +13,7 @@ from typing import Any
 from kb.embedding.base import Embedder
 from kb.models import Chunk, Hit
 from kb.retrieval.catalog import Catalog
+from kb.retrieval.everyday import everyday_words
 from kb.retrieval.rerank import Evidence, RerankWeights, rerank
 from kb.settings import RetrievalMode, Settings
 from kb.store.vectors import VectorStore
@@ -31,6 +32,9 @@ class Retrieval:
     catalog: Catalog  # the snapshot the hits come from: answer and tags use the same one
     query_vector: Any = None  # None when no dense ranking was used
     passage_terms: list[str] = field(default_factory=list)  # terms without document names
+    # the documents' words for the question's everyday ones (kb/retrieval/everyday.py): they
+    # search and choose sentences; the refusal weighs only what was asked
+    everyday: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -74,6 +78,10 @@ class Retriever:
         mode = mode or s.retrieval_mode
         expanded = catalog.glossary.expand(query).text if s.expand_acronyms else query
         terms = catalog.analyzer.query_terms(expanded)[: s.max_query_terms]
+        # the documents' words for the question's everyday ones search too (not the refusal's
+        # coverage, which weighs what was asked)
+        plain = catalog.analyzer.query_terms(everyday_words(query))
+        searched = terms + [t for t in plain if t not in terms]
         pool = s.candidates * (4 if keep else 1)
 
         dense: dict[str, tuple[int, float]] = {}
@@ -87,14 +95,15 @@ class Retriever:
         lexical: dict[str, tuple[int, float]] = {}
         passage_terms = self._passage_terms(terms, catalog)
         if mode in ("hybrid", "bm25"):
-            for rank, (i, score) in enumerate(catalog.bm25.search(passage_terms, pool)):
+            by = self._passage_terms(searched, catalog) if plain else passage_terms
+            for rank, (i, score) in enumerate(catalog.bm25.search(by, pool)):
                 lexical[catalog.chunks[i].id] = (rank, score)
 
         fused = self._fuse(catalog, dense, sentences, lexical)
         qtype = classify(query)
         if s.rerank_pool and fused:
             named = self._named(terms, catalog)
-            evidence = Evidence(dense, sentences, lexical, terms, qtype, named)
+            evidence = Evidence(dense, sentences, lexical, searched, qtype, named)
             nonprose = self._profiles_of(catalog).nonprose
             head = rerank(fused[: s.rerank_pool], evidence, catalog, self._rerank_weights, nonprose)
             fused = head + fused[s.rerank_pool :]
@@ -109,7 +118,8 @@ class Retriever:
             top = _with_spelling_out(top, fused, chunks, qtype.abbreviations, keep)
         if s.list_tail_chars:
             top = [_with_list_end(h, catalog, s.list_tail_chars) for h in top]
-        return Retrieval(query, expanded, terms, top, catalog, vector, passage_terms)
+        everyday = [t for t in plain if t not in terms]
+        return Retrieval(query, expanded, terms, top, catalog, vector, passage_terms, everyday)
 
     def sentence_similarities(self, retrieval: Retrieval, ids: list[str]) -> dict[str, float]:
         store = self._vectors()

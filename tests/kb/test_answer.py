@@ -223,6 +223,18 @@ def test_a_year_the_documents_do_not_report_is_hedged_and_named(ask: Ask) -> Non
     assert "„2031“" in answer.answer  # says what was not found, then what was found instead
 
 
+def test_an_everyday_question_finds_the_sentence_in_the_documents_words(
+    corpus_kb: KnowledgeBase, ask: Ask
+) -> None:
+    """ "hauptverantwortlich" is not a word of the communication, which says who has the
+    "Federführung"; the written word chooses the sentence, the asked ones weigh the refusal."""
+    question = "Wer ist im Rhein-Kreis Neuss hauptverantwortlich für die Landesinitiative?"
+    answer = ask(question)
+    assert not answer.uncertain and "Dirk Brügge" in answer.answer, answer.answer
+    retrieval = corpus_kb.search(question)
+    assert "federfuhr" in retrieval.everyday and "federfuhr" not in retrieval.query_terms
+
+
 def test_a_towns_share_of_a_state_programme_is_hedged_when_only_the_total_is_given(
     ask: Ask,
 ) -> None:

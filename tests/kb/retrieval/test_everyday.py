@@ -1,0 +1,26 @@
+"""Everyday words of a question bring in the words administrative writing uses for them."""
+
+import pytest
+
+from kb.retrieval.everyday import everyday_words
+
+
+@pytest.mark.parametrize(
+    ("question", "written"),
+    [
+        ("Wer hat im Kreis eigentlich den Hut auf?", "Federführung"),
+        ("Wer ist dafür hauptverantwortlich?", "Federführung"),
+        ("Who is in charge of the initiative?", "Federführung"),
+        ("Wo kann mein Azubi nachfragen?", "Auszubildende"),
+        ("Gibt's nen Deutschkurs am Abend?", "Sprachkurs"),
+        ("Darf er nach der Lehre hierbleiben?", "Aufenthalt"),
+    ],
+)
+def test_an_everyday_word_brings_in_the_written_one(question: str, written: str) -> None:
+    assert written in everyday_words(question).split()
+
+
+def test_a_question_in_the_documents_words_gets_none() -> None:
+    assert everyday_words("Welche Förderbausteine gibt es?") == ""
+    # words inside other words are not everyday words: "Lehrer", "Amtsjob"
+    assert everyday_words("Wie viele Lehrerinnen unterrichten dort?") == ""
