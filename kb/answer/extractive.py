@@ -372,7 +372,10 @@ class SentencePicker:
         end = self._extend_list(page, end, always=wants_items)
         if end == best.end:
             end = self._maybe_next(best, page, qtype, weights, catalog)
-        if qtype.kind == AnswerType.PROCEDURE:
+        # steps in order: asked for ("Wie läuft … ab?"), or begun by the quote ("Die
+        # Schulsozialarbeiter erfassen zunächst …" for "Wie ist die Beratung aufgebaut?"); a
+        # number, a date or a name is one fact, not a sequence
+        if qtype.kind not in (AnswerType.NUMBER, AnswerType.DATE, AnswerType.NAME):
             end = self._more_steps(page, start, end)
         # a short sentence after the quote completes it ("… die untere Schulaufsicht, die beim
         # Kreis angesiedelt ist. Das sind die Schulräte.")
@@ -496,8 +499,8 @@ class SentencePicker:
         return nxt
 
     def _more_steps(self, page: str, start: int, end: int) -> int:
-        """A procedure's steps in order: once the quote has begun a sequence ("zunächst",
-        "dann"), the following sentences of the paragraph join while the quote stays short."""
+        """Steps in order: once the quote has begun a sequence ("zunächst", "dann"), the
+        following sentences of the paragraph join while the quote stays short."""
         limit = start + self.weights.steps_chars
         while (nxt := _next_sentence(page, end)) is not None and nxt[1] <= limit:
             if not SEQUENCE.search(page[start : nxt[1]]):

@@ -44,7 +44,7 @@ class Weights:
     support_gain: float = 0.04
     window_chars: float = 450  # the next sentence joins when both together are no longer
     lean_chars: float = 550  # ... and one that leans on it ("Dazu gehören …") while no longer
-    steps_chars: float = 600  # the steps of a procedure join while the quote is no longer
+    steps_chars: float = 600  # the steps a quote has begun join while it is no longer
     brief_chars: float = 60  # a sentence this short that points back joins the direct answer
     block_chars: float = 900  # the lines an introduction ending in ':' introduces join within
     # The direct answer's coefficients (fitted on tune by eval/fit_answer.py; see the module

@@ -235,6 +235,17 @@ def test_an_everyday_question_finds_the_sentence_in_the_documents_words(
     assert "federfuhr" in retrieval.everyday and "federfuhr" not in retrieval.query_terms
 
 
+def test_steps_the_quote_begins_follow_it_whatever_the_question_asks(ask: Ask) -> None:
+    """ "Wie ist … gedacht?" asks for no procedure, but the quote begins one ("erfassen
+    zunächst …"): its next step, the conference the results go to, joins it."""
+    answer = ask(
+        "Wie ist die mehrstufige Beratung beim Übergang von den Berufskollegs in den Beruf im"
+        " Ennepe-Ruhr-Kreis gedacht?"
+    )
+    first = answer.citations[0].quote
+    assert "zunächst" in first and "Übergangskonferenz" in first, answer.answer
+
+
 def test_a_towns_share_of_a_state_programme_is_hedged_when_only_the_total_is_given(
     ask: Ask,
 ) -> None:
