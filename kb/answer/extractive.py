@@ -634,8 +634,10 @@ class SentencePicker:
         return pos
 
     def _extend_list(self, page: str, end: int, always: bool = False) -> int:
-        """List items right after the sentence join the quote (if it ends with ':' or always)."""
-        if not always and not page[:end].rstrip().endswith(":"):
+        """List items right after the sentence join the quote (if it ends with ':', or always);
+        so do those after a paragraph's last sentence left open for them ("… vermittelt werden.
+        Dazu gehören" and then the items)."""
+        if not always and not (page[:end].rstrip().endswith(":") or _left_open(page, end)):
             return end
         pos = end
         for _ in range(self.max_list_items):
@@ -877,3 +879,13 @@ def best_passage_coverage(
             chunk_terms |= set(catalog.analyzer.terms(document_name(hit.chunk)))
         best = max(best, sum(w for t, w in weights.items() if t in chunk_terms) / total)
     return best
+
+
+_OPEN_TAIL = re.compile(r"[.!?]\s+[^\W\d_][^.!?:\n]*[^\W\d_]$")
+
+
+def _left_open(page: str, end: int) -> bool:
+    """The line up to ``end`` (no list item itself) ends in a sentence without punctuation that
+    follows a finished one: running text that introduces what comes on the next lines."""
+    line = page[page.rfind("\n", 0, end) + 1 : end].rstrip()
+    return not line.startswith("- ") and bool(_OPEN_TAIL.search(line))

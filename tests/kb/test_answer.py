@@ -411,6 +411,27 @@ def test_a_sentence_giving_an_example_joins_the_answer(settings: Settings, tmp_p
     assert quote.startswith("Flexibilität") and "Freitag" in quote, quote
 
 
+def test_items_after_a_sentence_left_open_for_them_join_it(
+    settings: Settings, tmp_path: Path
+) -> None:
+    [answer] = ask_one_document(
+        settings,
+        tmp_path,
+        "bericht.md",
+        "# Bericht aus Hedorf\n\n"
+        "Für die weitere Arbeit kommt es auf eine gute Kommunikation mit den Kommunen an. "
+        "Inhaltlich sollten in Hedorf einige zentrale Merkmale der Initiative verstärkt "
+        "vermittelt werden. Dazu gehören\n"
+        "- die Nutzung und Bündelung lokaler Ressourcen,\n"
+        "- die Öffnung des Regelsystems und\n"
+        "- die Orientierung der Förderung an der Lebenswelt.\n\n"
+        "Das Land fördert die Kurse seit dem Frühjahr.",
+        "Was soll in Hedorf verstärkt vermittelt werden?",
+    )
+    quote = answer.citations[0].quote
+    assert "Dazu gehören" in quote and quote.rstrip().endswith("Lebenswelt."), quote
+
+
 def test_a_short_sentence_after_the_answer_completes_it(settings: Settings, tmp_path: Path) -> None:
     [answer] = ask_one_document(
         settings,
