@@ -19,6 +19,11 @@ _EVERYDAY: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "Federführung federführend Verantwortung Zuständigkeit",
         ),
         (r"\bChef(in|s)?\b|\bboss\b", "Leitung Leiter Leiterin"),
+        # who does something ("Wer macht die Begleitung?"): who took it on or was given it
+        (
+            r"^\s*wer\s+(macht|tut)\b|^\s*who\s+(does|is\s+doing|carries\s+out)\b",
+            "übernommen übernimmt beauftragt übertragen",
+        ),
         # training and work
         (r"\bAzubis?\b", "Auszubildende Ausbildung"),
         (r"\bLehre\b|\bLehrstelle", "Ausbildung Ausbildungsplatz"),

@@ -235,6 +235,12 @@ def test_an_everyday_question_finds_the_sentence_in_the_documents_words(
     assert "federfuhr" in retrieval.everyday and "federfuhr" not in retrieval.query_terms
 
 
+def test_who_does_something_is_answered_by_whom_it_was_given_to(ask: Ask) -> None:
+    """ "Wer macht …?" finds the sentence that says who took it on ("wurde … übertragen")."""
+    answer = ask("Wer macht bei „Gemeinsam klappt's“ die Prozessbegleitung?")
+    assert "Frankfurt University" in answer.answer, answer.answer
+
+
 def test_steps_the_quote_begins_follow_it_whatever_the_question_asks(ask: Ask) -> None:
     """ "Wie ist … gedacht?" asks for no procedure, but the quote begins one ("erfassen
     zunächst …"): its next step, the conference the results go to, joins it."""

@@ -11,6 +11,7 @@ from kb.retrieval.everyday import everyday_words
         ("Wer hat im Kreis eigentlich den Hut auf?", "Federführung"),
         ("Wer ist dafür hauptverantwortlich?", "Federführung"),
         ("Who is in charge of the initiative?", "Federführung"),
+        ("Wer macht die Prozessbegleitung?", "übertragen"),
         ("Wo kann mein Azubi nachfragen?", "Auszubildende"),
         ("Gibt's nen Deutschkurs am Abend?", "Sprachkurs"),
         ("Darf er nach der Lehre hierbleiben?", "Aufenthalt"),
