@@ -122,6 +122,13 @@ def test_an_english_question_whose_passage_holds_its_document_words_is_not_refus
     assert "27.06.2019" in answer.answer, answer.answer
 
 
+def test_an_english_question_with_german_names_is_not_refused_for_its_cosine(ask: Ask) -> None:
+    """Read as German for its German name, its cosine alone would refuse it."""
+    answer = ask('Which offices moved in together in Wuppertal\'s "Haus der Integration"?')
+    assert not answer.refused and not answer.uncertain, answer.answer
+    assert "Ausländerbehörde" in answer.answer, answer.answer
+
+
 def test_an_english_questions_german_term_and_its_documents_name_count_as_held(ask: Ask) -> None:
     """The German term in brackets brings its abbreviation in from the glossary ("BKG"), which
     the passage need not hold; the passage's document is named for the Rhein-Kreis Neuss, which
