@@ -28,8 +28,21 @@ _EVERYDAY: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bAzubis?\b", "Auszubildende Ausbildung"),
         (r"\bLehre\b|\bLehrstelle", "Ausbildung Ausbildungsplatz"),
         (r"\bJobs?\b|\bJobben\b|\bjobbt", "Arbeit Beschäftigung Erwerbstätigkeit"),
+        (
+            r"\bJob\w*(messe|börse)\b|\bJobmessen\b",
+            "Berufsbörse Informationsbörse Ausbildungsmesse",
+        ),
         # language
         (r"\bDeutschkurs\w*|\bDeutsch\s+lernen", "Sprachkurs Sprachförderung Integrationskurs"),
+        # school
+        (r"\bschwänz\w*|\bSchule\s+schwänz", "Schulabsentismus Fehlzeiten schulmüde"),
+        # being left out or keeping out
+        (
+            r"\b(raus)?flieg\w*\b.*\braus\b|\brausgeflogen|\brausfliegen",
+            "ausgeschlossen Ausschlusskriterium",
+        ),
+        (r"\bhält\s+sich\b.*\braus\b|\bhalten\s+sich\b.*\braus\b", "zurückhaltend Zurückhaltung"),
+        (r"\bwas\s+zu\s+sagen\b|\bdas\s+Sagen\b", "Entscheidungsfunktion Entscheidungsbefugnis"),
         # people and papers
         (r"\bKids\b|\bKinners\b", "Kinder Jugendliche"),
         (r"\bPapiere\b|\bPapierkram\b", "Unterlagen Dokumente Nachweise"),
