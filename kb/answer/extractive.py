@@ -372,10 +372,13 @@ class SentencePicker:
         end = self._extend_list(page, end, always=wants_items)
         if end == best.end:
             end = self._maybe_next(best, page, qtype, weights, catalog)
-        # steps in order: asked for ("Wie läuft … ab?"), or begun by the quote ("Die
-        # Schulsozialarbeiter erfassen zunächst …" for "Wie ist die Beratung aufgebaut?"); a
-        # number, a date or a name is one fact, not a sequence
-        if qtype.kind not in (AnswerType.NUMBER, AnswerType.DATE, AnswerType.NAME):
+        # steps in order: asked for ("Wie läuft … ab?"), or begun by the quote with a word that
+        # orders steps ("Die Schulsozialarbeiter erfassen zunächst …" for "Wie ist die Beratung
+        # aufgebaut?"; not "vor dem Hintergrund"); a number, a date or a name is one fact
+        one_fact = qtype.kind in (AnswerType.NUMBER, AnswerType.DATE, AnswerType.NAME)
+        if qtype.kind == AnswerType.PROCEDURE or (
+            not one_fact and _FIRST_STEP.search(page, start, end)
+        ):
             end = self._more_steps(page, start, end)
         # a short sentence after the quote completes it ("… die untere Schulaufsicht, die beim
         # Kreis angesiedelt ist. Das sind die Schulräte.")
@@ -881,11 +884,28 @@ def best_passage_coverage(
     return best
 
 
-_OPEN_TAIL = re.compile(r"[.!?]\s+[^\W\d_][^.!?:\n]*[^\W\d_]$")
+# a word that orders steps, for a quote that was not asked for steps (SEQUENCE without the
+# words as often about something else: "vor dem Hintergrund", "Schritt", "then", "after")
+_FIRST_STEP = re.compile(
+    r"\b(zunächst|zuerst|erst|dann|danach|anschließend|daraufhin|schließlich|abschließend|"
+    r"im (ersten|nächsten|zweiten) Schritt|in einem (ersten|zweiten) Schritt|nach (einem|dem|der)|"
+    r"first|finally)\b",
+    re.I,
+)
+
+_OPEN_TAIL = re.compile(r"([.!?])\s+([^\W\d_][^.!?:\n]*)$")
 
 
 def _left_open(page: str, end: int) -> bool:
-    """The line up to ``end`` (no list item itself) ends in a sentence without punctuation that
-    follows a finished one: running text that introduces what comes on the next lines."""
+    """The line up to ``end`` (no list item itself) ends in a few words without punctuation
+    after a finished sentence: running text that introduces what the next lines hold ("…
+    vermittelt werden. Dazu gehören"). A full stop after a number or a short word ("ab 1.
+    Januar", "Dr. Müller", "z. B. Personal") ends no sentence."""
     line = page[page.rfind("\n", 0, end) + 1 : end].rstrip()
-    return not line.startswith("- ") and bool(_OPEN_TAIL.search(line))
+    m = _OPEN_TAIL.search(line)
+    if line.startswith("- ") or m is None:
+        return False
+    before = line[: m.start(1)].split()[-1:]
+    if not before or len(before[0]) <= 3 or before[0][-1].isdigit():
+        return False
+    return len(m.group(2).split()) <= 5 and not any(ch.isdigit() for ch in m.group(2))

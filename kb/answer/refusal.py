@@ -126,22 +126,22 @@ class RefusalGate:
             # embedding says ("How do I train for a marathon?" met the German text as closely as
             # "Which ministries are involved?")
             conf = min(conf, self.hedge - 0.001)
-        elif conf < self.hedge:
+        elif conf < self.threshold:
             # ... while a question whose best passage holds every word of it the documents use
             # ("Gemeinsam klappt's", "2019"; its document's name counts, the long forms of its
             # abbreviations the glossary added do not, and a hyphenated name counts by its
-            # parts, as a file name spells it) is not refused or hedged for its cosine alone: a
-            # question in English, or in English with German names ("Which offices moved into
-            # Wuppertal's „Haus der Integration“?"), meets German text at lower cosines; a German
-            # one that holds its words mostly scores above the band anyway (the checks of what
-            # the answer lacks still hedge it)
+            # parts, as a file name spells it) is hedged rather than refused for its cosine
+            # alone: a question in English, or in English with German names ("Which offices
+            # moved into Wuppertal's „Haus der Integration“?"), meets German text at lower
+            # cosines. Not more than hedged: the words it has that the documents lack may be
+            # what it asks ("Does the Haus der Integration have a canteen?")
             own = set(catalog.analyzer.terms(question.replace("-", " ")))
             known = [t for t in known if t in own]
             if (
                 len(known) >= 2
                 and best_passage_coverage(retrieval.hits, known, catalog, named=True) >= 0.999
             ):
-                conf = max(conf, self.hedge)
+                conf = self.threshold
         return conf, conf >= self.threshold
 
     def verdict(

@@ -48,7 +48,7 @@ from typing import Protocol
 
 from kb.text.holds import CARDINAL_WORDS, MONTHS, QUANTIFIER, SEQUENCE, costs_nothing
 from kb.text.qtype import AnswerType, QuestionType, focus
-from kb.text.sentences import sentence_texts
+from kb.text.sentences import sentence_texts, split_sentences
 
 
 class Named(Protocol):
@@ -759,23 +759,27 @@ def instance_missing(question: str, quotes: str, stem: Callable[[str], str]) -> 
     return kind
 
 
-# a sum or a count for the whole state or programme ("Der Landtag hat … 50 Millionen Euro zur
-# Verfügung gestellt", "landesweit", "insgesamt")
+# a sum for the whole state or programme ("Der Landtag hat … 50 Millionen Euro zur Verfügung
+# gestellt", "landesweit", "insgesamt"), not one paid to each place by the state ("Jede
+# Kommune erhält vom Land …", "je Kreis", "pro Kommune", "jeweils")
 _WHOLE = re.compile(
-    r"\b(Land(es)?(regierung|tag|mittel)?|landesweit\w*|bundesweit\w*|insgesamt|NRW|"
-    r"Nordrhein-Westfalen|state|nationwide|in total)\b"
+    r"\b(Landtag|Landesregierung|landesweit\w*|bundesweit\w*|insgesamt|nationwide)\b", re.I
 )
+_EACH = re.compile(r"\b(je|jede[rnms]?|pro|jeweils|per|each)\b", re.I)
 
 
 def total_for_all(question: str, stating: str, find_places: PlaceFinder) -> list[str]:
     """The places of a question that asks an amount for one town or district ("Wie viel Geld
-    bekommt der Rhein-Kreis Neuss?") when the quotes that state an amount name none of them and
-    give it for the state or the whole programme ("Der Landtag hat … 50 Millionen Euro zur
-    Verfügung gestellt"): the total is not the town's share. Empty when that is not so."""
+    bekommt der Rhein-Kreis Neuss?") when the sentences of the quotes that state an amount name
+    none of them, none gives it per place, and one gives it as a total ("Der Landtag hat … 50
+    Millionen Euro zur Verfügung gestellt"; "insgesamt" may also be another place's total):
+    the total is not the town's share. Empty when that is not so."""
     asked = list(dict.fromkeys(p.name for p in find_places(question)))
-    sentences = [s for s in re.split(r"(?<=[.!?])\s+", stating) if gives_amount(question, s)]
+    sentences = [
+        s for s in (stating[a:b] for a, b in split_sentences(stating)) if gives_amount(question, s)
+    ]
     if not asked or not sentences:
         return []
-    if any(set(asked) & {p.name for p in find_places(s)} for s in sentences):
+    if any(set(asked) & {p.name for p in find_places(s)} or _EACH.search(s) for s in sentences):
         return []
     return asked if any(_WHOLE.search(s) for s in sentences) else []

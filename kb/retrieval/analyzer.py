@@ -45,7 +45,7 @@ GERMAN_STOPWORDS = frozenset(
     eigentlich genau denn mal etwa bitte wer wem wen wieso warum weshalb wozu welcher gut wann
     woher wohin womit wodurch wofür worauf woran worüber wovon
     dort hier dabei dazu davon darüber sowie z b u a d h ggf
-    macht machen mache machst gemacht tun tut
+    macht machen mache machst machte machten gemacht tun tut tue tat taten getan
     """.split()
 )
 ENGLISH_STOPWORDS = frozenset(

@@ -80,8 +80,8 @@ class Retriever:
         terms = catalog.analyzer.query_terms(expanded)[: s.max_query_terms]
         # the documents' words for the question's everyday ones search too (not the refusal's
         # coverage, which weighs what was asked)
-        plain = catalog.analyzer.query_terms(everyday_words(query))
-        searched = terms + [t for t in plain if t not in terms]
+        plain = [t for t in _written_terms(query, catalog) if t not in terms]
+        searched = terms + plain
         pool = s.candidates * (4 if keep else 1)
 
         dense: dict[str, tuple[int, float]] = {}
@@ -118,8 +118,7 @@ class Retriever:
             top = _with_spelling_out(top, fused, chunks, qtype.abbreviations, keep)
         if s.list_tail_chars:
             top = [_with_list_end(h, catalog, s.list_tail_chars) for h in top]
-        everyday = [t for t in plain if t not in terms]
-        return Retrieval(query, expanded, terms, top, catalog, vector, passage_terms, everyday)
+        return Retrieval(query, expanded, terms, top, catalog, vector, passage_terms, plain)
 
     def sentence_similarities(self, retrieval: Retrieval, ids: list[str]) -> dict[str, float]:
         store = self._vectors()
@@ -217,6 +216,18 @@ class Retriever:
         profiles = _Profiles(catalog.generation, doc_terms, naming, rare_names=rare_names)
         self._profiles = profiles
         return profiles
+
+
+def _written_terms(query: str, catalog: Catalog) -> list[str]:
+    """The terms of the documents' words for the question's everyday ones (everyday.py): each
+    word whole, not its compound parts ("Integrationskurs" is no "Integration"), and only those
+    some passage holds (a term no passage holds would weigh the most and match nothing)."""
+    out = []
+    for word in everyday_words(query).split():
+        found = catalog.analyzer.terms(word)
+        if found and len(catalog.bm25.counts(found[0])[0]):
+            out.append(found[0])
+    return list(dict.fromkeys(out))
 
 
 def _rare_names(

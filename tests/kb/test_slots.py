@@ -689,3 +689,14 @@ def test_an_amount_asked_for_a_town_is_not_given_by_the_states_total() -> None:
     assert slots.total_for_all(asked, "Dafür stehen 200.000 Euro bereit.", nrw_places) == []
     # a question for the state's total asks for no town
     assert slots.total_for_all("Wie viel Geld stellt das Land bereit?", total, nrw_places) == []
+    # an amount the state pays each place is the town's too, and "Mio." ends no sentence
+    each = "Jede teilnehmende Kommune erhält vom Land jährlich 100.000 Euro."
+    assert slots.total_for_all(asked, each, nrw_places) == []
+    both = (
+        "Der Rhein-Kreis Neuss bzw. die Stadt erhält 10 Mio. Euro. "
+        "Das Land zahlt insgesamt 50 Mio. Euro."
+    )
+    assert slots.total_for_all(asked, both, nrw_places) == []
+    assert slots.total_for_all(asked, "Landesweit stehen 50 Mio. Euro bereit.", nrw_places) == [
+        "Rhein-Kreis Neuss"
+    ]

@@ -18,6 +18,9 @@ from kb.retrieval.everyday import everyday_words
         ("Was tun, wenn er die Schule schwänzt?", "Schulabsentismus"),
         ("Gibt's nen Deutschkurs am Abend?", "Sprachkurs"),
         ("Darf er nach der Lehre hierbleiben?", "Aufenthalt"),
+        ("Darf sie danach in Deutschland bleiben?", "Aufenthalt"),
+        ("Und wer macht die Prozessbegleitung?", "übertragen"),
+        ("Wer hat im Kreis das Sagen?", "Federführung"),
     ],
 )
 def test_an_everyday_word_brings_in_the_written_one(question: str, written: str) -> None:
@@ -26,5 +29,8 @@ def test_an_everyday_word_brings_in_the_written_one(question: str, written: str)
 
 def test_a_question_in_the_documents_words_gets_none() -> None:
     assert everyday_words("Welche Förderbausteine gibt es?") == ""
-    # words inside other words are not everyday words: "Lehrer", "Amtsjob"
+    # words inside other words are not everyday words ("Lehrerinnen"), nor the same letters
+    # in another sense ("Forschung und Lehre", "Können Sie mir das sagen?")
     assert everyday_words("Wie viele Lehrerinnen unterrichten dort?") == ""
+    assert everyday_words("Was sagt der Bericht zu Forschung und Lehre?") == ""
+    assert everyday_words("Können Sie mir das sagen: Wer leitet das Bündnis?") == ""
