@@ -1,8 +1,10 @@
 """Hybrid retrieval: three rankings fused by weighted reciprocal rank — chunk vectors, sentence
 vectors (a chunk ranks by its best sentence) and BM25 with the German analyzer.
 
-Queries are expanded with acronyms from the glossary first. The fused list is de-duplicated
-and one document may fill at most ``max_per_document`` of the top ranks while others match.
+Queries are expanded with acronyms from the glossary first; the documents' words for a
+question's everyday ones (kb/retrieval/everyday.py) join what BM25 and the second stage rank
+by. The fused list is de-duplicated and one document may fill at most ``max_per_document`` of
+the top ranks while others match.
 """
 
 import re
