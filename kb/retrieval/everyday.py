@@ -4,7 +4,8 @@ Users ask as they speak ("Wer hat da den Hut auf?", "Gibt's nen Deutschkurs?", "
 zuständig?"); reports and council papers write "Federführung", "Sprachkurs", "Auszubildende".
 The words found here are added to the words the passages are searched by (BM25 and the second
 stage) and the sentences are chosen by (Retrieval.everyday); never to what the question is
-embedded as, never to what the refusal weighs, and never instead of the question's own words.
+embedded as, never to the words whose coverage the refusal weighs, and never instead of the
+question's own words.
 The table is general German usage, written while reading questions the system missed; a word of
 it that no passage holds is dropped (Retriever).
 """

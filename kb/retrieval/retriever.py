@@ -35,7 +35,7 @@ class Retrieval:
     query_vector: Any = None  # None when no dense ranking was used
     passage_terms: list[str] = field(default_factory=list)  # terms without document names
     # the documents' words for the question's everyday ones (kb/retrieval/everyday.py): they
-    # search and choose sentences; the refusal weighs only what was asked
+    # search and choose sentences; the refusal's coverage counts only the asked words
     everyday: list[str] = field(default_factory=list)
 
 
