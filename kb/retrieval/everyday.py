@@ -7,7 +7,8 @@ stage) and the sentences are chosen by (Retrieval.everyday); never to what the q
 embedded as, never to the words whose coverage the refusal weighs, and never instead of the
 question's own words.
 The table is general German usage, written while reading questions the system missed; a word of
-it that no passage holds is dropped (Retriever).
+it that no passage holds is dropped (Retriever). Words the documents write themselves
+("zuständig", "verantwortlich") are not in it: searched as typed, they find their own sentences.
 """
 
 import re
@@ -17,7 +18,7 @@ _EVERYDAY: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     for pattern, words in (
         # who is in charge
         (
-            r"\bHut\s+auf\w*|\bden\s+Hut\b|\bhauptverantwortlich|\bverantwortlich|\bzuständig"
+            r"\bHut\s+auf\w*|\bden\s+Hut\b|\bhauptverantwortlich"
             r"|\bin\s+charge\b|\bresponsible\b|\b(hat|haben)\b.*\bdas\s+(?-i:Sagen)\b",
             "Federführung federführend Verantwortung Zuständigkeit",
         ),
