@@ -34,7 +34,7 @@ from kb.answer.overleaf import PageTurn, Part, begun_before, carried_over
 from kb.answer.scoring import Features, Weights, text_features
 from kb.facets.places import Gazetteer
 from kb.models import Chunk, Citation, Hit
-from kb.retrieval.catalog import Catalog, document_name
+from kb.retrieval.catalog import Catalog
 from kb.retrieval.retriever import Retrieval
 from kb.retrieval.units import MIN_SENTENCE_WORDS
 from kb.store.vectors import SentenceUnit
@@ -874,12 +874,12 @@ def best_passage_coverage(
     total = sum(weights.values())
     if not total:
         return 0.0
+    names = catalog.document_names() if named else {}  # once per snapshot
     best = 0.0
     for hit in hits[:top]:
         chunk_terms = set(catalog.analyzer.terms(hit.chunk.section or ""))
         chunk_terms |= set(catalog.analyzer.terms(hit.chunk.text))
-        if named:
-            chunk_terms |= set(catalog.analyzer.terms(document_name(hit.chunk)))
+        chunk_terms |= names.get(hit.chunk.doc_id, frozenset())
         best = max(best, sum(w for t, w in weights.items() if t in chunk_terms) / total)
     return best
 

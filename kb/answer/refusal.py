@@ -117,7 +117,7 @@ class RefusalGate:
         asked = abbreviations_asked(question)
         if any(spells_out(a, h.chunk.text) for a in asked for h in retrieval.hits):
             conf = max(conf, self.hedge)
-        known = [t for t in retrieval.query_terms if len(catalog.bm25.counts(t)[0])]  # deduplicated
+        known = [t for t in retrieval.query_terms if catalog.bm25.document_frequency(t)]
         # an asked abbreviation the passages hold is a word of the documents too ("G.I.B.", which
         # the analyzer splits into letters)
         held = any(a in h.chunk.text for a in asked for h in retrieval.hits)

@@ -115,9 +115,13 @@ class BM25Index:
             return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
         return posting
 
-    def idf(self, term: str) -> float:
+    def document_frequency(self, term: str) -> int:
+        """How many chunks hold ``term`` (0 for a word the corpus does not use)."""
         posting = self._posting(term)
-        df = len(posting[0]) if posting is not None else 0
+        return len(posting[0]) if posting is not None else 0
+
+    def idf(self, term: str) -> float:
+        df = self.document_frequency(term)
         return math.log(1 + (self.size - df + 0.5) / (df + 0.5))
 
     def scores(self, query_terms: list[str]) -> np.ndarray:

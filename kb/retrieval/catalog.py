@@ -220,7 +220,7 @@ class Catalog:
         """Is the term rare enough to name someone or something (a town, an institute, a
         document: "Mitteilung", "Borchers")? In at least one passage and at most a tenth of
         them; the topic words every document uses ("Projekt", "Ausbildung") are not."""
-        held = len(self.bm25.counts(term)[0])
+        held = self.bm25.document_frequency(term)
         return 1 <= held <= max(1.0, RARE_NAME_SHARE * len(self.chunks))
 
     @classmethod

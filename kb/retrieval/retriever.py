@@ -227,7 +227,7 @@ def _written_terms(query: str, catalog: Catalog) -> list[str]:
     out = []
     for word in everyday_words(query).split():
         found = catalog.analyzer.terms(word)
-        if found and len(catalog.bm25.counts(found[0])[0]):
+        if found and catalog.bm25.document_frequency(found[0]):
             out.append(found[0])
     return list(dict.fromkeys(out))
 

@@ -51,6 +51,12 @@ def test_unknown_terms_score_zero_and_find_nothing() -> None:
     assert ranked(index, ["unbekannt", "duldung"]) == [1]
 
 
+def test_document_frequency_counts_the_documents_holding_a_term() -> None:
+    index = BM25Index([["antrag", "antrag"], ["antrag", "duldung"], ["frist"]])
+    assert index.document_frequency("antrag") == 2  # a document holding it twice counts once
+    assert index.document_frequency("unbekannt") == 0
+
+
 def test_documents_without_a_query_term_are_not_returned() -> None:
     index = BM25Index([["antrag"], ["duldung"], ["frist"]])
     assert sorted(ranked(index, ["duldung", "frist"])) == [1, 2]
