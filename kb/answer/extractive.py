@@ -40,6 +40,7 @@ from kb.retrieval.units import MIN_SENTENCE_WORDS
 from kb.store.vectors import SentenceUnit
 from kb.text import layout
 from kb.text.holds import (
+    ORDERS_STEPS,
     SEQUENCE,
     counted_terms,
     gives_cause,
@@ -377,7 +378,7 @@ class SentencePicker:
         # aufgebaut?"; not "vor dem Hintergrund"); a number, a date or a name is one fact
         one_fact = qtype.kind in (AnswerType.NUMBER, AnswerType.DATE, AnswerType.NAME)
         if qtype.kind == AnswerType.PROCEDURE or (
-            not one_fact and _FIRST_STEP.search(page, start, end)
+            not one_fact and ORDERS_STEPS.search(page, start, end)
         ):
             end = self._more_steps(page, start, end)
         # a short sentence after the quote completes it ("… die untere Schulaufsicht, die beim
@@ -883,15 +884,6 @@ def best_passage_coverage(
         best = max(best, sum(w for t, w in weights.items() if t in chunk_terms) / total)
     return best
 
-
-# a word that orders steps, for a quote that was not asked for steps (SEQUENCE without the
-# words as often about something else: "vor dem Hintergrund", "Schritt", "then", "after")
-_FIRST_STEP = re.compile(
-    r"\b(zunächst|zuerst|erst|dann|danach|anschließend|daraufhin|schließlich|abschließend|"
-    r"im (ersten|nächsten|zweiten) Schritt|in einem (ersten|zweiten) Schritt|nach (einem|dem|der)|"
-    r"first|finally)\b",
-    re.I,
-)
 
 _OPEN_TAIL = re.compile(r"([.!?])\s+([^\W\d_][^.!?:\n]*)$")
 

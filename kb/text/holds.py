@@ -148,12 +148,16 @@ def person_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _HAS_PERSON.finditer(text)]
 
 
-SEQUENCE = re.compile(
-    r"\b(zunächst|dann|danach|anschließend|schließlich|zuerst|erst|im ersten Schritt|im nächsten "
-    r"Schritt|Schritt|nach (einem|dem|der)|vor (dem|der)|daraufhin|abschließend|first|then|"
-    r"finally|after)\b",
-    re.I,
+# Words that order steps ("zunächst", "dann", "im ersten Schritt", "nach dem …") ...
+_ORDERING = (
+    r"zunächst|zuerst|erst|dann|danach|anschließend|daraufhin|schließlich|abschließend|"
+    r"im (ersten|nächsten|zweiten) Schritt|in einem (ersten|zweiten) Schritt|nach (einem|dem|der)|"
+    r"first|finally"
 )
+ORDERS_STEPS = re.compile(rf"\b({_ORDERING})\b", re.I)
+# ... and, where steps are asked for, also words as often about something else ("Schritt",
+# "vor dem Hintergrund", "then", "after")
+SEQUENCE = re.compile(rf"\b({_ORDERING}|Schritt|vor (dem|der)|then|after)\b", re.I)
 _LIST_ITEMS = re.compile(r"\n- [^\n]*(\n- )?")  # the first item, and whether a second follows
 _DEFINES = re.compile(r"\b(ist|sind|bezeichnet|bedeutet|heißt|steht für|meint|is|are|means)\b|\(")
 
