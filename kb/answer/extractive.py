@@ -48,7 +48,7 @@ from kb.text.holds import (
     spells_out,
     type_fit,
 )
-from kb.text.qtype import AnswerType, QuestionType, capitals, classify, second_part
+from kb.text.qtype import AnswerType, QuestionType, capitals, classify, parts
 from kb.text.sentences import split_sentences
 
 # Sentences about the document itself (what a chapter gives, where something is described, what
@@ -289,7 +289,7 @@ class SentencePicker:
         counted = counted_terms(qtype, analyze)
         fits = type_fit(page[direct[1] : direct[2]], qtype, counted, analyze, page, best.end)
         # two questions in one ("Wie viel …, und aus wie vielen …?") get one more quote
-        part = second_part(question)
+        part = self._least_answered(parts(question), direct, page_text, analyze, catalog)
         limit = self.max_sentences + (part is not None)
         first = [direct]
         if part is not None:
@@ -300,6 +300,28 @@ class SentencePicker:
         spans = [*first, *supports]
         covered = frozenset(t for t in _held_terms(spans) if t in weights)
         return self._compose(spans, page_text, best, covered, turn)
+
+    @staticmethod
+    def _least_answered(
+        asked: tuple[str, str] | None,
+        direct: tuple[Sentence, int, int],
+        page_text: dict[str, str],
+        analyze: Callable[[str], list[str]],
+        catalog: Catalog,
+    ) -> str | None:
+        """Of a question's two parts, the one whose words the direct answer holds least (the
+        second on a tie); None for a simple question."""
+        if asked is None:
+            return None
+        held = set(analyze(page_text[direct[0].chunk.id][direct[1] : direct[2]]))
+
+        def unheld(part: str) -> float:
+            weights = term_weights(analyze(part), catalog)
+            total = sum(weights.values())
+            return sum(v for t, v in weights.items() if t not in held) / total if total else 0.0
+
+        first, second = asked
+        return first if unheld(first) > unheld(second) else second
 
     def _answering_part(
         self,

@@ -34,6 +34,7 @@ from kb.retrieval.retriever import Retrieval
 from kb.text import layout
 from kb.text.holds import counted_terms, quantifies, relates_cause, spells_out, type_fit
 from kb.text.qtype import (
+    ENGLISH_COUNTED,
     AnswerType,
     QuestionType,
     Terms,
@@ -212,6 +213,8 @@ class RefusalGate:
             return slots.Missing((), "type")
         if slots.deadline_missing(qtype, quotes):
             return slots.Missing((), "deadline")
+        if slots.average_missing(asked, quotes):
+            return slots.Missing((), "average")
         if slots.steps_missing(question, qtype, [c.quote for c in extract.citations]):
             return slots.Missing((), "steps")
         units = quote_units(extract.citations)  # a quote carried over a page break is one
@@ -302,8 +305,12 @@ def _kind_missing(
     fits = type_fit(quotes, qtype, counted, analyze)
     # a frequency or an age is its own kind of number (type_fit), in English as in German
     if qtype.kind == AnswerType.NUMBER and not qtype.own_kind:
-        if is_english(question) and slots.holds_count(quotes):
-            fits = 1.0  # "how many people" cannot be matched against German nouns
+        if (
+            is_english(question)
+            and (qtype.counted or "").lower() not in ENGLISH_COUNTED
+            and slots.holds_count(quotes)
+        ):
+            fits = 1.0  # "how many process facilitators" cannot be matched against German nouns
         elif counted and (
             quantifies(quotes, counted, analyze)
             or _table_counts(extract, pages, frames, counted, analyze)

@@ -69,7 +69,7 @@ class Missing:
     # "number", "contact", "place", "type", "scope" (the fact is given, for another year or
     # place), "role" (only a deputy is named), "pending" (results asked, only announced),
     # "part" (a part of the question's figure asked, none given), "deadline" (a deadline
-    # asked, none given), "abbreviation" (what it stands for asked, and the quotes do not spell
+    # asked, none given), "average" (an average asked, none stated), "abbreviation" (what it stands for asked, and the quotes do not spell
     # it out), "steps" (a procedure asked, no steps given), "instance" (which one of a kind
     # asked, and the direct answer speaks of the kind but names none), "venue" (where
     # something took place asked, and no place, room or building named), "next" (the next
@@ -580,6 +580,24 @@ def deadline_missing(qtype: QuestionType, quotes: str) -> bool:
     """A deadline is asked ("Bis wann mussten die Anträge eingereicht werden?") and the quotes
     give no date as one: "im Frühjahr 2019 wurde begonnen" dates a start, not a deadline."""
     return qtype.deadline and not _DEADLINE.search(quotes)
+
+
+# An average asked ("im Durchschnitt", "im Schnitt", "durchschnittlich", "on average") ...
+_AVERAGE_ASKED = re.compile(
+    r"\b(im (durch)?schnitt|durchschnittlich\w*|(der|die|das|den|einen?) durchschnitt\w*|"
+    r"(on |the |an )?average|mean)\b",
+    re.I,
+)
+# ... and stated: "durchschnittlich 12 Personen", "im Mittel", "Mittelwert", "average"
+_AVERAGE_GIVEN = re.compile(
+    r"\b(\w*durchschnitt\w*|im (schnitt|mittel)|mittelwert\w*|average|mean|median)\b", re.I
+)
+
+
+def average_missing(question: str, quotes: str) -> bool:
+    """An average is asked ("Wie viele Mitglieder haben die Kerngruppen im Durchschnitt?") and
+    the quotes state none: a count or a recommended size is not an average."""
+    return bool(_AVERAGE_ASKED.search(question)) and not _AVERAGE_GIVEN.search(quotes)
 
 
 # The next time asked: "Wann trifft sich … das nächste Mal?", "When does the group meet next?"

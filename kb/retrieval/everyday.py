@@ -22,7 +22,10 @@ _EVERYDAY: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"|\bin\s+charge\b|\bresponsible\b|\b(hat|haben)\b.*\bdas\s+(?-i:Sagen)\b",
             "Federführung federführend Verantwortung Zuständigkeit",
         ),
-        (r"\bChef(in|s)?\b|\bboss\b", "Leitung Leiter Leiterin"),
+        (
+            r"\bChef(in|s)?\b|\bboss\b|\ban\s+der\s+Spitze\b|\bleite[nt]\b|\b(heads|leads)\b",
+            "Leitung Leiter Leiterin",
+        ),
         # who does something ("Wer macht die Begleitung?"): who took it on or was given it
         (
             r"(^|[,;:–-]\s*|\bund\s+)wer\s+(genau\s+)?(macht|tut)\b"
@@ -40,6 +43,10 @@ _EVERYDAY: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bJob\w*(messe|börse)n?\b", "Berufsbörse Ausbildungsmesse Jobbörse"),
         # language
         (r"\bDeutschkurs\w*|\bDeutsch\s+lernen", "Sprachkurs Sprachförderung Integrationskurs"),
+        (
+            r"\bÜbersetzer\w*|\bübersetzen\b|\btranslators?\b|\binterpreters?\b",
+            "Dolmetscher Sprachmittler Sprachmittlung",
+        ),
         # school
         (r"\bschwänz\w*", "Schulabsentismus Fehlzeiten schulmüde"),
         # being left out, keeping out, having a say
@@ -52,6 +59,7 @@ _EVERYDAY: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "zurückhaltend",
         ),
         (r"\bwas\s+zu\s+sagen\s+haben\b", "Entscheidung entscheiden"),
+        (r"\bunter\s+einem\s+Dach\b|\bunder\s+one\s+roof\b", "Haus gemeinsam"),
         # people and papers
         (r"\bKids\b", "Kinder Jugendliche"),
         (r"\bPapiere\b|\bPapierkram\b", "Unterlagen Dokumente Nachweise"),

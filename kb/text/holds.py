@@ -5,7 +5,7 @@ asked noun, a duration, a name or a person, the items of a list, the steps of a 
 import re
 from itertools import islice
 
-from kb.text.qtype import MONEY_SLANG, AnswerType, QuestionType, Terms
+from kb.text.qtype import ENGLISH_COUNTED, MONEY_SLANG, AnswerType, QuestionType, Terms
 
 MONTHS = (
     "Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember|"
@@ -351,6 +351,8 @@ def counted_terms(qtype: QuestionType, terms: Terms) -> set[str]:
     if not qtype.counted:
         return set()
     word = qtype.counted.lower()
+    if word in ENGLISH_COUNTED:  # "how many companies": the German nouns for them
+        return _whole_terms(ENGLISH_COUNTED[word], terms)
     # the whole compound and its head, its last part ("Bündnis-Kerngruppen" → "kerngrupp"; the
     # analyzer gives a word's terms whole first, parts in order): "58 Bündnisse" counts no core
     # groups
@@ -378,4 +380,5 @@ _COUNTED_ALIKE: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (_PEOPLE, _PEOPLE),
     (("Teilnehmende", "Teilnehmer", "participants", "attendees"), _PEOPLE),
     (("Fachleute", "Experten", "Expertinnen", "experts"), _PEOPLE),
+    (("Mitglieder", "Mitarbeitende", "Mitarbeiter", "Beschäftigte", "members"), _PEOPLE),
 )

@@ -189,6 +189,43 @@ _COUNTED_EN = re.compile(
     r"([a-z][\w-]{2,})",
     _I,
 )
+# The German nouns that count what an English question counts: a count in German text can
+# then be matched against "how many companies" as against "wie viele Unternehmen" (general
+# usage; an English noun not listed here is met by any count, kb/answer/refusal.py)
+ENGLISH_COUNTED: dict[str, tuple[str, ...]] = {
+    "people": ("Menschen", "Personen", "Leute"),
+    "persons": ("Menschen", "Personen", "Leute"),
+    "participants": ("Teilnehmende", "Teilnehmer", "Teilnehmerinnen", "Menschen", "Personen"),
+    "attendees": ("Teilnehmende", "Teilnehmer", "Besucher", "Menschen", "Personen"),
+    "visitors": ("Besucher", "Besucherinnen", "Gäste", "Interessierte", "Menschen", "Personen"),
+    "members": ("Mitglieder", "Menschen", "Personen"),
+    "employees": ("Beschäftigte", "Mitarbeitende", "Mitarbeiter", "Personen"),
+    "companies": ("Unternehmen", "Betriebe", "Firmen", "Arbeitgeber", "Aussteller"),
+    "firms": ("Unternehmen", "Betriebe", "Firmen"),
+    "employers": ("Arbeitgeber", "Unternehmen", "Betriebe"),
+    "exhibitors": ("Aussteller", "Unternehmen", "Betriebe"),
+    "families": ("Familien",),
+    "children": ("Kinder",),
+    "pupils": ("Schüler", "Schülerinnen"),
+    "students": ("Schüler", "Schülerinnen", "Studierende"),
+    "refugees": ("Geflüchtete", "Flüchtlinge"),
+    "schools": ("Schulen",),
+    "places": ("Plätze",),
+    "positions": ("Stellen",),
+    "posts": ("Stellen",),
+    "alliances": ("Bündnisse",),
+    "meetings": ("Sitzungen", "Treffen"),
+    "courses": ("Kurse",),
+    "institutions": ("Institutionen", "Einrichtungen"),
+    "organisations": ("Organisationen", "Träger"),
+    "organizations": ("Organisationen", "Träger"),
+    "projects": ("Projekte",),
+    "districts": ("Kreise",),
+}
+# ... but a sum of money after its modifiers ("How much state money …?", "how much EU funding")
+_COUNTED_EN_MONEY = re.compile(
+    r"\bhow much\s+(?:[a-z-]+\s+){0,2}?(money|funding|funds|budget)\b", _I
+)
 # What "wie hoch ist …" or "welcher …" measures: the noun after the article and adjectives.
 _MEASURED = re.compile(
     r"\b(?i:wie hoch (?:ist|sind|war|waren|wäre|wären|wird|werden|würde|würden|liegt|lag|fällt|"
@@ -347,9 +384,18 @@ def focus(question: str) -> str:
     return asked[-1] if asked else question.strip()
 
 
+# A second question joined by "und"/"and": a question word, maybe after a preposition ("…, und
+# in welchem Bereich …?", "…, und bis wann?", "…, and under which …?"), or after a comma a verb
+# that opens a yes/no question ("…, und gilt sie auch für …?", "…, and can people …?").
 _COMPOUND = re.compile(
-    r"\b(und|and)\s+(wer|wen|wem|was|wie|wo|wann|warum|wozu|wofür|welche[nrsm]?|mit wem|an wen|"
-    r"aus wie|in wie|who|what|how|when|where|which|why)\b",
+    r"\b(?:und|and)\s+((?:(?:an|auf|aus|bei|bis|durch|für|gegen|in|im|mit|nach|seit|über|um|"
+    r"unter|von|vor|zu|ab|for|from|in|on|to|under|with|by|since|until|at)\s+)?"
+    r"(?:wer|wen|wem|wessen|was|wie|wo|wann|warum|weshalb|wieso|wozu|wofür|woran|wobei|womit|"
+    r"worauf|wovon|wodurch|worüber|wohin|woher|welche[nrsm]?|who|whom|what|how|when|where|"
+    r"which|why)\b)"
+    r"|,\s*(?:und|and)\s+((?:ist|sind|gilt|gelten|hat|haben|kann|können|darf|dürfen|muss|"
+    r"müssen|wird|werden|gibt|gab|war|waren|hatte|hatten|braucht|brauchen|bekommt|bekommen|"
+    r"is|are|was|were|can|could|does|do|did|has|have|will|may|must)\s+\w)",
     _I,
 )
 
@@ -432,9 +478,17 @@ def capitals(word: str) -> int:
 def second_part(question: str) -> str | None:
     """The second of two questions in one ("Wie viel Geld …, und aus wie vielen Bausteinen
     …?"), which may need its own quote; None for a simple question."""
+    m = _COMPOUND.search(asked := focus(question))
+    return asked[m.start(m.lastindex or 0) :] if m else None
+
+
+def parts(question: str) -> tuple[str, str] | None:
+    """A question of two parts ("Wie viele … gibt es, und in wie vielen … sind sie …?") split
+    in two: the asking sentence up to the second part's "und", and the second part; None for a
+    simple question."""
     asked = focus(question)
     m = _COMPOUND.search(asked)
-    return asked[m.start(2) :] if m else None
+    return (asked[: m.start()].rstrip(" ,"), asked[m.start(m.lastindex or 0) :]) if m else None
 
 
 _ABOUT_FORM = re.compile(
@@ -539,6 +593,14 @@ def _asks_date(q: str) -> bool:
     )
 
 
+def _english_counted(q: str, m: re.Match[str]) -> str:
+    """The counted noun after "how many": a noun of ENGLISH_COUNTED among its first three
+    words, after the adjectives and modifiers it may come with ("how many young refugees"),
+    else the first word."""
+    words = re.findall(r"[a-z]+", q[m.start(1) :].lower())[:3]
+    return next((w for w in words if w in ENGLISH_COUNTED), m.group(1))
+
+
 def _classify(q: str) -> QuestionType:
     """The kind of answer the asking sentence ``q`` (focus) wants."""
     if _REASON.search(q):
@@ -546,8 +608,9 @@ def _classify(q: str) -> QuestionType:
     if _asks_date(q):
         return QuestionType(AnswerType.DATE)
     if _NUMBER.search(q):
-        m = _COUNTED_DE_NOUN.search(q) or _COUNTED_EN.search(q)
-        counted = m.group(1) if m else None
+        m = _COUNTED_DE_NOUN.search(q) or _COUNTED_EN_MONEY.search(q)
+        english = None if m else _COUNTED_EN.search(q)
+        counted = m.group(1) if m else _english_counted(q, english) if english else None
         measured = [g for found in _MEASURED.finditer(q) for g in found.groups() if g]
         measured += _measured_after_clause(q)
         if typed_in_lower_case(q):  # no noun stands out

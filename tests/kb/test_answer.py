@@ -926,3 +926,14 @@ def test_supporting_quotes_are_those_the_direct_sum_rates_near_the_direct_answer
     assert len(quote_units(answers[0.0].citations)) == 1, answers[0.0].answer
     wide = answers[10.0]
     assert len({c.file for c in wide.citations}) == 2, wide.answer
+
+
+def test_each_part_of_a_question_of_two_parts_is_quoted(ask: Ask) -> None:
+    """The direct answer gives the number the second part asks; the first part's "Wer" gets a
+    quote of its own (SentencePicker._least_answered)."""
+    answer = ask(
+        "Wer macht bei „Gemeinsam klappt's“ die Prozessbegleitung für die Kommunen, und wie "
+        "viele Beratungstage gibt es dafür?"
+    )
+    assert not answer.uncertain, answer.answer
+    assert "fünf Beratungstagen" in answer.answer and "Frankfurt" in answer.answer, answer.answer

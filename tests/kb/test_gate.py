@@ -113,8 +113,8 @@ def test_a_figure_for_another_year_on_the_same_page_is_hedged(fairs_kb: Knowledg
 
 
 def test_an_english_count_question_is_answered_by_a_german_count(fairs_kb: KnowledgeBase) -> None:
-    """ "how many visitors" cannot be matched with "Besucher": any count will do, but a year
-    or a sum of money is no answer to it."""
+    """ "how many visitors" is matched with "Besucher" (holds.ENGLISH_COUNTED); a year or a
+    sum of money is no answer to it."""
     answer = fairs_kb.ask("How many visitors came to the training fair in Bielefeld?")
     assert answer.citations and not answer.uncertain
     assert "500" in answer.citations[0].quote
@@ -531,6 +531,26 @@ KIND_TWINS = [
         "120 Stellen",
         "They do not give the figure or date asked for.",
         id="a number, not the question's own",
+    ),
+    pytest.param(
+        "Kerngruppe",
+        "Die Kerngruppe in Edorf soll höchstens 12 Mitglieder haben und trifft sich seit März "
+        "2019. {}",
+        "Wie viele Mitglieder hat die Kerngruppe in Edorf im Durchschnitt?",
+        "Im Durchschnitt kommen 9 Mitglieder zu den Sitzungen.",
+        "Im Durchschnitt kommen 9",
+        "Einen Durchschnitt nennen sie nicht.",
+        id="an average, not a size",
+    ),
+    pytest.param(  # an English counted noun the German nouns for it stand for
+        "Ausbildungsmesse",
+        "Zur Ausbildungsmesse in Edorf werden am 5. Mai rund 300 Schülerinnen und Schüler "
+        "erwartet. {}",
+        "How many companies exhibit at the training fair in Edorf?",
+        "Es stellen 45 Unternehmen und Betriebe aus der Region aus.",
+        "45 Unternehmen",
+        "They do not give the figure or date asked for.",
+        id="a count of companies in English, not of pupils",
     ),
 ]
 

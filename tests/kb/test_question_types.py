@@ -12,6 +12,7 @@ from kb.text.qtype import (
     abbreviations_asked,
     classify,
     focus,
+    parts,
     second_part,
     typed_in_lower_case,
 )
@@ -507,6 +508,13 @@ def test_a_list_question_wants_the_sentence_that_introduces_the_list() -> None:
         ("What is KAoA, and what do pupils go through?", "what do"),
         ("Wie viele Familien und Kinder nehmen teil?", None),
         ("Welche Aufgaben hat die Kerngruppe?", None),
+        # a question word after a preposition, or a yes/no question after a comma
+        ("Wie viele KI gibt es, und in wie vielen Bündnissen sind sie GfS?", "in wie vielen"),
+        ("In wie vielen Kommunen gab es Gespräche, und bis wann?", "bis wann"),
+        ("Was bringt die Duldung, und gilt sie auch für Helfer?", "gilt sie"),
+        ("Which bodies work together in MAMBA, and can people with a Duldung use it?", "can"),
+        ("Sind Zeugnisse und Praktika wichtig?", None),
+        ("Wer hat Hut und Mantel?", None),
     ],
 )
 def test_two_questions_in_one_are_told_apart(question: str, part: str | None) -> None:
@@ -697,3 +705,43 @@ def test_a_statement_tied_to_a_cause_aim_or_consequence_is_told_from_a_bare_one(
         "Die Familien leben seit Jahren in Münster.",
     ):
         assert not relates_cause(bare), bare
+
+
+def test_a_question_of_two_parts_splits_into_both() -> None:
+    asked = "Ich bin neu hier. Wer macht die Begleitung, und wie viele Tage gibt es dafür?"
+    assert parts(asked) == ("Wer macht die Begleitung", "wie viele Tage gibt es dafür?")
+    assert parts("Wer macht die Begleitung?") is None
+
+
+@pytest.mark.parametrize(
+    ("question", "counted"),
+    [
+        ("How many young refugees found an apprenticeship?", "refugees"),
+        ("How many companies exhibit at the fair?", "companies"),
+        ("How many process facilitators are there?", "process"),  # not listed: the first word
+        ("How much state money is available?", "money"),
+        ("How much EU funding does the fund get?", "funding"),
+    ],
+)
+def test_an_english_question_counts_its_noun_after_the_words_before_it(
+    question: str, counted: str
+) -> None:
+    q = classify(question)
+    assert q.kind == AnswerType.NUMBER and q.counted == counted
+    assert q.amount is (counted in ("money", "funding"))
+
+
+def test_an_english_counted_noun_is_counted_by_the_german_nouns_for_it() -> None:
+    terms = GermanAnalyzer().terms
+    q = classify("How many companies exhibit at the fair?")
+    counted = counted_terms(q, terms)
+    assert type_fit("Es stellen 45 Unternehmen aus.", q, counted, terms) == 1.0
+    assert type_fit("Es kommen 300 Schüler.", q, counted, terms) < 1.0
+
+
+def test_members_and_staff_are_counted_as_people() -> None:
+    terms = GermanAnalyzer().terms
+    for question in ("Wie viele Mitglieder hat die Gruppe?", "How many members does it have?"):
+        q = classify(question)
+        said = "Die Gruppe sollte etwa 10 Personen nicht überschreiten."
+        assert type_fit(said, q, counted_terms(q, terms), terms) == 1.0, question

@@ -700,3 +700,13 @@ def test_an_amount_asked_for_a_town_is_not_given_by_the_states_total() -> None:
     assert slots.total_for_all(asked, "Landesweit stehen 50 Mio. Euro bereit.", nrw_places) == [
         "Rhein-Kreis Neuss"
     ]
+
+
+def test_an_average_asked_needs_an_average_stated() -> None:
+    asked = "Wie viele Mitglieder haben die Kerngruppen im Durchschnitt?"
+    assert slots.average_missing(asked, "Die Kerngruppe sollte etwa 10 Personen umfassen.")
+    assert not slots.average_missing(asked, "Durchschnittlich sind es 9 Mitglieder.")
+    assert not slots.average_missing(asked, "Im Mittel kommen 9 Mitglieder.")
+    assert slots.average_missing("How many members do they have on average?", "Es sind 10.")
+    # a question that asks no average is not checked for one
+    assert not slots.average_missing("Wie viele Mitglieder hat sie?", "Es sind 10.")
