@@ -937,3 +937,12 @@ def test_each_part_of_a_question_of_two_parts_is_quoted(ask: Ask) -> None:
     )
     assert not answer.uncertain, answer.answer
     assert "fünf Beratungstagen" in answer.answer and "Frankfurt" in answer.answer, answer.answer
+
+
+def test_a_question_whose_passage_holds_most_of_its_words_is_hedged_not_refused(
+    ask: Ask,
+) -> None:
+    """ "zum ersten Mal zusammen" is written "zur konstituierenden Sitzung getroffen": the
+    passage holds the question's other words, and its cosine alone does not refuse it."""
+    answer = ask("Wann kam die Bündniskerngruppe im Rhein-Kreis Neuss zum ersten Mal zusammen?")
+    assert not answer.refused and "27.06.2019" in answer.answer, answer.answer
