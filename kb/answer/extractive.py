@@ -78,6 +78,9 @@ _ELABORATES = re.compile(
 _ANAPHORIC_START = re.compile(
     r"^(Diese[rsmn]?|Dies|Dabei|Dazu|Dafür|Daher|Dort|Hier|Damit|Deshalb|Darüber hinaus|"
     r"Außerdem|Zudem|Sie|Er|Es|Ihr|Ihre|Denn|So|Letztere?)\b"
+    # ... or draws its conclusion from it within its first words ("Wenn mithin …", "Es ist
+    # somit …")
+    r"|^(\S+\s+){0,3}(mithin|somit|folglich|demnach|demzufolge|infolgedessen)\b"
 )
 # ... and a short one after the quote that points back to it ("Das sind die Schulräte.", "In
 # beiden Fällen …", "Ein solcher Zuschnitt …")

@@ -2,7 +2,14 @@
 
 import pytest
 
-from kb.answer.extractive import _SECTION, _about_document, _asks, _dangling, _heading
+from kb.answer.extractive import (
+    _ANAPHORIC_START,
+    _SECTION,
+    _about_document,
+    _asks,
+    _dangling,
+    _heading,
+)
 
 
 @pytest.mark.parametrize(
@@ -106,3 +113,18 @@ def test_a_numbered_section_heading_is_told_from_an_item_and_a_figure(
     line: str, section: bool
 ) -> None:
     assert bool(_SECTION.match(line)) == section
+
+
+@pytest.mark.parametrize(
+    ("sentence", "leans"),
+    [
+        ("Dabei wurden drei Gruppen gebildet.", True),
+        # a conclusion drawn from the sentence before, within the first words
+        ("Wenn mithin das vorzeitige Ende nicht auszuschließen ist, zögern die Agenturen.", True),
+        ("Es ist somit nicht verwunderlich, dass wenige Plätze frei sind.", True),
+        ("Die Agenturen setzen Förderinstrumente zurückhaltend ein.", False),
+        ("Die Gruppe hat sich drei Jahre lang getroffen und folglich viel erreicht.", False),
+    ],
+)
+def test_a_sentence_that_leans_on_the_one_before_is_recognised(sentence: str, leans: bool) -> None:
+    assert bool(_ANAPHORIC_START.match(sentence)) is leans
