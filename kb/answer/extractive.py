@@ -801,12 +801,19 @@ def _asks(text: str) -> bool:
     return bool(_NUMBERED_ASKING.match(text.strip())) and not end.endswith((".", "!", ":", ";"))
 
 
+_CHAPTER_POINTER = re.compile(
+    r"\(\s*(vgl\.\s*)?(Kap\.|Kapitel|Abschnitt)?\s*\d{1,2}(\.\d{1,2})*\s*\)"
+)
+
+
 def _about_document(text: str) -> bool:
     """Does the sentence talk about the document rather than its subject? One that introduces
     a list (ends with ':') is kept: its items are the content."""
     pointer = _POINTER.match(text)  # "Übersicht 10 gibt einen Überblick über …"
     rest = text[pointer.end() :] if pointer else text
-    # "In diesem Bericht wurden 58 Bündnisse gezählt." states a fact (a year does not)
+    # "In diesem Bericht wurden 58 Bündnisse gezählt." states a fact (a year does not, nor a
+    # chapter pointed to in brackets: "… dargestellt (2)", "(vgl. Kapitel 4.1)")
+    rest = _CHAPTER_POINTER.sub("", rest)
     if re.search(r"(?<![\d.])(?!(19|20)\d\d\b)\d+(?![\d.])", rest):  # not "3.1" (a section)
         return False
     return (bool(pointer) or bool(_META.search(text))) and not text.rstrip().endswith(":")

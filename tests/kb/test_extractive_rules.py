@@ -21,6 +21,9 @@ from kb.answer.extractive import (
         "This chapter gives an overview of the first year.",
         "Im Frühjahr 2019 wird in diesem Kapitel ein Überblick gegeben.",  # a year is no fact
         "Übersicht 10 gibt einen Überblick über die an den BKG beteiligten Akteure.",  # a figure
+        # a chapter it points to in brackets is no fact
+        "Im Folgenden werden zunächst die Grundlagen der Initiative dargestellt (2).",
+        "Im Folgenden wird der Ablauf dargestellt (vgl. Kapitel 4.1).",
     ],
 )
 def test_a_sentence_about_the_document_is_recognised(sentence: str) -> None:
@@ -34,6 +37,7 @@ def test_a_sentence_about_the_document_is_recognised(sentence: str) -> None:
         "Im folgenden Jahr wurden 14 Familien begleitet.",  # a year, not a chapter
         "In the following year, 14 families were supported.",
         "In diesem Bericht wurden 58 Bündnisse gezählt.",  # it states a figure
+        "In diesem Bericht wurden 58 Bündnisse gezählt (3).",
         "Übersicht 1 zeigt, dass es im Sommer 58 Bündnisse gab.",  # ... through a figure
         # it introduces a list: the items that follow are the content
         "Im Folgenden wird aufgeführt, welche Aufenthaltstitel infrage kommen:",
