@@ -41,10 +41,11 @@ class Gazetteer:
         self.by_name = {p.name: p for p in places}
         self._by_key: dict[str, Place] = {}
         patterns = []
-        for place in sorted(places, key=lambda p: -len(p.label)):
-            key = _key(place.label)
+        named = [(p.label, p) for p in places] + [(a, p) for p in places for a in _aliases(p)]
+        for label, place in sorted(named, key=lambda n: -len(n[0])):
+            key = _key(label)
             self._by_key.setdefault(key, place)
-            patterns.append(_pattern(place.label))
+            patterns.append(_pattern(label))
         self._regex = re.compile(
             r"(?<![\w-])("
             + "|".join(patterns)
@@ -88,6 +89,19 @@ class Gazetteer:
     def within(self, name: str) -> set[str]:
         """A place and, for a district, its municipalities (for filtering by place)."""
         return {name} | {p.name for p in self.places if p.district == name}
+
+
+def _aliases(place: Place) -> list[str]:
+    """Other names a district goes by: its genitive ("Kreises Viersen"), and the short name of
+    one with a prefix ("Kreis Neuss", "Kreises Neuss" for "Rhein-Kreis Neuss"; "Neuss" alone is
+    the town)."""
+    if place.kind != "kreis":
+        return []
+    m = re.fullmatch(r"(?:[\w-]+-)?Kreis (\w[\w -]*)", place.label)
+    if m is None:
+        return []
+    short = [] if place.label.startswith("Kreis ") else [f"Kreis {m.group(1)}"]
+    return [*short, f"Kreises {m.group(1)}"]
 
 
 def _key(label: str) -> str:

@@ -32,6 +32,11 @@ def test_places_are_found_in_their_usual_forms() -> None:
     assert names("Die Münsteraner Schulen, das Bielefelder Modell") == ["Münster", "Bielefeld"]
     assert names("im Rhein-Kreis-Neuss, dem Rhein-Kreis Neuss") == ["Rhein-Kreis Neuss"]
     assert names("die Stadt Halle (Westf.)") == ["Halle (Westf.)"]
+    # a district by its genitive, and one with a prefix by its short name ("Neuss" alone is
+    # the town)
+    assert names("die Schulen des Kreises Viersen") == ["Kreis Viersen"]
+    assert names("im Kreis Neuss, des Kreises Neuss") == ["Rhein-Kreis Neuss"]
+    assert names("in der Stadt Neuss") == ["Neuss"]
 
 
 def test_place_names_that_are_ordinary_words_need_a_place_cue() -> None:
