@@ -80,7 +80,7 @@ _ANAPHORIC_START = re.compile(
     r"Außerdem|Zudem|Sie|Er|Es|Ihr|Ihre|Denn|So|Letztere?)\b"
     # ... or draws its conclusion from it within its first words ("Wenn mithin …", "Es ist
     # somit …")
-    r"|^(\S+\s+){0,3}(mithin|somit|folglich|demnach|demzufolge|infolgedessen)\b"
+    r"|^(\S+\s+){0,3}(?i:mithin|somit|folglich|demnach|demzufolge|infolgedessen)\b"
 )
 # ... and a short one after the quote that points back to it ("Das sind die Schulräte.", "In
 # beiden Fällen …", "Ein solcher Zuschnitt …")
@@ -801,8 +801,11 @@ def _asks(text: str) -> bool:
     return bool(_NUMBERED_ASKING.match(text.strip())) and not end.endswith((".", "!", ":", ";"))
 
 
+# a chapter pointed to in brackets at the sentence's end ("… dargestellt (2).", "(vgl. Kapitel
+# 4.1)", "(siehe Kapitel 4)"); not "die Kommunen (12) …", a count
 _CHAPTER_POINTER = re.compile(
-    r"\(\s*(vgl\.\s*)?(Kap\.|Kapitel|Abschnitt)?\s*\d{1,2}(\.\d{1,2})*\s*\)"
+    r"\(\s*((vgl|s)\.\s*|siehe\s+)?(Kap\.|Kapitel|Abschnitt)?\s*\d{1,2}(\.\d{1,2})*\s*\)"
+    r"(?=\s*[.;:]?\s*$)"
 )
 
 

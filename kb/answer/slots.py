@@ -583,14 +583,14 @@ def deadline_missing(qtype: QuestionType, quotes: str) -> bool:
 
 
 # An average asked ("im Durchschnitt", "im Schnitt", "durchschnittlich", "on average") ...
+# ("Durchschnittsalter", "im Mittel"; not "überdurchschnittlich", nor English "mean" as in
+# "What does … mean?")
 _AVERAGE_ASKED = re.compile(
-    r"\b(im (durch)?schnitt|durchschnittlich\w*|(der|die|das|den|einen?) durchschnitt\w*|"
-    r"(on |the |an )?average|mean)\b",
-    re.I,
+    r"\b(im (durch)?schnitt|im mittel|durchschnitt\w*|average|the mean|mittelwert\w*)\b", re.I
 )
 # ... and stated: "durchschnittlich 12 Personen", "im Mittel", "Mittelwert", "average"
 _AVERAGE_GIVEN = re.compile(
-    r"\b(\w*durchschnitt\w*|im (schnitt|mittel)|mittelwert\w*|average|mean|median)\b", re.I
+    r"\b(durchschnitt\w*|im (schnitt|mittel)|mittelwert\w*|average|mean|median)\b", re.I
 )
 
 

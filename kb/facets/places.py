@@ -92,16 +92,15 @@ class Gazetteer:
 
 
 def _aliases(place: Place) -> list[str]:
-    """Other names a district goes by: its genitive ("Kreises Viersen"), and the short name of
-    one with a prefix ("Kreis Neuss", "Kreises Neuss" for "Rhein-Kreis Neuss"; "Neuss" alone is
-    the town)."""
-    if place.kind != "kreis":
+    """Other names a district goes by: its genitive ("des Kreises Viersen", "des
+    Rhein-Kreises Neuss"), and the short name of one with a prefix ("Kreis Neuss", "Kreises
+    Neuss" for the Rhein-Kreis Neuss; "Neuss" alone is the town)."""
+    if place.kind != "kreis" or "Kreis " not in place.label:
         return []
-    m = re.fullmatch(r"(?:[\w-]+-)?Kreis (\w[\w -]*)", place.label)
-    if m is None:
-        return []
-    short = [] if place.label.startswith("Kreis ") else [f"Kreis {m.group(1)}"]
-    return [*short, f"Kreises {m.group(1)}"]
+    genitive = place.label.replace("Kreis ", "Kreises ", 1)
+    m = re.fullmatch(r"[\w-]+-Kreis (\w[\w -]*)", place.label)
+    short = [f"Kreis {m.group(1)}", f"Kreises {m.group(1)}"] if m else []
+    return [genitive, *short]
 
 
 def _key(label: str) -> str:

@@ -23,7 +23,10 @@ _EVERYDAY: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "Federführung federführend Verantwortung Zuständigkeit",
         ),
         (
-            r"\bChef(in|s)?\b|\bboss\b|\ban\s+der\s+Spitze\b|\bleite[nt]\b|\b(heads|leads)\b",
+            r"\bChef(in|s)?\b|\bboss\b|\ban\s+der\s+Spitze\s+(de[rs]|von|vom)\b"
+            # "leitet das Projekt", not "leitet … weiter" or "leitet sich … ab"
+            r"|\bleite(n|t|te|ten)\b(?![^.!?]*\b(weiter|ab|sich)\b)"
+            r"|\bwho\s+(heads|leads|is\s+leading|is\s+heading)\b",
             "Leitung Leiter Leiterin",
         ),
         # who does something ("Wer macht die Begleitung?"): who took it on or was given it
@@ -44,7 +47,7 @@ _EVERYDAY: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # language
         (r"\bDeutschkurs\w*|\bDeutsch\s+lernen", "Sprachkurs Sprachförderung Integrationskurs"),
         (
-            r"\bÜbersetzer\w*|\bübersetzen\b|\btranslators?\b|\binterpreters?\b",
+            r"\bÜbersetzer\w*|\bübersetz(t|en)\b|\btranslat(e|ors?|ion)\b|\binterpreters?\b",
             "Dolmetscher Sprachmittler Sprachmittlung",
         ),
         # school
@@ -59,7 +62,7 @@ _EVERYDAY: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "zurückhaltend",
         ),
         (r"\bwas\s+zu\s+sagen\s+haben\b", "Entscheidung entscheiden"),
-        (r"\bunter\s+einem\s+Dach\b|\bunder\s+one\s+roof\b", "Haus gemeinsam"),
+        (r"\bunter\s+einem\s+Dach\b|\bunder\s+one\s+roof\b", "Haus"),
         # people and papers
         (r"\bKids\b", "Kinder Jugendliche"),
         (r"\bPapiere\b|\bPapierkram\b", "Unterlagen Dokumente Nachweise"),

@@ -373,12 +373,13 @@ def _whole_terms(words: tuple[str, ...], terms: Terms) -> set[str]:
 
 
 # Nouns that count the same things (towns; people), and nouns whose count is given in people
-_TOWNS = ("Kommunen", "Städte", "Gemeinden", "municipalities", "towns", "cities")
-_PEOPLE = ("Menschen", "Personen", "Leute", "people", "persons")
+# (English counted nouns: qtype.ENGLISH_COUNTED)
+_TOWNS = ("Kommunen", "Städte", "Gemeinden")
+_PEOPLE = ("Menschen", "Personen", "Leute")
 _COUNTED_ALIKE: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (_TOWNS, _TOWNS),
     (_PEOPLE, _PEOPLE),
-    (("Teilnehmende", "Teilnehmer", "participants", "attendees"), _PEOPLE),
-    (("Fachleute", "Experten", "Expertinnen", "experts"), _PEOPLE),
-    (("Mitglieder", "Mitarbeitende", "Mitarbeiter", "Beschäftigte", "members"), _PEOPLE),
+    (("Teilnehmende", "Teilnehmer"), _PEOPLE),
+    (("Fachleute", "Experten", "Expertinnen"), _PEOPLE),
+    (("Mitglieder", "Mitarbeitende", "Mitarbeiter", "Beschäftigte"), _PEOPLE),
 )

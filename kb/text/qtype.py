@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import Enum
+from itertools import takewhile
 
 Terms = Callable[[str], list[str]]  # the analyzer: text → index terms
 
@@ -199,7 +200,7 @@ ENGLISH_COUNTED: dict[str, tuple[str, ...]] = {
     "attendees": ("Teilnehmende", "Teilnehmer", "Besucher", "Menschen", "Personen"),
     "visitors": ("Besucher", "Besucherinnen", "Gäste", "Interessierte", "Menschen", "Personen"),
     "members": ("Mitglieder", "Menschen", "Personen"),
-    "employees": ("Beschäftigte", "Mitarbeitende", "Mitarbeiter", "Personen"),
+    "employees": ("Beschäftigte", "Mitarbeitende", "Mitarbeiter", "Menschen", "Personen"),
     "companies": ("Unternehmen", "Betriebe", "Firmen", "Arbeitgeber", "Aussteller"),
     "firms": ("Unternehmen", "Betriebe", "Firmen"),
     "employers": ("Arbeitgeber", "Unternehmen", "Betriebe"),
@@ -221,6 +222,9 @@ ENGLISH_COUNTED: dict[str, tuple[str, ...]] = {
     "organizations": ("Organisationen", "Träger"),
     "projects": ("Projekte",),
     "districts": ("Kreise",),
+    "municipalities": ("Kommunen", "Städte", "Gemeinden"),
+    "towns": ("Kommunen", "Städte", "Gemeinden"),
+    "cities": ("Kommunen", "Städte", "Gemeinden"),
 }
 # ... but a sum of money after its modifiers ("How much state money …?", "how much EU funding")
 _COUNTED_EN_MONEY = re.compile(
@@ -395,7 +399,10 @@ _COMPOUND = re.compile(
     r"which|why)\b)"
     r"|,\s*(?:und|and)\s+((?:ist|sind|gilt|gelten|hat|haben|kann|können|darf|dürfen|muss|"
     r"müssen|wird|werden|gibt|gab|war|waren|hatte|hatten|braucht|brauchen|bekommt|bekommen|"
-    r"is|are|was|were|can|could|does|do|did|has|have|will|may|must)\s+\w)",
+    r"is|are|was|were|can|could|does|do|did|has|have|will|may|must)\s+"
+    # ... with a subject of its own ("…, und gilt sie …"; not "…, und hat keinen Abschluss")
+    r"(?=(?:der|die|das|den|dem|des|ein\w*|es|sie|er|man|ich|wir|ihr|dies\w*|jede\w*|alle|"
+    r"there|it|they|the|a|an|i|we|you|this|these|those|people|he|she)\b))",
     _I,
 )
 
@@ -478,17 +485,21 @@ def capitals(word: str) -> int:
 def second_part(question: str) -> str | None:
     """The second of two questions in one ("Wie viel Geld …, und aus wie vielen Bausteinen
     …?"), which may need its own quote; None for a simple question."""
-    m = _COMPOUND.search(asked := focus(question))
-    return asked[m.start(m.lastindex or 0) :] if m else None
+    asked = parts(question)
+    return asked[1] if asked else None
 
 
 def parts(question: str) -> tuple[str, str] | None:
     """A question of two parts ("Wie viele … gibt es, und in wie vielen … sind sie …?") split
-    in two: the asking sentence up to the second part's "und", and the second part; None for a
-    simple question."""
+    in two: the asking sentence up to the second part's "und", and the second part (from its
+    preposition, question word or verb); None for a simple question, and for a follow-up that
+    opens with "und" ("Und wer leitet das?")."""
     asked = focus(question)
     m = _COMPOUND.search(asked)
-    return (asked[: m.start()].rstrip(" ,"), asked[m.start(m.lastindex or 0) :]) if m else None
+    if m is None or not asked[: m.start()].strip(" ,"):
+        return None
+    second = m.start(1) if m.group(1) else m.start(2)
+    return asked[: m.start()].rstrip(" ,"), asked[second:]
 
 
 _ABOUT_FORM = re.compile(
@@ -596,9 +607,18 @@ def _asks_date(q: str) -> bool:
 def _english_counted(q: str, m: re.Match[str]) -> str:
     """The counted noun after "how many": a noun of ENGLISH_COUNTED among its first three
     words, after the adjectives and modifiers it may come with ("how many young refugees"),
-    else the first word."""
-    words = re.findall(r"[a-z]+", q[m.start(1) :].lower())[:3]
+    not past the verb or a preposition ("how many days do participants get"), else the first
+    word."""
+    words = takewhile(
+        lambda w: w not in _ENDS_NOUN_PHRASE, re.findall(r"[a-z]+", q[m.start(1) :].lower())[:3]
+    )
     return next((w for w in words if w in ENGLISH_COUNTED), m.group(1))
+
+
+_ENDS_NOUN_PHRASE = frozenset(
+    "do does did is are was were have has had will would can could should may might must of "
+    "per in at for from on to with by".split()
+)
 
 
 def _classify(q: str) -> QuestionType:

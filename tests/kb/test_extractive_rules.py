@@ -24,6 +24,7 @@ from kb.answer.extractive import (
         # a chapter it points to in brackets is no fact
         "Im Folgenden werden zunächst die Grundlagen der Initiative dargestellt (2).",
         "Im Folgenden wird der Ablauf dargestellt (vgl. Kapitel 4.1).",
+        "Im Folgenden wird der Ablauf dargestellt (siehe Kapitel 4).",
     ],
 )
 def test_a_sentence_about_the_document_is_recognised(sentence: str) -> None:
@@ -38,6 +39,7 @@ def test_a_sentence_about_the_document_is_recognised(sentence: str) -> None:
         "In the following year, 14 families were supported.",
         "In diesem Bericht wurden 58 Bündnisse gezählt.",  # it states a figure
         "In diesem Bericht wurden 58 Bündnisse gezählt (3).",
+        "In diesem Bericht sind die beteiligten Kommunen (12) dargestellt.",  # a count
         "Übersicht 1 zeigt, dass es im Sommer 58 Bündnisse gab.",  # ... through a figure
         # it introduces a list: the items that follow are the content
         "Im Folgenden wird aufgeführt, welche Aufenthaltstitel infrage kommen:",
@@ -126,6 +128,7 @@ def test_a_numbered_section_heading_is_told_from_an_item_and_a_figure(
         # a conclusion drawn from the sentence before, within the first words
         ("Wenn mithin das vorzeitige Ende nicht auszuschließen ist, zögern die Agenturen.", True),
         ("Es ist somit nicht verwunderlich, dass wenige Plätze frei sind.", True),
+        ("Somit ist die Kerngruppe das zentrale Gremium.", True),
         ("Die Agenturen setzen Förderinstrumente zurückhaltend ein.", False),
         ("Die Gruppe hat sich drei Jahre lang getroffen und folglich viel erreicht.", False),
     ],

@@ -36,6 +36,7 @@ def test_places_are_found_in_their_usual_forms() -> None:
     # the town)
     assert names("die Schulen des Kreises Viersen") == ["Kreis Viersen"]
     assert names("im Kreis Neuss, des Kreises Neuss") == ["Rhein-Kreis Neuss"]
+    assert names("Mitteilung des Rhein-Kreises Neuss") == ["Rhein-Kreis Neuss"]
     assert names("in der Stadt Neuss") == ["Neuss"]
 
 

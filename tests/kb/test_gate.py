@@ -113,7 +113,7 @@ def test_a_figure_for_another_year_on_the_same_page_is_hedged(fairs_kb: Knowledg
 
 
 def test_an_english_count_question_is_answered_by_a_german_count(fairs_kb: KnowledgeBase) -> None:
-    """ "how many visitors" is matched with "Besucher" (holds.ENGLISH_COUNTED); a year or a
+    """ "how many visitors" is matched with "Besucher" (qtype.ENGLISH_COUNTED); a year or a
     sum of money is no answer to it."""
     answer = fairs_kb.ask("How many visitors came to the training fair in Bielefeld?")
     assert answer.citations and not answer.uncertain

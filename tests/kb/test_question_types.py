@@ -515,6 +515,10 @@ def test_a_list_question_wants_the_sentence_that_introduces_the_list() -> None:
         ("Which bodies work together in MAMBA, and can people with a Duldung use it?", "can"),
         ("Sind Zeugnisse und Praktika wichtig?", None),
         ("Wer hat Hut und Mantel?", None),
+        # a second verb without a subject of its own, and a follow-up, are one question
+        ("Mein Schützling ist 19, und hat keinen Abschluss – welche Angebote gibt es?", None),
+        ("What can a refugee who is 19, and has no certificate, do?", None),
+        ("Und wer leitet das?", None),
     ],
 )
 def test_two_questions_in_one_are_told_apart(question: str, part: str | None) -> None:
@@ -721,6 +725,8 @@ def test_a_question_of_two_parts_splits_into_both() -> None:
         ("How many process facilitators are there?", "process"),  # not listed: the first word
         ("How much state money is available?", "money"),
         ("How much EU funding does the fund get?", "funding"),
+        # not past the verb: the days are counted, not the participants
+        ("How many days do participants get?", "days"),
     ],
 )
 def test_an_english_question_counts_its_noun_after_the_words_before_it(

@@ -708,5 +708,9 @@ def test_an_average_asked_needs_an_average_stated() -> None:
     assert not slots.average_missing(asked, "Durchschnittlich sind es 9 Mitglieder.")
     assert not slots.average_missing(asked, "Im Mittel kommen 9 Mitglieder.")
     assert slots.average_missing("How many members do they have on average?", "Es sind 10.")
-    # a question that asks no average is not checked for one
+    # a question that asks no average is not checked for one ("mean" as in "What does …
+    # mean?"), and "überdurchschnittlich" states none
     assert not slots.average_missing("Wie viele Mitglieder hat sie?", "Es sind 10.")
+    assert not slots.average_missing("What does Kerngruppe mean?", "Sie umfasst 10 Personen.")
+    assert slots.average_missing("Welches Durchschnittsalter haben sie?", "Sie sind 20.")
+    assert slots.average_missing("Wie viele im Mittel?", "überdurchschnittlich hoch bei 30")

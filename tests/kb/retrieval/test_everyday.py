@@ -25,6 +25,8 @@ from kb.retrieval.everyday import everyday_words
         ("Welche Person leitet das Bündnis?", "Leiter"),
         ("Plant die Stadt was mit Übersetzern?", "Dolmetscher"),
         ("Is there help from interpreters?", "Sprachmittler"),
+        ("Wer leitete das Projekt?", "Leitung"),
+        ("Who is leading the project?", "Leitung"),
         ("Welche Ämter sitzen unter einem Dach?", "Haus"),
     ],
 )
@@ -42,3 +44,13 @@ def test_a_question_in_the_documents_words_gets_none() -> None:
     # a word the documents write themselves is searched as it is ("zuständig" is no
     # "Federführung": mapped, it brought a confident quote about another thing)
     assert everyday_words("Wer ist für die wissenschaftliche Begleitung zuständig?") == ""
+
+
+def test_leading_in_another_sense_brings_in_no_head() -> None:
+    for question in (
+        "Wer leitet die Anträge an die Ausländerbehörde weiter?",
+        "Was leitet sich daraus ab?",
+        "What leads to school dropouts?",
+        "Welche Kommune liegt an der Spitze bei den Vermittlungen?",
+    ):
+        assert "Leitung" not in everyday_words(question).split(), question
