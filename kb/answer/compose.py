@@ -63,6 +63,7 @@ _NOT_FOUND_DE = {
         "Genannt ist dort nur eine Stellvertretung, eine kommissarische oder frühere Besetzung "
         "oder die Leitung eines Teils davon."
     ),
+    "holder": "Wer diese Funktion innehat, sagen sie nicht.",
     "pending": "Ergebnisse nennen sie nicht, nur dass die Untersuchung läuft oder geplant ist.",
     "part": "Wie viele von {} es sind, nennen sie nicht.",
     "deadline": "Eine Frist nennen sie dazu nicht.",
@@ -84,6 +85,7 @@ _NOT_FOUND_EN = {
         "They only name who holds the role as a deputy, for a time, formerly or for a part of "
         "the organisation."
     ),
+    "holder": "They do not say who holds that role.",
     "pending": "They give no results, only that the study is under way or planned.",
     "part": "They do not say how many of {} it is.",
     "deadline": "They give no deadline for it.",

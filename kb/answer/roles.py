@@ -73,3 +73,28 @@ def _around_people(sentence: str) -> list[str]:
         hi = min(nxt, end + 60, semicolon if semicolon >= 0 else len(sentence))
         out.append(sentence[lo:hi])
     return out
+
+
+# A head asked for by the role ("Wer ist Direktor des …?", "Wer leitet …?", "Who heads …?")
+_HEAD_ASKED = re.compile(
+    r"\b(\w*(direktor|leiter|chef|vorsitzende|präsident)(s|n|en|r|e|in|innen)?|leitung|"
+    r"leitet|leiten|geleitet|head|heads|director|chair\w*|leads?|leading)\b",
+    re.I,
+)
+# ... and a person named as holding some such role
+_HEAD_GIVEN = re.compile(
+    rf"\b({ROLE_WORD}|Leitung|leitet|leiten|leitete|geleitet|Federführung|federführend\w*|"
+    r"head|director|chair\w*|leads?)",
+    re.I,
+)
+
+
+def role_unnamed(question: str, quotes: Sequence[str]) -> bool:
+    """A head asked for by role ("Wer ist Direktor des IAQ?") where the quotes name people but
+    say of no one that they lead ("Dr. … / Prof. Dr. …, Institut …, Gebäude LE"): who holds
+    the role is not said. A head given by role alone ("unter Leitung der Sozialdezernentin")
+    answers."""
+    if not _HEAD_ASKED.search(question) or _ASKS_QUALIFIED.search(question):
+        return False
+    named = any(person_spans(sentence) for quote in quotes for sentence in sentence_texts(quote))
+    return named and not any(_HEAD_GIVEN.search(quote) for quote in quotes)

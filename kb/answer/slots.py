@@ -67,9 +67,10 @@ class Missing:
 
     words: tuple[str, ...] = ()
     # "number", "contact", "place", "type", "scope" (the fact is given, for another year or
-    # place), "role" (only a deputy is named), "pending" (results asked, only announced), "part"
-    # (a part of the question's figure asked, none given), "deadline" (a deadline asked, none
-    # given), "average" (an average asked, none stated), "abbreviation" (what it stands for
+    # place), "role" (only a deputy is named), "holder" (a head asked, and the quotes name
+    # people but say of no one that they lead), "pending" (results asked, only announced),
+    # "part" (a part of the question's figure asked, none given), "deadline" (a deadline asked,
+    # none given), "average" (an average asked, none stated), "abbreviation" (what it stands for
     # asked, and the quotes do not spell it out), "steps" (a procedure asked, no steps given),
     # "instance" (which one of a kind asked, and the direct answer speaks of the kind but names
     # none), "venue" (where something took place asked, and no place, room or building named),

@@ -552,6 +552,16 @@ KIND_TWINS = [
         "They do not give the figure or date asked for.",
         id="a count of companies in English, not of pupils",
     ),
+    pytest.param(
+        "Institut für Bildung Edorf",
+        "Das Institut für Bildung in Edorf berät Kommunen. Kontakt: Dr. Anna Beispiel und Prof. "
+        "Dr. Max Muster, Institut für Bildung, Hauptstraße 1, Edorf. {}",
+        "Wer ist Direktor des Instituts für Bildung in Edorf?",
+        "Direktor des Instituts ist seit 2015 Prof. Dr. Max Muster.",
+        "Direktor des Instituts ist",
+        "Wer diese Funktion innehat, sagen sie nicht.",
+        id="a head by role, not people without one",
+    ),
 ]
 
 

@@ -714,3 +714,23 @@ def test_an_average_asked_needs_an_average_stated() -> None:
     assert not slots.average_missing("What does Kerngruppe mean?", "Sie umfasst 10 Personen.")
     assert slots.average_missing("Welches Durchschnittsalter haben sie?", "Sie sind 20.")
     assert slots.average_missing("Wie viele im Mittel?", "überdurchschnittlich hoch bei 30")
+
+
+def test_a_head_asked_where_the_quotes_say_of_no_one_that_they_lead_is_not_answered() -> None:
+    asked = "Wer ist Direktor des Instituts Arbeit und Qualifikation?"
+    contact = (
+        "Dr. Karola Köhling / Prof. Dr. Sybille Stöbe-Blossey, Institut Arbeit und Qualifikation"
+    )
+    assert roles.role_unnamed(asked, [contact])
+    assert roles.role_unnamed("Who heads the institute?", [contact])
+    # a head named, or given by role alone, answers
+    assert not roles.role_unnamed(asked, ["Direktor des Instituts ist Prof. Dr. Max Muster."])
+    lead = (
+        "Die Lenkungsgruppe wurde unter Leitung der Sozialdezernentin eingerichtet. "
+        "Frau Prof. Dr. Hasenjürgen nimmt an der Lenkungsgruppe teil."
+    )
+    assert not roles.role_unnamed("Wer leitet die Lenkungsgruppe?", [lead])
+    # no head asked, or a deputy asked (roles.role_qualified's case), or no one named
+    assert not roles.role_unnamed("Wer nimmt an der Lenkungsgruppe teil?", [contact])
+    assert not roles.role_unnamed("Wer ist stellvertretender Direktor?", [contact])
+    assert not roles.role_unnamed(asked, ["Das Institut hat seinen Sitz in Duisburg."])
