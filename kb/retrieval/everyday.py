@@ -13,6 +13,8 @@ it that no passage holds is dropped (Retriever). Words the documents write thems
 
 import re
 
+from kb.text.qtype import ENGLISH_COUNTED
+
 _EVERYDAY: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.I), words)
     for pattern, words in (
@@ -76,6 +78,13 @@ _EVERYDAY: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 
 
 def everyday_words(question: str) -> str:
-    """The administrative words for the everyday ones of ``question`` ("" when there are
-    none)."""
-    return " ".join(words for pattern, words in _EVERYDAY if pattern.search(question))
+    """The administrative words for the everyday ones of ``question``, and the German nouns for
+    the English ones that count people, places and bodies ("alliances" → Bündnisse;
+    qtype.ENGLISH_COUNTED); "" when there are none."""
+    everyday = [words for pattern, words in _EVERYDAY if pattern.search(question)]
+    english = [
+        " ".join(ENGLISH_COUNTED[w])
+        for w in dict.fromkeys(re.findall(r"[a-z]+", question.lower()))
+        if w in ENGLISH_COUNTED
+    ]
+    return " ".join([*everyday, *english])

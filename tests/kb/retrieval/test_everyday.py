@@ -54,3 +54,11 @@ def test_leading_in_another_sense_brings_in_no_head() -> None:
         "Welche Kommune liegt an der Spitze bei den Vermittlungen?",
     ):
         assert "Leitung" not in everyday_words(question).split(), question
+
+
+def test_an_english_counted_noun_brings_in_the_german_nouns_for_it() -> None:
+    words = everyday_words("How many local alliances existed in summer 2019?").split()
+    assert "Bündnisse" in words
+    assert "Familien" in everyday_words("Which families does the project support?").split()
+    # German questions hold no such English word
+    assert everyday_words("Wie viele Bündnisse gab es im Sommer 2019?") == ""
