@@ -292,11 +292,14 @@ class SentencePicker:
         counted = counted_terms(qtype, analyze)
         fits = type_fit(page[direct[1] : direct[2]], qtype, counted, analyze, page, best.end)
         # two questions in one ("Wie viel …, und aus wie vielen …?") get one more quote
-        part = self._least_answered(parts(question), direct, page_text, analyze, catalog)
+        asked = parts(question)
+        # what the direct answer holds, once for both parts
+        held = frozenset(analyze(page[direct[1] : direct[2]])) if asked else frozenset()
+        part = self._least_answered(asked, held, analyze, catalog)
         limit = self.max_sentences + (part is not None)
         first = [direct]
         if part is not None:
-            answering = self._answering_part(part, direct, ranked, page_text, analyze, catalog)
+            answering = self._answering_part(part, direct, held, ranked, analyze, catalog)
             if answering is not None:
                 first.append(answering)
         supports = self._supports(best, first, ranked, weights, fits, limit, page_text, analyze)
@@ -307,16 +310,14 @@ class SentencePicker:
     @staticmethod
     def _least_answered(
         asked: tuple[str, str] | None,
-        direct: tuple[Sentence, int, int],
-        page_text: dict[str, str],
+        held: frozenset[str],
         analyze: Callable[[str], list[str]],
         catalog: Catalog,
     ) -> str | None:
-        """Of a question's two parts, the one whose words the direct answer holds least (the
-        second on a tie); None for a simple question."""
+        """Of a question's two parts, the one whose words the direct answer (``held``, its
+        terms) holds least (the second on a tie); None for a simple question."""
         if asked is None:
             return None
-        held = set(analyze(page_text[direct[0].chunk.id][direct[1] : direct[2]]))
 
         def unheld(part: str) -> float:
             weights = term_weights(analyze(part), catalog)
@@ -330,13 +331,14 @@ class SentencePicker:
         self,
         part: str,
         direct: tuple[Sentence, int, int],
+        held: frozenset[str],
         ranked: list[Sentence],
-        page_text: dict[str, str],
         analyze: Callable[[str], list[str]],
         catalog: Catalog,
     ) -> tuple[Sentence, int, int] | None:
-        """For a question of two parts, the candidate that best covers the second part's words
-        the direct answer lacks (and holds what it asks for), when one does."""
+        """For a question of two parts, the candidate that best covers the words of ``part``
+        the direct answer lacks (``held``: its terms), and holds what it asks for, when one
+        does."""
         qtype = classify(part)
         if qtype.direct_abbreviations:  # "…, and what does 'SOEP' stand for?": what spells it out
             spelled = (
@@ -348,7 +350,6 @@ class SentencePicker:
             first = next(spelled, None)
             if first is not None:
                 return first, first.start, first.end
-        held = set(analyze(page_text[direct[0].chunk.id][direct[1] : direct[2]]))
         wanted = {t: v for t, v in term_weights(analyze(part), catalog).items() if t not in held}
         if not wanted:
             return None

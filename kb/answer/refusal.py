@@ -75,8 +75,8 @@ class RefusalGate:
     cross_lingual: float = 0.03
     # the share of a question's own words (IDF-weighted) the best passage must hold for it to
     # be hedged rather than refused on its cosine alone (chosen on tune and probes, fifteenth
-    # round: all of them refused answerable questions whose idiom the passage words otherwise,
-    # "zum ersten Mal zusammengekommen" for "zur konstituierenden Sitzung getroffen")
+    # round: requiring all of them refused answerable questions whose passage says it in other
+    # words, "zur konstituierenden Sitzung getroffen" for "zum ersten Mal zusammengekommen")
     floor_coverage: float = 0.6
     check_slots: bool = True
     check_places: bool = True

@@ -9,6 +9,8 @@ question's own words.
 The table is general German usage, written while reading questions the system missed; a word of
 it that no passage holds is dropped (Retriever). Words the documents write themselves
 ("zuständig", "verantwortlich") are not in it: searched as typed, they find their own sentences.
+English nouns that count people, places and bodies bring the German nouns for them
+(qtype.ENGLISH_COUNTED, which the number check uses too).
 """
 
 import re

@@ -5,7 +5,15 @@ asked noun, a duration, a name or a person, the items of a list, the steps of a 
 import re
 from itertools import islice
 
-from kb.text.qtype import ENGLISH_COUNTED, MONEY_SLANG, AnswerType, QuestionType, Terms
+from kb.text.qtype import (
+    ENGLISH_COUNTED,
+    MONEY_SLANG,
+    PEOPLE,
+    TOWNS,
+    AnswerType,
+    QuestionType,
+    Terms,
+)
 
 MONTHS = (
     "Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember|"
@@ -374,12 +382,10 @@ def _whole_terms(words: tuple[str, ...], terms: Terms) -> set[str]:
 
 # Nouns that count the same things (towns; people), and nouns whose count is given in people
 # (English counted nouns: qtype.ENGLISH_COUNTED)
-_TOWNS = ("Kommunen", "Städte", "Gemeinden")
-_PEOPLE = ("Menschen", "Personen", "Leute")
 _COUNTED_ALIKE: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
-    (_TOWNS, _TOWNS),
-    (_PEOPLE, _PEOPLE),
-    (("Teilnehmende", "Teilnehmer"), _PEOPLE),
-    (("Fachleute", "Experten", "Expertinnen"), _PEOPLE),
-    (("Mitglieder", "Mitarbeitende", "Mitarbeiter", "Beschäftigte"), _PEOPLE),
+    (TOWNS, TOWNS),
+    (PEOPLE, PEOPLE),
+    (("Teilnehmende", "Teilnehmer"), PEOPLE),
+    (("Fachleute", "Experten", "Expertinnen"), PEOPLE),
+    (("Mitglieder", "Mitarbeitende", "Mitarbeiter", "Beschäftigte"), PEOPLE),
 )

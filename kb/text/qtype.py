@@ -190,12 +190,15 @@ _COUNTED_EN = re.compile(
     r"([a-z][\w-]{2,})",
     _I,
 )
+# German nouns that count people, and towns (kb/text/holds.py counts their synonyms alike)
+PEOPLE = ("Menschen", "Personen", "Leute")
+TOWNS = ("Kommunen", "Städte", "Gemeinden")
 # The German nouns that count what an English question counts: a count in German text can
 # then be matched against "how many companies" as against "wie viele Unternehmen" (general
 # usage; an English noun not listed here is met by any count, kb/answer/refusal.py)
 ENGLISH_COUNTED: dict[str, tuple[str, ...]] = {
-    "people": ("Menschen", "Personen", "Leute"),
-    "persons": ("Menschen", "Personen", "Leute"),
+    "people": PEOPLE,
+    "persons": PEOPLE,
     "participants": ("Teilnehmende", "Teilnehmer", "Teilnehmerinnen", "Menschen", "Personen"),
     "attendees": ("Teilnehmende", "Teilnehmer", "Besucher", "Menschen", "Personen"),
     "visitors": ("Besucher", "Besucherinnen", "Gäste", "Interessierte", "Menschen", "Personen"),
@@ -222,9 +225,9 @@ ENGLISH_COUNTED: dict[str, tuple[str, ...]] = {
     "organizations": ("Organisationen", "Träger"),
     "projects": ("Projekte",),
     "districts": ("Kreise",),
-    "municipalities": ("Kommunen", "Städte", "Gemeinden"),
-    "towns": ("Kommunen", "Städte", "Gemeinden"),
-    "cities": ("Kommunen", "Städte", "Gemeinden"),
+    "municipalities": TOWNS,
+    "towns": TOWNS,
+    "cities": TOWNS,
 }
 # ... but a sum of money after its modifiers ("How much state money …?", "how much EU funding")
 _COUNTED_EN_MONEY = re.compile(
@@ -604,6 +607,13 @@ def _asks_date(q: str) -> bool:
     )
 
 
+# Words that end the noun phrase after "how many": an auxiliary or a preposition
+_ENDS_NOUN_PHRASE = frozenset(
+    "do does did is are was were have has had will would can could should may might must of "
+    "per in at for from on to with by".split()
+)
+
+
 def _english_counted(q: str, m: re.Match[str]) -> str:
     """The counted noun after "how many": a noun of ENGLISH_COUNTED among its first three
     words, after the adjectives and modifiers it may come with ("how many young refugees"),
@@ -613,12 +623,6 @@ def _english_counted(q: str, m: re.Match[str]) -> str:
         lambda w: w not in _ENDS_NOUN_PHRASE, re.findall(r"[a-z]+", q[m.start(1) :].lower())[:3]
     )
     return next((w for w in words if w in ENGLISH_COUNTED), m.group(1))
-
-
-_ENDS_NOUN_PHRASE = frozenset(
-    "do does did is are was were have has had will would can could should may might must of "
-    "per in at for from on to with by".split()
-)
 
 
 def _classify(q: str) -> QuestionType:
