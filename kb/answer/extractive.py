@@ -669,12 +669,20 @@ class SentencePicker:
         Dazu gehören" and then the items)."""
         if not always and not (page[:end].rstrip().endswith(":") or _left_open(page, end)):
             return end
+        items = _items_after(page, end, self.max_list_items)
+        # a questionnaire's items are no answer: the list stops at an item that asks, unless an
+        # item that states follows it (a workflow's steps with the questions to ask at each:
+        # "- Präsentation in der Kerngruppe: Wie werden … bewertet?", "- Wo ergeben sich
+        # Lücken …?", "- Kerngruppe: Entscheidung über Schwerpunkte …")
+        stating = [i for i, (s, e) in enumerate(items) if not _asks(page[s + 2 : e])]
+        last = max(stating, default=-1)
+        # ... once the quote holds one of the list's items (not a line that introduces questions)
+        in_list = page.startswith("- ", page.rfind("\n", 0, end) + 1)
         pos = end
-        for _ in range(self.max_list_items):
-            m = layout.LIST_ITEM.match(page, pos + 1) if page[pos : pos + 1] == "\n" else None
-            if not m or _asks(m.group()[2:]):  # a questionnaire's items are no answer
+        for i, (_, e) in enumerate(items):
+            if i not in stating and (i > last or not in_list):
                 break
-            pos = m.end()
+            pos, in_list = e, True
         return pos
 
 
@@ -790,6 +798,19 @@ def _heading(text: str, line: str) -> bool:
     ):
         return False
     return line.strip() == text and not _TERMINAL.search(text)
+
+
+def _items_after(page: str, end: int, limit: int) -> list[tuple[int, int]]:
+    """The spans of the list items ("- …" lines) right after ``end``, at most ``limit``."""
+    items: list[tuple[int, int]] = []
+    pos = end
+    while len(items) < limit and page[pos : pos + 1] == "\n":
+        m = layout.LIST_ITEM.match(page, pos + 1)
+        if not m:
+            break
+        items.append((m.start(), m.end()))
+        pos = m.end()
+    return items
 
 
 def _asks(text: str) -> bool:

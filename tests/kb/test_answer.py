@@ -388,6 +388,36 @@ def test_a_list_question_answered_by_one_item_quotes_the_whole_list(list_kb: Kno
     )
 
 
+_WORKFLOW = (
+    "# Ablauf in Gedorf\n\n"
+    "Die Analyse der Angebote in Gedorf verläuft in mehreren Schritten:\n"
+    "- Koordinierungsstelle: Sammlung der vorhandenen Daten zu den Kursen\n"
+    "- Präsentation in der Steuerungsgruppe: Wie werden die Daten bewertet?\n"
+    "- Wo gibt es Lücken zwischen Bedarf und Angebot?\n"
+    "- Steuerungsgruppe: Entscheidung über Schwerpunkte und Planung der Maßnahmen\n"
+    "- Welche Maßnahmen beginnen sofort?\n"
+    "- Wer trägt die Kosten?\n\n"
+    "Das Land fördert die Kurse seit dem Frühjahr."
+)
+
+
+def test_a_workflow_list_goes_on_past_the_questions_asked_at_a_step(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """A step's questions ("- Wo gibt es Lücken …?") are part of a workflow whose next step
+    follows them; the questions after the last step are a questionnaire's and do not join."""
+    [answer] = ask_one_document(
+        settings,
+        tmp_path,
+        "ablauf.md",
+        _WORKFLOW,
+        "In welchen Schritten verläuft die Analyse der Angebote in Gedorf?",
+    )
+    quote = answer.citations[0].quote
+    assert "Sammlung" in quote and "Schwerpunkte" in quote, quote
+    assert "Kosten" not in quote and "sofort" not in quote, quote
+
+
 @pytest.fixture
 def lean_kb(settings: Settings, tmp_path: Path) -> Iterator[KnowledgeBase]:
     kb = one_document_kb(
