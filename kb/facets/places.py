@@ -91,16 +91,39 @@ class Gazetteer:
         return {name} | {p.name for p in self.places if p.district == name}
 
 
+# A district's vehicle registration code, which writing uses as its short name ("EN-Kreis"
+# for the Ennepe-Ruhr-Kreis); the code alone is too ambiguous a word ("EN", "SO", "UN").
+_PLATES = {
+    "Kreis Kleve": "KLE", "Kreis Mettmann": "ME", "Rhein-Kreis Neuss": "NE",
+    "Kreis Viersen": "VIE", "Kreis Wesel": "WES", "Kreis Düren": "DN", "Rhein-Erft-Kreis": "BM",
+    "Kreis Euskirchen": "EU", "Kreis Heinsberg": "HS", "Oberbergischer Kreis": "GM",
+    "Rheinisch-Bergischer Kreis": "GL", "Rhein-Sieg-Kreis": "SU", "Kreis Borken": "BOR",
+    "Kreis Coesfeld": "COE", "Kreis Recklinghausen": "RE", "Kreis Steinfurt": "ST",
+    "Kreis Warendorf": "WAF", "Kreis Gütersloh": "GT", "Kreis Herford": "HF",
+    "Kreis Höxter": "HX", "Kreis Lippe": "LIP", "Kreis Minden-Lübbecke": "MI",
+    "Kreis Paderborn": "PB", "Ennepe-Ruhr-Kreis": "EN", "Hochsauerlandkreis": "HSK",
+    "Märkischer Kreis": "MK", "Kreis Olpe": "OE", "Kreis Siegen-Wittgenstein": "SI",
+    "Kreis Soest": "SO", "Kreis Unna": "UN",
+}  # fmt: skip
+
+
 def _aliases(place: Place) -> list[str]:
     """Other names a district goes by: its genitive ("des Kreises Viersen", "des
-    Rhein-Kreises Neuss"), and the short name of one with a prefix ("Kreis Neuss", "Kreises
-    Neuss" for the Rhein-Kreis Neuss; "Neuss" alone is the town)."""
-    if place.kind != "kreis" or "Kreis " not in place.label:
+    Rhein-Kreises Neuss"), the short name of one with a prefix ("Kreis Neuss", "Kreises
+    Neuss" for the Rhein-Kreis Neuss; "Neuss" alone is the town), one named by an adjective
+    as it inflects ("im Märkischen Kreis", "des Oberbergischen Kreises"), and its registration
+    code with "-Kreis" ("EN-Kreis", "des EN-Kreises")."""
+    if place.kind != "kreis":
         return []
+    plate = [f"{_PLATES[place.name]}-Kreis"] if place.name in _PLATES else []
+    if m := re.fullmatch(r"([\w-]+)er Kreis", place.label):  # "im Märkischen Kreis"
+        return [f"{m.group(1)}en Kreis", f"{m.group(1)}en Kreises", *plate]
+    if "Kreis " not in place.label:
+        return plate
     genitive = place.label.replace("Kreis ", "Kreises ", 1)
     m = re.fullmatch(r"[\w-]+-Kreis (\w[\w -]*)", place.label)
     short = [f"Kreis {m.group(1)}", f"Kreises {m.group(1)}"] if m else []
-    return [genitive, *short]
+    return [genitive, *short, *plate]
 
 
 def _key(label: str) -> str:

@@ -204,6 +204,7 @@ ENGLISH_COUNTED: dict[str, tuple[str, ...]] = {
     "visitors": ("Besucher", "Besucherinnen", "Gäste", "Interessierte", "Menschen", "Personen"),
     "members": ("Mitglieder", "Menschen", "Personen"),
     "employees": ("Beschäftigte", "Mitarbeitende", "Mitarbeiter", "Menschen", "Personen"),
+    "experts": ("Experten", "Expertinnen", "Fachleute", "Menschen", "Personen"),
     "companies": ("Unternehmen", "Betriebe", "Firmen", "Arbeitgeber", "Aussteller"),
     "firms": ("Unternehmen", "Betriebe", "Firmen"),
     "employers": ("Arbeitgeber", "Unternehmen", "Betriebe"),

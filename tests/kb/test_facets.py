@@ -38,6 +38,14 @@ def test_places_are_found_in_their_usual_forms() -> None:
     assert names("im Kreis Neuss, des Kreises Neuss") == ["Rhein-Kreis Neuss"]
     assert names("Mitteilung des Rhein-Kreises Neuss") == ["Rhein-Kreis Neuss"]
     assert names("in der Stadt Neuss") == ["Neuss"]
+    # ... and by its registration code with "-Kreis"; the code alone is no name
+    assert names("die Berufskollegs des EN-Kreises") == ["Ennepe-Ruhr-Kreis"]
+    assert names("im HSK-Kreis und im Märkischen Kreis") == [
+        "Hochsauerlandkreis",
+        "Märkischer Kreis",
+    ]
+    assert names("des Rheinisch-Bergischen Kreises") == ["Rheinisch-Bergischer Kreis"]
+    assert names("EN und SO") == []
 
 
 def test_place_names_that_are_ordinary_words_need_a_place_cue() -> None:

@@ -180,6 +180,14 @@ def test_the_number_that_counts_the_asked_noun_fits_best() -> None:
     assert type_fit("Es war ein schöner Tag.", q, counted, analyze) == 0.0
 
 
+def test_english_experts_are_counted_as_german_experts_or_people() -> None:
+    q = classify("How many experts took part in the workshop?")
+    counted = counted_terms(q, analyze)
+    assert type_fit("Es kamen über 120 Menschen.", q, counted, analyze) == 1.0
+    assert type_fit("Dabei waren 30 Fachleute.", q, counted, analyze) == 1.0
+    assert type_fit("Vertreten waren 38 Zentren.", q, counted, analyze) == 0.6
+
+
 @pytest.mark.parametrize(
     "text",
     [
