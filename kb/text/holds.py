@@ -217,9 +217,11 @@ def type_fit(
         (qtype.frequency, _HAS_FREQUENCY),
         (qtype.age, _HAS_AGE),
         (qtype.languages, _HAS_LANGUAGE),
-    ):  # QuestionType.own_kind: that kind or nothing
-        if asked:
-            return 1.0 if given.search(text) else 0.0
+    ):  # QuestionType.own_kind: that kind or nothing (a tally: or a count, below)
+        if asked and given.search(text):
+            return 1.0
+        if asked and not qtype.tally:
+            return 0.0
     if qtype.duration:  # the length itself first; the date it runs until answers too
         return 1.0 if _HAS_DURATION.search(text) else 0.7 if _HAS_DATE.search(text) else 0.0
     if kind == AnswerType.DATE:

@@ -56,6 +56,9 @@ class QuestionType:
     # how often is asked ("Wie oft trifft sich …?", "How often …?"): a frequency ("zweimal pro
     # Jahr", "monatlich", "ein- bis dreimal") answers it, a date or a count of something does not
     frequency: bool = False
+    # ... how often something was done ("Wie oft war … vertreten?", "Wie oft haben sie sich
+    # getroffen?"): a frequency or a count of the times ("in 20 Fällen") answers it
+    tally: bool = False
     # an age is asked ("Wie alt …?", "Bis zu welchem Alter …?", "Up to what age …?"): an age
     # ("27 Jahre alt", "18- bis 27-Jährige", "unter 25 Jahren") answers it, another number not
     age: bool = False
@@ -76,7 +79,7 @@ class QuestionType:
     def own_kind(self) -> bool:
         """A frequency, an age or languages is asked: only that kind of fact answers it (see
         holds.type_fit), not a date, a count or other items."""
-        return self.frequency or self.age or self.languages
+        return (self.frequency and not self.tally) or self.age or self.languages
 
 
 _I = re.I
@@ -551,6 +554,13 @@ _DURATION_ASKED = re.compile(
     _I,
 )
 _FREQUENCY_ASKED = re.compile(rf"\b({_HOW_OFTEN})\b", _I)
+# ... of what happened, which a count answers too ("Wie oft war die IHK vertreten?", "Wie oft
+# haben sich die Gruppen getroffen?", "How often did they meet?": "in 20 Fällen", "dreimal")
+_TALLY_ASKED = re.compile(
+    r"\b(wie (oft|häufig)) (war|waren|wurde|wurden|hat|haben|hatte|hatten)\b"
+    r"|\bhow (often|frequently) (did|was|were|has|have|had)\b",
+    _I,
+)
 _LANGUAGES_ASKED = re.compile(
     r"\b(welche[nr]? (\w+ )?sprachen?|in welche[nr]? sprachen?|(which|what) (\w+ )?languages?)\b"
     r"(?!\s+(courses?|classes|skills?|requirements?|levels?|support|tests?)\b)",
@@ -578,7 +588,10 @@ def classify(question: str) -> QuestionType:
         and not _DEADLINE_ASKED.search(q),
         duration=kind.kind in (AnswerType.NUMBER, AnswerType.DATE)
         and bool(_DURATION_ASKED.search(q)),
-        frequency=kind.kind == AnswerType.NUMBER and bool(_FREQUENCY_ASKED.search(q)),
+        frequency=(
+            frequency := kind.kind == AnswerType.NUMBER and bool(_FREQUENCY_ASKED.search(q))
+        ),
+        tally=frequency and bool(_TALLY_ASKED.search(q)),
         age=kind.kind == AnswerType.NUMBER and bool(_AGE_ASKED.search(q)),
         languages=kind.kind not in (AnswerType.DATE, AnswerType.NUMBER)
         and bool(_LANGUAGES_ASKED.search(q)),

@@ -252,6 +252,13 @@ def test_how_often_asks_for_a_frequency() -> None:
     assert q.kind == AnswerType.NUMBER and q.frequency
     assert classify("How often does the group meet?").frequency
     assert not classify("Wie viele Sitzungen gab es?").frequency
+    # how often something was done is a count of it: "in 20 Fällen" answers
+    for tally in ("Wie oft war die IHK vertreten?", "How often did the groups meet in 2019?"):
+        counted = classify(tally)
+        assert counted.kind == AnswerType.NUMBER and counted.tally and not counted.own_kind
+        assert type_fit("Die IHK war in 20 Fällen vertreten.", counted, set(), analyze) > 0
+        assert type_fit("Sie haben ein- bis dreimal getagt.", counted, set(), analyze) == 1.0
+    assert not q.tally and type_fit("Die IHK war in 20 Fällen vertreten.", q, set(), analyze) == 0
     _assert_fits(
         q,
         answering=(
