@@ -30,11 +30,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from kb.answer.compose import is_english
 from kb.answer.overleaf import PageTurn, Part, begun_before, carried_over
 from kb.answer.scoring import Features, Weights, text_features
 from kb.facets.places import Gazetteer
 from kb.models import Chunk, Citation, Hit
 from kb.retrieval.catalog import Catalog
+from kb.retrieval.everyday import everyday_words
 from kb.retrieval.retriever import Retrieval
 from kb.retrieval.units import MIN_SENTENCE_WORDS
 from kb.store.vectors import SentenceUnit
@@ -295,7 +297,7 @@ class SentencePicker:
         asked = parts(question)
         # what the direct answer holds, once for both parts
         held = frozenset(analyze(page[direct[1] : direct[2]])) if asked else frozenset()
-        part = self._least_answered(asked, held, analyze, catalog)
+        part = self._least_answered(asked, held, page[direct[1] : direct[2]], analyze, catalog)
         limit = self.max_sentences + (part is not None)
         first = [direct]
         if part is not None:
@@ -311,18 +313,26 @@ class SentencePicker:
     def _least_answered(
         asked: tuple[str, str] | None,
         held: frozenset[str],
+        text: str,
         analyze: Callable[[str], list[str]],
         catalog: Catalog,
     ) -> str | None:
-        """Of a question's two parts, the one whose words the direct answer (``held``, its
-        terms) holds least (the second on a tie); None for a simple question."""
+        """Of a question's two parts, the one the direct answer (``text``; ``held``, its terms)
+        answers least: the one whose words it holds least (the second on a tie); for an English
+        question, whose words no German quote holds, first the one whose asked kind of fact it
+        lacks, if only one's ("How many people …, and how much money …?" answered with the
+        sum); None for a simple question."""
         if asked is None:
             return None
+        english = is_english(asked[0])
 
-        def unheld(part: str) -> float:
+        def unheld(part: str) -> tuple[bool, float]:
+            qtype = classify(part)
+            fits = english and type_fit(text, qtype, counted_terms(qtype, analyze), analyze) >= 1
             weights = term_weights(analyze(part), catalog)
             total = sum(weights.values())
-            return sum(v for t, v in weights.items() if t not in held) / total if total else 0.0
+            share = sum(v for t, v in weights.items() if t not in held) / total if total else 0.0
+            return not fits, share
 
         first, second = asked
         return first if unheld(first) > unheld(second) else second
@@ -350,7 +360,10 @@ class SentencePicker:
             first = next(spelled, None)
             if first is not None:
                 return first, first.start, first.end
-        wanted = {t: v for t, v in term_weights(analyze(part), catalog).items() if t not in held}
+        # the part's own words and the documents' words for its everyday ones ("how many
+        # people" → Menschen, Personen)
+        words = analyze(f"{part} {everyday_words(part)}")
+        wanted = {t: v for t, v in term_weights(words, catalog).items() if t not in held}
         if not wanted:
             return None
         counted = counted_terms(qtype, analyze)

@@ -969,6 +969,29 @@ def test_each_part_of_a_question_of_two_parts_is_quoted(ask: Ask) -> None:
     assert "fünf Beratungstagen" in answer.answer and "Frankfurt" in answer.answer, answer.answer
 
 
+def test_an_english_question_of_two_parts_gets_the_part_its_answer_lacks_quoted(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """No German quote holds an English part's words: the part whose asked kind of fact the
+    direct answer lacks (the people, not the sum) gets the quote, found by the German nouns for
+    its counted one ("people" → Menschen)."""
+    [answer] = ask_one_document(
+        settings,
+        tmp_path,
+        "programm.md",
+        "# Förderprogramm in Jedorf\n\n"
+        "Der Landtag hat für das Förderprogramm in Jedorf 40 Millionen Euro bereitgestellt. "
+        "Die Mittel werden über drei Jahre an die Kommunen verteilt.\n\n"
+        "Zu den Zielen des Programms gehört die Ausbildung junger Geflüchteter. "
+        "Nach aktuellem Planungsstand sollen bis zu 9.800 Menschen von der Förderung "
+        "profitieren können.\n\n"
+        "Die Anträge nimmt das Integrationszentrum entgegen.",
+        "How many people are expected to benefit from the funding programme in Jedorf, and "
+        "how much money does the state provide for it?",
+    )
+    assert "40 Millionen" in answer.answer and "9.800" in answer.answer, answer.answer
+
+
 def test_a_question_whose_passage_holds_most_of_its_words_is_hedged_not_refused(
     ask: Ask,
 ) -> None:
