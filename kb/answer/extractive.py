@@ -590,6 +590,7 @@ class SentencePicker:
                 end = self._extend_list(page, cand.end)
                 covered |= cand.terms
                 end = self._adds_words(cand, page, end, weights, covered, analyze)
+                end = self._extend_list(page, end)  # ... as does a next sentence that joined
                 chosen.append((cand, cand.start, end))
                 docs.add(cand.chunk.doc_id)
                 fits = max(fits, cand.fits_type)

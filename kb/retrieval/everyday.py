@@ -55,7 +55,17 @@ _EVERYDAY: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "Dolmetscher Sprachmittler Sprachmittlung",
         ),
         # school
-        (r"\bschwänz\w*", "Schulabsentismus Fehlzeiten schulmüde"),
+        (
+            r"\bschwänz\w*|\b(kaum|nicht|selten|nie)\s+(mehr\s+|noch\s+)?(zur|in\s+die)\s+Schule\b"
+            r"|\b(skip(s|ping)?|miss(es|ing)?)\s+school\b",
+            "Schulabsentismus Schulverweigerung Fehlzeiten schulmüde",
+        ),
+        # who is a member: who sits on a body, or at its table
+        (
+            r"\bwer\s+sitzt\b|\bsitz(t|en)\s+(\w+\s+){0,4}?(mit\s+)?am\s+Tisch\b"
+            r"|\bwho\s+sits\s+(on|in)\b",
+            "vertreten Mitglieder",
+        ),
         # being left out, keeping out, having a say
         (
             r"\bflieg\w*\s+(\w+\s+){0,6}raus\b|\brausgeflogen|\brausfliegen",

@@ -992,6 +992,19 @@ def test_an_english_question_of_two_parts_gets_the_part_its_answer_lacks_quoted(
     assert "40 Millionen" in answer.answer and "9.800" in answer.answer, answer.answer
 
 
+def test_a_supporting_quote_whose_next_sentence_introduces_a_list_comes_with_its_items(
+    ask: Ask,
+) -> None:
+    """ "… erweitert." joins the next sentence for its words ("In der Lenkungsgruppe sind
+    folgende Ämter und Institutionen vertreten:"), which comes with the items it introduces,
+    over the page break too."""
+    answer = ask("Wer sitzt in Münster in der Lenkungsgruppe des Projekts?")
+    quotes = " ".join(c.quote for c in answer.citations)
+    assert "vertreten:" in quotes and "Sozialamt" in quotes and "Integrationsrat" in quotes, (
+        answer.answer
+    )
+
+
 def test_a_question_whose_passage_holds_most_of_its_words_is_hedged_not_refused(
     ask: Ask,
 ) -> None:

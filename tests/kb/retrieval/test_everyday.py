@@ -28,6 +28,10 @@ from kb.retrieval.everyday import everyday_words
         ("Wer leitete das Projekt?", "Leitung"),
         ("Who is leading the project?", "Leitung"),
         ("Welche Ämter sitzen unter einem Dach?", "Haus"),
+        ("Die Kinder gehen kaum noch zur Schule. Wer hilft?", "Schulverweigerung"),
+        ("He keeps skipping school, what can we do?", "Schulabsentismus"),
+        ("Wer sitzt in der Lenkungsgruppe?", "vertreten"),
+        ("In wie vielen Gruppen sitzt die VHS mit am Tisch?", "vertreten"),
     ],
 )
 def test_an_everyday_word_brings_in_the_written_one(question: str, written: str) -> None:
