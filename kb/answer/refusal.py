@@ -218,7 +218,7 @@ class RefusalGate:
         if _kind_missing(question, qtype, extract, pages, frames, counted, analyze):
             return slots.Missing((), "type")
         if slots.deadline_missing(qtype, quotes):
-            return slots.Missing((), "deadline")
+            return slots.Missing((), "period" if slots.asks_period(question) else "deadline")
         if slots.average_missing(asked, quotes):
             return slots.Missing((), "average")
         if slots.steps_missing(question, qtype, [c.quote for c in extract.citations]):

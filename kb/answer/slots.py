@@ -69,9 +69,10 @@ class Missing:
     # "number", "contact", "place", "type", "scope" (the fact is given, for another year or
     # place), "role" (only a deputy is named), "holder" (a head asked, and the quotes name
     # people but say of no one that they lead), "pending" (results asked, only announced),
-    # "part" (a part of the question's figure asked, none given), "deadline" (a deadline asked,
-    # none given), "average" (an average asked, none stated), "abbreviation" (what it stands for
-    # asked, and the quotes do not spell it out), "steps" (a procedure asked, no steps given),
+    # "part" (a part of the question's figure asked, none given), "deadline" or "period" (a
+    # deadline or a period asked, none given), "average" (an average asked, none stated),
+    # "abbreviation" (what it stands for asked, and the quotes do not spell it out), "steps"
+    # (a procedure asked, no steps given),
     # "instance" (which one of a kind asked, and the direct answer speaks of the kind but names
     # none), "venue" (where something took place asked, and no place, room or building named),
     # "next" (the next date asked, and only a past one given) or "reason" (why asked, and the
@@ -575,6 +576,14 @@ _STEPS_ASKED = re.compile(
     r"step by step|in (what|which) order)\b",
     re.I,
 )
+
+
+# ... or a period, from its start to its end ("Von wann bis wann …?"), which "bis" gives too
+_PERIOD_ASKED = re.compile(r"\b(von wann bis wann|from when (until|till|to) when)\b", re.I)
+
+
+def asks_period(question: str) -> bool:
+    return bool(_PERIOD_ASKED.search(question))
 
 
 def deadline_missing(qtype: QuestionType, quotes: str) -> bool:

@@ -309,6 +309,17 @@ TWINS = {
         "Bis wann war die ausgefüllte Arbeitshilfe zur Angebotsanalyse einzureichen?",
         "Mitte Juni 2019",
     ),
+    "a period asked where only a start is dated": Twins(
+        "# Förderung\n\n"
+        "Im Frühjahr 2019 begannen die Kommunen mit dem Sprachkursprogramm für junge "
+        "Geflüchtete.\n\n"
+        "# Modellprojekt\n\n"
+        "Das Modellprojekt Sprachbrücke lief von Oktober 2017 bis Juni 2019 in drei Kommunen.\n",
+        "Von wann bis wann läuft das Sprachkursprogramm für junge Geflüchtete?",
+        ("Einen Zeitraum, von wann bis wann, nennen sie dazu nicht.",),
+        "Von wann bis wann lief das Modellprojekt Sprachbrücke?",
+        "Oktober 2017 bis Juni 2019",
+    ),
     "a division head named where the organisation's head is asked": Twins(
         "# Fachtag\n\n"
         "Dr. Max Muster, Leiter des Fachbereichs Ausbildung bei der Landesagentur für Arbeit, "
