@@ -151,6 +151,16 @@ _HAS_PERSON = re.compile(
 )
 
 
+# ... or after a head's title written as a compound ("Kreisdirektor Dirk Brügge",
+# "Projektleiterin Anna Muster", "Landrat Hans Beispiel"): a name, for what a name answers
+_TITLED_NAME = re.compile(
+    r"\b[A-ZÄÖÜ][a-zäöüß]*(direktor|direktorin|leiter|leiterin|dezernent|dezernentin|"
+    r"bürgermeister|bürgermeisterin|koordinator|koordinatorin|referent|referentin|führer|"
+    r"führerin)\s+" + _NAME_WORD + r"\s+" + _NAME_WORD + r"|\b(Landrat|Landrätin|Minister|"
+    r"Ministerin|Staatssekretär|Staatssekretärin)\s+" + _NAME_WORD + r"\s+" + _NAME_WORD
+)
+
+
 def person_spans(text: str) -> list[tuple[int, int]]:
     """Where the text names a person (after a title, or next to a role)."""
     return [m.span() for m in _HAS_PERSON.finditer(text)]
@@ -243,7 +253,7 @@ def type_fit(
             return 0.3 if _HAS_NAME.search(text) or _HAS_PERSON.search(text) else 0.0
         if qtype.person:
             return 1.0 if _HAS_PERSON.search(text) else 0.3 if _HAS_NAME.search(text) else 0.0
-        return 1.0 if _HAS_NAME.search(text) else 0.0
+        return 1.0 if _HAS_NAME.search(text) or _TITLED_NAME.search(text) else 0.0
     if kind in (AnswerType.LIST, AnswerType.PROCEDURE):
         if page is not None and end is not None and text.rstrip().endswith(":"):
             items = _LIST_ITEMS.match(page, end)

@@ -434,6 +434,21 @@ def test_a_person_asked_for_needs_a_persons_name() -> None:
     assert type_fit("Kontakt: Kommunales Integrationszentrum", q, set(), analyze) < 1.0
 
 
+def test_a_name_after_a_compound_title_answers_who_holds_something() -> None:
+    """ "Wer hat die Federführung …?" is answered by "Kreisdirektor Dirk Brügge": a title
+    written as a compound ("Kreisdirektor", "Projektleiterin") before a name names a person."""
+    q = classify("Wer hat im Kreis die Federführung für die Initiative?")
+    assert q.kind == AnswerType.NAME and not q.person
+    for text in (
+        "Die Federführung hat Kreisdirektor Dirk Brügge, mit der Geschäftsführung …",
+        "Es sprach Projektleiterin Anna Muster.",
+        "Landrat Hans Beispiel eröffnete die Sitzung.",
+    ):
+        assert type_fit(text, q, set(), analyze) == 1.0, text
+    assert type_fit("Die Federführung hat der Kreisdirektor.", q, set(), analyze) == 0.0
+    assert type_fit("Der Kreisdirektor Kommunales Integrationszentrum", q, set(), analyze) == 0.0
+
+
 def test_a_contact_detail_asked_for_is_what_fits() -> None:
     postal = classify("What is the postal address of the institute?")
     address = "Universität Duisburg-Essen, Gebäude LE, 47048 Duisburg"
