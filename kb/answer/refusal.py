@@ -201,7 +201,11 @@ class RefusalGate:
             where = "\n".join(
                 _described(c.title, c.file_name, c.section, c.text) for c in extract.chunks
             ) + _lead_places({c.doc_id for c in extract.chunks}, catalog)
-            unnamed = slots.places_unnamed(question, where, _places_and_countries)
+            # a country of a preamble is where the asker's protégé comes from ("ich begleite
+            # einen 22-Jährigen aus Afghanistan, … gibt's ein Angebot …?"), not what is asked
+            # about; a town of it is where the asker looks ("Ich wohne in Viersen. …")
+            places = [*Gazetteer.load().find(question), *Countries.load().find(asked)]
+            unnamed = slots.places_unnamed(question, where, _places_and_countries, places)
             if unnamed:
                 return slots.Missing(tuple(unnamed), "place")
         lines = "\n".join(c.quote for c in extract.citations)

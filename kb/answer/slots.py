@@ -364,10 +364,13 @@ def _new_place(question: str, quotes: str, find_places: PlaceFinder) -> bool:
     return any(p.name not in known for p in find_places(quotes))
 
 
-def places_unnamed(question: str, cited: str, find_places: PlaceFinder) -> list[str]:
-    """Places the question names that the cited passages (with their section, their document's
-    title and file name) never name: a question about one town answered from another's."""
-    asked = find_places(question)
+def places_unnamed(
+    question: str, cited: str, find_places: PlaceFinder, asked: Sequence[Named] | None = None
+) -> list[str]:
+    """Places the question names (``asked``, when given: those that matter) that the cited
+    passages (with their section, their document's title and file name) never name: a question
+    about one town answered from another's."""
+    asked = find_places(question) if asked is None else asked
     if not asked:
         return []
     # "Kreis Neuss" (the town's name) and "Rhein-Kreis Neuss" (the district) count as the same;

@@ -141,7 +141,7 @@ _REACH_ASKED = re.compile(
 
 _DATE = re.compile(
     r"\b(wann|seit wann|bis wann|ab wann|in welche[mn]? (jahr|monat|zeitraum)|an welchem tag|"
-    r"welche[sm]? datum|zu welchem zeitpunkt|wie lange (läuft|lief|dauert|dauerte|gilt)|"
+    r"welche[sm]? (datum|stichtag)|zu welchem zeitpunkt|wie lange (läuft|lief|dauert|dauerte|gilt)|"
     r"zu welcher uhrzeit|um wie ?viel uhr|when|since when|until when|which year|what date|"
     r"in what year|at what time|what time (does|do|did|is|was|will|are))\b",
     _I,
@@ -537,11 +537,11 @@ _HOPED = re.compile(
 
 _DAY_ASKED = re.compile(
     r"\b((welche[sm]?|genaue[ns]?|exakte[ns]?) datum|(on )?(what|which) (exact )?date|"
-    r"exact date)\b",
+    r"exact date|stichtag\w*|cut-off date)\b",
     _I,
 )
 _DEADLINE_ASKED = re.compile(
-    r"\b(bis wann|bis zu welchem (tag|datum|termin|zeitpunkt)|frist\w*|stichtag\w*|deadline|"
+    r"\b(bis wann|bis zu welchem (tag|datum|termin|zeitpunkt)|frist\w*|deadline|"
     r"by when|until when)\b",
     _I,
 )

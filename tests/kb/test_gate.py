@@ -127,6 +127,18 @@ def test_a_figure_for_people_from_another_country_is_hedged(courses_kb: Knowledg
     assert answer.uncertain and "„Afghanistan“" in answer.answer
 
 
+def test_a_country_of_a_preamble_is_not_what_is_asked(courses_kb: KnowledgeBase) -> None:
+    """Where the asker's protégé comes from is no place the answer must name; in the asking
+    sentence it is."""
+    answer = courses_kb.ask(
+        "Ich begleite eine Familie aus Afghanistan. Gibt es in Bielefeld einen Sprachkurs für "
+        "Familien?"
+    )
+    assert not answer.uncertain and "Bielefeld" in answer.answer, answer.answer
+    asked = courses_kb.ask("Gibt es in Bielefeld einen Sprachkurs für Familien aus Afghanistan?")
+    assert asked.uncertain and "„Afghanistan“" in asked.answer, asked.answer
+
+
 def test_a_country_named_by_its_adjective_is_answered(courses_kb: KnowledgeBase) -> None:
     answer = courses_kb.ask(
         "Wie viele Familien aus Syrien besuchen den Elterntreff in Gelsenkirchen?"

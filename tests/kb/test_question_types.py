@@ -434,6 +434,13 @@ def test_a_person_asked_for_needs_a_persons_name() -> None:
     assert type_fit("Kontakt: Kommunales Integrationszentrum", q, set(), analyze) < 1.0
 
 
+def test_a_cut_off_date_asks_for_a_day_not_a_deadline() -> None:
+    q = classify("Ab welchem Stichtag gilt das Arbeitsverbot?")
+    assert q.kind == AnswerType.DATE and q.day and not q.deadline
+    said = "Es gilt für Anträge, die nach dem 31.08.2015 gestellt wurden."
+    assert type_fit(said, q, set(), analyze) == 1.0
+
+
 def test_a_name_after_a_compound_title_answers_who_holds_something() -> None:
     """ "Wer hat die Federführung …?" is answered by "Kreisdirektor Dirk Brügge": a title
     written as a compound ("Kreisdirektor", "Projektleiterin") before a name names a person."""
