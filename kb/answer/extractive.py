@@ -46,6 +46,7 @@ from kb.text.holds import (
     SEQUENCE,
     counted_terms,
     gives_cause,
+    people_named,
     relates_cause,
     spells_out,
     type_fit,
@@ -103,6 +104,8 @@ class Sentence:
     kind: str | None  # layout kind when not prose
     terms: frozenset[str] = frozenset()
     allowed: bool = True  # prose, or non-prose that may answer this question (_allowed)
+    # where the sentence that names the person it speaks of as "er"/"sie" begins (_said_by)
+    antecedent: int | None = None
 
     @property
     def coverage(self) -> float:
@@ -210,6 +213,11 @@ class SentencePicker:
             )
             before = i > 0 and units[i - 1][1] is hit  # the neighbours in the same passage
             after = i + 1 < len(units) and units[i + 1][1] is hit
+            fits = type_fit(unit.text, qtype, counted, analyze, page, unit.end)
+            antecedent = None
+            if qtype.kind == AnswerType.NAME and not qtype.contact and fits < 1.0:
+                antecedent = _said_by(unit, page)
+                fits = 1.0 if antecedent is not None else fits
             features = Features(
                 coverage=covers[i],
                 focus=sum(v for t, v in focus.items() if t in terms) / focus_total,
@@ -218,7 +226,7 @@ class SentencePicker:
                 if sim is not None
                 else 0.0,
                 rank=hit.score / top_score if top_score else 0.0,
-                fits_type=type_fit(unit.text, qtype, counted, analyze, page, unit.end),
+                fits_type=fits,
                 nonprose=0.0 if allowed else 1.0,
                 prev_coverage=covers[i - 1] if before else 0.0,
                 next_coverage=covers[i + 1] if after else 0.0,
@@ -227,7 +235,7 @@ class SentencePicker:
             out.append(
                 Sentence(
                     rank, hit.chunk, unit.start, unit.end, unit.text,
-                    features.score(w), features, kind, terms, allowed,
+                    features.score(w), features, kind, terms, allowed, antecedent,
                 )
             )  # fmt: skip
         out.sort(key=lambda x: -x.score)
@@ -435,7 +443,9 @@ class SentencePicker:
             end = self._extend_list(page, nxt[1], always=False)
         if wants_items and page.endswith(":", 0, end):  # introduces no list of items
             end = self._block_after(page, end)
-        if _ANAPHORIC_START.match(page[start:end]):
+        if best.antecedent is not None and end - best.antecedent <= self.weights.lean_chars:
+            start = min(start, best.antecedent)  # ... with the sentence naming who "er" is
+        elif _ANAPHORIC_START.match(page[start:end]):
             start = _previous_sentence_start(page, start)
         elif qtype.kind == AnswerType.REASON:  # ... or the one before gives a reason too
             before = _previous_sentence_start(page, start)
@@ -812,6 +822,30 @@ def _heading(text: str, line: str) -> bool:
     ):
         return False
     return line.strip() == text and not _TERMINAL.search(text)
+
+
+# a person spoken of by a pronoun within the sentence ("Für die Zukunft wünschte er sich …";
+# not an opening "Sie", as often a thing: "Sie wird von der Agentur organisiert")
+_PERSONAL_PRONOUN = re.compile(r"\s(?:er|sie)\s")
+
+
+def _said_by(unit: SentenceUnit, page: str) -> int | None:
+    """Where the sentence begins that names the person ``unit`` speaks of as "er" or "sie":
+    one of the two before it in its paragraph (the nearer first) that names one person, when
+    ``unit`` names none itself ("Darauf verwies Matthias A., Projektleiter … . Für die Zukunft
+    wünschte er sich …" answers "Wer hat sich … gewünscht?")."""
+    if not _PERSONAL_PRONOUN.search(unit.text) or people_named(unit.text):
+        return None
+    start = unit.start
+    for _ in range(2):
+        before = _previous_sentence_start(page, start)
+        if before == start:
+            return None
+        named = people_named(page[before:start])
+        if named:
+            return before if named == 1 else None
+        start = before
+    return None
 
 
 def _items_after(page: str, end: int, limit: int) -> list[tuple[int, int]]:

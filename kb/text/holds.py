@@ -151,14 +151,25 @@ _HAS_PERSON = re.compile(
 )
 
 
-# ... or after a head's title written as a compound ("Kreisdirektor Dirk Brügge",
-# "Projektleiterin Anna Muster", "Landrat Hans Beispiel"): a name, for what a name answers
-_TITLED_NAME = re.compile(
-    r"\b[A-ZÄÖÜ][a-zäöüß]*(direktor|direktorin|leiter|leiterin|dezernent|dezernentin|"
+# ... or next to a title written as a compound, before the name ("Kreisdirektor Dirk Brügge",
+# "Landrat Hans Beispiel") or after it ("Matthias A., Projektleiter am …"): a person named, for
+# what a name answers and for whom "er" or "sie" stands (not for the role checks, which weigh
+# the roles of _ROLE)
+_TITLE = (
+    r"([A-ZÄÖÜ][a-zäöüß]*(direktor|direktorin|leiter|leiterin|dezernent|dezernentin|"
     r"bürgermeister|bürgermeisterin|koordinator|koordinatorin|referent|referentin|führer|"
-    r"führerin)\s+" + _NAME_WORD + r"\s+" + _NAME_WORD + r"|\b(Landrat|Landrätin|Minister|"
-    r"Ministerin|Staatssekretär|Staatssekretärin)\s+" + _NAME_WORD + r"\s+" + _NAME_WORD
+    r"führerin)|Landrat|Landrätin|Minister|Ministerin|Staatssekretär|Staatssekretärin)"
 )
+_TITLED_NAME = re.compile(
+    rf"\b{_TITLE}\s+{_NAME_WORD}\s+{_NAME_WORD}"
+    rf"|\b{_NAME_WORD}\s+{_NAME_WORD}(-{_NAME_WORD})?,\s+(die |der )?{_TITLE}"
+)
+
+
+def people_named(text: str) -> int:
+    """How many people the text names, by title or role or next to one's compound."""
+    spans = person_spans(text) + [m.span() for m in _TITLED_NAME.finditer(text)]
+    return len({start for start, _ in spans})
 
 
 def person_spans(text: str) -> list[tuple[int, int]]:

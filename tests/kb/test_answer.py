@@ -1005,6 +1005,27 @@ def test_a_supporting_quote_whose_next_sentence_introduces_a_list_comes_with_its
     )
 
 
+def test_who_said_something_is_answered_with_the_sentence_naming_who_er_is(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """ "Für die Zukunft wünschte er sich …" answers "Wer hat sich … gewünscht?" only with the
+    sentence that names him, two sentences before it."""
+    [answer] = ask_one_document(
+        settings,
+        tmp_path,
+        "werkstatt.md",
+        "# Werkstattgespräch in Ledorf\n\n"
+        "Viele Auszubildende haben große Lücken in der Fachsprache. Darauf verwies unter anderem "
+        "Max Muster, Projektleiter beim Jobcenter Ledorf. Ohne grundlegende Sprachkenntnisse "
+        "werde es schwierig, die Berufsschule zu schaffen. Für die Zukunft wünschte er sich "
+        "daher mehr Sprachkurse während der Ausbildung.\n\n"
+        "Die Anmeldung erfolgt im Rathaus.",
+        "Wer hat sich mehr Sprachkurse während der Ausbildung gewünscht?",
+    )
+    quote = answer.citations[0].quote
+    assert quote.startswith("Darauf verwies") and "wünschte er sich" in quote, answer.answer
+
+
 def test_a_question_whose_passage_holds_most_of_its_words_is_hedged_not_refused(
     ask: Ask,
 ) -> None:

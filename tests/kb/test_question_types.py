@@ -450,6 +450,7 @@ def test_a_name_after_a_compound_title_answers_who_holds_something() -> None:
         "Die Federführung hat Kreisdirektor Dirk Brügge, mit der Geschäftsführung …",
         "Es sprach Projektleiterin Anna Muster.",
         "Landrat Hans Beispiel eröffnete die Sitzung.",
+        "Darauf verwies Matthias Muster-Beispiel, Projektleiter am Integration Point.",
     ):
         assert type_fit(text, q, set(), analyze) == 1.0, text
     assert type_fit("Die Federführung hat der Kreisdirektor.", q, set(), analyze) == 0.0
