@@ -313,6 +313,8 @@ class SentencePicker:
             if answering is not None:
                 first.append(answering)
         supports = self._supports(best, first, ranked, weights, fits, limit, page_text, analyze)
+        if qtype.kind in (AnswerType.LIST, AnswerType.PROCEDURE):  # ... with what they introduce
+            supports = [(c, s, self._introduced(page_text[c.chunk.id], e)) for c, s, e in supports]
         spans = [*first, *supports]
         covered = frozenset(t for t in _held_terms(spans) if t in weights)
         return self._compose(spans, page_text, best, covered, turn)
@@ -434,15 +436,11 @@ class SentencePicker:
         if (
             nxt is not None
             and nxt[1] - nxt[0] <= self.weights.brief_chars
-            and (
-                _POINTS_BACK.match(page[nxt[0] : nxt[1]])
-                # "Folgende Ziele wurden erarbeitet:" introduces what a list question asks
-                or (wants_items and page.endswith(":", 0, nxt[1]))
-            )
+            and _POINTS_BACK.match(page[nxt[0] : nxt[1]])
         ):
             end = self._extend_list(page, nxt[1], always=False)
-        if wants_items and page.endswith(":", 0, end):  # introduces no list of items
-            end = self._block_after(page, end)
+        if wants_items:
+            end = self._introduced(page, end)
         if best.antecedent is not None and end - best.antecedent <= self.weights.lean_chars:
             start = min(start, best.antecedent)  # ... with the sentence naming who "er" is
         elif _ANAPHORIC_START.match(page[start:end]):
@@ -673,6 +671,21 @@ class SentencePicker:
                 start = line
             break
         return start
+
+    def _introduced(self, page: str, end: int) -> int:
+        """For a list question: a short next sentence that introduces what is asked ("Die Ideen
+        beziehen sich auf unterschiedliche Felder:") joins the quote with the list or lines it
+        introduces; so do those a quote ending in ':' introduces."""
+        nxt = _next_sentence(page, end)
+        if (
+            nxt is not None
+            and nxt[1] - nxt[0] <= self.weights.brief_chars
+            and page.endswith(":", 0, nxt[1])
+        ):
+            end = self._extend_list(page, nxt[1], always=False)
+        if page.endswith(":", 0, end):  # introduces no list of items
+            end = self._block_after(page, end)
+        return end
 
     def _block_after(self, page: str, end: int) -> int:
         """What an introduction ending in ':' introduces when it is no list of items: the lines

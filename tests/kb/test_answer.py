@@ -1026,6 +1026,20 @@ def test_who_said_something_is_answered_with_the_sentence_naming_who_er_is(
     assert quote.startswith("Darauf verwies") and "wünschte er sich" in quote, answer.answer
 
 
+def test_a_supporting_quote_comes_with_the_lines_a_short_next_sentence_introduces(
+    ask: Ask,
+) -> None:
+    """For a list question, "… über den Innovationsfonds umgesetzt werden sollen …" is followed
+    by "Die Ideen beziehen sich auf unterschiedliche Felder:" and the lines of the fields: they
+    join the supporting quote as they would the direct answer."""
+    answer = ask(
+        "Zu welchen Themen hatten Kommunen schon Ideen, die sie über den Innovationsfonds "
+        "umsetzen wollten?"
+    )
+    quotes = " ".join(c.quote for c in answer.citations)
+    assert "Felder:" in quotes and "Sport" in quotes and "Fachsprache" in quotes, answer.answer
+
+
 def test_a_question_whose_passage_holds_most_of_its_words_is_hedged_not_refused(
     ask: Ask,
 ) -> None:
