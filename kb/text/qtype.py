@@ -188,6 +188,13 @@ _NUMBER = re.compile(
 _COUNTED_DE_NOUN = re.compile(
     r"\b(?i:wie ?viele?n?)\s+(?:[a-zäöüß-]+\s+){0,3}([A-ZÄÖÜ](?:[\w-]|['’]s-){2,})"
 )
+# ... in a question typed in lower case, the word right before the verb ("wie viele aussteller
+# waren …?"; kb/text/casing.py capitalises only the nouns the documents write)
+_COUNTED_DE_LOWER = re.compile(
+    r"\b(?i:wie ?viele?n?)\s+([a-zäöüß][\w-]{2,})\s+(?:waren|sind|gab|gibt|haben|hatten|hat|"
+    r"nahmen|nehmen|kamen|kommen|werden|wurden|leben|lebten|sitzen|saßen|gehören|gehörten|"
+    r"arbeiten|arbeiteten|besuchen|besuchten|stehen|standen)\b"
+)
 _COUNTED_EN = re.compile(
     r"\bhow (?:many|much)\s+(?!(?:does|did|are|was|were|has|have|had|will|can|of)\b)"
     r"([a-z][\w-]{2,})",
@@ -372,13 +379,14 @@ _YES_NO = re.compile(
     r"must|will|has|have|did|should)\b",
     _I,
 )
-# A sentence ends at ?/! or at a full stop after a word before a capital: not after "14.",
-# "z. B." or an abbreviation ("Prof. Dr.").
+# A sentence ends at "?" or "!", or at a full stop after a word before the next word — not after
+# "14.", "z. B." or an abbreviation ("Prof. Dr."); the next word may be in lower case, as a
+# question typed so has it ("… muss aber nebenher arbeiten. gibts irgendwo …?")
 _ABBREVIATIONS = ("Prof", "Dipl", "bzw", "vgl", "ggf", "evtl", "inkl", "usw", "Hrsg", "zzgl", "etc")
 _BOUNDARY = re.compile(
     r"(?<=[?!])\s+|(?<=[a-zäöüß]{3}\.)"
     + "".join(rf"(?<!\b{a}\.)" for a in _ABBREVIATIONS)
-    + r"\s+(?=[A-ZÄÖÜ])"
+    + r"\s+(?=[^\W\d_])"
 )
 
 
@@ -647,6 +655,7 @@ def _classify(q: str) -> QuestionType:
         return QuestionType(AnswerType.DATE)
     if _NUMBER.search(q):
         m = _COUNTED_DE_NOUN.search(q) or _COUNTED_EN_MONEY.search(q)
+        m = m or _COUNTED_DE_LOWER.search(q)
         english = None if m else _COUNTED_EN.search(q)
         counted = m.group(1) if m else _english_counted(q, english) if english else None
         measured = [g for found in _MEASURED.finditer(q) for g in found.groups() if g]

@@ -114,6 +114,14 @@ def test_a_preamble_does_not_decide_the_type() -> None:
     # nor is an abbreviation
     asked = "Unter welcher Nummer erreiche ich Prof. Dr. Reis bzw. Herrn Wende?"
     assert focus(asked) == asked
+    # a question typed in lower case ends its preamble with a full stop all the same
+    typed = "hab hier einen mann (22), muss nebenher arbeiten. gibts ein modell wo beides geht?"
+    assert focus(typed) == "gibts ein modell wo beides geht?"
+
+
+def test_a_counted_noun_typed_in_lower_case_is_the_word_before_the_verb() -> None:
+    assert classify("wie viele aussteller waren bei der börse?").counted == "aussteller"
+    assert classify("Wie viele junge Leute kamen?").counted == "Leute"
 
 
 def test_a_number_question_knows_what_it_counts() -> None:
