@@ -411,4 +411,6 @@ _COUNTED_ALIKE: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("Teilnehmende", "Teilnehmer"), PEOPLE),
     (("Fachleute", "Experten", "Expertinnen"), PEOPLE),
     (("Mitglieder", "Mitarbeitende", "Mitarbeiter", "Beschäftigte"), PEOPLE),
+    # young people are counted as the pupils or school leavers they are
+    (("Jugendliche",), ("Schüler", "Schülerinnen", "Schulabgänger", "Schulabgängerinnen")),
 )

@@ -188,6 +188,14 @@ def test_the_number_that_counts_the_asked_noun_fits_best() -> None:
     assert type_fit("Es war ein schöner Tag.", q, counted, analyze) == 0.0
 
 
+def test_young_people_are_counted_as_the_pupils_or_school_leavers_they_are() -> None:
+    q = classify("Für wie viele Jugendliche wurde das Verfahren erprobt?")
+    counted = counted_terms(q, analyze)
+    said = "Es wird für 128 (von ursprünglich 650) Schulabgängerinnen und Schulabgänger erprobt."
+    assert type_fit(said, q, counted, analyze) == 1.0
+    assert type_fit("Vertreten waren 38 Zentren.", q, counted, analyze) == 0.6
+
+
 def test_english_experts_are_counted_as_german_experts_or_people() -> None:
     q = classify("How many experts took part in the workshop?")
     counted = counted_terms(q, analyze)
