@@ -229,6 +229,10 @@ class RefusalGate:
             return slots.Missing((), "steps")
         units = quote_units(extract.citations)  # a quote carried over a page break is one
         direct = " ".join(c.quote for c in units[0]) if units else ""
+        # "zum zweiten Mal" is said by the direct answer, not by a quote about something else
+        occurrence = slots.occurrence_missing(asked, direct)
+        if occurrence is not None:
+            return slots.Missing((occurrence,), "number")
         # a question that asks a name ("Welcher Träger …?", "Wie heißt das Berufskolleg …?");
         # a list question's "welche" noun is as often what or how ("Auf welcher Grundlage …?")
         if qtype.kind == AnswerType.NAME and not qtype.person:

@@ -595,6 +595,31 @@ def deadline_missing(qtype: QuestionType, quotes: str) -> bool:
     return qtype.deadline and not _DEADLINE.search(quotes)
 
 
+# Which time something happened, when not the first ("Wann hat sich die Gruppe zum zweiten Mal
+# getroffen?", "die dritte Sitzung", "the second meeting"): the quotes must say so
+_ORDINAL_STEMS = {
+    "zweit": ("zweit", "2."), "dritt": ("dritt", "3."), "viert": ("viert", "4."),
+    "fünft": ("fünft", "5."), "second": ("zweit", "2.", "second"),
+    "third": ("dritt", "3.", "third"), "fourth": ("viert", "4.", "fourth"),
+}  # fmt: skip
+_OCCURRENCE_ASKED = re.compile(
+    r"\b(?:zum|beim|bei der|die|der|das|den|dem)\s+(zweit|dritt|viert|fünft)(?:e|en|es|er)\s+"
+    r"(?:Mal|Treffen|Sitzung|Termin|Runde)\b|\b(second|third|fourth)\s+(?:time|meeting|session)\b",
+    re.I,
+)
+
+
+def occurrence_missing(question: str, quotes: str) -> str | None:
+    """The occurrence asked ("zum zweiten Mal") when no quote names it by its ordinal: the
+    constituent meeting does not date the second one."""
+    m = _OCCURRENCE_ASKED.search(question)
+    if m is None:
+        return None
+    stems = _ORDINAL_STEMS[(m.group(1) or m.group(2)).lower()]
+    held = any(re.search(rf"(?<!\d){re.escape(s)}", quotes, re.I) for s in stems)
+    return None if held else m.group()
+
+
 # An average asked ("im Durchschnitt", "im Schnitt", "durchschnittlich", "on average") ...
 # ("Durchschnittsalter", "im Mittel"; not "überdurchschnittlich", nor English "mean" as in
 # "What does … mean?")

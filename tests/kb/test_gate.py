@@ -332,6 +332,17 @@ TWINS = {
         "Von wann bis wann lief das Modellprojekt Sprachbrücke?",
         "Oktober 2017 bis Juni 2019",
     ),
+    "the second meeting asked where only the first is dated": Twins(
+        "# Steuerungsgruppe\n\n"
+        "Die Steuerungsgruppe in Medorf hat sich am 12.05.2019 zur konstituierenden Sitzung "
+        "getroffen.\n\n"
+        "# Beirat\n\n"
+        "Der Beirat in Medorf traf sich am 03.09.2019 zum zweiten Mal.\n",
+        "Wann hat sich die Steuerungsgruppe in Medorf zum zweiten Mal getroffen?",
+        ("Zu „zum zweiten Mal“ steht dort nichts.",),
+        "Wann hat sich der Beirat in Medorf zum zweiten Mal getroffen?",
+        "03.09.2019",
+    ),
     "a division head named where the organisation's head is asked": Twins(
         "# Fachtag\n\n"
         "Dr. Max Muster, Leiter des Fachbereichs Ausbildung bei der Landesagentur für Arbeit, "
