@@ -216,7 +216,7 @@ class SentencePicker:
             fits = type_fit(unit.text, qtype, counted, analyze, page, unit.end)
             antecedent = None
             if qtype.kind == AnswerType.NAME and not qtype.contact and fits < 1.0:
-                antecedent = _said_by(unit, page)
+                antecedent = _said_by(unit, page, w.lean_chars)
                 fits = 1.0 if antecedent is not None else fits
             features = Features(
                 coverage=covers[i],
@@ -837,22 +837,26 @@ def _heading(text: str, line: str) -> bool:
     return line.strip() == text and not _TERMINAL.search(text)
 
 
-# a person spoken of by a pronoun within the sentence ("Für die Zukunft wünschte er sich …";
-# not an opening "Sie", as often a thing: "Sie wird von der Agentur organisiert")
-_PERSONAL_PRONOUN = re.compile(r"\s(?:er|sie)\s")
+# a person spoken of by a pronoun next to a verb of saying or wishing ("Für die Zukunft wünschte
+# er sich …", "so sie", "betonte er"; not any "sie", as often plural or a thing)
+_SPEAKER_PRONOUN = re.compile(
+    r"\b(?:wünschte|wünschten|betonte|sagte|berichtete|forderte|erklärte|ergänzte|meinte|"
+    r"kritisierte|plädierte|verwies|schilderte|empfahl|regte|hob|stellte|so)\s+(?:er|sie)\b"
+)
 
 
-def _said_by(unit: SentenceUnit, page: str) -> int | None:
-    """Where the sentence begins that names the person ``unit`` speaks of as "er" or "sie":
-    one of the two before it in its paragraph (the nearer first) that names one person, when
-    ``unit`` names none itself ("Darauf verwies Matthias A., Projektleiter … . Für die Zukunft
-    wünschte er sich …" answers "Wer hat sich … gewünscht?")."""
-    if not _PERSONAL_PRONOUN.search(unit.text) or people_named(unit.text):
+def _said_by(unit: SentenceUnit, page: str, limit: float) -> int | None:
+    """Where the sentence begins that names the person ``unit`` speaks of as "er" or "sie"
+    saying or wishing something: one of the two before it in its paragraph (the nearer first)
+    that names one person, when ``unit`` names none itself and both fit within ``limit``
+    characters ("Darauf verwies Matthias Muster, Projektleiter … . Für die Zukunft wünschte er
+    sich …" answers "Wer hat sich … gewünscht?")."""
+    if not _SPEAKER_PRONOUN.search(unit.text) or people_named(unit.text):
         return None
     start = unit.start
     for _ in range(2):
         before = _previous_sentence_start(page, start)
-        if before == start:
+        if before == start or unit.end - before > limit:
             return None
         named = people_named(page[before:start])
         if named:

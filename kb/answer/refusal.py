@@ -203,8 +203,14 @@ class RefusalGate:
             ) + _lead_places({c.doc_id for c in extract.chunks}, catalog)
             # a country of a preamble is where the asker's protégé comes from ("ich begleite
             # einen 22-Jährigen aus Afghanistan, … gibt's ein Angebot …?"), not what is asked
-            # about; a town of it is where the asker looks ("Ich wohne in Viersen. …")
-            places = [*Gazetteer.load().find(question), *Countries.load().find(asked)]
+            # about — unless the passages speak of where people come from (a country, a region
+            # of origin): then it may decide the answer; a town of it is where the asker looks
+            # ("Ich wohne in Viersen. …")
+            of_origin = bool(Countries.load().find(where) or _ORIGIN.search(where))
+            places = [
+                *Gazetteer.load().find(question),
+                *Countries.load().find(question if of_origin else asked),
+            ]
             unnamed = slots.places_unnamed(question, where, _places_and_countries, places)
             if unnamed:
                 return slots.Missing(tuple(unnamed), "place")
@@ -595,6 +601,11 @@ def _unnamed_by(
     if any(parts & set(analyze(_context(c, pages))) for c in citations):
         return []
     return [words[rarest]]
+
+
+# a region or kind of origin the passages speak of ("aus den Westbalkanstaaten", "sichere
+# Herkunftsstaaten", "Herkunftsländer")
+_ORIGIN = re.compile(r"\b(West)?[Bb]alkan\w*|\bHerkunfts\w+|\bcountr(y|ies) of origin\b")
 
 
 def _lead_places(doc_ids: set[str], catalog: Catalog) -> str:

@@ -596,28 +596,34 @@ def deadline_missing(qtype: QuestionType, quotes: str) -> bool:
 
 
 # Which time something happened, when not the first ("Wann hat sich die Gruppe zum zweiten Mal
-# getroffen?", "die dritte Sitzung", "the second meeting"): the quotes must say so
-_ORDINAL_STEMS = {
-    "zweit": ("zweit", "2."), "dritt": ("dritt", "3."), "viert": ("viert", "4."),
-    "fünft": ("fünft", "5."), "second": ("zweit", "2.", "second"),
-    "third": ("dritt", "3.", "third"), "fourth": ("viert", "4.", "fourth"),
+# getroffen?", "die 3. Sitzung", "das zweite Netzwerktreffen", "the second meeting"): the direct
+# answer must say so ("zum zweiten Mal", "die zweite Sitzung", "2. Treffen"; not "Zweitsprache",
+# "Drittstaaten" or "am 2. Mai")
+_ORDINALS = {
+    "zweit": ("zweit", "2"), "dritt": ("dritt", "3"), "viert": ("viert", "4"),
+    "fünft": ("fünft", "5"), "second": ("zweit", "2"), "third": ("dritt", "3"),
+    "fourth": ("viert", "4"), "2": ("zweit", "2"), "3": ("dritt", "3"), "4": ("viert", "4"),
+    "5": ("fünft", "5"),
 }  # fmt: skip
+_OCCASION = r"(?:Mal|\w*Treffen|\w*Sitzung|Termin|Runde|\w*tag|Auflage)"
 _OCCURRENCE_ASKED = re.compile(
-    r"\b(?:zum|beim|bei der|die|der|das|den|dem)\s+(zweit|dritt|viert|fünft)(?:e|en|es|er)\s+"
-    r"(?:Mal|Treffen|Sitzung|Termin|Runde)\b|\b(second|third|fourth)\s+(?:time|meeting|session)\b",
+    rf"\b(?:zum|beim|bei der|die|der|das|den|dem)\s+(?:(zweit|dritt|viert|fünft)(?:e|en|es|er)|"
+    rf"([2-5])\.)\s+{_OCCASION}\b|\b(second|third|fourth)\s+(?:time|meeting|session)\b",
     re.I,
 )
 
 
 def occurrence_missing(question: str, quotes: str) -> str | None:
-    """The occurrence asked ("zum zweiten Mal") when no quote names it by its ordinal: the
-    constituent meeting does not date the second one."""
+    """The occurrence asked ("zum zweiten Mal") when the quotes do not name it by its ordinal:
+    the constituent meeting does not date the second one."""
     m = _OCCURRENCE_ASKED.search(question)
     if m is None:
         return None
-    stems = _ORDINAL_STEMS[(m.group(1) or m.group(2)).lower()]
-    held = any(re.search(rf"(?<!\d){re.escape(s)}", quotes, re.I) for s in stems)
-    return None if held else m.group()
+    word, digit = _ORDINALS[(m.group(1) or m.group(2) or m.group(3)).lower()]
+    said = re.compile(
+        rf"\b{word}(?:e|en|es|er|em)\s+{_OCCASION}\b|(?<![\d.]){digit}\.\s*{_OCCASION}\b", re.I
+    )
+    return None if said.search(quotes) else m.group()
 
 
 # An average asked ("im Durchschnitt", "im Schnitt", "durchschnittlich", "on average") ...

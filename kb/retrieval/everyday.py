@@ -56,7 +56,9 @@ _EVERYDAY: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         # school
         (
-            r"\bschwänz\w*|\b(kaum|nicht|selten|nie)\s+(mehr\s+|noch\s+)?(zur|in\s+die)\s+Schule\b"
+            # not "noch nicht in die Schule" (too young, or no place yet)
+            r"\bschwänz\w*|\b(kaum|(?<!noch\s)nicht|selten|nie)\s+(mehr\s+|noch\s+)?"
+            r"(zur|in\s+die)\s+Schule\b"
             r"|\b(skip(s|ping)?|miss(es|ing)?)\s+school\b",
             "Schulabsentismus Schulverweigerung Fehlzeiten schulmüde",
         ),

@@ -66,6 +66,13 @@ _NUMBER_WORDS = rf"{CARDINAL_WORDS}|einmal|zweimal|dreimal|Hälfte|Drittel|Viert
 # Monat", "14-tägig", "twice a year". A bare "einmal" is a filler ("erst einmal"), and "einmalig"
 # is once only.
 _PERIOD = r"(Tag|Woche|Monat|Quartal|Halbjahr|Jahr|Schuljahr)"
+# A count of the times something was done: "in 32 Fällen", "20 Nennungen", "drei Sitzungen",
+# "zweimal", "5 times"
+_COUNTS_TIMES = re.compile(
+    rf"\b(\d+|{CARDINAL_WORDS})\s*(Mal|mal|Male|Fällen|Fälle|Nennungen|Sitzungen|Treffen|"
+    r"Terminen|Termine|times|occasions|meetings)\b",
+    re.I,
+)
 _HAS_FREQUENCY = re.compile(
     rf"\b(({CARDINAL_WORDS}|mehr|viel|x)mal|mehrmals|\d+\s?-?mal)\b"
     rf"|\bein(en)?mal\s+(im|pro|je|in der|in|am|alle)\b|\bein-\s+(bis|oder)\s+\w+mal\b"
@@ -160,16 +167,30 @@ _TITLE = (
     r"bürgermeister|bürgermeisterin|koordinator|koordinatorin|referent|referentin|führer|"
     r"führerin)|Landrat|Landrätin|Minister|Ministerin|Staatssekretär|Staatssekretärin)"
 )
+# ... a word of a name there, not a noun of an office or a subject ("Teamleiter Jobcenter
+# Ledorf", "Fachbereichsleiter Jugend Schule Sport", "Sprachführer Deutsch Arabisch")
+_TITLED_WORD = (
+    r"(?!(?i:\w*(ung|heit|keit|schaft|tion|ität|amt|ämter|stelle|zentrum|zentren|referat|"
+    r"behörde|ministerium|institut|agentur|dienst|dienste|team|gruppe|verband|verein|kreis|stadt|"
+    r"jugend|schule|sport|jobcenter|soziales|deutsch|arabisch|englisch|integration|arbeit))\b)"
+    r"[A-ZÄÖÜÀ-ÖØ-ÞĀ-ſ][^\W\d_]+"
+)
 _TITLED_NAME = re.compile(
-    rf"\b{_TITLE}\s+{_NAME_WORD}\s+{_NAME_WORD}"
-    rf"|\b{_NAME_WORD}\s+{_NAME_WORD}(-{_NAME_WORD})?,\s+(die |der )?{_TITLE}"
+    rf"\b{_TITLE}\s+{_TITLED_WORD}\s+{_TITLED_WORD}"
+    rf"|\b{_TITLED_WORD}\s+{_TITLED_WORD}(-{_TITLED_WORD})?,\s+(die |der )?{_TITLE}"
 )
 
 
 def people_named(text: str) -> int:
-    """How many people the text names, by title or role or next to one's compound."""
-    spans = person_spans(text) + [m.span() for m in _TITLED_NAME.finditer(text)]
-    return len({start for start, _ in spans})
+    """How many people the text names, by title or role or next to one's compound: spans
+    that overlap or touch are one person ("Frau Dr. Anna Muster, Leiterin des KI")."""
+    spans = sorted(person_spans(text) + [m.span() for m in _TITLED_NAME.finditer(text)])
+    count, end = 0, None
+    for start, stop in spans:
+        if end is None or start > end + 4:  # "Frau D|r. |Anna Muster, Leiterin"
+            count += 1
+        end = stop if end is None else max(end, stop)
+    return count
 
 
 def person_spans(text: str) -> list[tuple[int, int]]:
@@ -234,15 +255,15 @@ def type_fit(
         spelled = any(spells_out(short, text) for short in qtype.direct_abbreviations)
         return 1.0 if spelled else 0.0
     kind = qtype.kind
+    if qtype.tally:  # how often something was done: a frequency, or a count of the times
+        return 1.0 if _HAS_FREQUENCY.search(text) or _COUNTS_TIMES.search(text) else 0.0
     for asked, given in (
         (qtype.frequency, _HAS_FREQUENCY),
         (qtype.age, _HAS_AGE),
         (qtype.languages, _HAS_LANGUAGE),
-    ):  # QuestionType.own_kind: that kind or nothing (a tally: or a count, below)
-        if asked and given.search(text):
-            return 1.0
-        if asked and not qtype.tally:
-            return 0.0
+    ):  # QuestionType.own_kind: that kind or nothing
+        if asked:
+            return 1.0 if given.search(text) else 0.0
     if qtype.duration:  # the length itself first; the date it runs until answers too
         return 1.0 if _HAS_DURATION.search(text) else 0.7 if _HAS_DATE.search(text) else 0.0
     if kind == AnswerType.DATE:
@@ -411,6 +432,4 @@ _COUNTED_ALIKE: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("Teilnehmende", "Teilnehmer"), PEOPLE),
     (("Fachleute", "Experten", "Expertinnen"), PEOPLE),
     (("Mitglieder", "Mitarbeitende", "Mitarbeiter", "Beschäftigte"), PEOPLE),
-    # young people are counted as the pupils or school leavers they are
-    (("Jugendliche",), ("Schüler", "Schülerinnen", "Schulabgänger", "Schulabgängerinnen")),
 )

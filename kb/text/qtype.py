@@ -57,7 +57,8 @@ class QuestionType:
     # Jahr", "monatlich", "ein- bis dreimal") answers it, a date or a count of something does not
     frequency: bool = False
     # ... how often something was done ("Wie oft war … vertreten?", "Wie oft haben sie sich
-    # getroffen?"): a frequency or a count of the times ("in 20 Fällen") answers it
+    # getroffen?"): a frequency or a count of the times ("in 20 Fällen", "drei Sitzungen")
+    # answers it, no other number (holds.type_fit)
     tally: bool = False
     # an age is asked ("Wie alt …?", "Bis zu welchem Alter …?", "Up to what age …?"): an age
     # ("27 Jahre alt", "18- bis 27-Jährige", "unter 25 Jahren") answers it, another number not
@@ -78,8 +79,9 @@ class QuestionType:
     @property
     def own_kind(self) -> bool:
         """A frequency, an age or languages is asked: only that kind of fact answers it (see
-        holds.type_fit), not a date, a count or other items."""
-        return (self.frequency and not self.tally) or self.age or self.languages
+        holds.type_fit), not a date, a count of something or other items; how often something
+        was done (``tally``) is answered by a count of the times too."""
+        return self.frequency or self.age or self.languages
 
 
 _I = re.I
@@ -188,12 +190,16 @@ _NUMBER = re.compile(
 _COUNTED_DE_NOUN = re.compile(
     r"\b(?i:wie ?viele?n?)\s+(?:[a-zäöüß-]+\s+){0,3}([A-ZÄÖÜ](?:[\w-]|['’]s-){2,})"
 )
-# ... in a question typed in lower case, the word right before the verb ("wie viele aussteller
-# waren …?"; kb/text/casing.py capitalises only the nouns the documents write)
+# ... in a question typed in lower case, the word before one of these verbs, after at most two
+# words, not an adverb ("wie viele aussteller waren …?", "wie viele junge leute kamen?";
+# kb/text/casing.py capitalises only the nouns the documents write)
 _COUNTED_DE_LOWER = re.compile(
-    r"\b(?i:wie ?viele?n?)\s+([a-zäöüß][\w-]{2,})\s+(?:waren|sind|gab|gibt|haben|hatten|hat|"
-    r"nahmen|nehmen|kamen|kommen|werden|wurden|leben|lebten|sitzen|saßen|gehören|gehörten|"
-    r"arbeiten|arbeiteten|besuchen|besuchten|stehen|standen)\b"
+    r"\b(?i:wie ?viele?n?)\s+(?:[a-zäöüß]+\s+){0,2}?"
+    r"(?!(?:davon|insgesamt|ungefähr|etwa|genau|noch|bisher|derzeit|aktuell|circa|eigentlich|"
+    r"denn|dort|da|es|man|wir|sie|ihr|ich|du|schon|jetzt|heute|überhaupt)\b)"
+    r"([a-zäöüß][\w-]{2,})\s+(?:waren|sind|gab|gibt|haben|hatten|hat|hatte|nahmen|nehmen|kamen|"
+    r"kommen|werden|wurden|leben|lebten|sitzen|saßen|gehören|gehörten|arbeiten|arbeiteten|"
+    r"besuchen|besuchten|stehen|standen)\b"
 )
 _COUNTED_EN = re.compile(
     r"\bhow (?:many|much)\s+(?!(?:does|did|are|was|were|has|have|had|will|can|of)\b)"
@@ -379,14 +385,19 @@ _YES_NO = re.compile(
     r"must|will|has|have|did|should)\b",
     _I,
 )
-# A sentence ends at "?" or "!", or at a full stop after a word before the next word — not after
-# "14.", "z. B." or an abbreviation ("Prof. Dr."); the next word may be in lower case, as a
-# question typed so has it ("… muss aber nebenher arbeiten. gibts irgendwo …?")
-_ABBREVIATIONS = ("Prof", "Dipl", "bzw", "vgl", "ggf", "evtl", "inkl", "usw", "Hrsg", "zzgl", "etc")
-_BOUNDARY = re.compile(
-    r"(?<=[?!])\s+|(?<=[a-zäöüß]{3}\.)"
-    + "".join(rf"(?<!\b{a}\.)" for a in _ABBREVIATIONS)
-    + r"\s+(?=[^\W\d_])"
+# A sentence ends at "?" or "!", or at a full stop after a word before a capital — not after
+# "14.", "z. B." or an abbreviation ("Prof. Dr.", "bspw.", "sog.").
+_ABBREVIATIONS = (
+    "Prof", "Dipl", "bzw", "vgl", "ggf", "evtl", "inkl", "usw", "Hrsg", "zzgl", "etc", "bspw",
+    "insb", "insbes", "bzgl", "sog", "max", "mind", "ehem", "incl", "resp", "gem", "lt", "ca",
+)  # fmt: skip
+_NOT_ABBREVIATION = "".join(rf"(?<!\b{a}\.)" for a in _ABBREVIATIONS)
+_BOUNDARY = re.compile(rf"(?<=[?!])\s+|(?<=[a-zäöüß]{{3}}\.){_NOT_ABBREVIATION}\s+(?=[A-ZÄÖÜ])")
+# ... and, in a question typed in lower case (its first letter so), before a lower-case word
+# too ("… muss aber nebenher arbeiten. gibts irgendwo …?"; the nouns the documents write are
+# capitalised before, kb/text/casing.py, the rest stays as typed)
+_LOWER_BOUNDARY = re.compile(
+    rf"(?<=[?!])\s+|(?<=[a-zäöüß]{{3}}\.){_NOT_ABBREVIATION}\s+(?=[^\W\d_])"
 )
 
 
@@ -399,7 +410,9 @@ def typed_in_lower_case(text: str) -> bool:
 
 def focus(question: str) -> str:
     """The sentence that asks: the last one ending with '?', else the whole question."""
-    asked = [s.strip() for s in _BOUNDARY.split(question) if s.strip().endswith("?")]
+    lower = question.lstrip()[:1].islower()
+    boundary = _LOWER_BOUNDARY if lower else _BOUNDARY
+    asked = [s.strip() for s in boundary.split(question) if s.strip().endswith("?")]
     return asked[-1] if asked else question.strip()
 
 
@@ -549,8 +562,10 @@ _DAY_ASKED = re.compile(
     _I,
 )
 _DEADLINE_ASKED = re.compile(
-    r"\b(bis wann|bis zu welchem (tag|datum|termin|zeitpunkt)|frist\w*|deadline|"
-    r"by when|until when)\b",
+    r"\b(bis wann|bis zu welchem (tag|datum|termin|zeitpunkt|stichtag)|frist\w*|deadline|"
+    # a "Stichtag" is a deadline, unless a start is asked ("Ab welchem Stichtag …?")
+    r"(?<!ab welchem )(?<!seit welchem )stichtag\w*|"
+    r"by when|until when|from when (to|till) when)\b",
     _I,
 )
 

@@ -11,12 +11,13 @@ from conftest import make_settings
 from helpers import ask_documents, ask_one_document, check_schema, make_pdf, one_document_kb
 
 from ingest.pipeline import ingest_paths
-from kb.answer.extractive import Extract
+from kb.answer.extractive import Extract, _said_by
 from kb.answer.overleaf import quote_units
 from kb.errors import EmptyKnowledgeBase, InvalidInput
 from kb.knowledge_base import KnowledgeBase, build_kb
-from kb.models import Answer, Citation, document_id
+from kb.models import Answer, Chunk, Citation, document_id
 from kb.settings import Settings
+from kb.store.vectors import SentenceUnit
 from kb.text.normalize import quote_in_text
 from service.present import answer_to_dict
 
@@ -1038,6 +1039,30 @@ def test_a_supporting_quote_comes_with_the_lines_a_short_next_sentence_introduce
     )
     quotes = " ".join(c.quote for c in answer.citations)
     assert "Felder:" in quotes and "Sport" in quotes and "Fachsprache" in quotes, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("page", "said_by"),
+    [
+        # the one person named two sentences before, who wished something
+        ("Darauf verwies Max Muster, Projektleiter beim Jobcenter. Ohne Sprache sei es schwer. "
+         "Für die Zukunft wünschte er sich mehr Kurse.", 0),
+        # "sie" organising is the institution, not the person named before it
+        ("Frau Anna Müller leitet das KI. Die Volkshochschule bietet Kurse an. Seitdem "
+         "organisiert sie auch die Elternkurse.", None),
+        # two people before: which one is meant is not clear
+        ("Dr. Max Muster und Frau Anna Beispiel sprachen. Danach betonte sie die Ziele.", None),
+    ],
+)  # fmt: skip
+def test_who_er_or_sie_is_is_the_one_person_named_before_a_verb_of_saying(
+    page: str, said_by: int | None
+) -> None:
+    start = max(page.rfind(". ") + 2, 0)
+    chunk = Chunk(
+        "c", "d", "v", 0, None, None, page, 0, len(page), "d.md", "D", "prose"
+    )  # fmt: skip
+    unit = SentenceUnit("s", chunk, start, len(page), page[start:])
+    assert _said_by(unit, page, 550) == said_by
 
 
 def test_a_question_whose_passage_holds_most_of_its_words_is_hedged_not_refused(

@@ -5,7 +5,14 @@ from collections import Counter
 import pytest
 
 from kb.retrieval.analyzer import CompoundSplitter, GermanAnalyzer
-from kb.text.holds import counted_terms, gives_cause, relates_cause, spells_out, type_fit
+from kb.text.holds import (
+    counted_terms,
+    gives_cause,
+    people_named,
+    relates_cause,
+    spells_out,
+    type_fit,
+)
 from kb.text.qtype import (
     AnswerType,
     QuestionType,
@@ -115,13 +122,25 @@ def test_a_preamble_does_not_decide_the_type() -> None:
     asked = "Unter welcher Nummer erreiche ich Prof. Dr. Reis bzw. Herrn Wende?"
     assert focus(asked) == asked
     # a question typed in lower case ends its preamble with a full stop all the same
-    typed = "hab hier einen mann (22), muss nebenher arbeiten. gibts ein modell wo beides geht?"
-    assert focus(typed) == "gibts ein modell wo beides geht?"
+    typed = "hab hier einen Mann (22), muss nebenher arbeiten. gibts ein Modell wo beides geht?"
+    assert focus(typed) == "gibts ein Modell wo beides geht?"
+    # ... but an abbreviation ends no sentence, in lower case or not
+    for asked in (
+        "Wie viele sog. unbegleitete Minderjährige leben in Hamm?",
+        "Gibt es bspw. einen Kurs am Abend?",
+        "wie viele sog. unbegleitete leben in hamm?",
+    ):
+        assert focus(asked) == asked
 
 
 def test_a_counted_noun_typed_in_lower_case_is_the_word_before_the_verb() -> None:
     assert classify("wie viele aussteller waren bei der börse?").counted == "aussteller"
+    assert classify("wie viele junge leute kamen zum treffen?").counted == "leute"
+    assert classify("wieviele teilnehmer hatte der kurs?").counted == "teilnehmer"
     assert classify("Wie viele junge Leute kamen?").counted == "Leute"
+    # an adverb is no counted noun
+    assert classify("wie viele davon waren frauen?").counted is None
+    assert classify("wie viele insgesamt waren es?").counted is None
 
 
 def test_a_number_question_knows_what_it_counts() -> None:
@@ -186,14 +205,6 @@ def test_the_number_that_counts_the_asked_noun_fits_best() -> None:
     assert type_fit("Es kamen über 120 Menschen.", q, counted, analyze) == 1.0
     assert type_fit("Vertreten waren 38 Zentren.", q, counted, analyze) == 0.6
     assert type_fit("Es war ein schöner Tag.", q, counted, analyze) == 0.0
-
-
-def test_young_people_are_counted_as_the_pupils_or_school_leavers_they_are() -> None:
-    q = classify("Für wie viele Jugendliche wurde das Verfahren erprobt?")
-    counted = counted_terms(q, analyze)
-    said = "Es wird für 128 (von ursprünglich 650) Schulabgängerinnen und Schulabgänger erprobt."
-    assert type_fit(said, q, counted, analyze) == 1.0
-    assert type_fit("Vertreten waren 38 Zentren.", q, counted, analyze) == 0.6
 
 
 def test_english_experts_are_counted_as_german_experts_or_people() -> None:
@@ -268,12 +279,15 @@ def test_how_often_asks_for_a_frequency() -> None:
     assert q.kind == AnswerType.NUMBER and q.frequency
     assert classify("How often does the group meet?").frequency
     assert not classify("Wie viele Sitzungen gab es?").frequency
-    # how often something was done is a count of it: "in 20 Fällen" answers
+    # how often something was done: a frequency or a count of the times answers, no date nor
+    # another number
     for tally in ("Wie oft war die IHK vertreten?", "How often did the groups meet in 2019?"):
         counted = classify(tally)
-        assert counted.kind == AnswerType.NUMBER and counted.tally and not counted.own_kind
-        assert type_fit("Die IHK war in 20 Fällen vertreten.", counted, set(), analyze) > 0
+        assert counted.kind == AnswerType.NUMBER and counted.tally and counted.own_kind
+        assert type_fit("Die IHK war in 20 Fällen vertreten.", counted, set(), analyze) == 1.0
         assert type_fit("Sie haben ein- bis dreimal getagt.", counted, set(), analyze) == 1.0
+        assert type_fit("Sie traf sich am 12.05.2019.", counted, set(), analyze) == 0.0
+        assert type_fit("In ihr sind 12 Ämter vertreten.", counted, set(), analyze) == 0.0
     assert not q.tally and type_fit("Die IHK war in 20 Fällen vertreten.", q, set(), analyze) == 0
     _assert_fits(
         q,
@@ -453,6 +467,9 @@ def test_a_person_asked_for_needs_a_persons_name() -> None:
 def test_a_cut_off_date_asks_for_a_day_not_a_deadline() -> None:
     q = classify("Ab welchem Stichtag gilt das Arbeitsverbot?")
     assert q.kind == AnswerType.DATE and q.day and not q.deadline
+    # ... while a "Stichtag" to meet is a deadline
+    assert classify("Bis zu welchem Stichtag muss man sich anmelden?").deadline
+    assert classify("Wann ist Stichtag für die Anmeldung?").deadline
     said = "Es gilt für Anträge, die nach dem 31.08.2015 gestellt wurden."
     assert type_fit(said, q, set(), analyze) == 1.0
 
@@ -470,7 +487,20 @@ def test_a_name_after_a_compound_title_answers_who_holds_something() -> None:
     ):
         assert type_fit(text, q, set(), analyze) == 1.0, text
     assert type_fit("Die Federführung hat der Kreisdirektor.", q, set(), analyze) == 0.0
-    assert type_fit("Der Kreisdirektor Kommunales Integrationszentrum", q, set(), analyze) == 0.0
+    for office in (
+        "Der Kreisdirektor Kommunales Integrationszentrum",
+        "der Teamleiter Jobcenter Ledorf",
+        "Abteilungsleiter Soziale Dienste",
+        "Fachbereichsleiter Jugend Schule Sport",
+        "Der Sprachführer Deutsch Arabisch",
+    ):
+        assert type_fit(office, q, set(), analyze) == 0.0, office
+
+
+def test_one_person_is_counted_once_however_many_ways_they_are_named() -> None:
+    assert people_named("Frau Dr. Anna Muster, Leiterin des KI, begrüßte die Gäste.") == 1
+    assert people_named("Darauf verwies Herr Max Muster, Projektleiter am Integration Point.") == 1
+    assert people_named("Dr. Max Muster und Frau Anna Beispiel sprachen.") == 2
 
 
 def test_a_contact_detail_asked_for_is_what_fits() -> None:

@@ -734,3 +734,18 @@ def test_a_head_asked_where_the_quotes_say_of_no_one_that_they_lead_is_not_answe
     assert not roles.role_unnamed("Wer nimmt an der Lenkungsgruppe teil?", [contact])
     assert not roles.role_unnamed("Wer ist stellvertretender Direktor?", [contact])
     assert not roles.role_unnamed(asked, ["Das Institut hat seinen Sitz in Duisburg."])
+
+
+def test_the_occurrence_asked_is_said_by_its_ordinal() -> None:
+    asked = "Wann hat sich die Gruppe zum zweiten Mal getroffen?"
+    for said in ("Die zweite Sitzung fand im Mai statt.", "Das 2. Treffen war im Mai."):
+        assert slots.occurrence_missing(asked, said) is None, said
+    for unsaid in (
+        "Die Gruppe hat sich am 27.06.2019 zur konstituierenden Sitzung getroffen.",
+        "Die Gruppe Deutsch als Zweitsprache traf sich.",  # no ordinal, a compound
+        "Am 2. Mai 2019 fand die konstituierende Sitzung statt.",  # a date
+    ):
+        assert slots.occurrence_missing(asked, unsaid) == "zum zweiten Mal", unsaid
+    assert slots.occurrence_missing("Wann war die 3. Sitzung?", "Nichts dazu.") == "die 3. Sitzung"
+    assert slots.occurrence_missing("When was the second meeting?", "Nichts.") == "second meeting"
+    assert slots.occurrence_missing("Wann fand das 14. Werkstattgespräch statt?", "x") is None

@@ -45,6 +45,8 @@ def test_a_question_in_the_documents_words_gets_none() -> None:
     assert everyday_words("Wie viele Lehrerinnen unterrichten dort?") == ""
     assert everyday_words("Was sagt der Bericht zu Forschung und Lehre?") == ""
     assert "Federführung" not in everyday_words("Können Sie mir das sagen: Wer leitet es?")
+    # too young for school, or no place yet, is no truancy
+    assert "Schulverweigerung" not in everyday_words("Sie darf noch nicht in die Schule.")
     # a word the documents write themselves is searched as it is ("zuständig" is no
     # "Federführung": mapped, it brought a confident quote about another thing)
     assert everyday_words("Wer ist für die wissenschaftliche Begleitung zuständig?") == ""
