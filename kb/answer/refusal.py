@@ -207,7 +207,7 @@ class RefusalGate:
             # of origin): then it may decide the answer; a town of it is where the asker looks
             # ("Ich wohne in Viersen. …")
             of_origin = bool(Countries.load().find(where) or _ORIGIN.search(where))
-            places = [
+            places: list[slots.Named] = [
                 *Gazetteer.load().find(question),
                 *Countries.load().find(question if of_origin else asked),
             ]
