@@ -300,12 +300,13 @@ class SentencePicker:
         direct = self._direct(best, ranked, page, qtype, weights, catalog)
         analyze = catalog.analyzer.terms
         counted = counted_terms(qtype, analyze)
-        fits = type_fit(page[direct[1] : direct[2]], qtype, counted, analyze, page, best.end)
+        said = page[direct[1] : direct[2]]
+        fits = type_fit(said, qtype, counted, analyze, page, best.end)
         # two questions in one ("Wie viel …, und aus wie vielen …?") get one more quote
         asked = parts(question)
         # what the direct answer holds, once for both parts
-        held = frozenset(analyze(page[direct[1] : direct[2]])) if asked else frozenset()
-        part = self._least_answered(asked, held, page[direct[1] : direct[2]], analyze, catalog)
+        held = frozenset(analyze(said)) if asked else frozenset()
+        part = self._least_answered(asked, held, said, analyze, catalog)
         limit = self.max_sentences + (part is not None)
         first = [direct]
         if part is not None:
@@ -336,13 +337,15 @@ class SentencePicker:
             return None
         english = is_english(asked[0])
 
-        def unheld(part: str) -> tuple[bool, float]:
+        def fits(part: str) -> bool:
             qtype = classify(part)
-            fits = english and type_fit(text, qtype, counted_terms(qtype, analyze), analyze) >= 1
+            return type_fit(text, qtype, counted_terms(qtype, analyze), analyze) >= 1
+
+        def unheld(part: str) -> tuple[bool, float]:
             weights = term_weights(analyze(part), catalog)
             total = sum(weights.values())
             share = sum(v for t, v in weights.items() if t not in held) / total if total else 0.0
-            return not fits, share
+            return not (english and fits(part)), share
 
         first, second = asked
         return first if unheld(first) > unheld(second) else second

@@ -201,17 +201,7 @@ class RefusalGate:
             where = "\n".join(
                 _described(c.title, c.file_name, c.section, c.text) for c in extract.chunks
             ) + _lead_places({c.doc_id for c in extract.chunks}, catalog)
-            # a country of a preamble is where the asker's protégé comes from ("ich begleite
-            # einen 22-Jährigen aus Afghanistan, … gibt's ein Angebot …?"), not what is asked
-            # about — unless the passages speak of where people come from (a country, a region
-            # of origin): then it may decide the answer; a town of it is where the asker looks
-            # ("Ich wohne in Viersen. …")
-            of_origin = bool(Countries.load().find(where) or _ORIGIN.search(where))
-            places: list[slots.Named] = [
-                *Gazetteer.load().find(question),
-                *Countries.load().find(question if of_origin else asked),
-            ]
-            unnamed = slots.places_unnamed(question, where, _places_and_countries, places)
+            unnamed = slots.places_unnamed(question, where, _places_and_countries)
             if unnamed:
                 return slots.Missing(tuple(unnamed), "place")
         lines = "\n".join(c.quote for c in extract.citations)
@@ -601,11 +591,6 @@ def _unnamed_by(
     if any(parts & set(analyze(_context(c, pages))) for c in citations):
         return []
     return [words[rarest]]
-
-
-# a region or kind of origin the passages speak of ("aus den Westbalkanstaaten", "sichere
-# Herkunftsstaaten", "Herkunftsländer")
-_ORIGIN = re.compile(r"\b(West)?[Bb]alkan\w*|\bHerkunfts\w+|\bcountr(y|ies) of origin\b")
 
 
 def _lead_places(doc_ids: set[str], catalog: Catalog) -> str:

@@ -364,18 +364,23 @@ def _new_place(question: str, quotes: str, find_places: PlaceFinder) -> bool:
     return any(p.name not in known for p in find_places(quotes))
 
 
-def places_unnamed(
-    question: str, cited: str, find_places: PlaceFinder, asked: Sequence[Named] | None = None
-) -> list[str]:
-    """Places the question names (``asked``, when given: those that matter) that the cited
-    passages (with their section, their document's title and file name) never name: a question
-    about one town answered from another's."""
-    asked = find_places(question) if asked is None else asked
+def places_unnamed(question: str, cited: str, find_places: PlaceFinder) -> list[str]:
+    """Places the question names that the cited passages (with their section, their document's
+    title and file name) never name: a question about one town answered from another's. A
+    country named only in a preamble is where the asker's protégé comes from ("Ich begleite
+    einen 22-Jährigen aus Afghanistan. Gibt es …?"), not what is asked about — unless the
+    passages speak of where people come from (a country, a region of origin), when it may
+    decide the answer; a town of a preamble is where the asker looks ("Ich wohne in Viersen. …")."""
+    asked = find_places(question)
     if not asked:
         return []
+    found = find_places(cited)
+    if not any(_is_country(p) for p in found) and not _ORIGIN.search(cited):
+        in_focus = {p.name for p in find_places(focus(question))}
+        asked = [p for p in asked if not _is_country(p) or p.name in in_focus]
     # "Kreis Neuss" (the town's name) and "Rhein-Kreis Neuss" (the district) count as the same;
     # so do word orders the place list does not know ("Kreis Ennepe-Ruhr", "Ennepe-Ruhr-Kreis").
-    named = {w for p in find_places(cited) for w in _name_words(p.name)}
+    named = {w for p in found for w in _name_words(p.name)}
     # proper nouns keep their capital ("Essen" the town, not "essen" the verb)
     cited_words = {w.lower() for w in re.findall(r"\w+", cited) if w[:1].isupper()}
     adjectives = {w.lower() for w in re.findall(r"\w+isch\w*", cited)}
@@ -386,6 +391,16 @@ def places_unnamed(
         and not _name_words(p.name) <= cited_words
         and not _stem_named(p, adjectives)
     ]
+
+
+# a region or kind of origin the passages speak of ("aus den Westbalkanstaaten", "sichere
+# Herkunftsstaaten", "Herkunftsländer")
+_ORIGIN = re.compile(r"\b(West)?[Bb]alkan\w*|\bHerkunfts\w+|\bcountr(y|ies) of origin\b")
+
+
+def _is_country(place: Named) -> bool:
+    """A country, not a town or district: it is named by the stems of its adjective too."""
+    return bool(getattr(place, "stems", ()))
 
 
 def _stem_named(place: Named, adjectives: set[str]) -> bool:
@@ -613,16 +628,22 @@ _OCCURRENCE_ASKED = re.compile(
 )
 
 
+# ... and how each ordinal is said, once
+_OCCURRENCE_SAID = {
+    asked: re.compile(
+        rf"\b{word}(?:e|en|es|er|em)\s+{_OCCASION}\b|(?<![\d.]){digit}\.\s*{_OCCASION}\b", re.I
+    )
+    for asked, (word, digit) in _ORDINALS.items()
+}
+
+
 def occurrence_missing(question: str, quotes: str) -> str | None:
     """The occurrence asked ("zum zweiten Mal") when the quotes do not name it by its ordinal:
     the constituent meeting does not date the second one."""
     m = _OCCURRENCE_ASKED.search(question)
     if m is None:
         return None
-    word, digit = _ORDINALS[(m.group(1) or m.group(2) or m.group(3)).lower()]
-    said = re.compile(
-        rf"\b{word}(?:e|en|es|er|em)\s+{_OCCASION}\b|(?<![\d.]){digit}\.\s*{_OCCASION}\b", re.I
-    )
+    said = _OCCURRENCE_SAID[(m.group(1) or m.group(2) or m.group(3)).lower()]
     return None if said.search(quotes) else m.group()
 
 

@@ -69,8 +69,8 @@ _PERIOD = r"(Tag|Woche|Monat|Quartal|Halbjahr|Jahr|Schuljahr)"
 # A count of the times something was done: "in 32 Fällen", "20 Nennungen", "drei Sitzungen",
 # "zweimal", "5 times"
 _COUNTS_TIMES = re.compile(
-    rf"\b(\d+|{CARDINAL_WORDS})\s*(Mal|mal|Male|Fällen|Fälle|Nennungen|Sitzungen|Treffen|"
-    r"Terminen|Termine|times|occasions|meetings)\b",
+    rf"\b(\d+|{CARDINAL_WORDS})\s*(Male?|Fällen?|Nennungen|Sitzungen|Treffen|Terminen?|"
+    r"times|occasions|meetings)\b",
     re.I,
 )
 _HAS_FREQUENCY = re.compile(
@@ -146,11 +146,12 @@ _ROLE = (
 # A word of a personal name: a capital (accented ones too: "Ayşe Yılmaz", "José Álvarez"), then
 # letters; not a noun that German capitalises as well ("Referat Zuwanderung", "Kommunales
 # Integrationszentrum") by the endings of nouns and institutions.
-_NAME_WORD = (
-    r"(?!\w*(ung|heit|keit|schaft|tion|ität|amt|stelle|zentrum|zentren|referat|behörde|"
-    r"ministerium|institut|agentur|dienst|team|gruppe|verband|verein|kreis|stadt)\b)"
-    r"[A-ZÄÖÜÀ-ÖØ-ÞĀ-ſ][^\W\d_]+"
+_NOUN_ENDINGS = (
+    "ung|heit|keit|schaft|tion|ität|amt|stelle|zentrum|zentren|referat|behörde|ministerium|"
+    "institut|agentur|dienst|team|gruppe|verband|verein|kreis|stadt"
 )
+_CAPITALISED = r"[A-ZÄÖÜÀ-ÖØ-ÞĀ-ſ][^\W\d_]+"
+_NAME_WORD = rf"(?!\w*({_NOUN_ENDINGS})\b){_CAPITALISED}"
 _HAS_PERSON = re.compile(
     rf"\b(Dr|Prof|Frau|Herr|Herrn|Mr|Mrs|Ms)\.?\s+[A-ZÄÖÜÀ-ÖØ-ÞĀ-ſ]|"
     rf"\b{_ROLE}:?\s+{_NAME_WORD}\s+{_NAME_WORD}|"
@@ -170,10 +171,8 @@ _TITLE = (
 # ... a word of a name there, not a noun of an office or a subject ("Teamleiter Jobcenter
 # Ledorf", "Fachbereichsleiter Jugend Schule Sport", "Sprachführer Deutsch Arabisch")
 _TITLED_WORD = (
-    r"(?!(?i:\w*(ung|heit|keit|schaft|tion|ität|amt|ämter|stelle|zentrum|zentren|referat|"
-    r"behörde|ministerium|institut|agentur|dienst|dienste|team|gruppe|verband|verein|kreis|stadt|"
-    r"jugend|schule|sport|jobcenter|soziales|deutsch|arabisch|englisch|integration|arbeit))\b)"
-    r"[A-ZÄÖÜÀ-ÖØ-ÞĀ-ſ][^\W\d_]+"
+    rf"(?!(?i:\w*({_NOUN_ENDINGS}|ämter|dienste|jugend|schule|sport|jobcenter|soziales|deutsch|"
+    rf"arabisch|englisch|integration|arbeit))\b){_CAPITALISED}"
 )
 _TITLED_NAME = re.compile(
     rf"\b{_TITLE}\s+{_TITLED_WORD}\s+{_TITLED_WORD}"

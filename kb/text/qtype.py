@@ -391,14 +391,14 @@ _ABBREVIATIONS = (
     "Prof", "Dipl", "bzw", "vgl", "ggf", "evtl", "inkl", "usw", "Hrsg", "zzgl", "etc", "bspw",
     "insb", "insbes", "bzgl", "sog", "max", "mind", "ehem", "incl", "resp", "gem", "lt", "ca",
 )  # fmt: skip
-_NOT_ABBREVIATION = "".join(rf"(?<!\b{a}\.)" for a in _ABBREVIATIONS)
-_BOUNDARY = re.compile(rf"(?<=[?!])\s+|(?<=[a-zäöüß]{{3}}\.){_NOT_ABBREVIATION}\s+(?=[A-ZÄÖÜ])")
+_SENTENCE_END = (
+    r"(?<=[?!])\s+|(?<=[a-zäöüß]{3}\.)" + "".join(rf"(?<!\b{a}\.)" for a in _ABBREVIATIONS) + r"\s+"
+)
+_BOUNDARY = re.compile(_SENTENCE_END + r"(?=[A-ZÄÖÜ])")
 # ... and, in a question typed in lower case (its first letter so), before a lower-case word
 # too ("… muss aber nebenher arbeiten. gibts irgendwo …?"; the nouns the documents write are
 # capitalised before, kb/text/casing.py, the rest stays as typed)
-_LOWER_BOUNDARY = re.compile(
-    rf"(?<=[?!])\s+|(?<=[a-zäöüß]{{3}}\.){_NOT_ABBREVIATION}\s+(?=[^\W\d_])"
-)
+_LOWER_BOUNDARY = re.compile(_SENTENCE_END + r"(?=[^\W\d_])")
 
 
 def typed_in_lower_case(text: str) -> bool:
