@@ -294,11 +294,13 @@ class SentencePicker:
         # the direct answer by the fitted sum; the supports follow in its order too (_supports)
         named = self._people(ranked, retrieval, catalog) if qtype.person else []
         best = max(named or ranked, key=lambda c: c.features.direct(self.weights))
+        analyze = catalog.analyzer.terms
+        if qtype.kind in (AnswerType.DATE, AnswerType.NUMBER):
+            best = _placed(best, ranked, question, analyze, self.weights)
         ranked = [best, *(c for c in ranked if c is not best)]
         weights = term_weights(retrieval.query_terms + retrieval.everyday, catalog)
         page = page_text[best.chunk.id]
         direct = self._direct(best, ranked, page, qtype, weights, catalog)
-        analyze = catalog.analyzer.terms
         counted = counted_terms(qtype, analyze)
         said = page[direct[1] : direct[2]]
         fits = type_fit(said, qtype, counted, analyze, page, best.end)
@@ -922,6 +924,35 @@ def _allowed(kind: str, qtype: QuestionType) -> bool:
     if kind == layout.CONTACT:
         return qtype.kind == AnswerType.NAME
     return False
+
+
+# How well, against the chosen sentence's direct score, one that names the asked place must do
+PLACED_SHARE = 0.5
+
+
+def _placed(
+    best: Sentence,
+    ranked: list[Sentence],
+    question: str,
+    analyze: Callable[[str], list[str]],
+    weights: Weights,
+) -> Sentence:
+    """For a date or number asked of a place ("Wann war der Workshop in Bielefeld?"): when the
+    chosen sentence names none of the asked places, the best one that names one and holds the
+    asked kind of fact ("… Workshops (03.04.2019 in Duisburg, 09.04.2019 in Bielefeld)"), if it
+    scores at least PLACED_SHARE as well; a date without the place says nothing of it."""
+    places = [set(analyze(p.name)) for p in Gazetteer.load().find(question)]
+    top = best.features.direct(weights)
+    if not places or top <= 0 or any(p <= best.terms for p in places):
+        return best
+    placed = [
+        c
+        for c in ranked
+        if c.features.fits_type >= 1.0
+        and any(p <= c.terms for p in places)
+        and c.features.direct(weights) >= PLACED_SHARE * top
+    ]
+    return max(placed, key=lambda c: c.features.direct(weights), default=best)
 
 
 def _place_terms(question: str, analyze: Callable[[str], list[str]]) -> set[str]:

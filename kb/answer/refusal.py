@@ -141,7 +141,7 @@ class RefusalGate:
             # moved into Wuppertal's „Haus der Integration“?"), meets German text at lower
             # cosines. Not more than hedged: the words it has that the documents lack may be what
             # it asks ("Does the Haus der Integration have a canteen?")
-            own = set(catalog.analyzer.terms(question.replace("-", " ")))
+            own = set(catalog.analyzer.terms(_own_words(question).replace("-", " ")))
             known = [t for t in known if t in own]
             if (
                 len(known) >= 2
@@ -217,8 +217,9 @@ class RefusalGate:
         counted = counted_terms(qtype, analyze)
         if _kind_missing(question, qtype, extract, pages, frames, counted, analyze):
             return slots.Missing((), "type")
-        if slots.deadline_missing(qtype, quotes):
-            return slots.Missing((), "period" if slots.asks_period(question) else "deadline")
+        period = slots.asks_period(question)
+        if slots.deadline_missing(qtype, quotes, period):
+            return slots.Missing((), "period" if period else "deadline")
         if slots.average_missing(asked, quotes):
             return slots.Missing((), "average")
         if slots.steps_missing(question, qtype, [c.quote for c in extract.citations]):
@@ -265,7 +266,7 @@ class RefusalGate:
         quoted = [c.quote for c in extract.citations]
         if qtype.person and roles.role_qualified(asked, quoted):
             return slots.Missing((), "role")
-        if qtype.person and roles.role_unnamed(asked, quoted):
+        if qtype.person and (roles.role_unnamed(asked, quoted) or roles.name_unsaid(asked, quoted)):
             return slots.Missing((), "holder")
         if qtype.kind in _SCOPED:
             unscoped = _ordinals_elsewhere(asked, qtype, stating, counted, analyze)
@@ -283,6 +284,17 @@ class RefusalGate:
             if unscoped:
                 return slots.Missing(tuple(unscoped), "scope")
         return slots.Missing()
+
+
+def _own_words(question: str) -> str:
+    """The words of a question that may be the documents' own: all of a German one; of an
+    English one its names, the words written with a capital after its first ("Rhein-Kreis
+    Neuss", „Haus der Integration“). Its English words the German text happens to hold
+    ("management", "handle") say nothing of whether the passage is about it."""
+    if not is_english(question):
+        return question
+    words = re.findall(r"[\w-]+", question)
+    return " ".join(w for w in words[1:] if w[0].isupper() or w[0].isdigit())
 
 
 def _spelled_out(short: str, quotes: str, catalog: Catalog) -> bool:
@@ -566,6 +578,9 @@ def _unnamed_by(
     citations (and there are some)."""
     analyze = catalog.analyzer.terms
     names = catalog.name_terms() if is_english(question) else None
+    # German writes names and nouns with a capital: a rare verb ("heißt") names nothing, but
+    # in a question typed in lower case any word may
+    cased = names is None and not typed_in_lower_case(question)
 
     def name_words(text: str) -> dict[str, str]:
         # "Ansprechpartner" is what a "Kontakt:" line says in other words: it places no one
@@ -573,6 +588,7 @@ def _unnamed_by(
             t: w
             for w in re.findall(r"[\w-]{3,}", text)
             if not _CONTACT_ROLE.match(w)
+            and (not cased or not w[0].islower())
             and (names is None or _english_name(text, w, analyze(w), names))
             for t in analyze(w)
             if catalog.names_rarely(t)

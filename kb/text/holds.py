@@ -8,6 +8,7 @@ from itertools import islice
 from kb.text.qtype import (
     ENGLISH_COUNTED,
     MONEY_SLANG,
+    MONTHS,
     PEOPLE,
     TOWNS,
     AnswerType,
@@ -15,10 +16,6 @@ from kb.text.qtype import (
     Terms,
 )
 
-MONTHS = (
-    "Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember|"
-    "January|February|March|May|June|July|October|December"
-)
 # How often something recurs, in one word: a "wann" may be answered by it, a "wie oft" is
 _REGULARLY = "täglich|wöchentlich|monatlich|jährlich"
 _HAS_DATE = re.compile(

@@ -10,7 +10,7 @@ import pytest
 from conftest import make_settings
 from helpers import ask_documents, ask_one_document, one_document_kb
 
-from kb.answer.refusal import _english_name, _stated_apart
+from kb.answer.refusal import _english_name, _own_words, _stated_apart
 from kb.conversation import Turn
 from kb.knowledge_base import KnowledgeBase
 from kb.models import Answer, Citation
@@ -140,6 +140,42 @@ def test_a_country_of_a_preamble_is_not_what_is_asked(tmp_path: Path) -> None:
     )
     assert not preamble.uncertain and "Bielefeld" in preamble.answer, preamble.answer
     assert asked.uncertain and "„Afghanistan“" in asked.answer, asked.answer
+
+
+def test_an_english_question_is_held_to_the_documents_by_its_names() -> None:
+    """The floor against refusing on the cosine alone weighs an English question's names
+    ("Rhein-Kreis Neuss"), not its English words the German text happens to hold."""
+    asked = (
+        "Who is in charge of the initiative in the Rhein-Kreis Neuss, and which office handles it?"
+    )
+    assert _own_words(asked) == "Rhein-Kreis Neuss"
+    german = "Wer hat im Rhein-Kreis Neuss die Federführung?"
+    assert _own_words(german) == german
+
+
+def test_the_date_of_the_asked_place_answers(tmp_path: Path) -> None:
+    page = (
+        "# Workshops\n\nDer Entwicklungs-Workshop im April 2019 wurde gemeinsam mit der "
+        "Landesstelle geplant und durchgeführt. Er war mit 40 Gästen gut besucht.\n\n"
+        "# Arbeitshilfe\n\nIm Frühjahr legte das Institut eine Arbeitshilfe vor. Die Arbeitshilfe "
+        "wurde den Kommunen bei zwei Entwicklungs-Workshops (03.04.2019 in Duisburg, 09.04.2019 "
+        "in Bielefeld) erläutert.\n"
+    )
+    [answer] = _ask_one_page(
+        tmp_path, page, "Wann wurde der Entwicklungs-Workshop in Bielefeld durchgeführt?"
+    )
+    assert not answer.uncertain, answer.answer
+    assert "09.04.2019 in Bielefeld" in answer.citations[0].quote, answer.answer
+
+
+def test_a_rare_verb_of_the_question_is_no_name_to_place(tmp_path: Path) -> None:
+    page = (
+        "# Institut\n\nDas Vorhaben heißt Brücke und läuft seit 2019.\n\n"
+        "# Leitung\n\nProf. Dr. Erika Beispiel leitet das Institut Alpha seit 2015.\n"
+    )
+    [answer] = _ask_one_page(tmp_path, page, "Wie heißt der Leiter des Instituts Alpha?")
+    assert "„heißt“" not in answer.answer, answer.answer
+    assert "Erika Beispiel" in answer.answer
 
 
 def test_a_country_of_a_preamble_counts_where_the_passages_speak_of_origins(

@@ -145,6 +145,15 @@ def test_a_counted_noun_typed_in_lower_case_is_the_word_before_the_verb() -> Non
 
 def test_a_number_question_knows_what_it_counts() -> None:
     assert classify("Wie viele lokale Bündnisse gab es?").counted == "Bündnisse"
+    # a month, with or without its year, is when, not what is counted
+    for question, counted in (
+        (
+            "Wie viele der bis August 2019 eingegangenen Arbeitshilfen sind auswertbar?",
+            "Arbeitshilfen",
+        ),
+        ("Wie viele der im Mai gestellten Anträge wurden bewilligt?", "Anträge"),
+    ):
+        assert classify(question).counted == counted, question
     assert classify("Wie viele junge volljährige Geflüchtete leben hier?").counted == "Geflüchtete"
     assert classify("How many people benefit?").counted == "people"
     assert classify("How much does the course cost?").counted is None  # not "does"
@@ -527,6 +536,8 @@ def test_a_contact_detail_asked_for_is_what_fits() -> None:
 
 
 def test_a_date_question_wants_a_date() -> None:
+    for asked in ("In welchem genauen Jahr begann es?", "An welchem genauen Tag war das?"):
+        assert classify(asked).kind == AnswerType.DATE, asked
     q = classify("Wann war das Treffen?")
     assert type_fit("Am 13.03.2019 traf man sich.", q, set(), analyze) == 1.0
     assert type_fit("Im Sommer 2019 gab es 58 Bündnisse.", q, set(), analyze) == 1.0
@@ -538,6 +549,7 @@ def test_a_date_question_wants_a_date() -> None:
 def test_a_date_to_the_day_is_not_answered_by_a_month_or_a_season() -> None:
     for question in (
         "An welchem Datum wurde die Richtlinie veröffentlicht?",
+        "An welchem genauen Datum wurde die Richtlinie (Baustein VI) erlassen?",
         "Welches Datum trägt die Verordnung?",
         "On what date was the guideline published?",
     ):
