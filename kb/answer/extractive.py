@@ -51,7 +51,7 @@ from kb.text.holds import (
     spells_out,
     type_fit,
 )
-from kb.text.qtype import AnswerType, QuestionType, capitals, classify, parts
+from kb.text.qtype import AnswerType, QuestionType, capitals, classify, focus, parts
 from kb.text.sentences import split_sentences
 
 # Sentences about the document itself (what a chapter gives, where something is described, what
@@ -938,18 +938,24 @@ def _placed(
     weights: Weights,
 ) -> Sentence:
     """For a date or number asked of a place ("Wann war der Workshop in Bielefeld?"): when the
-    chosen sentence names none of the asked places, the best one that names one and holds the
-    asked kind of fact ("… Workshops (03.04.2019 in Duisburg, 09.04.2019 in Bielefeld)"), if it
-    scores at least PLACED_SHARE as well; a date without the place says nothing of it."""
-    places = [set(analyze(p.name)) for p in Gazetteer.load().find(question)]
+    chosen sentence names none of the asked places, the best one that names one, holds the
+    asked kind of fact and another word of the question ("… Workshops (03.04.2019 in
+    Duisburg, 09.04.2019 in Bielefeld)"), if it scores at least PLACED_SHARE as well; a date
+    without the place says nothing of it."""
+    asking = focus(question)  # not where the asker lives ("Ich arbeite in Bielefeld. Wann …?")
+    places = [set(analyze(p.name)) for p in Gazetteer.load().find(asking)]
     top = best.features.direct(weights)
     if not places or top <= 0 or any(p <= best.terms for p in places):
         return best
+    # ... and that holds a word of what is asked besides the place (the workshop, not any
+    # date of the town)
+    asked = set(analyze(asking)).difference(*places)
     placed = [
         c
         for c in ranked
         if c.features.fits_type >= 1.0
         and any(p <= c.terms for p in places)
+        and asked & c.terms
         and c.features.direct(weights) >= PLACED_SHARE * top
     ]
     return max(placed, key=lambda c: c.features.direct(weights), default=best)

@@ -217,15 +217,14 @@ class RefusalGate:
         counted = counted_terms(qtype, analyze)
         if _kind_missing(question, qtype, extract, pages, frames, counted, analyze):
             return slots.Missing((), "type")
-        period = slots.asks_period(question)
-        if slots.deadline_missing(qtype, quotes, period):
-            return slots.Missing((), "period" if period else "deadline")
+        units = quote_units(extract.citations)  # a quote carried over a page break is one
+        direct = " ".join(c.quote for c in units[0]) if units else ""
+        if slots.deadline_missing(qtype, quotes, question, direct):
+            return slots.Missing((), "period" if slots.asks_period(question) else "deadline")
         if slots.average_missing(asked, quotes):
             return slots.Missing((), "average")
         if slots.steps_missing(question, qtype, [c.quote for c in extract.citations]):
             return slots.Missing((), "steps")
-        units = quote_units(extract.citations)  # a quote carried over a page break is one
-        direct = " ".join(c.quote for c in units[0]) if units else ""
         # "zum zweiten Mal" is said by the direct answer, not by a quote about something else
         occurrence = slots.occurrence_missing(asked, direct)
         if occurrence is not None:
@@ -266,7 +265,7 @@ class RefusalGate:
         quoted = [c.quote for c in extract.citations]
         if qtype.person and roles.role_qualified(asked, quoted):
             return slots.Missing((), "role")
-        if qtype.person and (roles.role_unnamed(asked, quoted) or roles.name_unsaid(asked, quoted)):
+        if qtype.person and roles.role_unnamed(asked, quoted):
             return slots.Missing((), "holder")
         if qtype.kind in _SCOPED:
             unscoped = _ordinals_elsewhere(asked, qtype, stating, counted, analyze)
@@ -289,9 +288,10 @@ class RefusalGate:
 def _own_words(question: str) -> str:
     """The words of a question that may be the documents' own: all of a German one; of an
     English one its names, the words written with a capital after its first ("Rhein-Kreis
-    Neuss", „Haus der Integration“). Its English words the German text happens to hold
-    ("management", "handle") say nothing of whether the passage is about it."""
-    if not is_english(question):
+    Neuss", „Haus der Integration“), unless it is typed in lower case. Its English words the
+    German text happens to hold ("management", "handle") say nothing of whether the passage is
+    about it."""
+    if not is_english(question) or typed_in_lower_case(question):
         return question
     words = re.findall(r"[\w-]+", question)
     return " ".join(w for w in words[1:] if w[0].isupper() or w[0].isdigit())
@@ -578,9 +578,6 @@ def _unnamed_by(
     citations (and there are some)."""
     analyze = catalog.analyzer.terms
     names = catalog.name_terms() if is_english(question) else None
-    # German writes names and nouns with a capital: a rare verb ("heißt") names nothing, but
-    # in a question typed in lower case any word may
-    cased = names is None and not typed_in_lower_case(question)
 
     def name_words(text: str) -> dict[str, str]:
         # "Ansprechpartner" is what a "Kontakt:" line says in other words: it places no one
@@ -588,7 +585,6 @@ def _unnamed_by(
             t: w
             for w in re.findall(r"[\w-]{3,}", text)
             if not _CONTACT_ROLE.match(w)
-            and (not cased or not w[0].islower())
             and (names is None or _english_name(text, w, analyze(w), names))
             for t in analyze(w)
             if catalog.names_rarely(t)
@@ -597,7 +593,9 @@ def _unnamed_by(
     # a name the question quotes („Kommunale Koordinierung …“) is what it is about, when it
     # holds a rare word
     quoted = " ".join(m.group(1) for m in slots.QUOTED_NAME.finditer(question))
-    words = name_words(quoted) or name_words(question)
+    # the question word and its verb ("Wie heißt …", "Wer leitet …") name nothing, however
+    # rarely the documents use the verb
+    words = name_words(quoted) or name_words(_QUESTION_HEAD.sub("", question, count=1))
     rarest = catalog.rarest_name(words)
     if not citations or rarest is None:
         return []
@@ -607,6 +605,13 @@ def _unnamed_by(
     if any(parts & set(analyze(_context(c, pages))) for c in citations):
         return []
     return [words[rarest]]
+
+
+_QUESTION_HEAD = re.compile(
+    r"^\W*(wie|wer|wen|wem|wessen|was|welche\w*|wo\w*|wann|warum|weshalb|who|what|which|how)"
+    r"\s+\w+",
+    re.I,
+)
 
 
 def _lead_places(doc_ids: set[str], catalog: Catalog) -> str:

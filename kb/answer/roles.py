@@ -24,8 +24,7 @@ _QUALIFIED_ROLE = re.compile(
     re.I,
 )
 # ... or the head of a part of it ("Leiter des Fachbereichs … bei der Regionaldirektion",
-# "Leiterin der Forschungsabteilung"), which
-# answers for the whole no more than a deputy does
+# "Leiterin der Forschungsabteilung"), which answers for the whole no more than a deputy does
 _SUBUNIT = (
     r"(Fachbereich\w*|Abteilung\w*|Referat\w*|Sachgebiet\w*|Team\w*|Ressort\w*|"
     r"Stabsstelle\w*|Arbeitsbereich\w*|department|division|unit|section|team)"
@@ -99,20 +98,3 @@ def role_unnamed(question: str, quotes: Sequence[str]) -> bool:
         return False
     named = any(person_spans(sentence) for quote in quotes for sentence in sentence_texts(quote))
     return named and not any(_HEAD_GIVEN.search(quote) for quote in quotes)
-
-
-# A person asked by name, not by what they do: "Wie heißt die Sozialdezernentin?", "Name des
-# Leiters", "What is the name of the coordinator?"
-_NAME_ASKED = re.compile(
-    r"\b(wie (heißt|hieß|lautet)|namens?\b|namen\b|what(?: is|'s) (?:the |her |his )?name|"
-    r"name of)",
-    re.I,
-)
-
-
-def name_unsaid(question: str, quotes: Sequence[str]) -> bool:
-    """A person asked by name where no quote names anyone: a role alone ("unter Leitung der
-    Sozialdezernentin") answers "Wer leitet …?", not "Wie heißt die Sozialdezernentin?"."""
-    if not _NAME_ASKED.search(question):
-        return False
-    return not any(person_spans(s) for quote in quotes for s in sentence_texts(quote))

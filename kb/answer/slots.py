@@ -375,12 +375,8 @@ def places_unnamed(question: str, cited: str, find_places: PlaceFinder) -> list[
     if not asked:
         return []
     found = find_places(cited)
-    asking = focus(question)
-    # ... or when the asking sentence names the region itself ("Stimmt es, dass Leute vom
-    # Westbalkan …?"): the preamble's country is one of it
-    origins = any(_is_country(p) for p in found) or _ORIGIN.search(cited)
-    if not origins or _ORIGIN.search(asking):
-        in_focus = {p.name for p in find_places(asking)}
+    if not any(_is_country(p) for p in found) and not _ORIGIN.search(cited):
+        in_focus = {p.name for p in find_places(focus(question))}
         asked = [p for p in asked if not _is_country(p) or p.name in in_focus]
     # "Kreis Neuss" (the town's name) and "Rhein-Kreis Neuss" (the district) count as the same;
     # so do word orders the place list does not know ("Kreis Ennepe-Ruhr", "Ennepe-Ruhr-Kreis").
@@ -608,18 +604,25 @@ def asks_period(question: str) -> bool:
     return bool(_PERIOD_ASKED.search(question))
 
 
-# ... or a day as the cut-off ("deren nach dem 31.08.2015 gestellter Asylantrag"), which is no
-# period
-_CUT_OFF = re.compile(r"\b(vor|nach) dem \d{1,2}\.\s?\d{1,2}\.\s?(19|20)\d\d\b", re.I)
+# ... and the day a "Stichtag" asked is: a cut-off the direct answer names ("deren nach dem
+# 31.08.2015 gestellter Asylantrag")
+_CUT_OFF = re.compile(
+    rf"\b(vor|nach) dem \d{{1,2}}\.\s?(\d{{1,2}}\.|({MONTHS})\s)\s?(19|20)\d\d\b", re.I
+)
+_CUT_OFF_ASKED = re.compile(r"\bstichtag\w*|\bcut-off\b", re.I)
 
 
-def deadline_missing(qtype: QuestionType, quotes: str, period: bool = False) -> bool:
+def deadline_missing(
+    qtype: QuestionType, quotes: str, question: str = "", direct: str = ""
+) -> bool:
     """A deadline is asked ("Bis wann mussten die Anträge eingereicht werden?") and the quotes
     give no date as one: "im Frühjahr 2019 wurde begonnen" dates a start, not a deadline. A
-    period asked (``period``: "Von wann bis wann …?") is not given by a cut-off day."""
+    "Stichtag" asked (not a period: "Von wann bis wann …?") is given by the cut-off day the
+    direct answer ``direct`` names."""
     if not qtype.deadline or _DEADLINE.search(quotes):
         return False
-    return period or not _CUT_OFF.search(quotes)
+    asked_cut_off = _CUT_OFF_ASKED.search(question) and not asks_period(question)
+    return not (asked_cut_off and _CUT_OFF.search(direct))
 
 
 # Which time something happened, when not the first ("Wann hat sich die Gruppe zum zweiten Mal

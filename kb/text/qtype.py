@@ -143,7 +143,8 @@ _REACH_ASKED = re.compile(
 
 _DATE = re.compile(
     r"\b(wann|seit wann|bis wann|ab wann|in welche[mn]? (\w+e[mn] )?(jahr|monat|zeitraum)|"
-    r"an welchem (\w+en )?tag|welche[sm]? (\w+e[mns]? )?(datum|stichtag)|zu welchem zeitpunkt|"
+    r"an welchem (\w+en )?tag|welche[nrsm]? (\w+e[mnrs]? )?(datum|stichtag)|"
+    r"zu welchem (\w+en )?zeitpunkt|"
     r"wie lange (läuft|lief|dauert|dauerte|gilt)|"
     r"zu welcher uhrzeit|um wie ?viel uhr|when|since when|until when|which year|what date|"
     r"in what year|at what time|what time (does|do|did|is|was|will|are))\b",
@@ -186,17 +187,20 @@ _NUMBER = re.compile(
     rf"{_HOW_OLD}|{_HOW_OFTEN})\b|{_COST_ASKED}",
     _I,
 )
+# The months, German and the English names that differ (kb/text/holds.py dates by them)
 MONTHS = (
     "Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember|"
     "January|February|March|May|June|July|October|December"
 )
 # What a number counts: the first noun after "wie viele" (German capitalises nouns, so the
-# adjectives in "wie viele lokale Bündnisse" are skipped, and a month with its year: "wie viele
-# der bis August 2019 eingegangenen Arbeitshilfen"), the next word after "how many".
+# adjectives in "wie viele lokale Bündnisse" are skipped, and so are the words of a time: "wie
+# viele der bis Ende August 2019 eingegangenen Arbeitshilfen"), the next word after "how many".
+_WHEN_WORDS = (
+    rf"(?:(?:{MONTHS}|Jan|Feb|Mär|Apr|Jun|Jul|Aug|Sept?|Okt|Nov|Dez)\.?|Anfang|Mitte|Ende|\d{{4}})"
+)
 _COUNTED_DE_NOUN = re.compile(
-    r"\b(?i:wie ?viele?n?)\s+(?:(?:[a-zäöüß-]+|(?:"
-    + MONTHS
-    + r")(?:\s+\d{4})?|\d{4})\s+){0,4}([A-ZÄÖÜ](?:[\w-]|['’]s-){2,})"
+    rf"\b(?i:wie ?viele?n?)\s+(?:(?:{_WHEN_WORDS}\s+)*[a-zäöüß-]+\s+){{0,3}}(?:{_WHEN_WORDS}\s+)*"
+    rf"(?!{_WHEN_WORDS}\s)([A-ZÄÖÜ](?:[\w-]|['’]s-){{2,}})"
 )
 # ... in a question typed in lower case, the word before one of these verbs, after at most two
 # words, not an adverb ("wie viele aussteller waren …?", "wie viele junge leute kamen?";
@@ -341,8 +345,8 @@ _PERSON_ASKED = re.compile(
     r"[^?]{0,40}\bansprechen|"
     r"wer (leitet|leitete)|wer (ist|war|sind|waren) "
     rf"(der |die )?(\w+ )?{ROLE_WORD}|who (leads|led|heads|headed|"
-    rf"runs|ran|directs|manages)|wie (heißt|hieß|lautet) ([a-zäöü]+ )?(der|die) (name (der|des) )?"
-    rf"{ROLE_WORD}|"
+    rf"runs|ran|directs|manages)|wie (heißt|hieß|lautet) ([a-zäöüß]+ ){{0,2}}(der|die) "
+    rf"(name (der|des) )?(\w+e[nr]? )?{ROLE_WORD}|"
     r"who (is|was) (the )?(head|director|leader|chair|manager)|names? of the (\w+ )?(head|director|"
     r"leader|chair|contact|coordinator|facilitator|moderator|manager|officer|adviser|advisor|"
     r"speaker|representative)s?\b(?! (office|point|organi[sz]ation|institution|body|unit))|"

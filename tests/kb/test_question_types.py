@@ -145,13 +145,15 @@ def test_a_counted_noun_typed_in_lower_case_is_the_word_before_the_verb() -> Non
 
 def test_a_number_question_knows_what_it_counts() -> None:
     assert classify("Wie viele lokale Bündnisse gab es?").counted == "Bündnisse"
-    # a month, with or without its year, is when, not what is counted
+    # the words of a time are when, not what is counted
+    arbeitshilfen = "Wie viele der bis August 2019 eingegangenen Arbeitshilfen sind auswertbar?"
     for question, counted in (
-        (
-            "Wie viele der bis August 2019 eingegangenen Arbeitshilfen sind auswertbar?",
-            "Arbeitshilfen",
-        ),
+        (arbeitshilfen, "Arbeitshilfen"),
+        ("Wie viele der bis Ende Aug. 2019 eingegangenen Arbeitshilfen?", "Arbeitshilfen"),
         ("Wie viele der im Mai gestellten Anträge wurden bewilligt?", "Anträge"),
+        ("Wie viele Anträge kamen von Januar bis März 2019?", "Anträge"),
+        ("Wie viele von den bis Juni 2019 gemeldeten Fällen?", None),
+        ("Wie viele kamen denn zu dem Werkstattgespräch?", None),  # past three words: none
     ):
         assert classify(question).counted == counted, question
     assert classify("Wie viele junge volljährige Geflüchtete leben hier?").counted == "Geflüchtete"
@@ -536,7 +538,12 @@ def test_a_contact_detail_asked_for_is_what_fits() -> None:
 
 
 def test_a_date_question_wants_a_date() -> None:
-    for asked in ("In welchem genauen Jahr begann es?", "An welchem genauen Tag war das?"):
+    for asked in (
+        "In welchem genauen Jahr begann es?",
+        "An welchem genauen Tag war das?",
+        "Zu welchem genauen Zeitpunkt begann es?",
+        "Welcher genaue Stichtag gilt?",
+    ):
         assert classify(asked).kind == AnswerType.DATE, asked
     q = classify("Wann war das Treffen?")
     assert type_fit("Am 13.03.2019 traf man sich.", q, set(), analyze) == 1.0
