@@ -327,6 +327,9 @@ def _kind_missing(
         # but "alle 53 Kommunen" answers "Wie viele der 53 Kommunen …?" (slots.part_missing)
         quotes = slots.without_numbers_of(asked, quotes, but_all=slots.asks_part(asked))
     fits = type_fit(quotes, qtype, counted, analyze)
+    # how often something was done, in a table's row under a header that counts the times
+    if qtype.tally and _table_counts_times(extract, pages, frames, analyze):
+        fits = 1.0
     # a frequency or an age is its own kind of number (type_fit), in English as in German
     if qtype.kind == AnswerType.NUMBER and not qtype.own_kind:
         if (
@@ -349,6 +352,20 @@ def _kind_missing(
             and slots.places_missing(question, quotes, Gazetteer.load().find)
         )
     )
+
+
+# What a table's header counts the times by
+_TIMES = "Nennungen Fälle Male Anzahl"
+
+
+def _table_counts_times(extract: Extract, pages: Pages, frames: str, analyze: Terms) -> bool:
+    """A quote is a table's row, or rows with their header, under a header that counts the
+    times ("Nennungen insgesamt (N=45)")."""
+    times = set(analyze(_TIMES))
+    rows = [c.quote for c in extract.citations if "\t" in c.quote]
+    if any(times & set(analyze(quote)) for quote in rows):
+        return True
+    return _table_counts(extract, pages, frames, times, analyze)
 
 
 def _table_counts(
@@ -479,7 +496,22 @@ def _stated_apart(
     others = [u for u in stating if u is not units[0]]
     if not subject & set(analyze(direct)) or not others:
         return False
-    return not any(set(analyze(" ".join(c.quote for c in u))) & subject for u in others)
+    # what the figure would be of: the question's nouns ("wurde" is in every other sentence),
+    # not its place, which the question shares with the quotes' document
+    places = {t for p in _places_and_countries(asked) for t in analyze(p.name)}
+    nouns = subject
+    if not typed_in_lower_case(asked) and not is_english(asked):
+        nouns = subject & set(analyze(" ".join(re.findall(r"(?<=\s)[A-ZÄÖÜ][\w-]*", asked))))
+    topic = nouns - places or subject
+    # ... and of each quote, the sentences that hold a figure or date
+    stated = [
+        sentence
+        for u in others
+        for c in u
+        for sentence in sentence_texts(c.quote)
+        if type_fit(sentence, qtype, counted, analyze) > 0
+    ]
+    return not any(set(analyze(sentence)) & topic for sentence in stated)
 
 
 def _ordinals_elsewhere(

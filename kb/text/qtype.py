@@ -594,6 +594,9 @@ _FREQUENCY_ASKED = re.compile(rf"\b({_HOW_OFTEN})\b", _I)
 # haben sich die Gruppen getroffen?", "How often did they meet?": "in 20 Fällen", "dreimal")
 _TALLY_ASKED = re.compile(
     r"\b(wie (oft|häufig)) (war|waren|wurde|wurden|hat|haben|hatte|hatten)\b"
+    # ... or how often something is named, present or part of it ("Wie häufig ist die IHK …
+    # vertreten?")
+    r"|\bwie (oft|häufig) (ist|sind)\b[^?]*\b(vertreten|beteiligt|genannt|erwähnt|dabei)\b"
     r"|\bhow (often|frequently) (did|was|were|has|have|had)\b",
     _I,
 )

@@ -705,6 +705,43 @@ def test_a_figure_only_in_a_quote_about_something_else_does_not_answer() -> None
     assert not _stated_apart(asked, qtype, own, own[0][0].quote, own, counted, analyze)
 
 
+def test_a_date_in_a_sentence_that_shares_only_a_verb_or_the_place_does_not_answer() -> None:
+    """What the date would be of is named by the question's nouns; "wurde" is in every other
+    sentence, and the place is what the quotes' document and the question share."""
+    analyze = GermanAnalyzer().terms
+    asked = "Wann wurde die kreisweite Bedarfsanalyse im Rhein-Kreis Neuss abgeschlossen?"
+    qtype = classify(asked)
+    direct = "Zurzeit wird eine kreisweite Bedarfsanalyse durchgeführt."
+    other = (
+        "Die Kreisverwaltung im Rhein-Kreis Neuss knüpft an ein Modellprojekt an. Am 13.03.2019 "
+        "wurde ein Starterworkshop durchgeführt."
+    )
+    quotes = [[Citation(n, "d", "d.pdf", "D", 3, q)] for n, q in enumerate((direct, other), 1)]
+    assert _stated_apart(asked, qtype, quotes, direct, quotes[1:], set(), analyze)
+    # a sentence with the date that names the asked thing answers
+    named = "Die Bedarfsanalyse wurde am 13.03.2019 abgeschlossen."
+    quotes[1] = [Citation(2, "d", "d.pdf", "D", 3, named)]
+    assert not _stated_apart(asked, qtype, quotes, direct, quotes[1:], set(), analyze)
+
+
+def test_how_often_something_was_named_is_answered_by_a_table_row_counting_it(
+    tmp_path: Path,
+) -> None:
+    page = (
+        "# Kerngruppen\n\nÜbersicht 10: An den Kerngruppen beteiligte Akteure\n\n"
+        "Akteure\tNennungen insgesamt (N=45)\tNennungen in Kreisen (N=22)\n"
+        "Jobcenter\t41 (91,1%)\t20 (90,9%)\n"
+        "Industrie- und Handelskammer (IHK)\t20 (44,4%)\t10 (45,5%)\n"
+    )
+    questions = (
+        "Wie oft war die Industrie- und Handelskammer in den Kerngruppen vertreten?",
+        "Wie häufig ist die Industrie- und Handelskammer in den Kerngruppen vertreten?",
+    )
+    assert all(classify(q).tally for q in questions)
+    for answer in _ask_one_page(tmp_path, page, *questions):
+        assert not answer.uncertain and "20 (44,4%)" in answer.answer, answer.answer
+
+
 def test_a_yes_no_question_that_names_a_which_of_the_towns_is_not_asked_for_the_towns(
     tmp_path: Path,
 ) -> None:
