@@ -265,7 +265,7 @@ class RefusalGate:
         quoted = [c.quote for c in extract.citations]
         if qtype.person and roles.role_qualified(asked, quoted):
             return slots.Missing((), "role")
-        if qtype.person and roles.role_unnamed(asked, quoted):
+        if qtype.person and (roles.role_unnamed(asked, quoted) or roles.name_unsaid(asked, quoted)):
             return slots.Missing((), "holder")
         if qtype.kind in _SCOPED:
             unscoped = _ordinals_elsewhere(asked, qtype, stating, counted, analyze)

@@ -98,3 +98,25 @@ def role_unnamed(question: str, quotes: Sequence[str]) -> bool:
         return False
     named = any(person_spans(sentence) for quote in quotes for sentence in sentence_texts(quote))
     return named and not any(_HEAD_GIVEN.search(quote) for quote in quotes)
+
+
+# A person asked by name and by what they are ("Wie heißt eigentlich die Sozialdezernentin?",
+# "Wie heißen die Masterstudierenden …?"): the word they are named by
+_NAME_ASKED = re.compile(
+    r"\bwie (?:heißt|heißen|hieß|hießen|lautet) (?:[a-zäöüß]+ ){0,2}(?:der|die) (?:\w+e[nr]? )?"
+    rf"(?P<noun>{ROLE_WORD}|\w+enden?\b)",
+    re.I,
+)
+
+
+def name_unsaid(question: str, quotes: Sequence[str]) -> bool:
+    """A person asked by name and by what they are, where the sentences that speak of what they
+    are name no one ("unter Leitung der Sozialdezernentin", "Zwei Masterstudierende führen
+    …"): a person named elsewhere in the quotes is someone else."""
+    m = _NAME_ASKED.search(question)
+    if m is None:
+        return False
+    noun = m.group("noun").lower()
+    stem = noun[: max(5, len(noun) - 3)]  # "sozialdezernent" of "Sozialdezernentin"
+    speaking = [s for q in quotes for s in sentence_texts(q) if stem in s.lower()]
+    return bool(speaking) and not any(person_spans(s) for s in speaking)

@@ -351,7 +351,12 @@ _PERSON_ASKED = re.compile(
     r"leader|chair|contact|coordinator|facilitator|moderator|manager|officer|adviser|advisor|"
     r"speaker|representative)s?\b(?! (office|point|organi[sz]ation|institution|body|unit))|"
     # "Wie heißt die Person, die …?", "Welche Person …?", "the name of the person who …"
-    r"(wie (heißt|hieß) (die|der)|welche) person\b|\b(which|the) person (who|that)\b)",
+    r"(wie (heißt|hieß) (die|der)|welche) person\b|\b(which|the) person (who|that)\b|"
+    # people named by what they do ("Wie heißen die Masterstudierenden …?")
+    r"wie (heißen|hießen) (die|der) (\w+ )?\w+enden?\b|"
+    # ... and what only a person does at an event ("Wer hat den Workshop moderiert?")
+    r"wer (hat|hatte)\b[^?]{0,80}\b(moderiert|eröffnet|begrüßt|referiert)\b|"
+    r"who (moderated|chaired|hosted|opened)\b)",
     _I,
 )
 # Contact details are a name-like answer even when asked as "What is the address …?".

@@ -430,6 +430,27 @@ def test_a_person_asked_by_name_with_fillers_is_a_person_question() -> None:
     ):
         assert classify(asked).person, asked
     assert not classify("Wie heißt das Berufskolleg?").person
+    # people named by what they do, and what only a person does at an event
+    for asked in (
+        "Wie heißen die Masterstudierenden, die die Interviews führen?",
+        "Wer hat den Starterworkshop im März moderiert?",
+        "Who moderated the workshop?",
+    ):
+        assert classify(asked).person, asked
+    for other in ("Wie heißen die Träger?", "Wer hat den Workshop durchgeführt?"):
+        assert not classify(other).person, other
+
+
+def test_a_person_asked_by_name_is_not_given_by_the_role_and_someone_else() -> None:
+    role = "Die Lenkungsgruppe wird von der Sozialdezernentin geleitet."
+    other = "Frau Dr. Anna Muster vom Jobcenter nimmt an der Lenkungsgruppe teil."
+    assert roles.name_unsaid("Wie heißt eigentlich die Sozialdezernentin?", [role, other])
+    students = "Zwei Masterstudierende führen Interviews mit den Familien."
+    assert roles.name_unsaid("Wie heißen die Masterstudierenden?", [students, other])
+    # named beside what they are, they are given; asked who leads, the role answers
+    named = "Die Lenkungsgruppe leitet Sozialdezernentin Dr. Erika Beispiel."
+    assert not roles.name_unsaid("Wie heißt die Sozialdezernentin?", [named])
+    assert not roles.name_unsaid("Wer leitet die Lenkungsgruppe?", [role])
 
 
 def test_the_head_of_a_division_is_not_the_head_of_the_organisation() -> None:
