@@ -46,7 +46,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from kb.text.holds import CARDINAL_WORDS, MONTHS, QUANTIFIER, SEQUENCE, costs_nothing
+from kb.text.holds import CARDINAL_WORDS, MONTHS, QUANTIFIER, SEQUENCE, costs_nothing, dates_named
 from kb.text.qtype import AnswerType, QuestionType, focus
 from kb.text.sentences import sentence_texts, split_sentences
 
@@ -371,7 +371,7 @@ def places_unnamed(question: str, cited: str, find_places: PlaceFinder) -> list[
     einen 22-Jährigen aus Afghanistan. Gibt es …?"), not what is asked about — unless the
     passages speak of where people come from (a country, a region of origin), when it may
     decide the answer; a town of a preamble is where the asker looks ("Ich wohne in Viersen. …")."""
-    asked = find_places(question)
+    asked = find_places(_DOCUMENT_NAMED.sub(" ", question))
     if not asked:
         return []
     found = find_places(cited)
@@ -391,6 +391,14 @@ def places_unnamed(question: str, cited: str, find_places: PlaceFinder) -> list[
         and not _name_words(p.name) <= cited_words
         and not _stem_named(p, adjectives)
     ]
+
+
+# A document named by its place ("laut der Neusser Mitteilung", "Was sagt der Münsteraner
+# Bericht?"): the place says which document, not where the asked fact holds
+_DOCUMENT_NAMED = re.compile(
+    r"\b[A-ZÄÖÜ][\w-]*er\s+(Mitteilung|\w*[Bb]ericht\w*|Dokumentation|Papier|Vorlage|"
+    r"\w*[Ss]eite)\b"
+)
 
 
 # a region or kind of origin the passages speak of ("aus den Westbalkanstaaten", "sichere
@@ -617,11 +625,14 @@ def deadline_missing(
 ) -> bool:
     """A deadline is asked ("Bis wann mussten die Anträge eingereicht werden?") and the quotes
     give no date as one: "im Frühjahr 2019 wurde begonnen" dates a start, not a deadline. A
-    "Stichtag" asked (not a period: "Von wann bis wann …?") is given by the cut-off day the
-    direct answer ``direct`` names."""
+    "Stichtag" asked is given by the cut-off day the direct answer ``direct`` names, a period
+    ("Von wann bis wann …?") by two dates it names ("startete im November 2017 und wurde im
+    März 2018 abgeschlossen")."""
     if not qtype.deadline or _DEADLINE.search(quotes):
         return False
-    asked_cut_off = _CUT_OFF_ASKED.search(question) and not asks_period(question)
+    if asks_period(question):  # ... given by its start and its end in the direct answer
+        return dates_named(direct, but=question) < 2
+    asked_cut_off = _CUT_OFF_ASKED.search(question)
     return not (asked_cut_off and _CUT_OFF.search(direct))
 
 

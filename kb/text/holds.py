@@ -311,7 +311,9 @@ _GIVES_REASON = re.compile(
     r"begründet (sich )?(damit|dadurch|mit|durch)|Hintergrund (dafür|hierfür|dieser|dieses)|"
     r"Hintergrund (ist|war)(?=\s+(die|der|das|dass|ein|eine)\b|\s*[,:])|"
     r"Ursachen?|zurückzuführen|ausschlaggebend|liegt (daran|an)|"
-    r"because|due to|owing to|reasons?|therefore|so that|in order to)\b|,\s+da\s|^\s*Da\s|"
+    r"because|due to|owing to|reasons?|therefore|so that|in order to)\b|,\s+da\s|"
+    # "da" opening a sentence, the first or a later one ("… erweisen. Da dies anders …")
+    r"(?:^\s*|(?<=[.!?:]\s))Da\s|"
     r"\bum\s(?!\d)[^.;]{3,120}?(\szu\s\w+en|\w+zu\w+en)\b",
     re.I,
 )
@@ -330,6 +332,12 @@ _TIES_TO_CAUSE = re.compile(
     r"sodass|so dass|führt\w* zu|führten zu|as a result|aims?)\b",
     re.I,
 )
+
+
+def dates_named(text: str, but: str = "") -> int:
+    """How many dates a text names ("startete im November 2017 und wurde im März 2018
+    abgeschlossen": two), not counting those the text ``but`` (the question) names."""
+    return sum(1 for m in _HAS_DATE.finditer(text) if m.group() not in but)
 
 
 def relates_cause(text: str) -> bool:
@@ -424,7 +432,8 @@ def _whole_terms(words: tuple[str, ...], terms: Terms) -> set[str]:
     return {whole[0] for whole in map(terms, words) if whole}
 
 
-# Nouns that count the same things (towns; people), and nouns whose count is given in people
+# Nouns that count the same things (towns; people), nouns whose count is given in people, and
+# staff given in posts
 # (English counted nouns: qtype.ENGLISH_COUNTED)
 _COUNTED_ALIKE: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (TOWNS, TOWNS),
@@ -432,4 +441,6 @@ _COUNTED_ALIKE: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("Teilnehmende", "Teilnehmer"), PEOPLE),
     (("Fachleute", "Experten", "Expertinnen"), PEOPLE),
     (("Mitglieder", "Mitarbeitende", "Mitarbeiter", "Beschäftigte"), PEOPLE),
+    # staff is counted in posts ("0,5 Stellen", "1,5 Stellen")
+    (("Personal", "Personalstellen"), ("Stellen", "Stelle", "Vollzeitstellen")),
 )

@@ -598,6 +598,23 @@ def test_a_deadline_asked_needs_a_date_given_as_one() -> None:
         "Von wann bis wann lief die Frist?",
     ):
         assert slots.deadline_missing(classify(other), cut_off, other, cut_off), other
+    # a period is given by its start and its end, not by the question's own date
+    period = "Von wann bis wann arbeiteten die Projektgruppen?"
+    both = "Die Arbeit startete im November 2017 und wurde im März 2018 abgeschlossen."
+    assert not slots.deadline_missing(classify(period), both, period, both)
+    one_day = "Von wann bis wann läuft die Börse am 14. November 2018?"
+    held = "Die Börse findet am 14. November 2018 in der VHS statt."
+    assert slots.deadline_missing(classify(one_day), held, one_day, held)
+
+
+def test_a_place_that_names_a_document_is_not_asked() -> None:
+    towns = Gazetteer.load().find
+    cited = "Für den Innovationsfonds stehen insgesamt 5 Millionen Euro zur Verfügung."
+    named = "In der Neusser Mitteilung steht was vom Innovationsfonds. Wie viel Geld ist da drin?"
+    assert not slots.places_unnamed(named, cited, towns)
+    assert not slots.places_unnamed("Was sagt der Münsteraner Bericht dazu?", cited, towns)
+    # a place asked about still is
+    assert slots.places_unnamed("Wie viel Geld bekommt Neuss?", cited, towns) == ["Neuss"]
 
 
 def test_a_quantifier_before_the_counted_noun_gives_a_part() -> None:
