@@ -18,6 +18,11 @@ _GENDER = re.compile(
     r"(?<=[a-zäöüß])(?:[/*:_]-?(?:inn/?en|in/?ne/?n|innen|in)\b|\(innen\)|\(in\)|Innen\b)"
 )
 _WORD = re.compile(r"[a-zäöüß0-9]+(?:-[a-zäöüß0-9]+)*")
+# A compound cut short ("Hauptschul- oder mittleren Schulabschlusses"), and the words, up to
+# three, among which the compound that completes it stands
+_CUT_SHORT = re.compile(
+    r"\b([a-zäöüß]{3,})-\s+(?:und|oder|bzw\.?|sowie)\s+((?:[a-zäöüß]+\s+){0,2}[a-zäöüß]+)"
+)
 # A past participle, after a separable prefix or none ("aufgerufen", "eingeführte",
 # "gefördert"); not a noun in -heit, -keit, -schaft ("Gelegenheit")
 _PARTICIPLE = re.compile(
@@ -191,6 +196,23 @@ class GermanAnalyzer:
                     cache.clear()
                 cache[word] = found
             out.extend(found)
+        if "- " in text:
+            out.extend(self._completed(text))
+        return out
+
+    def _completed(self, text: str) -> list[str]:
+        """The terms of compounds cut short before "und"/"oder" ("Hauptschul- oder mittleren
+        Schulabschlusses", "Sprach- und Integrationskurse"): the cut word joined to the head of
+        the compound that completes it ("hauptschulabschlusses")."""
+        out: list[str] = []
+        for m in _CUT_SHORT.finditer(unicodedata.normalize("NFC", text).lower()):
+            after = (w for w in m.group(2).split() if len(w) >= 6)
+            parts = next((p for w in after if (p := self._parts(w))), None)
+            found = self._word(m.group(1) + parts[-1]) if parts else ()
+            # only a word the corpus writes whole ("Jobsuche" of "Job- und Ausbildungssuche"
+            # would be a word no passage has)
+            if found and found[0] in self._corpus_stems:
+                out.extend(found)
         return out
 
     def _word(self, word: str) -> tuple[str, ...]:

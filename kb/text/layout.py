@@ -28,7 +28,9 @@ _PHONE = re.compile(r"(\b(tel|fon|fax|phone)\b\.?:?\s*|\+\d{2}[\s-]?)\d[\d /-]{5
 _POSTCODE = re.compile(r"\b\d{5} [A-ZÄÖÜ][a-zäöüß]+")
 # A contents line: entry, then a tab or dot leader, then the page number.
 _TOC_LINE = re.compile(r"^\S.*[A-Za-zÄÖÜäöüß)“\"].*(\t|\.{3,}\s*)\d{1,3}$")
-_NUMBERED_QUESTION = re.compile(r"^(-\s*)?\d{1,2}(\.\d{1,2})+\.?\s.*\?(\s|$)")
+# A numbered item of a questionnaire: a question, or a request to the one filling it in ("5.1
+# Bitte dokumentieren Sie die Möglichkeiten …")
+_NUMBERED_QUESTION = re.compile(r"^(-\s*)?\d{1,2}(\.\d{1,2})+\.?\s(.*\?(\s|$)|Bitte\s)")
 _FORM_PLACEHOLDER = re.compile(r"(Klicken oder tippen Sie hier|Wählen Sie ein Element aus)")
 _CHECKBOX = re.compile(r"[☐☑☒]")  # ballot boxes ("□" and "■" also serve as bullets)
 _FIELD = re.compile(r"(^|\t)[^\t:]{1,40}:(\t|$)")

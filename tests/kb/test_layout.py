@@ -13,6 +13,9 @@ from kb.text.layout import kind_at, layout_spans, line_kind, nonprose_share
         ("Übersicht 7:\tThemenfelder der Workshops\t11", layout.TOC),
         ("Arbeit.....\t27", layout.TOC),
         ("2.1 Welche Institutionen haben direkten Kontakt zur Zielgruppe?", layout.FORM),
+        # a numbered request to the one filling the form in
+        ("5.1 Bitte dokumentieren Sie die Möglichkeiten des Schulbesuchs.", layout.FORM),
+        ("5.1 Beispiele guter Praxis aus den Kommunen", None),
         ("Duldung (D):\tKlicken oder tippen Sie hier, um Text einzugeben.", layout.FORM),
         ("Zugang für Geduldete?\tWeitere Öffnung möglich?\tBemerkungen", layout.FORM),
         ("2\tEinrichtung einer Bündnis-Kerngruppe\tJa\tNein", layout.FORM),  # a row to tick

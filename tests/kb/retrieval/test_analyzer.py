@@ -229,3 +229,15 @@ def test_a_participle_shares_a_term_with_its_verb_or_noun_in_the_corpus() -> Non
     for noun in ("Gelegenheit", "Gelegenheiten", "Gesprächen"):
         assert analyzer.terms(noun) == GermanAnalyzer().terms(noun), noun
     assert analyzer.terms("gewandert") == GermanAnalyzer().terms("gewandert")
+
+
+def test_a_compound_cut_short_is_indexed_whole_when_the_corpus_writes_it_so() -> None:
+    known = Counter(
+        {"hauptschulabschluss": 3, "schule": 5, "abschluss": 4, "schulabschluss": 2, "suche": 3}
+    )
+    analyzer = GermanAnalyzer(CompoundSplitter(known), known)
+    cut = "Kurse für den Hauptschul- oder den mittleren Schulabschluss"
+    assert set(analyzer.terms("Hauptschulabschluss")) <= set(analyzer.terms(cut))
+    # a whole word the corpus does not know is not made up ("Job-" of "Job- und Ausbildungssuche")
+    job = analyzer.terms("Job- und Ausbildungssuche")
+    assert analyzer.stem("jobsuche") not in job
