@@ -201,7 +201,9 @@ class RefusalGate:
             where = "\n".join(
                 _described(c.title, c.file_name, c.section, c.text) for c in extract.chunks
             ) + _lead_places({c.doc_id for c in extract.chunks}, catalog)
-            unnamed = slots.places_unnamed(question, where, _places_and_countries)
+            unnamed = slots.places_unnamed(
+                question, where, _places_and_countries, _names_a_document(catalog)
+            )
             if unnamed:
                 return slots.Missing(tuple(unnamed), "place")
         lines = "\n".join(c.quote for c in extract.citations)
@@ -328,7 +330,7 @@ def _kind_missing(
         quotes = slots.without_numbers_of(asked, quotes, but_all=slots.asks_part(asked))
     fits = type_fit(quotes, qtype, counted, analyze)
     # how often something was done, in a table's row under a header that counts the times
-    if qtype.tally and _table_counts_times(extract, pages, frames, analyze):
+    if qtype.tally and _table_counts_times(asked, extract, pages, frames, analyze):
         fits = 1.0
     # a frequency or an age is its own kind of number (type_fit), in English as in German
     if qtype.kind == AnswerType.NUMBER and not qtype.own_kind:
@@ -355,17 +357,34 @@ def _kind_missing(
 
 
 # What a table's header counts the times by
-_TIMES = "Nennungen Fälle Male Anzahl"
+_TIMES = ("Nennungen", "Fälle", "Male")
 
 
-def _table_counts_times(extract: Extract, pages: Pages, frames: str, analyze: Terms) -> bool:
-    """A quote is a table's row, or rows with their header, under a header that counts the
-    times ("Nennungen insgesamt (N=45)")."""
-    times = set(analyze(_TIMES))
-    rows = [c.quote for c in extract.citations if "\t" in c.quote]
-    if any(times & set(analyze(quote)) for quote in rows):
+def _table_counts_times(
+    asked: str, extract: Extract, pages: Pages, frames: str, analyze: Terms
+) -> bool:
+    """A quote is a table's row that names what is asked about ("Industrie- und Handelskammer
+    (IHK)\t20 (44,4%)"), under a header that counts the times ("Nennungen insgesamt")."""
+    times = set(analyze(" ".join(_TIMES)))
+
+    def cited(c: Citation) -> str:  # the page's lines, which a quote joins with spaces
+        span = _cited_span(c, pages)
+        return span[0][span[1] : span[2]] if span else c.quote
+
+    lines = [(c, line) for c in extract.citations for line in cited(c).split("\n") if "\t" in line]
+    # the header and caption ("An den Kerngruppen beteiligte Akteure\tNennungen …") name what
+    # every row is counted in, not the row
+    heads = {
+        t for _, line in lines if times & set(analyze(line)) for t in _whole_terms(line, analyze)
+    }
+    # whole words only: "Kammer" is no "Handwerkskammer"
+    topic = _whole_terms(asked, analyze) - heads - set(analyze(_AUXILIARIES))
+    rows = [c for c, line in lines if topic & _whole_terms(line.split("\t")[0], analyze)]
+    if not rows:
+        return False
+    if any(times & set(analyze(c.quote)) for c in rows):
         return True
-    return _table_counts(extract, pages, frames, times, analyze)
+    return _table_counts(Extract(rows, ""), pages, frames, times, analyze)
 
 
 def _table_counts(
@@ -468,11 +487,13 @@ def _figure_elsewhere_only(
     analyze: Terms,
 ) -> bool:
     """A number or date question whose direct answer holds no figure or date at all (nor a
-    quantifier: "die meisten Kreise"), while other quotes follow it: where the figure stands
-    is what _stated_elsewhere and _stated_apart judge."""
+    quantifier: "die meisten Kreise"; for a day asked, no day), while other quotes follow it:
+    where the figure stands is what _stated_elsewhere and _stated_apart judge."""
     if qtype.kind not in (AnswerType.NUMBER, AnswerType.DATE) or len(units) < 2:
         return False
-    return type_fit(direct, qtype, counted, analyze) <= 0 and not (
+    # a day asked ("Wann genau …?") is not given by a month ("voraussichtlich im Dezember 2018")
+    fits = type_fit(direct, qtype, counted, analyze)
+    return (fits < 1.0 if qtype.day else fits <= 0) and not (
         counted and quantifies(direct, counted, analyze)
     )
 
@@ -496,13 +517,12 @@ def _stated_apart(
     others = [u for u in stating if u is not units[0]]
     if not subject & set(analyze(direct)) or not others:
         return False
-    # what the figure would be of: the question's nouns ("wurde" is in every other sentence),
-    # not its place, which the question shares with the quotes' document
+    # what the figure would be of: not an auxiliary every other sentence has ("wurde"), nor the
+    # question's place, which it shares with the quotes' document
     places = {t for p in _places_and_countries(asked) for t in analyze(p.name)}
-    nouns = subject
-    if not typed_in_lower_case(asked) and not is_english(asked):
-        nouns = subject & set(analyze(" ".join(re.findall(r"(?<=\s)[A-ZÄÖÜ][\w-]*", asked))))
-    topic = nouns - places or subject
+    # ... nor a part of one of its compounds ("weit" of "kreisweit" is in "weiteren")
+    whole = _whole_terms(asked, analyze) - counted
+    topic = (whole - places - set(analyze(_AUXILIARIES))) or subject
     # ... and of each quote, the sentences that hold a figure or date
     stated = [
         sentence
@@ -512,6 +532,14 @@ def _stated_apart(
         if type_fit(sentence, qtype, counted, analyze) > 0
     ]
     return not any(set(analyze(sentence)) & topic for sentence in stated)
+
+
+_AUXILIARIES = "wurde wurden werden wird worden ist sind war waren hat haben hatte hatten"
+
+
+def _whole_terms(text: str, analyze: Terms) -> set[str]:
+    """The term of each whole word of a text, without the terms of its compounds' parts."""
+    return {terms[0] for w in re.findall(r"[\w-]+", text) if (terms := analyze(w))}
 
 
 def _ordinals_elsewhere(
@@ -644,6 +672,14 @@ _QUESTION_HEAD = re.compile(
     r"\s+\w+",
     re.I,
 )
+
+
+def _names_a_document(catalog: Catalog) -> Callable[[str], bool]:
+    """Does a place name one of the documents (its title or file name: "Stadt Münster: …",
+    "rhein-kreis-neuss-….docx")?"""
+    analyze = catalog.analyzer.terms
+    names = list(catalog.document_names().values())
+    return lambda place: any(set(analyze(place)) <= name for name in names)
 
 
 def _lead_places(doc_ids: set[str], catalog: Catalog) -> str:

@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 
 from kb.text.holds import person_spans
-from kb.text.qtype import ROLE_WORD
+from kb.text.qtype import PEOPLE_BY_DOING, ROLE_WORD
 from kb.text.sentences import sentence_texts
 
 # A role held in part, for a time or no longer: "stellvertretende Leiterin", "Stellvertreter",
@@ -104,19 +104,25 @@ def role_unnamed(question: str, quotes: Sequence[str]) -> bool:
 # "Wie heißen die Masterstudierenden …?"): the word they are named by
 _NAME_ASKED = re.compile(
     r"\bwie (?:heißt|heißen|hieß|hießen|lautet) (?:[a-zäöüß]+ ){0,2}(?:der|die) (?:\w+e[nr]? )?"
-    rf"(?P<noun>{ROLE_WORD}|\w+enden?\b)",
+    rf"(?P<noun>{ROLE_WORD}|{PEOPLE_BY_DOING})",
     re.I,
 )
 
 
 def name_unsaid(question: str, quotes: Sequence[str]) -> bool:
     """A person asked by name and by what they are, where the sentences that speak of what they
-    are name no one ("unter Leitung der Sozialdezernentin", "Zwei Masterstudierende führen
-    …"): a person named elsewhere in the quotes is someone else."""
+    are, and the ones after them, name no one ("unter Leitung der Sozialdezernentin", "Zwei
+    Masterstudierende führen …"): a person named elsewhere in the quotes is someone else."""
     m = _NAME_ASKED.search(question)
     if m is None:
         return False
     noun = m.group("noun").lower()
     stem = noun[: max(5, len(noun) - 3)]  # "sozialdezernent" of "Sozialdezernentin"
-    speaking = [s for q in quotes for s in sentence_texts(q) if stem in s.lower()]
+    said = re.compile(rf"\b{re.escape(stem)}", re.I)  # a word's start: not "begleitet"
+    speaking = []
+    for quote in quotes:
+        sentences = sentence_texts(quote)
+        for i, sentence in enumerate(sentences):
+            if said.search(sentence):  # ... with the next sentence, which may name them
+                speaking += sentences[i : i + 2]
     return bool(speaking) and not any(person_spans(s) for s in speaking)

@@ -364,14 +364,26 @@ def _new_place(question: str, quotes: str, find_places: PlaceFinder) -> bool:
     return any(p.name not in known for p in find_places(quotes))
 
 
-def places_unnamed(question: str, cited: str, find_places: PlaceFinder) -> list[str]:
+def places_unnamed(
+    question: str,
+    cited: str,
+    find_places: PlaceFinder,
+    names_document: Callable[[str], bool] = lambda place: False,
+) -> list[str]:
     """Places the question names that the cited passages (with their section, their document's
     title and file name) never name: a question about one town answered from another's. A
     country named only in a preamble is where the asker's protégé comes from ("Ich begleite
     einen 22-Jährigen aus Afghanistan. Gibt es …?"), not what is asked about — unless the
     passages speak of where people come from (a country, a region of origin), when it may
-    decide the answer; a town of a preamble is where the asker looks ("Ich wohne in Viersen. …")."""
-    asked = find_places(_DOCUMENT_NAMED.sub(" ", question))
+    decide the answer; a town of a preamble is where the asker looks ("Ich wohne in Viersen. …").
+    A place that names a document (``names_document``: "laut der Neusser Mitteilung") says which
+    document, not where the fact holds."""
+
+    def unless_a_document(m: re.Match[str]) -> str:
+        named = find_places(m.group())
+        return " " if named and all(names_document(p.name) for p in named) else m.group()
+
+    asked = find_places(_DOCUMENT_NAMED.sub(unless_a_document, question))
     if not asked:
         return []
     found = find_places(cited)
@@ -396,7 +408,7 @@ def places_unnamed(question: str, cited: str, find_places: PlaceFinder) -> list[
 # A document named by its place ("laut der Neusser Mitteilung", "Was sagt der Münsteraner
 # Bericht?"): the place says which document, not where the asked fact holds
 _DOCUMENT_NAMED = re.compile(
-    r"\b[A-ZÄÖÜ][\w-]*er\s+(Mitteilung|\w*[Bb]ericht\w*|Dokumentation|Papier|Vorlage|"
+    r"\b[A-ZÄÖÜ][\w-]*[a-zäöü]er\s+(Mitteilung|\w*[Bb]ericht\w*|Dokumentation|Papier|Vorlage|"
     r"\w*[Ss]eite)\b"
 )
 
@@ -617,6 +629,12 @@ def asks_period(question: str) -> bool:
 _CUT_OFF = re.compile(
     rf"\b(vor|nach) dem \d{{1,2}}\.\s?(\d{{1,2}}\.|({MONTHS})\s)\s?(19|20)\d\d\b", re.I
 )
+# ... and a sentence that says when something began and when it ended
+_STARTS_AND_ENDS = re.compile(
+    r"\b(start\w*|begann|begonnen|beginn\w*|Beginn|aufgenommen|seit|vom|von)\b.*"
+    r"\b(abgeschlossen|beendet|endete|Ende|bis|lief)\b",
+    re.I,
+)
 _CUT_OFF_ASKED = re.compile(r"\bstichtag\w*|\bcut-off\b", re.I)
 
 
@@ -631,7 +649,10 @@ def deadline_missing(
     if not qtype.deadline or _DEADLINE.search(quotes):
         return False
     if asks_period(question):  # ... given by its start and its end in the direct answer
-        return dates_named(direct, but=question) < 2
+        return not any(
+            _STARTS_AND_ENDS.search(sentence) and dates_named(sentence, but=question) >= 2
+            for sentence in sentence_texts(direct)
+        )
     asked_cut_off = _CUT_OFF_ASKED.search(question)
     return not (asked_cut_off and _CUT_OFF.search(direct))
 

@@ -312,8 +312,11 @@ _GIVES_REASON = re.compile(
     r"Hintergrund (ist|war)(?=\s+(die|der|das|dass|ein|eine)\b|\s*[,:])|"
     r"Ursachen?|zurückzuführen|ausschlaggebend|liegt (daran|an)|"
     r"because|due to|owing to|reasons?|therefore|so that|in order to)\b|,\s+da\s|"
-    # "da" opening a sentence, the first or a later one ("… erweisen. Da dies anders …")
-    r"(?:^\s*|(?<=[.!?:]\s))Da\s|"
+    # "da" opening a sentence's clause of reason, the first sentence or a later one ("…
+    # erweisen. Da dies anders kommuniziert worden sei, …"; not the adverb: "Da wurden …")
+    r"^\s*Da\s|(?<=[.!?:]\s)Da\s+(?!(?:wurden?|werden|wird|ist|sind|war|waren|hat|haben|"
+    r"hatte|hatten|gibt|gab|kann|können|konnte|konnten|soll|sollen|muss|müssen)\b)"
+    r"[^.;?!]{3,160}?,|"
     r"\bum\s(?!\d)[^.;]{3,120}?(\szu\s\w+en|\w+zu\w+en)\b",
     re.I,
 )
@@ -432,8 +435,7 @@ def _whole_terms(words: tuple[str, ...], terms: Terms) -> set[str]:
     return {whole[0] for whole in map(terms, words) if whole}
 
 
-# Nouns that count the same things (towns; people), nouns whose count is given in people, and
-# staff given in posts
+# Nouns that count the same things (towns; people), and nouns whose count is given in people
 # (English counted nouns: qtype.ENGLISH_COUNTED)
 _COUNTED_ALIKE: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (TOWNS, TOWNS),
@@ -441,6 +443,4 @@ _COUNTED_ALIKE: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("Teilnehmende", "Teilnehmer"), PEOPLE),
     (("Fachleute", "Experten", "Expertinnen"), PEOPLE),
     (("Mitglieder", "Mitarbeitende", "Mitarbeiter", "Beschäftigte"), PEOPLE),
-    # staff is counted in posts ("0,5 Stellen", "1,5 Stellen")
-    (("Personal", "Personalstellen"), ("Stellen", "Stelle", "Vollzeitstellen")),
 )

@@ -337,6 +337,9 @@ ROLE_WORD = (
     r"\w*(leiter|direktor|chef|vorsitzende|geschäftsführer|dezernent|bürgermeister|koordinator|"
     r"referent|beauftragte|präsident)(s|n|en|r|e|in|innen)?\b"
 )
+# People named by what they do: a participle as the noun itself ("die Masterstudierenden, die
+# …", "die Lehrenden?"), not before one ("die teilnehmenden Kommunen")
+PEOPLE_BY_DOING = r"\w+enden?\b(?=\s*[,?]|\s+(die|der|das|im|in|aus|von|bei|des|am)\b)"
 _PERSON_ASKED = re.compile(
     r"\b((wer (ist|is'n|isn|is|sind|wäre)\b[^?]{0,40}|welche[rn]?\s|wie heißt (der|die)\s)"
     r"(ansprechp\w*|kontaktperson)|who is the contact person|"
@@ -353,10 +356,7 @@ _PERSON_ASKED = re.compile(
     # "Wie heißt die Person, die …?", "Welche Person …?", "the name of the person who …"
     r"(wie (heißt|hieß) (die|der)|welche) person\b|\b(which|the) person (who|that)\b|"
     # people named by what they do ("Wie heißen die Masterstudierenden …?")
-    r"wie (heißen|hießen) (die|der) (\w+ )?\w+enden?\b|"
-    # ... and what only a person does at an event ("Wer hat den Workshop moderiert?")
-    r"wer (hat|hatte)\b[^?]{0,80}\b(moderiert|eröffnet|begrüßt|referiert)\b|"
-    r"who (moderated|chaired|hosted|opened)\b)",
+    rf"wie (heißen|hießen) (die|der) {PEOPLE_BY_DOING})",
     _I,
 )
 # Contact details are a name-like answer even when asked as "What is the address …?".
@@ -576,6 +576,7 @@ _HOPED = re.compile(
 
 _DAY_ASKED = re.compile(
     r"\b((welche[sm]?|genaue[ns]?|exakte[ns]?) datum|(on )?(what|which) (exact )?date|"
+    r"wann (genau|exakt)|when exactly|"
     r"exact date|stichtag\w*|cut-off date)\b",
     _I,
 )
@@ -599,9 +600,6 @@ _FREQUENCY_ASKED = re.compile(rf"\b({_HOW_OFTEN})\b", _I)
 # haben sich die Gruppen getroffen?", "How often did they meet?": "in 20 Fällen", "dreimal")
 _TALLY_ASKED = re.compile(
     r"\b(wie (oft|häufig)) (war|waren|wurde|wurden|hat|haben|hatte|hatten)\b"
-    # ... or how often something is named, present or part of it ("Wie häufig ist die IHK …
-    # vertreten?")
-    r"|\bwie (oft|häufig) (ist|sind)\b[^?]*\b(vertreten|beteiligt|genannt|erwähnt|dabei)\b"
     r"|\bhow (often|frequently) (did|was|were|has|have|had)\b",
     _I,
 )
