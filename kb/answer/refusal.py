@@ -507,10 +507,11 @@ def _stated_apart(
     counted: set[str],
     analyze: Terms,
 ) -> bool:
-    """The direct answer names what is asked about but holds no figure or date, and the quotes
-    that hold one share no word with the question but the counted noun: the figure is about
-    something else ("… nach einem Erprobungszeitraum ausgewertet werden" for "Wie viele Monate
-    soll der Erprobungszeitraum dauern?", and eight years of residence in another quote)."""
+    """The direct answer names what is asked about but holds no figure or date, and the
+    sentences of the other quotes that hold one share no whole word with the question but the
+    counted noun, an auxiliary or its place: the figure is about something else ("… nach einem
+    Erprobungszeitraum ausgewertet werden" for "Wie viele Monate soll der Erprobungszeitraum
+    dauern?", and eight years of residence in another quote)."""
     if not _figure_elsewhere_only(qtype, units, direct, counted, analyze):
         return False
     subject = set(analyze(asked)) - counted
