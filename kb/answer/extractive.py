@@ -926,10 +926,6 @@ def _allowed(kind: str, qtype: QuestionType) -> bool:
     return False
 
 
-# How well, against the chosen sentence's direct score, one that names the asked place must do
-PLACED_SHARE = 0.5
-
-
 def _placed(
     best: Sentence,
     ranked: list[Sentence],
@@ -940,10 +936,10 @@ def _placed(
     """For a date or number asked of a place ("Wann war der Workshop in Bielefeld?"): when the
     chosen sentence names none of the asked places, the best one that names one, holds the
     asked kind of fact and another word of the question ("… Workshops (03.04.2019 in
-    Duisburg, 09.04.2019 in Bielefeld)"), if it scores at least PLACED_SHARE as well; a date
-    without the place says nothing of it."""
+    Duisburg, 09.04.2019 in Bielefeld)"), if it scores at least ``placed_share`` as well; a
+    date without the place says nothing of it."""
     asking = focus(question)  # not where the asker lives ("Ich arbeite in Bielefeld. Wann …?")
-    places = [set(analyze(p.name)) for p in Gazetteer.load().find(asking)]
+    places = _asked_places(asking, analyze)
     top = best.features.direct(weights)
     if not places or top <= 0 or any(p <= best.terms for p in places):
         return best
@@ -956,14 +952,19 @@ def _placed(
         if c.features.fits_type >= 1.0
         and any(p <= c.terms for p in places)
         and asked & c.terms
-        and c.features.direct(weights) >= PLACED_SHARE * top
+        and c.features.direct(weights) >= weights.placed_share * top
     ]
     return max(placed, key=lambda c: c.features.direct(weights), default=best)
 
 
+def _asked_places(question: str, analyze: Callable[[str], list[str]]) -> list[set[str]]:
+    """The index terms of each town and district the question names."""
+    return [set(analyze(p.name)) for p in Gazetteer.load().find(question)]
+
+
 def _place_terms(question: str, analyze: Callable[[str], list[str]]) -> set[str]:
     """The index terms of the towns and districts the question names."""
-    return {t for p in Gazetteer.load().find(question) for t in analyze(p.name)}
+    return set().union(*_asked_places(question, analyze))
 
 
 def _held_terms(spans: list[tuple[Sentence, int, int]]) -> frozenset[str]:

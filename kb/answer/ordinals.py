@@ -5,10 +5,10 @@ stattfinden wird", though one paragraph names both (a slot check of kb/answer/re
 import re
 from collections.abc import Callable, Sequence
 
-from kb.text.holds import MONTHS
+from kb.text.qtype import MONTHS, SHORT_MONTHS
 
 # Month names and their short forms: a number before one is a date, not an ordinal
-_MONTHS = rf"{MONTHS}|Jan|Feb|Mär|Apr|Jun|Jul|Aug|Sep|Sept|Okt|Nov|Dez"
+_MONTHS = rf"{MONTHS}|{SHORT_MONTHS}"
 # "das 15. Werkstattgespräch", "die 2.Sitzung", "zum 2. und 3. Fachtag": ordinals and the noun
 # they number; not a date ("am 15. Mai") nor a paragraph ("§ 3. Absatz")
 _ORDINAL_NOUN = re.compile(

@@ -32,7 +32,14 @@ from kb.models import Citation
 from kb.retrieval.catalog import Catalog, file_words
 from kb.retrieval.retriever import Retrieval
 from kb.text import layout
-from kb.text.holds import counted_terms, quantifies, relates_cause, spells_out, type_fit
+from kb.text.holds import (
+    counted_terms,
+    quantifies,
+    relates_cause,
+    spells_out,
+    type_fit,
+    whole_terms,
+)
 from kb.text.qtype import (
     ENGLISH_COUNTED,
     AnswerType,
@@ -222,7 +229,7 @@ class RefusalGate:
         units = quote_units(extract.citations)  # a quote carried over a page break is one
         direct = " ".join(c.quote for c in units[0]) if units else ""
         if slots.deadline_missing(qtype, quotes, question, direct):
-            return slots.Missing((), "period" if slots.asks_period(question) else "deadline")
+            return slots.Missing((), "period" if qtype.period else "deadline")
         if slots.average_missing(asked, quotes):
             return slots.Missing((), "average")
         if slots.steps_missing(question, qtype, [c.quote for c in extract.citations]):
@@ -539,8 +546,8 @@ _AUXILIARIES = "wurde wurden werden wird worden ist sind war waren hat haben hat
 
 
 def _whole_terms(text: str, analyze: Terms) -> set[str]:
-    """The term of each whole word of a text, without the terms of its compounds' parts."""
-    return {terms[0] for w in re.findall(r"[\w-]+", text) if (terms := analyze(w))}
+    """The term of each whole word of a text (holds.whole_terms)."""
+    return whole_terms(re.findall(r"[\w-]+", text), analyze)
 
 
 def _ordinals_elsewhere(

@@ -47,6 +47,9 @@ class Weights:
     steps_chars: float = 600  # the steps a quote has begun join while it is no longer
     brief_chars: float = 60  # a sentence this short that points back joins the direct answer
     block_chars: float = 900  # the lines an introduction ending in ':' introduces join within
+    # A date or number asked of a place: a sentence that names the place answers instead of the
+    # chosen one that names none while its direct score is at least this share of the chosen's
+    placed_share: float = 0.5
     # The direct answer's coefficients (fitted on tune by eval/fit_answer.py; see the module
     # docstring). With all of them 0 the direct answer is the best by ``score`` and every
     # candidate is within support_margin of it (the supports then follow in ranked order).

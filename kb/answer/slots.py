@@ -46,8 +46,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from kb.text.holds import CARDINAL_WORDS, MONTHS, QUANTIFIER, SEQUENCE, costs_nothing, dates_named
-from kb.text.qtype import AnswerType, QuestionType, focus
+from kb.text.holds import CARDINAL_WORDS, QUANTIFIER, SEQUENCE, costs_nothing, dates_named
+from kb.text.qtype import MONTHS, AnswerType, QuestionType, focus
 from kb.text.sentences import sentence_texts, split_sentences
 
 
@@ -616,16 +616,8 @@ _STEPS_ASKED = re.compile(
 )
 
 
-# ... or a period, from its start to its end ("Von wann bis wann …?"), which "bis" gives too
-_PERIOD_ASKED = re.compile(r"\b(von wann bis wann|from when (until|till|to) when)\b", re.I)
-
-
-def asks_period(question: str) -> bool:
-    return bool(_PERIOD_ASKED.search(question))
-
-
-# ... and the day a "Stichtag" asked is: a cut-off the direct answer names ("deren nach dem
-# 31.08.2015 gestellter Asylantrag")
+# The day a "Stichtag" asked is (QuestionType.cut_off): a cut-off the direct answer names
+# ("deren nach dem 31.08.2015 gestellter Asylantrag")
 _CUT_OFF = re.compile(
     rf"\b(vor|nach) dem \d{{1,2}}\.\s?(\d{{1,2}}\.|({MONTHS})\s)\s?(19|20)\d\d\b", re.I
 )
@@ -635,7 +627,6 @@ _STARTS_AND_ENDS = re.compile(
     r"\b(abgeschlossen|beendet|endete|Ende|bis|lief)\b",
     re.I,
 )
-_CUT_OFF_ASKED = re.compile(r"\bstichtag\w*|\bcut-off\b", re.I)
 
 
 def deadline_missing(
@@ -644,17 +635,17 @@ def deadline_missing(
     """A deadline is asked ("Bis wann mussten die Anträge eingereicht werden?") and the quotes
     give no date as one: "im Frühjahr 2019 wurde begonnen" dates a start, not a deadline. A
     "Stichtag" asked is given by the cut-off day the direct answer ``direct`` names, a period
-    ("Von wann bis wann …?") by two dates it names ("startete im November 2017 und wurde im
-    März 2018 abgeschlossen")."""
+    ("Von wann bis wann …?") by a sentence of it that names when it began and ended, with two
+    dates other than the question's own (``question``): "startete im November 2017 und wurde
+    im März 2018 abgeschlossen"."""
     if not qtype.deadline or _DEADLINE.search(quotes):
         return False
-    if asks_period(question):  # ... given by its start and its end in the direct answer
+    if qtype.period:  # ... given by its start and its end in the direct answer
         return not any(
             _STARTS_AND_ENDS.search(sentence) and dates_named(sentence, but=question) >= 2
             for sentence in sentence_texts(direct)
         )
-    asked_cut_off = _CUT_OFF_ASKED.search(question)
-    return not (asked_cut_off and _CUT_OFF.search(direct))
+    return not (qtype.cut_off and _CUT_OFF.search(direct))
 
 
 # Which time something happened, when not the first ("Wann hat sich die Gruppe zum zweiten Mal

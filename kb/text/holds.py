@@ -3,6 +3,7 @@ asked noun, a duration, a name or a person, the items of a list, the steps of a 
 ``type_fit`` scores it 0..1 for the picker, the re-scoring and the refusal gate."""
 
 import re
+from collections.abc import Iterable
 from itertools import islice
 
 from kb.text.qtype import (
@@ -10,6 +11,7 @@ from kb.text.qtype import (
     MONEY_SLANG,
     MONTHS,
     PEOPLE,
+    SHORT_MONTHS,
     TOWNS,
     AnswerType,
     QuestionType,
@@ -39,9 +41,8 @@ _HAS_DATE = re.compile(
 )
 _HAS_YEAR = re.compile(r"\b(19|20)\d\d\b")
 # A date to the day: "04.04.2017", "am 27.11.", "11. Juli 2019", "July 11", "11 July", "2019-07-11"
-_SHORT_MONTHS = r"Jan|Feb|Mär|Apr|Jun|Jul|Aug|Sep|Sept|Okt|Nov|Dez|Mar|Oct|Dec"
 _HAS_DAY = re.compile(
-    rf"\b\d{{1,2}}\.\s?\d{{1,2}}\.|\b\d{{1,2}}\.?\s?(({MONTHS})\b|({_SHORT_MONTHS})\.)"
+    rf"\b\d{{1,2}}\.\s?\d{{1,2}}\.|\b\d{{1,2}}\.?\s?(({MONTHS})\b|({SHORT_MONTHS})\.)"
     rf"|\b({MONTHS})\s\d{{1,2}}(st|nd|rd|th)?\b|\b\d{{1,2}}/\d{{1,2}}/(19|20)?\d\d\b"
     r"|\b(19|20)\d\d-\d\d-\d\d\b"
 )
@@ -415,7 +416,7 @@ def counted_terms(qtype: QuestionType, terms: Terms) -> set[str]:
         return set()
     word = qtype.counted.lower()
     if word in ENGLISH_COUNTED:  # "how many companies": the German nouns for them
-        return _whole_terms(ENGLISH_COUNTED[word], terms)
+        return whole_terms(ENGLISH_COUNTED[word], terms)
     # the whole compound and its head, its last part ("Bündnis-Kerngruppen" → "kerngrupp"; the
     # analyzer gives a word's terms whole first, parts in order): "58 Bündnisse" counts no core
     # groups
@@ -426,12 +427,14 @@ def counted_terms(qtype: QuestionType, terms: Terms) -> set[str]:
     # Personen", "Wie viele Fachleute …?" by "120 Menschen" (but 45 experts are no count of the
     # people living somewhere); whole words only, not their parts ("Fach-", "Teil-")
     for kind, counted_in in _COUNTED_ALIKE:
-        if head & _whole_terms(kind, terms):
-            head |= _whole_terms(counted_in, terms)
+        if head & whole_terms(kind, terms):
+            head |= whole_terms(counted_in, terms)
     return head | ({word} if word in _MONEY_ASKED else set())
 
 
-def _whole_terms(words: tuple[str, ...], terms: Terms) -> set[str]:
+def whole_terms(words: Iterable[str], terms: Terms) -> set[str]:
+    """The term of each whole word, without the terms of its compound's parts ("Kammer" is no
+    term of "Handwerkskammer")."""
     return {whole[0] for whole in map(terms, words) if whole}
 
 

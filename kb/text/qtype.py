@@ -47,6 +47,10 @@ class QuestionType:
     # a deadline is asked ("Bis wann …?", "Welche Frist …?", "By when …?"): a date that starts
     # or names something else does not answer it
     deadline: bool = False
+    # ... of it, a period from its start to its end ("Von wann bis wann …?"), or a cut-off day
+    # ("Gibt es einen Stichtag?")
+    period: bool = False
+    cut_off: bool = False
     # the contact details asked for (a telephone number, an e-mail or postal address, a fax
     # number, a website): what each looks like when given; a sentence giving one answers
     contact: tuple[re.Pattern[str], ...] = ()
@@ -187,17 +191,17 @@ _NUMBER = re.compile(
     rf"{_HOW_OLD}|{_HOW_OFTEN})\b|{_COST_ASKED}",
     _I,
 )
-# The months, German and the English names that differ (kb/text/holds.py dates by them)
+# The months, German and the English names that differ (kb/text/holds.py dates by them), and
+# their short forms, written with a full stop ("Aug. 2019")
 MONTHS = (
     "Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember|"
     "January|February|March|May|June|July|October|December"
 )
+SHORT_MONTHS = "Jan|Feb|Mär|Apr|Jun|Jul|Aug|Sep|Sept|Okt|Nov|Dez|Mar|Oct|Dec"
 # What a number counts: the first noun after "wie viele" (German capitalises nouns, so the
 # adjectives in "wie viele lokale Bündnisse" are skipped, and so are the words of a time: "wie
 # viele der bis Ende August 2019 eingegangenen Arbeitshilfen"), the next word after "how many".
-_WHEN_WORDS = (
-    rf"(?:(?:{MONTHS}|Jan|Feb|Mär|Apr|Jun|Jul|Aug|Sept?|Okt|Nov|Dez)\.?|Anfang|Mitte|Ende|\d{{4}})"
-)
+_WHEN_WORDS = rf"(?:(?:{MONTHS}|{SHORT_MONTHS})\.?|Anfang|Mitte|Ende|\d{{4}})"
 _COUNTED_DE_NOUN = re.compile(
     rf"\b(?i:wie ?viele?n?)\s+(?:(?:{_WHEN_WORDS}\s+)*[a-zäöüß-]+\s+){{0,3}}(?:{_WHEN_WORDS}\s+)*"
     rf"(?!{_WHEN_WORDS}\s)([A-ZÄÖÜ](?:[\w-]|['’]s-){{2,}})"
@@ -589,6 +593,8 @@ _DEADLINE_ASKED = re.compile(
 )
 
 
+_PERIOD_ASKED = re.compile(r"\b(von wann bis wann|from when (until|till|to) when)\b", _I)
+_CUT_OFF_ASKED = re.compile(r"\bstichtag\w*|\bcut-off\b", _I)
 _DURATION_ASKED = re.compile(
     r"\b(wie lange?|für wie lange|welche dauer|wie ?viel zeit|(über|für|seit) wie viele[n]? "
     r"(jahren?|monaten?|wochen|tagen?|stunden)|(for )?how long|how much time|for how many (years|"
@@ -623,6 +629,8 @@ def classify(question: str) -> QuestionType:
     return replace(
         kind,
         about_form=bool(_ABOUT_FORM.search(question)),
+        period=bool(_PERIOD_ASKED.search(question)),
+        cut_off=bool(_CUT_OFF_ASKED.search(question)),
         findings=_asks_findings(q, kind.kind),
         deadline=bool(_DEADLINE_ASKED.search(q)),
         day=kind.kind == AnswerType.DATE
