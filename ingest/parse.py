@@ -24,6 +24,7 @@ from ingest.loaders.markdown import load_markdown
 from ingest.loaders.pdf import load_pdf
 from ingest.loaders.text import load_text
 from kb.errors import IngestError, UnsupportedFormat
+from kb.fingerprint import source_fingerprint
 from kb.models import Chunk, ParsedDocument, chunk_id, content_version, document_id
 from kb.text.layout import layout_spans
 
@@ -51,10 +52,22 @@ _HINTS = {
 
 # 3: non-prose lines tagged (kb/text/layout.py); 4: PDF captions alone; 5: rows to tick are forms
 PIPELINE_REVISION = "5"
+# The code that turns a file into pages, chunks and their tags, and the data it reads: a change
+# to any of it re-parses each document on its next ingest, as a changed file would
+# (kb/fingerprint.py).
+_PARSING_CODE = ("ingest", "kb.text.layout", "kb.text.sentences", "kb.facets", "kb.models")
+_PARSING_DATA = ("nrw_places.tsv",)
 
 
 def pipeline_signature(chunker: Chunker) -> str:
-    return f"r{PIPELINE_REVISION}/size{chunker.size}/overlap{chunker.overlap}"
+    return (
+        f"r{PIPELINE_REVISION}/size{chunker.size}/overlap{chunker.overlap}"
+        f"/code{parsing_code_fingerprint()}"
+    )
+
+
+def parsing_code_fingerprint() -> str:
+    return source_fingerprint(_PARSING_CODE, _PARSING_DATA)
 
 
 def check_supported(path: Path) -> None:
@@ -133,9 +146,11 @@ def parse_bytes(
     doc_id: str | None = None,
     limits: Limits | None = None,
     on_stage: Stage = _quiet,
+    signature: str | None = None,
 ) -> ParsedDocument:
     """Parse in this process (trusted input, tests); ``doc_id`` defaults to the name's slug.
-    ``on_stage`` hears "reading", "cleaning" and "chunking" as they begin (job progress)."""
+    ``on_stage`` hears "reading", "cleaning" and "chunking" as they begin (job progress).
+    ``signature`` (default: this process's pipeline_signature) goes into the version."""
     limits = limits or Limits()
     suffix = Path(file_name).suffix.lower()
     check_supported(Path(file_name))
@@ -157,7 +172,7 @@ def parse_bytes(
         loaded = _TEXT_LOADERS[suffix](text)
     for page in loaded.pages:
         _check_page_chars(page.number, sum(len(b.text) for b in page.blocks), limits.max_page_chars)
-    doc = build_document(file_name, data, loaded, chunker, doc_id, on_stage)
+    doc = build_document(file_name, data, loaded, chunker, doc_id, on_stage, signature)
     if len(doc.chunks) > limits.max_chunks:
         raise IngestError(
             f"the file makes {len(doc.chunks)} chunks, more than {limits.max_chunks} "
@@ -206,6 +221,7 @@ def build_document(
     chunker: Chunker,
     doc_id: str | None = None,
     on_stage: Stage = _quiet,
+    signature: str | None = None,
 ) -> ParsedDocument:
     on_stage("cleaning")
     pages = [
@@ -213,7 +229,7 @@ def build_document(
     ]
     title = loaded.title or _first_heading(pages) or Path(file_name).stem
     doc_id = doc_id or document_id(file_name)
-    version = content_version(data, pipeline_signature(chunker))
+    version = content_version(data, signature or pipeline_signature(chunker))
     on_stage("chunking")
     spans = chunker.chunk(pages)
     if not spans:

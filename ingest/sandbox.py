@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.chunking import Chunker
-from ingest.parse import Limits, check_supported, parse_bytes, too_big
+from ingest.parse import Limits, check_supported, parse_bytes, pipeline_signature, too_big
 from kb.errors import IngestError, UnsupportedFormat
 from kb.models import Chunk, Heading, Page, ParsedDocument
 from kb.settings import Settings
@@ -59,6 +59,8 @@ def parse_isolated(
         "chunk_size": settings.chunk_size,
         "chunk_overlap": settings.chunk_overlap,
         "limits": dataclasses.asdict(limits),
+        # the version is the parent's to name: it compares it with the stored one
+        "signature": pipeline_signature(Chunker(settings.chunk_size, settings.chunk_overlap)),
     }
     status, payload = _server().run(job, data, wall_s=_wall_seconds(limits))
     if not payload:
@@ -224,6 +226,7 @@ def _child(writer: int, job: dict[str, Any], data: bytes) -> None:
             Chunker(job["chunk_size"], job["chunk_overlap"]),
             doc_id=job["doc_id"],
             limits=limits,
+            signature=job["signature"],
         )
         doc.source_bytes = b""
         out: dict[str, Any] = {"document": dataclasses.asdict(doc)}

@@ -26,8 +26,8 @@ from kb.embedding.cache import CachedEmbedder
 from kb.errors import InvalidInput, NotFound
 from kb.models import Chunk, DocumentInfo, ParsedDocument, VersionInfo, document_id
 from kb.retrieval.analysis import (
-    ANALYSIS_REVISION,
     Analyzer,
+    analysis_revision,
     corpus_lexicon,
     document_vocabulary,
     vocabulary_blob,
@@ -297,7 +297,7 @@ class Indexer:
             self._renew_lexicon()
             return
         for (doc_id, version), stored in registry.active_analyses().items():
-            if stored is None or (stored.lexicon, stored.revision) != (number, ANALYSIS_REVISION):
+            if stored is None or (stored.lexicon, stored.revision) != (number, analysis_revision()):
                 self._store_analysis(doc_id, version, registry.chunks_of(doc_id, version))
         drift = registry.lexicon_drift()
         if drift is None or drift > self.lexicon_refresh_drift:
@@ -321,7 +321,7 @@ class Indexer:
         number, analyzer = current
         a = analyzer.document(chunks)
         record = Analysis(
-            number, ANALYSIS_REVISION, a.tokens, vocabulary_blob(a.vocabulary), a.to_blob()
+            number, analysis_revision(), a.tokens, vocabulary_blob(a.vocabulary), a.to_blob()
         )
         self.store.registry.store_analysis(doc_id, version, record)
 
@@ -333,7 +333,7 @@ class Indexer:
             chunks = registry.chunks_of(doc_id, version)
             vocab = (
                 vocabulary_from_blob(stored.vocabulary)
-                if stored is not None and stored.revision == ANALYSIS_REVISION
+                if stored is not None and stored.revision == analysis_revision()
                 else dict(document_vocabulary(chunks))
             )
             docs.append((doc_id, version, chunks, vocab))
@@ -342,7 +342,7 @@ class Indexer:
         for doc_id, version, chunks, vocab in docs:
             a = analyzer.document(chunks)
             tokens = sum(vocab.values())
-            record = Analysis(0, ANALYSIS_REVISION, tokens, vocabulary_blob(vocab), a.to_blob())
+            record = Analysis(0, analysis_revision(), tokens, vocabulary_blob(vocab), a.to_blob())
             records.append((doc_id, version, record))
         number = registry.replace_lexicon(analyzer.lexicon, analyzer.splitter.decisions(), records)
         self._analyzer = (number, analyzer)

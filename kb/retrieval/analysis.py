@@ -23,14 +23,28 @@ from dataclasses import dataclass
 
 from kb.facets.places import Gazetteer
 from kb.facets.topics import TopicClassifier
+from kb.fingerprint import source_fingerprint
 from kb.models import Chunk
 from kb.retrieval.analyzer import CompoundSplitter, GermanAnalyzer, vocabulary
 from kb.retrieval.glossary import GlossaryParts
 from kb.retrieval.units import context_text, sentence_units
 
-# Stored analyses of another revision are ignored (and renewed by the next writer): bump it
-# whenever analyzer, tagging or glossary code changes what they produce.
-ANALYSIS_REVISION = "5"
+# Stored analyses of another revision are ignored (and renewed by the next writer). The revision
+# follows the source of the code that makes them (kb/fingerprint.py): the analyzer, glossary,
+# sentence units and facets; the number is for a change of the stored format.
+ANALYSIS_FORMAT = "5"
+_ANALYSIS_CODE = (
+    "kb.retrieval.analysis",
+    "kb.retrieval.analyzer",
+    "kb.retrieval.glossary",
+    "kb.retrieval.units",
+    "kb.text.sentences",
+    "kb.facets",
+)
+
+
+def analysis_revision() -> str:
+    return f"{ANALYSIS_FORMAT}/{source_fingerprint(_ANALYSIS_CODE, ('nrw_places.tsv',))}"
 
 
 @dataclass(frozen=True)

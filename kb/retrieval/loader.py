@@ -11,7 +11,7 @@ same generation gets the same catalog, however it got there.
 from collections import Counter
 from dataclasses import dataclass
 
-from kb.retrieval.analysis import ANALYSIS_REVISION, Analyzer, DocAnalysis, document_vocabulary
+from kb.retrieval.analysis import Analyzer, DocAnalysis, analysis_revision, document_vocabulary
 from kb.retrieval.bm25 import TermIds
 from kb.retrieval.catalog import Catalog, DocPart
 from kb.store.analyses import CatalogState
@@ -52,7 +52,7 @@ class CatalogLoader:
     def _part(self, key: tuple[str, str], state: CatalogState, lexicon: _Lexicon) -> DocPart:
         chunks = state.chunks[key]
         stored = state.analyses.get(key)
-        if stored and stored.lexicon == lexicon.id and stored.revision == ANALYSIS_REVISION:
+        if stored and stored.lexicon == lexicon.id and stored.revision == analysis_revision():
             analysis = DocAnalysis.from_blob(stored.data)
         else:  # not stored (yet), or by other code: the same analysis, computed here
             analysis = lexicon.analyzer.document(chunks)

@@ -617,9 +617,20 @@ _LANGUAGES_ASKED = re.compile(
 _AGE_ASKED = re.compile(rf"\b({_HOW_OLD})\b", _I)
 
 
+# ... but a finding named as the source of what is asked is not asked itself ("Wie groß darf
+# die Kerngruppe nach der Empfehlung der Arbeitshilfe werden?", "according to the findings")
+_SOURCE_NAMED = re.compile(
+    r"\b(nach|laut|gemäß|entsprechend|according to|as per)\s+(de[rnms]|ihre[rnms]?|seine[rnms]?"
+    r"|the|its|their)?\s*(\w+\s+)?$",
+    _I,
+)
+
+
 def _asks_findings(asked: str, kind: AnswerType) -> bool:
-    return (
-        kind != AnswerType.DATE and bool(_FINDINGS_ASKED.search(asked)) and not _HOPED.search(asked)
+    if kind == AnswerType.DATE or _HOPED.search(asked):
+        return False
+    return any(
+        not _SOURCE_NAMED.search(asked[: m.start()]) for m in _FINDINGS_ASKED.finditer(asked)
     )
 
 

@@ -5,6 +5,7 @@ import os
 import re
 from pathlib import Path
 
+import pytest
 from conftest import make_settings
 from helpers import (
     FOERDER_TEXT,
@@ -14,6 +15,7 @@ from helpers import (
     run_kb,
 )
 
+from ingest import parse
 from ingest.pipeline import FileResult, IngestReport, ingest_paths
 from kb.knowledge_base import KnowledgeBase, build_kb
 from kb.models import ParsedDocument, document_id
@@ -267,3 +269,20 @@ def test_non_prose_lines_are_tagged_at_ingest(parsed_corpus: dict[str, ParsedDoc
     page = next(p for p in report.pages if p.number == toc.page)
     start, end, _ = next(s for s in toc.layout if s[2] == "toc")
     assert page.text[start:end].rstrip()[-1].isdigit()  # "… Vorbemerkung\t4"
+
+
+def test_changed_parsing_code_reparses_on_the_next_ingest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new layout rule must reach the documents already stored, not only new files."""
+    path = _write(tmp_path / "notiz.txt", "\n\n".join(FOERDER_TEXT))
+    kb = build_kb(make_settings(tmp_path / "data"))
+    try:
+        assert ingest_paths(kb, [path]).results[0].status == "added"
+        assert ingest_paths(kb, [path]).results[0].status == "unchanged"
+        monkeypatch.setattr(parse, "parsing_code_fingerprint", lambda: "another-release")
+        result = ingest_paths(kb, [path]).results[0]
+        assert result.status == "replaced"
+        assert_consistent(kb)
+    finally:
+        kb.close()
