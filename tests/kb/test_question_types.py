@@ -657,6 +657,23 @@ def test_everyday_wordings_of_a_contact_a_finding_or_a_sum(
     assert (bool(asked.contact), asked.findings, asked.amount) == (contact, findings, amount)
 
 
+@pytest.mark.parametrize(
+    ("question", "findings"),
+    [
+        # a finding named as the source of what is asked
+        ("Wie groß darf die Kerngruppe nach der Empfehlung in der Arbeitshilfe werden?", False),
+        ("Wie viele Treffen gab es laut den Ergebnissen der Befragung?", False),
+        ("How many towns took part, according to the findings?", False),
+        # ... and one asked, also after such a source
+        ("Welche Empfehlungen gibt die Arbeitshilfe nach den Ergebnissen der Befragung?", True),
+        ("Welche Ergebnisse hat die Befragung gebracht?", True),
+        ("What did the survey find?", True),
+    ],
+)
+def test_a_finding_named_as_the_source_is_not_asked(question: str, findings: bool) -> None:
+    assert classify(question).findings is findings
+
+
 def test_a_length_of_time_is_asked_and_given() -> None:
     for question in ("Wie lange dauert die Ausbildung?", "How long did the workshops last?"):
         asked = classify(question)
