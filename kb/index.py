@@ -300,7 +300,9 @@ class Indexer:
             if stored is None or (stored.lexicon, stored.revision) != (number, analysis_revision()):
                 self._store_analysis(doc_id, version, registry.chunks_of(doc_id, version))
         drift = registry.lexicon_drift()
-        if drift is None or drift > self.lexicon_refresh_drift:
+        # ... and when other code split its words (an upgrade of the analyzer)
+        stale = registry.lexicon_revision() != analysis_revision()
+        if drift is None or drift > self.lexicon_refresh_drift or stale:
             self._renew_lexicon()
 
     def _current_analyzer(self) -> tuple[int, Analyzer] | None:
@@ -309,7 +311,7 @@ class Indexer:
             return None
         if self._analyzer is None or self._analyzer[0] != number:
             loaded, lexicon = self.store.registry.lexicon()
-            splits = self.store.registry.lexicon_splits()
+            splits = self.store.registry.lexicon_splits(analysis_revision())
             self._analyzer = (loaded or number, Analyzer(lexicon, splits))
         return self._analyzer
 
@@ -344,7 +346,8 @@ class Indexer:
             tokens = sum(vocab.values())
             record = Analysis(0, analysis_revision(), tokens, vocabulary_blob(vocab), a.to_blob())
             records.append((doc_id, version, record))
-        number = registry.replace_lexicon(analyzer.lexicon, analyzer.splitter.decisions(), records)
+        splits = analyzer.splitter.decisions()
+        number = registry.replace_lexicon(analyzer.lexicon, splits, records, analysis_revision())
         self._analyzer = (number, analyzer)
 
     def _review_chunks(self) -> list[Chunk]:

@@ -33,7 +33,7 @@ class CatalogLoader:
     def load(self, registry: Registry) -> Catalog:
         known = set(self._parts)
         have = self._lexicon.id if self._lexicon is not None else None
-        state = registry.catalog_state(known, have)
+        state = registry.catalog_state(known, have, analysis_revision())
         if state.lexicon_id is None:
             return self._load_unstored(state)
         if state.lexicon is not None:  # a new lexicon: every document is analysed again

@@ -5,7 +5,8 @@ reads a catalog update needs (kb/retrieval/analysis.py explains what they hold a
 corpus when the lexicon was last renewed; ``lexicon_splits``: the compound splits of the
 corpus' long words against it (empty: not a compound); ``lexicon_sources``: the versions (and
 their sizes) it was made from, so the drift since then is a cheap query. ``meta.lexicon``: its
-number; absent until the first writer made one.
+number; absent until the first writer made one. ``meta.lexicon_revision``: the analysis revision
+of the code that split the words (kb/retrieval/analysis.py); splits of other code are not used.
 """
 
 import sqlite3
@@ -101,9 +102,14 @@ class AnalysisRecords:
                 self._db.execute("COMMIT")
         return (int(found[0]) if found else None), Counter(dict(rows))
 
-    def lexicon_splits(self) -> dict[str, list[str]]:
+    def lexicon_splits(self, revision: str) -> dict[str, list[str]]:
+        """The stored compound splits, when code of ``revision`` made them; else none."""
         with self._lock:
-            return _splits(self._db)
+            return _splits(self._db) if _lexicon_revision(self._db) == revision else {}
+
+    def lexicon_revision(self) -> str | None:
+        with self._lock:
+            return _lexicon_revision(self._db)
 
     def store_analysis(self, doc_id: str, version: str, analysis: Analysis) -> None:
         with self._tx() as db:
@@ -153,6 +159,7 @@ class AnalysisRecords:
         lexicon: Counter[str],
         splits: dict[str, list[str]],
         analyses: Iterable[tuple[str, str, Analysis]],
+        revision: str,
     ) -> int:
         """A new lexicon and every active version's analysis against it, visible at once."""
         with self._tx() as db:
@@ -173,10 +180,13 @@ class AnalysisRecords:
                     (doc_id, version, analysis.tokens),
                 )
             db.execute("INSERT OR REPLACE INTO meta VALUES ('lexicon', ?)", (str(number),))
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('lexicon_revision', ?)", (revision,))
             self._bump(db)
         return number
 
-    def catalog_state(self, known: set[tuple[str, str]], lexicon_id: int | None) -> CatalogState:
+    def catalog_state(
+        self, known: set[tuple[str, str]], lexicon_id: int | None, revision: str
+    ) -> CatalogState:
         """One consistent read on its own connection (a long load must not hold up the
         registry's other users); versions in ``known`` come without chunks and analyses."""
         db = self._reading_connection()
@@ -202,7 +212,7 @@ class AnalysisRecords:
             )
             if current is not None and current != lexicon_id:
                 state.lexicon = Counter(dict(db.execute("SELECT word, count FROM lexicon")))
-                state.splits = _splits(db)
+                state.splits = _splits(db) if _lexicon_revision(db) == revision else {}
                 known = set()
             for key in state.active:
                 if key in known:
@@ -219,6 +229,11 @@ class AnalysisRecords:
             return state
         finally:
             db.close()
+
+
+def _lexicon_revision(db: sqlite3.Connection) -> str | None:
+    row = db.execute("SELECT value FROM meta WHERE key='lexicon_revision'").fetchone()
+    return str(row[0]) if row else None
 
 
 def _splits(db: sqlite3.Connection) -> dict[str, list[str]]:

@@ -240,7 +240,7 @@ def test_readers_reuse_the_writers_compound_splits(
     try:
         ingest(writer, *files.values())
         expected = fingerprint(writer.catalog())
-        assert writer.store.registry.lexicon_splits()  # the long words of the corpus
+        assert writer.store.registry.lexicon_splits(analysis_module.analysis_revision())
     finally:
         writer.close()
     searches: list[str] = []
@@ -260,5 +260,40 @@ def test_readers_reuse_the_writers_compound_splits(
         assert fingerprint(catalog) == expected
         catalog.analyzer.terms("Sprachpatenschaftsbörse")  # a new word is still split here
         assert searches
+    finally:
+        reader.close()
+
+
+def test_compound_splits_of_older_analyzer_code_are_not_reused(
+    tmp_path: Path, files: dict[str, Path]
+) -> None:
+    """After an upgrade that splits words differently, readers split them with the new code and
+    the next write session stores the new splits."""
+    settings = make_settings(tmp_path / "data")
+    writer = build_kb(settings)
+    try:
+        ingest(writer, *files.values())
+        expected = fingerprint(writer.catalog())
+        splits = writer.store.registry.lexicon_splits(analysis_module.analysis_revision())
+    finally:
+        writer.close()
+    assert splits["kerngruppe"] == []  # no compound of two corpus words
+    db = sqlite3.connect(tmp_path / "data" / "registry.sqlite3")
+    # what older code decided, and the analyses it stored
+    db.execute("UPDATE lexicon_splits SET parts='kern gruppe' WHERE word='kerngruppe'")
+    db.execute("UPDATE meta SET value='an older analyzer' WHERE key='lexicon_revision'")
+    db.execute("UPDATE analyses SET revision='an older analyzer'")
+    db.commit()
+    db.close()
+    reader = build_kb(settings)
+    try:
+        assert reader.store.registry.lexicon_splits(analysis_module.analysis_revision()) == {}
+        assert reader.catalog().analyzer._parts("kerngruppe") == []
+        assert fingerprint(reader.catalog()) == expected
+        ingest(reader, *files.values())  # nothing changed, but the session renews the lexicon
+        registry = reader.store.registry
+        assert registry.lexicon_revision() == analysis_module.analysis_revision()
+        assert registry.lexicon_splits(analysis_module.analysis_revision())["kerngruppe"] == []
+        assert fingerprint(reader.catalog()) == expected
     finally:
         reader.close()
