@@ -202,8 +202,11 @@ SHORT_MONTHS = "Jan|Feb|Mär|Apr|Jun|Jul|Aug|Sep|Sept|Okt|Nov|Dez|Mar|Oct|Dec"
 # adjectives in "wie viele lokale Bündnisse" are skipped, and so are the words of a time: "wie
 # viele der bis Ende August 2019 eingegangenen Arbeitshilfen"), the next word after "how many".
 _WHEN_WORDS = rf"(?:(?:{MONTHS}|{SHORT_MONTHS})\.?|Anfang|Mitte|Ende|\d{{4}})"
+# (an age range counts as one word: "wie viele der 18- bis 27-jährigen Geflüchteten")
+_AGED = r"(?:\d+-\s+(?:bis|und|oder)\s+)?\d+-[a-zäöüß]+"
 _COUNTED_DE_NOUN = re.compile(
-    rf"\b(?i:wie ?viele?n?)\s+(?:(?:{_WHEN_WORDS}\s+)*[a-zäöüß-]+\s+){{0,3}}(?:{_WHEN_WORDS}\s+)*"
+    rf"\b(?i:wie ?viele?n?)\s+(?:(?:{_WHEN_WORDS}\s+)*(?:{_AGED}|[a-zäöüß-]+)\s+){{0,3}}"
+    rf"(?:{_WHEN_WORDS}\s+)*"
     rf"(?!{_WHEN_WORDS}\s)([A-ZÄÖÜ](?:[\w-]|['’]s-){{2,}})"
 )
 # ... in a question typed in lower case, the word before one of these verbs, after at most two

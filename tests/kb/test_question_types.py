@@ -154,6 +154,9 @@ def test_a_number_question_knows_what_it_counts() -> None:
         ("Wie viele Anträge kamen von Januar bis März 2019?", "Anträge"),
         ("Wie viele von den bis Juni 2019 gemeldeten Fällen?", None),
         ("Wie viele kamen denn zu dem Werkstattgespräch?", None),  # past three words: none
+        # an age range is one word before the noun, not the end of the search
+        ("Wie viele der 18- bis 27-jährigen Geflüchteten haben eine Duldung?", "Geflüchteten"),
+        ("Wie viele über 25-jährige Teilnehmende gab es?", "Teilnehmende"),
     ):
         assert classify(question).counted == counted, question
     assert classify("Wie viele junge volljährige Geflüchtete leben hier?").counted == "Geflüchtete"
