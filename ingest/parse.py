@@ -50,13 +50,23 @@ _HINTS = {
 }
 
 
-# 3: non-prose lines tagged (kb/text/layout.py); 4: PDF captions alone; 5: rows to tick are forms
+# The stored form of a parse; the parsing code itself is named by its fingerprint below.
+# (3: non-prose lines tagged; 4: PDF captions alone; 5: rows to tick are forms)
 PIPELINE_REVISION = "5"
-# The code that turns a file into pages, chunks and their tags, and the data it reads: a change
-# to any of it re-parses each document on its next ingest, as a changed file would
-# (kb/fingerprint.py).
-_PARSING_CODE = ("ingest", "kb.text.layout", "kb.text.sentences", "kb.facets", "kb.models")
-_PARSING_DATA = ("nrw_places.tsv",)
+# The code that turns a file into pages, chunks and their tags, and the libraries that read the
+# files: a change to any of them re-parses each document on its next ingest, as a changed file
+# would (kb/fingerprint.py; `kb reparse` for documents uploaded in the browser).
+_PARSING_CODE = (
+    "ingest.blocks",
+    "ingest.chunking",
+    "ingest.cleaning",
+    "ingest.headings",
+    "ingest.loaders",
+    "ingest.parse",
+    "kb.text.layout",
+    "kb.text.sentences",
+)
+_PARSING_LIBRARIES = ("pypdf", "python-docx", "selectolax", "markdown-it-py")
 
 
 def pipeline_signature(chunker: Chunker) -> str:
@@ -67,7 +77,7 @@ def pipeline_signature(chunker: Chunker) -> str:
 
 
 def parsing_code_fingerprint() -> str:
-    return source_fingerprint(_PARSING_CODE, _PARSING_DATA)
+    return source_fingerprint(_PARSING_CODE, libraries=_PARSING_LIBRARIES)
 
 
 def check_supported(path: Path) -> None:

@@ -11,7 +11,7 @@ from typing import Literal, Protocol
 from ingest.chunking import Chunker
 from ingest.parse import SUPPORTED_SUFFIXES, pipeline_signature, read_file
 from ingest.sandbox import parse_isolated
-from kb.errors import IngestError
+from kb.errors import IngestError, NotFound
 from kb.index import Indexer
 from kb.knowledge_base import KnowledgeBase
 from kb.models import content_version
@@ -207,4 +207,60 @@ def _ingest_one(
     )
 
 
-__all__ = ["SUPPORTED_SUFFIXES", "FileResult", "IngestReport", "discover", "ingest_paths"]
+def reparse_stored(
+    kb: KnowledgeBase,
+    progress: Progress | None = None,
+    on_wait: Callable[[str], None] | None = None,
+) -> IngestReport:
+    """Every published document parsed again from its stored original when other parsing code
+    parsed it (after an upgrade, kb/fingerprint.py): what ``kb ingest`` does for the files it
+    is given, for all documents, those uploaded in the browser too. A document whose original
+    is gone or fails to parse keeps its version and is reported."""
+    progress = progress or _Silent()
+    t0 = time.perf_counter()
+    signature = pipeline_signature(Chunker(kb.settings.chunk_size, kb.settings.chunk_overlap))
+    results: list[FileResult] = []
+    with kb.writer(on_wait=on_wait, command="kb reparse") as writer:
+        documents = kb.store.registry.documents()
+        for i, info in enumerate(documents):
+            progress.file_started(Path(info.file_name), i, len(documents))
+            result = _reparse_one(kb, writer, info.doc_id, info.version, info.file_name, signature)
+            results.append(result)
+            progress.file_finished(result)
+    return IngestReport(results, time.perf_counter() - t0)
+
+
+def _reparse_one(
+    kb: KnowledgeBase, writer: Indexer, doc_id: str, version: str, file_name: str, signature: str
+) -> FileResult:
+    t0 = time.perf_counter()
+    try:
+        stored = kb.store.registry.original_of(doc_id, version)
+        if stored is None:
+            raise NotFound("the original file is not stored")
+        data = kb.store.files.path(stored).read_bytes()
+        if content_version(data, signature) == version:
+            return FileResult(file_name, "unchanged", doc_id, seconds=time.perf_counter() - t0)
+        doc = parse_isolated(file_name, data, kb.settings, doc_id=doc_id)
+    except (IngestError, NotFound, OSError) as e:
+        reason = f"not parsed again, the published version stays: {e}"
+        return FileResult(file_name, "failed", doc_id, reason=reason)
+    outcome = writer.upsert(doc)
+    return FileResult(
+        file_name,
+        outcome,
+        doc_id,
+        chunks=len(doc.chunks),
+        warnings=doc.warnings,
+        seconds=time.perf_counter() - t0,
+    )
+
+
+__all__ = [
+    "SUPPORTED_SUFFIXES",
+    "FileResult",
+    "IngestReport",
+    "discover",
+    "ingest_paths",
+    "reparse_stored",
+]

@@ -10,16 +10,23 @@ reaches the documents already stored, without a revision number someone has to r
 import hashlib
 import importlib
 from functools import cache
+from importlib import metadata
 from pathlib import Path
 
 
 @cache
-def source_fingerprint(modules: tuple[str, ...], data_files: tuple[str, ...] = ()) -> str:
-    """12 hex digits over the source of ``modules`` (a package: all its .py files) and the
-    named files of kb/data; computed once per process."""
+def source_fingerprint(
+    modules: tuple[str, ...], data_files: tuple[str, ...] = (), libraries: tuple[str, ...] = ()
+) -> str:
+    """12 hex digits over the source of ``modules`` (a package: all its .py files), the named
+    files of kb/data and the installed versions of ``libraries`` (a new pypdf extracts text
+    differently); computed once per process."""
     digest = hashlib.sha256()
     for name in modules:
-        path = Path(importlib.import_module(name).__file__ or "")
+        module = importlib.import_module(name)
+        if module.__file__ is None:
+            raise RuntimeError(f"{name} is a namespace package: its source cannot be hashed")
+        path = Path(module.__file__)
         files = sorted(path.parent.rglob("*.py")) if path.name == "__init__.py" else [path]
         for file in files:
             digest.update(f"{name}:{file.relative_to(path.parent).as_posix()}\n".encode())
@@ -28,4 +35,6 @@ def source_fingerprint(modules: tuple[str, ...], data_files: tuple[str, ...] = (
     for file_name in data_files:
         digest.update(f"data:{file_name}\n".encode())
         digest.update((data / file_name).read_bytes())
+    for library in libraries:
+        digest.update(f"lib:{library}={metadata.version(library)}\n".encode())
     return digest.hexdigest()[:12]

@@ -136,10 +136,27 @@ class Indexer:
         self._store_analysis(doc_id, version, registry.version_chunks(doc_id, version))
         retired = registry.activate(doc_id, version)
         self._step("activated")
+        if retired and self._same_original(doc_id, retired, version):
+            # the same file parsed by older code (kb/fingerprint.py): nothing to undo to, and it
+            # must not push a real earlier version out of the kept ones
+            self._purge(self.store.vectors_for_deleting(), doc_id, retired)
+            return retired
         self._keep_latest(doc_id)
         if retired:  # last: until its vectors are gone, recovery redoes both steps
             self._retire(doc_id, retired)
         return retired
+
+    def _same_original(self, doc_id: str, old: str, new: str) -> bool:
+        """Are the stored originals of two versions the same bytes?"""
+        files, registry = self.store.files, self.store.registry
+        old_rel, new_rel = registry.original_of(doc_id, old), registry.original_of(doc_id, new)
+        if old_rel is None or new_rel is None:
+            return False
+        try:
+            a, b = files.path(old_rel), files.path(new_rel)
+            return a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
+        except (OSError, NotFound):  # an original lost on disk: keep the version, as before
+            return False
 
     def withdraw(self, doc_id: str) -> DocumentInfo:
         """Hide a document from readers; its versions stay for undo (see ``restore``)."""
@@ -290,25 +307,23 @@ class Indexer:
     # -- the catalog's stored parts (kb/retrieval/analysis.py) -------------------------------------
     def _finish_analyses(self) -> None:
         """Analyses stored for every active version, and the lexicon renewed when the corpus
-        drifted from it (or there is none yet)."""
+        drifted from it, other analyzer code split its words, or there is none yet."""
         registry = self.store.registry
         number = registry.lexicon_id()
-        if number is None:
-            self._renew_lexicon()
+        if number is None or registry.lexicon_revision() != analysis_revision():
+            self._renew_lexicon()  # which analyses every version once
             return
         for (doc_id, version), stored in registry.active_analyses().items():
             if stored is None or (stored.lexicon, stored.revision) != (number, analysis_revision()):
                 self._store_analysis(doc_id, version, registry.chunks_of(doc_id, version))
         drift = registry.lexicon_drift()
-        # ... and when other code split its words (an upgrade of the analyzer)
-        stale = registry.lexicon_revision() != analysis_revision()
-        if drift is None or drift > self.lexicon_refresh_drift or stale:
+        if drift is None or drift > self.lexicon_refresh_drift:
             self._renew_lexicon()
 
     def _current_analyzer(self) -> tuple[int, Analyzer] | None:
         number = self.store.registry.lexicon_id()
-        if number is None:
-            return None
+        if number is None or self.store.registry.lexicon_revision() != analysis_revision():
+            return None  # the end of the session renews the lexicon and analyses all
         if self._analyzer is None or self._analyzer[0] != number:
             loaded, lexicon = self.store.registry.lexicon()
             splits = self.store.registry.lexicon_splits(analysis_revision())
@@ -318,7 +333,7 @@ class Indexer:
     def _store_analysis(self, doc_id: str, version: str, chunks: list[Chunk]) -> None:
         """Before the version is activated, so readers find it stored (else they compute it)."""
         current = self._current_analyzer()
-        if current is None:  # no lexicon yet: the end of the session makes one and analyses all
+        if current is None:  # no lexicon of this code yet: the session end makes one, analyses all
             return
         number, analyzer = current
         a = analyzer.document(chunks)

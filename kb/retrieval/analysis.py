@@ -30,8 +30,8 @@ from kb.retrieval.glossary import GlossaryParts
 from kb.retrieval.units import context_text, sentence_units
 
 # Stored analyses of another revision are ignored (and renewed by the next writer). The revision
-# follows the source of the code that makes them (kb/fingerprint.py): the analyzer, glossary,
-# sentence units and facets; the number is for a change of the stored format.
+# follows the code that makes them (kb/fingerprint.py): the analyzer and its stemmer, glossary,
+# sentence units, place and topic tags; the number is for a change of the stored format.
 ANALYSIS_FORMAT = "5"
 _ANALYSIS_CODE = (
     "kb.retrieval.analysis",
@@ -39,12 +39,14 @@ _ANALYSIS_CODE = (
     "kb.retrieval.glossary",
     "kb.retrieval.units",
     "kb.text.sentences",
-    "kb.facets",
+    "kb.facets.places",
+    "kb.facets.topics",
 )
 
 
 def analysis_revision() -> str:
-    return f"{ANALYSIS_FORMAT}/{source_fingerprint(_ANALYSIS_CODE, ('nrw_places.tsv',))}"
+    code = source_fingerprint(_ANALYSIS_CODE, ("nrw_places.tsv",), ("PyStemmer",))
+    return f"{ANALYSIS_FORMAT}/{code}"
 
 
 @dataclass(frozen=True)

@@ -203,7 +203,7 @@ SHORT_MONTHS = "Jan|Feb|Mär|Apr|Jun|Jul|Aug|Sep|Sept|Okt|Nov|Dez|Mar|Oct|Dec"
 # viele der bis Ende August 2019 eingegangenen Arbeitshilfen"), the next word after "how many".
 _WHEN_WORDS = rf"(?:(?:{MONTHS}|{SHORT_MONTHS})\.?|Anfang|Mitte|Ende|\d{{4}})"
 # (an age range counts as one word: "wie viele der 18- bis 27-jährigen Geflüchteten")
-_AGED = r"(?:\d+-\s+(?:bis|und|oder)\s+)?\d+-[a-zäöüß]+"
+_AGED = r"(?:\d+\s*(?:-\s*bis|bis|und|oder|–|-)\s*)?\d+-jährige\w*"
 _COUNTED_DE_NOUN = re.compile(
     rf"\b(?i:wie ?viele?n?)\s+(?:(?:{_WHEN_WORDS}\s+)*(?:{_AGED}|[a-zäöüß-]+)\s+){{0,3}}"
     rf"(?:{_WHEN_WORDS}\s+)*"
@@ -567,7 +567,8 @@ _ABOUT_FORM = re.compile(
 # Befragung gezeigt?", "What did the survey find?"); not what is hoped of it ("Welche
 # Ergebnisse soll das Projekt bringen?", "Which outcomes does it aim for?").
 _FINDINGS_ASKED = re.compile(
-    r"\b(Ergebnisse?|Erkenntnisse?|Befunde?|\w*[Ee]mpfehlung(en)?|ergeben|ergab|ergaben|"
+    r"\b(Ergebnis(se|sen)?|Erkenntnis(se|sen)?|Befund(e|en)?|\w*[Ee]mpfehlung(en)?|ergeben|ergab|"
+    r"ergaben|"
     r"herausgekommen|herausgefunden|gezeigt|zeigt|zeigte|zeigten|results?|findings?|outcomes?|"
     r"recommendations?)\b|"
     r"\bwhat\b[^?]{0,80}\b(find|found|show|showed|shown|reveal|revealed)\b|"
@@ -623,9 +624,9 @@ _AGE_ASKED = re.compile(rf"\b({_HOW_OLD})\b", _I)
 # ... but a finding named as the source of what is asked is not asked itself ("Wie groß darf
 # die Kerngruppe nach der Empfehlung der Arbeitshilfe werden?", "according to the findings")
 _SOURCE_NAMED = re.compile(
-    r"\b(nach|laut|gemäß|entsprechend|according to|as per)\s+(de[rnms]|ihre[rnms]?|seine[rnms]?"
-    r"|the|its|their)?\s*(\w+\s+)?$",
-    _I,
+    r"(\b(?i:nach|laut|gemäß|entsprechend)\s+(?i:de[rnms]|ihre[rnms]?|seine[rnms]?|eine[rnms]?)"
+    r"|\b(?i:according to|as per)(\s+(?i:the|its|their|these|those))?)"
+    r"\s+((?!welche)[a-zäöüß][\w-]*\s+)?$"
 )
 
 

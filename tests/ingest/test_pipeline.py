@@ -16,7 +16,7 @@ from helpers import (
 )
 
 from ingest import parse
-from ingest.pipeline import FileResult, IngestReport, ingest_paths
+from ingest.pipeline import FileResult, IngestReport, ingest_paths, reparse_stored
 from kb.knowledge_base import KnowledgeBase, build_kb
 from kb.models import ParsedDocument, document_id
 
@@ -274,15 +274,72 @@ def test_non_prose_lines_are_tagged_at_ingest(parsed_corpus: dict[str, ParsedDoc
 def test_changed_parsing_code_reparses_on_the_next_ingest(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A new layout rule must reach the documents already stored, not only new files."""
+    """A new layout rule must reach the documents already stored, not only new files; the
+    re-parse of the same file takes no place in the versions kept for undo."""
     path = _write(tmp_path / "notiz.txt", "\n\n".join(FOERDER_TEXT))
-    kb = build_kb(make_settings(tmp_path / "data"))
+    kb = build_kb(make_settings(tmp_path / "data", keep_versions=2))
     try:
         assert ingest_paths(kb, [path]).results[0].status == "added"
+        first = kb.store.registry.active_version("notiz-txt")
+        _write(path, "\n\n".join(reversed(FOERDER_TEXT)))
+        assert ingest_paths(kb, [path]).results[0].status == "replaced"
         assert ingest_paths(kb, [path]).results[0].status == "unchanged"
-        monkeypatch.setattr(parse, "parsing_code_fingerprint", lambda: "another-release")
-        result = ingest_paths(kb, [path]).results[0]
-        assert result.status == "replaced"
+        for release in ("next-release", "the one after"):
+            monkeypatch.setattr(parse, "parsing_code_fingerprint", lambda r=release: r)
+            assert ingest_paths(kb, [path]).results[0].status == "replaced"
+            assert ingest_paths(kb, [path]).results[0].status == "unchanged"
+        versions = kb.store.registry.versions_of("notiz-txt")
+        assert [(v.state, v.version == first) for v in versions] == [
+            ("active", False),
+            ("retired", True),  # the first file is still there to restore
+        ]
         assert_consistent(kb)
     finally:
         kb.close()
+
+
+def test_reparse_parses_the_stored_documents_of_older_parsing_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Documents uploaded in the browser have no file for `kb ingest` to read again."""
+    folder = tmp_path / "upload"
+    folder.mkdir()
+    notiz = _write(folder / "notiz.txt", "\n\n".join(FOERDER_TEXT))
+    werkstatt = _write(folder / "werkstatt.md", f"# Werkstatt\n\n{FOERDER_TEXT[0]}\n")
+    kb = build_kb(make_settings(tmp_path / "data"))
+    try:
+        ingest_paths(kb, [folder])
+        notiz.unlink()  # as after an upload: only the stored original is left
+        werkstatt.unlink()
+        assert {r.status for r in reparse_stored(kb).results} == {"unchanged"}
+        monkeypatch.setattr(parse, "parsing_code_fingerprint", lambda: "next-release")
+        report = reparse_stored(kb)
+        assert sorted((r.path, r.status) for r in report.results) == [
+            ("notiz.txt", "replaced"),
+            ("werkstatt.md", "replaced"),
+        ]
+        assert {r.status for r in reparse_stored(kb).results} == {"unchanged"}
+        assert [len(kb.store.registry.versions_of(d)) for d in ("notiz-txt", "werkstatt-md")] == [
+            1,
+            1,
+        ]
+        assert_consistent(kb)
+        # an original lost on disk: reported, and the published version stays
+        monkeypatch.setattr(parse, "parsing_code_fingerprint", lambda: "the one after")
+        version = kb.store.registry.active_version("notiz-txt")
+        stored = kb.store.registry.original_of("notiz-txt", version or "")
+        kb.store.files.path(stored or "").unlink()
+        failed = {r.path: r for r in reparse_stored(kb).results}["notiz.txt"]
+        assert failed.status == "failed" and "the published version stays" in (failed.reason or "")
+        assert kb.store.registry.active_version("notiz-txt") == version
+    finally:
+        kb.close()
+
+
+def test_kb_reparse_reports_documents_already_parsed_by_this_code(tmp_path: Path) -> None:
+    _write(tmp_path / "notiz.txt", FOERDER_TEXT[0])
+    assert run_kb(["ingest", str(tmp_path / "notiz.txt")], tmp_path / "data").returncode == 0
+    result = run_kb(["reparse", "--json"], tmp_path / "data")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert (report["unchanged"], report["replaced"], report["failed"]) == (1, 0, 0)

@@ -157,6 +157,8 @@ def test_a_number_question_knows_what_it_counts() -> None:
         # an age range is one word before the noun, not the end of the search
         ("Wie viele der 18- bis 27-jährigen Geflüchteten haben eine Duldung?", "Geflüchteten"),
         ("Wie viele über 25-jährige Teilnehmende gab es?", "Teilnehmende"),
+        ("Wie viele der 18-27-jährigen Geflüchteten leben in NRW?", "Geflüchteten"),
+        ("Wie viele 2-mal im Jahr tagende Gremien gibt es?", None),  # no age: past three words
     ):
         assert classify(question).counted == counted, question
     assert classify("Wie viele junge volljährige Geflüchtete leben hier?").counted == "Geflüchtete"
@@ -665,10 +667,14 @@ def test_everyday_wordings_of_a_contact_a_finding_or_a_sum(
     [
         # a finding named as the source of what is asked
         ("Wie groß darf die Kerngruppe nach der Empfehlung in der Arbeitshilfe werden?", False),
-        ("Wie viele Treffen gab es laut den Ergebnissen der Befragung?", False),
+        ("Wie groß soll sie laut der aktuellen Empfehlung sein?", False),
         ("How many towns took part, according to the findings?", False),
-        # ... and one asked, also after such a source
-        ("Welche Empfehlungen gibt die Arbeitshilfe nach den Ergebnissen der Befragung?", True),
+        # ... and one asked, after such a source too, or after a verb's "nach"
+        ("Was empfiehlt die Arbeitshilfe nach dem Bericht als Ergebnis der Befragung?", True),
+        ("Ich suche nach Empfehlungen zur Elternarbeit.", True),
+        ("Was sind laut Studie Ergebnisse?", True),
+        ("Gemäß welcher Empfehlung wird die Kerngruppe gebildet?", True),
+        ("Gibt es nach Ihrer Einschätzung Empfehlungen?", True),
         ("Welche Ergebnisse hat die Befragung gebracht?", True),
         ("What did the survey find?", True),
     ],
