@@ -38,6 +38,7 @@ from kb.facets.places import Gazetteer
 from kb.index import Indexer
 from kb.llm.rewrite import FollowUpRewriter
 from kb.models import Answer, Chunk, Citation, DocumentInfo, DocumentMeta, Page
+from kb.retrieval.analysis import analysis_revision
 from kb.retrieval.catalog import Catalog
 from kb.retrieval.loader import CatalogLoader
 from kb.retrieval.retriever import Retrieval, Retriever
@@ -601,6 +602,9 @@ def index_id(model_id: str, settings: Settings) -> str:
 def build_kb(settings: Settings) -> KnowledgeBase:
     """The one place that decides which embedder and store are used. A data dir this process
     cannot write is opened read-only: answering works, writing raises ReadOnly."""
+    # the code this process runs names its analyses now, before an upgrade in place could
+    # change the files on disk under it (kb/fingerprint.py)
+    analysis_revision()
     inner = make_embedder(settings)
     cache = EmbeddingCache.open(settings.embedding_cache_dir / "embeddings.sqlite3")
     embedder = CachedEmbedder(inner, cache, batch_size=settings.embed_batch_size)

@@ -13,6 +13,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
+from ingest.parse import parsing_code_fingerprint
 from kb.knowledge_base import KnowledgeBase, build_kb
 from kb.settings import Settings
 from kb.store.lock import ServerLock
@@ -53,6 +54,7 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         kb = build_kb(settings)
+        parsing_code_fingerprint()  # the parsing code this process runs, named before uploads
         owner = _own_data_dir(kb, settings)
         runner: JobRunner | None = None
         closing: list[Any] = []
