@@ -883,12 +883,17 @@ def _items_after(page: str, end: int, limit: int) -> list[tuple[int, int]]:
     return items
 
 
+# A request to the one filling in a form ("Bitte dokumentieren Sie daher, soweit möglich, …",
+# "Please list …"): it asks, it states nothing
+_REQUEST = re.compile(r"^(-\s*)?(\d{1,2}(\.\d{1,2})*\.?\s+)?(Bitte\s+\w+\s+Sie|Please)\b")
+
+
 def _asks(text: str) -> bool:
-    """Is the sentence a question ("- 2. Ist eine Vernetzungsstruktur vorhanden?")? A numbered
-    item that opens like one and ends with a full stop is a statement ("- 3. Sind die Kurse
-    voll, wird eine Liste geführt.")."""
+    """Is the sentence a question ("- 2. Ist eine Vernetzungsstruktur vorhanden?") or a form's
+    request? A numbered item that opens like a question and ends with a full stop is a statement
+    ("- 3. Sind die Kurse voll, wird eine Liste geführt.")."""
     end = text.rstrip().rstrip("“”\"»«‘’'")
-    if end.endswith("?"):
+    if end.endswith("?") or _REQUEST.match(text.strip()):
         return True
     return bool(_NUMBERED_ASKING.match(text.strip())) and not end.endswith((".", "!", ":", ";"))
 

@@ -60,6 +60,11 @@ def test_a_sentence_about_the_subject_is_not(sentence: str) -> None:
         ("2019 gab es 58 Bündnisse.", False),
         ("Ist die Stelle besetzt, beginnt die Arbeit.", False),
         ("- 3. Sind die Kurse voll, wird eine Warteliste geführt.", False),  # a statement
+        # a form's request to the one filling it in asks too
+        ("Bitte dokumentieren Sie daher, soweit möglich, die vorhandene Datenlage.", True),
+        ("5.1 Bitte berücksichtigen Sie dabei besonders die Geduldeten.", True),
+        ("Please list the partners of your alliance.", True),
+        ("Bitte wenden sich Interessierte an die GfS.", False),  # no one addressed as "Sie"
     ],
 )
 def test_a_question_is_recognised_as_one(sentence: str, asks: bool) -> None:
