@@ -32,6 +32,8 @@ from kb.retrieval.everyday import everyday_words
         ("He keeps skipping school, what can we do?", "Schulabsentismus"),
         ("Wer sitzt in der Lenkungsgruppe?", "vertreten"),
         ("In wie vielen Gruppen sitzt die VHS mit am Tisch?", "vertreten"),
+        ("Welche Hochschule macht die Prozessbegleitung?", "University"),
+        ("Which university evaluates the initiative?", "Universität"),
     ],
 )
 def test_an_everyday_word_brings_in_the_written_one(question: str, written: str) -> None:
