@@ -77,6 +77,8 @@ _META = re.compile(
 _ELABORATES = re.compile(
     r"\b(zum Beispiel|beispielsweise|bspw\.|z\. ?B\.|for example|for instance)", re.I
 )
+# ... one that lists the members of what the one before it named
+_LISTS_MEMBERS = re.compile(r"^(Dazu|Hierzu|Darunter)\s+(gehören|gehört|zählen|zählt)\b")
 # A sentence opening like this leans on the one before it, which the quote then includes.
 _ANAPHORIC_START = re.compile(
     r"^(Diese[rsmn]?|Dies|Dabei|Dazu|Dafür|Daher|Dort|Hier|Damit|Deshalb|Darüber hinaus|"
@@ -680,7 +682,8 @@ class SentencePicker:
     def _introduced(self, page: str, end: int) -> int:
         """For a list question: a short next sentence that introduces what is asked ("Die Ideen
         beziehen sich auf unterschiedliche Felder:") joins the quote with the list or lines it
-        introduces; so do those a quote ending in ':' introduces."""
+        introduces; so do those a quote ending in ':' introduces, and a next sentence that
+        lists what the quote named ("Dazu gehören Datenschutzhinweise, Leitfäden …")."""
         nxt = _next_sentence(page, end)
         if (
             nxt is not None
@@ -688,6 +691,10 @@ class SentencePicker:
             and page.endswith(":", 0, nxt[1])
         ):
             end = self._extend_list(page, nxt[1], always=False)
+        else:  # ... in the same paragraph or the next
+            after = nxt or _first_sentence_after_break(page, end)
+            if after is not None and _LISTS_MEMBERS.match(page[after[0] : after[1]]):
+                end = after[1] if after[1] - end <= self.weights.lean_chars else end
         if page.endswith(":", 0, end):  # introduces no list of items
             end = self._block_after(page, end)
         return end
@@ -993,6 +1000,16 @@ def _next_sentence(page: str, end: int) -> tuple[int, int] | None:
     rest = page[end : line_end if line_end >= 0 else len(page)]
     spans = split_sentences(rest)
     return (end + spans[0][0], end + spans[0][1]) if spans else None
+
+
+def _first_sentence_after_break(page: str, end: int) -> tuple[int, int] | None:
+    """The first sentence of the line after ``end`` when a line break follows it."""
+    if not page.startswith("\n", end):
+        return None
+    start = end + 1
+    line_end = page.find("\n", start)
+    spans = split_sentences(page[start : line_end if line_end >= 0 else len(page)])
+    return (start + spans[0][0], start + spans[0][1]) if spans else None
 
 
 def _previous_sentence_start(page: str, start: int) -> int:

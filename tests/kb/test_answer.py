@@ -11,7 +11,7 @@ from conftest import make_settings
 from helpers import ask_documents, ask_one_document, check_schema, make_pdf, one_document_kb
 
 from ingest.pipeline import ingest_paths
-from kb.answer.extractive import Extract, _said_by
+from kb.answer.extractive import _LISTS_MEMBERS, Extract, _first_sentence_after_break, _said_by
 from kb.answer.overleaf import quote_units
 from kb.errors import EmptyKnowledgeBase, InvalidInput
 from kb.knowledge_base import KnowledgeBase, build_kb
@@ -1039,6 +1039,28 @@ def test_a_supporting_quote_comes_with_the_lines_a_short_next_sentence_introduce
     )
     quotes = " ".join(c.quote for c in answer.citations)
     assert "Felder:" in quotes and "Sport" in quotes and "Fachsprache" in quotes, answer.answer
+
+
+def test_a_supporting_quote_comes_with_the_next_paragraph_listing_what_it_names(
+    ask: Ask,
+) -> None:
+    """ "… benötigt werden … entsprechende Arbeitsinstrumente." is followed, in a paragraph of
+    its own that goes on overleaf, by "Dazu gehören Datenschutzhinweise, …": the list joins."""
+    answer = ask(
+        "Welche Arbeitsinstrumente fehlen den Kommunen laut IAQ noch, um das "
+        "Teilhabemanagement umzusetzen?"
+    )
+    quotes = " ".join(c.quote for c in answer.citations)
+    assert "Datenschutzhinweise" in quotes and "Stellenprofile" in quotes, answer.answer
+
+
+def test_the_first_sentence_after_a_line_break() -> None:
+    page = "Es braucht Instrumente.\nDazu gehören Leitfäden und Muster. Mehr folgt.\nEnde."
+    end = page.index("\n")
+    span = _first_sentence_after_break(page, end)
+    assert span is not None and page[span[0] : span[1]] == "Dazu gehören Leitfäden und Muster."
+    assert _LISTS_MEMBERS.match(page[span[0] : span[1]])
+    assert _first_sentence_after_break(page, end - 1) is None  # no break there
 
 
 @pytest.mark.parametrize(
