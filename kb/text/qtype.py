@@ -558,7 +558,10 @@ def parts(question: str) -> tuple[str, str] | None:
 _ABOUT_FORM = re.compile(
     r"\bfrag(t|en)\b[^?]{0,80}\bab\b|\b(abgefragt|erfragt)\b|"
     r"\bwelche fragen (stellt|stellen|enthält|enthalten|hat|umfasst)\b|"
-    r"\bwhat (does|do) [^?]{0,60}\bask\b|\bwhich questions\b",
+    r"\bwhat (does|do) [^?]{0,60}\bask\b|\bwhich questions\b|"
+    # where something is entered in it ("In welche Spalte von Tabelle 1.1 kommen …?")
+    r"\b(in )?welche[nmrs]? (spalte|zeile|feld|tabellenspalte)\b|\bwo (trägt|trage|tragen) "
+    r"[^?]{0,60}\bein\b|\beinzutragen\b|\b(in )?which (column|field|row)\b",
     _I,
 )
 

@@ -106,6 +106,11 @@ def test_the_question_type_comes_from_the_wording(question: str, kind: AnswerTyp
         ("Wer hat den Fragebogen entwickelt?", False),  # who made it, not what it asks
         ("Wie viele Personen haben den Fragebogen ausgefüllt?", False),
         ("Wann ist die Beratungsstelle geöffnet?", False),
+        # where something is entered in it
+        ("In welche Spalte von Tabelle 1.1 kommen die Kontaktdaten?", True),
+        ("Wo trägt man in der Arbeitshilfe die Gremien ein?", True),
+        ("Which field of the form takes the contact details?", True),
+        ("In welcher Zeitspalte der Übersicht steht 2019?", False),  # no column of a form
     ],
 )
 def test_a_question_about_what_a_form_asks_is_recognised(question: str, about_form: bool) -> None:
