@@ -252,8 +252,6 @@ class RefusalGate:
             return slots.Missing((), "type")
         if _stated_apart(asked, qtype, units, direct, stating, counted, analyze):
             return slots.Missing((), "type")
-        if _rate_unnamed(qtype, direct, counted, analyze):
-            return slots.Missing((), "type")
         # the part is what the direct answer must give: a smaller number in another quote is
         # most often a count of something else ("18- bis 27-Jährige", "60.000 Geflüchtete")
         whole = slots.part_missing(asked, direct)
@@ -545,19 +543,6 @@ def _stated_apart(
 
 
 _AUXILIARIES = "wurde wurden werden wird worden ist sind war waren hat haben hatte hatten"
-
-
-def _rate_unnamed(qtype: QuestionType, direct: str, counted: set[str], analyze: Terms) -> bool:
-    """A rate asked by its compound ("Wie hoch ist die Abbruchquote …?"), and the direct
-    answer's sentences that hold a figure do not name what it is a rate of ("Abbruch"): "knapp
-    zwei Drittel der jungen Erwachsenen im SGB-II-Bezug" is a share of something else."""
-    if qtype.rate_of is None:
-        return False
-    of = set(analyze(qtype.rate_of))
-    # ... by its words, or at a word's start ("Abbruchquote" unsplit in a small corpus)
-    start = re.compile(rf"\b{re.escape(qtype.rate_of)}", re.I)
-    stated = [s for s in sentence_texts(direct) if type_fit(s, qtype, counted, analyze) > 0]
-    return bool(stated) and not any(of & set(analyze(s)) or start.search(s) for s in stated)
 
 
 def _whole_terms(text: str, analyze: Terms) -> set[str]:

@@ -36,8 +36,6 @@ class QuestionType:
     # the number asked is a sum of money or a rate ("Wie hoch ist die Pauschale?", "Welcher
     # Anteil …?", "Wie viel Geld …?"): a count of something else does not answer it
     amount: bool = False
-    # ... a rate asked by its compound ("Abbruchquote", "Frauenanteil"): what it is a rate of
-    rate_of: str | None = None
     # what something costs is asked ("Was kostet …?", "Wie teuer …?"): "kostenlos" answers it
     cost: bool = False
     # a person is asked for by role ("Wer leitet …?", "Wie heißt die Dezernentin?", "Wer ist
@@ -330,7 +328,6 @@ def _measured_after_clause(q: str) -> list[str]:
 _RATE_NOUN = re.compile(
     r"(quote|anteil|prozentsatz|prozent|share|percentage|proportion)$|^(rate|raten|rates)$", _I
 )
-_RATE_COMPOUND = re.compile(r"^([A-ZÄÖÜ][a-zäöüß]{3,}?)s?(quote|anteil|rate)$")
 _NAME = re.compile(
     r"(^|\s)(wer|wen|wem|bei wem|an wen|mit wem|von wem|who|whom|what (is|are) the names? of|"
     r"welche[rsm]? (stelle|person|"
@@ -731,8 +728,7 @@ def _classify(q: str) -> QuestionType:
             or any(_MONEY_NOUN.search(n) or _RATE_NOUN.search(n) for n in measured)
             or bool(counted and _MONEY_NOUN.search(counted))
         )
-        rate_of = next((m.group(1) for n in measured if (m := _RATE_COMPOUND.match(n))), None)
-        return QuestionType(AnswerType.NUMBER, counted, amount=amount, cost=cost, rate_of=rate_of)
+        return QuestionType(AnswerType.NUMBER, counted, amount=amount, cost=cost)
     if _DEFINITION.search(q) and not _CONTACT.search(q):  # "What is the address …?" asks a name
         return QuestionType(AnswerType.DEFINITION)
     if _PROCEDURE.search(q):

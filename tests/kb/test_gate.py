@@ -917,24 +917,3 @@ def test_a_why_question_is_hedged_when_its_document_gives_no_reason(tmp_path: Pa
     hedged, answered = _ask_each_page(tmp_path, [stated, reasoned], question)
     assert hedged.uncertain and "Einen Grund dafür nennen sie nicht." in hedged.answer
     assert not answered.uncertain and "eigenes Netzwerk" in answered.answer, answered.answer
-
-
-def test_a_rate_asked_by_its_compound_is_answered_by_a_figure_of_it(tmp_path: Path) -> None:
-    """ "Wie hoch ist die Abbruchquote …?": a share of something else ("zwei Drittel … im
-    SGB-II-Bezug") is hedged; the sentence that names the breaking off answers."""
-    page = (
-        "# Junge Geflüchtete in der Ausbildung\n\nSchätzungsweise befinden sich knapp zwei "
-        "Drittel der jungen Geflüchteten in der Ausbildung im SGB-II-Bezug.\n"
-    )
-    [other] = _ask_one_page(
-        tmp_path, page, "Wie hoch ist die Abbruchquote junger Geflüchteter in der Ausbildung?"
-    )
-    assert other.uncertain, other.answer
-    answered = page.replace(
-        "Schätzungsweise befinden", "Die Abbruchquote liegt bei 30 Prozent. Es befinden"
-    )
-    (tmp_path / "own").mkdir()
-    [own] = _ask_one_page(
-        tmp_path / "own", answered, "Wie hoch ist die Abbruchquote junger Geflüchteter?"
-    )
-    assert not own.uncertain and "30 Prozent" in own.answer, own.answer

@@ -265,22 +265,6 @@ def test_a_compound_is_counted_by_its_head_not_its_first_part() -> None:
     assert type_fit("Es gibt 58 Bündnisse.", q, counted, terms) == 0.6
 
 
-@pytest.mark.parametrize(
-    ("question", "rate_of"),
-    [
-        ("Wie hoch ist die Abbruchquote junger Geflüchteter?", "Abbruch"),
-        ("Wie hoch ist der Frauenanteil unter den Teilnehmenden?", "Frauen"),
-        ("Wie hoch ist die Erfolgsquote der Kurse?", "Erfolg"),  # the linking s dropped
-        ("Welcher Anteil der Kommunen macht mit?", None),  # no compound: of what, it says after
-        ("Wie viele Kommunen machen mit?", None),
-    ],
-)
-def test_a_rate_asked_by_its_compound_knows_what_it_is_a_rate_of(
-    question: str, rate_of: str | None
-) -> None:
-    assert classify(question).rate_of == rate_of
-
-
 def test_no_cost_at_all_answers_what_something_costs() -> None:
     rate = classify("Wie hoch ist die Abbruchquote?")
     assert type_fit("Die Teilnahme ist kostenlos.", rate, set(), analyze) < 1.0  # no rate
