@@ -78,7 +78,10 @@ _ELABORATES = re.compile(
     r"\b(zum Beispiel|beispielsweise|bspw\.|z\. ?B\.|for example|for instance)", re.I
 )
 # ... one that lists the members of what the one before it named
-_LISTS_MEMBERS = re.compile(r"^(Dazu|Hierzu|Darunter)\s+(gehören|gehört|zählen|zählt)\b")
+_LISTS_MEMBERS = re.compile(
+    r"^((Dazu|Hierzu)\s+(gehören|gehört|gehörten|gehörte|zählen|zählt|zählten|zählte)|"
+    r"(Darunter|Hierunter)\s+(fallen|fielen))\b"
+)
 # A sentence opening like this leans on the one before it, which the quote then includes.
 _ANAPHORIC_START = re.compile(
     r"^(Diese[rsmn]?|Dies|Dabei|Dazu|Dafür|Daher|Dort|Hier|Damit|Deshalb|Darüber hinaus|"
@@ -890,9 +893,15 @@ def _items_after(page: str, end: int, limit: int) -> list[tuple[int, int]]:
     return items
 
 
-# A request to the one filling in a form ("Bitte dokumentieren Sie daher, soweit möglich, …",
-# "Please list …"): it asks, it states nothing
-_REQUEST = re.compile(r"^(-\s*)?(\d{1,2}(\.\d{1,2})*\.?\s+)?(Bitte\s+\w+\s+Sie|Please)\b")
+# A form's request for information ("Bitte dokumentieren Sie daher, soweit möglich, …", "Please
+# list …"): it asks, it states nothing. Not what a notice or leaflet asks one to do, which says
+# when and where ("Bitte stellen Sie Ihren Antrag bis zum 30. Juni …", "Bitte wenden Sie sich an
+# …", "Please fill in the form by 15 March")
+_REQUEST = re.compile(
+    r"^(-\s*)?(\d{1,2}(\.\d{1,2})*\.?\s+)?(Bitte\s+(dokumentieren|beschreiben|nennen|benennen|"
+    r"skizzieren|erläutern|schildern|vermerken|ergänzen|berücksichtigen|betrachten)\s+Sie|"
+    r"Please\s+(list|describe|document|name|indicate|explain|outline)\b)"
+)
 
 
 def _asks(text: str) -> bool:

@@ -83,7 +83,10 @@ _EVERYDAY: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bKids\b", "Kinder Jugendliche"),
         # a "Hochschule" is any university; the documents name them ("Frankfurt University of
         # Applied Sciences", "Universität Duisburg-Essen")
-        (r"\bHochschulen?\b|\buniversit(y|ies)\b", "Universität University Fachhochschule"),
+        (
+            r"\bHochschulen?\b|\buniversit(y|ies)\b|\bUnis?\b|\bUniversität(en)?\b",
+            "Hochschule Universität University Fachhochschule",
+        ),
         (r"\bPapiere\b|\bPapierkram\b", "Unterlagen Dokumente Nachweise"),
         (
             r"\bhier\s*bleiben|\bBleiberecht|\b(darf|dürfen|kann|können)\s+(\w+\s+){0,4}bleiben\b",

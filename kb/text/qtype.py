@@ -203,7 +203,7 @@ SHORT_MONTHS = "Jan|Feb|Mär|Apr|Jun|Jul|Aug|Sep|Sept|Okt|Nov|Dez|Mar|Oct|Dec"
 # viele der bis Ende August 2019 eingegangenen Arbeitshilfen"), the next word after "how many".
 _WHEN_WORDS = rf"(?:(?:{MONTHS}|{SHORT_MONTHS})\.?|Anfang|Mitte|Ende|\d{{4}})"
 # (an age range counts as one word: "wie viele der 18- bis 27-jährigen Geflüchteten")
-_AGED = r"(?:\d+\s*(?:-\s*bis|bis|und|oder|–|-)\s*)?\d+-jährige\w*"
+_AGED = r"(?:\d+\s*(?:-\s*bis|bis|und|oder|–|-)\s*)?\d+-?jährige\w*"
 _COUNTED_DE_NOUN = re.compile(
     rf"\b(?i:wie ?viele?n?)\s+(?:(?:{_WHEN_WORDS}\s+)*(?:{_AGED}|[a-zäöüß-]+)\s+){{0,3}}"
     rf"(?:{_WHEN_WORDS}\s+)*"
@@ -559,9 +559,11 @@ _ABOUT_FORM = re.compile(
     r"\bfrag(t|en)\b[^?]{0,80}\bab\b|\b(abgefragt|erfragt)\b|"
     r"\bwelche fragen (stellt|stellen|enthält|enthalten|hat|umfasst)\b|"
     r"\bwhat (does|do) [^?]{0,60}\bask\b|\bwhich questions\b|"
-    # where something is entered in it ("In welche Spalte von Tabelle 1.1 kommen …?")
-    r"\b(in )?welche[nmrs]? (spalte|zeile|feld|tabellenspalte)\b|\bwo (trägt|trage|tragen) "
-    r"[^?]{0,60}\bein\b|\beinzutragen\b|\b(in )?which (column|field|row)\b",
+    # where something is entered in it ("In welche Spalte von Tabelle 1.1 kommen …?", "Was
+    # kommt in Spalte 7?"), not where one signs up ("Wo trägt man sich … ein?")
+    r"\bwelche[nmrs]? (spalte|zeile)\b|\b(spalte|zeile|column|row) \d|\bwhich column\b|"
+    r"\bwo (trägt|trage|tragen|muss|müssen|soll|sollen|kann|können) (?!sich\b)(?:(?!\bsich\b)"
+    r"[^?]){0,60}\b(ein|eintragen|einzutragen)\s*(\?|$)|\beinzutragen\b",
     _I,
 )
 
@@ -571,8 +573,7 @@ _ABOUT_FORM = re.compile(
 # Ergebnisse soll das Projekt bringen?", "Which outcomes does it aim for?").
 _FINDINGS_ASKED = re.compile(
     r"\b(Ergebnis(se|sen)?|Erkenntnis(se|sen)?|Befund(e|en)?|\w*[Ee]mpfehlung(en)?|ergeben|ergab|"
-    r"ergaben|"
-    r"herausgekommen|herausgefunden|gezeigt|zeigt|zeigte|zeigten|results?|findings?|outcomes?|"
+    r"ergaben|herausgekommen|herausgefunden|gezeigt|zeigt|zeigte|zeigten|results?|findings?|outcomes?|"
     r"recommendations?)\b|"
     r"\bwhat\b[^?]{0,80}\b(find|found|show|showed|shown|reveal|revealed)\b|"
     r"\b(kam|kamen)\b[^?]{0,60}\bheraus\b",
@@ -627,9 +628,12 @@ _AGE_ASKED = re.compile(rf"\b({_HOW_OLD})\b", _I)
 # ... but a finding named as the source of what is asked is not asked itself ("Wie groß darf
 # die Kerngruppe nach der Empfehlung der Arbeitshilfe werden?", "according to the findings")
 _SOURCE_NAMED = re.compile(
-    r"(\b(?i:nach|laut|gemäß|entsprechend)\s+(?i:de[rnms]|ihre[rnms]?|seine[rnms]?|eine[rnms]?)"
+    r"(\b(?i:laut|gemäß|entsprechend)(\s+(?i:de[rnms]|ihre[rnms]?|seine[rnms]?|eine[rnms]?))?"
+    # ... "nach" only with an article: it may belong to a verb ("Ich suche nach Empfehlungen")
+    r"|\b(?i:nach)\s+(?i:de[rnms]|ihre[rnms]?|seine[rnms]?|eine[rnms]?)"
     r"|\b(?i:according to|as per)(\s+(?i:the|its|their|these|those))?)"
-    r"\s+((?!welche)[a-zäöüß][\w-]*\s+)?$"
+    # an adjective may stand between, not a question word ("Gemäß welcher Empfehlung …?")
+    r"\s+((?!(?i:welche|which))[a-zäöüß][\w-]*\s+)?$"
 )
 
 

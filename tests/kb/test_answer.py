@@ -1061,6 +1061,9 @@ def test_the_first_sentence_after_a_line_break() -> None:
     assert span is not None and page[span[0] : span[1]] == "Dazu gehören Leitfäden und Muster."
     assert _LISTS_MEMBERS.match(page[span[0] : span[1]])
     assert _first_sentence_after_break(page, end - 1) is None  # no break there
+    for listing in ("Dazu gehörten Leitfäden.", "Darunter fallen Leitfäden.", "Hierzu zählt X."):
+        assert _LISTS_MEMBERS.match(listing), listing
+    assert not _LISTS_MEMBERS.match("Dazu gab es Leitfäden.")
 
 
 @pytest.mark.parametrize(

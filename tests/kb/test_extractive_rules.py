@@ -65,6 +65,14 @@ def test_a_sentence_about_the_subject_is_not(sentence: str) -> None:
         ("5.1 Bitte berücksichtigen Sie dabei besonders die Geduldeten.", True),
         ("Please list the partners of your alliance.", True),
         ("Bitte wenden sich Interessierte an die GfS.", False),  # no one addressed as "Sie"
+        # a note to the reader states something
+        ("Bitte beachten Sie, dass die Frist am 30.06.2019 endet.", False),
+        ("Bitte wenden Sie sich an das Kommunale Integrationszentrum.", False),
+        ("Please note that the deadline is 30 June.", False),
+        # ... and what a notice asks one to do says when and where
+        ("Bitte stellen Sie Ihren Antrag bis zum 30. Juni beim Jobcenter.", False),
+        ("Bitte geben Sie die Unterlagen im Bürgerbüro ab.", False),
+        ("Please fill in the application form and send it by 15 March.", False),
     ],
 )
 def test_a_question_is_recognised_as_one(sentence: str, asks: bool) -> None:

@@ -109,8 +109,11 @@ def test_the_question_type_comes_from_the_wording(question: str, kind: AnswerTyp
         # where something is entered in it
         ("In welche Spalte von Tabelle 1.1 kommen die Kontaktdaten?", True),
         ("Wo trägt man in der Arbeitshilfe die Gremien ein?", True),
-        ("Which field of the form takes the contact details?", True),
-        ("In welcher Zeitspalte der Übersicht steht 2019?", False),  # no column of a form
+        ("Was kommt in Spalte 7 von Tabelle 1.1?", True),
+        ("Wo muss man die Gremien eintragen?", True),
+        ("Wo trägt man sich für den Sprachkurs ein?", False),  # signing up
+        ("Which field do most refugees train in?", False),  # a field of work
+        ("Wo tragen die Kommunen ein Risiko?", False),
     ],
 )
 def test_a_question_about_what_a_form_asks_is_recognised(question: str, about_form: bool) -> None:
@@ -163,6 +166,7 @@ def test_a_number_question_knows_what_it_counts() -> None:
         ("Wie viele der 18- bis 27-jährigen Geflüchteten haben eine Duldung?", "Geflüchteten"),
         ("Wie viele über 25-jährige Teilnehmende gab es?", "Teilnehmende"),
         ("Wie viele der 18-27-jährigen Geflüchteten leben in NRW?", "Geflüchteten"),
+        ("Wie viele der 18-27jährigen Geflüchteten haben eine Duldung?", "Geflüchteten"),
         ("Wie viele 2-mal im Jahr tagende Gremien gibt es?", None),  # no age: past three words
     ):
         assert classify(question).counted == counted, question
@@ -672,7 +676,8 @@ def test_everyday_wordings_of_a_contact_a_finding_or_a_sum(
     [
         # a finding named as the source of what is asked
         ("Wie groß darf die Kerngruppe nach der Empfehlung in der Arbeitshilfe werden?", False),
-        ("Wie groß soll sie laut der aktuellen Empfehlung sein?", False),
+        ("Wie groß ist die Kerngruppe laut Empfehlung der Arbeitshilfe?", False),
+        ("Wie viele Treffen gab es laut den Ergebnissen der Befragung?", False),
         ("How many towns took part, according to the findings?", False),
         # ... and one asked, after such a source too, or after a verb's "nach"
         ("Was empfiehlt die Arbeitshilfe nach dem Bericht als Ergebnis der Befragung?", True),
@@ -680,6 +685,7 @@ def test_everyday_wordings_of_a_contact_a_finding_or_a_sum(
         ("Was sind laut Studie Ergebnisse?", True),
         ("Gemäß welcher Empfehlung wird die Kerngruppe gebildet?", True),
         ("Gibt es nach Ihrer Einschätzung Empfehlungen?", True),
+        ("According to which recommendation is the core group formed?", True),
         ("Welche Ergebnisse hat die Befragung gebracht?", True),
         ("What did the survey find?", True),
     ],

@@ -34,6 +34,7 @@ from kb.retrieval.everyday import everyday_words
         ("In wie vielen Gruppen sitzt die VHS mit am Tisch?", "vertreten"),
         ("Welche Hochschule macht die Prozessbegleitung?", "University"),
         ("Which university evaluates the initiative?", "Universität"),
+        ("Welche Uni ist in der Lenkungsgruppe vertreten?", "Hochschule"),
     ],
 )
 def test_an_everyday_word_brings_in_the_written_one(question: str, written: str) -> None:
