@@ -230,15 +230,34 @@ def reparse_stored(
     return IngestReport(results, time.perf_counter() - t0)
 
 
+def older_parses(kb: KnowledgeBase) -> list[str]:
+    """The published documents other parsing code parsed (what ``kb reparse`` would parse
+    again); a document whose original is gone is not among them."""
+    signature = pipeline_signature(Chunker(kb.settings.chunk_size, kb.settings.chunk_overlap))
+    older = []
+    for info in kb.store.registry.documents():
+        try:
+            data = _stored_original(kb, info.doc_id, info.version)
+        except (NotFound, OSError):
+            continue
+        if content_version(data, signature) != info.version:
+            older.append(info.doc_id)
+    return older
+
+
+def _stored_original(kb: KnowledgeBase, doc_id: str, version: str) -> bytes:
+    stored = kb.store.registry.original_of(doc_id, version)
+    if stored is None:
+        raise NotFound("the original file is not stored")
+    return kb.store.files.path(stored).read_bytes()
+
+
 def _reparse_one(
     kb: KnowledgeBase, writer: Indexer, doc_id: str, version: str, file_name: str, signature: str
 ) -> FileResult:
     t0 = time.perf_counter()
     try:
-        stored = kb.store.registry.original_of(doc_id, version)
-        if stored is None:
-            raise NotFound("the original file is not stored")
-        data = kb.store.files.path(stored).read_bytes()
+        data = _stored_original(kb, doc_id, version)
         if content_version(data, signature) == version:
             return FileResult(file_name, "unchanged", doc_id, seconds=time.perf_counter() - t0)
         doc = parse_isolated(file_name, data, kb.settings, doc_id=doc_id)
@@ -262,5 +281,6 @@ __all__ = [
     "IngestReport",
     "discover",
     "ingest_paths",
+    "older_parses",
     "reparse_stored",
 ]

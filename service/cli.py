@@ -411,15 +411,21 @@ def serve(
 
 @app.command()
 def status() -> None:
-    """Where the data lives, which model built it, how many documents."""
+    """Where the data lives, which model built it, how many documents, how many of them older
+    parsing code parsed."""
+    from ingest.pipeline import older_parses
+
     kb = _open_kb()
     try:
         docs = kb.documents()
         vectors = kb.store.vectors() if docs else None
+        older = older_parses(kb)
         typer.echo(f"data dir:        {kb.settings.data_dir.resolve()}")
         typer.echo(f"embedding model: {kb.embedder.model_id}")
         typer.echo(f"documents:       {len(docs)} ({sum(d.chunks for d in docs)} chunks)")
         typer.echo(f"vectors:         {vectors.count() if vectors else 0}")
+        hint = " (kb reparse parses them with this version)" if older else ""
+        typer.echo(f"older parses:    {len(older)}{hint}")
     finally:
         kb.close()
 

@@ -16,7 +16,7 @@ from helpers import (
 )
 
 from ingest import parse
-from ingest.pipeline import FileResult, IngestReport, ingest_paths, reparse_stored
+from ingest.pipeline import FileResult, IngestReport, ingest_paths, older_parses, reparse_stored
 from kb.knowledge_base import KnowledgeBase, build_kb
 from kb.models import ParsedDocument, document_id
 
@@ -312,13 +312,16 @@ def test_reparse_parses_the_stored_documents_of_older_parsing_code(
         notiz.unlink()  # as after an upload: only the stored original is left
         werkstatt.unlink()
         assert {r.status for r in reparse_stored(kb).results} == {"unchanged"}
+        assert older_parses(kb) == []
         monkeypatch.setattr(parse, "parsing_code_fingerprint", lambda: "next-release")
+        assert sorted(older_parses(kb)) == ["notiz-txt", "werkstatt-md"]
         report = reparse_stored(kb)
         assert sorted((r.path, r.status) for r in report.results) == [
             ("notiz.txt", "replaced"),
             ("werkstatt.md", "replaced"),
         ]
         assert {r.status for r in reparse_stored(kb).results} == {"unchanged"}
+        assert older_parses(kb) == []
         assert [len(kb.store.registry.versions_of(d)) for d in ("notiz-txt", "werkstatt-md")] == [
             1,
             1,
@@ -343,3 +346,5 @@ def test_kb_reparse_reports_documents_already_parsed_by_this_code(tmp_path: Path
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert (report["unchanged"], report["replaced"], report["failed"]) == (1, 0, 0)
+    status = run_kb(["status"], tmp_path / "data")
+    assert status.returncode == 0 and "older parses:    0\n" in status.stdout, status.stdout
