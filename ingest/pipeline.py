@@ -14,7 +14,7 @@ from ingest.sandbox import parse_isolated
 from kb.errors import IngestError, NotFound
 from kb.index import Indexer
 from kb.knowledge_base import KnowledgeBase
-from kb.models import content_version
+from kb.models import DocumentInfo, ParsedDocument, content_version
 
 Status = Literal["added", "replaced", "unchanged", "skipped", "failed"]
 
@@ -193,14 +193,21 @@ def _ingest_one(
         return failed(str(e))
     except Exception as e:  # a bug on odd input must not stop the other files
         return failed(f"unexpected error while reading ({type(e).__name__}: {e})")
+    return _store(writer, str(path), doc, progress, t0)
+
+
+def _store(
+    writer: Indexer, shown: str, doc: ParsedDocument, progress: Progress, t0: float
+) -> FileResult:
+    """Publish a parsed document and report it under ``shown`` (its path or file name)."""
     progress.chunks_started(len(doc.chunks))
     # Errors while storing (model mismatch, an unreachable Chroma server, a full disk) are not
     # about this file: they stop the run; the old version stays intact.
     outcome = writer.upsert(doc, on_progress=progress.chunks_done)
     return FileResult(
-        str(path),
+        shown,
         outcome,
-        doc_id,
+        doc.doc_id,
         chunks=len(doc.chunks),
         warnings=doc.warnings,
         seconds=time.perf_counter() - t0,
@@ -224,7 +231,7 @@ def reparse_stored(
         documents = kb.store.registry.documents()
         for i, info in enumerate(documents):
             progress.file_started(Path(info.file_name), i, len(documents))
-            result = _reparse_one(kb, writer, info.doc_id, info.version, info.file_name, signature)
+            result = _reparse_one(kb, writer, info, signature, progress)
             results.append(result)
             progress.file_finished(result)
     return IngestReport(results, time.perf_counter() - t0)
@@ -253,26 +260,19 @@ def _stored_original(kb: KnowledgeBase, doc_id: str, version: str) -> bytes:
 
 
 def _reparse_one(
-    kb: KnowledgeBase, writer: Indexer, doc_id: str, version: str, file_name: str, signature: str
+    kb: KnowledgeBase, writer: Indexer, info: DocumentInfo, signature: str, progress: Progress
 ) -> FileResult:
     t0 = time.perf_counter()
+    name, doc_id = info.file_name, info.doc_id
     try:
-        data = _stored_original(kb, doc_id, version)
-        if content_version(data, signature) == version:
-            return FileResult(file_name, "unchanged", doc_id, seconds=time.perf_counter() - t0)
-        doc = parse_isolated(file_name, data, kb.settings, doc_id=doc_id)
+        data = _stored_original(kb, doc_id, info.version)
+        if content_version(data, signature) == info.version:
+            return FileResult(name, "unchanged", doc_id, seconds=time.perf_counter() - t0)
+        doc = parse_isolated(name, data, kb.settings, doc_id=doc_id)
     except (IngestError, NotFound, OSError) as e:
         reason = f"not parsed again, the published version stays: {e}"
-        return FileResult(file_name, "failed", doc_id, reason=reason)
-    outcome = writer.upsert(doc)
-    return FileResult(
-        file_name,
-        outcome,
-        doc_id,
-        chunks=len(doc.chunks),
-        warnings=doc.warnings,
-        seconds=time.perf_counter() - t0,
-    )
+        return FileResult(name, "failed", doc_id, reason=reason)
+    return _store(writer, name, doc, progress, t0)
 
 
 __all__ = [

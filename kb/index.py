@@ -309,12 +309,12 @@ class Indexer:
         """Analyses stored for every active version, and the lexicon renewed when the corpus
         drifted from it, other analyzer code split its words, or there is none yet."""
         registry = self.store.registry
-        number = registry.lexicon_id()
-        if number is None or registry.lexicon_revision() != analysis_revision():
+        number, revision = registry.lexicon_id(), analysis_revision()
+        if number is None or registry.lexicon_revision() != revision:
             self._renew_lexicon()  # which analyses every version once
             return
         for (doc_id, version), stored in registry.active_analyses().items():
-            if stored is None or (stored.lexicon, stored.revision) != (number, analysis_revision()):
+            if stored is None or (stored.lexicon, stored.revision) != (number, revision):
                 self._store_analysis(doc_id, version, registry.chunks_of(doc_id, version))
         drift = registry.lexicon_drift()
         if drift is None or drift > self.lexicon_refresh_drift:
@@ -344,13 +344,13 @@ class Indexer:
 
     def _renew_lexicon(self) -> None:
         """The lexicon of the active corpus, and every version analysed against it."""
-        registry = self.store.registry
+        registry, revision = self.store.registry, analysis_revision()
         docs = []
         for (doc_id, version), stored in registry.active_analyses(vocabulary=True).items():
             chunks = registry.chunks_of(doc_id, version)
             vocab = (
                 vocabulary_from_blob(stored.vocabulary)
-                if stored is not None and stored.revision == analysis_revision()
+                if stored is not None and stored.revision == revision
                 else dict(document_vocabulary(chunks))
             )
             docs.append((doc_id, version, chunks, vocab))
@@ -359,10 +359,10 @@ class Indexer:
         for doc_id, version, chunks, vocab in docs:
             a = analyzer.document(chunks)
             tokens = sum(vocab.values())
-            record = Analysis(0, analysis_revision(), tokens, vocabulary_blob(vocab), a.to_blob())
+            record = Analysis(0, revision, tokens, vocabulary_blob(vocab), a.to_blob())
             records.append((doc_id, version, record))
         splits = analyzer.splitter.decisions()
-        number = registry.replace_lexicon(analyzer.lexicon, splits, records, analysis_revision())
+        number = registry.replace_lexicon(analyzer.lexicon, splits, records, revision)
         self._analyzer = (number, analyzer)
 
     def _review_chunks(self) -> list[Chunk]:

@@ -2,6 +2,7 @@
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -10,6 +11,7 @@ import typer
 from service import cli_admin, cli_ops
 
 if TYPE_CHECKING:
+    from ingest.pipeline import IngestReport
     from kb.knowledge_base import KnowledgeBase
     from kb.settings import Settings
 
@@ -87,21 +89,8 @@ def ingest(
 ) -> None:
     """Ingest PDF, DOCX, HTML, Markdown and text files (unchanged files are skipped)."""
     from ingest.pipeline import ingest_paths
-    from service.progress import RichProgress, print_report
 
-    kb = _open_kb()
-    try:
-        with RichProgress(enabled=not as_json and sys.stderr.isatty()) as progress:
-            report = ingest_paths(kb, paths, progress, on_wait=_waiting)
-        cli_ops.audit_ingest(kb.settings, report)
-    finally:
-        kb.close()
-    if as_json:
-        typer.echo(json.dumps(_report_dict(report), ensure_ascii=False, indent=2))
-    else:
-        print_report(report)
-    if report.failed:
-        raise typer.Exit(1)
+    _write_and_report(as_json, lambda kb, progress: ingest_paths(kb, paths, progress, _waiting))
 
 
 @app.command()
@@ -111,12 +100,19 @@ def reparse(
     """Parse the published documents again from their stored originals, where an upgrade
     changed the parsing code (also those uploaded in the browser; unchanged ones are skipped)."""
     from ingest.pipeline import reparse_stored
+
+    _write_and_report(as_json, lambda kb, progress: reparse_stored(kb, progress, _waiting))
+
+
+def _write_and_report(as_json: bool, run: Callable[["KnowledgeBase", Any], "IngestReport"]) -> None:
+    """Run an ingest-like command with progress on a terminal, audit what it published, print
+    its report (as JSON when asked); exit 1 when a file failed."""
     from service.progress import RichProgress, print_report
 
     kb = _open_kb()
     try:
         with RichProgress(enabled=not as_json and sys.stderr.isatty()) as progress:
-            report = reparse_stored(kb, progress, on_wait=_waiting)
+            report = run(kb, progress)
         cli_ops.audit_ingest(kb.settings, report)
     finally:
         kb.close()
