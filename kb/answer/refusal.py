@@ -216,10 +216,10 @@ class RefusalGate:
         lines = "\n".join(c.quote for c in extract.citations)
         if slots.venue_missing(asked, lines, Gazetteer.load().find):
             return slots.Missing((), "venue")
-        # a why-question: the quotes from the direct answer's document tie what they say to a
-        # cause (another document's "um … zu" is about something else)
+        # a why-question: the direct answer ties what it says to a cause (a supporting quote's
+        # "um … zu", from the same document or another, says why something else is done)
         if qtype.kind == AnswerType.REASON and not relates_cause(
-            " ".join(c.quote for c in extract.citations if c.doc_id == extract.citations[0].doc_id)
+            " ".join(c.quote for c in quote_units(extract.evidence().citations)[0])
         ):
             return slots.Missing((), "reason")
         analyze = catalog.analyzer.terms

@@ -598,14 +598,12 @@ _DEADLINE = re.compile(
 def steps_missing(question: str, qtype: QuestionType, quotes: list[str]) -> bool:
     """A sequence is asked ("Wie läuft … ab?", "Welche Schritte …?", "In welcher Reihenfolge
     …?") and no quote gives steps: no sequence ("zunächst", "dann", "nach dem …"), no list of
-    items. The documents name the thing, not how it goes. ("Wie kann ich mich anmelden?" is
-    answered by "Die Anmeldung erfolgt online.")"""
+    items (one item quoted alone is none). The documents name the thing, not how it goes.
+    ("Wie kann ich mich anmelden?" is answered by "Die Anmeldung erfolgt online.")"""
     return (
         qtype.kind == AnswerType.PROCEDURE
         and bool(_STEPS_ASKED.search(focus(question)))
-        and not any(
-            SEQUENCE.search(q) or q.lstrip().startswith("- ") or "\n- " in q for q in quotes
-        )
+        and not any(SEQUENCE.search(q) or f"\n{q.lstrip()}".count("\n- ") >= 2 for q in quotes)
     )
 
 

@@ -9,6 +9,7 @@ English stopwords.
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Mapping
 from functools import lru_cache
@@ -30,6 +31,20 @@ _PARTICIPLE = re.compile(
     r"zurück|zusammen)?ge(?![a-zäöüß]*(?:heit|keit|schaft)(?:en)?$)([a-zäöüß]{3,}?)(et|t|en)"
     r"(?:e|en|er|es|em)?$"
 )
+# A separable verb's particle at the end of its clause ("Wer lädt zu den Fallkonferenzen ein?",
+# "Wie läuft das ab, …", "… und stimmt dem Vorschlag zu."): the verb stands apart from it
+_SEPARATED = re.compile(
+    r"(?<![\w-])(ab|an|auf|aus|bei|dar|durch|ein|fest|fort|her|hin|los|mit|nach|statt|teil|vor|"
+    r"weg|weiter|zu|zurück|zusammen)(?=\s*(?:[?.!,;:)–]|$)|\s+(?:und|oder|sowie|bzw)\s)",
+    re.I,
+)
+_CLAUSE_END = re.compile(r"[?.!,;:()–]")
+_CASED_WORD = re.compile(r"[A-Za-zÄÖÜäöüß]+")
+# ... the verb: a word with the ending of a finite verb in the present or the weak past
+# ("lädt", "nehmen", "stimmte"; not "teils", an adverb, nor "fand", whose joined form is no
+# corpus word's stem anyway); the stopwords among them that form separable verbs
+_FINITE = re.compile(r"[a-zäöüß]{2,}(t|en|n|e|st)$")
+_LIGHT_VERBS = frozenset("macht machen machte machten gibt geben".split())
 _LINKING = ("s", "es", "n", "en", "e", "er", "ns")
 _CACHED_WORDS = 500_000
 
@@ -180,12 +195,13 @@ class GermanAnalyzer:
             self._stem_cache[word] = s
         return s
 
-    def query_terms(self, text: str) -> list[str]:
-        return list(dict.fromkeys(self.terms(text)))
+    def query_terms(self, text: str, rejoin: bool = True) -> list[str]:
+        return list(dict.fromkeys(self.terms(text, rejoin)))
 
-    def terms(self, text: str) -> list[str]:
+    def terms(self, text: str, rejoin: bool = True) -> list[str]:
         """Index/query terms: for each word, the stem of the whole word first, then those of
-        its hyphen parts and of their compound parts, in order (the last is the head)."""
+        its hyphen parts and of their compound parts, in order (the last is the head); then
+        those of separable verbs (``rejoined``) unless ``rejoin`` is False."""
         out: list[str] = []
         cache = self._word_terms
         for word in words(text):
@@ -198,6 +214,40 @@ class GermanAnalyzer:
             out.extend(found)
         if "- " in text:
             out.extend(self._completed(text))
+        if rejoin:
+            out.extend(self.rejoined(text))
+        return out
+
+    def rejoined(self, text: str) -> list[str]:
+        """The terms of separable verbs whose particle ends the clause ("Wer lädt zu den
+        Fallkonferenzen ein?" → "einlad", as "Einladung" and "einladen" are indexed; "Wie läuft
+        das ab?" → "ablauf"): each verb of the clause, joined to the particle, when a word of
+        the corpus has the stem. The verbs are the clause's words in lower case (its first word
+        too, and every word of a text typed in lower case) with a finite verb's ending; the
+        third person's "t" goes ("einlädt" → "einläd")."""
+        if not self._corpus_stems:
+            return []
+        text = unicodedata.normalize("NFC", text)
+        lowered = not any(c.isupper() for c in text)
+        out: list[str] = []
+        ends: list[int] = []
+        for m in _SEPARATED.finditer(text):
+            particle = m.group(1).lower()
+            if not ends:  # where clauses end, once per text that has a particle at the end of one
+                ends = [0, *(b.end() for b in _CLAUSE_END.finditer(text))]
+            begin = ends[bisect_right(ends, m.start()) - 1]
+            verbs = _CASED_WORD.findall(text, begin, m.start())
+            for i, verb in enumerate(verbs):
+                if not (lowered or i == 0 or verb[0].islower()):
+                    continue
+                verb = verb.lower()
+                if not _FINITE.match(verb) or (verb in STOPWORDS and verb not in _LIGHT_VERBS):
+                    continue
+                forms = [particle + verb] + ([particle + verb[:-1]] if verb.endswith("t") else [])
+                for form in forms:
+                    stem = self.stem(form)
+                    if stem in self._corpus_stems and stem not in out:
+                        out.append(stem)
         return out
 
     def _completed(self, text: str) -> list[str]:

@@ -79,10 +79,12 @@ class Retriever:
         k = k or s.top_k
         mode = mode or s.retrieval_mode
         expanded = catalog.glossary.expand(query).text if s.expand_acronyms else query
-        terms = catalog.analyzer.query_terms(expanded)[: s.max_query_terms]
-        # the documents' words for the question's everyday ones search too (not the refusal's
-        # coverage, which weighs what was asked)
-        plain = [t for t in _written_terms(query, catalog) if t not in terms]
+        terms = catalog.analyzer.query_terms(expanded, rejoin=False)[: s.max_query_terms]
+        # the documents' words for the question's everyday ones search too, as do its separable
+        # verbs rejoined ("lädt … ein" → einladen; not the refusal's coverage, which weighs
+        # the words asked)
+        written = _written_terms(query, catalog) + catalog.analyzer.rejoined(expanded)
+        plain = [t for t in dict.fromkeys(written) if t not in terms]
         searched = terms + plain
         pool = s.candidates * (4 if keep else 1)
 

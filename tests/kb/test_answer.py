@@ -1097,3 +1097,33 @@ def test_a_question_whose_passage_holds_most_of_its_words_is_hedged_not_refused(
     passage holds the question's other words, and its cosine alone does not refuse it."""
     answer = ask("Wann kam die Bündniskerngruppe im Rhein-Kreis Neuss zum ersten Mal zusammen?")
     assert not answer.refused and "27.06.2019" in answer.answer, answer.answer
+
+
+FALLKONFERENZEN = (
+    "# Fallkonferenzen in Gedorf\n\n"
+    "Fallkonferenzen sind in Gedorf ein wichtiges Instrument der Zusammenarbeit mit den "
+    "Familien und den beteiligten Ämtern. "
+    "Selbstverständlich sind Fallkonferenzen aus Datenschutzgründen nur mit dem Einverständnis "
+    "der Betroffenen möglich. "
+    "Die Einladung erfolgt in der Regel durch die zuständige Case Managerin, kann aber auch von "
+    "anderen Beteiligten angeregt werden. "
+    "An den Fallkonferenzen nehmen Vertreterinnen und Vertreter der Schulen, des Jugendamts und "
+    "des Jobcenters teil.\n\n"
+    "Das Land fördert das Projekt seit dem Frühjahr 2018."
+)
+
+
+def test_a_separated_verb_finds_the_noun_of_the_same_verb(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """ "Wer lädt … ein?" is answered by "Die Einladung erfolgt … durch …": the particle at the
+    end of the question joins its verb ("einladen"), which "Einladung" shares a stem with."""
+    [answer] = ask_one_document(
+        settings,
+        tmp_path,
+        "fallkonferenzen.md",
+        FALLKONFERENZEN,
+        "Wer lädt in Gedorf zu den Fallkonferenzen ein?",
+    )
+    assert not answer.refused, answer.answer
+    assert "Case Managerin" in answer.citations[0].quote, answer.answer

@@ -10,6 +10,7 @@ import pytest
 from conftest import make_settings
 from helpers import ask_documents, ask_one_document, one_document_kb
 
+from kb.answer.extractive import Extract
 from kb.answer.refusal import _english_name, _own_words, _stated_apart
 from kb.conversation import Turn
 from kb.knowledge_base import KnowledgeBase
@@ -917,3 +918,42 @@ def test_a_why_question_is_hedged_when_its_document_gives_no_reason(tmp_path: Pa
     hedged, answered = _ask_each_page(tmp_path, [stated, reasoned], question)
     assert hedged.uncertain and "Einen Grund dafür nennen sie nicht." in hedged.answer
     assert not answered.uncertain and "eigenes Netzwerk" in answered.answer, answered.answer
+
+
+def test_a_purpose_in_a_supporting_quote_gives_no_reason_for_the_direct_answer(
+    tmp_path: Path,
+) -> None:
+    """The reason must be the direct answer's: a supporting quote's "um … zu" says why
+    something else is done ("Um die Förderung … zu systematisieren, ruft das Land … auf")."""
+    fact = (
+        "Im Sommer 2019 gab es im Land 58 Bündnisse; unter den Städten ist nur die Stadt "
+        "Kleinstadt beim Bündnis für junge Geflüchtete nicht dabei."
+    )
+    purpose = (
+        "Um die Förderung junger Geflüchteter zu systematisieren, ruft das Land die Städte zur "
+        "Bildung von Bündnissen auf."
+    )
+    text = f"# Das Bündnis im Kreis\n\n{fact}\n\nIm Kreis gibt es Sprachkurse.\n\n{purpose}\n"
+    question = "Warum ist die Stadt Kleinstadt beim Bündnis für junge Geflüchtete nicht dabei?"
+    kb = one_document_kb(make_settings(tmp_path / "data"), tmp_path, "page.md", text)
+    try:
+        catalog = kb.catalog()
+        chunk = catalog.chunks[0]
+        page = kb.page(chunk.doc_id, chunk.page).text
+
+        def cite(n: int, quote: str) -> Citation:
+            start = page.index(quote)
+            return Citation.of(n, chunk, start, start + len(quote), page)
+
+        pages = {(chunk.doc_id, chunk.page): page}
+        qtype = classify(question)
+        alone = Extract([cite(1, fact)], fact, chunks=[chunk], pages=pages)
+        supported = Extract([cite(1, fact), cite(2, purpose)], "…", chunks=[chunk], pages=pages)
+        assert kb.gate.missing(question, qtype, alone, pages, catalog).kind == "reason"
+        assert kb.gate.missing(question, qtype, supported, pages, catalog).kind == "reason"
+        # ... while the direct answer's own reason counts
+        reasoned = fact.replace("nicht dabei.", "nicht dabei, weil sie ein eigenes Netz hat.")
+        own = Extract([Citation(1, chunk.doc_id, "page.md", "B", None, reasoned)], reasoned)
+        assert kb.gate.missing(question, qtype, own, pages, catalog).kind != "reason"
+    finally:
+        kb.close()

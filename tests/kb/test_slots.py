@@ -716,6 +716,9 @@ def test_a_procedure_needs_steps_or_items() -> None:
     steps = "Zunächst füllt man den Bogen aus, dann folgt ein Test."
     assert not slots.steps_missing(asked, how, [steps])
     assert not slots.steps_missing(asked, how, ["Die Anmeldung:\n- Bogen ausfüllen\n- Test"])
+    # one item quoted on its own is no list of steps
+    one = ["Die Stadt bietet eine Anmeldung an.", "- die Einbindung der Nachbarschaft"]
+    assert slots.steps_missing(asked, how, one)
     assert not slots.steps_missing(
         "Wer bietet die Anmeldung an?", classify("Wer bietet die Anmeldung an?"), ["Die Stadt."]
     )

@@ -241,3 +241,44 @@ def test_a_compound_cut_short_is_indexed_whole_when_the_corpus_writes_it_so() ->
     # a whole word the corpus does not know is not made up ("Job-" of "Job- und Ausbildungssuche")
     job = analyzer.terms("Job- und Ausbildungssuche")
     assert analyzer.stem("jobsuche") not in job
+
+
+SEPARABLE_CORPUS = Counter(
+    {"einladung": 3, "teilnehmen": 2, "zustimmung": 2, "mitmachen": 1, "abteilung": 2, "angebot": 4}
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "joined"),
+    [
+        ("Wer lädt zu den Fallkonferenzen ein?", "einladung"),  # the third person's "t" goes
+        ("Welche Kommunen nehmen teil, und wann?", "teilnehmen"),
+        ("Stimmt die Stadt zu?", "zustimmung"),  # the verb first in a question
+        ("wer stimmt dem eigentlich zu", "zustimmung"),  # typed in lower case
+        ("Wer macht mit?", "mitmachen"),  # a light verb among the stopwords
+        ("Die Stadt lädt die Eltern ein. Dann geht es los.", "einladung"),
+    ],
+)
+def test_a_separable_verb_is_also_indexed_by_its_particle_and_verb_joined(
+    text: str, joined: str
+) -> None:
+    analyzer = GermanAnalyzer(known=SEPARABLE_CORPUS)
+    assert analyzer.stem(joined) in analyzer.terms(text)
+    assert analyzer.stem(joined) in analyzer.rejoined(text)
+    assert analyzer.stem(joined) not in analyzer.terms(text, rejoin=False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Teils decken sie einen Teil des Kreises ab.",  # "teils" is no verb: no "Abteilung"
+        "Er lädt die Eltern ein.",  # the corpus has no such word: no term is made up
+        "Die Stadt bietet Kurse an.",  # "anbieten" is not "Angebot"
+        "Die Einladung kam an einem Montag.",  # "an" begins a phrase, it ends no clause
+        "Sie knüpft an die Erkenntnisse an.",  # "an" + "die": no verb
+    ],
+)
+def test_no_term_is_joined_from_what_is_no_separated_verb(text: str) -> None:
+    known = SEPARABLE_CORPUS if "Eltern" not in text else Counter({"eltern": 2})
+    analyzer = GermanAnalyzer(known=known)
+    assert analyzer.rejoined(text) == []
