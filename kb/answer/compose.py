@@ -1,20 +1,11 @@
 """Wording around the extracted sentences: refusals, suggestions, English lead-ins."""
 
-import re
-
 from kb.models import SECTION_SEPARATOR, Hit
-from kb.retrieval.analyzer import ENGLISH_STOPWORDS, GERMAN_STOPWORDS
+from kb.retrieval.analyzer import is_english
 from kb.text.smalltalk import small_talk_in_english
 
 REFUSAL_DE = "Dazu habe ich in den Dokumenten nichts gefunden."
 REFUSAL_EN = "I found nothing about this in the documents."
-
-
-def is_english(question: str) -> bool:
-    words = re.findall(r"[a-zäöüß]+", question.lower())
-    en = sum(w in ENGLISH_STOPWORDS and w not in GERMAN_STOPWORDS for w in words)
-    de = sum(w in GERMAN_STOPWORDS and w not in ENGLISH_STOPWORDS for w in words)
-    return en > de
 
 
 def _shortened(title: str, limit: int = 70) -> str:

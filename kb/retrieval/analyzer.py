@@ -80,6 +80,14 @@ ENGLISH_STOPWORDS = frozenset(
 STOPWORDS = GERMAN_STOPWORDS | ENGLISH_STOPWORDS
 
 
+def is_english(question: str) -> bool:
+    """More English than German stopwords: the question is asked in English."""
+    words = re.findall(r"[a-zäöüß]+", question.lower())
+    en = sum(w in ENGLISH_STOPWORDS and w not in GERMAN_STOPWORDS for w in words)
+    de = sum(w in GERMAN_STOPWORDS and w not in ENGLISH_STOPWORDS for w in words)
+    return en > de
+
+
 def fold(word: str) -> str:
     return word.replace("ä", "a").replace("ö", "o").replace("ü", "u").replace("ß", "ss")
 

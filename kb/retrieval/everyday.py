@@ -10,11 +10,15 @@ The table is general German usage, written while reading questions the system mi
 it that no passage holds is dropped (Retriever). Words the documents write themselves
 ("zuständig", "verantwortlich") are not in it: searched as typed, they find their own sentences.
 English nouns that count people, places and bodies bring the German nouns for them
-(qtype.ENGLISH_COUNTED, which the number check uses too).
+(qtype.ENGLISH_COUNTED, which the number check uses too); an English question's words of the
+field bring the German ones ("tolerated" → Duldung, "core group" → Kerngruppe), so that BM25
+and the choice of sentences have German words to go by (its refusal is still judged by
+similarity alone).
 """
 
 import re
 
+from kb.retrieval.analyzer import is_english
 from kb.text.qtype import ENGLISH_COUNTED
 
 _EVERYDAY: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -97,11 +101,107 @@ _EVERYDAY: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
+# The German words for an English question's words of the field (migration, education, work,
+# administration): the German documents are searched and their sentences chosen by them too.
+# General usage, not the names or facts of any document.
+_ENGLISH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(rf"\b({pattern})\b", re.I), words)
+    for pattern, words in (
+        (r"alliances?", "Bündnis Bündnisse"),
+        (r"core\s+groups?", "Kerngruppe Kerngruppen"),
+        (r"steering\s+(group|committee)s?", "Lenkungsgruppe Steuerungsgruppe"),
+        (r"working\s+groups?|task\s+forces?", "Arbeitsgruppe Arbeitskreis"),
+        (r"municipalit(y|ies)|municipal", "Kommune Kommunen kommunal"),
+        (r"districts?|count(y|ies)", "Kreis Kreise"),
+        (r"independent\s+cit(y|ies)|urban\s+districts?", "kreisfreie Stadt"),
+        (r"refugees?", "Geflüchtete Flüchtlinge"),
+        (r"young\s+(adults?|people)", "junge Erwachsene junge Menschen volljährige"),
+        (r"tolerated|toleration|exceptional\s+leave", "Duldung geduldet"),
+        (r"asylum(\s+seekers?)?", "Asyl Asylbewerber"),
+        (r"residence(\s+permits?)?|right\s+to\s+(stay|remain)", "Aufenthalt Bleiberecht"),
+        (r"deport(ed|ation|ations)?", "Abschiebung abgeschoben"),
+        (
+            r"immigration\s+(office|authorit(y|ies))|foreigners'?\s+(office|authorit(y|ies))",
+            "Ausländerbehörde",
+        ),
+        (r"job\s*cent(re|er)s?", "Jobcenter"),
+        (r"employment\s+agenc(y|ies)|labou?r\s+agenc(y|ies)", "Agentur Arbeitsagentur"),
+        (r"labou?r\s+market", "Arbeitsmarkt"),
+        (r"employment|jobs?|work", "Arbeit Beschäftigung Erwerbstätigkeit"),
+        (r"funding|funds?|funded|grants?|subsid(y|ies)", "Förderung Fördermittel gefördert"),
+        (r"budget|money|euros?", "Mittel Euro Millionen"),
+        (r"costs?", "Kosten"),
+        (r"evaluat(ion|ions|ed|e)|assess(ment|ed)", "Evaluation Auswertung ausgewertet"),
+        (r"scientific|academic|research", "wissenschaftlich Forschung"),
+        (r"monitoring|accompan(y|ies|ied|ying)", "Begleitung begleitet"),
+        (
+            r"facilitat(or|ors|ion|ing)|consult(ing|ant|ants|ancy)",
+            "Prozessbegleitung Prozessbegleiter Beratung",
+        ),
+        (r"support(s|ed|ing)?", "Unterstützung unterstützt Begleitung"),
+        (r"advi(ce|se|ses|sed|sing)|counsell?ing", "Beratung beraten"),
+        (r"training|apprenticeships?|traineeships?", "Ausbildung Qualifizierung"),
+        (r"vocational|occupational|careers?", "beruflich Beruf"),
+        (
+            r"school[-\s]+leaving|qualifications?|certificates?|diplomas?",
+            "Schulabschluss Abschluss",
+        ),
+        (r"schools?", "Schule Schulen"),
+        (r"language\s+(courses?|classes|lessons|support)", "Sprachkurs Sprachförderung"),
+        (r"courses?|classes", "Kurs Kurse"),
+        (r"coordinat(ion|ing|or|ors|e|es|ed)", "Koordinierung Koordination Geschäftsführung"),
+        (r"offices?|agenc(y|ies)|bodies|body", "Stelle Amt Behörde"),
+        (r"stakeholders?|actors?|partners?", "Akteure Partner"),
+        (r"networks?|networking", "Netzwerk Vernetzung"),
+        (r"case\s+management|case\s+managers?", "Fallmanagement Case"),
+        (r"case\s+conferences?", "Fallkonferenz Fallkonferenzen"),
+        (r"nursing|care\s+work(ers?)?|carers?", "Pflege Pflegehelfer"),
+        (r"clinics?|hospitals?", "Klinik Kliniken Krankenhaus"),
+        (r"ministr(y|ies)", "Ministerium Ministerien"),
+        (r"state\s+government|federal\s+state|state", "Land Landes Landesregierung"),
+        (r"federal", "Bund Bundes"),
+        (r"interim\s+report", "Zwischenbericht"),
+        (r"final\s+report", "Abschlussbericht"),
+        (r"reports?", "Bericht"),
+        (r"guidelines?|directives?", "Richtlinie Förderrichtlinie"),
+        (r"modules?|components?|building\s+blocks?|pillars?", "Baustein Bausteine"),
+        (r"measures?|programmes?|programs?", "Maßnahme Maßnahmen Programm"),
+        (r"offers?|services?|provision", "Angebot Angebote"),
+        (r"needs?|demand", "Bedarf Bedarfe"),
+        (r"surveys?|questionnaires?", "Befragung Fragebogen"),
+        (r"interviews?|talks?|conversations?", "Gespräch Gespräche Interviews"),
+        (r"constituent|inaugural", "konstituierende"),
+        (r"kick[-\s]?off|launch(ed|es)?", "Auftakt Auftaktveranstaltung Start"),
+        (r"events?|conferences?", "Veranstaltung Tagung"),
+        (r"fairs?", "Messe Börse"),
+        (r"participat(ion|e|es|ed|ing)|take\s+part|took\s+part", "Teilnahme teilgenommen Teilhabe"),
+        (r"homeless(ness)?", "wohnungslos Wohnungslosenhilfe"),
+        (r"housing|accommodation|shelters?", "Unterbringung Unterkunft Wohnung"),
+        (r"social\s+work(ers?)?", "Sozialarbeit Sozialarbeiter"),
+        (r"youth\s+welfare|child\s+and\s+youth\s+services", "Jugendhilfe Jugendamt"),
+        (r"youth|adolescents?|teenagers?", "Jugendliche Jugend"),
+        (r"women|female", "Frauen"),
+        (r"volunteers?|voluntary", "Ehrenamt Ehrenamtliche"),
+        (r"parents?", "Eltern"),
+        (r"phone|telephone", "Telefon"),
+        (r"e-?mail", "E-Mail"),
+        (r"address", "Adresse Anschrift"),
+        (r"contact(\s+persons?)?", "Kontakt Ansprechpartner"),
+        (r"staff|personnel|positions?|posts?", "Personal Stellen"),
+        (r"years?", "Jahr Jahre"),
+        (r"months?", "Monat Monate"),
+    )
+)
+
+
 def everyday_words(question: str) -> str:
-    """The administrative words for the everyday ones of ``question``, and the German nouns for
-    the English ones that count people, places and bodies ("alliances" → Bündnisse;
-    qtype.ENGLISH_COUNTED); "" when there are none."""
+    """The administrative words for the everyday ones of ``question``, the German nouns for the
+    English ones that count people, places and bodies ("alliances" → Bündnisse;
+    qtype.ENGLISH_COUNTED), and for an English question the German words of its field
+    ("tolerated" → Duldung); "" when there are none."""
     everyday = [words for pattern, words in _EVERYDAY if pattern.search(question)]
+    if is_english(question):
+        everyday += [words for pattern, words in _ENGLISH if pattern.search(question)]
     english = [
         " ".join(ENGLISH_COUNTED[w])
         for w in dict.fromkeys(re.findall(r"[a-z]+", question.lower()))

@@ -1127,3 +1127,35 @@ def test_a_separated_verb_finds_the_noun_of_the_same_verb(
     )
     assert not answer.refused, answer.answer
     assert "Case Managerin" in answer.citations[0].quote, answer.answer
+
+
+
+def test_an_english_question_is_searched_by_the_german_words_of_its_field(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """An English question's words of the field ("core group", "constituent") search the German
+    passages as the German ones ("Kerngruppe", "konstituierende"): among two meetings, the one
+    asked is quoted."""
+    question = "When did the alliance core group in Hedorf hold its constituent meeting?"
+    kb = one_document_kb(
+        settings,
+        tmp_path,
+        "kreis.md",
+        "# Der Kreis Hedorf\n\n"
+        "Die Lenkungsgruppe des Projekts hat sich am 12.03.2019 zum ersten Mal im Rathaus "
+        "getroffen und einen Arbeitsplan beschlossen.\n\n"
+        "Die Kerngruppe des Bündnisses hat sich am 27.06.2019 zur konstituierenden Sitzung "
+        "getroffen und kümmert sich um die weitere Umsetzung.\n\n"
+        "Das Land fördert das Projekt seit dem Frühjahr 2018.",
+    )
+    try:
+        catalog = kb.catalog()
+        searched = kb.retriever.retrieve(question, catalog).everyday
+        assert {catalog.analyzer.stem(w) for w in ("kerngruppe", "konstituierende")} <= set(
+            searched
+        )
+        answer = kb.ask(question)
+        assert not answer.refused, answer.answer
+        assert "27.06.2019" in answer.citations[0].quote, answer.answer
+    finally:
+        kb.close()

@@ -71,3 +71,25 @@ def test_an_english_counted_noun_brings_in_the_german_nouns_for_it() -> None:
     assert "Familien" in everyday_words("Which families does the project support?").split()
     # German questions hold no such English word
     assert everyday_words("Wie viele Bündnisse gab es im Sommer 2019?") == ""
+
+
+@pytest.mark.parametrize(
+    ("question", "written"),
+    [
+        ("When did the alliance core group hold its constituent meeting?", "Kerngruppe"),
+        ("How long may a tolerated refugee stay after the apprenticeship?", "Duldung"),
+        ("Who provides the process facilitation for the municipalities?", "Prozessbegleitung"),
+        ("Which immigration office handles the cases?", "Ausländerbehörde"),
+        ("What does the interim report say about language courses?", "Sprachkurs"),
+    ],
+)
+def test_an_english_question_brings_in_the_german_words_of_its_field(
+    question: str, written: str
+) -> None:
+    assert written in everyday_words(question).split()
+
+
+def test_a_german_question_gets_no_english_words() -> None:
+    # "Workshop", "Support" and "Jobcenter" are German words too: searched as they are
+    assert "Unterstützung" not in everyday_words("Wie läuft der Support im Workshop?").split()
+    assert everyday_words("Wann traf sich die Kerngruppe in der Stadt?") == ""
