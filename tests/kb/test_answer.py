@@ -1129,7 +1129,6 @@ def test_a_separated_verb_finds_the_noun_of_the_same_verb(
     assert "Case Managerin" in answer.citations[0].quote, answer.answer
 
 
-
 def test_an_english_question_is_searched_by_the_german_words_of_its_field(
     settings: Settings, tmp_path: Path
 ) -> None:
