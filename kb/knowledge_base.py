@@ -15,7 +15,7 @@ from typing import Any
 
 from kb.answer.calibration import META_KEY as CALIBRATION_KEY
 from kb.answer.calibration import Calibration, calibrate
-from kb.answer.compose import is_english, lead_in, refusal, small_talk_reply
+from kb.answer.compose import lead_in, refusal, small_talk_reply
 from kb.answer.events import AnswerEvent, Delta, Finished, Restart, Started
 from kb.answer.extractive import Extract, SentencePicker, Weights
 from kb.answer.generative import GenerativeAnswerer
@@ -39,6 +39,7 @@ from kb.index import Indexer
 from kb.llm.rewrite import FollowUpRewriter
 from kb.models import Answer, Chunk, Citation, DocumentInfo, DocumentMeta, Page
 from kb.retrieval.analysis import analysis_revision
+from kb.retrieval.analyzer import is_english
 from kb.retrieval.catalog import Catalog
 from kb.retrieval.loader import CatalogLoader
 from kb.retrieval.retriever import Retrieval, Retriever

@@ -30,11 +30,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from kb.answer.compose import is_english
 from kb.answer.overleaf import PageTurn, Part, begun_before, carried_over
 from kb.answer.scoring import Features, Weights, text_features
 from kb.facets.places import Gazetteer
 from kb.models import Chunk, Citation, Hit
+from kb.retrieval.analyzer import is_english
 from kb.retrieval.catalog import Catalog
 from kb.retrieval.everyday import everyday_words
 from kb.retrieval.retriever import Retrieval

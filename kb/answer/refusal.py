@@ -23,12 +23,12 @@ from typing import Literal
 
 from kb.answer import ordinals, roles, slots
 from kb.answer.calibration import Calibration
-from kb.answer.compose import is_english
 from kb.answer.extractive import Extract, best_passage_coverage
 from kb.answer.overleaf import quote_units
 from kb.facets.countries import Countries
 from kb.facets.places import Gazetteer
 from kb.models import Citation
+from kb.retrieval.analyzer import is_english
 from kb.retrieval.catalog import Catalog, file_words
 from kb.retrieval.retriever import Retrieval
 from kb.text import layout
@@ -219,7 +219,7 @@ class RefusalGate:
         # a why-question: the direct answer ties what it says to a cause (a supporting quote's
         # "um … zu", from the same document or another, says why something else is done)
         if qtype.kind == AnswerType.REASON and not relates_cause(
-            " ".join(c.quote for c in quote_units(extract.evidence().citations)[0])
+            " ".join(c.quote for c in quote_units(extract.citations)[0])
         ):
             return slots.Missing((), "reason")
         analyze = catalog.analyzer.terms
@@ -232,7 +232,9 @@ class RefusalGate:
             return slots.Missing((), "period" if qtype.period else "deadline")
         if slots.average_missing(asked, quotes):
             return slots.Missing((), "average")
-        if slots.steps_missing(question, qtype, [c.quote for c in extract.citations]):
+        # a list carried over a page break is one quote
+        joined = ["\n".join(c.quote for c in unit) for unit in units]
+        if slots.steps_missing(question, qtype, joined):
             return slots.Missing((), "steps")
         # "zum zweiten Mal" is said by the direct answer, not by a quote about something else
         occurrence = slots.occurrence_missing(asked, direct)

@@ -34,16 +34,25 @@ _PARTICIPLE = re.compile(
 # A separable verb's particle at the end of its clause ("Wer lädt zu den Fallkonferenzen ein?",
 # "Wie läuft das ab, …", "… und stimmt dem Vorschlag zu."): the verb stands apart from it
 _SEPARATED = re.compile(
-    r"(?<![\w-])(ab|an|auf|aus|bei|dar|durch|ein|fest|fort|her|hin|los|mit|nach|statt|teil|vor|"
-    r"weg|weiter|zu|zurück|zusammen)(?=\s*(?:[?.!,;:)–]|$)|\s+(?:und|oder|sowie|bzw)\s)",
-    re.I,
+    r"(?<![\w-])(ab|an|auf|aus|bei|dar|durch|ein|fest|fort|her|hin|los|mit|nach|statt|teil|um|"
+    r"vor|weg|weiter|zu|zurück|zusammen)"
+    r"(?=\s*(?:[?.!,;:)–„“”\"]|\s-\s|$)|\s+(?:und|oder|sowie|bzw)\s)"
 )
-_CLAUSE_END = re.compile(r"[?.!,;:()–]")
+_CLAUSE_END = re.compile(r"[?.!,;:()–]|\s-\s")
 _CASED_WORD = re.compile(r"[A-Za-zÄÖÜäöüß]+")
-# ... the verb: a word with the ending of a finite verb in the present or the weak past
-# ("lädt", "nehmen", "stimmte"; not "teils", an adverb, nor "fand", whose joined form is no
-# corpus word's stem anyway); the stopwords among them that form separable verbs
+# ... how far back in its clause the verb is looked for (a long clause is read once)
+_CLAUSE_CHARS = 200
+# ... the verb: a word with the ending of a finite verb in the present ("lädt", "nehmen"; not
+# "teils", an adverb, nor "fand" or "stimmte", whose joined forms are no corpus word's stem),
+# not after an article or a possessive ("fällt das Urteil in einer weiteren Kommune … aus" has
+# no "ausweiten")
 _FINITE = re.compile(r"[a-zäöüß]{2,}(t|en|n|e|st)$")
+_ARTICLES = frozenset(
+    "der die das den dem des ein eine einen einem einer eines im am zum zur vom beim kein keine "
+    "keinen keinem keiner ihr ihre ihren ihrem ihrer sein seine seinen seinem seiner unser "
+    "unsere unseren unserem unserer mein meine meinen meinem meiner".split()
+)
+# ... and the stopwords among the verbs that form separable ones ("mitmachen")
 _LIGHT_VERBS = frozenset("macht machen machte machten gibt geben".split())
 _LINKING = ("s", "es", "n", "en", "e", "er", "ns")
 _CACHED_WORDS = 500_000
@@ -244,12 +253,14 @@ class GermanAnalyzer:
             if not ends:  # where clauses end, once per text that has a particle at the end of one
                 ends = [0, *(b.end() for b in _CLAUSE_END.finditer(text))]
             begin = ends[bisect_right(ends, m.start()) - 1]
-            verbs = _CASED_WORD.findall(text, begin, m.start())
-            for i, verb in enumerate(verbs):
+            clause = _CASED_WORD.findall(text, max(begin, m.start() - _CLAUSE_CHARS), m.start())
+            for i, verb in enumerate(clause):
                 if not (lowered or i == 0 or verb[0].islower()):
                     continue
                 verb = verb.lower()
                 if not _FINITE.match(verb) or (verb in STOPWORDS and verb not in _LIGHT_VERBS):
+                    continue
+                if i > 0 and clause[i - 1].lower() in _ARTICLES:
                     continue
                 forms = [particle + verb] + ([particle + verb[:-1]] if verb.endswith("t") else [])
                 for form in forms:

@@ -103,95 +103,112 @@ _EVERYDAY: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 
 # The German words for an English question's words of the field (migration, education, work,
 # administration): the German documents are searched and their sentences chosen by them too.
-# General usage, not the names or facts of any document.
+# General usage, not the names or facts of any document. A phrase is read before the words in
+# it ("case conference" is no "conference"): the longer entries come first, and what one
+# matched is not read again.
 _ENGLISH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(rf"\b({pattern})\b", re.I), words)
     for pattern, words in (
-        (r"alliances?", "Bündnis Bündnisse"),
+        # phrases
         (r"core\s+groups?", "Kerngruppe Kerngruppen"),
         (r"steering\s+(group|committee)s?", "Lenkungsgruppe Steuerungsgruppe"),
         (r"working\s+groups?|task\s+forces?", "Arbeitsgruppe Arbeitskreis"),
-        (r"municipalit(y|ies)|municipal", "Kommune Kommunen kommunal"),
-        (r"districts?|count(y|ies)", "Kreis Kreise"),
         (r"independent\s+cit(y|ies)|urban\s+districts?", "kreisfreie Stadt"),
-        (r"refugees?", "Geflüchtete Flüchtlinge"),
         (r"young\s+(adults?|people)", "junge Erwachsene junge Menschen volljährige"),
-        (r"tolerated|toleration|exceptional\s+leave", "Duldung geduldet"),
-        (r"asylum(\s+seekers?)?", "Asyl Asylbewerber"),
-        (r"residence(\s+permits?)?|right\s+to\s+(stay|remain)", "Aufenthalt Bleiberecht"),
-        (r"deport(ed|ation|ations)?", "Abschiebung abgeschoben"),
+        (r"exceptional\s+leave", "Duldung geduldet"),
+        (r"asylum\s+seekers?", "Asylbewerber Asyl"),
+        (r"residence\s+permits?|right\s+to\s+(stay|remain)", "Aufenthaltserlaubnis Bleiberecht"),
         (
             r"immigration\s+(office|authorit(y|ies))|foreigners'?\s+(office|authorit(y|ies))",
             "Ausländerbehörde",
         ),
-        (r"job\s*cent(re|er)s?", "Jobcenter"),
         (r"employment\s+agenc(y|ies)|labou?r\s+agenc(y|ies)", "Agentur Arbeitsagentur"),
         (r"labou?r\s+market", "Arbeitsmarkt"),
-        (r"employment|jobs?|work", "Arbeit Beschäftigung Erwerbstätigkeit"),
+        (r"process\s+(support|facilitat(or|ors|ion))", "Prozessbegleitung Prozessbegleiter"),
+        (r"school[-\s]+leaving\s+(certificates?|qualifications?)", "Schulabschluss"),
+        (r"language\s+(courses?|classes|lessons|support)", "Sprachkurs Sprachförderung"),
+        (r"case\s+management|case\s+managers?", "Fallmanagement Case"),
+        (r"case\s+conferences?", "Fallkonferenz Fallkonferenzen"),
+        (r"care\s+work(ers?)?", "Pflege"),
+        (r"state\s+government|federal\s+state", "Land Landesregierung"),
+        (r"interim\s+report", "Zwischenbericht"),
+        (r"final\s+report", "Abschlussbericht"),
+        (r"building\s+blocks?", "Baustein Bausteine"),
+        (r"needs\s+analys[ie]s|needs\s+assessments?", "Bedarfsanalyse Bedarf"),
+        (r"kick[-\s]?off|launch(ed|es)?", "Auftakt Auftaktveranstaltung Start"),
+        (r"take\s+part|took\s+part|taking\s+part", "Teilnahme teilgenommen"),
+        (r"social\s+work(ers?)?", "Sozialarbeit Sozialarbeiter"),
+        (r"youth\s+welfare|child\s+and\s+youth\s+services", "Jugendhilfe Jugendamt"),
+        (r"job\s*cent(re|er)s?", "Jobcenter"),
+        (r"(postal|e-?mail|web)\s+address(es)?", "Adresse Anschrift"),
+        (r"contact\s+persons?", "Ansprechpartner Kontakt"),
+        # words
+        (r"alliances?", "Bündnis Bündnisse"),
+        (r"municipalit(y|ies)|municipal", "Kommune Kommunen kommunal"),
+        (r"districts?|count(y|ies)", "Kreis Kreise"),
+        (r"refugees?", "Geflüchtete Flüchtlinge"),
+        (r"tolerated|toleration", "Duldung geduldet"),
+        (r"asylum", "Asyl"),
+        (r"residence", "Aufenthalt"),
+        (r"deport(ed|ation|ations)?", "Abschiebung abgeschoben"),
+        (r"employment|jobs?", "Arbeit Beschäftigung Erwerbstätigkeit"),
         (r"funding|funds?|funded|grants?|subsid(y|ies)", "Förderung Fördermittel gefördert"),
-        (r"budget|money|euros?", "Mittel Euro Millionen"),
+        (r"budget|money|euros?", "Geld Euro"),
         (r"costs?", "Kosten"),
-        (r"evaluat(ion|ions|ed|e)|assess(ment|ed)", "Evaluation Auswertung ausgewertet"),
+        (r"evaluat(ion|ions|ed|e)|assessments?", "Evaluation Auswertung ausgewertet"),
         (r"scientific|academic|research", "wissenschaftlich Forschung"),
         (r"monitoring|accompan(y|ies|ied|ying)", "Begleitung begleitet"),
-        (
-            r"facilitat(or|ors|ion|ing)|consult(ing|ant|ants|ancy)",
-            "Prozessbegleitung Prozessbegleiter Beratung",
-        ),
+        (r"facilitat(or|ors|ion|ing)|consult(ing|ant|ants|ancy)", "Moderation Beratung"),
         (r"support(s|ed|ing)?", "Unterstützung unterstützt Begleitung"),
         (r"advi(ce|se|ses|sed|sing)|counsell?ing", "Beratung beraten"),
         (r"training|apprenticeships?|traineeships?", "Ausbildung Qualifizierung"),
         (r"vocational|occupational|careers?", "beruflich Beruf"),
-        (
-            r"school[-\s]+leaving|qualifications?|certificates?|diplomas?",
-            "Schulabschluss Abschluss",
-        ),
         (r"schools?", "Schule Schulen"),
-        (r"language\s+(courses?|classes|lessons|support)", "Sprachkurs Sprachförderung"),
         (r"courses?|classes", "Kurs Kurse"),
-        (r"coordinat(ion|ing|or|ors|e|es|ed)", "Koordinierung Koordination Geschäftsführung"),
-        (r"offices?|agenc(y|ies)|bodies|body", "Stelle Amt Behörde"),
+        (r"coordinat(ion|ing|or|ors|e|es|ed)", "Koordinierung Koordination"),
+        (r"offices?|agenc(y|ies)|authorit(y|ies)", "Stelle Amt Behörde"),
         (r"stakeholders?|actors?|partners?", "Akteure Partner"),
         (r"networks?|networking", "Netzwerk Vernetzung"),
-        (r"case\s+management|case\s+managers?", "Fallmanagement Case"),
-        (r"case\s+conferences?", "Fallkonferenz Fallkonferenzen"),
-        (r"nursing|care\s+work(ers?)?|carers?", "Pflege Pflegehelfer"),
+        (r"nursing|carers?", "Pflege"),
         (r"clinics?|hospitals?", "Klinik Kliniken Krankenhaus"),
         (r"ministr(y|ies)", "Ministerium Ministerien"),
-        (r"state\s+government|federal\s+state|state", "Land Landes Landesregierung"),
         (r"federal", "Bund Bundes"),
-        (r"interim\s+report", "Zwischenbericht"),
-        (r"final\s+report", "Abschlussbericht"),
         (r"reports?", "Bericht"),
         (r"guidelines?|directives?", "Richtlinie Förderrichtlinie"),
-        (r"modules?|components?|building\s+blocks?|pillars?", "Baustein Bausteine"),
-        (r"measures?|programmes?|programs?", "Maßnahme Maßnahmen Programm"),
+        (r"modules?", "Baustein Bausteine"),
+        (r"programmes?|programs?", "Programm Maßnahmen"),
         (r"offers?|services?|provision", "Angebot Angebote"),
-        (r"needs?|demand", "Bedarf Bedarfe"),
         (r"surveys?|questionnaires?", "Befragung Fragebogen"),
-        (r"interviews?|talks?|conversations?", "Gespräch Gespräche Interviews"),
+        (r"interviews?|conversations?", "Gespräch Gespräche Interviews"),
         (r"constituent|inaugural", "konstituierende"),
-        (r"kick[-\s]?off|launch(ed|es)?", "Auftakt Auftaktveranstaltung Start"),
-        (r"events?|conferences?", "Veranstaltung Tagung"),
+        (r"events?", "Veranstaltung"),
         (r"fairs?", "Messe Börse"),
-        (r"participat(ion|e|es|ed|ing)|take\s+part|took\s+part", "Teilnahme teilgenommen Teilhabe"),
+        (r"participat(ion|e|es|ed|ing)", "Teilnahme teilgenommen Teilhabe"),
         (r"homeless(ness)?", "wohnungslos Wohnungslosenhilfe"),
         (r"housing|accommodation|shelters?", "Unterbringung Unterkunft Wohnung"),
-        (r"social\s+work(ers?)?", "Sozialarbeit Sozialarbeiter"),
-        (r"youth\s+welfare|child\s+and\s+youth\s+services", "Jugendhilfe Jugendamt"),
         (r"youth|adolescents?|teenagers?", "Jugendliche Jugend"),
         (r"women|female", "Frauen"),
         (r"volunteers?|voluntary", "Ehrenamt Ehrenamtliche"),
         (r"parents?", "Eltern"),
         (r"phone|telephone", "Telefon"),
         (r"e-?mail", "E-Mail"),
-        (r"address", "Adresse Anschrift"),
-        (r"contact(\s+persons?)?", "Kontakt Ansprechpartner"),
-        (r"staff|personnel|positions?|posts?", "Personal Stellen"),
+        (r"staff|personnel", "Personal Stellen"),
         (r"years?", "Jahr Jahre"),
         (r"months?", "Monat Monate"),
     )
 )
+
+
+def _english_words(question: str) -> list[str]:
+    """The German words of an English question's words of the field, each phrase or word read
+    once (a phrase before the words in it)."""
+    found = []
+    rest = question
+    for pattern, words in _ENGLISH:
+        if pattern.search(rest):
+            found.append(words)
+            rest = pattern.sub(" ", rest)
+    return found
 
 
 def everyday_words(question: str) -> str:
@@ -201,7 +218,7 @@ def everyday_words(question: str) -> str:
     ("tolerated" → Duldung); "" when there are none."""
     everyday = [words for pattern, words in _EVERYDAY if pattern.search(question)]
     if is_english(question):
-        everyday += [words for pattern, words in _ENGLISH if pattern.search(question)]
+        everyday += _english_words(question)
     english = [
         " ".join(ENGLISH_COUNTED[w])
         for w in dict.fromkeys(re.findall(r"[a-z]+", question.lower()))

@@ -933,6 +933,7 @@ def test_a_purpose_in_a_supporting_quote_gives_no_reason_for_the_direct_answer(
         "Um die Förderung junger Geflüchteter zu systematisieren, ruft das Land die Städte zur "
         "Bildung von Bündnissen auf."
     )
+    # a paragraph between: an adjacent support would be merged into the direct quote
     text = f"# Das Bündnis im Kreis\n\n{fact}\n\nIm Kreis gibt es Sprachkurse.\n\n{purpose}\n"
     question = "Warum ist die Stadt Kleinstadt beim Bündnis für junge Geflüchtete nicht dabei?"
     kb = one_document_kb(make_settings(tmp_path / "data"), tmp_path, "page.md", text)

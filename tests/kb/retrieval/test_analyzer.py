@@ -282,3 +282,15 @@ def test_no_term_is_joined_from_what_is_no_separated_verb(text: str) -> None:
     known = SEPARABLE_CORPUS if "Eltern" not in text else Counter({"eltern": 2})
     analyzer = GermanAnalyzer(known=known)
     assert analyzer.rejoined(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Welche Kommunen nehmen einen Teil?",  # "Teil", a noun, is no particle
+        "In einer weiteren Kommune fällt das Urteil negativ aus.",  # no "ausweiten"
+    ],
+)
+def test_a_noun_or_an_adjective_is_not_taken_for_a_separated_verb(text: str) -> None:
+    known = Counter({"teilnehmen": 2, "ausweitung": 1})
+    assert GermanAnalyzer(known=known).rejoined(text) == []

@@ -89,6 +89,15 @@ def test_an_english_question_brings_in_the_german_words_of_its_field(
     assert written in everyday_words(question).split()
 
 
+def test_an_english_phrase_is_read_before_its_words_and_common_words_bring_nothing() -> None:
+    # "case conference" is no conference (Veranstaltung), "social work" no work (Arbeit)
+    assert everyday_words("How does the case conference work?") == "Fallkonferenz Fallkonferenzen"
+    assert "Arbeit" not in everyday_words("What does social work do for families?").split()
+    # verbs and function words of English are no words of the field
+    for question in ("How do they address the families?", "Do I need a permit?"):
+        assert not {"Adresse", "Bedarf"} & set(everyday_words(question).split())
+
+
 def test_a_german_question_gets_no_english_words() -> None:
     # "Workshop", "Support" and "Jobcenter" are German words too: searched as they are
     assert "Unterstützung" not in everyday_words("Wie läuft der Support im Workshop?").split()
