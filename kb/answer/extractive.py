@@ -82,6 +82,15 @@ _LISTS_MEMBERS = re.compile(
     r"^((Dazu|Hierzu)\s+(gehören|gehört|gehörten|gehörte|zählen|zählt|zählten|zählte)|"
     r"(Darunter|Hierunter)\s+(fallen|fielen))\b"
 )
+# A question that asks where something is, naming no place ("Gibt's irgendwo einen Kurs …?",
+# "Wo kann man …?", "In welcher Stadt …?"): a sentence answers with the place it names, or the one
+# before it in its paragraph names
+_WHERE_ASKED = re.compile(
+    r"\b(irgendwo|wo\s+(gibt|gäbe|kann|könnte|können|findet|finde|bekommt|bekomme)|"
+    r"in\s+welche[rmn]?\s+(Stadt|Städten|Kommunen?|Gemeinden?|Kreis|Kreisen|Ort|Orten)|"
+    r"(?-i:W|w)here\s+(can|could|is|are|do|does))\b",
+    re.I,
+)
 # A sentence opening like this leans on the one before it, which the quote then includes.
 _ANAPHORIC_START = re.compile(
     r"^(Diese[rsmn]?|Dies|Dabei|Dazu|Dafür|Daher|Dort|Hier|Damit|Deshalb|Darüber hinaus|"
@@ -203,6 +212,7 @@ class SentencePicker:
         named = catalog.rarest_name(weights)
         if named is not None and named in _place_terms(question, analyze):
             named = None
+        where = where_asked(question, qtype)
         out: list[Sentence] = []
         for i, (rank, hit, unit, terms) in enumerate(units):
             page = page_text[hit.chunk.id]
@@ -219,6 +229,8 @@ class SentencePicker:
             before = i > 0 and units[i - 1][1] is hit  # the neighbours in the same passage
             after = i + 1 < len(units) and units[i + 1][1] is hit
             fits = type_fit(unit.text, qtype, counted, analyze, page, unit.end)
+            if where and fits < 1.0 and _placed_at(page, unit.start, unit.end, w.lean_chars):
+                fits = 1.0
             antecedent = None
             if qtype.kind == AnswerType.NAME and not qtype.contact and fits < 1.0:
                 antecedent = _said_by(unit, page, w.lean_chars)
@@ -305,7 +317,9 @@ class SentencePicker:
         ranked = [best, *(c for c in ranked if c is not best)]
         weights = term_weights(retrieval.query_terms + retrieval.everyday, catalog)
         page = page_text[best.chunk.id]
-        direct = self._direct(best, ranked, page, qtype, weights, catalog)
+        direct = self._direct(
+            best, ranked, page, qtype, weights, catalog, where_asked(question, qtype)
+        )
         counted = counted_terms(qtype, analyze)
         said = page[direct[1] : direct[2]]
         fits = type_fit(said, qtype, counted, analyze, page, best.end)
@@ -424,7 +438,10 @@ class SentencePicker:
         qtype: QuestionType,
         weights: dict[str, float],
         catalog: Catalog,
+        where: bool = False,
     ) -> tuple[Sentence, int, int]:
+        """The direct answer's span: ``best`` with what completes it; for a question asking
+        where (``where``), from the sentence before it that names the place."""
         start, end = best.start, best.end
         wants_items = qtype.kind in (AnswerType.LIST, AnswerType.PROCEDURE)
         if wants_items and page.startswith("- ", start):  # one item: quote the whole list
@@ -451,6 +468,9 @@ class SentencePicker:
             end = self._extend_list(page, nxt[1], always=False)
         if wants_items:
             end = self._introduced(page, end)
+        placed = _placed_at(page, start, end, self.weights.lean_chars) if where else None
+        if placed is not None:  # ... from the sentence naming where it is
+            start = placed
         if best.antecedent is not None and end - best.antecedent <= self.weights.lean_chars:
             start = min(start, best.antecedent)  # ... with the sentence naming who "er" is
         elif _ANAPHORIC_START.match(page[start:end]):
@@ -1019,6 +1039,30 @@ def _first_sentence_after_break(page: str, end: int) -> tuple[int, int] | None:
     line_end = page.find("\n", start)
     spans = split_sentences(page[start : line_end if line_end >= 0 else len(page)])
     return (start + spans[0][0], start + spans[0][1]) if spans else None
+
+
+def where_asked(question: str, qtype: QuestionType) -> bool:
+    """Does the question ask where something is (and name no place, nor ask a number, date or
+    name)?"""
+    return (
+        qtype.kind not in (AnswerType.NUMBER, AnswerType.DATE, AnswerType.NAME)
+        and bool(_WHERE_ASKED.search(question))
+        and not Gazetteer.load().find(question)
+    )
+
+
+def _placed_at(page: str, start: int, end: int, limit: float) -> int | None:
+    """The start of the sentence that names a place for the span [start, end): the span's own
+    sentence, or the nearest one before it in its paragraph while the quote from there stays
+    within ``limit`` characters; None when none does."""
+    find = Gazetteer.load().find
+    if find(page[start:end]):
+        return start
+    while (before := _previous_sentence_start(page, start)) < start and end - before <= limit:
+        start = before
+        if find(page[start:end]):
+            return start
+    return None
 
 
 def _previous_sentence_start(page: str, start: int) -> int:

@@ -11,7 +11,13 @@ from conftest import make_settings
 from helpers import ask_documents, ask_one_document, check_schema, make_pdf, one_document_kb
 
 from ingest.pipeline import ingest_paths
-from kb.answer.extractive import _LISTS_MEMBERS, Extract, _first_sentence_after_break, _said_by
+from kb.answer.extractive import (
+    _LISTS_MEMBERS,
+    Extract,
+    _first_sentence_after_break,
+    _said_by,
+    where_asked,
+)
 from kb.answer.overleaf import quote_units
 from kb.errors import EmptyKnowledgeBase, InvalidInput
 from kb.knowledge_base import KnowledgeBase, build_kb
@@ -19,6 +25,7 @@ from kb.models import Answer, Chunk, Citation, document_id
 from kb.settings import Settings
 from kb.store.vectors import SentenceUnit
 from kb.text.normalize import quote_in_text
+from kb.text.qtype import classify
 from service.present import answer_to_dict
 
 pytestmark = pytest.mark.slow
@@ -1158,3 +1165,44 @@ def test_an_english_question_is_searched_by_the_german_words_of_its_field(
         assert "27.06.2019" in answer.citations[0].quote, answer.answer
     finally:
         kb.close()
+
+
+def test_a_question_asking_where_is_answered_from_the_sentence_naming_the_place(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """ "Gibt es irgendwo …?" asks where: the sentence that answers names no place, the one
+    before it in its paragraph does, and the quote begins there."""
+    [answer] = ask_one_document(
+        settings,
+        tmp_path,
+        "angebote.md",
+        "# Angebote für junge Geflüchtete\n\n"
+        "Einen Hauptschulabschluss können junge Geflüchtete auch in Vorbereitungskursen "
+        "erwerben, die meist am Vormittag und an fünf Tagen in der Woche stattfinden.\n\n"
+        "Flexibilität beweisen die Akteure in Kleve mit einem Angebot für junge Erwachsene. "
+        "Am Weiterbildungskolleg gibt es Vorkurse für den Hauptschulabschluss. "
+        "Die Kurse sind so gelegt, dass der Freitag für eine Arbeit neben dem Kurs frei bleibt.\n\n"
+        "Das Land fördert die Kurse seit dem Frühjahr 2018.",
+        "Gibt es irgendwo einen Kurs für den Hauptschulabschluss, bei dem man nebenher arbeiten "
+        "kann?",
+    )
+    assert not answer.refused, answer.answer
+    quote = answer.citations[0].quote
+    assert "Kleve" in quote and "Freitag" in quote, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("Gibt's irgendwo ne Jobmesse für Geflüchtete?", True),
+        ("Wo kann man den Hauptschulabschluss nachholen?", True),
+        ("In welcher Stadt gibt es ein Haus der Integration?", True),
+        ("Where can refugees take language courses?", True),
+        ("Gibt es in Kleve einen Kurs für den Hauptschulabschluss?", False),  # names the place
+        ("Wo kann man sich in Kleve anmelden?", False),
+        ("Wie viele Kurse gibt es irgendwo?", False),  # a number asked
+        ("Welche Kurse gibt es?", False),
+    ],
+)
+def test_a_question_asks_where_when_it_names_no_place(question: str, asks: bool) -> None:
+    assert where_asked(question, classify(question)) is asks
