@@ -86,10 +86,20 @@ _LISTS_MEMBERS = re.compile(
 # "Wo kann man …?", "In welcher Stadt …?"): a sentence answers with the place it names, or the one
 # before it in its paragraph names
 _WHERE_ASKED = re.compile(
-    r"\b(irgendwo|wo\s+(gibt|gäbe|kann|könnte|können|findet|finde|bekommt|bekomme)|"
+    # "irgendwo" not of a text ("Steht irgendwo, wie …?", "Ist irgendwo geregelt …?")
+    r"\b((?<!steht\s)irgendwo(?!\s*,|\s+(geregelt|beschrieben|erklärt|steht|Informationen)\b)|"
+    r"wo\s+(gibt|gäbe|kann|könnte|können|findet|finden|finde|bekommt|bekomme|ist|sind|"
+    r"befindet|befinden|liegt|liegen|werden|wird)|"
     r"in\s+welche[rmn]?\s+(Stadt|Städten|Kommunen?|Gemeinden?|Kreis|Kreisen|Ort|Orten)|"
-    r"(?-i:W|w)here\s+(can|could|is|are|do|does))\b",
+    r"an\s+welchem\s+Ort|"
+    r"where(\s+(can|could|is|are|do|does|should)|'s)|anywhere|in\s+which\s+(city|town|place))\b",
     re.I,
+)
+# ... a place's name after an article or an inflected adjective is a word ("das gemeinsame
+# Essen", "ein Siegen"; "die Münsteraner Projektgruppe" names Münster)
+_NOT_A_PLACE_BEFORE = re.compile(
+    r"\b((?i:der|die|das|den|dem|des|ein|eine|einem|einen|einer|eines)|"
+    r"[a-zäöüß]+(e|en|em|er|es))\s+$"
 )
 # A sentence opening like this leans on the one before it, which the quote then includes.
 _ANAPHORIC_START = re.compile(
@@ -1042,12 +1052,24 @@ def _first_sentence_after_break(page: str, end: int) -> tuple[int, int] | None:
 
 
 def where_asked(question: str, qtype: QuestionType) -> bool:
-    """Does the question ask where something is (and name no place, nor ask a number, date or
-    name)?"""
+    """Does the question ask where something is, and name no place, nor ask a number, a date, a
+    name or another kind of fact of its own (languages, an age, a duration …)?"""
+    own_kind = (
+        qtype.languages or qtype.age or qtype.frequency or qtype.duration or qtype.tally
+    ) or bool(qtype.contact)
     return (
         qtype.kind not in (AnswerType.NUMBER, AnswerType.DATE, AnswerType.NAME)
+        and not own_kind
         and bool(_WHERE_ASKED.search(question))
         and not Gazetteer.load().find(question)
+    )
+
+
+def _names_place(text: str) -> bool:
+    """Does ``text`` name a town or district (not a word spelled like one: "das Essen")?"""
+    return any(
+        text[s:e] != place.name or not _NOT_A_PLACE_BEFORE.search(text, max(0, s - 40), s)
+        for place, s, e in Gazetteer.load().mentions(text)
     )
 
 
@@ -1055,12 +1077,11 @@ def _placed_at(page: str, start: int, end: int, limit: float) -> int | None:
     """The start of the sentence that names a place for the span [start, end): the span's own
     sentence, or the nearest one before it in its paragraph while the quote from there stays
     within ``limit`` characters; None when none does."""
-    find = Gazetteer.load().find
-    if find(page[start:end]):
+    if _names_place(page[start:end]):
         return start
     while (before := _previous_sentence_start(page, start)) < start and end - before <= limit:
         start = before
-        if find(page[start:end]):
+        if _names_place(page[start:end]):
             return start
     return None
 

@@ -1202,7 +1202,27 @@ def test_a_question_asking_where_is_answered_from_the_sentence_naming_the_place(
         ("Wo kann man sich in Kleve anmelden?", False),
         ("Wie viele Kurse gibt es irgendwo?", False),  # a number asked
         ("Welche Kurse gibt es?", False),
+        ("Wo finden die Kurse statt?", True),
+        ("Steht irgendwo, wie man den Antrag stellt?", False),  # where it is written
+        ("Ist irgendwo geregelt, wer die Kosten trägt?", False),
+        ("Wo finde ich, in welchen Sprachen beraten wird?", False),  # languages asked
     ],
 )
 def test_a_question_asks_where_when_it_names_no_place(question: str, asks: bool) -> None:
     assert where_asked(question, classify(question)) is asks
+
+
+def test_a_word_spelled_like_a_town_names_no_place(settings: Settings, tmp_path: Path) -> None:
+    """ "ein gemeinsames Essen" is a meal: the sentence holding it does not answer where."""
+    [answer] = ask_one_document(
+        settings,
+        tmp_path,
+        "kurse.md",
+        "# Sprachkurse\n\n"
+        "Einen Sprachkurs machen kann man in der Volkshochschule am Marktplatz.\n\n"
+        "Nach jedem Kurstag gibt es für alle ein gemeinsames Essen. "
+        "Danach wird im Sprachkurs das Gelernte besprochen.\n\n"
+        "Das Land fördert die Kurse seit dem Frühjahr 2018.",
+        "Wo kann man einen Sprachkurs machen?",
+    )
+    assert "Volkshochschule" in answer.citations[0].quote, answer.answer
