@@ -82,19 +82,6 @@ _LISTS_MEMBERS = re.compile(
     r"^((Dazu|Hierzu)\s+(gehören|gehört|gehörten|gehörte|zählen|zählt|zählten|zählte)|"
     r"(Darunter|Hierunter)\s+(fallen|fielen))\b"
 )
-# A question that asks where something is, naming no place ("Gibt's irgendwo einen Kurs …?",
-# "Wo kann man …?", "In welcher Stadt …?"): a sentence answers with the place it names, or the one
-# before it in its paragraph names
-_WHERE_ASKED = re.compile(
-    # "irgendwo" not of a text ("Steht irgendwo, wie …?", "Ist irgendwo geregelt …?")
-    r"\b((?<!steht\s)irgendwo(?!\s*,|\s+(geregelt|beschrieben|erklärt|steht|Informationen)\b)|"
-    r"wo\s+(gibt|gäbe|kann|könnte|können|findet|finden|finde|bekommt|bekomme|ist|sind|"
-    r"befindet|befinden|liegt|liegen|werden|wird)|"
-    r"in\s+welche[rmn]?\s+(Stadt|Städten|Kommunen?|Gemeinden?|Kreis|Kreisen|Ort|Orten)|"
-    r"an\s+welchem\s+Ort|"
-    r"where(\s+(can|could|is|are|do|does|should)|'s)|anywhere|in\s+which\s+(city|town|place))\b",
-    re.I,
-)
 # ... a place's name after an article or an inflected adjective is a word ("das gemeinsame
 # Essen", "ein Siegen"; "die Münsteraner Projektgruppe" names Münster)
 _NOT_A_PLACE_BEFORE = re.compile(
@@ -220,9 +207,10 @@ class SentencePicker:
         # ist studentische Hilfskraft … Kontakt: …") says who they are; a town's name is no
         # such name ("Kontakt: KI Bochum, Tel. …" does not say what the KI does)
         named = catalog.rarest_name(weights)
-        if named is not None and named in _place_terms(question, analyze):
+        places = _place_terms(question, analyze)
+        if named is not None and named in places:
             named = None
-        where = where_asked(question, qtype)
+        where = qtype.place and not places  # where_asked, with the places already found
         out: list[Sentence] = []
         for i, (rank, hit, unit, terms) in enumerate(units):
             page = page_text[hit.chunk.id]
@@ -1052,17 +1040,8 @@ def _first_sentence_after_break(page: str, end: int) -> tuple[int, int] | None:
 
 
 def where_asked(question: str, qtype: QuestionType) -> bool:
-    """Does the question ask where something is, and name no place, nor ask a number, a date, a
-    name or another kind of fact of its own (languages, an age, a duration …)?"""
-    own_kind = (
-        qtype.languages or qtype.age or qtype.frequency or qtype.duration or qtype.tally
-    ) or bool(qtype.contact)
-    return (
-        qtype.kind not in (AnswerType.NUMBER, AnswerType.DATE, AnswerType.NAME)
-        and not own_kind
-        and bool(_WHERE_ASKED.search(question))
-        and not Gazetteer.load().find(question)
-    )
+    """Does the question ask where something is (QuestionType.place) and name no place?"""
+    return qtype.place and not Gazetteer.load().find(question)
 
 
 def _names_place(text: str) -> bool:

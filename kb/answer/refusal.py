@@ -216,18 +216,16 @@ class RefusalGate:
         lines = "\n".join(c.quote for c in extract.citations)
         if slots.venue_missing(asked, lines, Gazetteer.load().find):
             return slots.Missing((), "venue")
+        units = quote_units(extract.citations)  # a quote carried over a page break is one
+        direct = " ".join(c.quote for c in units[0]) if units else ""
         # a why-question: the direct answer ties what it says to a cause (a supporting quote's
         # "um … zu", from the same document or another, says why something else is done)
-        if qtype.kind == AnswerType.REASON and not relates_cause(
-            " ".join(c.quote for c in quote_units(extract.citations)[0])
-        ):
+        if qtype.kind == AnswerType.REASON and not relates_cause(direct):
             return slots.Missing((), "reason")
         analyze = catalog.analyzer.terms
         counted = counted_terms(qtype, analyze)
         if _kind_missing(question, qtype, extract, pages, frames, counted, analyze):
             return slots.Missing((), "type")
-        units = quote_units(extract.citations)  # a quote carried over a page break is one
-        direct = " ".join(c.quote for c in units[0]) if units else ""
         if slots.deadline_missing(qtype, quotes, question, direct):
             return slots.Missing((), "period" if qtype.period else "deadline")
         if slots.average_missing(asked, quotes):

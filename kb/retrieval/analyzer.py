@@ -24,18 +24,22 @@ _WORD = re.compile(r"[a-zäöüß0-9]+(?:-[a-zäöüß0-9]+)*")
 _CUT_SHORT = re.compile(
     r"\b([a-zäöüß]{3,})-\s+(?:und|oder|bzw\.?|sowie)\s+((?:[a-zäöüß]+\s+){0,2}[a-zäöüß]+)"
 )
+# The particles of separable verbs ("ein" of "einladen", "ab" of "ablaufen")
+_PARTICLES = (
+    "ab|an|auf|aus|bei|dar|durch|ein|fest|fort|her|hin|los|mit|nach|um|vor|weg|weiter|zu|"
+    "zurück|zusammen"
+)
 # A past participle, after a separable prefix or none ("aufgerufen", "eingeführte",
 # "gefördert"); not a noun in -heit, -keit, -schaft ("Gelegenheit")
 _PARTICIPLE = re.compile(
-    r"^(ab|an|auf|aus|bei|dar|durch|ein|fest|fort|her|hin|los|mit|nach|um|vor|weg|weiter|zu|"
-    r"zurück|zusammen)?ge(?![a-zäöüß]*(?:heit|keit|schaft)(?:en)?$)([a-zäöüß]{3,}?)(et|t|en)"
+    rf"^({_PARTICLES})?ge(?![a-zäöüß]*(?:heit|keit|schaft)(?:en)?$)([a-zäöüß]{{3,}}?)(et|t|en)"
     r"(?:e|en|er|es|em)?$"
 )
 # A separable verb's particle at the end of its clause ("Wer lädt zu den Fallkonferenzen ein?",
 # "Wie läuft das ab, …", "… und stimmt dem Vorschlag zu."): the verb stands apart from it
+# ("statt" and "teil" are particles too, though no participle is formed with them)
 _SEPARATED = re.compile(
-    r"(?<![\w-])(ab|an|auf|aus|bei|dar|durch|ein|fest|fort|her|hin|los|mit|nach|statt|teil|um|"
-    r"vor|weg|weiter|zu|zurück|zusammen)"
+    rf"(?<![\w-])(statt|teil|{_PARTICLES})"
     r"(?=\s*(?:[?.!,;:)–„“”\"]|\s-\s|$)|\s+(?:und|oder|sowie|bzw)\s)"
 )
 _CLAUSE_END = re.compile(r"[?.!,;:()–]|\s-\s")

@@ -205,9 +205,9 @@ def _english_words(question: str) -> list[str]:
     found = []
     rest = question
     for pattern, words in _ENGLISH:
-        if pattern.search(rest):
+        rest, matched = pattern.subn(" ", rest)
+        if matched:
             found.append(words)
-            rest = pattern.sub(" ", rest)
     return found
 
 

@@ -70,6 +70,10 @@ class QuestionType:
     # languages are asked ("Welche Sprachen …?", "In welcher Sprache …?", "Which languages
     # …?"): a language named ("Arabisch", "Farsi", "in der Muttersprache") answers it
     languages: bool = False
+    # where something is is asked ("Gibt's irgendwo einen Kurs …?", "Wo kann man …?", "In
+    # welcher Stadt …?"), not a number, date, name or another kind of fact of its own: a
+    # sentence naming a place answers it, or one after it in its paragraph (SentencePicker)
+    place: bool = False
     # a date to the day is asked ("An welchem Datum …?", "On what date …?"; "An welchem Tag
     # …?" asks as often for a weekday): a month, a season or a year does not answer it
     day: bool = False
@@ -617,6 +621,16 @@ _TALLY_ASKED = re.compile(
     r"|\bhow (often|frequently) (did|was|were|has|have|had)\b",
     _I,
 )
+_PLACE_ASKED = re.compile(
+    # "irgendwo" not of a text ("Steht irgendwo, wie …?", "Ist irgendwo geregelt …?")
+    r"\b((?<!steht\s)irgendwo(?!\s*,|\s+(geregelt|beschrieben|erklärt|steht|Informationen)\b)|"
+    r"wo\s+(gibt|gäbe|kann|könnte|können|findet|finden|finde|bekommt|bekomme|ist|sind|"
+    r"befindet|befinden|liegt|liegen|werden|wird)|"
+    r"in\s+welche[rmn]?\s+(Stadt|Städten|Kommunen?|Gemeinden?|Kreis|Kreisen|Ort|Orten)|"
+    r"an\s+welchem\s+Ort|"
+    r"where(\s+(can|could|is|are|do|does|should)|'s)|anywhere|in\s+which\s+(city|town|place))\b",
+    re.I,
+)
 _LANGUAGES_ASKED = re.compile(
     r"\b(welche[nr]? (\w+ )?sprachen?|in welche[nr]? sprachen?|(which|what) (\w+ )?languages?)\b"
     r"(?!\s+(courses?|classes|skills?|requirements?|levels?|support|tests?)\b)",
@@ -667,8 +681,14 @@ def classify(question: str) -> QuestionType:
         age=kind.kind == AnswerType.NUMBER and bool(_AGE_ASKED.search(q)),
         languages=kind.kind not in (AnswerType.DATE, AnswerType.NUMBER)
         and bool(_LANGUAGES_ASKED.search(q)),
-        contact=tuple(given for asked, given in CONTACT_DETAILS if asked.search(q))
-        or ((_ANY_CONTACT_GIVEN,) if _REACH_ASKED.search(q) else ()),
+        contact=(
+            contact := tuple(given for asked, given in CONTACT_DETAILS if asked.search(q))
+            or ((_ANY_CONTACT_GIVEN,) if _REACH_ASKED.search(q) else ())
+        ),
+        place=kind.kind not in (AnswerType.NUMBER, AnswerType.DATE, AnswerType.NAME)
+        and not contact
+        and not _LANGUAGES_ASKED.search(q)
+        and bool(_PLACE_ASKED.search(question)),
         abbreviations=(asked := abbreviations_asked(question)),
         direct_abbreviations=_first_part_only(asked, question),
     )
