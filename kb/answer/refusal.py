@@ -646,6 +646,9 @@ def _unnamed_by(
     citations (and there are some)."""
     analyze = catalog.analyzer.terms
     names = catalog.name_terms() if is_english(question) else None
+    # German capitalises names and nouns: a lower-case word ("ebenfalls", "angeknüpft") names
+    # nothing, unless the whole question is typed in lower case
+    cased = names is None and not typed_in_lower_case(question)
 
     def name_words(text: str) -> dict[str, str]:
         # "Ansprechpartner" is what a "Kontakt:" line says in other words: it places no one
@@ -653,6 +656,7 @@ def _unnamed_by(
             t: w
             for w in re.findall(r"[\w-]{3,}", text)
             if not _CONTACT_ROLE.match(w)
+            and not (cased and w[0].islower())
             and (names is None or _english_name(text, w, analyze(w), names))
             for t in analyze(w)
             if catalog.names_rarely(t)

@@ -19,6 +19,8 @@ _GENDER = re.compile(
     r"(?<=[a-zäöüß])(?:[/*:_]-?(?:inn/?en|in/?ne/?n|innen|in)\b|\(innen\)|\(in\)|Innen\b)"
 )
 _WORD = re.compile(r"[a-zäöüß0-9]+(?:-[a-zäöüß0-9]+)*")
+# An "'s" inside a hyphenated compound ("Gemeinsam-klappt's-Bündnisse"): the compound goes on
+_APOSTROPHE_S = re.compile(r"(?<=[a-zäöüß])['’]s-(?=[a-zäöüß0-9])")
 # A compound cut short ("Hauptschul- oder mittleren Schulabschlusses"), and the words, up to
 # three, among which the compound that completes it stands
 _CUT_SHORT = re.compile(
@@ -116,7 +118,7 @@ def words(text: str) -> list[str]:
     """Lowercased words; gender suffixes dropped; hyphenated compounds kept whole."""
     text = unicodedata.normalize("NFC", text)
     text = _GENDER.sub("", text)
-    return _WORD.findall(text.lower())
+    return _WORD.findall(_APOSTROPHE_S.sub("-", text.lower()))
 
 
 class CompoundSplitter:
@@ -217,7 +219,29 @@ class GermanAnalyzer:
         return s
 
     def query_terms(self, text: str, rejoin: bool = True) -> list[str]:
-        return list(dict.fromkeys(self.terms(text, rejoin)))
+        """A question's terms, without the whole of a hyphenated compound no corpus word is but
+        whose parts all are ("Gemeinsam-klappt's-Bündnisse"): it can match no passage, and it
+        would count as a word the documents lack where its parts are found. A compound written
+        as one word keeps its whole: "Kreishaus" or "Abgabefrist" may be what the documents do
+        not have."""
+        unknown = self._unknown_wholes(text)
+        return list(dict.fromkeys(t for t in self.terms(text, rejoin) if t not in unknown))
+
+    def _unknown_wholes(self, text: str) -> set[str]:
+        if not self._corpus_stems:
+            return set()
+        out: set[str] = set()
+        for word in words(text):
+            if "-" not in word:
+                continue
+            found = self._word_terms.get(word) or self._word(word)
+            if (
+                len(found) > 2
+                and found[0] not in self._corpus_stems
+                and all(t in self._corpus_stems for t in found[1:])
+            ):
+                out.add(found[0])
+        return out
 
     def terms(self, text: str, rejoin: bool = True) -> list[str]:
         """Index/query terms: for each word, the stem of the whole word first, then those of

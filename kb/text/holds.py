@@ -446,4 +446,6 @@ _COUNTED_ALIKE: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("Teilnehmende", "Teilnehmer"), PEOPLE),
     (("Fachleute", "Experten", "Expertinnen"), PEOPLE),
     (("Mitglieder", "Mitarbeitende", "Mitarbeiter", "Beschäftigte"), PEOPLE),
+    # staff is counted in posts as often as in people ("0,5 Stellen pro 50 Plätze")
+    (("Personal", "Fachkräfte"), ("Stellen", "Personalstellen", "Vollzeitstellen", *PEOPLE)),
 )

@@ -414,8 +414,8 @@ _YES_NO = re.compile(
     r"must|will|has|have|did|should)\b",
     _I,
 )
-# A sentence ends at "?" or "!", or at a full stop after a word before a capital — not after
-# "14.", "z. B." or an abbreviation ("Prof. Dr.", "bspw.", "sog.").
+# A sentence ends at "?" or "!", or at a full stop after a word — not after "14.", "z. B." or
+# an abbreviation ("Prof. Dr.", "bspw.", "sog.") —
 _ABBREVIATIONS = (
     "Prof", "Dipl", "bzw", "vgl", "ggf", "evtl", "inkl", "usw", "Hrsg", "zzgl", "etc", "bspw",
     "insb", "insbes", "bzgl", "sog", "max", "mind", "ehem", "incl", "resp", "gem", "lt", "ca",
@@ -423,11 +423,10 @@ _ABBREVIATIONS = (
 _SENTENCE_END = (
     r"(?<=[?!])\s+|(?<=[a-zäöüß]{3}\.)" + "".join(rf"(?<!\b{a}\.)" for a in _ABBREVIATIONS) + r"\s+"
 )
-_BOUNDARY = re.compile(_SENTENCE_END + r"(?=[A-ZÄÖÜ])")
-# ... and, in a question typed in lower case (its first letter so), before a lower-case word
-# too ("… muss aber nebenher arbeiten. gibts irgendwo …?"; the nouns the documents write are
-# capitalised before, kb/text/casing.py, the rest stays as typed)
-_LOWER_BOUNDARY = re.compile(_SENTENCE_END + r"(?=[^\W\d_])")
+# before a capital or a lower-case word: a question typed in lower case ("… muss aber
+# nebenher arbeiten. gibts irgendwo …?") has had the capitals of the documents' words and of its
+# first word restored (kb/text/casing.py), while the rest stays as typed
+_BOUNDARY = re.compile(_SENTENCE_END + r"(?=[^\W\d_])")
 
 
 def typed_in_lower_case(text: str) -> bool:
@@ -439,9 +438,7 @@ def typed_in_lower_case(text: str) -> bool:
 
 def focus(question: str) -> str:
     """The sentence that asks: the last one ending with '?', else the whole question."""
-    lower = question.lstrip()[:1].islower()
-    boundary = _LOWER_BOUNDARY if lower else _BOUNDARY
-    asked = [s.strip() for s in boundary.split(question) if s.strip().endswith("?")]
+    asked = [s.strip() for s in _BOUNDARY.split(question) if s.strip().endswith("?")]
     return asked[-1] if asked else question.strip()
 
 
@@ -618,6 +615,8 @@ _FREQUENCY_ASKED = re.compile(rf"\b({_HOW_OFTEN})\b", _I)
 # haben sich die Gruppen getroffen?", "How often did they meet?": "in 20 Fällen", "dreimal")
 _TALLY_ASKED = re.compile(
     r"\b(wie (oft|häufig)) (war|waren|wurde|wurden|hat|haben|hatte|hatten)\b"
+    # ... or how often someone takes part ("Wie oft ist die IHK in den Kerngruppen dabei?")
+    r"|\bwie (oft|häufig) (ist|sind)\b[^?]{0,80}\b(dabei|vertreten|beteiligt|Mitglied|Mitglieder)\b"
     r"|\bhow (often|frequently) (did|was|were|has|have|had)\b",
     _I,
 )

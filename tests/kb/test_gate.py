@@ -958,3 +958,37 @@ def test_a_purpose_in_a_supporting_quote_gives_no_reason_for_the_direct_answer(
         assert kb.gate.missing(question, qtype, own, pages, catalog).kind != "reason"
     finally:
         kb.close()
+
+
+def test_a_lower_case_word_of_the_question_names_no_one_whose_towns_are_missing(
+    tmp_path: Path,
+) -> None:
+    # "ebenfalls" is as rare in the documents as a name, but a lower-case word of a question
+    # typed with capitals names nothing: the towns quoted are those asked
+    (answer,) = _ask_one_page(
+        tmp_path,
+        "# Förderung\n\n## Innovationsfonds\n\n"
+        "Die Stadt Edorf will sich ebenfalls um Mittel aus dem Innovationsfonds bewerben, "
+        "wie es schon viele Kommunen im letzten Jahr getan haben.\n\n"
+        "## Sprachbrücke\n\n"
+        "Eine Zusage für das Modellprojekt Sprachbrücke haben schon die Kommunen Bielefeld, "
+        "Dortmund und Hamm bekommen.\n",
+        "Welche Kommunen haben ebenfalls eine Zusage für das Modellprojekt Sprachbrücke bekommen?",
+    )
+    assert not answer.uncertain, answer.answer
+    assert "Bielefeld, Dortmund und Hamm" in answer.answer
+
+
+def test_a_preamble_of_a_question_typed_in_lower_case_asks_no_number(tmp_path: Path) -> None:
+    # the capitals restored to "ich begleite …" begin it with one; the preamble's "10 jahren"
+    # is still no number the answer must give
+    (answer,) = _ask_one_page(
+        tmp_path,
+        "# Förderung\n\n"
+        "Ein Ausschluss von Maßnahmen der Arbeitsagentur gilt nur für Personen, deren Asylantrag "
+        "nach dem 31.08.2015 gestellt und abgelehnt worden ist.\n",
+        "ich begleite eine familie, seit über 10 jahren geduldet. kriegen die überhaupt "
+        "maßnahmen von der arbeitsagentur?",
+    )
+    assert not answer.uncertain, answer.answer
+    assert "31.08.2015" in answer.answer

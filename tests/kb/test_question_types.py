@@ -129,9 +129,12 @@ def test_a_preamble_does_not_decide_the_type() -> None:
     # nor is an abbreviation
     asked = "Unter welcher Nummer erreiche ich Prof. Dr. Reis bzw. Herrn Wende?"
     assert focus(asked) == asked
-    # a question typed in lower case ends its preamble with a full stop all the same
+    # a question typed in lower case ends its preamble with a full stop all the same, also
+    # when the capitals restored to it begin it with one
     typed = "hab hier einen Mann (22), muss nebenher arbeiten. gibts ein Modell wo beides geht?"
     assert focus(typed) == "gibts ein Modell wo beides geht?"
+    restored = "Ich Begleite eine Familie, seit 10 Jahren geduldet. kriegen die Maßnahmen?"
+    assert focus(restored) == "kriegen die Maßnahmen?"
     # ... but an abbreviation ends no sentence, in lower case or not
     for asked in (
         "Wie viele sog. unbegleitete Minderjährige leben in Hamm?",
@@ -234,6 +237,10 @@ def test_a_number_question_knows_when_it_asks_for_money_or_a_rate(
         ("How many experts took part in the workshop?", "Es kamen über 120 Menschen.", 1.0),
         ("How many experts took part in the workshop?", "Dabei waren 30 Fachleute.", 1.0),
         ("How many experts took part in the workshop?", "Vertreten waren 38 Zentren.", 0.6),
+        # staff is counted in posts or people
+        ("Mit wie viel Personal rechnet die Stadt?", "Es gibt 0,5 Stellen pro 50 Plätze.", 1.0),
+        ("Mit wie viel Personal rechnet die Stadt?", "Dort arbeiten 12 Personen.", 1.0),
+        ("Mit wie viel Personal rechnet die Stadt?", "Die Stadt hat 50 Plätze.", 0.6),
     ],
 )
 def test_the_number_that_counts_the_asked_noun_fits_best(
@@ -309,7 +316,12 @@ def test_how_often_asks_for_a_frequency() -> None:
     assert not classify("Wie viele Sitzungen gab es?").frequency
     # how often something was done: a frequency or a count of the times answers, no date nor
     # another number
-    for tally in ("Wie oft war die IHK vertreten?", "How often did the groups meet in 2019?"):
+    for tally in (
+        "Wie oft war die IHK vertreten?",
+        "How often did the groups meet in 2019?",
+        # how often someone takes part
+        "Wie oft ist die IHK in den Kerngruppen der Kommunen dabei?",
+    ):
         counted = classify(tally)
         assert counted.kind == AnswerType.NUMBER and counted.tally and counted.own_kind
         assert type_fit("Die IHK war in 20 Fällen vertreten.", counted, set(), analyze) == 1.0

@@ -294,3 +294,23 @@ def test_no_term_is_joined_from_what_is_no_separated_verb(text: str) -> None:
 def test_a_noun_or_an_adjective_is_not_taken_for_a_separated_verb(text: str) -> None:
     known = Counter({"teilnehmen": 2, "ausweitung": 1})
     assert GermanAnalyzer(known=known).rejoined(text) == []
+
+
+def test_an_unknown_hyphenated_whole_of_known_parts_is_no_query_term(
+    splitting: GermanAnalyzer,
+) -> None:
+    # "Kern-Bündnis" is no corpus word, its parts are: the whole matches no passage and would
+    # only count as a word the documents lack
+    terms = splitting.query_terms("Wie viele Kern-Bündnisse gibt es?")
+    assert splitting.stem("kernbündnisse") not in terms
+    assert {splitting.stem("kern"), splitting.stem("bündnisse")} <= set(terms)
+    # ... while a compound written as one word keeps its whole: it may be what is asked
+    assert splitting.stem("bündniskantine") in splitting.query_terms("Bündniskantine")
+    # a document's terms keep the whole: another document may write it
+    assert splitting.stem("kernbündnisse") in splitting.terms("Kern-Bündnisse")
+
+
+def test_an_apostrophe_s_inside_a_hyphenated_compound_keeps_it_one_word() -> None:
+    assert words("Gemeinsam-klappt's-Bündnisse") == ["gemeinsam-klappt-bündnisse"]
+    assert words("Gemeinsam-klappt’s-Bündnisse") == ["gemeinsam-klappt-bündnisse"]
+    assert words("Gemeinsam klappt's") == ["gemeinsam", "klappt", "s"]
