@@ -33,6 +33,7 @@ from kb.retrieval.catalog import Catalog, file_words
 from kb.retrieval.retriever import Retrieval
 from kb.text import layout
 from kb.text.holds import (
+    CARDINAL_WORDS,
     counted_terms,
     quantifies,
     relates_cause,
@@ -539,7 +540,34 @@ def _stated_apart(
         for sentence in sentence_texts(c.quote)
         if type_fit(sentence, qtype, counted, analyze) > 0
     ]
+    if counted and _counted_beside(asked, qtype, units, counted, analyze):
+        return False
     return not any(set(analyze(sentence)) & topic for sentence in stated)
+
+
+def _counted_beside(
+    asked: str,
+    qtype: QuestionType,
+    units: list[list[Citation]],
+    counted: set[str],
+    analyze: Terms,
+) -> bool:
+    """A figure on the direct answer's page that counts the asked noun itself ("Im Ergebnis
+    verblieben 14 Familien …" for "Mit wie vielen Familien arbeitet das Projekt nach der
+    Eingrenzung der Zielgruppe?"): of what is asked, though it shares no other word with the
+    question. Not one on another page (how many families a programme began with does not say
+    how many gained a right to stay), and not for a question that gives a figure of its own
+    ("Wie viele der zehn Kommunen …?": "auf 10 statt 5 Kommunen" restates and replaces it)."""
+    if re.search(rf"\d|\b({CARDINAL_WORDS})\b", asked, re.I):
+        return False
+    pages = {(c.doc_id, c.page) for c in units[0]}
+    return any(
+        type_fit(sentence, qtype, counted, analyze) == 1.0
+        for u in units[1:]
+        for c in u
+        if (c.doc_id, c.page) in pages
+        for sentence in sentence_texts(c.quote)
+    )
 
 
 _AUXILIARIES = "wurde wurden werden wird worden ist sind war waren hat haben hatte hatten"
@@ -647,8 +675,13 @@ def _unnamed_by(
     analyze = catalog.analyzer.terms
     names = catalog.name_terms() if is_english(question) else None
     # German capitalises names and nouns: a lower-case word ("ebenfalls", "angeknüpft") names
-    # nothing, unless the whole question is typed in lower case
+    # nothing, unless the whole question is typed in lower case or the documents write the word
+    # with a capital ("Institut gamma")
     cased = names is None and not typed_in_lower_case(question)
+    forms = catalog.casing().forms if cased else {}
+
+    def lower(word: str) -> bool:
+        return cased and word[0].islower() and not forms.get(word.lower(), word)[0].isupper()
 
     def name_words(text: str) -> dict[str, str]:
         # "Ansprechpartner" is what a "Kontakt:" line says in other words: it places no one
@@ -656,7 +689,7 @@ def _unnamed_by(
             t: w
             for w in re.findall(r"[\w-]{3,}", text)
             if not _CONTACT_ROLE.match(w)
-            and not (cased and w[0].islower())
+            and not lower(w)
             and (names is None or _english_name(text, w, analyze(w), names))
             for t in analyze(w)
             if catalog.names_rarely(t)

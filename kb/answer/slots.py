@@ -713,6 +713,12 @@ _TO_COME = re.compile(
     r"nächste[nmrs]?|will|is to|are to|planned|scheduled)\b",
     re.I,
 )
+# ... but not a plan made in the past: "wurde … geplant und durchgeführt"
+_PLANNED_BEFORE = re.compile(
+    r"\b(wurde|wurden|war|waren|hat|haben|hatte|hatten|was|were)\b[^.;!?]{0,100}?\b(geplant|"
+    r"planned)\b",
+    re.I,
+)
 # ... and one that has passed: "hat sich am 27.06.2019 … getroffen", "fand … statt", "bereits"
 _PAST_DATED = re.compile(
     r"\b(hat|haben|hatte|hatten)\b(?:[^.;!?]|\.(?=\d)){0,100}?\b(ge\w+(t|en)|\w+iert)\b|"
@@ -731,7 +737,7 @@ def next_missing(question: str, qtype: QuestionType, quote: str) -> bool:
         and _NEXT_ASKED.search(question) is not None
         and not _PAST_ASKED.search(question)
         and _PAST_DATED.search(quote) is not None
-        and not _TO_COME.search(quote)
+        and not _TO_COME.search(_PLANNED_BEFORE.sub(" ", quote))
     )
 
 

@@ -329,6 +329,9 @@ def _measured_after_clause(q: str) -> list[str]:
     return [noun.group(1)] if noun else []
 
 
+# the word after "wie viel", whatever its case: "wie viel geld …" keeps the lower case of a
+# word the documents do not use when the capitals of the others are restored (kb/text/casing.py)
+_HOW_MUCH_OF = re.compile(r"\bwie ?viel\s+(\w+)", _I)
 _RATE_NOUN = re.compile(
     r"(quote|anteil|prozentsatz|prozent|share|percentage|proportion)$|^(rate|raten|rates)$", _I
 )
@@ -750,6 +753,7 @@ def _classify(q: str) -> QuestionType:
             cost
             or any(_MONEY_NOUN.search(n) or _RATE_NOUN.search(n) for n in measured)
             or bool(counted and _MONEY_NOUN.search(counted))
+            or any(_MONEY_NOUN.search(w) for w in _HOW_MUCH_OF.findall(q))
         )
         return QuestionType(AnswerType.NUMBER, counted, amount=amount, cost=cost)
     if _DEFINITION.search(q) and not _CONTACT.search(q):  # "What is the address …?" asks a name

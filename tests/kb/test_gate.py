@@ -706,6 +706,30 @@ def test_a_figure_only_in_a_quote_about_something_else_does_not_answer() -> None
     assert not _stated_apart(asked, qtype, own, own[0][0].quote, own, counted, analyze)
 
 
+def test_a_figure_that_counts_the_asked_noun_in_the_next_quote_answers() -> None:
+    """ "Im Ergebnis verblieben 14 Familien" shares no word with the question but the counted
+    noun, and counts it: the figure is of what is asked."""
+    analyze = GermanAnalyzer().terms
+    asked = "Mit wie vielen Familien arbeitet das Projekt nach der Eingrenzung der Zielgruppe?"
+    qtype = classify(asked)
+    counted = counted_terms(qtype, analyze)
+    direct = "Das Projekt beschäftigt sich mit einer Zielgruppe: langjährig geduldeten Familien."
+    quotes = [
+        [Citation(n, "d", "d.pdf", "D", 3, q)]
+        for n, q in enumerate((direct, "Im Ergebnis verblieben 14 Familien."), 1)
+    ]
+    assert not _stated_apart(asked, qtype, quotes, direct, quotes[1:], counted, analyze)
+    # ... a figure of something else does not, nor one on another page (how many families a
+    # project began with does not say how many of them gained something)
+    for page, figure in ((3, "Im Ergebnis verblieben 14 Monate."), (9, "Es sind 14 Familien.")):
+        quotes[1] = [Citation(2, "d", "d.pdf", "D", page, figure)]
+        assert _stated_apart(asked, qtype, quotes, direct, quotes[1:], counted, analyze), figure
+    # ... nor the question's own figure restated
+    among = "Wie viele der zehn Familien des Projekts haben eine Zielgruppe?"
+    quotes[1] = [Citation(2, "d", "d.pdf", "D", 3, "Es wurden 10 Familien ausgewählt.")]
+    assert _stated_apart(among, classify(among), quotes, direct, quotes[1:], counted, analyze)
+
+
 def test_a_date_in_a_sentence_that_shares_only_a_verb_or_the_place_does_not_answer() -> None:
     """What the date would be of is named by the question's nouns; "wurde" is in every other
     sentence, and the place is what the quotes' document and the question share."""

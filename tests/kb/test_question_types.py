@@ -212,6 +212,8 @@ def test_a_number_question_knows_what_it_counts() -> None:
         ("Wie viele Referate gibt es im Amt?", False),  # "-rate" ends the word, not a rate
         ("Welche Kommunen erhalten wie viel Geld?", True),
         ("wie hoch ist die abbruchquote bei uns?", True),  # typed in lower case
+        # ... and its capitals restored but to a word the documents do not use
+        ("Wie viel geld können wir pro Projekt aus dem Fonds bekommen?", True),
         ("welcher anteil bekommt sgb ii?", True),
         ("wie hoch ist die zahl der teilnehmer?", False),
         ("Wie viele von den Kommunen machen mit?", False),
