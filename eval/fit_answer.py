@@ -4,17 +4,13 @@ For every answerable question of the ``tune`` split, each candidate sentence the
 quote is labelled by whether the quote it would start (the sentence with what joins it) holds
 every must_include fact (eval.metrics.mentions). A listwise logistic regression — the softmax
 over a question's candidates should put its mass on the labelled ones — with an L2 penalty
-gives one coefficient per feature (12) shared by all questions, and for each kind of question
-(scoring.ASKED_KINDS: a number or date, a name, a list or steps) 12 more that are added to
-them. Questions without a labelled candidate carry no information about the choice and are
-left out. The ``test`` split is never read; ``--probes`` adds the questions of
-eval/probes.jsonl (written for tuning, like the tune split).
+gives one coefficient per feature (12). Questions without a labelled candidate carry no
+information about the choice and are left out. The ``test`` split is never read.
 
-    python -m eval.fit_answer [--corpus ../shared/corpus] [--l2 0.03] [--folds 2] [--probes]
+    python -m eval.fit_answer [--corpus ../shared/corpus] [--l2 0.1] [--folds 2]
 
-prints the shared coefficients (as ``KB_ANSWER_WEIGHTS``) and those of each kind (as
-scoring.KIND_DIRECT) and, with ``--folds``, how often the best candidate's quote holds the
-facts on held-out folds, fitted vs. the hand-set score.
+prints the coefficients (as ``KB_ANSWER_WEIGHTS``) and, with ``--folds``, how often the
+best candidate's quote holds the facts on held-out folds, fitted vs. the hand-set score.
 
 The same sum also admits the supporting quotes (``Weights.support_margin``, on its scale):
 after a refit, choose that margin again on tune (the folds here judge only the first quote).
@@ -28,10 +24,10 @@ from pathlib import Path
 
 import numpy as np
 
-from eval.dataset import DEFAULT_PROBES, DEFAULT_QA, QAItem, load_items
+from eval.dataset import DEFAULT_QA, QAItem, load_items
 from eval.harness import config_settings, prepare_kb
 from eval.metrics import mentions
-from kb.answer.scoring import ASKED_KINDS, DIRECT_FEATURES, asked_kind
+from kb.answer.scoring import DIRECT_FEATURES
 from kb.knowledge_base import KnowledgeBase
 from kb.settings import Settings
 from kb.text.qtype import classify
@@ -45,13 +41,6 @@ class Choice:
     features: np.ndarray  # candidates × DIRECT_FEATURES
     holds: np.ndarray  # candidates, 0/1
     current: int  # the candidate the hand-set score ranks first (all direct_* weights 0)
-    asked: str = "other"  # the kind of question (scoring.asked_kind)
-
-    def design(self) -> np.ndarray:
-        """The features, then each kind's copy of them (zero but for the question's kind): a
-        row's sum with the coefficients is the shared ones' plus its kind's."""
-        own = [self.features * (self.asked == kind) for kind in ASKED_KINDS]
-        return np.hstack([self.features, *own])
 
 
 def choices(kb: KnowledgeBase, items: list[QAItem]) -> list[Choice]:
@@ -76,7 +65,6 @@ def choices(kb: KnowledgeBase, items: list[QAItem]) -> list[Choice]:
                 np.array([c.features.vector() for c in ranked], dtype=float),
                 np.array(holds, dtype=float),
                 0,  # quotable() is in the order of the hand-set score
-                asked_kind(qtype.kind),
             )
         )
     return out
@@ -89,7 +77,7 @@ def fit(data: list[Choice], l2: float, steps: int = 3000, rate: float = 0.05) ->
         raise SystemExit(
             "nothing to fit: no tune question has a candidate whose quote holds its facts"
         )
-    x = np.vstack([c.design() for c in usable])
+    x = np.vstack([c.features for c in usable])
     y = np.concatenate([c.holds for c in usable])
     sizes = [len(c.holds) for c in usable]
     starts = np.cumsum([0, *sizes[:-1]])
@@ -111,7 +99,7 @@ def fit(data: list[Choice], l2: float, steps: int = 3000, rate: float = 0.05) ->
 
 def holds_rate(data: list[Choice], w: np.ndarray | None) -> float:
     """Share of questions whose chosen candidate's quote holds the facts."""
-    picks = [c.current if w is None else int(np.argmax(c.design() @ w)) for c in data]
+    picks = [c.current if w is None else int(np.argmax(c.features @ w)) for c in data]
     return sum(float(c.holds[i]) for c, i in zip(data, picks, strict=True)) / max(len(data), 1)
 
 
@@ -122,13 +110,10 @@ def fold_of(item_id: str, folds: int) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=Path("../shared/corpus"))
-    parser.add_argument("--l2", type=float, default=0.03)
+    parser.add_argument("--l2", type=float, default=0.1)
     parser.add_argument("--folds", type=int, default=2)
-    parser.add_argument("--probes", action="store_true", help="fit on eval/probes.jsonl too")
     args = parser.parse_args()
     items = [i for i in load_items(DEFAULT_QA, "tune") if i.answerable]
-    if args.probes:
-        items += [i for i in load_items(DEFAULT_PROBES) if i.answerable]
     # the knowledge base `kb eval` builds (KB_DATA_DIR/eval/…, embeddings from the cache)
     kb, _ = prepare_kb(config_settings(Settings(), {}), args.corpus)
     try:
@@ -145,13 +130,9 @@ def main() -> None:
     w = fit(data, args.l2)
     fitted, hand = holds_rate(data, w), holds_rate(data, None)
     print(f"all: {fitted:.3f} fitted (in-sample), {hand:.3f} with the hand-set score")
-    n = len(DIRECT_FEATURES)
-    names = [f"direct_{name}" for name in DIRECT_FEATURES]
-    shared = {name: round(float(x), 3) for name, x in zip(names, w[:n], strict=True)}
-    print("KB_ANSWER_WEIGHTS=" + json.dumps(shared))
-    for i, kind in enumerate(ASKED_KINDS, 1):
-        own = tuple(round(float(x), 3) for x in w[i * n : (i + 1) * n])
-        print(f"KIND_DIRECT[{kind!r}] = {own}")
+    names = [f"direct_{n}" for n in DIRECT_FEATURES]
+    coefficients = {n: round(float(x), 3) for n, x in zip(names, w, strict=True)}
+    print("KB_ANSWER_WEIGHTS=" + json.dumps(coefficients))
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from kb.answer.overleaf import PageTurn, Part, begun_before, carried_over
-from kb.answer.scoring import Features, Weights, asked_kind, text_features
+from kb.answer.scoring import Features, Weights, text_features
 from kb.facets.places import Gazetteer
 from kb.models import Chunk, Citation, Hit
 from kb.retrieval.analyzer import is_english
@@ -211,7 +211,6 @@ class SentencePicker:
         if named is not None and named in places:
             named = None
         where = qtype.place and not places  # where_asked, with the places already found
-        asked = asked_kind(qtype.kind)
         out: list[Sentence] = []
         for i, (rank, hit, unit, terms) in enumerate(units):
             page = page_text[hit.chunk.id]
@@ -247,7 +246,6 @@ class SentencePicker:
                 prev_coverage=covers[i - 1] if before else 0.0,
                 next_coverage=covers[i + 1] if after else 0.0,
                 **text_features(unit.text),
-                asked=asked,
             )
             out.append(
                 Sentence(

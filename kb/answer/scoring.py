@@ -12,8 +12,6 @@ sentence after the one that names the topic.
 import re
 from dataclasses import dataclass, fields
 
-from kb.text.qtype import AnswerType
-
 _DIGIT = re.compile(r"\d")
 _SPEECH = re.compile(r"^[„“\"»]")  # someone's remark quoted in a report or a workshop record
 
@@ -22,29 +20,6 @@ DIRECT_FEATURES = (
     "coverage", "focus", "context", "similarity", "rank", "fits_type",
     "prev_coverage", "next_coverage", "length", "digits", "list_item", "speech",
 )  # fmt: skip
-
-# The kinds of question whose direct answer is chosen with coefficients of their own, added to
-# the shared ``direct_*`` ones: a number or a date ("figure"), a name, a list or steps ("items");
-# any other question takes the shared ones alone. For a number question the asked kind of fact
-# weighs more, for a list a list item does (fitted with the shared ones by eval/fit_answer.py
-# on the tune questions and the probes; docs/retrieval.md, twentieth round).
-ASKED_KINDS = ("figure", "name", "items")
-KIND_DIRECT: dict[str, tuple[float, ...]] = {
-    "figure": (0.0,) * len(DIRECT_FEATURES),
-    "name": (0.0,) * len(DIRECT_FEATURES),
-    "items": (0.0,) * len(DIRECT_FEATURES),
-}
-
-
-def asked_kind(kind: AnswerType | None) -> str:
-    """The kind of question whose coefficients (KIND_DIRECT) choose its direct answer."""
-    if kind in (AnswerType.NUMBER, AnswerType.DATE):
-        return "figure"
-    if kind == AnswerType.NAME:
-        return "name"
-    if kind in (AnswerType.LIST, AnswerType.PROCEDURE):
-        return "items"
-    return "other"
 
 
 @dataclass(frozen=True)
@@ -90,15 +65,9 @@ class Weights:
     direct_digits: float = 1.027
     direct_list_item: float = 1.080
     direct_speech: float = -1.689
-    # how much of a kind of question's own coefficients (KIND_DIRECT) is added: 0 turns them off
-    kind_share: float = 1.0
 
-    def direct(self, asked: str = "other") -> tuple[float, ...]:
-        shared = (getattr(self, f"direct_{name}") for name in DIRECT_FEATURES)
-        own = KIND_DIRECT.get(asked)
-        if own is None or not self.kind_share:
-            return tuple(shared)
-        return tuple(c + self.kind_share * k for c, k in zip(shared, own, strict=True))
+    def direct(self) -> tuple[float, ...]:
+        return tuple(getattr(self, f"direct_{name}") for name in DIRECT_FEATURES)
 
 
 @dataclass(frozen=True)
@@ -118,7 +87,6 @@ class Features:
     digits: float = 0.0  # 1 when it holds a digit
     list_item: float = 0.0  # 1 for a list item ("- …")
     speech: float = 0.0  # 1 when it opens with a quotation mark
-    asked: str = "other"  # the kind of question (asked_kind): whose coefficients weigh it
 
     def score(self, w: Weights) -> float:
         return (
@@ -136,7 +104,7 @@ class Features:
         return tuple(getattr(self, name) for name in DIRECT_FEATURES)
 
     def direct(self, w: Weights) -> float:
-        return sum(c * x for c, x in zip(w.direct(self.asked), self.vector(), strict=True))
+        return sum(c * x for c, x in zip(w.direct(), self.vector(), strict=True))
 
 
 def text_features(text: str) -> dict[str, float]:

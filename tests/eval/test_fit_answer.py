@@ -1,11 +1,9 @@
 """The fit of the direct answer's coefficients (eval/fit_answer.py), on made-up choices."""
 
-from dataclasses import replace
-
 import numpy as np
 
 from eval.fit_answer import Choice, fit, holds_rate
-from kb.answer.scoring import DIRECT_FEATURES, KIND_DIRECT, Features, Weights, text_features
+from kb.answer.scoring import DIRECT_FEATURES, Features, Weights, text_features
 
 N = len(DIRECT_FEATURES)
 
@@ -44,33 +42,3 @@ def test_the_shipped_coefficients_follow_the_feature_order() -> None:
     assert f.direct(w) == sum(c * x for c, x in zip(w.direct(), f.vector(), strict=True))
     zero = Weights(**{f"direct_{n}": 0.0 for n in DIRECT_FEATURES})
     assert f.direct(zero) == 0.0
-
-
-def test_each_kind_of_question_gets_coefficients_of_its_own() -> None:
-    """Number questions find their fact by feature 5 (the asked kind of fact), the others by
-    feature 6: the number questions' own coefficients weigh feature 5."""
-    rng = np.random.default_rng(4)
-    data = []
-    for q in range(120):
-        asked = "figure" if q % 2 else "other"
-        x = rng.random((8, N))
-        holds = np.zeros(8)
-        holds[int(np.argmax(x[:, 5 if asked == "figure" else 6]))] = 1.0
-        data.append(Choice(f"q{q}", x, holds, 0, asked))
-    w = fit(data, l2=0.03, steps=1500)
-    shared, figure = w[:N], w[N : 2 * N]
-    assert int(np.argmax(shared)) == 6 and int(np.argmax(figure)) == 5
-    assert holds_rate(data, w) > 0.8
-
-
-def test_a_kind_of_question_adds_its_coefficients_to_the_shared_ones() -> None:
-    w = Weights()
-    f = Features(0.5, 0.2, 0.0, 0.4, 0.9, 1.0, 0.0, **text_features("Es kamen 120 Menschen."))
-    for asked in ("figure", "name", "items"):
-        own = KIND_DIRECT[asked]
-        expected = sum((c + k) * x for c, k, x in zip(w.direct(), own, f.vector(), strict=True))
-        assert abs(replace(f, asked=asked).direct(w) - expected) < 1e-9
-    # any other question, or the kinds' coefficients turned off: the shared ones alone
-    assert f.direct(w) == sum(c * x for c, x in zip(w.direct(), f.vector(), strict=True))
-    off = Weights(kind_share=0.0)
-    assert replace(f, asked="figure").direct(off) == f.direct(off)
