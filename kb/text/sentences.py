@@ -27,7 +27,7 @@ _NEXT_START = re.compile(r"\s+[\"„“‚'(\[]?[A-ZÄÖÜ0-9§]")
 def _ends_sentence(text: str, dot: int, end: int) -> bool:
     """Is the punctuation run text[dot:end] a sentence end?"""
     if text[dot] != ".":
-        return True  # ! ? … end sentences
+        return not _in_quoted_title(text, dot, end)  # ! ? … end sentences
     if not _NEXT_START.match(text, end):
         return False
     token = _word_before(text, dot).lstrip("([„\"'")
@@ -41,6 +41,25 @@ def _ends_sentence(text: str, dot: int, end: int) -> bool:
     if "." in bare and len(bare) <= 8:
         return False  # "u.a", "z.B", "i.d.R", "e.V"
     return bare not in ABBREVIATIONS
+
+
+def _in_quoted_title(text: str, dot: int, end: int) -> bool:
+    """A "?" or "!" inside a German quotation whose closing mark follows on the line within
+    _TITLE_TAIL characters, with no other sentence end between: a title („Angekommen – und
+    nun? Integration von Geflüchteten vor Ort“), not the end of the sentence that names it.
+    Looked for at most _TITLE_TAIL back."""
+    line = max(text.rfind("\n", 0, dot) + 1, dot - _TITLE_TAIL)
+    before = text[line:dot]
+    if before.count("„") <= before.count("“"):
+        return False
+    after = text[end : end + _TITLE_TAIL]
+    close = after.find("“")
+    # ... with no other sentence end before it (a quoted remark of several sentences)
+    return close >= 0 and not _TITLE_BREAK.search(after, 0, close)
+
+
+_TITLE_TAIL = 80
+_TITLE_BREAK = re.compile(r"[\n„.!?…]")
 
 
 def _word_before(text: str, end: int) -> str:

@@ -3,7 +3,7 @@ from its start at every period). Kept as the oracle the linear one must agree wi
 
 import re
 
-from kb.text.sentences import ABBREVIATIONS, _trimmed
+from kb.text.sentences import ABBREVIATIONS, _in_quoted_title, _trimmed
 
 _BOUNDARY = re.compile(r"[.!?…]+[\"“”’')\]]*(?=\s)")
 _NEXT_START = re.compile(r"\s+[\"„“‚'(\[]?[A-ZÄÖÜ0-9§]")
@@ -15,7 +15,7 @@ _TOKEN_BEFORE = re.compile(r"(\S+)\Z")
 
 def _ends_sentence(text: str, dot: int, end: int) -> bool:
     if text[dot] != ".":
-        return True
+        return not _in_quoted_title(text, dot, end)  # a title's "?" is no end (added since)
     if not _NEXT_START.match(text, end):
         return False
     m = _TOKEN_BEFORE.search(text, 0, dot)

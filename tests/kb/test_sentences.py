@@ -7,7 +7,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from kb.models import ParsedDocument
-from kb.text.sentences import split_sentences
+from kb.text.sentences import sentence_texts, split_sentences
 
 
 def sentences(text: str) -> list[str]:
@@ -121,3 +121,20 @@ def test_the_linear_splitter_agrees_on_odd_punctuation(text: str) -> None:
     from sentences_reference import reference_split
 
     assert split_sentences(text) == reference_split(text)
+
+
+def test_a_question_mark_in_a_quoted_title_ends_no_sentence() -> None:
+    title = (
+        "- „Angekommen – und nun? Integration von Geflüchteten vor Ort“ (Bertelsmann Stiftung; "
+        "Krefeld, Kreis Düren),"
+    )
+    assert sentence_texts(title) == [title]
+    # ... but a quoted question that closes, and a quoted remark of several sentences, do
+    assert sentence_texts("Er fragte: „Wie geht es weiter?“ Dann ging er.") == [
+        "Er fragte: „Wie geht es weiter?“",
+        "Dann ging er.",
+    ]
+    assert sentence_texts("„Was tun? Wir wissen es nicht.“") == [
+        "„Was tun?",
+        "Wir wissen es nicht.“",
+    ]
