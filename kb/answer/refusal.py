@@ -533,6 +533,8 @@ def _stated_apart(
     whole = _whole_terms(asked, analyze) - counted
     topic = (whole - places - set(analyze(_AUXILIARIES))) or subject
     # ... and of each quote, the sentences that hold a figure or date
+    if counted and _counted_beside(asked, qtype, units, counted, analyze):
+        return False
     stated = [
         sentence
         for u in others
@@ -540,9 +542,14 @@ def _stated_apart(
         for sentence in sentence_texts(c.quote)
         if type_fit(sentence, qtype, counted, analyze) > 0
     ]
-    if counted and _counted_beside(asked, qtype, units, counted, analyze):
-        return False
     return not any(set(analyze(sentence)) & topic for sentence in stated)
+
+
+# a figure of the question's own, not a year or a date ("Wie viele Familien wurden 2019
+# betreut?", "… am 13.03.2019?")
+_OWN_FIGURE = re.compile(
+    rf"(?<![\d.,])(?!(?:19|20)\d\d(?!\d))\d+(?!\d|\.\d\d?\.)|\b({CARDINAL_WORDS})\b", re.I
+)
 
 
 def _counted_beside(
@@ -558,7 +565,7 @@ def _counted_beside(
     question. Not one on another page (how many families a programme began with does not say
     how many gained a right to stay), and not for a question that gives a figure of its own
     ("Wie viele der zehn Kommunen …?": "auf 10 statt 5 Kommunen" restates and replaces it)."""
-    if re.search(rf"\d|\b({CARDINAL_WORDS})\b", asked, re.I):
+    if _OWN_FIGURE.search(asked):
         return False
     pages = {(c.doc_id, c.page) for c in units[0]}
     return any(
@@ -632,6 +639,8 @@ def _contact_unscoped(
 
 
 _CONTACT_ROLE = re.compile(r"(ansprechp|kontakt|contact)", re.I)
+# an article, or a preposition with one, right before a word: it is a noun or a name ("beim ies")
+_NOUN_AFTER = re.compile(r"\b(der|die|das|dem|den|des|beim|vom|zum|zur|am|im|ins)\s+\Z", re.I)
 
 
 def _english_name(question: str, word: str, terms: list[str], names: frozenset[str]) -> bool:
@@ -674,24 +683,30 @@ def _unnamed_by(
     citations (and there are some)."""
     analyze = catalog.analyzer.terms
     names = catalog.name_terms() if is_english(question) else None
-    # German capitalises names and nouns: a lower-case word ("ebenfalls", "angeknüpft") names
-    # nothing, unless the whole question is typed in lower case or the documents write the word
-    # with a capital ("Institut gamma")
+    # German capitalises names and nouns: a word of a German question in lower case
+    # ("ebenfalls", "angeknüpft", "fand") names nothing, unless the documents write it with a
+    # capital (the asker typed "Institut gamma" for their "Institut Gamma") or an article
+    # makes it a noun ("beim ies", the institute's name written small). A question typed all in
+    # lower case reaches here with the capitals of the documents' words restored
+    # (kb/text/casing.py); one that still has none is read as typed, every word.
     cased = names is None and not typed_in_lower_case(question)
     forms = catalog.casing().forms if cased else {}
 
-    def lower(word: str) -> bool:
-        return cased and word[0].islower() and not forms.get(word.lower(), word)[0].isupper()
+    def lower(text: str, m: re.Match[str]) -> bool:
+        word = m.group()
+        if not cased or not word[0].islower() or forms.get(word.lower(), word)[0].isupper():
+            return False
+        return not _NOUN_AFTER.search(text, max(0, m.start() - 8), m.start())
 
     def name_words(text: str) -> dict[str, str]:
         # "Ansprechpartner" is what a "Kontakt:" line says in other words: it places no one
         return {
-            t: w
-            for w in re.findall(r"[\w-]{3,}", text)
-            if not _CONTACT_ROLE.match(w)
-            and not lower(w)
-            and (names is None or _english_name(text, w, analyze(w), names))
-            for t in analyze(w)
+            t: m.group()
+            for m in re.finditer(r"[\w-]{3,}", text)
+            if not _CONTACT_ROLE.match(m.group())
+            and not lower(text, m)
+            and (names is None or _english_name(text, m.group(), analyze(m.group()), names))
+            for t in analyze(m.group())
             if catalog.names_rarely(t)
         }
 

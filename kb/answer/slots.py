@@ -713,10 +713,10 @@ _TO_COME = re.compile(
     r"nächste[nmrs]?|will|is to|are to|planned|scheduled)\b",
     re.I,
 )
-# ... but not a plan made in the past: "wurde … geplant und durchgeführt"
+# ... but not the participle of a plan carried out, in the passive of the past: "wurde am
+# 12.04.2019 … geplant und durchgeführt" ("hat die nächste Sitzung … geplant" may be to come)
 _PLANNED_BEFORE = re.compile(
-    r"\b(wurde|wurden|war|waren|hat|haben|hatte|hatten|was|were)\b[^.;!?]{0,100}?\b(geplant|"
-    r"planned)\b",
+    r"\b(?:wurde|wurden|war|waren|was|were)\b(?:[^.;!?]|\.(?=\d)){0,100}?\b(geplant|planned)\b",
     re.I,
 )
 # ... and one that has passed: "hat sich am 27.06.2019 … getroffen", "fand … statt", "bereits"
@@ -737,8 +737,13 @@ def next_missing(question: str, qtype: QuestionType, quote: str) -> bool:
         and _NEXT_ASKED.search(question) is not None
         and not _PAST_ASKED.search(question)
         and _PAST_DATED.search(quote) is not None
-        and not _TO_COME.search(_PLANNED_BEFORE.sub(" ", quote))
+        and not _TO_COME.search(_without_past_plans(quote))
     )
+
+
+def _without_past_plans(quote: str) -> str:
+    """The quote with the participle of each plan carried out blanked (_PLANNED_BEFORE)."""
+    return _PLANNED_BEFORE.sub(lambda m: m.group()[: m.start(1) - m.start()], quote)
 
 
 def type_missing(qtype: QuestionType, fits: float) -> bool:

@@ -19,7 +19,8 @@ _GENDER = re.compile(
     r"(?<=[a-zäöüß])(?:[/*:_]-?(?:inn/?en|in/?ne/?n|innen|in)\b|\(innen\)|\(in\)|Innen\b)"
 )
 _WORD = re.compile(r"[a-zäöüß0-9]+(?:-[a-zäöüß0-9]+)*")
-# An "'s" inside a hyphenated compound ("Gemeinsam-klappt's-Bündnisse"): the compound goes on
+# An "'s" before a hyphen ("Gemeinsam-klappt's-Bündnisse", "klappt's-Bündnis"): the word goes on
+# as one hyphenated compound
 _APOSTROPHE_S = re.compile(r"(?<=[a-zäöüß])['’]s-(?=[a-zäöüß0-9])")
 # A compound cut short ("Hauptschul- oder mittleren Schulabschlusses"), and the words, up to
 # three, among which the compound that completes it stands

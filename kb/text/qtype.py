@@ -11,6 +11,8 @@ from dataclasses import dataclass, replace
 from enum import Enum
 from itertools import takewhile
 
+from kb.text.sentences import ABBREVIATIONS
+
 Terms = Callable[[str], list[str]]  # the analyzer: text → index terms
 
 
@@ -417,19 +419,27 @@ _YES_NO = re.compile(
     r"must|will|has|have|did|should)\b",
     _I,
 )
-# A sentence ends at "?" or "!", or at a full stop after a word — not after "14.", "z. B." or
-# an abbreviation ("Prof. Dr.", "bspw.", "sog.") —
-_ABBREVIATIONS = (
-    "Prof", "Dipl", "bzw", "vgl", "ggf", "evtl", "inkl", "usw", "Hrsg", "zzgl", "etc", "bspw",
-    "insb", "insbes", "bzgl", "sog", "max", "mind", "ehem", "incl", "resp", "gem", "lt", "ca",
-)  # fmt: skip
-_SENTENCE_END = (
-    r"(?<=[?!])\s+|(?<=[a-zäöüß]{3}\.)" + "".join(rf"(?<!\b{a}\.)" for a in _ABBREVIATIONS) + r"\s+"
+# A sentence of a question ends at "?" or "!", or at a full stop after a word of three letters
+# or more — not after "14.", "z. B." or an abbreviation ("Prof. Dr.", "bspw.", "ggü.": those of
+# the sentence splitter and a few more a question uses). The next word may be in lower case: a
+# question typed so ("… muss aber nebenher arbeiten. gibts irgendwo …?") has had the capitals of
+# the documents' words and of its first word restored (kb/text/casing.py), the rest not.
+_QUESTION_ABBREVIATIONS = ABBREVIATIONS | frozenset(
+    "incl resp ggfs zzt jan feb febr aug sept okt nov dez".split()
 )
-# before a capital or a lower-case word: a question typed in lower case ("… muss aber
-# nebenher arbeiten. gibts irgendwo …?") has had the capitals of the documents' words and of its
-# first word restored (kb/text/casing.py), while the rest stays as typed
-_BOUNDARY = re.compile(_SENTENCE_END + r"(?=[^\W\d_])")
+_SENTENCE_END = re.compile(r"(?<=[?!])\s+|(?<=[a-zäöüß]{3}\.)\s+(?=[^\W\d_])")
+
+
+def _question_sentences(question: str) -> list[str]:
+    out, start = [], 0
+    for m in _SENTENCE_END.finditer(question):
+        if question[m.start() - 1] == ".":
+            before = question[max(start, m.start() - 30) : m.start() - 1].split()
+            if before and before[-1].lstrip("([„\"'").lower() in _QUESTION_ABBREVIATIONS:
+                continue
+        out.append(question[start : m.start()])
+        start = m.end()
+    return [*out, question[start:]]
 
 
 def typed_in_lower_case(text: str) -> bool:
@@ -441,7 +451,7 @@ def typed_in_lower_case(text: str) -> bool:
 
 def focus(question: str) -> str:
     """The sentence that asks: the last one ending with '?', else the whole question."""
-    asked = [s.strip() for s in _BOUNDARY.split(question) if s.strip().endswith("?")]
+    asked = [s.strip() for s in _question_sentences(question) if s.strip().endswith("?")]
     return asked[-1] if asked else question.strip()
 
 
@@ -618,8 +628,9 @@ _FREQUENCY_ASKED = re.compile(rf"\b({_HOW_OFTEN})\b", _I)
 # haben sich die Gruppen getroffen?", "How often did they meet?": "in 20 Fällen", "dreimal")
 _TALLY_ASKED = re.compile(
     r"\b(wie (oft|häufig)) (war|waren|wurde|wurden|hat|haben|hatte|hatten)\b"
-    # ... or how often someone takes part ("Wie oft ist die IHK in den Kerngruppen dabei?")
-    r"|\bwie (oft|häufig) (ist|sind)\b[^?]{0,80}\b(dabei|vertreten|beteiligt|Mitglied|Mitglieder)\b"
+    # ... or how often someone takes part ("Wie oft ist die IHK in den Kerngruppen dabei?"),
+    # in the same clause
+    r"|\bwie (oft|häufig) (ist|sind)\b[^?,;]{0,80}\b(dabei|vertreten|beteiligt)\b"
     r"|\bhow (often|frequently) (did|was|were|has|have|had)\b",
     _I,
 )

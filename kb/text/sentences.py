@@ -48,8 +48,10 @@ def _in_quoted_title(text: str, dot: int, end: int) -> bool:
     _TITLE_TAIL characters, with no other sentence end between: a title („Angekommen – und
     nun? Integration von Geflüchteten vor Ort“), not the end of the sentence that names it.
     Looked for at most _TITLE_TAIL back."""
-    line = max(text.rfind("\n", 0, dot) + 1, dot - _TITLE_TAIL)
-    before = text[line:dot]
+    if "“" in text[dot:end]:
+        return False  # "?“": the quotation closes with it
+    begin = max(0, dot - _TITLE_TAIL)
+    before = text[max(begin, text.rfind("\n", begin, dot) + 1) : dot]
     if before.count("„") <= before.count("“"):
         return False
     after = text[end : end + _TITLE_TAIL]

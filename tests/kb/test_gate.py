@@ -719,6 +719,8 @@ def test_a_figure_that_counts_the_asked_noun_in_the_next_quote_answers() -> None
         for n, q in enumerate((direct, "Im Ergebnis verblieben 14 Familien."), 1)
     ]
     assert not _stated_apart(asked, qtype, quotes, direct, quotes[1:], counted, analyze)
+    dated = "Mit wie vielen Familien arbeitete das Projekt 2019 nach der Eingrenzung?"  # a year
+    assert not _stated_apart(dated, classify(dated), quotes, direct, quotes[1:], counted, analyze)
     # ... a figure of something else does not, nor one on another page (how many families a
     # project began with does not say how many of them gained something)
     for page, figure in ((3, "Im Ergebnis verblieben 14 Monate."), (9, "Es sind 14 Familien.")):

@@ -135,6 +135,13 @@ def test_a_preamble_does_not_decide_the_type() -> None:
     assert focus(typed) == "gibts ein Modell wo beides geht?"
     restored = "Ich Begleite eine Familie, seit 10 Jahren geduldet. kriegen die Maßnahmen?"
     assert focus(restored) == "kriegen die Maßnahmen?"
+    # ... while an abbreviation before a lower-case word ends nothing
+    for asked in (
+        "Wie viele Familien werden ggü. dem Vorjahr betreut?",
+        "Welche Kosten sind einschl. der Miete förderfähig?",
+        "Was geschah im Sept. letzten Jahres?",
+    ):
+        assert focus(asked) == asked
     # ... but an abbreviation ends no sentence, in lower case or not
     for asked in (
         "Wie viele sog. unbegleitete Minderjährige leben in Hamm?",

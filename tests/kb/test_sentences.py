@@ -134,6 +134,11 @@ def test_a_question_mark_in_a_quoted_title_ends_no_sentence() -> None:
         "Er fragte: „Wie geht es weiter?“",
         "Dann ging er.",
     ]
+    # ... also when an English quotation mark follows
+    assert sentence_texts("Er fragte: „Wie geht es weiter?“ Sie sagte “nein”.") == [
+        "Er fragte: „Wie geht es weiter?“",
+        "Sie sagte “nein”.",
+    ]
     assert sentence_texts("„Was tun? Wir wissen es nicht.“") == [
         "„Was tun?",
         "Wir wissen es nicht.“",

@@ -557,8 +557,14 @@ def test_the_next_date_asked_needs_one_still_to_come() -> None:
     assert slots.next_missing(question, asked, past)
     assert slots.next_missing(question, asked, "Die Sitzung fand am 27.06.2019 statt.")
     # planned before, and held: no plan to come
-    done = "Der Workshop im April 2019 wurde gemeinsam mit der LaKI geplant und durchgeführt."
-    assert slots.next_missing(question, asked, done)
+    for done in (
+        "Der Workshop im April 2019 wurde gemeinsam mit der LaKI geplant und durchgeführt.",
+        "Der Workshop wurde am 12.04.2019 mit der LaKI geplant und durchgeführt.",
+    ):
+        assert slots.next_missing(question, asked, done), done
+    # ... but a plan made for what is to come is one
+    coming = "Die Kerngruppe hat die nächste Sitzung für den 12.11.2019 geplant."
+    assert not slots.next_missing(question, asked, coming)
     for coming in (
         "Die nächste Sitzung ist für den 12.11.2019 geplant.",
         "Die Kerngruppe wird sich am 12.11.2019 wieder treffen.",
