@@ -81,6 +81,9 @@ def test_an_english_counted_noun_brings_in_the_german_nouns_for_it() -> None:
         ("Who provides the process facilitation for the municipalities?", "Prozessbegleitung"),
         ("Which immigration office handles the cases?", "Ausländerbehörde"),
         ("What does the interim report say about language courses?", "Sprachkurs"),
+        ("What share of cities in NRW are taking part?", "Anteil"),
+        ("What share of cities in NRW are taking part?", "Städte"),
+        ("What share of cities in NRW are taking part?", "beteiligt"),
     ],
 )
 def test_an_english_question_brings_in_the_german_words_of_its_field(
