@@ -151,10 +151,17 @@ class RefusalGate:
             # it asks ("Does the Haus der Integration have a canteen?")
             own = set(catalog.analyzer.terms(_own_words(question).replace("-", " ")))
             known = [t for t in known if t in own]
-            if (
-                len(known) >= 2
-                and best_passage_coverage(retrieval.hits, known, catalog, named=True)
+            words = [known]
+            if is_english(question):
+                # ... or, for an English one, those with its words of the field in the
+                # documents' German ("kick-off event" → Auftaktveranstaltung; everyday.py)
+                field = [t for t in retrieval.everyday if catalog.bm25.document_frequency(t)]
+                words.append(known + field)
+            if any(
+                len(held) >= 2
+                and best_passage_coverage(retrieval.hits, held, catalog, named=True)
                 >= self.floor_coverage
+                for held in words
             ):
                 conf = self.threshold
         return conf, conf >= self.threshold

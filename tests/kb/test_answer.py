@@ -129,6 +129,16 @@ def test_an_english_question_whose_passage_holds_its_document_words_is_not_refus
     assert not answer.refused and "27.06.2019" in answer.answer, answer.answer
 
 
+def test_an_english_question_whose_passage_holds_its_words_of_the_field_is_not_refused(
+    ask: Ask,
+) -> None:
+    """Its cosine alone would refuse it, and it names nothing the documents name; the best
+    passage holds the German words of its field ("alliances" → Bündnisse, "summer" is no such
+    word, "2019"), so it is hedged with what was found."""
+    answer = ask("How many local alliances existed across North Rhine-Westphalia in summer 2019?")
+    assert not answer.refused and "58" in answer.answer, answer.answer
+
+
 def test_a_question_whose_asked_thing_the_documents_lack_is_not_lifted_to_an_answer(
     ask: Ask,
 ) -> None:
