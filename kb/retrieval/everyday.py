@@ -58,7 +58,10 @@ _EVERYDAY: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"\bÜbersetzer\w*|\bübersetz(t|en)\b|\btranslat(e|ors?|ion)\b|\binterpreters?\b",
             "Dolmetscher Sprachmittler Sprachmittlung",
         ),
-        # school
+        # school and learning
+        (r"\bMathe\b", "Mathematik"),
+        (r"\bNachhilfe\w*", "Förderunterricht Lernförderung Kurse"),
+        (r"\bW-?LAN\b|\bWi-?Fi\b", "Internet Internetversorgung"),
         (
             # not "noch nicht in die Schule" (too young, or no place yet)
             r"\bschwänz\w*|\b(kaum|(?<!noch\s)nicht|selten|nie)\s+(mehr\s+|noch\s+)?"

@@ -35,6 +35,9 @@ from kb.retrieval.everyday import everyday_words
         ("Welche Hochschule macht die Prozessbegleitung?", "University"),
         ("Which university evaluates the initiative?", "Universität"),
         ("Welche Uni ist in der Lenkungsgruppe vertreten?", "Hochschule"),
+        ("Gibt es Geld für Mathe-Nachhilfe?", "Mathematik"),
+        ("Gibt es Geld für Mathe-Nachhilfe?", "Förderunterricht"),
+        ("Die Jungs im Container haben kaum WLAN.", "Internet"),
     ],
 )
 def test_an_everyday_word_brings_in_the_written_one(question: str, written: str) -> None:
