@@ -235,7 +235,7 @@ class GermanAnalyzer:
         for word in words(text):
             if "-" not in word:
                 continue
-            found = self._word_terms.get(word) or self._word(word)
+            found = self._terms_of_word(word)
             if (
                 len(found) > 2
                 and found[0] not in self._corpus_stems
@@ -249,20 +249,25 @@ class GermanAnalyzer:
         its hyphen parts and of their compound parts, in order (the last is the head); then
         those of separable verbs (``rejoined``) unless ``rejoin`` is False."""
         out: list[str] = []
-        cache = self._word_terms
         for word in words(text):
-            found = cache.get(word)
-            if found is None:
-                found = self._word(word)
-                if len(cache) >= _CACHED_WORDS:
-                    cache.clear()
-                cache[word] = found
-            out.extend(found)
+            out.extend(self._terms_of_word(word))
         if "- " in text:
             out.extend(self._completed(text))
         if rejoin:
             out.extend(self.rejoined(text))
         return out
+
+    def _terms_of_word(self, word: str) -> tuple[str, ...]:
+        """``_word``'s terms of one word, from the cache (a word's terms depend on the word
+        alone and this analyzer's lexicon)."""
+        cache = self._word_terms
+        found = cache.get(word)
+        if found is None:
+            found = self._word(word)
+            if len(cache) >= _CACHED_WORDS:
+                cache.clear()
+            cache[word] = found
+        return found
 
     def rejoined(self, text: str) -> list[str]:
         """The terms of separable verbs whose particle ends the clause ("Wer lädt zu den
