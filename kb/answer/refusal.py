@@ -343,6 +343,7 @@ def _kind_missing(
         # the question's own figures do not answer it ("… across the 53 local authorities"),
         # but "alle 53 Kommunen" answers "Wie viele der 53 Kommunen …?" (slots.part_missing)
         quotes = slots.without_numbers_of(asked, quotes, but_all=slots.asks_part(asked))
+        quotes = slots.without_group_totals(asked, quotes)
     fits = type_fit(quotes, qtype, counted, analyze)
     # how often something was done, in a table's row under a header that counts the times
     if qtype.tally and _table_counts_times(asked, extract, pages, frames, analyze):

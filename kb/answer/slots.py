@@ -509,6 +509,25 @@ _PART_OF = re.compile(
 )
 
 
+# ... or of a group the question names without a figure ("Wie viele der Münsteraner
+# Projektfamilien haben … bekommen?"): the group's own number, given with a definite article or
+# "alle" ("den 14 Projektfamilien", "alle 53 Kommunen"), is its whole, not the part asked for
+_PART_OF_GROUP = re.compile(r"\b(wie viele|how many)\s+(der|von den|unter den|of the)\s+\D", re.I)
+_GROUP_TOTAL = re.compile(
+    rf"\b(der|die|den|des|dem|alle|allen|sämtliche[nr]?|the|all)\s+"
+    rf"(\d{{1,3}}(?:\.\d{{3}})+|\d+|{CARDINAL_WORDS})\b(?![.,]\d)",
+    re.I,
+)
+
+
+def without_group_totals(question: str, text: str) -> str:
+    """``text`` with a group's whole blanked out ("den 14 Projektfamilien" → "den …
+    Projektfamilien") when the question asks how many of a group it names without a figure."""
+    if not _PART_OF_GROUP.search(question):
+        return text
+    return _GROUP_TOTAL.sub(lambda m: f"{m.group(1)} …", text)
+
+
 def asks_part(question: str) -> bool:
     """Does the question ask for a part of its own figure ("Wie viele der 128 …?")?"""
     return _PART_OF.search(question) is not None

@@ -358,6 +358,7 @@ def gives_cause(text: str) -> bool:
 _MONEY_ASKED = frozenset(
     "geld mittel budget betrag summe kosten money funding funds".split() + list(MONEY_SLANG)
 )
+_MONEY_HEADS = ("geld", "gelder", "mittel", "budget", "betrag", "summe", "kosten")
 _MONEY = re.compile(r"\d[\d.,]*\s*(Mio\.?|Millionen|Mrd\.?|Milliarden|Tsd\.?|Euro|EUR|€)|€\s*\d")
 
 
@@ -429,7 +430,10 @@ def counted_terms(qtype: QuestionType, terms: Terms) -> set[str]:
     for kind, counted_in in _COUNTED_ALIKE:
         if head & whole_terms(kind, terms):
             head |= whole_terms(counted_in, terms)
-    return head | ({word} if word in _MONEY_ASKED else set())
+    # a sum of money asked by a compound ("Wie viel Landesgeld …?", "Fördermittel") is met by an
+    # amount as "Geld" is
+    money = word in _MONEY_ASKED or word.endswith(_MONEY_HEADS)
+    return head | ({word} if word in _MONEY_ASKED else {"geld"} if money else set())
 
 
 def whole_terms(words: Iterable[str], terms: Terms) -> set[str]:
@@ -441,7 +445,8 @@ def whole_terms(words: Iterable[str], terms: Terms) -> set[str]:
 # Nouns that count the same things (towns; people), and nouns whose count is given in people
 # (English counted nouns: qtype.ENGLISH_COUNTED)
 _COUNTED_ALIKE: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
-    (TOWNS, TOWNS),
+    # (a programme's towns are its sites too: "an vier Standorten")
+    (TOWNS, (*TOWNS, "Standorte")),
     (PEOPLE, PEOPLE),
     (("Teilnehmende", "Teilnehmer"), PEOPLE),
     (("Fachleute", "Experten", "Expertinnen"), PEOPLE),

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from enum import Enum
 from itertools import takewhile
 
+from kb.facets.places import Gazetteer
 from kb.text.sentences import ABBREVIATIONS
 
 Terms = Callable[[str], list[str]]  # the analyzer: text → index terms
@@ -213,7 +214,11 @@ _AGED = r"(?:\d+\s*(?:-\s*bis|bis|und|oder|–|-)\s*)?\d+-?jährige\w*"
 _COUNTED_DE_NOUN = re.compile(
     rf"\b(?i:wie ?viele?n?)\s+(?:(?:{_WHEN_WORDS}\s+)*(?:{_AGED}|[a-zäöüß-]+)\s+){{0,3}}"
     rf"(?:{_WHEN_WORDS}\s+)*"
-    rf"(?!{_WHEN_WORDS}\s)([A-ZÄÖÜ](?:[\w-]|['’]s-){{2,}})"
+    # a residents' adjective before the noun ("wie viele Essener Abgänger", "Münsteraner
+    # Familien"): uninflected, in -er, with a noun after it (_counted keeps it when it names
+    # no place: "wie viele Kinder Deutschkurse besuchen")
+    rf"(?:(?P<resident>[A-ZÄÖÜ][a-zäöüß]+er)\s+(?=[A-ZÄÖÜ][a-zäöüß]))?"
+    rf"(?!{_WHEN_WORDS}\s)(?P<noun>[A-ZÄÖÜ](?:[\w-]|['’]s-){{2,}})"
 )
 # ... in a question typed in lower case, the word before one of these verbs, after at most two
 # words, not an adverb ("wie viele aussteller waren …?", "wie viele junge leute kamen?";
@@ -733,6 +738,15 @@ _ENDS_NOUN_PHRASE = frozenset(
 )
 
 
+def _counted(m: re.Match[str]) -> str:
+    """The counted noun _COUNTED_DE_NOUN found, or the word in -er it took for a residents'
+    adjective when that names no place."""
+    resident = m.group("resident")
+    if resident and not Gazetteer.load().mentions(resident):
+        return resident
+    return m.group("noun")
+
+
 def _english_counted(q: str, m: re.Match[str]) -> str:
     """The counted noun after "how many": a noun of ENGLISH_COUNTED among its first three
     words, after the adjectives and modifiers it may come with ("how many young refugees"),
@@ -751,10 +765,12 @@ def _classify(q: str) -> QuestionType:
     if _asks_date(q):
         return QuestionType(AnswerType.DATE)
     if _NUMBER.search(q):
-        m = _COUNTED_DE_NOUN.search(q) or _COUNTED_EN_MONEY.search(q)
-        m = m or _COUNTED_DE_LOWER.search(q)
+        m = _COUNTED_DE_NOUN.search(q)
+        counted = _counted(m) if m else None
+        m = m or _COUNTED_EN_MONEY.search(q) or _COUNTED_DE_LOWER.search(q)
         english = None if m else _COUNTED_EN.search(q)
-        counted = m.group(1) if m else _english_counted(q, english) if english else None
+        if counted is None:
+            counted = m.group(1) if m else _english_counted(q, english) if english else None
         measured = [g for found in _MEASURED.finditer(q) for g in found.groups() if g]
         measured += _measured_after_clause(q)
         if typed_in_lower_case(q):  # no noun stands out

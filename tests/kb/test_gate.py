@@ -236,6 +236,21 @@ def test_a_contact_detail_of_another_institute_is_hedged(contacts_kb: KnowledgeB
     assert "Für „Beta“ nennen sie die gefragte Angabe nicht." in answer.answer
 
 
+def test_the_whole_of_a_group_does_not_say_how_many_of_it(tmp_path: Path) -> None:
+    """"Wie viele der Projektfamilien …?" asks a part: "den 14 Projektfamilien" is the whole
+    group, and only a count of those who did what is asked answers."""
+    page = (
+        "# Fallmanagement\n\nDen 14 Projektfamilien wird ein begleitendes Fallmanagement "
+        "angeboten. Es soll ihnen den Weg zu einem dauerhaften Bleiberecht ebnen.\n"
+    )
+    told = page + "\nBisher haben 3 Projektfamilien ein dauerhaftes Bleiberecht bekommen.\n"
+    question = "Wie viele der Projektfamilien haben ein dauerhaftes Bleiberecht bekommen?"
+    whole, part = _ask_each_page(tmp_path, [page, told], question)
+    assert whole.uncertain, whole.answer
+    assert not part.uncertain, part.answer
+    assert "3 Projektfamilien" in part.answer
+
+
 def test_a_verb_of_a_contact_question_names_no_one(tmp_path: Path) -> None:
     """Only a capitalised word can name the asked person or body in German: "melden" is a rare
     word of the page, not an institute whose number is missing."""

@@ -190,6 +190,44 @@ def test_a_number_question_knows_what_it_counts() -> None:
     assert type_fit("Es gab 58 Bündnisse.", named, counted_terms(named, terms), terms) == 1.0
 
 
+def test_a_residents_adjective_is_not_what_is_counted() -> None:
+    # "Essener", "Münsteraner": the place's adjective before the noun; the noun is counted
+    for question, counted in (
+        ("Wie viele Essener Abgänger wurden einbezogen?", "Abgänger"),
+        ("Wie viele der Münsteraner Projektfamilien bleiben?", "Projektfamilien"),
+        ("Wie viele Kölner Schulen machen mit?", "Schulen"),
+        # a word in -er that names no place is the noun itself
+        ("Wie viele Kinder Deutschkurse besuchen, weiß ich nicht. Wie viele Teilnehmer Ende "
+         "2019 gab es?", "Teilnehmer"),
+        ("Wie viele Mitglieder Gremien leiten?", "Mitglieder"),
+    ):
+        assert classify(question).counted == counted, question
+    vocab = Counter({"schul": 50, "abgänger": 20, "verfahren": 10})
+    terms = GermanAnalyzer(CompoundSplitter(vocab), vocab).terms
+    q = classify("Wie viele Essener Abgänger wurden einbezogen?")
+    said = "Das Verfahren wurde für 128 Schulabgängerinnen und Schulabgänger erprobt."
+    assert type_fit(said, q, counted_terms(q, terms), terms) == 1.0
+
+
+def test_a_sum_asked_by_a_compound_is_met_by_an_amount() -> None:
+    terms = GermanAnalyzer().terms
+    for question in ("Wie viel Landesgeld gibt es insgesamt?", "Wie viele Fördermittel gibt es?"):
+        q = classify(question)
+        said = "Dafür stehen 50 Millionen Euro zur Verfügung."
+        assert type_fit(said, q, counted_terms(q, terms), terms) == 1.0, question
+        assert type_fit("Es gibt 50 Projekte.", q, counted_terms(q, terms), terms) < 1.0
+
+
+def test_a_programmes_sites_count_its_towns() -> None:
+    terms = GermanAnalyzer().terms
+    q = classify("In wie vielen Kommunen begleitet das Institut die Umsetzung?")
+    said = "Das Institut hat die Begleitung an vier Standorten übernommen."
+    assert type_fit(said, q, counted_terms(q, terms), terms) == 1.0
+    # sites are counted as sites, not as people
+    q = classify("Wie viele Menschen wurden begleitet?")
+    assert type_fit(said, q, counted_terms(q, terms), terms) < 1.0
+
+
 @pytest.mark.parametrize(
     ("question", "amount"),
     [
