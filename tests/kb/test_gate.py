@@ -237,7 +237,7 @@ def test_a_contact_detail_of_another_institute_is_hedged(contacts_kb: KnowledgeB
 
 
 def test_the_whole_of_a_group_does_not_say_how_many_of_it(tmp_path: Path) -> None:
-    """"Wie viele der Projektfamilien …?" asks a part: "den 14 Projektfamilien" is the whole
+    """ "Wie viele der Projektfamilien …?" asks a part: "den 14 Projektfamilien" is the whole
     group, and only a count of those who did what is asked answers."""
     page = (
         "# Fallmanagement\n\nDen 14 Projektfamilien wird ein begleitendes Fallmanagement "

@@ -197,8 +197,8 @@ def test_a_residents_adjective_is_not_what_is_counted() -> None:
         ("Wie viele der Münsteraner Projektfamilien bleiben?", "Projektfamilien"),
         ("Wie viele Kölner Schulen machen mit?", "Schulen"),
         # a word in -er that names no place is the noun itself
-        ("Wie viele Kinder Deutschkurse besuchen, weiß ich nicht. Wie viele Teilnehmer Ende "
-         "2019 gab es?", "Teilnehmer"),
+        ("Wie viele Kinder Deutschkurse besuchen?", "Kinder"),
+        ("Wie viele Teilnehmer Ende 2019 gab es?", "Teilnehmer"),
         ("Wie viele Mitglieder Gremien leiten?", "Mitglieder"),
     ):
         assert classify(question).counted == counted, question
