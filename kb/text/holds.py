@@ -397,8 +397,16 @@ def _counts(text: str, counted: set[str], terms: Terms) -> bool:
     return any(
         _names_counted(text, m.end(), counted, terms)
         for m in _WORD.finditer(text)
-        if _HAS_NUMBER.search(m.group()) and not _AGE_OR_LENGTH.match(text, m.start())
+        if _HAS_NUMBER.search(m.group())
+        and not _AGE_OR_LENGTH.match(text, m.start())
+        and not _NO_COUNT.search(m.group())
     )
+
+
+# Numbers that count nothing: a section's number ("Zu 3.2: Stellenpool Kulturmittler/-innen",
+# "Aktivität 4.4"; German writes a fraction with a comma, a thousand as "1.500"), a date
+# ("12.04.2019"), a file or school year's number ("Vorlage V/0588/2018", "2017/18")
+_NO_COUNT = re.compile(r"\d\.\d{1,2}(?!\d)|\d/|/\d")
 
 
 # "27-jährigen Menschen", "18 bis 27-jährige Menschen", "18-27 jährigen Geflüchteten",

@@ -959,3 +959,18 @@ def test_members_and_staff_are_counted_as_people() -> None:
         q = classify(question)
         said = "Die Gruppe sollte etwa 10 Personen nicht überschreiten."
         assert type_fit(said, q, counted_terms(q, terms), terms) == 1.0, question
+
+
+def test_a_section_date_or_file_number_counts_nothing() -> None:
+    terms = GermanAnalyzer().terms
+    q = classify("Wie viele Kulturmittler hat die Stadt eingestellt?")
+    counted = counted_terms(q, terms)
+    for said in (
+        "Zu 3.2: Stellenpool Kulturmittler aufbauen",
+        "Die Vorlage V/0588/2018 Kulturmittler beschreibt den Pool.",
+        "Seit dem 12.04.2019 Kulturmittler im Einsatz.",
+        "Im Schuljahr 2017/18 Kulturmittler eingesetzt.",
+    ):
+        assert type_fit(said, q, counted, terms) < 1.0, said
+    for said in ("Es wurden 1.500 Kulturmittler eingestellt.", "Zu 3.2: 12 Kulturmittler"):
+        assert type_fit(said, q, counted, terms) == 1.0, said
