@@ -85,6 +85,12 @@ _HAS_FREQUENCY = re.compile(
 # An age: "27 Jahre alt", "18- bis 27-Jährige", "unter 25 Jahren", "bis zum 18. Lebensjahr",
 # "volljährig", "aged 18", "under the age of 25". Not a length ("die 3-jährige Ausbildung", "seit
 # über 20 Jahren", "bis zu 10 Jahren") nor a count ("over 50 municipalities").
+# A time of day: "um 10 Uhr", "9:30 Uhr", "10.00–12.00 Uhr", "14 h", "at 10 am", "10:30 pm"
+_HAS_TIME = re.compile(
+    r"\b\d{1,2}([.:]\d{2})?\s*(Uhr\b|h\b)|\b\d{1,2}([.:]\d{2})?\s*[ap]\.?m\.?(?!\w)"
+    r"|\b\d{1,2}:\d{2}\b",
+    re.I,
+)
 _HAS_AGE = re.compile(
     r"(?-i:\b\d{1,2}[-–](\s(bis|und|oder)\s\d{1,2}[-–])?Jährig\w*)|"
     r"\b\d{1,2}[-–]\s(bis|und)\s\d{1,2}[-–]jährig\w*|\b\d{1,2}\.\s?Lebensjahr\w*|"
@@ -262,6 +268,7 @@ def type_fit(
         (qtype.frequency, _HAS_FREQUENCY),
         (qtype.age, _HAS_AGE),
         (qtype.languages, _HAS_LANGUAGE),
+        (qtype.clock, _HAS_TIME),
     ):  # QuestionType.own_kind: that kind or nothing
         if asked:
             return 1.0 if given.search(text) else 0.0

@@ -70,6 +70,9 @@ class QuestionType:
     # an age is asked ("Wie alt …?", "Bis zu welchem Alter …?", "Up to what age …?"): an age
     # ("27 Jahre alt", "18- bis 27-Jährige", "unter 25 Jahren") answers it, another number not
     age: bool = False
+    # a time of day is asked ("Um wie viel Uhr …?", "Zu welcher Uhrzeit …?", "What time …?"):
+    # a time ("um 10 Uhr", "9:30 Uhr", "10.00–12.00 Uhr") answers it, a date alone does not
+    clock: bool = False
     # languages are asked ("Welche Sprachen …?", "In welcher Sprache …?", "Which languages
     # …?"): a language named ("Arabisch", "Farsi", "in der Muttersprache") answers it
     languages: bool = False
@@ -92,7 +95,7 @@ class QuestionType:
         """A frequency, an age or languages is asked: only that kind of fact answers it (see
         holds.type_fit), not a date, a count of something or other items; how often something
         was done (``tally``) is answered by a count of the times too."""
-        return self.frequency or self.age or self.languages
+        return self.frequency or self.age or self.languages or self.clock
 
 
 _I = re.I
@@ -654,6 +657,11 @@ _LANGUAGES_ASKED = re.compile(
     r"(?!\s+(courses?|classes|skills?|requirements?|levels?|support|tests?)\b)",
     _I,
 )
+_CLOCK_ASKED = re.compile(
+    r"\bum\s+wie\s*viel\s+uhr\b|\b(welche[rn]?|die)\s+uhrzeit\b|\bab\s+wie\s*viel\s+uhr\b"
+    r"|\b(what|which)\s+time\b|\bat\s+what\s+hour\b",
+    _I,
+)
 _AGE_ASKED = re.compile(rf"\b({_HOW_OLD})\b", _I)
 
 
@@ -697,6 +705,7 @@ def classify(question: str) -> QuestionType:
         ),
         tally=frequency and bool(_TALLY_ASKED.search(q)),
         age=kind.kind == AnswerType.NUMBER and bool(_AGE_ASKED.search(q)),
+        clock=kind.kind in (AnswerType.NUMBER, AnswerType.DATE) and bool(_CLOCK_ASKED.search(q)),
         languages=kind.kind not in (AnswerType.DATE, AnswerType.NUMBER)
         and bool(_LANGUAGES_ASKED.search(q)),
         contact=(

@@ -251,6 +251,19 @@ def test_the_whole_of_a_group_does_not_say_how_many_of_it(tmp_path: Path) -> Non
     assert "3 Projektfamilien" in part.answer
 
 
+def test_a_date_does_not_say_at_what_time(tmp_path: Path) -> None:
+    page = (
+        "# Berufsbörse\n\nDie jährliche Berufsbörse für Neuzugewanderte findet am 14. November "
+        "2018 in der Volkshochschule statt. Erwartet werden mehr als 500 Gäste.\n"
+    )
+    timed = page.replace("2018 in", "2018 ab 10 Uhr in")
+    question = "Um wie viel Uhr beginnt die Berufsbörse in der Volkshochschule?"
+    dated, told = _ask_each_page(tmp_path, [page, timed], question)
+    assert dated.uncertain and not dated.refused, dated.answer
+    assert not told.uncertain, told.answer
+    assert "10 Uhr" in told.answer
+
+
 def test_a_verb_of_a_contact_question_names_no_one(tmp_path: Path) -> None:
     """Only a capitalised word can name the asked person or body in German: "melden" is a rare
     word of the page, not an institute whose number is missing."""

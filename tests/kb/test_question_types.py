@@ -974,3 +974,19 @@ def test_a_section_date_or_file_number_counts_nothing() -> None:
         assert type_fit(said, q, counted, terms) < 1.0, said
     for said in ("Es wurden 1.500 Kulturmittler eingestellt.", "Zu 3.2: 12 Kulturmittler"):
         assert type_fit(said, q, counted, terms) == 1.0, said
+
+
+def test_a_time_of_day_asked_is_answered_by_a_time_only() -> None:
+    terms = GermanAnalyzer().terms
+    for question in (
+        "wann genau, also um wie viel uhr, geht die berufsbörse los?",
+        "Zu welcher Uhrzeit beginnt das Treffen?",
+        "What time does the fair open?",
+    ):
+        q = classify(question)
+        assert q.clock and q.own_kind, question
+        for said in ("Die Börse beginnt um 10 Uhr.", "Einlass ist ab 9:30.", "It opens at 10 am."):
+            assert type_fit(said, q, counted_terms(q, terms), terms) == 1.0, (question, said)
+        said = "Die Börse findet am 14. November 2018 statt."
+        assert type_fit(said, q, counted_terms(q, terms), terms) == 0.0, question
+    assert not classify("Wann findet die Börse statt?").clock
