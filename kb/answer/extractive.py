@@ -714,8 +714,14 @@ class SentencePicker:
             end = self._extend_list(page, nxt[1], always=False)
         else:  # ... in the same paragraph or the next
             after = nxt or _first_sentence_after_break(page, end)
-            if after is not None and _LISTS_MEMBERS.match(page[after[0] : after[1]]):
-                end = after[1] if after[1] - end <= self.weights.lean_chars else end
+            if (
+                after is not None
+                and _LISTS_MEMBERS.match(page[after[0] : after[1]])
+                and after[1] - end <= self.weights.lean_chars
+            ):
+                # ... with the items it leads into when it names none itself ("Dazu gehören"
+                # and then "- die Nutzung …")
+                end = self._extend_list(page, after[1])
         if page.endswith(":", 0, end):  # introduces no list of items
             end = self._block_after(page, end)
         return end

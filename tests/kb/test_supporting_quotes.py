@@ -71,3 +71,18 @@ def test_supporting_quotes_follow_the_direct_sum_within_its_margin() -> None:
     spans = [(best, best.start, best.end)]
     chosen = picker._supports(best, spans, ranked, {"initiative": 1.0}, 0.0, 3, pages, analyze)
     assert [c for c, _, _ in chosen] == [near]
+
+
+def test_a_list_quote_comes_with_the_items_a_next_dazu_gehoeren_leads_into() -> None:
+    page = (
+        "Inhaltlich sollten einige zentrale Merkmale der Initiative verstärkt vermittelt "
+        "werden. Dazu gehören\n- die Nutzung lokaler Ressourcen,\n- die Öffnung des "
+        "Regelsystems.\nEin neuer Abschnitt beginnt hier."
+    )
+    end = page.index(" Dazu")
+    joined = SentencePicker()._introduced(page, end)
+    assert page[:joined].endswith("Öffnung des Regelsystems."), page[:joined]
+    # a next sentence that names the members itself ends with them
+    named = "Sie brauchen Hilfen. Dazu gehören Leitfäden und Muster.\n- ein Punkt\n"
+    joined = SentencePicker()._introduced(named, named.index(" Dazu"))
+    assert named[:joined].endswith("Muster."), named[:joined]
