@@ -289,6 +289,7 @@ class RefusalGate:
             if not unscoped:
                 said = " ".join(c.quote for unit in stating for c in unit)
                 unscoped = slots.years_contradicted(asked, said)
+                unscoped = unscoped or slots.months_contradicted(asked, said)
             if not unscoped and self.check_places:
                 states = _states(asked, qtype, counted, analyze)
                 context = "\n".join(
@@ -297,6 +298,11 @@ class RefusalGate:
                 context += "\n" + frames
                 context += _lead_places({c.doc_id for unit in stating for c in unit}, catalog)
                 unscoped = slots.unscoped(asked, context, _places_and_countries)
+            if unscoped:
+                return slots.Missing(tuple(unscoped), "scope")
+        elif qtype.place:  # "In welcher Stadt fand … im September 2018 statt?"
+            said = " ".join(c.quote for unit in stating for c in unit)
+            unscoped = slots.months_contradicted(asked, said)
             if unscoped:
                 return slots.Missing(tuple(unscoped), "scope")
         return slots.Missing()

@@ -451,6 +451,46 @@ def years_contradicted(question: str, quote: str) -> list[str]:
     return [y for y in dict.fromkeys(m.group() for m in _YEAR.finditer(question)) if y not in named]
 
 
+# The month of a year a question asks about ("im September 2018", "am 11. September 2018"; not
+# "bis August 2019", "seit Mai 2019": a deadline or a start covers other months), and the months
+# a quote dates in a year ("27.11.2018", "im November 2018")
+_MONTH_NAMES = (
+    "januar februar märz april mai juni juli august september oktober november dezember".split()
+)
+_ASKED_MONTH = re.compile(
+    rf"\b(?:im|am\s+\d{{1,2}}\.?|vom\s+\d{{1,2}}\.?|in|on|on\s+\d{{1,2}})\s+"
+    rf"({MONTHS})\s+((?:19|20)\d\d)\b",
+    re.I,
+)
+_DATED_MONTH = re.compile(
+    rf"(?<![\d.])\d{{1,2}}\.(\d{{1,2}})\.((?:19|20)\d\d)\b|\b({MONTHS})\s+((?:19|20)\d\d)\b",
+    re.I,
+)
+_ENGLISH_MONTHS = {"january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7,
+                   "october": 10, "december": 12}  # fmt: skip
+
+
+def _month_number(name: str) -> int:
+    name = name.lower()
+    return _ENGLISH_MONTHS.get(name) or _MONTH_NAMES.index(name) + 1
+
+
+def months_contradicted(question: str, quote: str) -> list[str]:
+    """The month and year the question asks about ("im September 2018") when the quote dates
+    only other months of that year ("27.11.2018"): the event it speaks of is another one."""
+    missing = []
+    for m in _ASKED_MONTH.finditer(question):
+        month, year = _month_number(m.group(1)), m.group(2)
+        dated = {
+            (int(d.group(1)), d.group(2)) if d.group(1) else (_month_number(d.group(3)), d.group(4))
+            for d in _DATED_MONTH.finditer(quote)
+        }
+        in_year = {mo for mo, y in dated if y == year}
+        if in_year and month not in in_year:
+            missing.append(f"{m.group(1)} {year}")
+    return missing
+
+
 # Words many place names share ("Bad Salzuflen", "Bad Oeynhausen"; "Mülheim an der Ruhr",
 # "Ennepe-Ruhr-Kreis"): alone they name no one place.
 _GENERIC_NAME_WORDS = frozenset(

@@ -264,6 +264,22 @@ def test_a_date_does_not_say_at_what_time(tmp_path: Path) -> None:
     assert "10 Uhr" in told.answer
 
 
+def test_a_place_of_an_event_in_another_month_is_hedged(tmp_path: Path) -> None:
+    page = (
+        "# Auftakt\n\nDie Auftaktveranstaltung für die Geschäftsführenden Stellen fand am "
+        "27.11.2018 in Essen statt. Eingeladen hatte das Ministerium.\n"
+    )
+    other, same = _ask_one_page(
+        tmp_path,
+        page,
+        "In welcher Stadt fand die Auftaktveranstaltung im September 2018 statt?",
+        "In welcher Stadt fand die Auftaktveranstaltung im November 2018 statt?",
+    )
+    assert other.uncertain and not other.refused, other.answer
+    assert "September 2018" in other.answer
+    assert not same.uncertain, same.answer
+
+
 def test_a_verb_of_a_contact_question_names_no_one(tmp_path: Path) -> None:
     """Only a capitalised word can name the asked person or body in German: "melden" is a rare
     word of the page, not an institute whose number is missing."""

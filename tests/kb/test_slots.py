@@ -748,6 +748,18 @@ def test_a_year_the_quote_names_scopes_it_whatever_the_title_says() -> None:
     assert slots.years_contradicted(asked, "Gezählt wurden 335 Personen Ende 2016.") == ["2018"]
 
 
+def test_a_quote_dated_in_another_month_of_the_asked_year_contradicts_it() -> None:
+    asked = "In welcher Stadt fand die Auftaktveranstaltung im September 2018 statt?"
+    assert slots.months_contradicted(asked, "(27.11.2018 in Essen)") == ["September 2018"]
+    assert slots.months_contradicted(asked, "im November 2018 in Essen") == ["September 2018"]
+    assert slots.months_contradicted(asked, "am 11.09.2018 in Essen") == []
+    assert slots.months_contradicted(asked, "Sie fand in Essen statt.") == []  # undated
+    assert slots.months_contradicted(asked, "am 27.11.2019 in Essen") == []  # another year
+    # a deadline or a start covers other months
+    assert slots.months_contradicted("Was lag bis August 2019 vor?", "im Mai 2019") == []
+    assert slots.months_contradicted("What happened in May 2019?", "am 03.04.2019") == ["May 2019"]
+
+
 def test_a_kind_spoken_of_only_as_one_of_its_kind_is_not_the_one_asked_for() -> None:
     question = "Nach welchem Schlüssel verteilt das Land die Mittel auf die Kreise?"
     unsaid = "Die Verteilung der Fördermittel wird anhand eines Schlüssels erfolgen."
