@@ -463,6 +463,9 @@ _COUNTED_ALIKE: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     # (a programme's towns are its sites too: "an vier Standorten")
     (TOWNS, (*TOWNS, "Standorte")),
     (PEOPLE, PEOPLE),
+    # young people are counted by what they do or leave ("128 Schulabgängerinnen und
+    # Schulabgänger" for "Für wie viele Jugendliche …?"; not "Schüler", whose term is "Schule"'s)
+    (("Jugendliche", *PEOPLE), ("Jugendliche", "Schulabgänger", "Auszubildende", "Azubis")),
     (("Teilnehmende", "Teilnehmer"), PEOPLE),
     (("Fachleute", "Experten", "Expertinnen"), PEOPLE),
     (("Mitglieder", "Mitarbeitende", "Mitarbeiter", "Beschäftigte"), PEOPLE),

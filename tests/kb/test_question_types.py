@@ -990,3 +990,18 @@ def test_a_time_of_day_asked_is_answered_by_a_time_only() -> None:
         said = "Die Börse findet am 14. November 2018 statt."
         assert type_fit(said, q, counted_terms(q, terms), terms) == 0.0, question
     assert not classify("Wann findet die Börse statt?").clock
+
+
+def test_young_people_are_counted_by_what_they_do_or_leave() -> None:
+    vocab = Counter({"schul": 50, "abgänger": 20, "jugendliche": 30})
+    terms = GermanAnalyzer(CompoundSplitter(vocab), vocab).terms
+    said = "Das Verfahren wird für 128 Schulabgängerinnen und Schulabgänger erprobt."
+    for question in (
+        "Für wie viele Jugendliche wurde das Verfahren erprobt?",
+        "Um wie viele junge Leute kümmert sich das Verfahren?",
+    ):
+        q = classify(question)
+        assert type_fit(said, q, counted_terms(q, terms), terms) == 1.0, question
+    # ... but schools are no pupils
+    q = classify("Wie viele Jugendliche machen mit?")
+    assert type_fit("Es machen 45 Schulen mit.", q, counted_terms(q, terms), terms) < 1.0
