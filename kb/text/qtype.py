@@ -638,7 +638,7 @@ _TALLY_ASKED = re.compile(
     r"\b(wie (oft|häufig)) (war|waren|wurde|wurden|hat|haben|hatte|hatten)\b"
     # ... or how often someone takes part ("Wie oft ist die IHK in den Kerngruppen dabei?"),
     # in the same clause
-    r"|\bwie (oft|häufig) (ist|sind)\b[^?,;]{0,80}\b(dabei|vertreten|beteiligt)\b"
+    r"|\bwie (oft|häufig) (ist|sind)\b[^?,;]{0,120}\b(dabei|vertreten|beteiligt)\b"
     r"|\bhow (often|frequently) (did|was|were|has|have|had)\b",
     _I,
 )

@@ -368,6 +368,9 @@ def test_how_often_asks_for_a_frequency() -> None:
         "How often did the groups meet in 2019?",
         # how often someone takes part
         "Wie oft ist die IHK in den Kerngruppen der Kommunen dabei?",
+        # ... however far the verb stands from it
+        "Wie häufig ist die Industrie- und Handelskammer laut Auswertung der Arbeitshilfen in "
+        "den Bündnis-Kerngruppen vertreten?",
     ):
         counted = classify(tally)
         assert counted.kind == AnswerType.NUMBER and counted.tally and counted.own_kind
