@@ -311,7 +311,7 @@ class SentencePicker:
         best = max(named or ranked, key=lambda c: c.features.direct(self.weights))
         analyze = catalog.analyzer.terms
         if qtype.kind in (AnswerType.DATE, AnswerType.NUMBER):
-            best = _placed(best, ranked, question, analyze, self.weights)
+            best = _placed(best, ranked, question, analyze, self.weights, catalog.document_place)
         ranked = [best, *(c for c in ranked if c is not best)]
         weights = term_weights(retrieval.query_terms + retrieval.everyday, catalog)
         page = page_text[best.chunk.id]
@@ -977,16 +977,28 @@ def _placed(
     question: str,
     analyze: Callable[[str], list[str]],
     weights: Weights,
+    place_of: Callable[[str], str | None],
 ) -> Sentence:
     """For a date or number asked of a place ("Wann war der Workshop in Bielefeld?"): when the
     chosen sentence names none of the asked places, the best one that names one, holds the
     asked kind of fact and another word of the question ("… Workshops (03.04.2019 in
     Duisburg, 09.04.2019 in Bielefeld)"), if it scores at least ``placed_share`` as well; a
-    date without the place says nothing of it."""
+    date without the place says nothing of it. A sentence of a document about the place
+    (``place_of`` its id, Catalog.document_place) names it too."""
     asking = focus(question)  # not where the asker lives ("Ich arbeite in Bielefeld. Wann …?")
     places = _asked_places(asking, analyze)
     top = best.features.direct(weights)
-    if not places or top <= 0 or any(p <= best.terms for p in places):
+    leads: dict[str, set[str]] = {}
+
+    def names(c: Sentence, place: set[str]) -> bool:
+        if place <= c.terms:
+            return True
+        if c.chunk.doc_id not in leads:
+            about = place_of(c.chunk.doc_id)
+            leads[c.chunk.doc_id] = set(analyze(about)) if about else set()
+        return bool(leads[c.chunk.doc_id]) and place <= leads[c.chunk.doc_id]
+
+    if not places or top <= 0 or any(names(best, p) for p in places):
         return best
     # ... and that holds a word of what is asked besides the place (the workshop, not any
     # date of the town)
@@ -995,7 +1007,7 @@ def _placed(
         c
         for c in ranked
         if c.features.fits_type >= 1.0
-        and any(p <= c.terms for p in places)
+        and any(names(c, p) for p in places)
         and asked & c.terms
         and c.features.direct(weights) >= weights.placed_share * top
     ]

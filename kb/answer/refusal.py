@@ -18,7 +18,6 @@ years and places).
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from typing import Literal
 
 from kb.answer import ordinals, roles, slots
@@ -757,18 +756,12 @@ def _names_a_document(catalog: Catalog) -> Callable[[str], bool]:
 
 
 def _lead_places(doc_ids: set[str], catalog: Catalog) -> str:
-    """The place of each document whose lead names one place only, a line each: a document
-    about one place names it there ("… zu dem die G.I.B. nach Bochum eingeladen hatte"), and
-    all of it is about it. A lead that names two places tells nothing of the rest."""
-    leads = [_lead_place(catalog.lead(d)) for d in sorted(doc_ids)]
-    return "".join(f"\n{place}" for place in leads if place)
-
-
-@lru_cache(maxsize=1024)
-def _lead_place(lead: str) -> str | None:
-    """The one place a lead names; None when it names none or several."""
-    names = {p.name for p in _places_and_countries(lead)}
-    return next(iter(names)) if len(names) == 1 else None
+    """The place of each document about one place (Catalog.document_place), a line each: a
+    document about one place names it in its lead ("… zu dem die G.I.B. nach Bochum eingeladen
+    hatte") or its file name, and all of it is about it. A lead that names two places tells
+    nothing of the rest."""
+    places = [catalog.document_place(d) for d in sorted(doc_ids)]
+    return "".join(f"\n{place}" for place in places if place)
 
 
 def _places_and_countries(text: str) -> list[slots.Named]:

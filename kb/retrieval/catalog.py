@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from kb.facets.countries import Countries
 from kb.facets.places import TYPED_CUE, Gazetteer
 from kb.models import Chunk
 from kb.retrieval.analysis import Analyzer, DocAnalysis, document_vocabulary
@@ -56,6 +57,8 @@ class DocPart:
         )
 
 
+# A document's lead is its first passages up to this many characters (Catalog.lead)
+LEAD_CHARS = 300
 RARE_NAME_SHARE = 0.1  # a name is in at most this share of the passages (Catalog.names_rarely)
 
 
@@ -111,6 +114,8 @@ class Catalog:
     _document_names: dict[str, frozenset[str]] | None = field(default=None, repr=False)
     _name_terms: frozenset[str] | None = field(default=None, repr=False)
     _firsts: dict[str, Chunk] | None = field(default=None, repr=False)
+    _leads: dict[str, str] | None = field(default=None, repr=False)
+    _places: dict[str, str | None] | None = field(default=None, repr=False)
     _casing: Casing | None = field(default=None, repr=False)
 
     def tags_of(self, chunk: Chunk) -> Tags:
@@ -175,10 +180,34 @@ class Catalog:
         return self._document_names
 
     def lead(self, doc_id: str) -> str:
-        """The text of a document's first passage (its lead: where a report or a workshop
-        record says what and where it is about)."""
-        first = self.first_chunks().get(doc_id)
-        return first.text if first is not None else ""
+        """The text of a document's first passages, at least LEAD_CHARS of it (its lead: where a
+        report or a workshop record says what and where it is about; a council paper's title,
+        file number and heading are passages of their own), once per snapshot."""
+        if self._leads is None:
+            texts: dict[str, list[str]] = {}
+            for c in sorted(self.chunks, key=lambda c: c.position):
+                parts = texts.setdefault(c.doc_id, [])
+                if sum(map(len, parts)) < LEAD_CHARS:
+                    parts.append(c.text)
+            self._leads = {d: "\n".join(parts) for d, parts in texts.items()}
+        return self._leads.get(doc_id, "")
+
+    def document_place(self, doc_id: str) -> str | None:
+        """The one town, district or country a document is about: the one its lead names, else,
+        when the lead names none, the one its file name names ("rhein-kreis-neuss-2019.docx");
+        None when they name none or several. Once per snapshot."""
+        if self._places is None:
+            places, countries = Gazetteer.load(), Countries.load()
+            found: dict[str, str | None] = {}
+            for d, first in self.first_chunks().items():
+                lead = self.lead(d)
+                named = {p.name for p in [*places.find(lead), *countries.find(lead)]}
+                if not named:
+                    words = " ".join(w.capitalize() for w in file_words(first.file_name).split())
+                    named = {p.name for p in places.find(words)}
+                found[d] = named.pop() if len(named) == 1 else None
+            self._places = found
+        return self._places.get(doc_id)
 
     def first_chunks(self) -> dict[str, Chunk]:
         """Doc id → the document's first passage, in the order the documents first appear;

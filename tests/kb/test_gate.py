@@ -356,6 +356,27 @@ def test_the_place_a_document_is_about_is_named_in_its_lead(tmp_path: Path) -> N
     assert elsewhere.uncertain and "„Bielefeld“" in elsewhere.answer, elsewhere.answer
 
 
+def test_the_place_a_document_is_about_is_named_in_its_file_name(tmp_path: Path) -> None:
+    """A council paper whose lead (title, file number, heading) names no place is about the
+    place its file name names."""
+    paper = (
+        "# Informationen zur Landesinitiative\n\n50/3407/XVI/2019\n\n## Mitteilung\n\n"
+        "Die Bündniskerngruppe hat sich am 27.06.2019 zur konstituierenden Sitzung getroffen "
+        "und kümmert sich um die weitere Umsetzung des Projektes.\n\n## Vorbild\n\n"
+        "Die Verwaltung knüpft an Erfahrungen an, die Duisburg mit einem Modellprojekt gemacht "
+        "hat.\n"
+    )
+    asked, elsewhere = ask_documents(
+        make_settings(tmp_path / "data"),
+        tmp_path,
+        {"hamm-mitteilung-2019.md": paper},
+        "Wann hat sich die Bündniskerngruppe in Hamm zur konstituierenden Sitzung getroffen?",
+        "Wann hat sich die Bündniskerngruppe in Bielefeld zur konstituierenden Sitzung getroffen?",
+    )
+    assert not asked.uncertain and "27.06.2019" in asked.answer, asked.answer
+    assert elsewhere.uncertain and "„Bielefeld“" in elsewhere.answer, elsewhere.answer
+
+
 def test_a_date_the_question_offers_is_an_answer(tmp_path: Path) -> None:
     [answer] = _ask_one_page(
         tmp_path,
