@@ -336,6 +336,11 @@ class SentencePicker:
         if qtype.kind in (AnswerType.LIST, AnswerType.PROCEDURE):  # ... with what they introduce
             supports = [(c, s, self._introduced(page_text[c.chunk.id], e)) for c, s, e in supports]
         spans = [*first, *supports]
+        if qtype.kind == AnswerType.PROCEDURE:  # ... and the rest of their paragraph
+            spans = [
+                (c, s, self._more_steps(page_text[c.chunk.id], s, e, always=True))
+                for c, s, e in spans
+            ]
         covered = frozenset(t for t in _held_terms(spans) if t in weights)
         return self._compose(spans, page_text, best, covered, turn)
 
@@ -454,7 +459,7 @@ class SentencePicker:
         if qtype.kind == AnswerType.PROCEDURE or (
             not one_fact and ORDERS_STEPS.search(page, start, end)
         ):
-            end = self._more_steps(page, start, end)
+            end = self._more_steps(page, start, end, always=qtype.kind == AnswerType.PROCEDURE)
         # a short sentence after the quote completes it ("… die untere Schulaufsicht, die beim
         # Kreis angesiedelt ist. Das sind die Schulräte.")
         nxt = _next_sentence(page, end)
@@ -577,12 +582,13 @@ class SentencePicker:
             return None
         return nxt
 
-    def _more_steps(self, page: str, start: int, end: int) -> int:
-        """Steps in order: once the quote has begun a sequence ("zunächst", "dann"), the
-        following sentences of the paragraph join while the quote stays short."""
+    def _more_steps(self, page: str, start: int, end: int, always: bool = False) -> int:
+        """Steps in order: once the quote has begun a sequence ("zunächst", "dann"), or
+        ``always`` (a procedure asked: how it goes on is its paragraph's), the following sentences
+        of the paragraph join while the quote stays short."""
         limit = start + self.weights.steps_chars
         while (nxt := _next_sentence(page, end)) is not None and nxt[1] <= limit:
-            if not SEQUENCE.search(page[start : nxt[1]]):
+            if not always and not SEQUENCE.search(page[start : nxt[1]]):
                 break
             end = nxt[1]
         return end

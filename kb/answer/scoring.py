@@ -44,7 +44,10 @@ class Weights:
     support_gain: float = 0.04
     window_chars: float = 450  # the next sentence joins when both together are no longer
     lean_chars: float = 550  # ... and one that leans on it ("Dazu gehören …") while no longer
-    steps_chars: float = 600  # the steps a quote has begun join while it is no longer
+    # the steps a quote has begun join while it is no longer; so does the rest of its paragraph
+    # when a procedure is asked (600 before the twenty-first round: probes +25 facts at 700,
+    # median +6 characters; docs/retrieval.md)
+    steps_chars: float = 700
     brief_chars: float = 60  # a sentence this short that points back joins the direct answer
     block_chars: float = 900  # the lines an introduction ending in ':' introduces join within
     # A date or number asked of a place: a sentence that names the place answers instead of the

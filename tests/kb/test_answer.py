@@ -523,6 +523,31 @@ def test_a_sentence_after_a_quote_without_a_first_step_does_not_join_it(
     assert "Stadtwerke" not in quote and "Bürgermeister" not in quote, quote
 
 
+def test_a_procedure_asked_is_quoted_to_its_paragraphs_end(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """How something goes is told by the whole paragraph, even without words that order steps
+    ("zunächst", "dann"): who invites, and on what condition it takes place."""
+    [answer] = ask_one_document(
+        settings,
+        tmp_path,
+        "konferenzen.md",
+        "# Fallkonferenzen in Hedorf\n\n"
+        "Die Einladung zu den Fallkonferenzen in Hedorf erfolgt in der Regel durch den "
+        "zuständigen Case Manager, kann aber auch von allen anderen Beteiligten im Helfersystem "
+        "initiiert werden. Die Zusammenarbeit findet gleichberechtigt und auf Augenhöhe statt. "
+        "Je nach Problemlage ist auch eine Einbeziehung der Betroffenen denkbar. In jedem Fall "
+        "werden die Themen und die Ergebnisse der Beratung den Familien gegenüber transparent "
+        "gemacht. Selbstverständlich sind die Konferenzen nur mit dem Einverständnis der "
+        "Betroffenen möglich.\n\n"
+        "Das Land fördert die Stellen seit dem Frühjahr.",
+        "Wie laufen die Fallkonferenzen in Hedorf ab?",
+    )
+    quote = answer.citations[0].quote
+    assert "Case Manager" in quote and "Einverständnis" in quote, quote
+    assert "Frühjahr" not in quote, quote  # the next paragraph is another matter
+
+
 def test_a_short_sentence_after_the_answer_completes_it(settings: Settings, tmp_path: Path) -> None:
     [answer] = ask_one_document(
         settings,
