@@ -91,7 +91,7 @@ _NOT_A_PLACE_BEFORE = re.compile(
 # A sentence opening like this leans on the one before it, which the quote then includes.
 _ANAPHORIC_START = re.compile(
     r"^(Diese[rsmn]?|Dies|Dabei|Dazu|Dafür|Daher|Dort|Hier|Damit|Deshalb|Darüber hinaus|"
-    r"Außerdem|Zudem|Sie|Er|Es|Ihr|Ihre|Denn|So|Letztere?)\b"
+    r"Außerdem|Zudem|Sie|Er|Es|Ihr|Ihre|Denn|Weil|So|Letztere?)\b"
     # ... or draws its conclusion from it within its first words ("Wenn mithin …", "Es ist
     # somit …")
     r"|^(\S+\s+){0,3}(?i:mithin|somit|folglich|demnach|demzufolge|infolgedessen)\b"

@@ -142,6 +142,10 @@ def test_a_numbered_section_heading_is_told_from_an_item_and_a_figure(
         ("Wenn mithin das vorzeitige Ende nicht auszuschließen ist, zögern die Agenturen.", True),
         ("Es ist somit nicht verwunderlich, dass wenige Plätze frei sind.", True),
         ("Somit ist die Kerngruppe das zentrale Gremium.", True),
+        # a reason said on its own, as people speak ("Weil die reine Mitgliedschaft reicht ja
+        # nicht aus, …"): it gives the reason for the sentence before
+        ("Weil die reine Vereinsmitgliedschaft reicht ja nicht aus.", True),
+        ("Weilerswist ist eine Gemeinde.", False),
         ("Die Agenturen setzen Förderinstrumente zurückhaltend ein.", False),
         ("Die Gruppe hat sich drei Jahre lang getroffen und folglich viel erreicht.", False),
     ],
