@@ -335,12 +335,14 @@ class SentencePicker:
         supports = self._supports(best, first, ranked, weights, fits, limit, page_text, analyze)
         if qtype.kind in (AnswerType.LIST, AnswerType.PROCEDURE):  # ... with what they introduce
             supports = [(c, s, self._introduced(page_text[c.chunk.id], e)) for c, s, e in supports]
-        spans = [*first, *supports]
-        if qtype.kind == AnswerType.PROCEDURE:  # ... and the rest of their paragraph
-            spans = [
+        if qtype.kind == AnswerType.PROCEDURE:  # ... and the rest of their paragraph, as the
+            # direct answer has (_direct)
+            supports = [
                 (c, s, self._more_steps(page_text[c.chunk.id], s, e, always=True))
-                for c, s, e in spans
+                for c, s, e in [*first[1:], *supports]
             ]
+            first = first[:1]
+        spans = [*first, *supports]
         covered = frozenset(t for t in _held_terms(spans) if t in weights)
         return self._compose(spans, page_text, best, covered, turn)
 
@@ -994,17 +996,18 @@ def _placed(
     asking = focus(question)  # not where the asker lives ("Ich arbeite in Bielefeld. Wann …?")
     places = _asked_places(asking, analyze)
     top = best.features.direct(weights)
-    leads: dict[str, set[str]] = {}
+    doc_place_terms: dict[str, set[str]] = {}
 
-    def names(c: Sentence, place: set[str]) -> bool:
+    def names_place(c: Sentence, place: set[str]) -> bool:
         if place <= c.terms:
             return True
-        if c.chunk.doc_id not in leads:
+        if c.chunk.doc_id not in doc_place_terms:
             about = place_of(c.chunk.doc_id)
-            leads[c.chunk.doc_id] = set(analyze(about)) if about else set()
-        return bool(leads[c.chunk.doc_id]) and place <= leads[c.chunk.doc_id]
+            doc_place_terms[c.chunk.doc_id] = set(analyze(about)) if about else set()
+        terms = doc_place_terms[c.chunk.doc_id]
+        return bool(terms) and place <= terms
 
-    if not places or top <= 0 or any(names(best, p) for p in places):
+    if not places or top <= 0 or any(names_place(best, p) for p in places):
         return best
     # ... and that holds a word of what is asked besides the place (the workshop, not any
     # date of the town)
@@ -1013,7 +1016,7 @@ def _placed(
         c
         for c in ranked
         if c.features.fits_type >= 1.0
-        and any(names(c, p) for p in places)
+        and any(names_place(c, p) for p in places)
         and asked & c.terms
         and c.features.direct(weights) >= weights.placed_share * top
     ]

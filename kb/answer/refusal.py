@@ -283,10 +283,10 @@ class RefusalGate:
             return slots.Missing((), "role")
         if qtype.person and (roles.role_unnamed(asked, quoted) or roles.name_unsaid(asked, quoted)):
             return slots.Missing((), "holder")
+        said = " ".join(c.quote for unit in stating for c in unit)
         if qtype.kind in _SCOPED:
             unscoped = _ordinals_elsewhere(asked, qtype, stating, counted, analyze)
             if not unscoped:
-                said = " ".join(c.quote for unit in stating for c in unit)
                 unscoped = slots.years_contradicted(asked, said)
                 unscoped = unscoped or slots.months_contradicted(asked, said)
             if not unscoped and self.check_places:
@@ -299,11 +299,8 @@ class RefusalGate:
                 unscoped = slots.unscoped(asked, context, _places_and_countries)
             if unscoped:
                 return slots.Missing(tuple(unscoped), "scope")
-        elif qtype.place:  # "In welcher Stadt fand … im September 2018 statt?"
-            said = " ".join(c.quote for unit in stating for c in unit)
-            unscoped = slots.months_contradicted(asked, said)
-            if unscoped:
-                return slots.Missing(tuple(unscoped), "scope")
+        elif qtype.place and (unscoped := slots.months_contradicted(asked, said)):
+            return slots.Missing(tuple(unscoped), "scope")  # "In welcher Stadt … im September …?"
         return slots.Missing()
 
 
@@ -348,7 +345,7 @@ def _kind_missing(
         # the question's own figures do not answer it ("… across the 53 local authorities"),
         # but "alle 53 Kommunen" answers "Wie viele der 53 Kommunen …?" (slots.part_missing)
         quotes = slots.without_numbers_of(asked, quotes, but_all=slots.asks_part(asked))
-        quotes = slots.without_group_totals(asked, quotes)
+        quotes = slots.without_group_totals(asked, quotes, counted, analyze)
     fits = type_fit(quotes, qtype, counted, analyze)
     # how often something was done, in a table's row under a header that counts the times
     if qtype.tally and _table_counts_times(asked, extract, pages, frames, analyze):

@@ -45,8 +45,7 @@ class Weights:
     window_chars: float = 450  # the next sentence joins when both together are no longer
     lean_chars: float = 550  # ... and one that leans on it ("Dazu gehören …") while no longer
     # the steps a quote has begun join while it is no longer; so does the rest of its paragraph
-    # when a procedure is asked (600 before the twenty-first round: probes +25 facts at 700,
-    # median +6 characters; docs/retrieval.md)
+    # when a procedure is asked
     steps_chars: float = 700
     brief_chars: float = 60  # a sentence this short that points back joins the direct answer
     block_chars: float = 900  # the lines an introduction ending in ':' introduces join within

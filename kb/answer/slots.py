@@ -44,6 +44,7 @@ everyday words the documents do not use; docs/retrieval.md.)
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import Protocol
 
 from kb.text.holds import CARDINAL_WORDS, QUANTIFIER, SEQUENCE, costs_nothing, dates_named
@@ -452,39 +453,30 @@ def years_contradicted(question: str, quote: str) -> list[str]:
 
 
 # The month of a year a question asks about ("im September 2018", "am 11. September 2018"; not
-# "bis August 2019", "seit Mai 2019": a deadline or a start covers other months), and the months
-# a quote dates in a year ("27.11.2018", "im November 2018")
-_MONTH_NAMES = (
-    "januar februar märz april mai juni juli august september oktober november dezember".split()
-)
+# "bis August 2019", "seit Mai 2019", "vom 1. September … bis …": a deadline, a start or a
+# period covers other months), and the months a quote dates in a year ("27.11.2018", "im November
+# 2018")
 _ASKED_MONTH = re.compile(
-    rf"\b(?:im|am\s+\d{{1,2}}\.?|vom\s+\d{{1,2}}\.?|in|on|on\s+\d{{1,2}})\s+"
-    rf"({MONTHS})\s+((?:19|20)\d\d)\b",
-    re.I,
+    rf"\b(?:im|am\s+\d{{1,2}}\.?|in|on|on\s+\d{{1,2}})\s+({MONTHS})\s+((?:19|20)\d\d)\b", re.I
 )
 _DATED_MONTH = re.compile(
     rf"(?<![\d.])\d{{1,2}}\.(\d{{1,2}})\.((?:19|20)\d\d)\b|\b({MONTHS})\s+((?:19|20)\d\d)\b",
     re.I,
 )
-_ENGLISH_MONTHS = {"january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7,
-                   "october": 10, "december": 12}  # fmt: skip
-
-
-def _month_number(name: str) -> int:
-    name = name.lower()
-    return _ENGLISH_MONTHS.get(name) or _MONTH_NAMES.index(name) + 1
 
 
 def months_contradicted(question: str, quote: str) -> list[str]:
     """The month and year the question asks about ("im September 2018") when the quote dates
     only other months of that year ("27.11.2018"): the event it speaks of is another one."""
+    dated = {
+        (int(d.group(1)), d.group(2))
+        if d.group(1)
+        else (_MONTH_NUMBERS[d.group(3).lower()], d.group(4))
+        for d in _DATED_MONTH.finditer(quote)
+    }
     missing = []
     for m in _ASKED_MONTH.finditer(question):
-        month, year = _month_number(m.group(1)), m.group(2)
-        dated = {
-            (int(d.group(1)), d.group(2)) if d.group(1) else (_month_number(d.group(3)), d.group(4))
-            for d in _DATED_MONTH.finditer(quote)
-        }
+        month, year = _MONTH_NUMBERS[m.group(1).lower()], m.group(2)
         in_year = {mo for mo, y in dated if y == year}
         if in_year and month not in in_year:
             missing.append(f"{m.group(1)} {year}")
@@ -550,22 +542,31 @@ _PART_OF = re.compile(
 
 
 # ... or of a group the question names without a figure ("Wie viele der Münsteraner
-# Projektfamilien haben … bekommen?"): the group's own number, given with a definite article or
-# "alle" ("den 14 Projektfamilien", "alle 53 Kommunen"), is its whole, not the part asked for
-_PART_OF_GROUP = re.compile(r"\b(wie viele|how many)\s+(der|von den|unter den|of the)\s+\D", re.I)
+# Projektfamilien haben … bekommen?"): the group's own number, given with a definite article
+# before the group's noun ("den 14 Projektfamilien"), is its whole, not the part asked for ("alle
+# 14 Projektfamilien haben …" is all of them: an answer)
+_PART_OF_GROUP = re.compile(r"\b(wie ?viele|how many)\s+(der|von den|unter den|of the)\s+\D", re.I)
 _GROUP_TOTAL = re.compile(
-    rf"\b(der|die|den|des|dem|alle|allen|sämtliche[nr]?|the|all)\s+"
-    rf"(\d{{1,3}}(?:\.\d{{3}})+|\d+|{CARDINAL_WORDS})\b(?![.,]\d)",
+    rf"\b(der|die|den|des|dem|the)\s+(\d{{1,3}}(?:\.\d{{3}})+|\d+|{CARDINAL_WORDS})\b(?![.,]\d|\.)",
     re.I,
 )
+_WORD_AFTER = re.compile(r"[\w-]+")
 
 
-def without_group_totals(question: str, text: str) -> str:
+def without_group_totals(
+    question: str, text: str, counted: set[str], analyze: Callable[[str], list[str]]
+) -> str:
     """``text`` with a group's whole blanked out ("den 14 Projektfamilien" → "den …
-    Projektfamilien") when the question asks how many of a group it names without a figure."""
-    if not _PART_OF_GROUP.search(question):
+    Projektfamilien") when the question asks how many of a group (``counted``, its noun's
+    terms) it names without a figure."""
+    if not counted or not _PART_OF_GROUP.search(question):
         return text
-    return _GROUP_TOTAL.sub(lambda m: f"{m.group(1)} …", text)
+
+    def blank(m: re.Match[str]) -> str:
+        after = " ".join(w.group() for w in islice(_WORD_AFTER.finditer(text, m.end()), 3))
+        return f"{m.group(1)} …" if counted & set(analyze(after)) else m.group()
+
+    return _GROUP_TOTAL.sub(blank, text)
 
 
 def asks_part(question: str) -> bool:

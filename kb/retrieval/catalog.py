@@ -198,13 +198,14 @@ class Catalog:
         None when they name none or several. Once per snapshot."""
         if self._places is None:
             places, countries = Gazetteer.load(), Countries.load()
+            word_towns = set(places.word_towns())
             found: dict[str, str | None] = {}
             for d, first in self.first_chunks().items():
                 lead = self.lead(d)
                 named = {p.name for p in [*places.find(lead), *countries.find(lead)]}
-                if not named:
+                if not named:  # ... not a town that is a word too ("essen-und-trinken.pdf")
                     words = " ".join(w.capitalize() for w in file_words(first.file_name).split())
-                    named = {p.name for p in places.find(words)}
+                    named = {p.name for p in places.find(words) if p.label not in word_towns}
                 found[d] = named.pop() if len(named) == 1 else None
             self._places = found
         return self._places.get(doc_id)

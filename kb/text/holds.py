@@ -16,6 +16,7 @@ from kb.text.qtype import (
     AnswerType,
     QuestionType,
     Terms,
+    names_money,
 )
 
 # How often something recurs, in one word: a "wann" may be answered by it, a "wie oft" is
@@ -82,15 +83,17 @@ _HAS_FREQUENCY = re.compile(
     r"month|quarter|year)|(two|three|four|five|several|many|\d+) times)\b",
     re.I,
 )
+# A time of day: "um 10 Uhr", "10.00–12.00 Uhr", "9.30 h", "ab 9:30", "at 10 a.m.", "10:30 pm"
+# (not "25 am Workshop", a ratio "1:15" or a length "20 h Unterricht")
+_HAS_TIME = re.compile(
+    r"\b\d{1,2}([.:]\d{2})?\s*Uhr\b|\b\d{1,2}[.:]\d{2}\s*h\b"
+    r"|\b(um|ab|bis|gegen|von|from|at|until)\s+\d{1,2}:\d{2}\b"
+    r"|(?-i:\b\d{1,2}(:\d{2})?\s?[ap]\.m\.|\b\d{1,2}(:\d{2})?\s?[AaPp][Mm]\b(?!\s+[a-zäöüA-ZÄÖÜ]))",
+    re.I,
+)
 # An age: "27 Jahre alt", "18- bis 27-Jährige", "unter 25 Jahren", "bis zum 18. Lebensjahr",
 # "volljährig", "aged 18", "under the age of 25". Not a length ("die 3-jährige Ausbildung", "seit
 # über 20 Jahren", "bis zu 10 Jahren") nor a count ("over 50 municipalities").
-# A time of day: "um 10 Uhr", "9:30 Uhr", "10.00–12.00 Uhr", "14 h", "at 10 am", "10:30 pm"
-_HAS_TIME = re.compile(
-    r"\b\d{1,2}([.:]\d{2})?\s*(Uhr\b|h\b)|\b\d{1,2}([.:]\d{2})?\s*[ap]\.?m\.?(?!\w)"
-    r"|\b\d{1,2}:\d{2}\b",
-    re.I,
-)
 _HAS_AGE = re.compile(
     r"(?-i:\b\d{1,2}[-–](\s(bis|und|oder)\s\d{1,2}[-–])?Jährig\w*)|"
     r"\b\d{1,2}[-–]\s(bis|und)\s\d{1,2}[-–]jährig\w*|\b\d{1,2}\.\s?Lebensjahr\w*|"
@@ -365,7 +368,6 @@ def gives_cause(text: str) -> bool:
 _MONEY_ASKED = frozenset(
     "geld mittel budget betrag summe kosten money funding funds".split() + list(MONEY_SLANG)
 )
-_MONEY_HEADS = ("geld", "gelder", "mittel", "budget", "betrag", "summe", "kosten")
 _MONEY = re.compile(r"\d[\d.,]*\s*(Mio\.?|Millionen|Mrd\.?|Milliarden|Tsd\.?|Euro|EUR|€)|€\s*\d")
 
 
@@ -447,8 +449,9 @@ def counted_terms(qtype: QuestionType, terms: Terms) -> set[str]:
             head |= whole_terms(counted_in, terms)
     # a sum of money asked by a compound ("Wie viel Landesgeld …?", "Fördermittel") is met by an
     # amount as "Geld" is
-    money = word in _MONEY_ASKED or word.endswith(_MONEY_HEADS)
-    return head | ({word} if word in _MONEY_ASKED else {"geld"} if money else set())
+    if word in _MONEY_ASKED:
+        return head | {word}
+    return head | ({"geld"} if names_money(word) else set())
 
 
 def whole_terms(words: Iterable[str], terms: Terms) -> set[str]:

@@ -318,6 +318,13 @@ _MONEY_NOUN = re.compile(
     rf"millionen|milliarden|{'|'.join('^' + w for w in MONEY_SLANG)})$",
     _I,
 )
+
+
+def names_money(noun: str) -> bool:
+    """Does a noun name a sum of money ("Geld", "Landesgeld", "Fördermittel", "Budget")?"""
+    return bool(_MONEY_NOUN.search(noun.lower()))
+
+
 # "Wie hoch ist in der Kommune, deren Befragung …, der Anteil …?": the noun asked after a place
 # and a clause about it
 _HOW_HIGH_VERB = re.compile(r"\bwie hoch (?:ist|sind|war|waren|liegt|lag)\b", _I)
@@ -659,7 +666,7 @@ _LANGUAGES_ASKED = re.compile(
 )
 _CLOCK_ASKED = re.compile(
     r"\bum\s+wie\s*viel\s+uhr\b|\b(welche[rn]?|die)\s+uhrzeit\b|\bab\s+wie\s*viel\s+uhr\b"
-    r"|\b(what|which)\s+time\b|\bat\s+what\s+hour\b",
+    r"|\bwie\s+spät\b|\b(what|which)\s+time\b(?!\s+(of|period|frame)\b)|\bat\s+what\s+hour\b",
     _I,
 )
 _AGE_ASKED = re.compile(rf"\b({_HOW_OLD})\b", _I)
@@ -705,7 +712,7 @@ def classify(question: str) -> QuestionType:
         ),
         tally=frequency and bool(_TALLY_ASKED.search(q)),
         age=kind.kind == AnswerType.NUMBER and bool(_AGE_ASKED.search(q)),
-        clock=kind.kind in (AnswerType.NUMBER, AnswerType.DATE) and bool(_CLOCK_ASKED.search(q)),
+        clock=bool(_CLOCK_ASKED.search(q)),
         languages=kind.kind not in (AnswerType.DATE, AnswerType.NUMBER)
         and bool(_LANGUAGES_ASKED.search(q)),
         contact=(

@@ -146,6 +146,8 @@ def test_a_numbered_section_heading_is_told_from_an_item_and_a_figure(
         # nicht aus, …"): it gives the reason for the sentence before
         ("Weil die reine Vereinsmitgliedschaft reicht ja nicht aus.", True),
         ("Weilerswist ist eine Gemeinde.", False),
+        # (a full sentence that begins with its reason leans too: "Weil die Mittel knapp waren,
+        # hat der Kreis gekürzt." joins the one before; most such sentences are spoken ones)
         ("Die Agenturen setzen Förderinstrumente zurückhaltend ein.", False),
         ("Die Gruppe hat sich drei Jahre lang getroffen und folglich viel erreicht.", False),
     ],

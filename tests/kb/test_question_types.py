@@ -216,6 +216,10 @@ def test_a_sum_asked_by_a_compound_is_met_by_an_amount() -> None:
         said = "Dafür stehen 50 Millionen Euro zur Verfügung."
         assert type_fit(said, q, counted_terms(q, terms), terms) == 1.0, question
         assert type_fit("Es gibt 50 Projekte.", q, counted_terms(q, terms), terms) < 1.0
+    # food or teaching aids are no money
+    q = classify("Wie viele Lebensmittel gibt es?")
+    said = "Dafür stehen 5.000 Euro bereit."
+    assert type_fit(said, q, counted_terms(q, terms), terms) < 1.0
 
 
 def test_a_programmes_sites_count_its_towns() -> None:
@@ -990,9 +994,16 @@ def test_a_time_of_day_asked_is_answered_by_a_time_only() -> None:
         assert q.clock and q.own_kind, question
         for said in ("Die Börse beginnt um 10 Uhr.", "Einlass ist ab 9:30.", "It opens at 10 am."):
             assert type_fit(said, q, counted_terms(q, terms), terms) == 1.0, (question, said)
-        said = "Die Börse findet am 14. November 2018 statt."
-        assert type_fit(said, q, counted_terms(q, terms), terms) == 0.0, question
+        for said in (
+            "Die Börse findet am 14. November 2018 statt.",
+            "Zur Börse kamen 25 am Vormittag.",  # "am" is no a.m.
+            "Der Betreuungsschlüssel ist 1:15.",  # a ratio
+            "Der Kurs hat 20 h Unterricht.",  # a length
+        ):
+            assert type_fit(said, q, counted_terms(q, terms), terms) == 0.0, (question, said)
     assert not classify("Wann findet die Börse statt?").clock
+    assert not classify("At what time of year does the fair take place?").clock
+    assert classify("Wie spät beginnt die Börse?").clock
 
 
 def test_young_people_are_counted_by_what_they_do_or_leave() -> None:

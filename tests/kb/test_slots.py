@@ -758,6 +758,29 @@ def test_a_quote_dated_in_another_month_of_the_asked_year_contradicts_it() -> No
     # a deadline or a start covers other months
     assert slots.months_contradicted("Was lag bis August 2019 vor?", "im Mai 2019") == []
     assert slots.months_contradicted("What happened in May 2019?", "am 03.04.2019") == ["May 2019"]
+    period = "Was geschah vom 1. September 2018 bis Dezember 2018?"
+    assert slots.months_contradicted(period, "Am 03.10.2018 und am 27.11.2018 …") == []
+
+
+def test_the_whole_of_the_asked_group_is_blanked_only_before_its_noun() -> None:
+    asked = "Wie viele der Projektfamilien haben ein Bleiberecht bekommen?"
+    terms = GermanAnalyzer().terms
+    counted = set(terms("Projektfamilien"))
+    whole = slots.without_group_totals(
+        asked, "Den 14 Projektfamilien wird geholfen.", counted, terms
+    )
+    assert "14" not in whole
+    # all of them is an answer; a count of something else, an ordinal and a part stay
+    for said in (
+        "Alle 14 Projektfamilien haben ein Bleiberecht.",
+        "Die 3 Ämter helfen den Familien.",
+        "Der 2. Sitzung folgten 3 Projektfamilien.",
+        "Bisher haben 3 Projektfamilien ein Bleiberecht.",
+    ):
+        assert slots.without_group_totals(asked, said, counted, terms) == said, said
+    # no group asked: nothing changes
+    said = "Den 14 Projektfamilien wird geholfen."
+    assert slots.without_group_totals("Wie viele Familien gibt es?", said, counted, terms) == said
 
 
 def test_a_kind_spoken_of_only_as_one_of_its_kind_is_not_the_one_asked_for() -> None:

@@ -21,6 +21,8 @@ DOCUMENTS = {
     "hamm-werkstatt.md": "# Werkstatt\n\nDie Tagung fand im Juni 2018 in Bielefeld statt.\n",
     # a lead that names two places tells nothing of the rest
     "protokoll.md": "# Protokoll\n\nZu Gast waren Duisburg und Essen.\n",
+    # a town that is a word too names no place in a file name
+    "essen-und-trinken-leitfaden.md": "# Leitfaden\n\nGemeinsam kochen verbindet.\n",
 }
 
 
@@ -38,4 +40,5 @@ def test_a_documents_place_is_named_by_its_lead_or_its_file_name(tmp_path: Path)
         "muenster-bericht-2018.md": "Münster",
         "hamm-werkstatt.md": "Bielefeld",
         "protokoll.md": None,
+        "essen-und-trinken-leitfaden.md": None,
     }
