@@ -202,7 +202,7 @@ class Catalog:
             found: dict[str, str | None] = {}
             for d, first in self.first_chunks().items():
                 lead = self.lead(d)
-                named = {p.name for p in [*places.find(lead), *countries.find(lead)]}
+                named = {p.name for p in places.find(lead)} | {c.name for c in countries.find(lead)}
                 if not named:  # ... not a town that is a word too ("essen-und-trinken.pdf")
                     words = " ".join(w.capitalize() for w in file_words(first.file_name).split())
                     named = {p.name for p in places.find(words) if p.label not in word_towns}
