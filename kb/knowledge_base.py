@@ -374,7 +374,9 @@ class KnowledgeBase:
         )
         qtype = classify(question)
         turn = self._page_turn(catalog)
-        extract = self.picker.pick(question, retrieval, catalog, similarity, pages, turn, qtype)
+        extract = self.picker.pick(
+            question, retrieval, catalog, similarity, pages, turn, qtype, self._captioned(catalog)
+        )
         return extract, gate.verdict(confidence, question, qtype, extract, extract.pages, catalog)
 
     # -- calibration ---------------------------------------------------------------------------
@@ -423,6 +425,23 @@ class KnowledgeBase:
             h.chunk.id: self._page_text(h.chunk.doc_id, h.chunk.version, h.chunk.page) or ""
             for h in retrieval.hits
         }
+
+    def _captioned(self, catalog: Catalog) -> Callable[[Chunk, str], tuple[Chunk, str] | None]:
+        """The first passage of a chunk's document whose section is captioned with a label
+        ("Übersicht 7: Themenfelder der Entwicklungs-Workshops" for "Übersicht 7"), with the
+        text of its page."""
+
+        def find(chunk: Chunk, label: str) -> tuple[Chunk, str] | None:
+            for c in catalog.chunks:
+                if (c.doc_id, c.version) != (chunk.doc_id, chunk.version) or not c.section:
+                    continue
+                caption = c.section.rsplit("›", 1)[-1].strip()
+                if caption == label or caption.startswith(f"{label}:"):
+                    text = self._page_text(c.doc_id, c.version, c.page)
+                    return (c, text) if text else None
+            return None
+
+        return find
 
     def _page_turn(self, catalog: Catalog) -> PageTurn:
         """Where a chunk's page goes on: the first chunk of the page after it and the last of

@@ -89,6 +89,12 @@ _NOT_A_PLACE_BEFORE = re.compile(
     r"[a-zäöüß]+(e|en|em|er|es))\s+$"
 )
 # A sentence opening like this leans on the one before it, which the quote then includes.
+# A reference to a table or figure of the same report: "(vgl. Übersicht 7)", "(siehe Tabelle 2)"
+_REFERS_TO = re.compile(
+    r"\((?:vgl\.|siehe|s\.)\s+((?:Übersicht|Tabelle|Abbildung|Tab\.|Abb\.)\s*\d+)\)"
+)
+# Finds the passage of a chunk's document captioned with a label ("Übersicht 7"), with its page
+Referred = Callable[[Chunk, str], tuple[Chunk, str] | None]
 _ANAPHORIC_START = re.compile(
     r"^(Diese[rsmn]?|Dies|Dabei|Dazu|Dafür|Daher|Dort|Hier|Damit|Deshalb|Darüber hinaus|"
     r"Außerdem|Zudem|Sie|Er|Es|Ihr|Ihre|Denn|Weil|So|Letztere?)\b"
@@ -298,10 +304,12 @@ class SentencePicker:
         page_text: dict[str, str],
         turn: PageTurn | None = None,
         qtype: QuestionType | None = None,
+        refer: Referred | None = None,
     ) -> Extract:
         """Choose the answer; ``page_text`` maps chunk id → the cleaned text of its page;
         ``turn`` finds the pages before and after a chunk's, where a quote cut by a page break
-        goes on (kb/answer/overleaf.py)."""
+        goes on (kb/answer/overleaf.py); ``refer`` finds the table or figure a quote refers to
+        ("(vgl. Übersicht 7)") in its document."""
         qtype = qtype or classify(question)
         ranked = self.quotable(question, retrieval, catalog, similarity, page_text, qtype)
         if not ranked:
@@ -343,8 +351,45 @@ class SentencePicker:
             ]
             first = first[:1]
         spans = [*first, *supports]
+        if refer is not None and qtype.kind in (AnswerType.LIST, AnswerType.OTHER):
+            shown = self._referred(spans, page_text, refer)
+            if shown is not None:  # ... and the table a quote refers to, after that quote
+                at, span = shown
+                spans.insert(at + 1, span)
         covered = frozenset(t for t in _held_terms(spans) if t in weights)
         return self._compose(spans, page_text, best, covered, turn)
+
+    def _referred(
+        self,
+        spans: list[tuple[Sentence, int, int]],
+        page_text: dict[str, str],
+        refer: Referred,
+    ) -> tuple[int, tuple[Sentence, int, int]] | None:
+        """The table or figure the first quote that refers to one names ("… in sechs
+        Themenfeldern (vgl. Übersicht 7)."), when another passage of its document is captioned
+        with it and no quote holds it yet: its lines, up to ``block_chars``, with the index of
+        the quote that refers to it."""
+        for at, (sentence, start, end) in enumerate(spans):
+            m = _REFERS_TO.search(page_text[sentence.chunk.id], start, end)
+            found = refer(sentence.chunk, m.group(1)) if m else None
+            if found is None:
+                continue
+            chunk, page = found
+            if any(s.chunk.id == chunk.id for s, _, _ in spans):
+                return None
+            limit = chunk.start + int(self.weights.block_chars)
+            stop = chunk.end if chunk.end <= limit else page.rfind("\n", chunk.start, limit)
+            if stop <= chunk.start:
+                return None
+            page_text[chunk.id] = page
+            zero = Features(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+            text = page[chunk.start : stop]
+            return at, (
+                Sentence(-1, chunk, chunk.start, stop, text, 0.0, zero, None),
+                chunk.start,
+                stop,
+            )
+        return None
 
     @staticmethod
     def _least_answered(

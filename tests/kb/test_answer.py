@@ -548,6 +548,29 @@ def test_a_procedure_asked_is_quoted_to_its_paragraphs_end(
     assert "Frühjahr" not in quote, quote  # the next paragraph is another matter
 
 
+def test_the_table_a_quote_refers_to_follows_it(settings: Settings, tmp_path: Path) -> None:
+    """A report's sentence that points to its table ("(vgl. Übersicht 7)") is followed by the
+    table's lines: what the sentence only counts, the table names."""
+    [answer] = ask_one_document(
+        settings,
+        tmp_path,
+        "bericht.md",
+        "# Bericht aus Hedorf\n\n## Werkstätten\n\n"
+        "In den Werkstätten in Hedorf tauschten sich die Kommunen zu Fragen der Beteiligung und "
+        "zu guten Erfahrungen in sechs Themenfeldern aus (vgl. Übersicht 7). Die Werkstätten "
+        "fanden im Frühjahr statt.\n\n"
+        "## Übersicht 7: Felder der Werkstätten\n\n"
+        "- 1) Analyse der Lebenslage\n- 2) Beratung\n- 3) Sprache lernen\n"
+        "- 4) Schulabschlüsse\n- 5) Arbeitsförderung\n- 6) Jugendhilfe\n\n"
+        "## Förderung\n\nDas Land fördert die Stellen seit dem Frühjahr. Die Mittel reichen "
+        "für drei Jahre.\n",
+        "Zu welchen Themenfeldern tauschten sich die Kommunen in den Werkstätten in Hedorf aus?",
+    )
+    quotes = [c.quote for c in answer.citations]
+    referring = next(i for i, q in enumerate(quotes) if "vgl. Übersicht 7" in q)
+    assert "Jugendhilfe" in quotes[referring + 1], quotes
+
+
 def test_a_short_sentence_after_the_answer_completes_it(settings: Settings, tmp_path: Path) -> None:
     [answer] = ask_one_document(
         settings,
