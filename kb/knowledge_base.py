@@ -427,19 +427,13 @@ class KnowledgeBase:
         }
 
     def _captioned(self, catalog: Catalog) -> Callable[[Chunk, str], tuple[Chunk, str] | None]:
-        """The first passage of a chunk's document whose section is captioned with a label
-        ("Übersicht 7: Themenfelder der Entwicklungs-Workshops" for "Übersicht 7"), with the
-        text of its page."""
+        """The passage of a chunk's document captioned with a label (Catalog.captioned), with
+        the text of its page."""
 
         def find(chunk: Chunk, label: str) -> tuple[Chunk, str] | None:
-            for c in catalog.chunks:
-                if (c.doc_id, c.version) != (chunk.doc_id, chunk.version) or not c.section:
-                    continue
-                caption = c.section.rsplit("›", 1)[-1].strip()
-                if caption == label or caption.startswith(f"{label}:"):
-                    text = self._page_text(c.doc_id, c.version, c.page)
-                    return (c, text) if text else None
-            return None
+            c = catalog.captioned(chunk, label)
+            text = self._page_text(c.doc_id, c.version, c.page) if c is not None else None
+            return (c, text) if c is not None and text else None
 
         return find
 

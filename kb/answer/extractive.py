@@ -88,13 +88,13 @@ _NOT_A_PLACE_BEFORE = re.compile(
     r"\b((?i:der|die|das|den|dem|des|ein|eine|einem|einen|einer|eines)|"
     r"[a-zäöüß]+(e|en|em|er|es))\s+$"
 )
-# A sentence opening like this leans on the one before it, which the quote then includes.
 # A reference to a table or figure of the same report: "(vgl. Übersicht 7)", "(siehe Tabelle 2)"
 _REFERS_TO = re.compile(
     r"\((?:vgl\.|siehe|s\.)\s+((?:Übersicht|Tabelle|Abbildung|Tab\.|Abb\.)\s*\d+)\)"
 )
 # Finds the passage of a chunk's document captioned with a label ("Übersicht 7"), with its page
 Referred = Callable[[Chunk, str], tuple[Chunk, str] | None]
+# A sentence opening like this leans on the one before it, which the quote then includes.
 _ANAPHORIC_START = re.compile(
     r"^(Diese[rsmn]?|Dies|Dabei|Dazu|Dafür|Daher|Dort|Hier|Damit|Deshalb|Darüber hinaus|"
     r"Außerdem|Zudem|Sie|Er|Es|Ihr|Ihre|Denn|Weil|So|Letztere?)\b"
@@ -343,14 +343,13 @@ class SentencePicker:
         supports = self._supports(best, first, ranked, weights, fits, limit, page_text, analyze)
         if qtype.kind in (AnswerType.LIST, AnswerType.PROCEDURE):  # ... with what they introduce
             supports = [(c, s, self._introduced(page_text[c.chunk.id], e)) for c, s, e in supports]
+        spans = [*first, *supports]
         if qtype.kind == AnswerType.PROCEDURE:  # ... and the rest of their paragraph, as the
             # direct answer has (_direct)
-            supports = [
+            spans[1:] = [
                 (c, s, self._more_steps(page_text[c.chunk.id], s, e, always=True))
-                for c, s, e in [*first[1:], *supports]
+                for c, s, e in spans[1:]
             ]
-            first = first[:1]
-        spans = [*first, *supports]
         if refer is not None and qtype.kind in (AnswerType.LIST, AnswerType.OTHER):
             shown = self._referred(spans, page_text, refer)
             if shown is not None:  # ... and the table a quote refers to, after that quote

@@ -116,6 +116,7 @@ class Catalog:
     _firsts: dict[str, Chunk] | None = field(default=None, repr=False)
     _leads: dict[str, str] | None = field(default=None, repr=False)
     _places: dict[str, str | None] | None = field(default=None, repr=False)
+    _captions: dict[tuple[str, str, str], Chunk] | None = field(default=None, repr=False)
     _casing: Casing | None = field(default=None, repr=False)
 
     def tags_of(self, chunk: Chunk) -> Tags:
@@ -184,13 +185,27 @@ class Catalog:
         report or a workshop record says what and where it is about; a council paper's title,
         file number and heading are passages of their own), once per snapshot."""
         if self._leads is None:
-            texts: dict[str, list[str]] = {}
+            parts: dict[str, list[str]] = {}
+            held: dict[str, int] = {}  # characters of each lead so far
             for c in sorted(self.chunks, key=lambda c: c.position):
-                parts = texts.setdefault(c.doc_id, [])
-                if sum(map(len, parts)) < LEAD_CHARS:
-                    parts.append(c.text)
-            self._leads = {d: "\n".join(parts) for d, parts in texts.items()}
+                if held.get(c.doc_id, 0) < LEAD_CHARS:
+                    parts.setdefault(c.doc_id, []).append(c.text)
+                    held[c.doc_id] = held.get(c.doc_id, 0) + len(c.text)
+            self._leads = {d: "\n".join(texts) for d, texts in parts.items()}
         return self._leads.get(doc_id, "")
+
+    def captioned(self, chunk: Chunk, label: str) -> Chunk | None:
+        """The first passage of ``chunk``'s document whose section is captioned with ``label``
+        ("Übersicht 7: Themenfelder der Entwicklungs-Workshops" for "Übersicht 7"); the captions
+        are gathered once per snapshot."""
+        if self._captions is None:
+            captions: dict[tuple[str, str, str], Chunk] = {}
+            for c in self.chunks:
+                if c.section:
+                    caption = c.section.rsplit("›", 1)[-1].split(":", 1)[0].strip()
+                    captions.setdefault((c.doc_id, c.version, caption), c)
+            self._captions = captions
+        return self._captions.get((chunk.doc_id, chunk.version, label))
 
     def document_place(self, doc_id: str) -> str | None:
         """The one town, district or country a document is about: the one its lead names, else,

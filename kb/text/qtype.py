@@ -218,8 +218,8 @@ _COUNTED_DE_NOUN = re.compile(
     rf"\b(?i:wie ?viele?n?)\s+(?:(?:{_WHEN_WORDS}\s+)*(?:{_AGED}|[a-zäöüß-]+)\s+){{0,3}}"
     rf"(?:{_WHEN_WORDS}\s+)*"
     # a residents' adjective before the noun ("wie viele Essener Abgänger", "Münsteraner
-    # Familien"): uninflected, in -er, with a noun after it (_counted keeps it when it names
-    # no place: "wie viele Kinder Deutschkurse besuchen")
+    # Familien"): uninflected, in -er, with a noun after it (_counted_noun keeps it when it
+    # names no place: "wie viele Kinder Deutschkurse besuchen")
     rf"(?:(?P<resident>[A-ZÄÖÜ][a-zäöüß]+er)\s+(?=[A-ZÄÖÜ][a-zäöüß]))?"
     rf"(?!{_WHEN_WORDS}\s)(?P<noun>[A-ZÄÖÜ](?:[\w-]|['’]s-){{2,}})"
 )
@@ -754,13 +754,21 @@ _ENDS_NOUN_PHRASE = frozenset(
 )
 
 
-def _counted(m: re.Match[str]) -> str:
-    """The counted noun _COUNTED_DE_NOUN found, or the word in -er it took for a residents'
-    adjective when that names no place."""
-    resident = m.group("resident")
-    if resident and not Gazetteer.load().mentions(resident):
-        return resident
-    return m.group("noun")
+def _counted_noun(q: str) -> str | None:
+    """What a number question counts: the noun after "wie viele" (not a residents' adjective
+    before it, unless that word in -er names no place), the noun of a sum or the word before a
+    verb in a question typed in lower case, or the English noun after "how many"."""
+    m = _COUNTED_DE_NOUN.search(q)
+    if m is not None:
+        resident = m.group("resident")
+        if resident and not Gazetteer.load().mentions(resident):
+            return resident
+        return m.group("noun")
+    m = _COUNTED_EN_MONEY.search(q) or _COUNTED_DE_LOWER.search(q)
+    if m is not None:
+        return m.group(1)
+    english = _COUNTED_EN.search(q)
+    return _english_counted(q, english) if english else None
 
 
 def _english_counted(q: str, m: re.Match[str]) -> str:
@@ -781,12 +789,7 @@ def _classify(q: str) -> QuestionType:
     if _asks_date(q):
         return QuestionType(AnswerType.DATE)
     if _NUMBER.search(q):
-        m = _COUNTED_DE_NOUN.search(q)
-        counted = _counted(m) if m else None
-        m = m or _COUNTED_EN_MONEY.search(q) or _COUNTED_DE_LOWER.search(q)
-        english = None if m else _COUNTED_EN.search(q)
-        if counted is None:
-            counted = m.group(1) if m else _english_counted(q, english) if english else None
+        counted = _counted_noun(q)
         measured = [g for found in _MEASURED.finditer(q) for g in found.groups() if g]
         measured += _measured_after_clause(q)
         if typed_in_lower_case(q):  # no noun stands out
