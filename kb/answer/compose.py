@@ -55,7 +55,9 @@ _NOT_FOUND_DE = {
         "oder die Leitung eines Teils davon."
     ),
     "holder": "Wer diese Funktion innehat, sagen sie nicht.",
-    "pending": "Ergebnisse nennen sie nicht, nur dass die Untersuchung läuft oder geplant ist.",
+    "pending": (
+        "Ergebnisse nennen sie nicht, nur dass die Arbeit läuft, geplant oder zurückgestellt ist."
+    ),
     "part": "Wie viele von {} es sind, nennen sie nicht.",
     "deadline": "Eine Frist nennen sie dazu nicht.",
     "period": "Einen Zeitraum, von wann bis wann, nennen sie dazu nicht.",
@@ -78,7 +80,7 @@ _NOT_FOUND_EN = {
         "the organisation."
     ),
     "holder": "They do not say who holds that role.",
-    "pending": "They give no results, only that the study is under way or planned.",
+    "pending": "They give no results, only that the work is under way, planned or put off.",
     "part": "They do not say how many of {} it is.",
     "deadline": "They give no deadline for it.",
     "period": "They give no period, from when until when, for it.",

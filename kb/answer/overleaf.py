@@ -3,7 +3,8 @@ the next is quoted whole, as one citation per page ("… mit denen Lücken im be
 Angebot … geschlossen werden sollten. [2]"). Every part stays an exact span of its own page.
 
 Only prose is carried over: the quote's last line must stop inside a sentence (it ends in a
-lower-case word or a comma) or inside a list, and neither side may be a non-prose line
+lower-case word or a comma, or in a noun where the next page goes on in lower case) or inside a
+list, and neither side may be a non-prose line
 (kb/text/layout.py); a caption, a heading or a table row at a page end ends there. The page on
 the other side must go on in the same section.
 """
@@ -90,12 +91,17 @@ def _after(part: Part, turn: PageTurn) -> Part | None:
         return None
     cut = _cut(line)
     in_list = line.endswith(":") or (line.startswith("- ") and cut)
-    if not in_list and not cut:
+    # a line ending in a noun may stop inside a sentence too: the next page says, by going on
+    # in lower case ("… aufenthaltsbeendende Maßnahmen" | "eingeleitet wurden“, …).")
+    noun = not in_list and not cut and _open(line)
+    if not in_list and not cut and not noun:
         return None
     following = turn.after(part.chunk)
     if following is None:
         return None
     chunk, text = following
+    if noun and not text[:1].islower():
+        return None
     stop = _items_at_start(text) if in_list else _sentence_end_at_start(text)
     if not stop or not _prose(chunk, 0, stop):
         return None
@@ -115,7 +121,8 @@ def _before(part: Part, turn: PageTurn) -> Part | None:
     body = text.rstrip()
     line_start = body.rfind("\n") + 1
     line = body[line_start:]
-    if not _cut(line):
+    # ... or ends in a noun, where the quote's page goes on in lower case
+    if not _cut(line) and not (_open(line) and begun_before(part)):
         return None
     spans = split_sentences(line)
     start = line_start + spans[-1][0] if spans else line_start
@@ -130,6 +137,12 @@ def _cut(line: str) -> bool:
     if not words or _CLOSED.search(line) or line.endswith(":"):
         return False
     return words[-1][:1].islower() or line.endswith(",")
+
+
+def _open(line: str) -> bool:
+    """Does a line end without a sentence's end, a list's introduction or a bracket (its last
+    word a noun, whose capital cannot tell whether the sentence goes on)?"""
+    return bool(line.split()) and not _CLOSED.search(line) and not line.endswith(":")
 
 
 def _prose(chunk: Chunk, start: int, end: int) -> bool:

@@ -29,6 +29,7 @@ from kb.facets.places import Gazetteer
 from kb.models import Citation
 from kb.retrieval.analyzer import is_english
 from kb.retrieval.catalog import Catalog, file_words
+from kb.retrieval.everyday import spoken_words
 from kb.retrieval.retriever import Retrieval
 from kb.text import layout
 from kb.text.holds import (
@@ -150,11 +151,21 @@ class RefusalGate:
             # it asks ("Does the Haus der Integration have a canteen?")
             own = set(catalog.analyzer.terms(_own_words(question).replace("-", " ")))
             known = [t for t in known if t in own]
-            words = [known]
+            # ... or of those but its everyday words ("den Hut auf"), which the documents do
+            # not write: they search by their own words for them (not more than hedged, still:
+            # the confidence itself weighs every word asked)
+            words = [known, _asked_terms(question, known, catalog)]
             if is_english(question):
                 # ... or, for an English one, those with its words of the field in the
                 # documents' German ("kick-off event" → Auftaktveranstaltung; everyday.py)
                 field = [t for t in retrieval.everyday if catalog.bm25.document_frequency(t)]
+                # ... and its ordinals as the documents write them ("14th" → "14.")
+                field += [
+                    t
+                    for n in _ORDINAL_EN.findall(question)
+                    for t in catalog.analyzer.terms(n)
+                    if catalog.bm25.document_frequency(t)
+                ]
                 words.append(known + field)
             if any(
                 len(held) >= 2
@@ -269,7 +280,7 @@ class RefusalGate:
             towns = slots.total_for_all(asked, said, Gazetteer.load().find)
             if towns:
                 return slots.Missing(tuple(towns), "scope")
-        if slots.findings_pending(qtype, direct):
+        if slots.findings_pending(qtype, direct, asked):
             return slots.Missing((), "pending")
         if slots.next_missing(asked, qtype, direct):
             return slots.Missing((), "next")
@@ -302,6 +313,17 @@ class RefusalGate:
         elif qtype.place and (unscoped := slots.months_contradicted(asked, said)):
             return slots.Missing(tuple(unscoped), "scope")  # "In welcher Stadt … im September …?"
         return slots.Missing()
+
+
+_ORDINAL_EN = re.compile(r"\b(\d{1,3})(?:st|nd|rd|th)\b", re.I)
+
+
+def _asked_terms(question: str, terms: list[str], catalog: Catalog) -> list[str]:
+    """``terms`` without those of the question's everyday words ("Wer hat den Hut auf?",
+    "Wie viel Kohle …?"): the documents write "Federführung" and "Euro" for them, and those
+    search the passages instead (kb/retrieval/everyday.py)."""
+    spoken = set(catalog.analyzer.terms(spoken_words(question)))
+    return [t for t in terms if t not in spoken] or terms
 
 
 def _own_words(question: str) -> str:

@@ -616,7 +616,8 @@ def _contact_number(text: str, start: int, end: int) -> bool:
 # The results of a study are asked (QuestionType.findings), and the quote only says that it is
 # under way, planned or put off: "wird … evaluiert", "soll statistisch ausgewertet werden",
 # "soll ein regelmäßiger Qualitätsdialog … stattfinden",
-# "sollte … eingereicht werden, die Frist wurde … verschoben" ("wie geplant" is no plan)
+# "sollte … eingereicht werden, die Frist wurde … verschoben", "können … nicht bearbeitet werden
+# und wurden daher zunächst zurückgestellt" ("wie geplant" is no plan)
 _PENDING = re.compile(
     r"\b(wird|werden|soll|sollen|sollte|sollten|will|is being|are being|to be)\b[^.;:]{0,160}?"
     r"\b(durchgeführt|geführt|geprüft|geklärt|erörtert|evaluiert|ausgewertet|untersucht|"
@@ -626,8 +627,8 @@ _PENDING = re.compile(
     # führen"; not "… zu weniger Abbrüchen führen", nor a relative clause's "werden")
     r"\b(wird|werden|soll|sollen)\b(?:(?!\bzu\b)[^.;:,]){0,160}?"
     r"\b(durchführen|führen|auswerten|untersuchen|erheben|analysieren|befragen|evaluieren)\b|"
-    r"(?<!wie )\b(geplant|vorgesehen|angekündigt\w*|verschoben|planned|scheduled|postponed|"
-    r"announced)\b|\bkündigt\w*\b[^.;:]{0,120}\ban\b",
+    r"(?<!wie )\b(geplant|vorgesehen|angekündigt\w*|verschoben|zurückgestellt|planned|scheduled|"
+    r"postponed|announced|deferred)\b|\bnicht\s+(bearbeitet|weiterverfolgt|umgesetzt)\b|\bkündigt\w*\b[^.;:]{0,120}\ban\b",
     re.I,
 )
 # ... and states no finding of its own: a verb of finding, or a share ("80 %", "die Mehrheit")
@@ -639,10 +640,21 @@ _FOUND = re.compile(
 )
 
 
-def findings_pending(qtype: QuestionType, quote: str) -> bool:
+# A recommendation asked ("Gibt es eine Empfehlung, wie groß …?") is found where the quote
+# advises: "sollte in der Regel etwa 10 Personen nicht überschreiten", "wird empfohlen"
+_ADVICE_ASKED = re.compile(r"[Ee]mpfehl|\b(recommend|advi[cs]e)", re.I)
+_ADVISES = re.compile(
+    r"\b(sollte|sollten|empfiehlt|empfehlen|empfohlen|ratsam|should|recommend\w*|advised?)\b",
+    re.I,
+)
+
+
+def findings_pending(qtype: QuestionType, quote: str, asked: str = "") -> bool:
     """The question asks what a study or evaluation found, and the quote that answers it only
     says that the study is under way, planned or put off, with no finding of its own: the
-    results are not in the documents."""
+    results are not in the documents. Advice is what a recommendation asked finds."""
+    if _ADVICE_ASKED.search(asked) and _ADVISES.search(quote):
+        return False
     return qtype.findings and bool(_PENDING.search(quote)) and not _FOUND.search(quote)
 
 

@@ -58,6 +58,14 @@ _EVERYDAY: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"\bÜbersetzer\w*|\bübersetz(t|en)\b|\btranslat(e|ors?|ion)\b|\binterpreters?\b",
             "Dolmetscher Sprachmittler Sprachmittlung",
         ),
+        # a body meeting for the first time is its constituent meeting
+        (
+            r"\b(das|zum)\s+erste(n)?\s+(Mal|mal)\s+(\w+\s+){0,2}?(getagt|getroffen|tagt\w*|"
+            r"trafen|zusammen\w*|versammelt\w*)\b",
+            "konstituierende konstituierenden Sitzung",
+        ),
+        # money: "Wie viel Kohle gibt's?" asks the amount the documents write in euros
+        (r"\b(Kohle|Knete|Zaster|Moneten)\b", "Geld Euro"),
         # school and learning
         (r"\bMathe\b", "Mathematik"),
         (r"\bNachhilfe\w*", "Förderunterricht Lernförderung Kurse"),
@@ -214,6 +222,15 @@ def _english_words(question: str) -> list[str]:
         if matched:
             found.append(words)
     return found
+
+
+def spoken_words(question: str) -> str:
+    """The everyday words of a German question the table has the documents' words for ("den Hut
+    auf", "Kohle"), joined: the documents do not write them, so their absence from a passage
+    says nothing about whether it answers (RefusalGate.evidence)."""
+    if is_english(question):
+        return ""
+    return " ".join(m.group(0) for pattern, _ in _EVERYDAY for m in pattern.finditer(question))
 
 
 def everyday_words(question: str) -> str:

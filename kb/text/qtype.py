@@ -621,6 +621,12 @@ _DAY_ASKED = re.compile(
     r"exact date|stichtag\w*|cut-off date)\b",
     _I,
 )
+# ... and "wann" asked of a month the question names already ("Wann waren die Workshops im
+# April?"): what is asked is the day, the month it has
+_MONTH_GIVEN = re.compile(
+    rf"(?<![\d.]\s)(?<![\d.])\b(im|in|Anfang|Mitte|Ende)\s+({MONTHS})\b(?!\s*\d{{1,2}}\b(?!\d))",
+    _I,
+)
 _DEADLINE_ASKED = re.compile(
     r"\b(bis wann|bis zu welchem (tag|datum|termin|zeitpunkt|stichtag)|frist\w*|deadline|"
     # a "Stichtag" is a deadline, unless a start is asked ("Ab welchem Stichtag …?")
@@ -703,7 +709,7 @@ def classify(question: str) -> QuestionType:
         findings=_asks_findings(q, kind.kind),
         deadline=bool(_DEADLINE_ASKED.search(q)),
         day=kind.kind == AnswerType.DATE
-        and bool(_DAY_ASKED.search(q))
+        and bool(_DAY_ASKED.search(q) or _MONTH_GIVEN.search(q))
         and not _DEADLINE_ASKED.search(q),
         duration=kind.kind in (AnswerType.NUMBER, AnswerType.DATE)
         and bool(_DURATION_ASKED.search(q)),

@@ -1284,3 +1284,39 @@ def test_a_word_spelled_like_a_town_names_no_place(settings: Settings, tmp_path:
         "Wo kann man einen Sprachkurs machen?",
     )
     assert "Volkshochschule" in answer.citations[0].quote, answer.answer
+
+
+def test_money_asked_in_everyday_words_finds_the_amount(ask: Ask) -> None:
+    """ "Kohle" is no word of the documents: the passages are searched for euros instead."""
+    a = ask("wie viel kohle gibts eigentlich insgesamt für durchstarten in ausbildung und arbeit")
+    assert not a.refused
+    assert "50 Millionen Euro" in a.answer or "50 Mio. Euro" in a.answer
+
+
+def test_an_idiom_for_who_is_in_charge_is_not_refused(ask: Ask) -> None:
+    """ "den Hut auf" is what the documents call "Federführung": its absence from the passage
+    does not make the question unanswerable."""
+    a = ask("wer hat in neuss eigentlich den hut auf für die landesinitiative?")
+    assert not a.refused
+    assert (
+        "Federführung für die Landesinitiative hat Kreisdirektor Dirk Brügge"
+        in a.answer.split("[1]")[0]
+    )
+
+
+def test_an_english_ordinal_counts_as_the_documents_number(ask: Ask) -> None:
+    """ "14th" is written "14." in the documents: with its words of the field it holds the
+    question to them, so it is hedged rather than refused for its cosine alone."""
+    a = ask(
+        "When and in which city did the G.I.B.'s 14th workshop on integrating young refugees "
+        "take place?"
+    )
+    assert not a.refused
+    assert any(c.file.startswith("gib-werkstattgespraech-14") for c in a.citations)
+
+
+def test_a_first_meeting_asked_in_everyday_words_finds_the_constituent_one(ask: Ask) -> None:
+    """ "das erste Mal getagt" is what the documents call the constituent meeting."""
+    a = ask("wann hat die kerngruppe im rhein-kreis neuss das erste mal getagt")
+    assert not a.refused
+    assert "27.06.2019" in a.answer.split("[1]")[0]

@@ -1,14 +1,18 @@
 """Which quotes go on over a page break, and how citations group into quotes
 (kb/answer/overleaf.py); the answers themselves are tested on real PDFs in test_answer.py."""
 
+from collections.abc import Callable
+
 import pytest
 
 from kb.answer.overleaf import (
+    PageTurn,
     Part,
     _cut,
     _items_at_start,
     _sentence_end_at_start,
     begun_before,
+    carried_over,
     quote_units,
 )
 from kb.models import Chunk, Citation
@@ -74,3 +78,39 @@ def test_only_a_later_page_can_be_begun_before() -> None:
 def test_a_part_carried_over_belongs_to_the_quote_before_it() -> None:
     units = quote_units([cite(1, 3, 120), cite(2, 4, 0), cite(3, 4, 50), cite(4, 5, 0, "other")])
     assert [[c.n for c in u] for u in units] == [[1, 2], [3], [4]]
+
+
+def _turn(pages: dict[int, str]) -> "PageTurn":
+    """The pages before and after a chunk's, from a dict of page texts."""
+
+    def side(step: int) -> Callable[[Chunk], "tuple[Chunk, str] | None"]:
+        def find(c: Chunk) -> "tuple[Chunk, str] | None":
+            n = (c.page or 0) + step
+            return (chunk(n), pages[n]) if n in pages else None
+
+        return find
+
+    return PageTurn(after=side(1), before=side(-1))
+
+
+ENDS_IN_NOUN = (
+    "Es gilt der Ausschluss von Personen, bei denen bereits aufenthaltsbeendende Maßnahmen"
+)
+GOES_ON = "eingeleitet wurden. Grundlage dafür sind Absprachen."
+
+
+def test_a_sentence_cut_after_a_noun_goes_on_where_the_next_page_goes_on_in_lower_case() -> None:
+    pages = {15: ENDS_IN_NOUN, 16: GOES_ON}
+    _, after = carried_over(Part(chunk(15), 0, len(ENDS_IN_NOUN), ENDS_IN_NOUN), _turn(pages))
+    assert after is not None and GOES_ON[: after.end] == "eingeleitet wurden."
+    # ... and from the other side: the quote that opens page 16 brings its beginning
+    before, _ = carried_over(Part(chunk(16), 0, 19, GOES_ON), _turn(pages))
+    assert before is not None and ENDS_IN_NOUN[before.start :].startswith("Es gilt")
+
+
+def test_a_line_ending_in_a_noun_before_a_capital_ends_there() -> None:
+    """A caption or a name at a page's end, and a new sentence or heading after it."""
+    caption = "Quelle: Eigene Berechnungen"
+    pages = {15: caption, 16: "Die Kurse beginnen im Mai."}
+    _, after = carried_over(Part(chunk(15), 0, len(caption), caption), _turn(pages))
+    assert after is None

@@ -650,6 +650,18 @@ def test_a_date_to_the_day_is_not_answered_by_a_month_or_a_season() -> None:
         for near in ("Sie erschien im Sommer 2019.", "Sie erschien im Juli 2019."):
             assert type_fit(near, q, set(), analyze) < 1.0, (question, near)
     assert not classify("Wann wurde die Richtlinie veröffentlicht?").day
+    # "wann" of a month the question names asks the day: the month it has already
+    for question in (
+        "wann und wo waren die entwicklungs-workshops im april nochmal",
+        "Wann fand im September 2018 die Auftaktveranstaltung statt?",
+        "Wann genau beginnt Anfang Juli der Kurs?",
+    ):
+        q = classify(question)
+        assert q.kind == AnswerType.DATE and q.day, question
+        assert type_fit("- April: zwei Workshops im Juli", q, set(), analyze) < 1.0
+        assert type_fit("am 03.04.2019 in Duisburg", q, set(), analyze) == 1.0
+    assert not classify("Wann im Jahr 2019 wurde das beschlossen?").day  # a year is no month
+    assert not classify("Bis wann im Juni muss der Antrag gestellt sein?").day  # a deadline
     # a weekday answers "An welchem Tag …?"; a deadline question keeps its own check
     assert not classify("An welchem Tag trifft sich die Kerngruppe?").day
     assert not classify("Bis zu welchem Datum muss der Antrag eingereicht werden?").day

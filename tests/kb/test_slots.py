@@ -488,6 +488,22 @@ def test_results_asked_where_the_study_is_only_under_way_or_planned() -> None:
     assert slots.findings_pending(asked, "Die Befragung soll 2020 ausgewertet werden.")
     assert slots.findings_pending(asked, "Die Frist für die Befragung wurde verschoben.")
     assert slots.findings_pending(asked, "Er kündigte für September die Auswertung an.")
+    # put off, or not taken up at all
+    group = classify("Welche Ergebnisse hat die Projektgruppe zur frühen Bildung erarbeitet?")
+    put_off = (
+        "Weitere Fragen, wie die frühe Bildung in Kitas, können mit den Ressourcen nicht "
+        "bearbeitet werden und wurden daher zunächst zurückgestellt."
+    )
+    assert slots.findings_pending(group, put_off)
+    assert slots.findings_pending(asked, "Die Befragung der Träger wurde zurückgestellt.")
+    # advice is what a recommendation asked finds, whatever else its quote plans
+    size = "wie groß darf die kerngruppe max werden, gibts da ne empfehlung"
+    advice = (
+        "Die Größe der Kerngruppe sollte in der Regel etwa 10 Personen nicht überschreiten. "
+        "Darüber hinaus können erweiterte Foren geplant werden."
+    )
+    assert not slots.findings_pending(classify(size), advice, size)
+    assert slots.findings_pending(classify(size), "Eine Empfehlung ist geplant.", size)
     # the future tense or a plan with the verb's infinitive
     interviews = "Im dritten Quartal werden die Studierenden Interviews mit den Familien führen."
     assert slots.findings_pending(classify("Was kam bei den Interviews heraus?"), interviews)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kb.retrieval.everyday import everyday_words
+from kb.retrieval.everyday import everyday_words, spoken_words
 
 
 @pytest.mark.parametrize(
@@ -38,6 +38,10 @@ from kb.retrieval.everyday import everyday_words
         ("Gibt es Geld für Mathe-Nachhilfe?", "Mathematik"),
         ("Gibt es Geld für Mathe-Nachhilfe?", "Förderunterricht"),
         ("Die Jungs im Container haben kaum WLAN.", "Internet"),
+        ("Wie viel Kohle gibt's eigentlich insgesamt?", "Euro"),
+        ("wann hat die kerngruppe das erste mal getagt", "konstituierende"),
+        ("Wann ist das Bündnis zum ersten Mal zusammengekommen?", "Sitzung"),
+        ("wie viel knete bekommt die kommune", "Geld"),
     ],
 )
 def test_an_everyday_word_brings_in_the_written_one(question: str, written: str) -> None:
@@ -108,3 +112,12 @@ def test_a_german_question_gets_no_english_words() -> None:
     # "Workshop", "Support" and "Jobcenter" are German words too: searched as they are
     assert "Unterstützung" not in everyday_words("Wie läuft der Support im Workshop?").split()
     assert everyday_words("Wann traf sich die Kerngruppe in der Stadt?") == ""
+
+
+def test_the_everyday_words_themselves_are_told_apart() -> None:
+    """What the refusal's coverage leaves out: the documents do not write them."""
+    assert "Hut" in spoken_words("Wer hat in Neuss eigentlich den Hut auf?").split()
+    assert spoken_words("Wie viel Kohle gibt es?") == "Kohle"
+    assert spoken_words("Wann hat die Gruppe das erste Mal getagt?") == "das erste Mal getagt"
+    assert spoken_words("Welche Förderbausteine gibt es?") == ""
+    assert spoken_words("Who is in charge of the initiative?") == ""  # English: by similarity
