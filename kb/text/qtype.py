@@ -662,6 +662,9 @@ _PLACE_ASKED = re.compile(
     r"befindet|befinden|liegt|liegen|werden|wird)|"
     r"in\s+welche[rmn]?\s+(Stadt|Städten|Kommunen?|Gemeinden?|Kreis|Kreisen|Ort|Orten)|"
     r"an\s+welchem\s+Ort|"
+    # one town asked by name ("Welche kreisfreie Stadt ist nicht dabei?", "Which city …?")
+    r"welche[rs]?\s+([a-zäöüß-]+\s+)?(Stadt|Kommune|Gemeinde|Ort|Kreis)(?!\w)|"
+    r"(which|what)\s+([a-z-]+\s+)?(city|town|municipality|district|county)(?!\w)|"
     r"where(\s+(can|could|is|are|do|does|should)|'s)|anywhere|in\s+which\s+(city|town|place))\b",
     re.I,
 )

@@ -1031,3 +1031,22 @@ def test_young_people_are_counted_by_what_they_do_or_leave() -> None:
     # ... but schools are no pupils
     q = classify("Wie viele Jugendliche machen mit?")
     assert type_fit("Es machen 45 Schulen mit.", q, counted_terms(q, terms), terms) < 1.0
+
+
+def test_one_town_asked_by_name_asks_a_place() -> None:
+    """"Welche (kreisfreie) Stadt …?", "Which (independent) city …?": a named town answers; a
+    plural asks a list, which the place check does not hold to one town."""
+    for question in (
+        "Welche kreisfreie Stadt macht bei der Initiative nicht mit?",
+        "Welcher Kreis hat den Eigenanteil kritisiert?",
+        "Which independent city is not part of the initiative?",
+        "Which town hosted the workshop?",
+    ):
+        assert classify(question).place, question
+    for question in (
+        "Welche Städte machen mit?",
+        "Which two cities hosted the workshops?",
+        "Wie viele Kommunen machen mit?",  # a number
+        "Welche Stadtteile sind betroffen?",  # no town: a part of one
+    ):
+        assert not classify(question).place, question
