@@ -1034,7 +1034,7 @@ def test_young_people_are_counted_by_what_they_do_or_leave() -> None:
 
 
 def test_one_town_asked_by_name_asks_a_place() -> None:
-    """"Welche (kreisfreie) Stadt …?", "Which (independent) city …?": a named town answers; a
+    """ "Welche (kreisfreie) Stadt …?", "Which (independent) city …?": a named town answers; a
     plural asks a list, which the place check does not hold to one town."""
     for question in (
         "Welche kreisfreie Stadt macht bei der Initiative nicht mit?",
