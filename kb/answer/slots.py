@@ -465,9 +465,20 @@ _DATED_MONTH = re.compile(
 )
 
 
+# ... and the start or end of a year a question asks about ("bis Ende 2019"), by its months
+_ASKED_PART = re.compile(r"\b(Anfang|Ende|beginning of|end of)\s+((?:19|20)\d\d)\b", re.I)
+_PART_MONTHS = {
+    "anfang": {1, 2, 3},
+    "beginning of": {1, 2, 3},
+    "ende": {10, 11, 12},
+    "end of": {10, 11, 12},
+}
+
+
 def months_contradicted(question: str, quote: str) -> list[str]:
-    """The month and year the question asks about ("im September 2018") when the quote dates
-    only other months of that year ("27.11.2018"): the event it speaks of is another one."""
+    """The month and year the question asks about ("im September 2018", "bis Ende 2019") when
+    the quote dates only other months of that year ("27.11.2018", "Bis August 2019"): the event
+    or the state it speaks of is another one."""
     dated = {
         (int(d.group(1)), d.group(2))
         if d.group(1)
@@ -479,6 +490,11 @@ def months_contradicted(question: str, quote: str) -> list[str]:
         month, year = _MONTH_NUMBERS[m.group(1).lower()], m.group(2)
         in_year = {mo for mo, y in dated if y == year}
         if in_year and month not in in_year:
+            missing.append(f"{m.group(1)} {year}")
+    for m in _ASKED_PART.finditer(question):
+        months, year = _PART_MONTHS[m.group(1).lower()], m.group(2)
+        in_year = {mo for mo, y in dated if y == year}
+        if in_year and not in_year & months:
             missing.append(f"{m.group(1)} {year}")
     return missing
 

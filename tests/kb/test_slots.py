@@ -776,6 +776,13 @@ def test_a_quote_dated_in_another_month_of_the_asked_year_contradicts_it() -> No
     assert slots.months_contradicted("What happened in May 2019?", "am 03.04.2019") == ["May 2019"]
     period = "Was geschah vom 1. September 2018 bis Dezember 2018?"
     assert slots.months_contradicted(period, "Am 03.10.2018 und am 27.11.2018 …") == []
+    # the end or start of a year asked is its last or first months
+    end = "Wie viele Arbeitshilfen lagen bis Ende 2019 vor?"
+    assert slots.months_contradicted(end, "Bis August 2019 waren 48 eingegangen.") == ["Ende 2019"]
+    assert slots.months_contradicted(end, "Bis Ende 2019 waren es 50.") == []  # undated month
+    assert slots.months_contradicted(end, "Am 27.11.2019 waren es 50.") == []
+    assert slots.months_contradicted("Was geschah Anfang 2019?", "Im März 2019 …") == []
+    assert slots.months_contradicted("Was geschah Anfang 2019?", "Im Mai 2019 …") == ["Anfang 2019"]
 
 
 def test_the_whole_of_the_asked_group_is_blanked_only_before_its_noun() -> None:
