@@ -93,14 +93,14 @@ def _after(part: Part, turn: PageTurn) -> Part | None:
     in_list = line.endswith(":") or (line.startswith("- ") and cut)
     # a line ending in a noun may stop inside a sentence too: the next page says, by going on
     # in lower case ("… aufenthaltsbeendende Maßnahmen" | "eingeleitet wurden“, …).")
-    noun = not in_list and not cut and _open(line)
-    if not in_list and not cut and not noun:
+    unclosed = not in_list and not cut and _unclosed(line)
+    if not in_list and not cut and not unclosed:
         return None
     following = turn.after(part.chunk)
     if following is None:
         return None
     chunk, text = following
-    if noun and not text[:1].islower():
+    if unclosed and not text[:1].islower():
         return None
     stop = _items_at_start(text) if in_list else _sentence_end_at_start(text)
     if not stop or not _prose(chunk, 0, stop):
@@ -122,7 +122,7 @@ def _before(part: Part, turn: PageTurn) -> Part | None:
     line_start = body.rfind("\n") + 1
     line = body[line_start:]
     # ... or ends in a noun, where the quote's page goes on in lower case
-    if not _cut(line) and not (_open(line) and begun_before(part)):
+    if not _cut(line) and not (_unclosed(line) and begun_before(part)):
         return None
     spans = split_sentences(line)
     start = line_start + spans[-1][0] if spans else line_start
@@ -133,15 +133,13 @@ def _before(part: Part, turn: PageTurn) -> Part | None:
 
 def _cut(line: str) -> bool:
     """Does a line stop inside a sentence: after a lower-case word or a comma?"""
-    words = line.split()
-    if not words or _CLOSED.search(line) or line.endswith(":"):
-        return False
-    return words[-1][:1].islower() or line.endswith(",")
+    return _unclosed(line) and (line.split()[-1][:1].islower() or line.endswith(","))
 
 
-def _open(line: str) -> bool:
-    """Does a line end without a sentence's end, a list's introduction or a bracket (its last
-    word a noun, whose capital cannot tell whether the sentence goes on)?"""
+def _unclosed(line: str) -> bool:
+    """Does a line end without a sentence's end, a list's introduction or a closing bracket or
+    quotation mark? (After a noun, whose capital cannot tell, the page on the other side says
+    whether the sentence goes on.)"""
     return bool(line.split()) and not _CLOSED.search(line) and not line.endswith(":")
 
 

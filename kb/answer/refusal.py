@@ -60,6 +60,10 @@ Pages = Mapping[tuple[str, int | None], str]  # (doc_id, page) → the cleaned t
 _SCOPED = (AnswerType.NUMBER, AnswerType.DATE, AnswerType.YES_NO, AnswerType.NAME)
 
 
+# An English ordinal ("14th"), which the documents write as a number ("14.")
+_ORDINAL_EN = re.compile(r"\b(\d{1,3})(?:st|nd|rd|th)\b", re.I)
+
+
 @dataclass(frozen=True)
 class Evidence:
     similarity: float | None  # best sentence (or chunk) cosine among the top passages
@@ -313,9 +317,6 @@ class RefusalGate:
         elif qtype.place and (unscoped := slots.months_contradicted(asked, said)):
             return slots.Missing(tuple(unscoped), "scope")  # "In welcher Stadt … im September …?"
         return slots.Missing()
-
-
-_ORDINAL_EN = re.compile(r"\b(\d{1,3})(?:st|nd|rd|th)\b", re.I)
 
 
 def _asked_terms(question: str, terms: list[str], catalog: Catalog) -> list[str]:

@@ -465,8 +465,10 @@ _DATED_MONTH = re.compile(
 )
 
 
-# ... and the start or end of a year a question asks about ("bis Ende 2019"), by its months
+# ... and the start or end of a year a question asks about ("bis Ende 2019"), by its months; not
+# as the start of a period ("seit Anfang 2019", "von Anfang 2019 bis Ende 2019")
 _ASKED_PART = re.compile(r"\b(Anfang|Ende|beginning of|end of)\s+((?:19|20)\d\d)\b", re.I)
+_PERIOD = re.compile(r"\b(seit|ab|von|vom|zwischen|since|from|between)\b", re.I)
 _PART_MONTHS = {
     "anfang": {1, 2, 3},
     "beginning of": {1, 2, 3},
@@ -491,7 +493,7 @@ def months_contradicted(question: str, quote: str) -> list[str]:
         in_year = {mo for mo, y in dated if y == year}
         if in_year and month not in in_year:
             missing.append(f"{m.group(1)} {year}")
-    for m in _ASKED_PART.finditer(question):
+    for m in [] if _PERIOD.search(question) else _ASKED_PART.finditer(question):
         months, year = _PART_MONTHS[m.group(1).lower()], m.group(2)
         in_year = {mo for mo, y in dated if y == year}
         if in_year and not in_year & months:
@@ -644,7 +646,10 @@ _PENDING = re.compile(
     r"\b(wird|werden|soll|sollen)\b(?:(?!\bzu\b)[^.;:,]){0,160}?"
     r"\b(durchführen|führen|auswerten|untersuchen|erheben|analysieren|befragen|evaluieren)\b|"
     r"(?<!wie )\b(geplant|vorgesehen|angekündigt\w*|verschoben|zurückgestellt|planned|scheduled|"
-    r"postponed|announced|deferred)\b|\bnicht\s+(bearbeitet|weiterverfolgt|umgesetzt)\b|\bkündigt\w*\b[^.;:]{0,120}\ban\b",
+    r"postponed|announced|deferred)\b|\bkündigt\w*\b[^.;:]{0,120}\ban\b|"
+    # ... or not to be taken up ("können … nicht bearbeitet werden"; not "wurden nicht
+    # umgesetzt", which is a finding)
+    r"\b(kann|können|konnte|konnten)\b[^.;:]{0,80}\bnicht\s+(bearbeitet|weiterverfolgt)\s+werden\b",
     re.I,
 )
 # ... and states no finding of its own: a verb of finding, or a share ("80 %", "die Mehrheit")
@@ -658,18 +663,19 @@ _FOUND = re.compile(
 
 # A recommendation asked ("Gibt es eine Empfehlung, wie groß …?") is found where the quote
 # advises: "sollte in der Regel etwa 10 Personen nicht überschreiten", "wird empfohlen"
-_ADVICE_ASKED = re.compile(r"[Ee]mpfehl|\b(recommend|advi[cs]e)", re.I)
+_ADVICE_ASKED = re.compile(r"empfehl|\b(recommend\w*|advi[cs]e)\b", re.I)
 _ADVISES = re.compile(
     r"\b(sollte|sollten|empfiehlt|empfehlen|empfohlen|ratsam|should|recommend\w*|advised?)\b",
     re.I,
 )
 
 
-def findings_pending(qtype: QuestionType, quote: str, asked: str = "") -> bool:
+def findings_pending(qtype: QuestionType, quote: str, asked: str) -> bool:
     """The question asks what a study or evaluation found, and the quote that answers it only
     says that the study is under way, planned or put off, with no finding of its own: the
     results are not in the documents. Advice is what a recommendation asked finds."""
-    if _ADVICE_ASKED.search(asked) and _ADVISES.search(quote):
+    # ... what is advised, not what is to be done ("sollten Ende 2020 vorgelegt werden")
+    if _ADVICE_ASKED.search(asked) and _ADVISES.search(_PENDING.sub(" ", quote)):
         return False
     return qtype.findings and bool(_PENDING.search(quote)) and not _FOUND.search(quote)
 

@@ -5,7 +5,8 @@ zuständig?"); reports and council papers write "Federführung", "Sprachkurs", "
 The words found here are added to the words the passages are searched by (BM25 and the second
 stage) and the sentences are chosen by (Retrieval.everyday); never to what the question is
 embedded as, never to the words whose coverage the refusal weighs, and never instead of the
-question's own words.
+question's own words (only the refusal's floor also weighs a question without its everyday
+wordings: spoken_words).
 The table is general German usage, written while reading questions the system missed; a word of
 it that no passage holds is dropped (Retriever). Words the documents write themselves
 ("zuständig", "verantwortlich") are not in it: searched as typed, they find their own sentences.
@@ -58,14 +59,21 @@ _EVERYDAY: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"\bÜbersetzer\w*|\bübersetz(t|en)\b|\btranslat(e|ors?|ion)\b|\binterpreters?\b",
             "Dolmetscher Sprachmittler Sprachmittlung",
         ),
-        # a body meeting for the first time is its constituent meeting
+        # a body meeting for the first time is its constituent meeting ("das erste Mal getagt",
+        # "tagte zum ersten Mal", "erstmals zusammengekommen"; not "das erste Mal eine
+        # Entscheidung getroffen")
         (
-            r"\b(das|zum)\s+erste(n)?\s+(Mal|mal)\s+(\w+\s+){0,2}?(getagt|getroffen|tagt\w*|"
-            r"trafen|zusammen\w*|versammelt\w*)\b",
+            r"\b(das\s+erste|zum\s+ersten)\s+Mal\s+(\w+\s+)?(getagt|zusammengekommen|"
+            r"zusammengetreten)\b|\berstmals\s+(\w+\s+)?(getagt|zusammengekommen|zusammengetreten)\b"
+            r"|\b(tagte|tagten|tagt)\s+(\w+\s+){0,3}?(zum\s+ersten\s+Mal|erstmals)\b",
             "konstituierende konstituierenden Sitzung",
         ),
-        # money: "Wie viel Kohle gibt's?" asks the amount the documents write in euros
-        (r"\b(Kohle|Knete|Zaster|Moneten)\b", "Geld Euro"),
+        # money: "Wie viel Kohle gibt's?" asks the amount the documents write in euros (not
+        # coal: "Ausstieg aus der Kohle")
+        (
+            r"\b(wie\s*viel|genug|mehr|keine|viel|wenig)\s+(Kohle|Knete|Zaster|Moneten)\b",
+            "Geld Euro",
+        ),
         # school and learning
         (r"\bMathe\b", "Mathematik"),
         (r"\bNachhilfe\w*", "Förderunterricht Lernförderung Kurse"),
@@ -224,13 +232,24 @@ def _english_words(question: str) -> list[str]:
     return found
 
 
+# An everyday wording is a few words ("den Hut", "das erste Mal getagt"); a longer match spans
+# words of the question between the pattern's ends ("hat … in Neuss das Sagen"), which are its
+# own and stay
+_SPOKEN_WORDS = 4
+
+
 def spoken_words(question: str) -> str:
-    """The everyday words of a German question the table has the documents' words for ("den Hut
-    auf", "Kohle"), joined: the documents do not write them, so their absence from a passage
-    says nothing about whether it answers (RefusalGate.evidence)."""
+    """The everyday wordings of a German question the table has the documents' words for ("den
+    Hut auf", "das erste Mal getagt"), joined: a passage that answers holds the documents' words
+    for them instead, so their absence says nothing (RefusalGate.assess's floor)."""
     if is_english(question):
         return ""
-    return " ".join(m.group(0) for pattern, _ in _EVERYDAY for m in pattern.finditer(question))
+    return " ".join(
+        m.group(0)
+        for pattern, _ in _EVERYDAY
+        for m in pattern.finditer(question)
+        if len(m.group(0).split()) <= _SPOKEN_WORDS
+    )
 
 
 def everyday_words(question: str) -> str:

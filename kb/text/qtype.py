@@ -622,9 +622,11 @@ _DAY_ASKED = re.compile(
     _I,
 )
 # ... and "wann" asked of a month the question names already ("Wann waren die Workshops im
-# April?"): what is asked is the day, the month it has
+# April?"): what is asked is the day, the month it has (not a month followed by a day, nor one
+# that dates another noun: "die im Mai beschlossene Richtlinie"; "seit wann" asks a start)
 _MONTH_GIVEN = re.compile(
-    rf"(?<![\d.]\s)(?<![\d.])\b(im|in|Anfang|Mitte|Ende)\s+({MONTHS})\b(?!\s*\d{{1,2}}\b(?!\d))",
+    rf"^(?!.*\bseit wann\b).*\b(wann|when)\b.*\b(im|in|Anfang|Mitte|Ende)\s+({MONTHS})\b"
+    r"(?!\s*\d{1,2}\b)(?!\s+\w+(t|en)e[mnrs]?\s+[A-ZÄÖÜ])",
     _I,
 )
 _DEADLINE_ASKED = re.compile(
@@ -663,8 +665,10 @@ _PLACE_ASKED = re.compile(
     r"in\s+welche[rmn]?\s+(Stadt|Städten|Kommunen?|Gemeinden?|Kreis|Kreisen|Ort|Orten)|"
     r"an\s+welchem\s+Ort|"
     # one town asked by name ("Welche kreisfreie Stadt ist nicht dabei?", "Which city …?")
-    r"welche[rs]?\s+([a-zäöüß-]+\s+)?(Stadt|Kommune|Gemeinde|Ort|Kreis)(?!\w)|"
-    r"(which|what)\s+([a-z-]+\s+)?(city|town|municipality|district|county)(?!\w)|"
+    # (not a compound, nor a noun it qualifies: "welche Stadt-Verwaltung", "which city council")
+    r"welche[rs]?\s+([a-zäöüß-]+\s+)?(Stadt|Kommune|Gemeinde|Ort|Kreis)(?![\w-])|"
+    r"(which|what)\s+([a-z-]+\s+)?(city|town|municipality|district|county)(?![\w'’-])"
+    r"(?!\s+(council|office|hall|administration|authority|government|court|level)\b)|"
     r"where(\s+(can|could|is|are|do|does|should)|'s)|anywhere|in\s+which\s+(city|town|place))\b",
     re.I,
 )

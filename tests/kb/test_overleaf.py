@@ -80,7 +80,7 @@ def test_a_part_carried_over_belongs_to_the_quote_before_it() -> None:
     assert [[c.n for c in u] for u in units] == [[1, 2], [3], [4]]
 
 
-def _turn(pages: dict[int, str]) -> "PageTurn":
+def _turn(pages: dict[int, str]) -> PageTurn:
     """The pages before and after a chunk's, from a dict of page texts."""
 
     def side(step: int) -> Callable[[Chunk], "tuple[Chunk, str] | None"]:
@@ -109,8 +109,10 @@ def test_a_sentence_cut_after_a_noun_goes_on_where_the_next_page_goes_on_in_lowe
 
 
 def test_a_line_ending_in_a_noun_before_a_capital_ends_there() -> None:
-    """A caption or a name at a page's end, and a new sentence or heading after it."""
-    caption = "Quelle: Eigene Berechnungen"
-    pages = {15: caption, 16: "Die Kurse beginnen im Mai."}
-    _, after = carried_over(Part(chunk(15), 0, len(caption), caption), _turn(pages))
+    """A sentence ending in a noun without its full stop goes on only where the next page goes
+    on in lower case: a new sentence or heading after it begins with a capital."""
+    pages = {15: ENDS_IN_NOUN, 16: "Die Kurse beginnen im Mai. Weiter."}
+    _, after = carried_over(Part(chunk(15), 0, len(ENDS_IN_NOUN), ENDS_IN_NOUN), _turn(pages))
     assert after is None
+    before, _ = carried_over(Part(chunk(16), 0, 26, pages[16]), _turn(pages))
+    assert before is None

@@ -482,20 +482,21 @@ def test_the_head_of_a_division_is_not_the_head_of_the_organisation() -> None:
 
 
 def test_results_asked_where_the_study_is_only_under_way_or_planned() -> None:
-    asked = classify("Welche Ergebnisse hat die Befragung der Träger gebracht?")
+    question = "Welche Ergebnisse hat die Befragung der Träger gebracht?"
+    asked = classify(question)
     assert asked.findings
-    assert slots.findings_pending(asked, "Die Träger werden im Herbst befragt.")
-    assert slots.findings_pending(asked, "Die Befragung soll 2020 ausgewertet werden.")
-    assert slots.findings_pending(asked, "Die Frist für die Befragung wurde verschoben.")
-    assert slots.findings_pending(asked, "Er kündigte für September die Auswertung an.")
+    assert slots.findings_pending(asked, "Die Träger werden im Herbst befragt.", question)
+    assert slots.findings_pending(asked, "Die Befragung soll 2020 ausgewertet werden.", question)
+    assert slots.findings_pending(asked, "Die Frist für die Befragung wurde verschoben.", question)
+    assert slots.findings_pending(asked, "Er kündigte für September die Auswertung an.", question)
     # put off, or not taken up at all
     group = classify("Welche Ergebnisse hat die Projektgruppe zur frühen Bildung erarbeitet?")
     put_off = (
         "Weitere Fragen, wie die frühe Bildung in Kitas, können mit den Ressourcen nicht "
         "bearbeitet werden und wurden daher zunächst zurückgestellt."
     )
-    assert slots.findings_pending(group, put_off)
-    assert slots.findings_pending(asked, "Die Befragung der Träger wurde zurückgestellt.")
+    assert slots.findings_pending(group, put_off, "Welche Ergebnisse hat die Gruppe erarbeitet?")
+    assert slots.findings_pending(asked, "Die Befragung der Träger wurde zurückgestellt.", question)
     # advice is what a recommendation asked finds, whatever else its quote plans
     size = "wie groß darf die kerngruppe max werden, gibts da ne empfehlung"
     advice = (
@@ -504,31 +505,55 @@ def test_results_asked_where_the_study_is_only_under_way_or_planned() -> None:
     )
     assert not slots.findings_pending(classify(size), advice, size)
     assert slots.findings_pending(classify(size), "Eine Empfehlung ist geplant.", size)
+    # ... not a plan written with "sollten", nor an "advisory board" asked
+    advised = "Welche Empfehlungen hat die Evaluation ergeben?"
+    plan = "Die Ergebnisse der Evaluation sollten Ende 2020 vorgelegt werden."
+    assert slots.findings_pending(classify(advised), plan, advised)
+    board = "What results did the advisory board publish?"
+    assert slots.findings_pending(classify(board), "It is to be published in 2020.", board)
+    # a measure not carried out is a finding, not a plan
+    assert not slots.findings_pending(
+        asked, "In drei Kommunen wurden die Maßnahmen nicht umgesetzt.", question
+    )
     # the future tense or a plan with the verb's infinitive
     interviews = "Im dritten Quartal werden die Studierenden Interviews mit den Familien führen."
-    assert slots.findings_pending(classify("Was kam bei den Interviews heraus?"), interviews)
-    assert slots.findings_pending(asked, "Die Träger sollen im Herbst die Befragung auswerten.")
+    assert slots.findings_pending(
+        classify("Was kam bei den Interviews heraus?"),
+        interviews,
+        "Was kam bei den Interviews heraus?",
+    )
+    assert slots.findings_pending(
+        asked, "Die Träger sollen im Herbst die Befragung auswerten.", question
+    )
     # ... not "lead to", nor a relative clause's "werden" before a finding's verb
     for finding in (
         "Kurse, die früh angeboten werden, führen häufiger zu einem Abschluss.",
         "Nach Auskunft der Fachkräfte wird die frühe Beratung zu weniger Abbrüchen führen.",
     ):
-        assert not slots.findings_pending(asked, finding), finding
+        assert not slots.findings_pending(asked, finding, question), finding
     talks = "Dazu sollen zunächst Gespräche mit der Schulaufsicht geführt werden."
-    assert slots.findings_pending(classify("Was haben die Gespräche ergeben?"), talks)
+    assert slots.findings_pending(
+        classify("Was haben die Gespräche ergeben?"), talks, "Was haben die Gespräche ergeben?"
+    )
     dialogue = "Dazu soll ein regelmäßiger Qualitätsdialog mit den Trägern stattfinden."
-    assert slots.findings_pending(classify("Was hat der Qualitätsdialog ergeben?"), dialogue)
+    assert slots.findings_pending(
+        classify("Was hat der Qualitätsdialog ergeben?"),
+        dialogue,
+        "Was hat der Qualitätsdialog ergeben?",
+    )
     # a finding given, or a quote that says nothing of the study's state: not pending
     found = "Die Befragung wird jährlich durchgeführt und zeigt, dass Sprachkurse fehlen."
-    assert not slots.findings_pending(asked, found)
-    assert not slots.findings_pending(asked, "Die Träger bemängelten fehlende Sprachkurse.")
+    assert not slots.findings_pending(asked, found, question)
+    assert not slots.findings_pending(
+        asked, "Die Träger bemängelten fehlende Sprachkurse.", question
+    )
     for finding in (
         "Die Befragung wird jährlich durchgeführt; 80 % sind zufrieden.",
         "Die Ergebnisse zeigen, dass Kurse fehlen; vorgesehen ist eine Ausweitung.",
         "Die Auswertung hat ergeben, dass Kurse fehlen; eine Ausweitung ist geplant.",
         "Wie geplant nahmen 120 Betriebe teil.",
     ):
-        assert not slots.findings_pending(asked, finding), finding
+        assert not slots.findings_pending(asked, finding, question), finding
     # what is hoped of a study, where a form is, when results come out: no results asked
     for other in (
         "Welche Ergebnisse soll das Projekt bringen?",
@@ -540,9 +565,12 @@ def test_results_asked_where_the_study_is_only_under_way_or_planned() -> None:
     for results in ("Was hat die Studie gezeigt?", "What did the survey reveal?"):
         assert classify(results).findings, results
     # no results asked
-    who = classify("Wer führt die Befragung durch?")
+    who_asked = "Wer führt die Befragung durch?"
+    who = classify(who_asked)
     assert not who.findings
-    assert not slots.findings_pending(who, "Die Befragung wird vom Institut durchgeführt.")
+    assert not slots.findings_pending(
+        who, "Die Befragung wird vom Institut durchgeführt.", who_asked
+    )
 
 
 def test_a_part_of_the_questions_figure_must_be_given() -> None:
@@ -783,6 +811,10 @@ def test_a_quote_dated_in_another_month_of_the_asked_year_contradicts_it() -> No
     assert slots.months_contradicted(end, "Am 27.11.2019 waren es 50.") == []
     assert slots.months_contradicted("Was geschah Anfang 2019?", "Im März 2019 …") == []
     assert slots.months_contradicted("Was geschah Anfang 2019?", "Im Mai 2019 …") == ["Anfang 2019"]
+    # ... not as the start of a period
+    assert slots.months_contradicted("Was geschah seit Anfang 2019?", "Im Juli 2019 …") == []
+    span = "Was geschah von Anfang 2019 bis Ende 2019?"
+    assert slots.months_contradicted(span, "Im Mai 2019 …") == []
 
 
 def test_the_whole_of_the_asked_group_is_blanked_only_before_its_noun() -> None:
