@@ -488,17 +488,21 @@ def months_contradicted(question: str, quote: str) -> list[str]:
         for d in _DATED_MONTH.finditer(quote)
     }
     missing = []
-    for m in _ASKED_MONTH.finditer(question):
-        month, year = _MONTH_NUMBERS[m.group(1).lower()], m.group(2)
-        in_year = {mo for mo, y in dated if y == year}
-        if in_year and month not in in_year:
-            missing.append(f"{m.group(1)} {year}")
-    for m in [] if _PERIOD.search(question) else _ASKED_PART.finditer(question):
-        months, year = _PART_MONTHS[m.group(1).lower()], m.group(2)
+    for label, months, year in _asked_months(question):
         in_year = {mo for mo, y in dated if y == year}
         if in_year and not in_year & months:
-            missing.append(f"{m.group(1)} {year}")
+            missing.append(f"{label} {year}")
     return missing
+
+
+def _asked_months(question: str) -> Iterator[tuple[str, set[int], str]]:
+    """The months of a year the question asks about, with the words that name them and the
+    year: one month ("im September 2018"), or the first or last three ("bis Ende 2019")."""
+    for m in _ASKED_MONTH.finditer(question):
+        yield m.group(1), {_MONTH_NUMBERS[m.group(1).lower()]}, m.group(2)
+    if not _PERIOD.search(question):
+        for m in _ASKED_PART.finditer(question):
+            yield m.group(1), _PART_MONTHS[m.group(1).lower()], m.group(2)
 
 
 # Words many place names share ("Bad Salzuflen", "Bad Oeynhausen"; "Mülheim an der Ruhr",
@@ -674,10 +678,10 @@ def findings_pending(qtype: QuestionType, quote: str, asked: str) -> bool:
     """The question asks what a study or evaluation found, and the quote that answers it only
     says that the study is under way, planned or put off, with no finding of its own: the
     results are not in the documents. Advice is what a recommendation asked finds."""
-    # ... what is advised, not what is to be done ("sollten Ende 2020 vorgelegt werden")
-    if _ADVICE_ASKED.search(asked) and _ADVISES.search(_PENDING.sub(" ", quote)):
+    if not qtype.findings or not _PENDING.search(quote) or _FOUND.search(quote):
         return False
-    return qtype.findings and bool(_PENDING.search(quote)) and not _FOUND.search(quote)
+    # ... what is advised, not what is to be done ("sollten Ende 2020 vorgelegt werden")
+    return not (_ADVICE_ASKED.search(asked) and _ADVISES.search(_PENDING.sub(" ", quote)))
 
 
 # A deadline given: "bis Mitte Juni", "die Frist wurde … verschoben", "spätestens", "zwischen
