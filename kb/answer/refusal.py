@@ -298,6 +298,9 @@ class RefusalGate:
             return slots.Missing((), "role")
         if qtype.person and (roles.role_unnamed(asked, quoted) or roles.name_unsaid(asked, quoted)):
             return slots.Missing((), "holder")
+        # ... and one asked by another role ("Wer ist … der Teilhabemanager?")
+        if qtype.kind == AnswerType.NAME and roles.holder_unnamed(asked, quoted):
+            return slots.Missing((), "holder")
         said = " ".join(c.quote for unit in stating for c in unit)
         if qtype.kind in _SCOPED:
             unscoped = _ordinals_elsewhere(asked, qtype, stating, counted, analyze)

@@ -6,7 +6,7 @@ kb/answer/refusal.py)."""
 import re
 from collections.abc import Sequence
 
-from kb.text.holds import person_spans
+from kb.text.holds import people_named, person_spans
 from kb.text.qtype import PEOPLE_BY_DOING, ROLE_WORD
 from kb.text.sentences import sentence_texts
 
@@ -126,3 +126,27 @@ def name_unsaid(question: str, quotes: Sequence[str]) -> bool:
             if said.search(sentence):  # ... with the next sentence, which may name them
                 speaking += sentences[i : i + 2]
     return bool(speaking) and not any(person_spans(s) for s in speaking)
+
+
+# Who holds a role asked by its noun ("Wer ist beim Kreis eigentlich der Teilhabemanager?",
+# "Wer ist dort die Koordinatorin?"), not a head's (role_unnamed weighs those, which a
+# "Federführung" answers)
+_HOLDER_ASKED = re.compile(
+    r"\b(wer (ist|war|sind|waren)|who (is|was|are|were))\b[^?]{0,60}?\b(der|die|the)\s+"
+    rf"(?P<noun>{ROLE_WORD}|\w*manager(in|innen|s)?\b)",
+    re.I,
+)
+
+
+def holder_unnamed(question: str, quotes: Sequence[str]) -> bool:
+    """A person asked for by the role they hold, other than a head ("Wer ist … der
+    Teilhabemanager?"), where the quotes name people but none of them by that role (the
+    "Kreisdirektor" who has the "Federführung" is not the Teilhabemanager asked)."""
+    m = _HOLDER_ASKED.search(question)
+    if m is None or _HEAD_ASKED.fullmatch(m.group("noun")) or _ASKS_QUALIFIED.search(question):
+        return False
+    noun = m.group("noun").lower()
+    stem = noun[: max(5, len(noun) - 3)]
+    said = re.compile(rf"\w*{re.escape(stem)}", re.I)
+    named = any(people_named(quote) for quote in quotes)
+    return named and not any(said.search(quote) for quote in quotes)

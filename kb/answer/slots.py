@@ -199,7 +199,21 @@ def amount_missing(qtype: QuestionType, question: str, quotes: str) -> bool:
         return False
     if _PER_ASKED.search(question):
         return not _gives_per(without_numbers_of(question, quotes))
+    if _EURO_ASKED.search(question):  # a rate is not a sum in euros
+        return not _MONEY.search(without_numbers_of(question, quotes))
     return not gives_amount(question, quotes)
+
+
+# A sum asked in euros ("Wie hoch ist das Budget in Euro?", "how many euros …?")
+_EURO_ASKED = re.compile(
+    r"\b(in euros?|wie viele? euros?|how many euros?|in €|euro-?betrag\w*|amount in euros?)(?!\w)",
+    re.I,
+)
+# ... and a sum of money given
+_MONEY = re.compile(
+    r"\d[\d.,]*\s*(Mio\.|Mio\b|Millionen\b|Mrd\.|Mrd\b|Milliarden\b|Tsd\.|Euro\b|EUR\b|€)|€\s*\d",
+    re.I,
+)
 
 
 def _gives_per(quotes: str) -> bool:
@@ -698,11 +712,26 @@ def steps_missing(question: str, qtype: QuestionType, quotes: list[str]) -> bool
     …?") and no quote gives steps: no sequence ("zunächst", "dann", "nach dem …"), no list of
     items (one item quoted alone is none). The documents name the thing, not how it goes.
     ("Wie kann ich mich anmelden?" is answered by "Die Anmeldung erfolgt online.")"""
+    asked = focus(question)
+    # "Wie laufen die Fallkonferenzen ab – wer lädt ein, und was gilt beim Datenschutz?": what
+    # follows the dash says what of it is asked, steps only if it asks them
+    specified = _SPECIFIED.search(asked)
+    if specified is not None:
+        asked = asked[specified.start() :]
     return (
         qtype.kind == AnswerType.PROCEDURE
-        and bool(_STEPS_ASKED.search(focus(question)))
+        and bool(_STEPS_ASKED.search(asked))
         and not any(SEQUENCE.search(q) or f"\n{q.lstrip()}".count("\n- ") >= 2 for q in quotes)
     )
+
+
+# A question after a dash or colon that says what of the whole is asked ("… ab – wer lädt
+# ein …?", "…: Who invites …?")
+_SPECIFIED = re.compile(
+    r"(\s[–-]|:)\s+(wer|wen|wem|was|wann|wo|wie viele|wie lange|wie oft|welche[nrsm]?|who|what|"
+    r"when|where|which|how many|how long|how often)\b",
+    re.I,
+)
 
 
 _STEPS_ASKED = re.compile(

@@ -81,6 +81,13 @@ def test_a_sum_of_money_or_a_rate_asked_for_must_be_given() -> None:
     assert not slots.amount_missing(cost, cost_q, "Ein Vorkurs kostet 40 Euro.")
     # no cost at all is no rate
     assert slots.amount_missing(rate, rate_q, "Die Teilnahme ist kostenlos.")
+    # a sum asked in euros is not given by a rate
+    euro_q = "Wie hoch ist das Budget des Projekts in Euro?"
+    euro = classify(euro_q)
+    assert euro.amount
+    assert slots.amount_missing(euro, euro_q, "Gefördert werden 90 Prozent der Personalkosten.")
+    assert not slots.amount_missing(euro, euro_q, "Das Projekt erhält 1,2 Mio. Euro.")
+    assert not slots.amount_missing(rate, rate_q, "Gefördert werden 90 Prozent der Kosten.")
 
 
 def _contact_missing(question: str, held: str) -> bool:
@@ -458,6 +465,21 @@ def test_a_person_asked_by_name_is_not_given_by_the_role_and_someone_else() -> N
     assert not roles.name_unsaid("Wie heißt die Leiterin der Gruppe?", [begleitet])
 
 
+def test_a_holder_asked_by_role_is_not_given_by_someone_of_another_role() -> None:
+    """ "Wer ist … der Teilhabemanager?" is not answered by the Kreisdirektor who has the
+    Federführung; it is by a person named as one, and a head asked is weighed by role_unnamed."""
+    asked = "Wer ist beim Kreis Edorf eigentlich der Teilhabemanager – wie heißt der?"
+    other = "Die Federführung hat Kreisdirektor Dirk Beispiel."
+    assert roles.holder_unnamed(asked, [other])
+    named = "Teilhabemanager im Kreis ist Herr Dr. Max Muster."
+    assert not roles.holder_unnamed(asked, [other, named])
+    # no one named: what the quotes say of the role is weighed elsewhere
+    assert not roles.holder_unnamed(asked, ["Teilhabemanagement-Stellen werden gefördert."])
+    assert not roles.holder_unnamed("Wer ist der Leiter des Projekts?", [other])
+    assert roles.holder_unnamed("Wer ist dort die Koordinatorin?", [other])
+    assert not roles.holder_unnamed("Wer ist die stellvertretende Koordinatorin?", [other])
+
+
 def test_the_head_of_a_division_is_not_the_head_of_the_organisation() -> None:
     division = (
         "Dieter Muster, Leiter des Fachbereichs Ausbildung bei der Regionaldirektion, sprach."
@@ -779,6 +801,25 @@ def test_a_procedure_needs_steps_or_items() -> None:
     can = "Wie kann ich mich zum Sprachkurs anmelden?"
     assert classify(can).kind == AnswerType.PROCEDURE
     assert not slots.steps_missing(can, classify(can), ["Die Anmeldung erfolgt online."])
+
+
+def test_a_procedure_whose_question_says_what_of_it_is_asked_needs_no_steps() -> None:
+    """ "Wie läuft … ab – wer lädt ein, und was gilt …?": what follows the dash is asked, and
+    the quotes that answer it need no sequence; unless it asks the steps themselves."""
+    asked = "Wie laufen die Fallkonferenzen in Edorf ab – wer lädt ein, und was gilt dabei?"
+    how = classify(asked)
+    quotes = [
+        "Die Einladung zu den Fallkonferenzen erfolgt durch die Fallmanagerin.",
+        "Fallkonferenzen sind nur mit dem Einverständnis der Betroffenen möglich.",
+    ]
+    assert how.kind == AnswerType.PROCEDURE
+    assert not slots.steps_missing(asked, how, quotes)
+    plain = "Wie laufen die Fallkonferenzen in Edorf ab?"
+    assert slots.steps_missing(plain, classify(plain), quotes)
+    steps = "Wie laufen die Fallkonferenzen in Edorf ab – welche Schritte gibt es?"
+    assert slots.steps_missing(steps, classify(steps), quotes)
+    colon = "Fallkonferenzen in Edorf: Wie laufen sie ab, und wer lädt ein?"
+    assert slots.steps_missing(colon, classify(colon), quotes)  # the colon only names the topic
 
 
 def test_a_year_the_quote_names_scopes_it_whatever_the_title_says() -> None:
