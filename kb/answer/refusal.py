@@ -47,7 +47,9 @@ from kb.text.qtype import (
     QuestionType,
     Terms,
     abbreviations_asked,
+    classify,
     focus,
+    parts,
     typed_in_lower_case,
 )
 from kb.text.sentences import sentence_texts
@@ -284,6 +286,9 @@ class RefusalGate:
             towns = slots.total_for_all(asked, said, Gazetteer.load().find)
             if towns:
                 return slots.Missing(tuple(towns), "scope")
+            unsaid = _amount_unattributed(asked, stating, pages, catalog)
+            if unsaid:
+                return slots.Missing((unsaid,), "scope")
         if slots.findings_pending(qtype, direct, asked):
             return slots.Missing((), "pending")
         if slots.next_missing(asked, qtype, direct):
@@ -300,6 +305,8 @@ class RefusalGate:
             return slots.Missing((), "holder")
         # ... and one asked by another role ("Wer ist … der Teilhabemanager?")
         if qtype.kind == AnswerType.NAME and roles.holder_unnamed(asked, quoted):
+            return slots.Missing((), "holder")
+        if qtype.kind == AnswerType.NAME and roles.doer_unnamed(asked, quoted):
             return slots.Missing((), "holder")
         said = " ".join(c.quote for unit in stating for c in unit)
         if qtype.kind in _SCOPED:
@@ -443,6 +450,76 @@ def _table_counts(
         if span is not None and counted & set(analyze(layout.table_head(*span))):
             return True
     return bool(frames) and bool(counted & set(analyze(frames)))
+
+
+def _amount_unattributed(
+    asked: str, stating: list[list[Citation]], pages: Pages, catalog: Catalog
+) -> str | None:
+    """For a sum or rate asked of something the question names ("Wie viel Geld erhält das IAQ
+    …?", "… für den Förderbaustein Teilhabemanagement-Stellen?"): its rarest noun that the
+    cited pages speak of, when no sentence that gives an amount (with the one before it in its
+    quote) holds it, a rare part of it or its long form (the 50 Millionen Euro of the whole
+    programme are not what the IAQ or one of its parts gets). Of a question of two parts, the
+    one that asks the amount; the asker's own words ("Topf", "mit am Tisch"), which the pages
+    do not write, are not weighed. None when the question names nothing so, or a sentence that
+    gives the amount names it; and for an English question, whose nouns are not the
+    documents' words."""
+    part = _amount_part(asked)
+    if part is None or is_english(part):
+        return None
+    asked = part
+    analyze = catalog.analyzer.terms
+    spoken = set(analyze(spoken_words(asked)))
+    # ... and what the pages or the documents' names write
+    on_pages = set(analyze("\n".join(pages.values()))) | catalog.name_terms()
+    places = {t for p in _places_and_countries(asked) for t in analyze(p.name)}
+    nouns = {
+        m.group(): rare
+        for m in re.finditer(r"(?<![\w-])[A-ZÄÖÜ][\w-]{2,}", asked)
+        if m.start() > 0
+        and not slots.MONEY_WORD.fullmatch(m.group())
+        # a place says where, which total_for_all and the scope checks weigh
+        and not (_STATE.fullmatch(m.group()) or set(analyze(m.group())) & places)
+        if (
+            rare := [
+                t
+                for t in analyze(m.group())
+                if catalog.names_rarely(t) and t in on_pages and t not in spoken
+            ]
+        )
+    }
+    if not nouns:
+        return None
+    rarest = max(nouns, key=lambda w: max(catalog.bm25.idf(t) for t in nouns[w]))
+    held = set(nouns[rarest]) | {
+        t for t in analyze(catalog.glossary.expand(rarest).text) if catalog.names_rarely(t)
+    }
+    # each sentence that gives an amount, with the one before it in its quote ("… im Rahmen
+    # eines Innovationsfonds. Dazu stehen 5 Millionen Euro …")
+    amounts = []
+    for unit in stating:
+        sentences = sentence_texts(" ".join(c.quote for c in unit))
+        amounts += [
+            " ".join(sentences[max(0, i - 1) : i + 1])
+            for i, sentence in enumerate(sentences)
+            if slots.gives_amount(asked, sentence)
+        ]
+    if not amounts or any(set(analyze(text)) & held for text in amounts):
+        return None
+    return rarest
+
+
+# The state and the country as a whole
+_STATE = re.compile(r"NRW|Nordrhein-Westfalens?|Deutschlands?|Bund(es)?|Land(es)?|Germany|Länder")
+
+
+def _amount_part(question: str) -> str | None:
+    """The asking sentence, or of a question of two parts the one that asks a sum or rate
+    (None when neither does by itself)."""
+    asked = parts(question)
+    if asked is None:
+        return focus(question)
+    return next((p for p in asked if classify(p).amount), None)
 
 
 def _stating(

@@ -150,3 +150,27 @@ def holder_unnamed(question: str, quotes: Sequence[str]) -> bool:
     said = re.compile(rf"\w*{re.escape(stem)}", re.I)
     named = any(people_named(quote) for quote in quotes)
     return named and not any(said.search(quote) for quote in quotes)
+
+
+# Who did something asked by its participle ("Wer hat das Werkstattgespräch moderiert?", "Wer
+# hat das Beispiel vorgestellt?"): the verb's stem, without a particle, "ge" and the ending ("stell"
+# of "vorgestellt", as "stellte … vor" writes it); not a light verb ("die Einführung gemacht")
+_DOER_ASKED = re.compile(
+    r"\bwer (hat|haben|hatte|hatten|wird|werden|wurde)\b[^?]{0,80}?"
+    r"\b(?:(?:ab|an|auf|aus|bei|ein|fest|mit|nach|vor|zu|zusammen)?ge)?(?P<stem>[a-zäöüß]{4,}?)"
+    r"(iert|ierte|et|t)\s*(\?|$)",
+    re.I,
+)
+_LIGHT = {"mach", "geb", "hab", "lass", "bring", "führ", "setz"}
+
+
+def doer_unnamed(question: str, quotes: Sequence[str]) -> bool:
+    """Who did something asked by what they did ("Wer hat … moderiert?"), where the quotes
+    name people but none of them does it ("moderiert", "Moderation"): the speakers of a
+    workshop did not moderate it."""
+    m = _DOER_ASKED.search(question)
+    if m is None or m.group("stem").lower() in _LIGHT:
+        return False
+    said = re.compile(rf"\b{re.escape(m.group('stem'))}", re.I)
+    named = any(people_named(quote) for quote in quotes)
+    return named and not any(said.search(quote) for quote in quotes)

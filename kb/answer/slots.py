@@ -204,6 +204,12 @@ def amount_missing(qtype: QuestionType, question: str, quotes: str) -> bool:
     return not gives_amount(question, quotes)
 
 
+# Words of money and rates themselves, which name nothing an amount is of
+MONEY_WORD = re.compile(
+    r"(?i:[\w-]*(euros?|geld\w*|budgets?|mittel|kosten|topf|töpfe[ns]?|prozent|quoten?|anteile?s?|"
+    r"beträge?|betrag(e|es)?|summen?)|höhe|money|funding|percent\w*|shares?|rates?|amounts?|"
+    r"costs?)"
+)
 # A sum asked in euros ("Wie hoch ist das Budget in Euro?", "how many euros …?")
 _EURO_ASKED = re.compile(
     r"\b(in euros?|wie viele? euros?|how many euros?|in €|euro-?betrag\w*|amount in euros?)(?!\w)",

@@ -534,6 +534,20 @@ TWINS = {
         "Wofür steht KoKo beim Übergang von der Schule in den Beruf?",
         "Kommunalen Koordinierungsstellen (KoKo)",
     ),
+    "the whole programme's sum where what one part gets is asked": Twins(
+        "# Förderprogramm Sprachbrücke\n\n"
+        "Das Land stellt für das Förderprogramm Sprachbrücke insgesamt 20 Millionen Euro für "
+        "die Jahre 2019 und 2020 bereit.\n\n"
+        "## Innovationsfonds\n\n"
+        "Aus dem Innovationsfonds des Förderprogramms werden modellhafte Projektideen der "
+        "Kommunen gefördert; dafür stehen 2 Millionen Euro zur Verfügung.\n\n"
+        "## Begleitung\n\n"
+        "Die wissenschaftliche Begleitung des Förderprogramms übernimmt das Landesinstitut.\n",
+        "Wie viel Geld erhält das Landesinstitut für die wissenschaftliche Begleitung?",
+        ("Für „Landesinstitut“ nennen sie die gefragte Angabe nicht.",),
+        "Wie viel Geld steht für den Innovationsfonds des Förderprogramms zur Verfügung?",
+        "2 Millionen Euro",
+    ),
 }
 
 

@@ -480,6 +480,18 @@ def test_a_holder_asked_by_role_is_not_given_by_someone_of_another_role() -> Non
     assert not roles.holder_unnamed("Wer ist die stellvertretende Koordinatorin?", [other])
 
 
+def test_who_did_something_is_not_given_by_people_named_doing_something_else() -> None:
+    """ "Wer hat das Fachgespräch moderiert?" is not answered by its speakers; by the person the
+    quotes say moderated it ("Moderation", "moderierte"), or by no one named at all."""
+    asked = "Wer hat das Fachgespräch in Edorf moderiert?"
+    speakers = "Dr. Max Muster (Landesstelle) und Frau Erika Beispiel stellten ihre Arbeit vor."
+    assert roles.doer_unnamed(asked, [speakers])
+    assert not roles.doer_unnamed(asked, [speakers, "Die Moderation übernahm Frau Dr. Anna Test."])
+    assert not roles.doer_unnamed(asked, ["Das Fachgespräch fand in Edorf statt."])
+    assert roles.doer_unnamed("Wer hat die Messe organisiert?", [speakers])
+    assert not roles.doer_unnamed("Wer leitet die Messe?", [speakers])  # role_unnamed's
+
+
 def test_the_head_of_a_division_is_not_the_head_of_the_organisation() -> None:
     division = (
         "Dieter Muster, Leiter des Fachbereichs Ausbildung bei der Regionaldirektion, sprach."
