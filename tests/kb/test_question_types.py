@@ -249,6 +249,10 @@ def test_a_programmes_sites_count_its_towns() -> None:
         ("Was kostet die Teilnahme am Vorkurs?", True),
         ("Wie teuer ist der Sprachkurs?", True),
         ("How expensive is the course?", True),
+        # a sum asked in English by its noun
+        ("What was the total budget of the project in euros?", True),
+        ("What does the evaluation cost the state?", True),
+        ("What are the costs of taking part?", True),
         ("Weißt du, was es kosten würde, die Unterkünfte mit Internet zu versorgen?", True),
         ("Was würde ein Sprachkurs kosten?", True),
         ("Was hat die Teilnahme an den Workshops in Duisburg für die Kommunen gekostet?", True),
