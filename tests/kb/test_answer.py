@@ -1320,3 +1320,38 @@ def test_a_first_meeting_asked_in_everyday_words_finds_the_constituent_one(ask: 
     a = ask("wann hat die kerngruppe im rhein-kreis neuss das erste mal getagt")
     assert not a.refused
     assert "27.06.2019" in a.answer.split("[1]")[0]
+
+
+def test_a_quote_is_not_cut_before_the_sentence_that_qualifies_or_continues_it(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """ "… ist ausgeschlossen. Diesem Personenkreis stehen jedoch … offen." is quoted whole, be
+    it longer than a sentence that leans on a quote may make it: cut after the first sentence,
+    the quote would say the opposite of the document. So is the step after a quote that opens a
+    sequence ("zunächst …")."""
+    [excluded, steps] = ask_one_document(
+        settings,
+        tmp_path,
+        "programme.md",
+        "# Beschäftigung in Edorf\n\n"
+        "Das Bundesprogramm Jobbrücke, das Asylbewerberinnen und Asylbewerbern während des "
+        "laufenden Asylverfahrens eine sinnvolle und gemeinwohlorientierte Beschäftigung bieten "
+        "und sie mit niedrigschwelligen Angeboten in kleinen Schritten an den Arbeitsmarkt "
+        "heranführen soll, ist nach den Vorgaben des Bundes für Personen im Duldungsstatus "
+        "ausdrücklich und ohne Ausnahme ausgeschlossen, auch wenn sie schon lange hier leben. "
+        "Diesem Personenkreis stehen jedoch die Arbeitsgelegenheiten nach dem "
+        "Asylbewerberleistungsgesetz offen, die von der Stadt Edorf zur Unterstützung des "
+        "Betriebes in den städtischen Unterkünften angeboten und vergütet werden.\n\n"
+        "# Übergang in Edorf\n\n"
+        "Am Berufskolleg Edorf erfassen die Schulsozialarbeiterinnen und Schulsozialarbeiter "
+        "zunächst in ausführlichen Einzelgesprächen mit den geflüchteten Schülerinnen und "
+        "Schülern der Internationalen Förderklassen, welche weiteren Hilfen nach dem Ende des "
+        "Kollegbesuchs nötig sind und welche Wünsche die jungen Menschen selbst haben. "
+        "Die Ergebnisse fließen in eine Konferenz der Lehrkräfte, der Sozialarbeit und der "
+        "Fachleute des Jobcenters und der Jugendmigrationsdienste ein, die passende Angebote "
+        "sucht.\n",
+        "Kann ein geduldeter junger Mann beim Bundesprogramm Jobbrücke mitmachen?",
+        "Wie wird am Berufskolleg Edorf der Übergang der geflüchteten Schüler vorbereitet?",
+    )
+    assert "Arbeitsgelegenheiten" in excluded.answer, excluded.answer
+    assert "Jugendmigrationsdienste" in steps.answer, steps.answer

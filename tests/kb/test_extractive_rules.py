@@ -9,6 +9,7 @@ from kb.answer.extractive import (
     _asks,
     _dangling,
     _heading,
+    goes_on,
 )
 
 
@@ -154,3 +155,41 @@ def test_a_numbered_section_heading_is_told_from_an_item_and_a_figure(
 )
 def test_a_sentence_that_leans_on_the_one_before_is_recognised(sentence: str, leans: bool) -> None:
     assert bool(_ANAPHORIC_START.match(sentence)) is leans
+
+
+@pytest.mark.parametrize(
+    ("quote", "following", "completes"),
+    [
+        # a quote that opens a sequence goes on with the next step
+        (
+            "Die Sozialarbeiter erfassen zunächst in Gesprächen, welche Hilfen nötig sind.",
+            "Die Ergebnisse fließen in eine Übergangskonferenz ein.",
+            True,
+        ),
+        (
+            "Es besteht in einem ersten Schritt die Möglichkeit, Vorkurse zu belegen.",
+            "Die Semesterangebote lassen den Freitag für eine Arbeit frei.",
+            True,
+        ),
+        # ... unless it names the later step itself
+        (
+            "Zunächst wird ein Bogen ausgefüllt, danach folgt ein Gespräch.",
+            "Die Stadt bietet das Verfahren seit 2018 an.",
+            False,
+        ),
+        # a sentence that points back and qualifies the quote goes with it
+        (
+            "Das Bundesprogramm ist für Personen im Duldungsstatus ausgeschlossen.",
+            "Diesem Personenkreis stünden jedoch die Arbeitsgelegenheiten offen.",
+            True,
+        ),
+        ("Ein Laufzettel wurde diskutiert.", "Das Format wurde jedoch wieder verworfen.", True),
+        # ... not one that merely goes on, or qualifies something else
+        ("Ein Laufzettel wurde diskutiert.", "Das Format ist in vielen Kommunen bekannt.", False),
+        ("Ein Laufzettel wurde diskutiert.", "Andere Kommunen haben jedoch keinen.", False),
+    ],
+)
+def test_a_sentence_that_completes_a_quote_is_recognised(
+    quote: str, following: str, completes: bool
+) -> None:
+    assert goes_on(quote, following) is completes
