@@ -108,10 +108,13 @@ _POINTS_BACK = re.compile(
     rf"{_ANAPHORIC_START.pattern}|^(Das|Beide\w*|In beiden|Ein(e|en|em|er)? solche\w*|Solche\w*)\b"
 )
 # A quote that opens a sequence ("Die Schulsozialarbeiter erfassen zunächst …", "in einem ersten
-# Schritt") and names no later step goes on with the next sentence, which takes it further ("Die
-# Ergebnisse fließen in eine „Übergangskonferenz“ ein.")
+# Schritt"; not "zunächst" for "for now": "ist zunächst bis 2020 befristet") and names no later
+# step goes on with the next sentence, as its next step ("Die Ergebnisse fließen in eine
+# „Übergangskonferenz“ ein.")
 _OPENS_SEQUENCE = re.compile(
-    r"\b(zunächst|zuerst|erstens|(in einem|im) ersten Schritt|first(ly)?|to begin with)\b", re.I
+    r"\b(zunächst(?!\s+(bis|befristet|nur|nicht|einmal|noch|für|offen|unklar))|zuerst|erstens|"
+    r"(in einem|im) ersten Schritt|firstly|first of all|to begin with)\b",
+    re.I,
 )
 _LATER_STEP = re.compile(
     r"\b(dann|danach|anschließend|daraufhin|schließlich|zweitens|(in einem|im) (zweiten|nächsten) "
@@ -119,13 +122,17 @@ _LATER_STEP = re.compile(
     re.I,
 )
 # ... and a sentence that points back to the quote and qualifies it ("Diesem Personenkreis
-# stünden jedoch … offen", "Das Format wurde jedoch wieder verworfen.") goes with it: without
-# it the quote says the opposite of what the document does
-_QUALIFIES = re.compile(r"^(\S+\s+){0,4}(jedoch|aber|allerdings|dennoch|trotzdem)\b", re.I)
+# stünden jedoch … offen", "Das Format wurde jedoch wieder verworfen"; not "aber auch", which
+# adds) goes with it: without it the quote says the opposite of what the document does
+_QUALIFIES = re.compile(
+    r"^(\S+\s+){0,4}(jedoch|aber(?!\s+auch\b)|allerdings|dennoch|trotzdem)\b", re.I
+)
 
 
-def goes_on(quote: str, following: str) -> bool:
-    """Does ``following``, the sentence after ``quote`` in its paragraph, complete it?"""
+def completes_quote(quote: str, following: str) -> bool:
+    """Does ``following``, the sentence after ``quote`` in its paragraph, complete it? It does
+    when the quote opens a sequence and names no later step (whatever the next sentence says:
+    it is the next step), or when it points back to the quote and qualifies it."""
     opens = _OPENS_SEQUENCE.search(quote)
     if opens and not _LATER_STEP.search(quote, opens.end()):
         return True
@@ -587,9 +594,7 @@ class SentencePicker:
             and n_end - best.start <= self.weights.lean_chars
         )
         # ... as does one that completes it
-        completes = goes_on(page[best.start : best.end], text) and (
-            n_end - best.start <= 2 * self.weights.lean_chars
-        )
+        completes = self._completed(best.start, page, best.end) > best.end
         if type_missing or steps or reasons or gain > 0.15 or short or leans or completes:
             return self._type_after(
                 best, page, self._extend_list(page, n_end, always=False), qtype, weights, catalog
@@ -647,13 +652,13 @@ class SentencePicker:
         covered |= terms
         return nxt[1]
 
-    def _completed(self, quote: Sentence, page: str, end: int) -> int:
-        """The end of a supporting quote with the next sentence of its paragraph when that
-        completes it (goes_on), within twice ``lean_chars``."""
+    def _completed(self, start: int, page: str, end: int) -> int:
+        """The end of a quote from ``start`` to ``end`` with the next sentence of its paragraph
+        when that completes it (completes_quote), within ``complete_chars``."""
         nxt = _next_sentence(page, end)
-        if nxt is None or nxt[1] - quote.start > 2 * self.weights.lean_chars:
+        if nxt is None or nxt[1] - start > self.weights.complete_chars:
             return end
-        return nxt[1] if goes_on(page[quote.start : end], page[nxt[0] : nxt[1]]) else end
+        return nxt[1] if completes_quote(page[start:end], page[nxt[0] : nxt[1]]) else end
 
     def _next_within(self, page: str, start: int, end: int) -> tuple[int, int] | None:
         """The sentence after ``end`` in the same paragraph, when a quote from ``start`` to its
@@ -713,7 +718,7 @@ class SentencePicker:
                 end = self._extend_list(page, cand.end)
                 covered |= cand.terms
                 end = self._adds_words(cand, page, end, weights, covered, analyze)
-                end = self._completed(cand, page, end)
+                end = self._completed(cand.start, page, end)
                 end = self._extend_list(page, end)  # ... as does a next sentence that joined
                 chosen.append((cand, cand.start, end))
                 docs.add(cand.chunk.doc_id)

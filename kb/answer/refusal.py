@@ -303,10 +303,11 @@ class RefusalGate:
             return slots.Missing((), "role")
         if qtype.person and (roles.role_unnamed(asked, quoted) or roles.name_unsaid(asked, quoted)):
             return slots.Missing((), "holder")
-        # ... and one asked by another role ("Wer ist … der Teilhabemanager?")
-        if qtype.kind == AnswerType.NAME and roles.holder_unnamed(asked, quoted):
-            return slots.Missing((), "holder")
-        if qtype.kind == AnswerType.NAME and roles.doer_unnamed(asked, quoted):
+        # ... and one asked by another role or by what they did ("Wer ist … der
+        # Teilhabemanager?", "Wer hat … moderiert?")
+        if qtype.kind == AnswerType.NAME and (
+            roles.holder_unnamed(asked, quoted) or roles.doer_unnamed(asked, quoted)
+        ):
             return slots.Missing((), "holder")
         said = " ".join(c.quote for unit in stating for c in unit)
         if qtype.kind in _SCOPED:
@@ -456,37 +457,31 @@ def _amount_unattributed(
     asked: str, stating: list[list[Citation]], pages: Pages, catalog: Catalog
 ) -> str | None:
     """For a sum or rate asked of something the question names ("Wie viel Geld erhält das IAQ
-    …?", "… für den Förderbaustein Teilhabemanagement-Stellen?"): its rarest noun that the
-    cited pages speak of, when no sentence that gives an amount (with the one before it in its
-    quote) holds it, a rare part of it or its long form (the 50 Millionen Euro of the whole
-    programme are not what the IAQ or one of its parts gets). Of a question of two parts, the
-    one that asks the amount; the asker's own words ("Topf", "mit am Tisch"), which the pages
-    do not write, are not weighed. None when the question names nothing so, or a sentence that
-    gives the amount names it; and for an English question, whose nouns are not the
-    documents' words."""
+    …?"): that noun, the rarest the cited pages or the documents' names write (not a place, a
+    money word or the asker's everyday word), when no sentence that gives an amount, with the
+    one before it in its quote, holds it, a rare part of it or its long form: the programme's
+    50 Millionen Euro are not what the IAQ gets. German questions only (an English one's nouns
+    are not the documents' words); of two parts, the one that asks the amount."""
     part = _amount_part(asked)
     if part is None or is_english(part):
         return None
     asked = part
     analyze = catalog.analyzer.terms
     spoken = set(analyze(spoken_words(asked)))
-    # ... and what the pages or the documents' names write
-    on_pages = set(analyze("\n".join(pages.values()))) | catalog.name_terms()
     places = {t for p in _places_and_countries(asked) for t in analyze(p.name)}
-    nouns = {
-        m.group(): rare
-        for m in re.finditer(r"(?<![\w-])[A-ZÄÖÜ][\w-]{2,}", asked)
+    candidates = {
+        m.group(): [t for t in analyze(m.group()) if catalog.names_rarely(t) and t not in spoken]
+        for m in _NOUN.finditer(asked)
         if m.start() > 0
         and not slots.MONEY_WORD.fullmatch(m.group())
         # a place says where, which total_for_all and the scope checks weigh
         and not (_STATE.fullmatch(m.group()) or set(analyze(m.group())) & places)
-        if (
-            rare := [
-                t
-                for t in analyze(m.group())
-                if catalog.names_rarely(t) and t in on_pages and t not in spoken
-            ]
-        )
+    }
+    if not any(candidates.values()):
+        return None
+    written = set(analyze("\n".join(pages.values()))) | catalog.name_terms()
+    nouns = {
+        w: rare for w, terms in candidates.items() if (rare := [t for t in terms if t in written])
     }
     if not nouns:
         return None
@@ -509,6 +504,8 @@ def _amount_unattributed(
     return rarest
 
 
+# A capitalised word: a German noun or a name
+_NOUN = re.compile(r"(?<![\w-])[A-ZÄÖÜ][\w-]{2,}")
 # The state and the country as a whole
 _STATE = re.compile(r"NRW|Nordrhein-Westfalens?|Deutschlands?|Bund(es)?|Land(es)?|Germany|Länder")
 

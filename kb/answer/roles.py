@@ -128,49 +128,58 @@ def name_unsaid(question: str, quotes: Sequence[str]) -> bool:
     return bool(speaking) and not any(person_spans(s) for s in speaking)
 
 
-# Who holds a role asked by its noun ("Wer ist beim Kreis eigentlich der Teilhabemanager?",
-# "Wer ist dort die Koordinatorin?"), not a head's (role_unnamed weighs those, which a
-# "Federführung" answers)
+# Who holds a role asked by its noun, which ends the clause ("Wer ist beim Kreis eigentlich der
+# Teilhabemanager?", "Wer ist dort die Koordinatorin?"; not "Wer ist für die Referenten
+# zuständig?"), other than a head's (role_unnamed weighs those, which a "Federführung" answers)
 _HOLDER_ASKED = re.compile(
     r"\b(wer (ist|war|sind|waren)|who (is|was|are|were))\b[^?]{0,60}?\b(der|die|the)\s+"
-    rf"(?P<noun>{ROLE_WORD}|\w*manager(in|innen|s)?\b)",
+    rf"(?P<noun>{ROLE_WORD}|\w*manager(in|innen|s)?\b)\s*(\?|[–,:]|$)",
+    re.I,
+)
+# ... the role's word without its ending ("Teilhabemanager" of "Teilhabemanagerin"), which
+# "Teilhabemanagement" or "Koordination" does not hold
+_ROLE_ROOT = re.compile(
+    r"\w*?(leiter|direktor|chef|vorsitzende|geschäftsführer|dezernent|bürgermeister|koordinator|"
+    r"referent|beauftragte|präsident|manager)",
     re.I,
 )
 
 
 def holder_unnamed(question: str, quotes: Sequence[str]) -> bool:
     """A person asked for by the role they hold, other than a head ("Wer ist … der
-    Teilhabemanager?"), where the quotes name people but none of them by that role (the
-    "Kreisdirektor" who has the "Federführung" is not the Teilhabemanager asked)."""
+    Teilhabemanager?"), where the quotes name people but none by that role (the "Kreisdirektor"
+    who has the "Federführung" is not the Teilhabemanager asked)."""
     m = _HOLDER_ASKED.search(question)
     if m is None or _HEAD_ASKED.fullmatch(m.group("noun")) or _ASKS_QUALIFIED.search(question):
         return False
-    noun = m.group("noun").lower()
-    stem = noun[: max(5, len(noun) - 3)]
-    said = re.compile(rf"\w*{re.escape(stem)}", re.I)
+    root = _ROLE_ROOT.match(m.group("noun"))
+    if root is None:
+        return False
+    said = re.compile(rf"{re.escape(root.group())}(in|innen|s|n|en|r|e)?\b", re.I)
     named = any(people_named(quote) for quote in quotes)
     return named and not any(said.search(quote) for quote in quotes)
 
 
 # Who did something asked by its participle ("Wer hat das Werkstattgespräch moderiert?", "Wer
-# hat das Beispiel vorgestellt?"): the verb's stem, without a particle, "ge" and the ending ("stell"
-# of "vorgestellt", as "stellte … vor" writes it); not a light verb ("die Einführung gemacht")
+# hat das Beispiel vorgestellt?"), not a passive's subject ("Wer wird gefördert?"): the verb's
+# stem without a particle, "ge" and the ending ("stell" of "vorgestellt"); only regular verbs,
+# and not "gemacht" ("die Einführung gemacht" says nothing of what was done)
 _DOER_ASKED = re.compile(
-    r"\bwer (hat|haben|hatte|hatten|wird|werden|wurde)\b[^?]{0,80}?"
+    r"\bwer (hat|haben|hatte|hatten)\b[^?]{0,80}?"
     r"\b(?:(?:ab|an|auf|aus|bei|ein|fest|mit|nach|vor|zu|zusammen)?ge)?(?P<stem>[a-zäöüß]{4,}?)"
     r"(iert|ierte|et|t)\s*(\?|$)",
     re.I,
 )
-_LIGHT = {"mach", "geb", "hab", "lass", "bring", "führ", "setz"}
+_LIGHT = {"mach"}
 
 
 def doer_unnamed(question: str, quotes: Sequence[str]) -> bool:
     """Who did something asked by what they did ("Wer hat … moderiert?"), where the quotes
-    name people but none of them does it ("moderiert", "Moderation"): the speakers of a
-    workshop did not moderate it."""
+    name people but none of them does it ("moderierte", "Moderation", "vorgestellt", "stellte …
+    vor"): the speakers of a workshop did not moderate it."""
     m = _DOER_ASKED.search(question)
     if m is None or m.group("stem").lower() in _LIGHT:
         return False
-    said = re.compile(rf"\b{re.escape(m.group('stem'))}", re.I)
+    said = re.compile(rf"\b(\w*?ge)?{re.escape(m.group('stem'))}", re.I)
     named = any(people_named(quote) for quote in quotes)
     return named and not any(said.search(quote) for quote in quotes)

@@ -44,6 +44,8 @@ class Weights:
     support_gain: float = 0.04
     window_chars: float = 450  # the next sentence joins when both together are no longer
     lean_chars: float = 550  # ... and one that leans on it ("Dazu gehören …") while no longer
+    # ... and one that completes it (a next step, a qualification: extractive.completes_quote)
+    complete_chars: float = 1100
     # the steps a quote has begun join while it is no longer; so does the rest of its paragraph
     # when a procedure is asked
     steps_chars: float = 700

@@ -215,10 +215,10 @@ _EURO_ASKED = re.compile(
     r"\b(in euros?|wie viele? euros?|how many euros?|in €|euro-?betrag\w*|amount in euros?)(?!\w)",
     re.I,
 )
-# ... and a sum of money given
+# ... and a sum of money given in euros ("50 Millionen Euro", "1,2 Mio. €", "500-Euro-Pauschale";
+# not "1,5 Millionen Geflüchtete")
 _MONEY = re.compile(
-    r"\d[\d.,]*\s*(Mio\.|Mio\b|Millionen\b|Mrd\.|Mrd\b|Milliarden\b|Tsd\.|Euro\b|EUR\b|€)|€\s*\d",
-    re.I,
+    r"\d[\d.,]*-?\s*((Mio|Mrd|Tsd)\.?|Millionen|Milliarden)?\s*-?(Euro|EUR|€)|€\s*\d", re.I
 )
 
 
@@ -719,16 +719,18 @@ def steps_missing(question: str, qtype: QuestionType, quotes: list[str]) -> bool
     items (one item quoted alone is none). The documents name the thing, not how it goes.
     ("Wie kann ich mich anmelden?" is answered by "Die Anmeldung erfolgt online.")"""
     asked = focus(question)
+    steps = _STEPS_ASKED.search(asked)
+    if qtype.kind != AnswerType.PROCEDURE or steps is None:
+        return False
     # "Wie laufen die Fallkonferenzen ab – wer lädt ein, und was gilt beim Datenschutz?": what
-    # follows the dash says what of it is asked, steps only if it asks them
-    specified = _SPECIFIED.search(asked)
+    # follows the dash says what of it is asked, steps only if it asks them ("– was muss ich
+    # zuerst tun, was danach?")
+    specified = _SPECIFIED.search(asked, steps.end())
     if specified is not None:
-        asked = asked[specified.start() :]
-    return (
-        qtype.kind == AnswerType.PROCEDURE
-        and bool(_STEPS_ASKED.search(asked))
-        and not any(SEQUENCE.search(q) or f"\n{q.lstrip()}".count("\n- ") >= 2 for q in quotes)
-    )
+        rest = asked[specified.start() :]
+        if not (_STEPS_ASKED.search(rest) or SEQUENCE.search(rest)):
+            return False
+    return not any(SEQUENCE.search(q) or f"\n{q.lstrip()}".count("\n- ") >= 2 for q in quotes)
 
 
 # A question after a dash or colon that says what of the whole is asked ("… ab – wer lädt

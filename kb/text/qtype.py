@@ -193,12 +193,19 @@ _HOW_OLD = (
     r"wie alt|(ab|bis zu|bis|in|mit|unter|über) welchem alter|altersgrenze|how old|"
     r"(what|which) age|age limit"
 )
-# A sum asked in English by its noun ("What was the total budget of …?", "What does … cost?")
-_SUM_ASKED_EN = (
-    r"\bwhat (is|was|are|were|will be) the (\w+ ){0,2}(budget|costs?|funding|amount|price|fees?|"
-    r"salary)\b"
-    r"|\bwhat (does|do|did|will|would) [^?]{1,60}\bcost\b"
+# What something costs, asked in English with the verb ("What does the course cost?"; not
+# "… about the cost of …")
+_COST_VERB_EN = (
+    r"\bwhat (does|do|did|will|would) [^?]{1,60}(?<!\bthe )(?<!\babout )\bcost\b(?! of\b)"
 )
+# ... and a sum asked by its noun, which ends the phrase ("What was the total budget of …?",
+# "What is the project's budget?"; not "What was the budget used for?")
+_SUM_ASKED_EN = (
+    r"\bwhat (is|was|are|were|will be) the ([\w'’]+ ){0,2}(budget|costs?|funding|amount|price|"
+    r"fees?|salary)\b(?=\s*(\?|$|of\b|in\b|for (the|this|each|every)\b))"
+    rf"|{_COST_VERB_EN}"
+)
+_SUM_ASKED_EN_RE = re.compile(_SUM_ASKED_EN, _I)
 _NUMBER = re.compile(
     r"\b(wie ?viele?n?|wie (hoch|groß|lange|oft|weit)|in wie vielen|an wie vielen|"
     r"für wie viele|mit wie vielen|anzahl|anteil|prozent|how (many|much|long|often)|"
@@ -309,8 +316,7 @@ _MEASURED_LOWER = re.compile(
 )
 _COSTS = re.compile(
     rf"{_COST_ASKED}|\bwie teuer\b|\bhow expensive\b|"
-    r"\bhow much (does|do|did)\b[^?]{1,60}\bcost\b|"
-    r"\bwhat (does|do|did|will|would) [^?]{1,60}\bcost\b",
+    rf"\bhow much (does|do|did)\b[^?]{{1,60}}\bcost\b|{_COST_VERB_EN}",
     _I,
 )
 # Nouns that name a sum of money, by their ending ("Fördergeld", "Pauschale") — what "wie
@@ -820,7 +826,7 @@ def _classify(q: str) -> QuestionType:
             or any(_MONEY_NOUN.search(n) or _RATE_NOUN.search(n) for n in measured)
             or bool(counted and _MONEY_NOUN.search(counted))
             or any(_MONEY_NOUN.search(w) for w in _HOW_MUCH_OF.findall(q))
-            or bool(re.search(_SUM_ASKED_EN, q, _I))
+            or bool(_SUM_ASKED_EN_RE.search(q))
         )
         return QuestionType(AnswerType.NUMBER, counted, amount=amount, cost=cost)
     if _DEFINITION.search(q) and not _CONTACT.search(q):  # "What is the address …?" asks a name

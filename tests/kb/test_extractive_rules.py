@@ -9,7 +9,7 @@ from kb.answer.extractive import (
     _asks,
     _dangling,
     _heading,
-    goes_on,
+    completes_quote,
 )
 
 
@@ -160,7 +160,7 @@ def test_a_sentence_that_leans_on_the_one_before_is_recognised(sentence: str, le
 @pytest.mark.parametrize(
     ("quote", "following", "completes"),
     [
-        # a quote that opens a sequence goes on with the next step
+        # a quote that opens a sequence goes on with the next sentence, its next step
         (
             "Die Sozialarbeiter erfassen zunächst in Gesprächen, welche Hilfen nötig sind.",
             "Die Ergebnisse fließen in eine Übergangskonferenz ein.",
@@ -171,12 +171,18 @@ def test_a_sentence_that_leans_on_the_one_before_is_recognised(sentence: str, le
             "Die Semesterangebote lassen den Freitag für eine Arbeit frei.",
             True,
         ),
-        # ... unless it names the later step itself
+        # ... unless it names the later step itself, or "zunächst" means "for now"
         (
             "Zunächst wird ein Bogen ausgefüllt, danach folgt ein Gespräch.",
             "Die Stadt bietet das Verfahren seit 2018 an.",
             False,
         ),
+        (
+            "Das Projekt ist zunächst bis 2020 befristet.",
+            "Die Stadt Edorf hat 80.000 Einwohner.",
+            False,
+        ),
+        ("The first meeting was held in May 2019.", "The city has 80,000 inhabitants.", False),
         # a sentence that points back and qualifies the quote goes with it
         (
             "Das Bundesprogramm ist für Personen im Duldungsstatus ausgeschlossen.",
@@ -184,12 +190,13 @@ def test_a_sentence_that_leans_on_the_one_before_is_recognised(sentence: str, le
             True,
         ),
         ("Ein Laufzettel wurde diskutiert.", "Das Format wurde jedoch wieder verworfen.", True),
-        # ... not one that merely goes on, or qualifies something else
+        # ... not one that merely goes on, adds ("aber auch") or qualifies something else
         ("Ein Laufzettel wurde diskutiert.", "Das Format ist in vielen Kommunen bekannt.", False),
+        ("Das Jobcenter berät.", "Das Jobcenter bietet aber auch Sprachkurse an.", False),
         ("Ein Laufzettel wurde diskutiert.", "Andere Kommunen haben jedoch keinen.", False),
     ],
 )
 def test_a_sentence_that_completes_a_quote_is_recognised(
     quote: str, following: str, completes: bool
 ) -> None:
-    assert goes_on(quote, following) is completes
+    assert completes_quote(quote, following) is completes

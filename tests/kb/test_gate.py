@@ -11,7 +11,7 @@ from conftest import make_settings
 from helpers import ask_documents, ask_one_document, one_document_kb
 
 from kb.answer.extractive import Extract
-from kb.answer.refusal import _english_name, _own_words, _stated_apart
+from kb.answer.refusal import _amount_part, _english_name, _own_words, _stated_apart
 from kb.conversation import Turn
 from kb.knowledge_base import KnowledgeBase
 from kb.models import Answer, Citation
@@ -1097,3 +1097,14 @@ def test_a_preamble_of_a_question_typed_in_lower_case_asks_no_number(tmp_path: P
     )
     assert not answer.uncertain, answer.answer
     assert "31.08.2015" in answer.answer
+
+
+def test_the_part_of_a_question_that_asks_a_sum_is_the_one_weighed() -> None:
+    """Of "Wie viele Stellen …, und wie hoch ist das Budget in Euro?" the second part asks the
+    sum; a simple question is its asking sentence; two parts of which neither asks one, none."""
+    assert (
+        _amount_part("Wie viele Stellen hat das Projekt, und wie hoch ist das Budget in Euro?")
+        == "wie hoch ist das Budget in Euro?"
+    )
+    assert _amount_part("Ich plane ein Projekt. Wie viel Geld gibt es?") == "Wie viel Geld gibt es?"
+    assert _amount_part("Wann startet das Projekt, und wer leitet es?") is None
