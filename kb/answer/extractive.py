@@ -42,6 +42,8 @@ from kb.retrieval.units import MIN_SENTENCE_WORDS
 from kb.store.vectors import SentenceUnit
 from kb.text import layout
 from kb.text.holds import (
+    LATER_STEP,
+    OPENS_SEQUENCE,
     ORDERS_STEPS,
     SEQUENCE,
     counted_terms,
@@ -107,20 +109,6 @@ _ANAPHORIC_START = re.compile(
 _POINTS_BACK = re.compile(
     rf"{_ANAPHORIC_START.pattern}|^(Das|Beide\w*|In beiden|Ein(e|en|em|er)? solche\w*|Solche\w*)\b"
 )
-# A quote that opens a sequence ("Die Schulsozialarbeiter erfassen zunächst …", "in einem ersten
-# Schritt"; not "zunächst" for "for now": "ist zunächst bis 2020 befristet") and names no later
-# step goes on with the next sentence, as its next step ("Die Ergebnisse fließen in eine
-# „Übergangskonferenz“ ein.")
-_OPENS_SEQUENCE = re.compile(
-    r"\b(zunächst(?!\s+(bis|befristet|nur|nicht|einmal|noch|für|offen|unklar))|zuerst|erstens|"
-    r"(in einem|im) ersten Schritt|firstly|first of all|to begin with)\b",
-    re.I,
-)
-_LATER_STEP = re.compile(
-    r"\b(dann|danach|anschließend|daraufhin|schließlich|zweitens|(in einem|im) (zweiten|nächsten) "
-    r"Schritt|then|afterwards|finally)\b",
-    re.I,
-)
 # ... and a sentence that points back to the quote and qualifies it ("Diesem Personenkreis
 # stünden jedoch … offen", "Das Format wurde jedoch wieder verworfen"; not "aber auch", which
 # adds) goes with it: without it the quote says the opposite of what the document does
@@ -133,8 +121,8 @@ def completes_quote(quote: str, following: str) -> bool:
     """Does ``following``, the sentence after ``quote`` in its paragraph, complete it? It does
     when the quote opens a sequence and names no later step (whatever the next sentence says:
     it is the next step), or when it points back to the quote and qualifies it."""
-    opens = _OPENS_SEQUENCE.search(quote)
-    if opens and not _LATER_STEP.search(quote, opens.end()):
+    opens = OPENS_SEQUENCE.search(quote)
+    if opens and not LATER_STEP.search(quote, opens.end()):
         return True
     return bool(_POINTS_BACK.match(following) and _QUALIFIES.match(following))
 

@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 
 from kb.text.holds import people_named, person_spans
-from kb.text.qtype import PEOPLE_BY_DOING, ROLE_WORD
+from kb.text.qtype import PEOPLE_BY_DOING, ROLE_ENDING, ROLE_ROOT, ROLE_WORD
 from kb.text.sentences import sentence_texts
 
 # A role held in part, for a time or no longer: "stellvertretende Leiterin", "Stellvertreter",
@@ -138,11 +138,7 @@ _HOLDER_ASKED = re.compile(
 )
 # ... the role's word without its ending ("Teilhabemanager" of "Teilhabemanagerin"), which
 # "Teilhabemanagement" or "Koordination" does not hold
-_ROLE_ROOT = re.compile(
-    r"\w*?(leiter|direktor|chef|vorsitzende|geschäftsführer|dezernent|bürgermeister|koordinator|"
-    r"referent|beauftragte|präsident|manager)",
-    re.I,
-)
+_ROLE_ROOT = re.compile(rf"\w*?({ROLE_ROOT}|manager)", re.I)
 
 
 def holder_unnamed(question: str, quotes: Sequence[str]) -> bool:
@@ -155,9 +151,9 @@ def holder_unnamed(question: str, quotes: Sequence[str]) -> bool:
     root = _ROLE_ROOT.match(m.group("noun"))
     if root is None:
         return False
-    said = re.compile(rf"{re.escape(root.group())}(in|innen|s|n|en|r|e)?\b", re.I)
-    named = any(people_named(quote) for quote in quotes)
-    return named and not any(said.search(quote) for quote in quotes)
+    return _named_but_unsaid(
+        re.compile(rf"{re.escape(root.group())}{ROLE_ENDING}?\b", re.I), quotes
+    )
 
 
 # Who did something asked by its participle ("Wer hat das Werkstattgespräch moderiert?", "Wer
@@ -180,6 +176,10 @@ def doer_unnamed(question: str, quotes: Sequence[str]) -> bool:
     m = _DOER_ASKED.search(question)
     if m is None or m.group("stem").lower() in _LIGHT:
         return False
-    said = re.compile(rf"\b(\w*?ge)?{re.escape(m.group('stem'))}", re.I)
+    return _named_but_unsaid(re.compile(rf"\b(\w*?ge)?{re.escape(m.group('stem'))}", re.I), quotes)
+
+
+def _named_but_unsaid(said: re.Pattern[str], quotes: Sequence[str]) -> bool:
+    """The quotes name people, and none of them says ``said`` (the role or deed asked)."""
     named = any(people_named(quote) for quote in quotes)
     return named and not any(said.search(quote) for quote in quotes)

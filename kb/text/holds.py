@@ -214,6 +214,20 @@ ORDERS_STEPS = re.compile(rf"\b({_ORDERING})\b", re.I)
 # ... and, where steps are asked for, also words as often about something else ("Schritt",
 # "vor dem Hintergrund", "then", "after")
 SEQUENCE = re.compile(rf"\b({_ORDERING}|Schritt|vor (dem|der)|then|after)\b", re.I)
+# ... the words that open one, and those of a later step, apart: a quote that opens a sequence
+# ("Die Schulsozialarbeiter erfassen zunächst …", "in einem ersten Schritt"; not "zunächst" for
+# "for now": "ist zunächst bis 2020 befristet") and names no later step goes on with the next
+# sentence, its next step (extractive.completes_quote)
+OPENS_SEQUENCE = re.compile(
+    r"\b(zunächst(?!\s+(bis|befristet|nur|nicht|einmal|noch|für|offen|unklar))|zuerst|erstens|"
+    r"(in einem|im) ersten Schritt|firstly|first of all|to begin with)\b",
+    re.I,
+)
+LATER_STEP = re.compile(
+    r"\b(dann|danach|anschließend|daraufhin|schließlich|zweitens|(in einem|im) (zweiten|nächsten) "
+    r"Schritt|then|afterwards|finally)\b",
+    re.I,
+)
 _LIST_ITEMS = re.compile(r"\n- [^\n]*(\n- )?")  # the first item, and whether a second follows
 _DEFINES = re.compile(r"\b(ist|sind|bezeichnet|bedeutet|heißt|steht für|meint|is|are|means)\b|\(")
 

@@ -377,10 +377,13 @@ _NAME = re.compile(
 # question asks a person by, and what a quote names a person as
 # (kb/text/holds.py lists the exact forms that stand by a name in a sentence, contact roles
 # too, to find people: "Leiterin Agnes Hugo", "Kontakt: Frau …")
-ROLE_WORD = (
-    r"\w*(leiter|direktor|chef|vorsitzende|geschäftsführer|dezernent|bürgermeister|koordinator|"
-    r"referent|beauftragte|präsident)(s|n|en|r|e|in|innen)?\b"
+# The words of a role, without their endings ("Leiter" of "Leiterinnen")
+ROLE_ROOT = (
+    r"(leiter|direktor|chef|vorsitzende|geschäftsführer|dezernent|bürgermeister|koordinator|"
+    r"referent|beauftragte|präsident)"
 )
+ROLE_ENDING = r"(s|n|en|r|e|in|innen)"
+ROLE_WORD = rf"\w*{ROLE_ROOT}{ROLE_ENDING}?\b"
 # People named by what they do: a participle as the noun itself ("die Masterstudierenden, die
 # …", "die Lehrenden?"), not before one ("die teilnehmenden Kommunen")
 PEOPLE_BY_DOING = r"\w+enden?\b(?=\s*[,?]|\s+(die|der|das|im|in|aus|von|bei|des|am)\b)"
